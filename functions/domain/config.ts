@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/** Locales the pipeline ships templates for. */
+export const LocaleSchema = z.enum(['zh-CN', 'en']);
+export type Locale = z.infer<typeof LocaleSchema>;
+
+export const SeveritySchema = z.enum(['low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** E.164: a plus sign, a non-zero country code digit, up to 15 digits in all. */
+export const E164Schema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800000000');
+
+const IdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be lower-case letters, digits and dashes (max 48 characters)');
+
+const LocalizedTextSchema = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+const KeywordsSchema = z.strictObject({
+  'zh-CN': z.array(z.string().min(1)).default([]),
+  en: z.array(z.string().min(1)).default([]),
+});
+
+const ContactSchema = z.strictObject({
+  name: z.string().min(1),
+  email: z.email(),
+  phone: E164Schema,
+});
+
+const SubscriberSchema = z.discriminatedUnion('protocol', [
+  z.strictObject({ protocol: z.literal('sms'), endpoint: E164Schema }),
+  z.strictObject({ protocol: z.literal('email'), endpoint: z.email() }),
+  z.strictObject({ protocol: z.literal('https'), endpoint: z.url({ protocol: /^https$/ }) }),
+]);
+
+const ThresholdSchema = z.strictObject({
+  /** Complaints within the window that make a breach. */
+  count: z.number().int().min(1),
+  /** Sliding window length in minutes (whole minutes: counters are kept per minute). */
+  windowMinutes: z.number().int().min(1).max(1440),
+});
+
+const CategorySchema = z.strictObject({
+  id: IdSchema,
+  name: LocalizedTextSchema,
+  keywords: KeywordsSchema,
+  department: IdSchema,
+  threshold: ThresholdSchema,
+});
+
+const DepartmentSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().min(1),
+  locale: LocaleSchema,
+  head: ContactSchema,
+  /** Extra subscribers of the department's alert topic (SNS). The head's phone is always subscribed. */
+  extraSubscribers: z.array(SubscriberSchema).default([]),
+});
+
+const SeverityRuleSchema = z.strictObject({
+  severity: SeveritySchema,
+  keywords: KeywordsSchema,
+});
+
+const SlaTargetSchema = z.strictObject({
+  firstResponseHours: z.number().positive().max(24 * 30),
+  resolutionHours: z.number().positive().max(24 * 90),
+});
+
+export const PipelineConfigSchema = z
+  .strictObject({
+    company: z.strictObject({ name: z.string().min(1), timeZone: z.string().min(1) }),
+    locales: z.array(LocaleSchema).min(1).default(['zh-CN', 'en']),
+    defaultLocale: LocaleSchema.default('zh-CN'),
+    sender: z.strictObject({
+      /** SES identity (verified address or an address on a verified domain). */
+      email: z.email(),
+      name: z.string().min(1),
+    }),
+    departments: z.array(DepartmentSchema).min(1),
+    categories: z.array(CategorySchema).min(1),
+    /** Category used when no keyword matches. */
+    fallbackCategory: IdSchema,
+    /** Rules checked in order; the first whose keyword occurs sets the severity. */
+    severityRules: z.array(SeverityRuleSchema).default([]),
+    defaultSeverity: SeveritySchema.default('medium'),
+    sla: z.strictObject({
+      low: SlaTargetSchema,
+      medium: SlaTargetSchema,
+      high: SlaTargetSchema,
+      critical: SlaTargetSchema,
+    }),
+    retention: z
+      .strictObject({
+        /** Complaints (with personal data) are deleted by DynamoDB TTL this long after receipt. */
+        complaintDays: z.number().int().min(30).max(3650).default(730),
+      })
+      .default({ complaintDays: 730 }),
+  })
+  .superRefine((config, ctx) => {
+    const departmentIds = new Set<string>();
+    config.departments.forEach((d, i) => {
+      if (departmentIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `duplicate department id '${d.id}'` });
+      departmentIds.add(d.id);
+    });
+    const categoryIds = new Set<string>();
+    config.categories.forEach((c, i) => {
+      if (categoryIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'id'], message: `duplicate category id '${c.id}'` });
+      categoryIds.add(c.id);
+      if (!departmentIds.has(c.department)) {
+        ctx.addIssue({ code: 'custom', path: ['categories', i, 'department'], message: `unknown department '${c.department}'` });
+      }
+    });
+    if (!categoryIds.has(config.fallbackCategory)) {
+      ctx.addIssue({ code: 'custom', path: ['fallbackCategory'], message: `unknown category '${config.fallbackCategory}'` });
+    }
+    if (!config.locales.includes(config.defaultLocale)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultLocale'], message: `'${config.defaultLocale}' is not in locales` });
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: config.company.timeZone });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['company', 'timeZone'], message: `unknown IANA time zone '${config.company.timeZone}'` });
+    }
+  });
+
+export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
+export type Category = PipelineConfig['categories'][number];
+export type Department = PipelineConfig['departments'][number];
+
+/** Thrown when a config does not validate; the message names every failing key path. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super(`Invalid config (${source}):\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** Renders a zod issue path as `categories[2].threshold.count`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc ? `${acc}.${String(key)}` : String(key);
+  }, '');
+}
+
+/**
+ * Validates raw config data.
+ * @param raw parsed JSON
+ * @param source where it came from, for the error message
+ * @throws ConfigError naming each failing key path and the reason
+ */
+export function parseConfig(raw: unknown, source: string): PipelineConfig {
+  const result = PipelineConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      source,
+      result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+/** Looks up a category; the config's cross-references are validated, so a miss is a caller bug. */
+export function categoryById(config: PipelineConfig, id: string): Category | undefined {
+  return config.categories.find((c) => c.id === id);
+}
+
+export function departmentById(config: PipelineConfig, id: string): Department | undefined {
+  return config.departments.find((d) => d.id === id);
+}

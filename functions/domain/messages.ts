@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const MessageKindSchema = z.enum(['alert']);
+export type MessageKind = z.infer<typeof MessageKindSchema>;
+
+interface MessageBase {
+  /** Deterministic id: the same effect always yields the same id, which makes sending idempotent. */
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly complaintId?: string;
+  readonly alertId?: string;
+}
+
+export interface EmailMessage extends MessageBase {
+  readonly channel: 'email';
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface SmsMessage extends MessageBase {
+  readonly channel: 'sms';
+  /** E.164 phone number. */
+  readonly to: string;
+  readonly text: string;
+}
+
+/** A publication on a department's SNS alert topic: SMS to the head's phone plus extra subscribers. */
+export interface TopicMessage extends MessageBase {
+  readonly channel: 'topic';
+  readonly department: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+export type OutboundMessage = EmailMessage | SmsMessage | TopicMessage;

@@ -1,0 +1,52 @@
+/** Time arithmetic on instants. Pure: every function takes the time it works on. */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+export function addMinutes(t: Date, minutes: number): Date {
+  return new Date(t.getTime() + minutes * MINUTE_MS);
+}
+
+export function addHours(t: Date, hours: number): Date {
+  return new Date(t.getTime() + hours * HOUR_MS);
+}
+
+/** Start of the UTC minute containing t. */
+export function minuteFloor(t: Date): Date {
+  return new Date(Math.floor(t.getTime() / MINUTE_MS) * MINUTE_MS);
+}
+
+const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * Parses an ISO 8601 duration made of weeks, days, hours, minutes and seconds (`P7D`, `PT1H30M`).
+ * Years and months are refused: their length depends on the calendar.
+ * @returns milliseconds, or undefined when the text is not such a duration
+ */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return undefined;
+  const [, w, d, h, min, s] = m;
+  return (
+    Number(w ?? 0) * 7 * 86_400_000 +
+    Number(d ?? 0) * 86_400_000 +
+    Number(h ?? 0) * HOUR_MS +
+    Number(min ?? 0) * MINUTE_MS +
+    Math.round(Number(s ?? 0) * 1000)
+  );
+}
+
+/** A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. */
+export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
+}
