@@ -116,10 +116,10 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   getComplaint: {
     entry: 'functions/handlers/get-complaint.ts',
-    description: 'Returns one complaint by id.',
+    description: 'Returns one complaint by id (agents only: it holds contact details).',
     timeoutSeconds: 5,
     memoryMb: 256,
-    trigger: { kind: 'http', method: 'GET', path: '/complaints/{id}', auth: 'public' },
+    trigger: { kind: 'http', method: 'GET', path: '/complaints/{id}', auth: 'agent' },
     access: { tables: { complaints: 'read' } },
   },
   volumeMonitor: {

@@ -14,21 +14,6 @@ export function bucketOf(receivedAt: Date): string {
 }
 
 /**
- * Aggregates complaints into one increment per (category, minute), so a batch writes each counter once
- * however many complaints it holds.
- */
-export function aggregate(items: ReadonlyArray<{ category: string; receivedAt: string }>): CounterIncrement[] {
-  const counts = new Map<string, CounterIncrement>();
-  for (const item of items) {
-    const bucket = bucketOf(new Date(item.receivedAt));
-    const key = `${item.category}\u0000${bucket}`;
-    const prev = counts.get(key);
-    counts.set(key, { category: item.category, bucket, count: (prev?.count ?? 0) + 1 });
-  }
-  return [...counts.values()];
-}
-
-/**
  * The minute buckets of a sliding window of `windowMinutes` ending at `now`: the current minute and
  * the `windowMinutes - 1` before it.
  */
@@ -44,4 +29,51 @@ export function windowBuckets(now: Date, windowMinutes: number): { from: string;
 export function padSequence(sequenceNumber: string): string {
   if (!/^\d{1,40}$/.test(sequenceNumber)) throw new RangeError(`not a stream sequence number: ${sequenceNumber}`);
   return sequenceNumber.padStart(40, '0');
+}
+
+/** A stream record reduced to what counting needs. */
+export interface CountableRecord {
+  readonly sequenceNumber: string;
+  readonly category: string;
+  readonly receivedAt: string;
+}
+
+/** One atomic commit: the counter increments and the sequence numbers they account for. */
+export interface CommitPlan {
+  readonly sequenceNumbers: string[];
+  readonly increments: CounterIncrement[];
+}
+
+/**
+ * Splits a batch into commits of at most `maxIncrements` counters each (a DynamoDB transaction holds
+ * 100 items, one of which is the ledger entry). Records of one counter always land in the same commit,
+ * so each commit is exact on its own.
+ */
+export function planCommits(records: readonly CountableRecord[], maxIncrements = 99): CommitPlan[] {
+  const groups = new Map<string, { increment: CounterIncrement; sequenceNumbers: string[] }>();
+  for (const r of records) {
+    const bucket = bucketOf(new Date(r.receivedAt));
+    const key = `${r.category}\u0000${bucket}`;
+    const g = groups.get(key) ?? { increment: { category: r.category, bucket, count: 0 }, sequenceNumbers: [] };
+    g.increment = { ...g.increment, count: g.increment.count + 1 };
+    g.sequenceNumbers.push(r.sequenceNumber);
+    groups.set(key, g);
+  }
+  const plans: CommitPlan[] = [];
+  let current: CommitPlan = { sequenceNumbers: [], increments: [] };
+  for (const g of groups.values()) {
+    if (current.increments.length === maxIncrements) {
+      plans.push(current);
+      current = { sequenceNumbers: [], increments: [] };
+    }
+    current.increments.push(g.increment);
+    current.sequenceNumbers.push(...g.sequenceNumbers);
+  }
+  if (current.increments.length) plans.push(current);
+  return plans;
+}
+
+/** Sums per-minute counts. */
+export function windowCount(buckets: ReadonlyArray<{ count: number }>): number {
+  return buckets.reduce((sum, b) => sum + b.count, 0);
 }

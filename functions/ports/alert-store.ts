@@ -12,5 +12,4 @@ export interface AlertStore {
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;
-  listIncidents(): Promise<AlertIncident[]>;
 }

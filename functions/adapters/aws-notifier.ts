@@ -1,0 +1,66 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { OutboundMessage } from '../domain/messages.ts';
+import type { Notifier } from '../ports/notifier.ts';
+
+/** Thrown when a message names a department that has no alert topic in this deployment. */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+}
+
+/** Email through SES, SMS and department topics through SNS. */
+export class AwsNotifier implements Notifier {
+  constructor(
+    private readonly ses: SESClient,
+    private readonly sns: SNSClient,
+    private readonly sender: { email: string; name: string },
+    /** Department id to alert topic ARN. */
+    private readonly topics: Readonly<Record<string, string>>,
+  ) {}
+
+  async send(message: OutboundMessage): Promise<void> {
+    switch (message.channel) {
+      case 'email':
+        await this.ses.send(
+          new SendEmailCommand({
+            Source: `${encodeDisplayName(this.sender.name)} <${this.sender.email}>`,
+            Destination: { ToAddresses: [message.to] },
+            Message: {
+              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
+            },
+          }),
+        );
+        return;
+      case 'sms':
+        await this.sns.send(
+          new PublishCommand({
+            PhoneNumber: message.to,
+            Message: message.text,
+            MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+          }),
+        );
+        return;
+      case 'topic': {
+        const arn = this.topics[message.department];
+        if (!arn) throw new UnknownTopicError(`no alert topic for department '${message.department}'`);
+        await this.sns.send(
+          new PublishCommand({
+            TopicArn: arn,
+            // SNS subjects: at most 100 characters, no line breaks (used by email subscribers only).
+            Subject: [...message.subject.replace(/\s+/g, ' ')].slice(0, 100).join(''),
+            Message: message.text,
+            MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+          }),
+        );
+        return;
+      }
+    }
+  }
+}
+
+/** RFC 2047 encoded-word for a non-ASCII display name in the From header. */
+function encodeDisplayName(name: string): string {
+  if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/["\\]/g, '')}"`;
+  return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+}

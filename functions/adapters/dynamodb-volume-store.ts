@@ -1,0 +1,106 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { padSequence, type CounterIncrement } from '../domain/volume.ts';
+import type { VolumeStore } from '../ports/volume-store.ts';
+
+const LEDGER_PK = 'LEDGER#volume-monitor';
+/**
+ * Ledger entries read back when checking a batch. A redelivered record was counted by an entry whose
+ * first sequence number is at or below the record's; entries of other shards can interleave, so we
+ * look back this many entries (one Query page) rather than just one.
+ */
+const LEDGER_LOOKBACK = 25;
+/** Stream records live 24 hours; ledger entries outlive them. */
+const LEDGER_TTL_SECONDS = 2 * 86_400;
+/** Counters feed the sliding windows and, later, weekly baselines. */
+const COUNTER_TTL_SECONDS = 35 * 86_400;
+
+/**
+ * Per-minute counters `CNT#<category>` / `<minute ISO>` and the ledger of counted stream sequence
+ * numbers, in the state table.
+ */
+export class DynamoVolumeStore implements VolumeStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly stateTable: string,
+  ) {}
+
+  async alreadyCounted(sequenceNumbers: readonly string[]): Promise<Set<string>> {
+    if (!sequenceNumbers.length) return new Set();
+    const padded = sequenceNumbers.map(padSequence);
+    const max = padded.reduce((a, b) => (a > b ? a : b));
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.stateTable,
+        KeyConditionExpression: 'pk = :pk AND sk <= :max',
+        ExpressionAttributeValues: { ':pk': LEDGER_PK, ':max': max },
+        ScanIndexForward: false,
+        Limit: LEDGER_LOOKBACK,
+        ConsistentRead: true,
+      }),
+    );
+    const counted = new Set<string>();
+    for (const item of res.Items ?? []) for (const s of (item.seqs as string[] | undefined) ?? []) counted.add(s);
+    return new Set(sequenceNumbers.filter((s) => counted.has(padSequence(s))));
+  }
+
+  async commit(sequenceNumbers: readonly string[], increments: readonly CounterIncrement[], now: Date): Promise<boolean> {
+    if (!sequenceNumbers.length) return true;
+    const padded = sequenceNumbers.map(padSequence).sort();
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.stateTable,
+                Item: { pk: LEDGER_PK, sk: padded[0], seqs: padded, expiresAt: nowSeconds + LEDGER_TTL_SECONDS },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...increments.map((inc) => ({
+              Update: {
+                TableName: this.stateTable,
+                Key: { pk: counterKey(inc.category), sk: inc.bucket },
+                UpdateExpression: 'ADD #count :n SET expiresAt = :exp',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: {
+                  ':n': inc.count,
+                  ':exp': Math.floor(Date.parse(inc.bucket) / 1000) + COUNTER_TTL_SECONDS,
+                },
+              },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw err;
+    }
+  }
+
+  async buckets(category: string, fromBucket: string, toBucket: string): Promise<Array<{ bucket: string; count: number }>> {
+    const out: Array<{ bucket: string; count: number }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.stateTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': counterKey(category), ':from': fromBucket, ':to': toBucket },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const i of res.Items ?? []) out.push({ bucket: String(i.sk), count: Number(i.count) });
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+function counterKey(category: string): string {
+  return `CNT#${category}`;
+}

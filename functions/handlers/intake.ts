@@ -1,0 +1,25 @@
+import '../adapters/aws-runtime.ts';
+import { ComplaintInputSchema } from '../domain/complaint.ts';
+import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { logger } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { submitComplaint } from '../use-cases/submit-complaint.ts';
+
+/** `POST /complaints`: 201 with the stored complaint, 200 with the first one for a repeated externalId. */
+export const handler = httpHandler(async (event) => {
+  const body = readJsonBody(event);
+  if (!body.ok) return body.response;
+  const input = ComplaintInputSchema.safeParse(body.value);
+  if (!input.success) return validationError(zodIssues(input.error));
+  const result = await submitComplaint(input.data, runtime());
+  switch (result.outcome) {
+    case 'rejected':
+      return validationError([{ path: 'category', message: `unknown category '${result.error.category}'` }]);
+    case 'duplicate':
+      logger.info('duplicate external id', { complaintId: result.complaint.id, channel: result.complaint.channel });
+      return json(200, result.complaint);
+    case 'created':
+      logger.info('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
+      return json(201, result.complaint);
+  }
+});

@@ -1,0 +1,58 @@
+import '../adapters/aws-runtime.ts';
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { CountableRecord } from '../domain/volume.ts';
+import { logger, metrics } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { monitorVolume } from '../use-cases/monitor-volume.ts';
+
+/** The part of a complaint's stream image that counting needs. */
+const CountableImageSchema = z.object({
+  entity: z.literal('complaint'),
+  id: z.string().min(1),
+  category: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+});
+
+/** Thrown for a record that can never be counted; it fails alone and reaches the on-failure queue. */
+export class InvalidRecordError extends Error {
+  override readonly name = 'InvalidRecordError';
+}
+
+function toCountable(record: DynamoDBRecord): CountableRecord {
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  const image = record.dynamodb?.NewImage;
+  const keys = record.dynamodb?.Keys;
+  try {
+    if (!sequenceNumber || !image) throw new InvalidRecordError('record has no sequence number or new image');
+    const parsed = CountableImageSchema.parse(unmarshall(image as Record<string, AttributeValue>));
+    return { sequenceNumber, category: parsed.category, receivedAt: parsed.receivedAt };
+  } catch (err) {
+    // Keys only: images hold customers' contact details, which never go to logs.
+    logger.error('invalid stream record', { eventID: record.eventID, sequenceNumber, keys, reason: (err as Error).message });
+    metrics.addMetric('InvalidStreamRecords', MetricUnit.Count, 1);
+    throw err instanceof InvalidRecordError ? err : new InvalidRecordError((err as Error).message);
+  }
+}
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+/**
+ * Volume monitor on the complaints stream (INSERTs of complaints only, by the mapping's filter).
+ * Unparsable records fail alone (partial batch response); everything else is counted once. Transient
+ * errors throw so the mapping retries the batch, which the counting ledger makes harmless.
+ */
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  processor.register(event.Records, async (record: DynamoDBRecord) => toCountable(record), { throwOnFullBatchFailure: false });
+  const processed = await processor.process();
+  const countable = processed.flatMap((r) => (r[0] === 'success' ? [r[1] as CountableRecord] : []));
+  const result = await monitorVolume(countable, runtime());
+  if (result.opened.length) logger.info('alert incidents opened', { incidents: result.opened.map((i) => i.id) });
+  metrics.addMetric('ComplaintsCounted', MetricUnit.Count, result.counted);
+  metrics.publishStoredMetrics();
+  return processor.response();
+}

@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { MAX_BODY_BYTES, type HttpResult } from '../adapters/http.ts';
+import { parseDuration } from '../domain/time.ts';
+import type { HttpTrigger } from '../pipeline.ts';
+import { ClockRewindError, type SimulatedClock } from './simulated-clock.ts';
+
+/** A function reachable over HTTP, as the stack's HTTP API routes to it. */
+export interface LocalRoute {
+  readonly name: string;
+  readonly trigger: HttpTrigger;
+  readonly handler: (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+}
+
+export interface LocalServerOptions {
+  readonly routes: readonly LocalRoute[];
+  readonly clock: SimulatedClock;
+  /** Bearer token agents send locally; in AWS the agent routes use IAM authorization instead. */
+  readonly agentToken: string;
+  /** Moves the clock to `t`, running every schedule that comes due; resolves with the new time. */
+  readonly advanceClock: (t: Date) => Promise<Date>;
+  /** Local-only read endpoints (`GET /config`, `GET /local/outbox`, ...), each returning JSON. */
+  readonly localViews: Readonly<Record<string, () => unknown | Promise<unknown>>>;
+}
+
+const ClockBodySchema = z.union([
+  z.strictObject({ advanceBy: z.string().min(2) }),
+  z.strictObject({ now: z.iso.datetime({ offset: true }) }),
+]);
+
+interface CompiledRoute extends LocalRoute {
+  readonly pattern: RegExp;
+  readonly params: string[];
+}
+
+function compile(route: LocalRoute): CompiledRoute {
+  const params: string[] = [];
+  // Braces are left unescaped so `{name}` placeholders survive escaping.
+  const source = route.trigger.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), params };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+/** Reads a body up to the API's limit; beyond it, stops buffering and reports the overflow. */
+async function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk as Buffer);
+  }
+  return { body: Buffer.concat(chunks), tooLarge };
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The event API Gateway (HTTP API, payload 2.0) hands a Lambda for this request. */
+function toApiEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: Buffer, now: Date): APIGatewayProxyEventV2 {
+  const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined;
+  const routeKey = `${route.trigger.method} ${route.trigger.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(query && { queryStringParameters: query }),
+    ...(route.params.length && { pathParameters }),
+    body: body.length ? body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+}
+
+/**
+ * The local HTTP API: the pipeline's HTTP routes (same paths as the deployed API, invoking the same
+ * handler modules with API Gateway's event shape) plus local-only endpoints for health, config,
+ * the outbox and the simulated clock.
+ */
+export function createLocalServer(options: LocalServerOptions): Server {
+  const routes = options.routes.map(compile);
+  return createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      const method = req.method ?? 'GET';
+      const { body, tooLarge } = await readBody(req);
+      if (tooLarge) return send(res, 413, { error: 'payload_too_large', message: `body exceeds ${MAX_BODY_BYTES} bytes` });
+
+      if (method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
+      const view = options.localViews[url.pathname];
+      if (method === 'GET' && view) return send(res, 200, await view());
+      if (method === 'POST' && url.pathname === '/local/clock') return send(res, ...(await clockRequest(body, options)));
+
+      for (const route of routes) {
+        const match = route.pattern.exec(url.pathname);
+        if (!match || route.trigger.method !== method) continue;
+        if (route.trigger.auth === 'agent' && !tokenMatches(req.headers.authorization, options.agentToken)) {
+          return send(res, 401, { error: 'unauthorized', message: 'agent routes need Authorization: Bearer <AGENT_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+        }
+        const result = await route.handler(toApiEvent(req, url, route, match, body, options.clock.now()));
+        res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+        return res.end(result.body ?? '');
+      }
+      const pathKnown = routes.some((r) => r.pattern.test(url.pathname));
+      return send(res, pathKnown ? 405 : 404, { error: pathKnown ? 'method_not_allowed' : 'not_found', message: `${method} ${url.pathname}` });
+    })().catch((err: unknown) => {
+      // The handlers answer their own errors; this covers the local plumbing.
+      console.error('local server error', err);
+      if (!res.headersSent) send(res, 500, { error: 'internal', message: 'local runtime error; see the console' });
+      else res.end();
+    });
+  });
+}
+
+async function clockRequest(body: Buffer, options: LocalServerOptions): Promise<[number, unknown]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    return [400, { error: 'validation', issues: [{ path: '', message: 'body is not valid JSON' }] }];
+  }
+  const parsed = ClockBodySchema.safeParse(raw);
+  if (!parsed.success) {
+    return [400, { error: 'validation', issues: [{ path: '', message: 'expected { "advanceBy": "PT1H" } or { "now": "<ISO 8601 time>" }' }] }];
+  }
+  let target: Date;
+  if ('advanceBy' in parsed.data) {
+    const ms = parseDuration(parsed.data.advanceBy);
+    if (ms === undefined) return [400, { error: 'validation', issues: [{ path: 'advanceBy', message: 'not an ISO 8601 duration such as PT30M, PT1H or P7D' }] }];
+    target = new Date(options.clock.now().getTime() + ms);
+  } else {
+    target = new Date(parsed.data.now);
+    if (target.getTime() < options.clock.now().getTime()) {
+      return [409, { error: 'clock_rewind', message: `the clock never moves backwards: it is ${options.clock.now().toISOString()}` }];
+    }
+  }
+  try {
+    const now = await options.advanceClock(target);
+    return [200, { now: now.toISOString() }];
+  } catch (err) {
+    if (err instanceof ClockRewindError) return [409, { error: 'clock_rewind', message: err.message }];
+    throw err;
+  }
+}

@@ -1,0 +1,85 @@
+import { displayTitle, isStaticBreach, newIncident, renderAlertRaised, alertRaisedEvent, type AlertIncident } from '../domain/alert.ts';
+import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
+import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
+import type { AlertStore } from '../ports/alert-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { VolumeStore } from '../ports/volume-store.ts';
+import { deliverOnce } from './deliver-once.ts';
+
+export interface MonitorVolumeDeps {
+  readonly config: PipelineConfig;
+  readonly clock: Clock;
+  readonly complaints: ComplaintRepository;
+  readonly volume: VolumeStore;
+  readonly alerts: AlertStore;
+  readonly notifier: Notifier;
+  readonly ledger: MessageLedger;
+  readonly events: EventPublisher;
+}
+
+export interface MonitorVolumeResult {
+  /** Records counted by this delivery. */
+  readonly counted: number;
+  /** Records a previous delivery had already counted. */
+  readonly replayed: number;
+  /** Incidents this delivery opened. */
+  readonly opened: AlertIncident[];
+  /** Window counts evaluated, per category. */
+  readonly windowCounts: Record<string, number>;
+}
+
+/** How many newest titles an alert shows. */
+const NEWEST_TITLES = 5;
+
+/**
+ * Counts a batch of new complaints and raises an alert incident on a threshold breach.
+ *
+ * Primary course:
+ * 1. drop records an earlier delivery already counted (streams deliver at least once);
+ * 2. write each (category, minute) counter once for the batch, atomically with a ledger entry of the
+ *    counted sequence numbers;
+ * 3. for each category in the batch, sum its sliding window; on a breach open the category's one
+ *    incident (a conditional write: concurrent or replayed batches cannot open a second) and notify
+ *    the department head once by email and SMS, then publish `alert.raised`.
+ * Step 3 also runs for replayed records, so a delivery that crashed after counting still alerts.
+ */
+export async function monitorVolume(records: readonly CountableRecord[], deps: MonitorVolumeDeps): Promise<MonitorVolumeResult> {
+  const now = deps.clock.now();
+  const seen = await deps.volume.alreadyCounted(records.map((r) => r.sequenceNumber));
+  const fresh = records.filter((r) => !seen.has(r.sequenceNumber));
+  for (const plan of planCommits(fresh)) {
+    await deps.volume.commit(plan.sequenceNumbers, plan.increments, now);
+  }
+
+  const opened: AlertIncident[] = [];
+  const windowCounts: Record<string, number> = {};
+  for (const categoryId of new Set(records.map((r) => r.category))) {
+    const category = categoryById(deps.config, categoryId);
+    // Complaints of a category that a later config removed still count but cannot alert.
+    if (!category) continue;
+    const range = windowBuckets(now, category.threshold.windowMinutes);
+    const count = windowCount(await deps.volume.buckets(category.id, range.from, range.to));
+    windowCounts[category.id] = count;
+    if (!isStaticBreach(count, category.threshold.count)) continue;
+
+    const newest = await deps.complaints.newestInCategory(category.id, NEWEST_TITLES);
+    const titles = newest.map(displayTitle);
+    const result = await deps.alerts.openIncident(newIncident(category, count, titles, now));
+    if (result.opened) opened.push(result.incident);
+    else if (count > result.incident.peak) await deps.alerts.updateOpenIncident(category.id, result.incident.id, count, titles);
+    if (result.incident.notifiedAt === undefined) await notifyRaised(result.incident, deps);
+  }
+  return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
+}
+
+async function notifyRaised(incident: AlertIncident, deps: MonitorVolumeDeps): Promise<void> {
+  const category = categoryById(deps.config, incident.category);
+  const department = departmentById(deps.config, incident.department);
+  if (!category || !department) return;
+  await deliverOnce(renderAlertRaised(incident, category, department, deps.config.company.timeZone), deps);
+  await deps.events.publish([alertRaisedEvent(incident)]);
+  await deps.alerts.markNotified(incident, deps.clock.now());
+}

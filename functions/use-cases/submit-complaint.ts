@@ -1,0 +1,29 @@
+import { createComplaint, type Complaint, type ComplaintInput, type IntakeError } from '../domain/complaint.ts';
+import type { PipelineConfig } from '../domain/config.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+
+export interface SubmitComplaintDeps {
+  readonly config: PipelineConfig;
+  readonly clock: Clock;
+  readonly complaints: ComplaintRepository;
+  readonly newId: () => string;
+}
+
+export type SubmitResult =
+  | { outcome: 'created'; complaint: Complaint }
+  | { outcome: 'duplicate'; complaint: Complaint }
+  | { outcome: 'rejected'; error: IntakeError };
+
+/**
+ * Takes in one complaint from any channel.
+ *
+ * Primary course: classify, grade, route and set SLA due times; store it, claiming
+ * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new.
+ */
+export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps): Promise<SubmitResult> {
+  const built = createComplaint(input, deps.config, deps.clock.now(), deps.newId());
+  if (!built.ok) return { outcome: 'rejected', error: built.error };
+  const stored = await deps.complaints.create(built.complaint);
+  return stored.created ? { outcome: 'created', complaint: stored.complaint } : { outcome: 'duplicate', complaint: stored.complaint };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { alertRaisedEvent, displayTitle, incidentId, isStaticBreach, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
+import type { EmailMessage, TopicMessage } from '../../functions/domain/messages.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const now = new Date('2026-11-20T06:03:27.000Z');
+const category = (id: string) => defaultConfig.categories.find((c) => c.id === id)!;
+const department = (id: string) => defaultConfig.departments.find((d) => d.id === id)!;
+
+describe('static detector', () => {
+  it.each([
+    [4, 5, false],
+    [5, 5, true],
+    [9, 5, true],
+  ])('count %i against threshold %i → breach %s', (count, threshold, breach) => {
+    expect(isStaticBreach(count, threshold)).toBe(breach);
+  });
+});
+
+describe('incident keys', () => {
+  it('names the category and the minute of the breach', () => {
+    expect(incidentId('refund', now)).toBe('refund-202611200603');
+    expect(incidentId('refund', new Date('2026-11-20T06:03:59Z'))).toBe(incidentId('refund', now));
+  });
+});
+
+describe('alert messages', () => {
+  it('tell a Chinese-speaking head which category, how many, in which window, the threshold and the newest titles', () => {
+    const c = category('account-security');
+    const incident = newIncident(c, 6, ['账号被盗', '异常登录'], now);
+    const [email, topic] = renderAlertRaised(incident, c, department('security'), 'Asia/Shanghai') as [EmailMessage, TopicMessage];
+    expect(email).toMatchObject({ channel: 'email', to: 'liu.yang@youxuan-mall.example.com', kind: 'alert', alertId: incident.id });
+    expect(email.subject).toBe('【投诉预警】账户安全：30 分钟内 6 起投诉');
+    expect(email.text).toContain('“账户安全”类投诉在最近 30 分钟内达到 6 起，已超过预警阈值 5 起。');
+    expect(email.text).toContain('- 账号被盗');
+    expect(email.text).toContain('2026-11-20 14:03 (Asia/Shanghai)');
+    expect(topic).toMatchObject({ channel: 'topic', department: 'security' });
+    expect(topic.text).toContain('账户安全 30分钟内6起(阈值5)');
+  });
+
+  it('speak English to an English-speaking department', () => {
+    const c = category('refund');
+    const [email] = renderAlertRaised(newIncident(c, 10, [], now), c, department('finance'), 'Asia/Shanghai') as [EmailMessage];
+    expect(email.subject).toBe('[Complaint alert] Refund: 10 complaints in 60 min');
+    expect(email.text).toContain('Hello Emily Chen,');
+    expect(email.text).toContain('(no title)');
+  });
+
+  it('escape complaint titles in the HTML email', () => {
+    const c = category('refund');
+    const [email] = renderAlertRaised(newIncident(c, 10, ['<script>alert(1)</script>'], now), c, department('finance'), 'UTC') as [EmailMessage];
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('have deterministic ids, so a redelivery is recognised', () => {
+    const c = category('refund');
+    const a = renderAlertRaised(newIncident(c, 10, [], now), c, department('finance'), 'UTC');
+    const b = renderAlertRaised(newIncident(c, 12, ['x'], now), c, department('finance'), 'UTC');
+    expect(a.map((m) => m.id)).toEqual(b.map((m) => m.id));
+  });
+
+  it('shows the start of the description when a complaint has no title', () => {
+    expect(displayTitle({ description: 'a'.repeat(100) })).toHaveLength(80);
+    expect(displayTitle({ title: 'T', description: 'D' })).toBe('T');
+  });
+
+  it('publishes alert.raised with the incident facts', () => {
+    const c = category('refund');
+    expect(alertRaisedEvent(newIncident(c, 10, [], now))).toMatchObject({
+      type: 'alert.raised',
+      id: 'refund-202611200603:raised',
+      detail: { category: 'refund', department: 'finance', count: 10, threshold: 10, windowMinutes: 60, detector: 'static' },
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ComplaintInputSchema, ComplaintSchema, createComplaint } from '../../functions/domain/complaint.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const now = new Date('2026-11-20T09:30:00.000Z');
+const base = { channel: 'web' as const, customer: { id: 'cust-1', email: 'a@example.com', locale: 'en' as const } };
+
+describe('createComplaint', () => {
+  it('classifies, grades, routes and sets SLA due times from the severity', () => {
+    const r = createComplaint({ ...base, description: 'My parcel is late, tracking stuck' }, defaultConfig, now, 'ID1');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const c = r.complaint;
+    expect(ComplaintSchema.parse(c)).toEqual(c);
+    expect(c).toMatchObject({
+      id: 'ID1',
+      status: 'received',
+      category: 'logistics-delay',
+      categorySource: 'keywords',
+      department: 'logistics',
+      severity: 'medium',
+      receivedAt: '2026-11-20T09:30:00.000Z',
+      firstResponseDueAt: '2026-11-21T09:30:00.000Z',
+      resolutionDueAt: '2026-11-25T09:30:00.000Z',
+      version: 1,
+    });
+    expect(c.expiresAt).toBe(Math.floor(now.getTime() / 1000) + 730 * 86400);
+    expect(c.timeline).toEqual([{ at: c.receivedAt, actor: 'channel:web', event: 'receive', status: 'received' }]);
+  });
+
+  it('critical complaints get the short first-response target', () => {
+    const r = createComplaint({ ...base, description: '充电宝起火' }, defaultConfig, now, 'ID2');
+    expect(r.ok && r.complaint.firstResponseDueAt).toBe('2026-11-20T11:30:00.000Z');
+  });
+
+  it('falls back to the configured category', () => {
+    const r = createComplaint({ ...base, description: '请问几点营业' }, defaultConfig, now, 'ID3');
+    expect(r.ok && [r.complaint.category, r.complaint.categorySource]).toEqual(['other', 'fallback']);
+  });
+
+  it('keeps a given category and severity, and refuses an unknown category', () => {
+    const r = createComplaint({ ...base, description: 'x', category: 'refund', severity: 'low' }, defaultConfig, now, 'ID4');
+    expect(r.ok && [r.complaint.category, r.complaint.department, r.complaint.severity, r.complaint.severitySource]).toEqual([
+      'refund',
+      'finance',
+      'low',
+      'given',
+    ]);
+    expect(createComplaint({ ...base, description: 'x', category: 'nope' }, defaultConfig, now, 'ID5')).toEqual({
+      ok: false,
+      error: { kind: 'unknown_category', category: 'nope' },
+    });
+  });
+});
+
+describe('ComplaintInputSchema', () => {
+  it('rejects unknown fields and bad values with paths', () => {
+    const r = ComplaintInputSchema.safeParse({ ...base, description: 'x', customer: { id: 'c', phone: '12345' }, colour: 'red' });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toContain('customer.phone');
+    expect(r.error!.issues.some((i) => i.code === 'unrecognized_keys')).toBe(true);
+  });
+
+  it('enforces the description length', () => {
+    expect(ComplaintInputSchema.safeParse({ ...base, description: '' }).success).toBe(false);
+    expect(ComplaintInputSchema.safeParse({ ...base, description: 'x'.repeat(5000) }).success).toBe(true);
+    expect(ComplaintInputSchema.safeParse({ ...base, description: 'x'.repeat(5001) }).success).toBe(false);
+  });
+});

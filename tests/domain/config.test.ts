@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, formatPath, parseConfig } from '../../functions/domain/config.ts';
+import { loadConfigFile } from '../../functions/adapters/config-file.ts';
+import { defaultConfig, rawDefaultConfig } from '../fixtures/config.ts';
+
+function errorOf(raw: unknown): ConfigError {
+  try {
+    parseConfig(raw, 'test.json');
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('shipped default config', () => {
+  it('describes a company with at least 6 categories and 5 departments, each head reachable', () => {
+    expect(defaultConfig.categories.length).toBeGreaterThanOrEqual(6);
+    expect(defaultConfig.departments).toHaveLength(5);
+    for (const d of defaultConfig.departments) {
+      expect(d.head.email).toMatch(/@/);
+      expect(d.head.phone).toMatch(/^\+\d+$/);
+    }
+    for (const id of ['logistics-delay', 'product-quality', 'after-sales', 'refund', 'account-security', 'service-attitude']) {
+      expect(defaultConfig.categories.map((c) => c.id)).toContain(id);
+    }
+  });
+});
+
+describe('config validation names the key path and the reason', () => {
+  it.each([
+    ['unknown department', (c: any) => (c.categories[2].department = 'nobody'), 'categories[2].department', "unknown department 'nobody'"],
+    ['threshold not positive', (c: any) => (c.categories[0].threshold.count = 0), 'categories[0].threshold.count', ''],
+    ['bad phone', (c: any) => (c.departments[1].head.phone = '138-0013'), 'departments[1].head.phone', 'E.164'],
+    ['unknown fallback', (c: any) => (c.fallbackCategory = 'misc'), 'fallbackCategory', "unknown category 'misc'"],
+    ['unknown key', (c: any) => (c.categories[0].thresold = 1), 'categories[0]', 'thresold'],
+    ['duplicate category', (c: any) => (c.categories[1].id = c.categories[0].id), 'categories[1].id', 'duplicate'],
+    ['bad time zone', (c: any) => (c.company.timeZone = 'Mars/Olympus'), 'company.timeZone', 'Mars/Olympus'],
+    ['missing sender', (c: any) => delete c.sender, 'sender', ''],
+  ])('%s', (_name, breakIt, path, reason) => {
+    const raw = rawDefaultConfig();
+    breakIt(raw);
+    const err = errorOf(raw);
+    expect(err.message).toContain('test.json');
+    const issue = err.issues.find((i) => i.path === path);
+    expect(issue, `issues: ${JSON.stringify(err.issues)}`).toBeDefined();
+    expect(issue!.message).toContain(reason);
+  });
+
+  it('reports unreadable files and bad JSON with the file name', () => {
+    expect(() => loadConfigFile('/nonexistent/config.json')).toThrow(/\/nonexistent\/config\.json[\s\S]*cannot read file/);
+  });
+
+  it('formats paths like a reader writes them', () => {
+    expect(formatPath(['categories', 2, 'threshold', 'count'])).toBe('categories[2].threshold.count');
+    expect(formatPath([])).toBe('');
+  });
+});

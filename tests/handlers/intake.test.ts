@@ -1,0 +1,126 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { handler } from '../../functions/handlers/intake.ts';
+import { handler as getComplaint } from '../../functions/handlers/get-complaint.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const ddb = mockClient(doc);
+const fixedNow = new Date('2026-11-20T09:30:00.000Z');
+setRuntime(
+  buildRuntime({
+    config: defaultConfig,
+    clock: { now: () => fixedNow },
+    doc,
+    tableNames: { complaints: 'complaints-t', state: 'state-t' },
+    notifier: { send: async () => {} },
+    events: { publish: async () => {} },
+  }),
+);
+afterAll(() => setRuntime(undefined));
+beforeEach(() => ddb.reset());
+
+function post(body: unknown, raw = false): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /complaints',
+    rawPath: '/complaints',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    body: raw ? (body as string) : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'r1' } as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+const valid = {
+  channel: 'app',
+  customer: { id: 'cust-9', name: '陈女士', email: 'chen@example.com', phone: '+8613912345678', locale: 'zh-CN' },
+  title: '快递一直没到',
+  description: '下单一周了物流还没更新',
+};
+
+describe('POST /complaints', () => {
+  it('stores a classified complaint and answers 201 with it', async () => {
+    ddb.on(PutCommand).resolves({});
+    const res = await handler(post(valid));
+    expect(res.statusCode).toBe(201);
+    const body = JSON.parse(res.body!);
+    expect(body).toMatchObject({ status: 'received', category: 'logistics-delay', department: 'logistics', severity: 'medium', receivedAt: fixedNow.toISOString() });
+    expect(body.id).toMatch(/^[0-9A-Z]{26}$/);
+    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ TableName: 'complaints-t', ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, entity: 'complaint' } });
+  });
+
+  it('claims (channel, externalId) in the same transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await handler(post({ ...valid, externalId: 'ZD-1001' }));
+    expect(res.statusCode).toBe(201);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[0]!.Put).toMatchObject({ TableName: 'state-t', Item: { pk: 'EXT#app#ZD-1001' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(items[1]!.Put).toMatchObject({ TableName: 'complaints-t' });
+  });
+
+  it('answers 200 with the first complaint for a repeated externalId and stores nothing', async () => {
+    const first = { ...JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!), externalId: 'ZD-1001' };
+    ddb.reset();
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+    );
+    ddb.on(GetCommand, { TableName: 'state-t' }).resolves({ Item: { pk: 'EXT#app#ZD-1001', sk: 'EXT', complaintId: first.id } });
+    ddb.on(GetCommand, { TableName: 'complaints-t' }).resolves({ Item: first });
+    const res = await handler(post({ ...valid, externalId: 'ZD-1001' }));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!).id).toBe(first.id);
+  });
+
+  it.each([
+    ['a bad phone', { ...valid, customer: { ...valid.customer, phone: '0139' } }, 'customer.phone'],
+    ['a missing description', { ...valid, description: undefined }, 'description'],
+    ['an unknown channel', { ...valid, channel: 'fax' }, 'channel'],
+    ['an unknown field', { ...valid, priority: 'urgent' }, 'priority'],
+    ['an unknown nested field', { ...valid, customer: { ...valid.customer, vip: true } }, 'customer.vip'],
+    ['an unknown category', { ...valid, category: 'weather' }, 'category'],
+    ['a bad occurredAt', { ...valid, occurredAt: 'yesterday' }, 'occurredAt'],
+  ])('answers 400 naming the field for %s', async (_name, body, path) => {
+    const res = await handler(post(body));
+    expect(res.statusCode).toBe(400);
+    const out = JSON.parse(res.body!);
+    expect(out.error).toBe('validation');
+    expect(out.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 for malformed JSON and an empty body', async () => {
+    for (const raw of ['{"channel":', '', 'null', '[]', '42']) {
+      const res = await handler(post(raw, true));
+      expect(res.statusCode, raw).toBe(400);
+      expect(JSON.parse(res.body!).error).toBe('validation');
+    }
+  });
+
+  it('answers 413 for bodies over 64 KiB', async () => {
+    const res = await handler(post({ ...valid, description: 'x'.repeat(70 * 1024) }));
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('answers a JSON 500 (safe to retry) when DynamoDB fails', async () => {
+    ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    const res = await handler(post(valid));
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body!)).toMatchObject({ error: 'internal' });
+  });
+});
+
+describe('GET /complaints/{id}', () => {
+  it('answers 404 JSON for an unknown id', async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await getComplaint({ ...post(null), routeKey: 'GET /complaints/{id}', pathParameters: { id: 'NOPE' } });
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body!)).toMatchObject({ error: 'not_found' });
+  });
+});
