@@ -46,24 +46,29 @@ export class DynamoAlertStore implements AlertStore {
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       if (err.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
-      const pointer = await this.doc.send(new GetCommand({ TableName: this.stateTable, Key: { pk, sk: 'OPEN' }, ConsistentRead: true }));
-      const open = await this.getIncident(incident.category, String(pointer.Item?.incidentId));
+      const open = await this.findOpen(incident.category);
       if (!open) throw new CorruptItemError(`open-incident pointer of ${incident.category} points at a missing incident`);
       return { opened: false, incident: open };
     }
   }
 
-  async updateOpenIncident(category: string, incidentId: string, count: number, newestTitles: readonly string[]): Promise<void> {
+  async findOpen(category: string): Promise<AlertIncident | undefined> {
+    const pointer = await this.doc.send(
+      new GetCommand({ TableName: this.stateTable, Key: { pk: alertKey(category), sk: 'OPEN' }, ConsistentRead: true }),
+    );
+    return pointer.Item ? this.getIncident(category, String(pointer.Item.incidentId)) : undefined;
+  }
+
+  async recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.stateTable,
-          Key: { pk: alertKey(category), sk: incidentKey(incidentId) },
-          UpdateExpression: 'SET #count = :c, peak = :c, newestTitles = :t',
-          // Only a new peak is written: one conditional write instead of one per batch while breached.
+          Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
+          UpdateExpression: 'SET #count = :c, peak = :c, newestTitles = :t, updatedAt = :now',
           ConditionExpression: 'attribute_exists(pk) AND peak < :c',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':c': count, ':t': newestTitles },
+          ExpressionAttributeValues: { ':c': count, ':t': newestTitles, ':now': now.toISOString() },
         }),
       );
     } catch (err) {

@@ -20,6 +20,8 @@ export const AlertIncidentSchema = z.object({
   count: z.number().int(),
   peak: z.number().int(),
   newestTitles: z.array(z.string()),
+  /** When count, peak and titles were last written. */
+  updatedAt: z.string(),
   notifiedAt: z.string().optional(),
 });
 export type AlertIncident = z.infer<typeof AlertIncidentSchema>;
@@ -27,6 +29,14 @@ export type AlertIncident = z.infer<typeof AlertIncidentSchema>;
 /** Incident ids name the category and the minute the breach was seen, e.g. `refund-202611221403`. */
 export function incidentId(category: string, at: Date): string {
   return `${category}-${at.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
+}
+
+/**
+ * Whether a breach seen at `now` should be written onto the open incident: only a new peak, and at
+ * most once per minute, so a sustained spike does not turn into one incident write per batch.
+ */
+export function shouldRecordPeak(incident: AlertIncident, count: number, now: Date): boolean {
+  return count > incident.peak && incident.updatedAt.slice(0, 16) !== now.toISOString().slice(0, 16);
 }
 
 /** A static-threshold breach: the window count reached the category's threshold. */
@@ -53,6 +63,7 @@ export function newIncident(
     count,
     peak: count,
     newestTitles: [...newestTitles],
+    updatedAt: now.toISOString(),
   };
 }
 

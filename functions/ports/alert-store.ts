@@ -7,8 +7,10 @@ export interface AlertStore {
    * @returns the incident now open for the category and whether this call opened it
    */
   openIncident(incident: AlertIncident): Promise<{ opened: boolean; incident: AlertIncident }>;
-  /** Records a newer count on the open incident (count, peak, newest titles). */
-  updateOpenIncident(category: string, incidentId: string, count: number, newestTitles: readonly string[]): Promise<void>;
+  /** The category's open (or acknowledged) incident, if any: reads only, so a sustained breach costs no writes. */
+  findOpen(category: string): Promise<AlertIncident | undefined>;
+  /** Records a new peak on an incident (count, peak, newest titles); ignored unless it is higher. */
+  recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void>;
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;

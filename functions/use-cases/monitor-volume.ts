@@ -1,4 +1,12 @@
-import { displayTitle, isStaticBreach, newIncident, renderAlertRaised, alertRaisedEvent, type AlertIncident } from '../domain/alert.ts';
+import {
+  alertRaisedEvent,
+  displayTitle,
+  isStaticBreach,
+  newIncident,
+  renderAlertRaised,
+  shouldRecordPeak,
+  type AlertIncident,
+} from '../domain/alert.ts';
 import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
@@ -41,9 +49,10 @@ const NEWEST_TITLES = 5;
  * 1. drop records an earlier delivery already counted (streams deliver at least once);
  * 2. write each (category, minute) counter once for the batch, atomically with a ledger entry of the
  *    counted sequence numbers;
- * 3. for each category in the batch, sum its sliding window; on a breach open the category's one
- *    incident (a conditional write: concurrent or replayed batches cannot open a second) and notify
- *    the department head once by email and SMS, then publish `alert.raised`.
+ * 3. for each category in the batch, sum its sliding window; on a breach, when the category has no
+ *    open incident, open one (a conditional write: concurrent or replayed batches cannot open a
+ *    second) and notify the department head once by email and SMS, then publish `alert.raised`;
+ *    when it has one, record a new peak at most once a minute and send nothing.
  * Step 3 also runs for replayed records, so a delivery that crashed after counting still alerts.
  */
 export async function monitorVolume(records: readonly CountableRecord[], deps: MonitorVolumeDeps): Promise<MonitorVolumeResult> {
@@ -65,14 +74,21 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     windowCounts[category.id] = count;
     if (!isStaticBreach(count, category.threshold.count)) continue;
 
-    const newest = await deps.complaints.newestInCategory(category.id, NEWEST_TITLES);
-    const titles = newest.map(displayTitle);
-    const result = await deps.alerts.openIncident(newIncident(category, count, titles, now));
-    if (result.opened) opened.push(result.incident);
-    else if (count > result.incident.peak) await deps.alerts.updateOpenIncident(category.id, result.incident.id, count, titles);
-    if (result.incident.notifiedAt === undefined) await notifyRaised(result.incident, deps);
+    let incident = await deps.alerts.findOpen(category.id);
+    if (incident) {
+      if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category.id, deps), now);
+    } else {
+      const result = await deps.alerts.openIncident(newIncident(category, count, await newestTitles(category.id, deps), now));
+      if (result.opened) opened.push(result.incident);
+      incident = result.incident;
+    }
+    if (incident.notifiedAt === undefined) await notifyRaised(incident, deps);
   }
   return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
+}
+
+async function newestTitles(category: string, deps: MonitorVolumeDeps): Promise<string[]> {
+  return (await deps.complaints.newestInCategory(category, NEWEST_TITLES)).map(displayTitle);
 }
 
 async function notifyRaised(incident: AlertIncident, deps: MonitorVolumeDeps): Promise<void> {
