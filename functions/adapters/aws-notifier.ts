@@ -16,6 +16,8 @@ export class AwsNotifier implements Notifier {
     private readonly sender: { email: string; name: string },
     /** Department id to alert topic ARN. */
     private readonly topics: Readonly<Record<string, string>>,
+    /** SES configuration set for delivery, bounce and complaint tracking. */
+    private readonly configurationSet?: string,
   ) {}
 
   async send(message: OutboundMessage): Promise<void> {
@@ -24,6 +26,7 @@ export class AwsNotifier implements Notifier {
         await this.ses.send(
           new SendEmailCommand({
             Source: `${encodeDisplayName(this.sender.name)} <${this.sender.email}>`,
+            ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
             Destination: { ToAddresses: [message.to] },
             Message: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },

@@ -8,13 +8,16 @@ import { parseConfig } from '../domain/config.ts';
 import { env } from '../pipeline.ts';
 import { AwsNotifier } from './aws-notifier.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
-import { buildRuntime, setRuntimeFactory, type Runtime } from './runtime.ts';
+import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
 
+// A function only gets the variables of the resources its `access` grants; each is optional here and
+// the runtime fails clearly when a port without its resource is used.
 const LambdaEnvSchema = z.object({
-  [env.complaintsTable]: z.string().min(1),
-  [env.stateTable]: z.string().min(1),
-  [env.eventBus]: z.string().min(1),
+  [env.complaintsTable]: z.string().min(1).optional(),
+  [env.stateTable]: z.string().min(1).optional(),
+  [env.eventBus]: z.string().min(1).optional(),
+  [env.sesConfigurationSet]: z.string().min(1).optional(),
   [env.departmentTopics]: z
     .string()
     .transform((s, ctx) => {
@@ -46,9 +49,17 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     config,
     clock: systemClock,
     doc,
-    tableNames: { complaints: e[env.complaintsTable], state: e[env.stateTable] },
-    notifier: new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics]),
-    events: new EventBridgePublisher(new EventBridgeClient({}), e[env.eventBus]),
+    tableNames: {
+      ...(e[env.complaintsTable] && { complaints: e[env.complaintsTable] }),
+      ...(e[env.stateTable] && { state: e[env.stateTable] }),
+    },
+    notifier: () =>
+      new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
+    events: () => {
+      const bus = e[env.eventBus];
+      if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');
+      return new EventBridgePublisher(new EventBridgeClient({}), bus);
+    },
   });
 }
 

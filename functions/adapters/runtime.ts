@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
+import type { TableName } from '../pipeline.ts';
 import { ulid } from '../domain/ids.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -30,23 +31,62 @@ export interface RuntimeParts {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly doc: DynamoDBDocumentClient;
-  readonly tableNames: { complaints: string; state: string };
-  readonly notifier: Notifier;
-  readonly events: EventPublisher;
+  /**
+   * Physical table names. In Lambda a function only has the tables its `access` grants, so a name
+   * may be missing; using a port that needs it then fails with a clear error.
+   */
+  readonly tableNames: Partial<Record<TableName, string>>;
+  readonly notifier: Notifier | (() => Notifier);
+  readonly events: EventPublisher | (() => EventPublisher);
 }
 
-/** Builds the DynamoDB-backed runtime both sides share; only the clock, notifier and events differ. */
+/** Thrown when a handler uses a port whose resource its function was not granted. */
+export class MissingResourceError extends Error {
+  override readonly name = 'MissingResourceError';
+}
+
+/**
+ * Builds the DynamoDB-backed runtime both sides share; only the clock, notifier and events differ.
+ * Ports are created on first use, so a function is only asked for the resources it actually uses.
+ */
 export function buildRuntime(parts: RuntimeParts): Runtime {
+  const table = (name: TableName): string => {
+    const physical = parts.tableNames[name];
+    if (!physical) throw new MissingResourceError(`this function has no access to the ${name} table (see functions/pipeline.ts)`);
+    return physical;
+  };
+  const once = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  const complaints = once(() => new DynamoComplaintRepository(parts.doc, { complaints: table('complaints'), state: table('state') }));
+  const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
+  const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
+  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
+  const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   return {
     config: parts.config,
     clock: parts.clock,
     newId: () => ulid(parts.clock.now(), randomBytes(10)),
-    complaints: new DynamoComplaintRepository(parts.doc, parts.tableNames),
-    volume: new DynamoVolumeStore(parts.doc, parts.tableNames.state),
-    alerts: new DynamoAlertStore(parts.doc, parts.tableNames.state),
-    ledger: new DynamoMessageLedger(parts.doc, parts.tableNames.state),
-    notifier: parts.notifier,
-    events: parts.events,
+    get complaints() {
+      return complaints();
+    },
+    get volume() {
+      return volume();
+    },
+    get alerts() {
+      return alerts();
+    },
+    get ledger() {
+      return ledger();
+    },
+    get notifier() {
+      return notifier();
+    },
+    get events() {
+      return events();
+    },
   };
 }
 

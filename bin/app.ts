@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { loadConfigFile } from '../functions/adapters/config-file.ts';
+import { ConfigError } from '../functions/domain/config.ts';
+
+/** Prints a config error and exits; any other error keeps its stack trace. */
+function exitOnConfigError(err: unknown): never {
+  if (!(err instanceof ConfigError)) throw err;
+  // The message already names the file and every failing key path; a stack trace adds nothing.
+  console.error(err.message);
+  process.exit(1);
+}
+
+const app = new App();
+const configPath: unknown = app.node.tryGetContext('config');
+const sesSandbox: unknown = app.node.tryGetContext('sesSandbox');
+
+try {
+  const config = loadConfigFile(typeof configPath === 'string' ? resolve(configPath) : undefined);
+  // Loaded only once the config is valid, so a config mistake is reported before the construct
+  // libraries take seconds to load.
+  const { buildApp } = await import('../lib/app.ts');
+  buildApp(app, config, { sesSandbox: sesSandbox === true || sesSandbox === 'true' });
+} catch (err) {
+  exitOnConfigError(err);
+}
+app.synth();

@@ -1,0 +1,73 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { functions, tables } from '../../functions/pipeline.ts';
+import { buildTestApp } from './template-helpers.ts';
+
+/** Every acknowledgement in the app: rule id -> reasons given. */
+function acknowledgements(scope: App): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        const ruleId = id.replace(/^annotation::/i, '');
+        found.set(ruleId, [...(found.get(ruleId) ?? []), reason]);
+      }
+    }
+  }
+  return found;
+}
+
+/** Unacknowledged findings, one line per resource. */
+function findings(app: App): string[] {
+  return new AwsSolutionsChecks()
+    .validateScope(app)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}: ${v.description}`));
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  const { app } = buildTestApp({ nag: true });
+
+  it('reports no unacknowledged finding (error or warning)', () => {
+    expect(findings(app)).toEqual([]);
+  });
+
+  it('passes the validation that synth runs, as `cdk synth` does', () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('acknowledges only these findings, each with a reason', () => {
+    const acknowledged = acknowledgements(app);
+    expect([...acknowledged.keys()].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-SQS3',
+    ]);
+    for (const reasons of acknowledged.values()) {
+      for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  it('stays clean when the pipeline gains a schedule and an agent route', () => {
+    const extended = buildTestApp({
+      nag: true,
+      pipeline: {
+        tables,
+        functions: {
+          ...functions,
+          sweeper: {
+            entry: functions.getComplaint.entry,
+            description: 'Sweeps what is due.',
+            timeoutSeconds: 30,
+            memoryMb: 256,
+            trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
+            access: { tables: { complaints: 'readWrite' }, sendEmail: true },
+          },
+        },
+      },
+    });
+    expect(findings(extended.app)).toEqual([]);
+  });
+});
