@@ -1,0 +1,189 @@
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { buildRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
+import type { PipelineConfig } from '../domain/config.ts';
+import { windowBuckets, windowCount } from '../domain/volume.ts';
+import { functions, type FunctionName, type TableName } from '../pipeline.ts';
+import { createTables } from './create-tables.ts';
+import { localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalServer, type LocalRoute } from './http-server.ts';
+import { Outbox } from './outbox.ts';
+import { RecordedEvents } from './recorded-events.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** How often the simulated clock catches up with real time. */
+const TICK_MS = 250;
+
+export interface LocalPipelineOptions {
+  readonly config: PipelineConfig;
+  /** HTTP port; 0 picks a free one. @default 3000 */
+  readonly port?: number;
+  /** Keep DynamoDB Local's data in this folder instead of memory. */
+  readonly persistDir?: string;
+  /** Bearer token for agent routes. */
+  readonly agentToken: string;
+  /** Where the simulated clock starts. @default the real time */
+  readonly startTime?: Date;
+}
+
+export interface LocalPipeline {
+  readonly url: string;
+  readonly clock: SimulatedClock;
+  readonly outbox: Outbox;
+  readonly events: RecordedEvents;
+  readonly runtime: Runtime;
+  /** Failed batches the pollers gave up on, as Lambda would send them to the on-failure queue. */
+  readonly deadLetters: readonly unknown[];
+  /** Resolves when every stream record written so far has been handled. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole pipeline on this machine: DynamoDB Local with the stack's tables, a poller per
+ * stream trigger, the scheduler, and the HTTP API, all invoking the same handler modules Lambda runs.
+ */
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const dynamo = await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
+  const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
+  try {
+    const clients = localDynamoClients(dynamo.endpoint);
+    const tableNames: Record<TableName, string> = { complaints: 'complaint-pipeline-complaints', state: 'complaint-pipeline-state' };
+    const created = await createTables(clients.dynamo, tableNames);
+
+    const clock = new SimulatedClock(options.startTime);
+    const outbox = new Outbox(options.config, clock);
+    const events = new RecordedEvents('complaint-pipeline-local-bus');
+    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events });
+    setRuntime(runtime);
+
+    const routes: LocalRoute[] = [];
+    const pollers: StreamPoller[] = [];
+    const deadLetters: unknown[] = [];
+    // Declared before the pollers exist; resolves once every stream record so far is handled, and
+    // again while handling produced more (a consumer's writes feed another consumer).
+    const idle = async () => {
+      let before: number;
+      do {
+        before = pollers.reduce((n, p) => n + p.stats.recordsRead, 0);
+        await Promise.all(pollers.map((p) => p.idle()));
+      } while (pollers.reduce((n, p) => n + p.stats.recordsRead, 0) !== before);
+    };
+    const scheduler = new LocalScheduler(clock, { settle: idle });
+    for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
+      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any) => Promise<any> };
+      const trigger = def.trigger;
+      switch (trigger.kind) {
+        case 'http':
+          routes.push({ name, trigger, handler: mod.handler });
+          break;
+        case 'stream': {
+          const streamArn = created[trigger.table].streamArn;
+          if (!streamArn) throw new Error(`table ${trigger.table} has no stream for ${name}`);
+          pollers.push(
+            new StreamPoller({
+              name,
+              streams: clients.streams,
+              streamArn,
+              trigger,
+              handler: mod.handler,
+              onFailure: (info) => {
+                deadLetters.push({ function: name, ...info });
+              },
+              log: (level, message, details) => {
+                if (level === 'warn' || level === 'error') console.error(`[${name}] ${message}`, details ?? '');
+              },
+            }),
+          );
+          break;
+        }
+        case 'schedule':
+          scheduler.add(name, trigger.expression, mod.handler);
+          break;
+      }
+    }
+    await Promise.all(pollers.map((p) => p.start()));
+    stops.unshift(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    // The simulated clock follows real time (plus whatever POST /local/clock added), in steps made
+    // through the scheduler so schedules also fire as real time passes.
+    let offsetMs = clock.now().getTime() - Date.now();
+    const ticker = setInterval(() => {
+      const target = new Date(Date.now() + offsetMs);
+      if (target > clock.now()) {
+        scheduler.advanceTo(target).catch((err: unknown) => {
+          // A jump queued just before this tick already moved the clock further: nothing to do.
+          if (!(err instanceof ClockRewindError)) console.error('local scheduler tick failed', err);
+        });
+      }
+    }, TICK_MS);
+    stops.unshift(async () => clearInterval(ticker));
+
+    const server: Server = createLocalServer({
+      routes,
+      clock,
+      agentToken: options.agentToken,
+      advanceClock: async (t) => {
+        await idle();
+        await scheduler.advanceTo(t);
+        offsetMs = t.getTime() - Date.now();
+        await idle();
+        return clock.now();
+      },
+      localViews: {
+        '/config': () => options.config,
+        '/local/outbox': () => outbox.entries(),
+        '/local/events': () => events.entries(),
+        '/local/dead-letters': () => deadLetters,
+        '/local/clock': () => ({ now: clock.now().toISOString() }),
+        '/local/volume': () => volumeView(runtime, clock.now()),
+      },
+    });
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 3000, '127.0.0.1', () => ok());
+    });
+    stops.unshift(
+      () =>
+        new Promise<void>((ok) => {
+          server.closeAllConnections();
+          server.close(() => ok());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      clock,
+      outbox,
+      events,
+      runtime,
+      deadLetters,
+      idle,
+      stop: async () => {
+        for (const stop of stops) await stop();
+        setRuntime(undefined);
+      },
+    };
+  } catch (err) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Each category's current window count against its threshold. */
+async function volumeView(runtime: Runtime, now: Date) {
+  return Promise.all(
+    runtime.config.categories.map(async (c) => {
+      const range = windowBuckets(now, c.threshold.windowMinutes);
+      const count = windowCount(await runtime.volume.buckets(c.id, range.from, range.to));
+      return { category: c.id, name: c.name, department: c.department, windowMinutes: c.threshold.windowMinutes, count, threshold: c.threshold.count };
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+import './env-defaults.ts';
+import { loadConfigFile } from '../adapters/config-file.ts';
+import { ConfigError, type PipelineConfig } from '../domain/config.ts';
+import { startLocalPipeline } from './local-pipeline.ts';
+
+/** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
+const DEFAULT_AGENT_TOKEN = 'local-agent-token';
+
+async function main(): Promise<void> {
+  let config: PipelineConfig;
+  try {
+    config = loadConfigFile(process.env.PIPELINE_CONFIG || undefined);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const port = process.env.PORT ? Number(process.env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, got '${process.env.PORT}'`);
+    process.exit(1);
+  }
+  const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
+  const pipeline = await startLocalPipeline({
+    config,
+    port,
+    agentToken,
+    ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
+  });
+  const lines = [
+    `Complaint pipeline running locally at ${pipeline.url}`,
+    `  company:      ${config.company.name} (${config.categories.length} categories, ${config.departments.length} departments)`,
+    `  intake:       POST ${pipeline.url}/complaints`,
+    `  outbox:       GET  ${pipeline.url}/local/outbox   (every email and SMS SES/SNS would send)`,
+    `  volume:       GET  ${pipeline.url}/local/volume   (window counts against thresholds)`,
+    `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
+    `  agent token:  ${agentToken}${process.env.AGENT_TOKEN ? '' : '  (default; set AGENT_TOKEN to choose one)'}`,
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    await pipeline.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,766 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeStreamCommand,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type AttributeValue as SdkAttributeValue,
+  type DynamoDBStreamsClient,
+  type _Record as SdkRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamTrigger } from '../pipeline.ts';
+import { matchesFilter, validateFilterPatterns } from './event-filter.ts';
+
+/**
+ * A stream consumer as the local runtime invokes it: the Lambda handler module's `handler`.
+ * It may return a `DynamoDBBatchResponse` (partial batch failure), nothing, or a promise of either.
+ */
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => unknown;
+
+/**
+ * What Lambda sends to an SQS or SNS on-failure destination when it gives up on a batch from a
+ * DynamoDB stream: metadata only, enough to find the records again in the stream.
+ */
+export interface StreamBatchFailure {
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    readonly condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+    readonly approximateInvokeCount: number;
+  };
+  readonly responseContext: {
+    /** 200 when the function was invoked (errors included); 0 when the records aged out before any invocation. */
+    readonly statusCode: number;
+    readonly executedVersion: string;
+    /** `Unhandled` when the last invocation threw; absent when it returned a batch item failure. */
+    readonly functionError?: string;
+  };
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly DDBStreamBatchInfo: {
+    readonly shardId: string;
+    readonly startSequenceNumber: string;
+    readonly endSequenceNumber: string;
+    readonly approximateArrivalOfFirstRecord: string;
+    readonly approximateArrivalOfLastRecord: string;
+    readonly batchSize: number;
+    readonly streamArn: string;
+  };
+}
+
+export type StreamPollerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
+
+export interface StreamPollerOptions {
+  readonly streams: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  /** The function's trigger from `pipeline.ts`: filter, batch size, window, retries, bisect, record age. */
+  readonly trigger: StreamTrigger;
+  readonly handler: StreamHandler;
+  /**
+   * Receives each batch the poller gives up on, in Lambda's on-failure shape, plus (locally only)
+   * the records themselves. Errors it throws are logged and do not stop the poller.
+   */
+  readonly onFailure: (info: StreamBatchFailure, records: readonly DynamoDBRecord[]) => unknown;
+  /** The function name, used in logs, the request context and the function ARN. */
+  readonly name: string;
+  /**
+   * Pause between reads when a shard has nothing new.
+   * @default 100
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * First retry delay; it doubles per attempt up to one second.
+   * @default 100
+   */
+  readonly retryBackoffMs?: number;
+  /**
+   * Where reading starts in the shards open at `start()`. `LATEST` skips what is already in the
+   * stream (what Lambda does for a new mapping created with LATEST); `TRIM_HORIZON` replays it.
+   * Shards that appear later are always read from their beginning.
+   * @default 'LATEST'
+   */
+  readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
+  /**
+   * The function's timeout, as the handler's Lambda context reports it (`getRemainingTimeInMillis`);
+   * not enforced locally.
+   * @default 60
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * The function's memory, as the handler's Lambda context reports it.
+   * @default 512
+   */
+  readonly memoryMb?: number;
+  /**
+   * Where the poller reports failures and retries.
+   * @default warnings and errors to the console, so a failing handler is never silent
+   */
+  readonly log?: StreamPollerLog;
+}
+
+const consoleLog: StreamPollerLog = (level, message, details) => {
+  if (level === 'error') console.error(message, details ?? '');
+  else if (level === 'warn') console.warn(message, details ?? '');
+};
+
+/** Counters since `start()`. */
+export interface StreamPollerStats {
+  /** Stream records read, filtered or not. */
+  recordsRead: number;
+  /** Records the filter patterns dropped (checkpointed without an invocation, as in Lambda). */
+  recordsFiltered: number;
+  /** Records handed to the handler, counting each redelivery. */
+  recordsDelivered: number;
+  /** Handler invocations. */
+  batches: number;
+  /** Invocations that threw or reported batch item failures. */
+  failures: number;
+  /** Batches given to `onFailure`. */
+  deadLetteredBatches: number;
+  /** Records in those batches. */
+  deadLetteredRecords: number;
+  /** Failed DescribeStream / GetShardIterator / GetRecords calls (retried). */
+  pollErrors: number;
+}
+
+/** Thrown by `start()` twice or after `stop()`, and by `idle()` when the poller is not running. */
+export class StreamPollerStateError extends Error {
+  override readonly name = 'StreamPollerStateError';
+}
+
+/** Thrown by `idle()` when the records written before it were not all handled in time. */
+export class StreamPollerIdleTimeoutError extends Error {
+  override readonly name = 'StreamPollerIdleTimeoutError';
+}
+
+interface ShardState {
+  readonly id: string;
+  readonly parentId: string | undefined;
+  /** How to (re)acquire an iterator: the initial position, or just after the last record read. */
+  position: 'LATEST' | 'TRIM_HORIZON' | { readonly after: string };
+  iterator: string | undefined;
+  /** Records that passed the filter and are not yet handled, in sequence order. */
+  readonly buffer: DynamoDBRecord[];
+  bufferedSince: number;
+  /** GetRecords returned no next iterator: the shard is closed and fully read. */
+  ended: boolean;
+  /** The last read returned nothing new. */
+  caughtUp: boolean;
+  /** Read counter value of the last read that found the shard caught up. */
+  caughtUpAtRead: number;
+  /** Sizes of the sub-batches still to retry after a bisect or partial failure, front first. */
+  readonly pending: number[];
+  /** A failed batch waits to be retried (without waiting for the batching window). */
+  retrying: boolean;
+  /** Failed invocations counting toward `retryAttempts` since the head record last changed. */
+  attempts: number;
+  /** Invocations that included the head record since it last changed. */
+  invocations: number;
+  lastResponse: StreamBatchFailure['responseContext'] | undefined;
+  lastRequestId: string;
+  lastInvocationEndedAt: number;
+}
+
+interface IdleWaiter {
+  readonly afterRead: number;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+type Outcome =
+  | { readonly kind: 'success' }
+  | { readonly kind: 'partial'; readonly index: number }
+  | { readonly kind: 'failure'; readonly reason: string };
+
+const GET_RECORDS_LIMIT = 1000;
+const MAX_BACKOFF_MS = 1000;
+const REDISCOVER_EVERY_MS = 10_000;
+
+/**
+ * Reads a DynamoDB (Local) stream and invokes a handler the way the Lambda event source mapping
+ * for a `StreamTrigger` does: records reshaped exactly as Lambda delivers them, filter patterns
+ * applied before batching, batch size and batching window, in-order processing per shard with one
+ * batch in flight, partial batch responses, bisect on error, bounded retries and record age, and
+ * an on-failure capture in Lambda's destination format.
+ */
+export class StreamPoller {
+  readonly #options: StreamPollerOptions;
+  readonly #trigger: StreamTrigger;
+  readonly #log: StreamPollerLog;
+  readonly #region: string;
+  readonly #functionArn: string;
+  readonly #stats: StreamPollerStats = {
+    recordsRead: 0,
+    recordsFiltered: 0,
+    recordsDelivered: 0,
+    batches: 0,
+    failures: 0,
+    deadLetteredBatches: 0,
+    deadLetteredRecords: 0,
+    pollErrors: 0,
+  };
+  /** Shards being read or waiting for their parent, by id. */
+  readonly #active = new Map<string, ShardState>();
+  readonly #seen = new Set<string>();
+  #state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  #loop: Promise<void> | undefined;
+  #rediscover = false;
+  #lastDiscovery = 0;
+  /** Increments before every GetRecords, so "read started after idle() was called" is exact. */
+  #reads = 0;
+  readonly #waiters = new Set<IdleWaiter>();
+  #wake: (() => void) | undefined;
+
+  constructor(options: StreamPollerOptions) {
+    const { trigger } = options;
+    validateFilterPatterns(trigger.filterPatterns);
+    if (!Number.isInteger(trigger.batchSize) || trigger.batchSize < 1 || trigger.batchSize > 10_000) {
+      throw new RangeError(`${options.name}: batchSize must be 1-10000, got ${trigger.batchSize}`);
+    }
+    if (!Number.isInteger(trigger.retryAttempts) || trigger.retryAttempts < -1) {
+      throw new RangeError(`${options.name}: retryAttempts must be -1 (infinite) or more, got ${trigger.retryAttempts}`);
+    }
+    this.#options = options;
+    this.#trigger = trigger;
+    this.#log = options.log ?? consoleLog;
+    // arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
+    const [, , , region = 'local', account = '000000000000'] = options.streamArn.split(':');
+    this.#region = region;
+    this.#functionArn = `arn:aws:lambda:${region}:${account}:function:${options.name}`;
+  }
+
+  /** A copy of the counters. */
+  get stats(): StreamPollerStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Finds the stream's shards, positions an iterator in each open one and starts polling.
+   * Resolves once positioned: with `LATEST`, records written after that are never missed.
+   * @throws StreamPollerStateError when already started or stopped
+   * @throws the SDK error when the stream cannot be described (the poller stays stopped)
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new StreamPollerStateError(`stream poller "${this.#options.name}" was already started`);
+    this.#state = 'running';
+    try {
+      await this.#discover(true);
+      for (const shard of this.#active.values()) {
+        if (this.#eligible(shard)) shard.iterator = await this.#acquireIterator(shard);
+      }
+    } catch (err) {
+      this.#state = 'stopped';
+      throw err;
+    }
+    this.#loop = this.#run();
+  }
+
+  /** Stops polling after the batch in flight (if any) completes; pending `idle()` calls reject. */
+  async stop(): Promise<void> {
+    if (this.#state === 'new') this.#state = 'stopped';
+    if (this.#state !== 'running') {
+      await this.#loop;
+      return;
+    }
+    this.#state = 'stopping';
+    this.#wake?.();
+    await this.#loop;
+    this.#state = 'stopped';
+    for (const waiter of this.#waiters) {
+      waiter.reject(new StreamPollerStateError(`stream poller "${this.#options.name}" stopped before it was idle`));
+    }
+    this.#waiters.clear();
+  }
+
+  /**
+   * Resolves once every record written to the table before this call has been handled: read,
+   * filtered or delivered, and succeeded or given to `onFailure`. A batching window still open is
+   * cut short, since nothing else is coming that the caller waits for.
+   * @throws StreamPollerIdleTimeoutError after `timeoutMs`, saying what is still pending
+   * @throws StreamPollerStateError when the poller is not running
+   */
+  idle(timeoutMs = 30_000): Promise<void> {
+    if (this.#state !== 'running') {
+      return Promise.reject(new StreamPollerStateError(`stream poller "${this.#options.name}" is not running`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new StreamPollerIdleTimeoutError(`stream poller "${this.#options.name}" was not idle within ${timeoutMs} ms: ${this.#describePending()}`));
+      }, timeoutMs);
+      const waiter: IdleWaiter = {
+        afterRead: this.#reads,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      this.#waiters.add(waiter);
+      this.#wake?.();
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#state === 'running') {
+      let busy = false;
+      try {
+        if (this.#rediscover || Date.now() - this.#lastDiscovery > REDISCOVER_EVERY_MS) await this.#discover(false);
+        for (const shard of [...this.#active.values()]) {
+          if (this.#state !== 'running') break;
+          if (this.#eligible(shard)) busy = (await this.#step(shard)) || busy;
+        }
+      } catch (err) {
+        this.#stats.pollErrors++;
+        this.#log('warn', `${this.#options.name}: reading the stream failed; retrying`, { error: String(err) });
+        await this.#nap(this.#pollInterval * 5);
+        continue;
+      }
+      this.#settleWaiters();
+      if (!busy) await this.#nap(this.#pollInterval);
+    }
+  }
+
+  get #pollInterval(): number {
+    return this.#options.pollIntervalMs ?? 100;
+  }
+
+  /** Sleeps until the time is up, or until `idle()` or `stop()` wants attention. */
+  #nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  /** Waits out a retry backoff; only `stop()` cuts it short. */
+  async #backoff(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.#state === 'running' && Date.now() < until) await this.#nap(until - Date.now());
+  }
+
+  async #discover(initial: boolean): Promise<void> {
+    const shards: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const out = await this.#options.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.#options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      shards.push(...(out.StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId !== undefined);
+    this.#lastDiscovery = Date.now();
+    this.#rediscover = false;
+    for (const shard of shards) {
+      const id = shard.ShardId;
+      if (id === undefined || this.#seen.has(id)) continue;
+      this.#seen.add(id);
+      const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+      const startingPosition = this.#options.startingPosition ?? 'LATEST';
+      // Everything in a shard closed before we started was written before we started.
+      if (initial && startingPosition === 'LATEST' && closed) continue;
+      this.#active.set(id, {
+        id,
+        parentId: shard.ParentShardId,
+        // A shard born after start holds only records written after start: read all of it.
+        position: initial ? startingPosition : 'TRIM_HORIZON',
+        iterator: undefined,
+        buffer: [],
+        bufferedSince: 0,
+        ended: false,
+        caughtUp: false,
+        caughtUpAtRead: -1,
+        pending: [],
+        retrying: false,
+        attempts: 0,
+        invocations: 0,
+        lastResponse: undefined,
+        lastRequestId: '',
+        lastInvocationEndedAt: 0,
+      });
+      if (!initial) this.#log('info', `${this.#options.name}: new shard ${id}`, { parent: shard.ParentShardId });
+    }
+  }
+
+  /** Lambda finishes a parent shard before it reads the children. */
+  #eligible(shard: ShardState): boolean {
+    return shard.parentId === undefined || !this.#active.has(shard.parentId);
+  }
+
+  async #acquireIterator(shard: ShardState): Promise<string | undefined> {
+    const { position } = shard;
+    const out = await this.#options.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.#options.streamArn,
+        ShardId: shard.id,
+        ...(typeof position === 'string'
+          ? { ShardIteratorType: position }
+          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: position.after }),
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  /** One turn for one shard: read if there is room, then invoke if a batch is ready. */
+  async #step(shard: ShardState): Promise<boolean> {
+    let busy = false;
+    if (!shard.ended && shard.buffer.length < this.#batchLimit(shard)) busy = await this.#read(shard);
+    if (this.#batchReady(shard)) {
+      await this.#dispatch(shard);
+      busy = true;
+    }
+    if (shard.ended && shard.buffer.length === 0) {
+      this.#active.delete(shard.id);
+      this.#rediscover = true;
+      this.#log('info', `${this.#options.name}: shard ${shard.id} closed and fully processed`);
+    }
+    return busy;
+  }
+
+  #batchLimit(shard: ShardState): number {
+    return shard.pending[0] ?? this.#trigger.batchSize;
+  }
+
+  async #read(shard: ShardState): Promise<boolean> {
+    shard.iterator ??= await this.#acquireIterator(shard);
+    if (shard.iterator === undefined) {
+      shard.ended = true;
+      return false;
+    }
+    const read = ++this.#reads;
+    let out;
+    try {
+      out = await this.#options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
+    } catch (err) {
+      if (err instanceof ExpiredIteratorException) {
+        // A long retry can outlive the 15-minute iterator; resume after the last record read.
+        shard.iterator = undefined;
+        return true;
+      }
+      throw err;
+    }
+    const records = out.Records ?? [];
+    for (const raw of records) {
+      const record = toLambdaRecord(raw, this.#options.streamArn, this.#region);
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (sequenceNumber !== undefined) shard.position = { after: sequenceNumber };
+      this.#stats.recordsRead++;
+      if (!matchesFilter(record, this.#trigger.filterPatterns)) {
+        this.#stats.recordsFiltered++;
+        continue;
+      }
+      if (shard.buffer.length === 0) shard.bufferedSince = Date.now();
+      shard.buffer.push(record);
+    }
+    shard.iterator = out.NextShardIterator;
+    if (shard.iterator === undefined) shard.ended = true;
+    shard.caughtUp = records.length === 0 || shard.ended;
+    if (shard.caughtUp) shard.caughtUpAtRead = read;
+    return records.length > 0;
+  }
+
+  #batchReady(shard: ShardState): boolean {
+    if (shard.buffer.length === 0) return false;
+    if (shard.retrying || shard.pending.length > 0 || shard.ended) return true;
+    if (shard.buffer.length >= this.#trigger.batchSize) return true;
+    // Someone waits in idle(): nothing else is coming that they care about, so close the window now.
+    if (this.#waiters.size > 0 && shard.caughtUp) return true;
+    // As in Lambda, the window opens when records are waiting and the previous invocation is done.
+    const opened = Math.max(shard.bufferedSince, shard.lastInvocationEndedAt);
+    return Date.now() - opened >= this.#trigger.maxBatchingWindowSeconds * 1000;
+  }
+
+  async #dispatch(shard: ShardState): Promise<void> {
+    const size = Math.min(this.#batchLimit(shard), shard.buffer.length);
+    const expired = this.#expiredPrefix(shard.buffer.slice(0, size));
+    if (expired > 0) {
+      await this.#giveUp(shard, expired, 'RecordAgeExceeded');
+      return;
+    }
+    const batch = shard.buffer.slice(0, size);
+    const outcome = await this.#invoke(shard, batch);
+    shard.invocations++;
+    shard.lastInvocationEndedAt = Date.now();
+    if (outcome.kind === 'success') {
+      this.#advance(shard, size);
+      shard.lastResponse = undefined;
+      return;
+    }
+    this.#stats.failures++;
+    const bisect = this.#trigger.bisectBatchOnError;
+    if (outcome.kind === 'partial') {
+      // Checkpoint just before the lowest failed record; that record has now failed once more.
+      if (outcome.index > 0) this.#advance(shard, outcome.index);
+      shard.attempts++;
+      shard.invocations = Math.max(shard.invocations, 1);
+      const remaining = size - outcome.index;
+      this.#log('warn', `${this.#options.name}: batch item failure at ${batch[outcome.index]?.dynamodb?.SequenceNumber}`, {
+        attempt: shard.attempts,
+      });
+      if (this.#exhausted(shard)) {
+        await this.#giveUp(shard, remaining, 'RetryAttemptsExhausted');
+        return;
+      }
+      // With bisect on, Lambda retries only the rest of this batch; without, a fresh batch from the checkpoint.
+      if (bisect) this.#replaceFront(shard, [remaining]);
+      shard.retrying = true;
+      await this.#backoff(this.#backoffMs(shard.attempts));
+      return;
+    }
+    this.#log('warn', `${this.#options.name}: batch of ${size} failed: ${outcome.reason}`, { attempt: shard.attempts + 1 });
+    if (bisect && size > 1) {
+      // Splitting does not consume the retry quota.
+      this.#replaceFront(shard, [Math.ceil(size / 2), Math.floor(size / 2)]);
+      shard.retrying = true;
+      await this.#backoff(this.#backoffMs(1));
+      return;
+    }
+    shard.attempts++;
+    if (this.#exhausted(shard)) {
+      await this.#giveUp(shard, size, 'RetryAttemptsExhausted');
+      return;
+    }
+    shard.retrying = true;
+    await this.#backoff(this.#backoffMs(shard.attempts));
+  }
+
+  #backoffMs(attempt: number): number {
+    return Math.min((this.#options.retryBackoffMs ?? 100) * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
+  }
+
+  #exhausted(shard: ShardState): boolean {
+    return this.#trigger.retryAttempts >= 0 && shard.attempts > this.#trigger.retryAttempts;
+  }
+
+  /** How many leading records are older than `maxRecordAgeSeconds` (records are in time order). */
+  #expiredPrefix(batch: readonly DynamoDBRecord[]): number {
+    const maxAge = this.#trigger.maxRecordAgeSeconds;
+    if (maxAge < 0) return 0;
+    const now = Date.now() / 1000;
+    let n = 0;
+    while (n < batch.length && now - (batch[n]?.dynamodb?.ApproximateCreationDateTime ?? now) > maxAge) n++;
+    return n;
+  }
+
+  /** Replaces the sub-batch at the front of the retry plan (or the implicit full batch) with `sizes`. */
+  #replaceFront(shard: ShardState, sizes: number[]): void {
+    if (shard.pending.length > 0) shard.pending.shift();
+    shard.pending.unshift(...sizes.filter((s) => s > 0));
+  }
+
+  /** Checkpoints past the first `count` buffered records. */
+  #advance(shard: ShardState, count: number): void {
+    shard.buffer.splice(0, count);
+    let left = count;
+    while (left > 0 && shard.pending.length > 0) {
+      const front = shard.pending[0] ?? 0;
+      const take = Math.min(front, left);
+      left -= take;
+      if (front - take === 0) shard.pending.shift();
+      else shard.pending[0] = front - take;
+    }
+    shard.retrying = false;
+    shard.attempts = 0;
+    shard.invocations = 0;
+    if (shard.buffer.length > 0) shard.bufferedSince = Date.now();
+  }
+
+  async #giveUp(shard: ShardState, count: number, condition: StreamBatchFailure['requestContext']['condition']): Promise<void> {
+    const records = shard.buffer.slice(0, count);
+    const first = records[0]?.dynamodb;
+    const last = records.at(-1)?.dynamodb;
+    const info: StreamBatchFailure = {
+      requestContext: {
+        requestId: shard.lastRequestId || randomUUID(),
+        functionArn: this.#functionArn,
+        condition,
+        approximateInvokeCount: shard.invocations,
+      },
+      responseContext: shard.lastResponse ?? { statusCode: 0, executedVersion: '$LATEST' },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId: shard.id,
+        startSequenceNumber: first?.SequenceNumber ?? '',
+        endSequenceNumber: last?.SequenceNumber ?? '',
+        approximateArrivalOfFirstRecord: arrival(first?.ApproximateCreationDateTime),
+        approximateArrivalOfLastRecord: arrival(last?.ApproximateCreationDateTime),
+        batchSize: records.length,
+        streamArn: this.#options.streamArn,
+      },
+    };
+    this.#stats.deadLetteredBatches++;
+    this.#stats.deadLetteredRecords += records.length;
+    this.#log('error', `${this.#options.name}: giving up on ${records.length} record(s): ${condition}`, {
+      shardId: shard.id,
+      startSequenceNumber: info.DDBStreamBatchInfo.startSequenceNumber,
+      endSequenceNumber: info.DDBStreamBatchInfo.endSequenceNumber,
+    });
+    try {
+      await this.#options.onFailure(info, structuredClone(records));
+    } catch (err) {
+      this.#log('error', `${this.#options.name}: onFailure threw; the batch is still skipped`, { error: String(err) });
+    }
+    this.#advance(shard, count);
+    shard.lastResponse = undefined;
+  }
+
+  async #invoke(shard: ShardState, batch: readonly DynamoDBRecord[]): Promise<Outcome> {
+    const requestId = randomUUID();
+    shard.lastRequestId = requestId;
+    this.#stats.batches++;
+    this.#stats.recordsDelivered += batch.length;
+    // A fresh copy per invocation: Lambda sends new JSON each time, so a handler's mutations never leak into a retry.
+    const event: DynamoDBStreamEvent = { Records: structuredClone([...batch]) };
+    let response: unknown;
+    try {
+      const context = lambdaContext({
+        functionName: this.#options.name,
+        functionArn: this.#functionArn,
+        awsRequestId: requestId,
+        timeoutSeconds: this.#options.timeoutSeconds ?? 60,
+        memoryMb: this.#options.memoryMb ?? 512,
+      });
+      response = await this.#options.handler(event, context);
+    } catch (err) {
+      shard.lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' };
+      return { kind: 'failure', reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    }
+    shard.lastResponse = { statusCode: 200, executedVersion: '$LATEST' };
+    return interpretResponse(response, batch);
+  }
+
+  /** Called between turns, never while a batch is in flight. */
+  #settleWaiters(): void {
+    for (const waiter of this.#waiters) {
+      const done =
+        !this.#rediscover &&
+        [...this.#active.values()].every((shard) => shard.buffer.length === 0 && (shard.ended || shard.caughtUpAtRead > waiter.afterRead));
+      if (done) {
+        this.#waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  #describePending(): string {
+    const shards = [...this.#active.values()].map(
+      (s) =>
+        `${s.id}: ${s.buffer.length} buffered${s.retrying ? `, retrying (attempt ${s.attempts})` : ''}${s.caughtUp ? '' : ', not caught up'}${
+          this.#eligible(s) ? '' : ', waiting for parent shard'
+        }`,
+    );
+    return shards.length > 0 ? shards.join('; ') : 'no shards';
+  }
+}
+
+/**
+ * Lambda's rules for a response when ReportBatchItemFailures is on: nothing, `{}` or an empty or
+ * null list is success; an item without a usable `itemIdentifier` fails the whole batch; otherwise
+ * processing resumes at the lowest failed sequence number.
+ */
+function interpretResponse(response: unknown, batch: readonly DynamoDBRecord[]): Outcome {
+  if (response === undefined || response === null) return { kind: 'success' };
+  if (typeof response !== 'object' || Array.isArray(response)) {
+    return { kind: 'failure', reason: `the handler returned ${JSON.stringify(response)}, not a batch response` };
+  }
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures)) return { kind: 'failure', reason: 'batchItemFailures is not a list' };
+  if (failures.length === 0) return { kind: 'success' };
+  let lowest: number | undefined;
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '') return { kind: 'failure', reason: 'a batch item failure has no itemIdentifier' };
+    const index = batch.findIndex((r) => r.dynamodb?.SequenceNumber === id);
+    if (index < 0) return { kind: 'failure', reason: `itemIdentifier ${id} is not a sequence number in this batch` };
+    lowest = lowest === undefined ? index : Math.min(lowest, index);
+  }
+  return { kind: 'partial', index: lowest ?? 0 };
+}
+
+function arrival(epochSeconds: number | undefined): string {
+  return epochSeconds === undefined ? '' : new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * Reshapes a record from GetRecords into exactly what Lambda delivers: the SDK turns
+ * ApproximateCreationDateTime into a Date and binary values into bytes, where Lambda passes epoch
+ * seconds and base64 text, and GetRecords leaves out eventSourceARN.
+ */
+export function toLambdaRecord(raw: SdkRecord, streamArn: string, fallbackRegion: string): DynamoDBRecord {
+  const d = raw.dynamodb ?? {};
+  const record: DynamoDBRecord = {
+    eventID: raw.eventID,
+    eventName: raw.eventName,
+    eventVersion: raw.eventVersion ?? '1.1',
+    eventSource: raw.eventSource ?? 'aws:dynamodb',
+    awsRegion: raw.awsRegion ?? fallbackRegion,
+    dynamodb: {
+      ...(d.ApproximateCreationDateTime !== undefined && { ApproximateCreationDateTime: d.ApproximateCreationDateTime.getTime() / 1000 }),
+      ...(d.Keys !== undefined && { Keys: toLambdaImage(d.Keys) }),
+      ...(d.NewImage !== undefined && { NewImage: toLambdaImage(d.NewImage) }),
+      ...(d.OldImage !== undefined && { OldImage: toLambdaImage(d.OldImage) }),
+      ...(d.SequenceNumber !== undefined && { SequenceNumber: d.SequenceNumber }),
+      ...(d.SizeBytes !== undefined && { SizeBytes: d.SizeBytes }),
+      ...(d.StreamViewType !== undefined && { StreamViewType: d.StreamViewType }),
+    },
+    eventSourceARN: streamArn,
+  };
+  // TTL deletions carry the service as their identity; handlers tell them apart by it.
+  if (raw.userIdentity !== undefined) record.userIdentity = { type: raw.userIdentity.Type, principalId: raw.userIdentity.PrincipalId };
+  return record;
+}
+
+function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttribute(v)]));
+}
+
+function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
+  if (value.S !== undefined) return { S: value.S };
+  if (value.N !== undefined) return { N: value.N };
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.SS !== undefined) return { SS: [...value.SS] };
+  if (value.NS !== undefined) return { NS: [...value.NS] };
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
+  if (value.NULL !== undefined) return { NULL: value.NULL };
+  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
+  throw new TypeError(`unknown attribute value type: ${JSON.stringify(value)}`);
+}
+
+/** A Lambda context for a local invocation, so handlers that log or read it work unchanged. */
+function lambdaContext(fn: {
+  functionName: string;
+  functionArn: string;
+  awsRequestId: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+}): Context {
+  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.functionArn,
+    memoryLimitInMB: String(fn.memoryMb),
+    awsRequestId: fn.awsRequestId,
+    logGroupName: `/aws/lambda/${fn.functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,108 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTables } from '../../functions/local/create-tables.ts';
+import { DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-test-'));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Runs `fn` with PATH pointing only at `dir`, so `java` resolves to whatever is (not) there. */
+async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+describe('startDynamoDbLocal', () => {
+  it('says Java 17+ is needed when there is no java', async () => {
+    const empty = mkdtempSync(join(scratch, 'no-java-'));
+    await expect(withPath(empty, () => startDynamoDbLocal())).rejects.toThrow(/Java 17 or newer, but found no `java` on the PATH/);
+  });
+
+  it('says which Java it found when it is too old', async () => {
+    const bin = mkdtempSync(join(scratch, 'old-java-'));
+    const java = join(bin, 'java');
+    writeFileSync(java, '#!/bin/sh\necho \'java version "1.8.0_292"\' >&2\n');
+    chmodSync(java, 0o755);
+    const error = await withPath(bin, () => startDynamoDbLocal()).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(DynamoDbLocalError);
+    expect((error as Error).message).toMatch(/Java 17 or newer.*reports 1\.8\.0_292/);
+  });
+
+  it('refuses a port another server already listens on', async () => {
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(0, ok));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await expect(startDynamoDbLocal({ port })).rejects.toThrow(`port ${port} is already in use`);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('keeps tables in persistDir across restarts; createTables is idempotent; stop() ends the process', async () => {
+    const persistDir = join(scratch, 'db');
+    const names = { complaints: 'persisted-complaints', state: 'persisted-state' };
+
+    const first = await startDynamoDbLocal({ persistDir });
+    let firstArn: string | undefined;
+    try {
+      const { dynamo } = localDynamoClients(first.endpoint);
+      const created = await createTables(dynamo, names);
+      firstArn = created.complaints.streamArn;
+      expect(firstArn).toMatch(/table\/persisted-complaints\/stream\//);
+      expect(created.state.streamArn).toBeUndefined();
+
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: names.complaints }));
+      expect(Table?.TableStatus).toBe('ACTIVE');
+      expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.KeySchema])).toEqual([
+        [
+          'byCategory',
+          'ALL',
+          [
+            { AttributeName: 'category', KeyType: 'HASH' },
+            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+          ],
+        ],
+      ]);
+      const state = await dynamo.send(new DescribeTableCommand({ TableName: names.state }));
+      expect(state.Table?.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: names.complaints }));
+      expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+
+      // A second run against existing tables changes nothing and reports the same stream.
+      const again = await createTables(dynamo, names);
+      expect(again.complaints.streamArn).toBe(firstArn);
+    } finally {
+      await first.stop();
+    }
+    await expect(localDynamoClients(first.endpoint).dynamo.send(new ListTablesCommand({}))).rejects.toThrow();
+    await first.stop();
+
+    const second = await startDynamoDbLocal({ persistDir });
+    try {
+      const { dynamo } = localDynamoClients(second.endpoint);
+      const { TableNames } = await dynamo.send(new ListTablesCommand({}));
+      expect(TableNames).toEqual(['persisted-complaints', 'persisted-state']);
+      const again = await createTables(dynamo, names);
+      expect(again.complaints.streamArn).toBe(firstArn);
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { ScheduleExpressionError } from '../../functions/local/schedule-expression.ts';
+import { DuplicateScheduleError, LocalScheduler, type LocalScheduledEvent } from '../../functions/local/scheduler.ts';
+import { ClockRewindError, SimulatedClock } from '../../functions/local/simulated-clock.ts';
+
+const START = new Date('2026-03-02T07:58:30.000Z');
+
+/** A run that records the event and what the clock said while it ran. */
+function recorder(clock: SimulatedClock) {
+  const calls: { event: LocalScheduledEvent; clockAt: string }[] = [];
+  const run = async (event: LocalScheduledEvent) => {
+    calls.push({ event, clockAt: clock.now().toISOString() });
+    return 'done';
+  };
+  return { calls, run };
+}
+
+describe('LocalScheduler', () => {
+  it('fires every due schedule in time order with the clock at each fire time, then sets the clock to the target', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const order: string[] = [];
+    scheduler.add('hourly', 'cron(0 * * * ? *)', async () => {
+      order.push(`hourly@${clock.now().toISOString()}`);
+    });
+    scheduler.add('sweeper', 'rate(30 minutes)', async () => {
+      order.push(`sweeper@${clock.now().toISOString()}`);
+    });
+
+    const fired = await scheduler.advanceTo(new Date('2026-03-02T09:30:00.000Z'));
+
+    expect(order).toEqual([
+      'hourly@2026-03-02T08:00:00.000Z',
+      'sweeper@2026-03-02T08:28:30.000Z',
+      'sweeper@2026-03-02T08:58:30.000Z',
+      'hourly@2026-03-02T09:00:00.000Z',
+      'sweeper@2026-03-02T09:28:30.000Z',
+    ]);
+    expect(fired.map((r) => [r.name, r.time.toISOString()])).toEqual([
+      ['hourly', '2026-03-02T08:00:00.000Z'],
+      ['sweeper', '2026-03-02T08:28:30.000Z'],
+      ['sweeper', '2026-03-02T08:58:30.000Z'],
+      ['hourly', '2026-03-02T09:00:00.000Z'],
+      ['sweeper', '2026-03-02T09:28:30.000Z'],
+    ]);
+    expect(clock.now().toISOString()).toBe('2026-03-02T09:30:00.000Z');
+  });
+
+  it('hands the run an event shaped like the one EventBridge delivers', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock, { region: 'eu-west-1', account: '123456789012' });
+    const { calls, run } = recorder(clock);
+    scheduler.add('kpiReport', 'cron(0 8 * * ? *)', run);
+
+    const [fired] = await scheduler.advanceTo(new Date('2026-03-02T08:00:00.000Z'));
+
+    expect(calls).toHaveLength(1);
+    const event = calls[0]?.event;
+    expect(event).toEqual({
+      version: '0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-03-02T08:00:00Z',
+      region: 'eu-west-1',
+      resources: ['arn:aws:events:eu-west-1:123456789012:rule/kpiReport'],
+      detail: {},
+    });
+    expect(calls[0]?.clockAt).toBe('2026-03-02T08:00:00.000Z');
+    expect(fired?.outcome).toEqual({ ok: true, result: 'done' });
+  });
+
+  it('fires nothing before a schedule is due and keeps counting a rate from when it was added', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const { calls, run } = recorder(clock);
+    await scheduler.advanceTo(new Date('2026-03-02T08:10:00.000Z'));
+    scheduler.add('every-hour', 'rate(1 hour)', run);
+
+    expect(await scheduler.advanceTo(new Date('2026-03-02T09:09:59.000Z'))).toEqual([]);
+    await scheduler.advanceTo(new Date('2026-03-02T11:10:00.000Z'));
+
+    expect(calls.map((c) => c.clockAt)).toEqual(['2026-03-02T09:10:00.000Z', '2026-03-02T10:10:00.000Z', '2026-03-02T11:10:00.000Z']);
+    expect(scheduler.upcoming()).toEqual([{ name: 'every-hour', expression: 'rate(1 hour)', next: new Date('2026-03-02T12:10:00.000Z') }]);
+  });
+
+  it('lets a week pass: a daily cron fires seven times', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const { calls, run } = recorder(clock);
+    scheduler.add('daily', 'cron(0 8 * * ? *)', run);
+
+    await scheduler.advanceTo(new Date('2026-03-09T07:59:00.000Z'));
+
+    expect(calls.map((c) => c.event.time)).toEqual([
+      '2026-03-02T08:00:00Z',
+      '2026-03-03T08:00:00Z',
+      '2026-03-04T08:00:00Z',
+      '2026-03-05T08:00:00Z',
+      '2026-03-06T08:00:00Z',
+      '2026-03-07T08:00:00Z',
+      '2026-03-08T08:00:00Z',
+    ]);
+  });
+
+  it('fires schedules due at the same time in the order they were added', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    scheduler.add('b', 'cron(0 8 * * ? *)', async () => 'b');
+    scheduler.add('a', 'cron(0 8 * * ? *)', async () => 'a');
+
+    const fired = await scheduler.advanceTo(new Date('2026-03-02T08:00:00.000Z'));
+
+    expect(fired.map((r) => r.name)).toEqual(['b', 'a']);
+  });
+
+  it('records a failing run and carries on', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const boom = new Error('boom');
+    scheduler.add('fails', 'rate(1 minute)', async () => {
+      throw boom;
+    });
+
+    const fired = await scheduler.advanceTo(new Date('2026-03-02T08:00:30.000Z'));
+
+    expect(fired.map((r) => r.outcome)).toEqual([
+      { ok: false, error: boom },
+      { ok: false, error: boom },
+    ]);
+    expect(clock.now().toISOString()).toBe('2026-03-02T08:00:30.000Z');
+  });
+
+  it('settles after every run, before the clock moves on', async () => {
+    const clock = new SimulatedClock(START);
+    const settledAt: string[] = [];
+    const scheduler = new LocalScheduler(clock, {
+      settle: async () => {
+        settledAt.push(clock.now().toISOString());
+      },
+    });
+    scheduler.add('every-minute', 'cron(* * * * ? *)', async () => undefined);
+
+    await scheduler.advanceTo(new Date('2026-03-02T08:00:00.000Z'));
+
+    expect(settledAt).toEqual(['2026-03-02T07:59:00.000Z', '2026-03-02T08:00:00.000Z']);
+  });
+
+  it('runs overlapping advanceTo calls one after the other', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const { calls, run } = recorder(clock);
+    scheduler.add('every-minute', 'cron(* * * * ? *)', run);
+
+    const [first, second] = await Promise.all([
+      scheduler.advanceTo(new Date('2026-03-02T08:00:00.000Z')),
+      scheduler.advanceTo(new Date('2026-03-02T08:02:00.000Z')),
+    ]);
+
+    expect(first?.map((r) => r.time.toISOString())).toEqual(['2026-03-02T07:59:00.000Z', '2026-03-02T08:00:00.000Z']);
+    expect(second?.map((r) => r.time.toISOString())).toEqual(['2026-03-02T08:01:00.000Z', '2026-03-02T08:02:00.000Z']);
+    expect(calls).toHaveLength(4);
+  });
+
+  it('refuses to move the clock backwards without firing anything', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const { calls, run } = recorder(clock);
+    scheduler.add('every-minute', 'cron(* * * * ? *)', run);
+
+    await expect(scheduler.advanceTo(new Date('2026-03-01T00:00:00.000Z'))).rejects.toThrow(ClockRewindError);
+    expect(calls).toEqual([]);
+    expect(clock.now()).toEqual(START);
+  });
+
+  it('refuses an invalid expression and a duplicate name', () => {
+    const scheduler = new LocalScheduler(new SimulatedClock(START));
+    expect(() => scheduler.add('bad', 'rate(5 minute)', async () => undefined)).toThrow(ScheduleExpressionError);
+    scheduler.add('once', 'rate(5 minutes)', async () => undefined);
+    expect(() => scheduler.add('once', 'rate(5 minutes)', async () => undefined)).toThrow(DuplicateScheduleError);
+  });
+
+  it('fires a schedule overtaken by a clock moved elsewhere once, at the current time', async () => {
+    const clock = new SimulatedClock(START);
+    const scheduler = new LocalScheduler(clock);
+    const { calls, run } = recorder(clock);
+    scheduler.add('every-5', 'rate(5 minutes)', run);
+    clock.set(new Date('2026-03-02T09:00:00.000Z'));
+
+    await scheduler.advanceTo(new Date('2026-03-02T09:04:00.000Z'));
+
+    expect(calls.map((c) => c.clockAt)).toEqual(['2026-03-02T09:00:00.000Z']);
+    expect(scheduler.upcoming()[0]?.next.toISOString()).toBe('2026-03-02T09:05:00.000Z');
+  });
+});

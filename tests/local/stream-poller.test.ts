@@ -1,0 +1,371 @@
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  StreamPoller,
+  StreamPollerIdleTimeoutError,
+  StreamPollerStateError,
+  type StreamBatchFailure,
+  type StreamPollerOptions,
+} from '../../functions/local/stream-poller.ts';
+import { functions, type StreamTrigger } from '../../functions/pipeline.ts';
+import { withDynamoDbLocal } from '../support/dynamodb.ts';
+
+const db = withDynamoDbLocal();
+
+const volumeMonitor = functions.volumeMonitor.trigger;
+if (volumeMonitor.kind !== 'stream') throw new Error('volumeMonitor is a stream consumer');
+
+function trigger(overrides: Partial<StreamTrigger> = {}): StreamTrigger {
+  return {
+    kind: 'stream',
+    table: 'complaints',
+    filterPatterns: [],
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    retryAttempts: 2,
+    maxRecordAgeSeconds: -1,
+    bisectBatchOnError: false,
+    reportBatchItemFailures: true,
+    parallelizationFactor: 1,
+    ...overrides,
+  };
+}
+
+type Respond = (event: DynamoDBStreamEvent, call: number) => Promise<DynamoDBBatchResponse | void> | DynamoDBBatchResponse | void;
+
+const running: StreamPoller[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+});
+
+/** Fresh tables and a poller on the complaints stream that records every invocation. */
+async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond = () => undefined, extra: Partial<StreamPollerOptions> = {}) {
+  const tables = await db.freshTables();
+  const table = tables.names.complaints;
+  const streamArn = tables.streamArn('complaints');
+  const calls: DynamoDBStreamEvent[] = [];
+  const failures: { info: StreamBatchFailure; records: readonly DynamoDBRecord[] }[] = [];
+  const poller = new StreamPoller({
+    streams: db.clients.streams,
+    streamArn,
+    trigger: trigger(overrides),
+    name: 'testConsumer',
+    handler: async (event) => {
+      calls.push(event);
+      return respond(event, calls.length);
+    },
+    onFailure: (info, records) => {
+      failures.push({ info, records });
+    },
+    pollIntervalMs: 20,
+    retryBackoffMs: 5,
+    log: () => undefined,
+    ...extra,
+  });
+  running.push(poller);
+  const put = async (id: string, extraAttributes: Record<string, unknown> = {}) => {
+    await db.clients.doc.send(new PutCommand({ TableName: table, Item: { id, entity: 'complaint', ...extraAttributes } }));
+  };
+  /** Sequential writes, so stream order is write order. */
+  const putAll = async (ids: readonly string[]) => {
+    for (const id of ids) await put(id);
+  };
+  const ids = (event: DynamoDBStreamEvent | undefined) => event?.Records.map((r) => r.dynamodb?.Keys?.id?.S) ?? [];
+  return { table, streamArn, poller, calls, failures, put, putAll, ids };
+}
+
+const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('StreamPoller against DynamoDB Local', () => {
+  it('delivers every record written after start once, shaped exactly as Lambda delivers it', async () => {
+    const h = await harness();
+    await h.put('before-start');
+    await h.poller.start();
+
+    await h.put('c1', { photo: new Uint8Array([1, 2, 3]) });
+    await db.clients.doc.send(new UpdateCommand({ TableName: h.table, Key: { id: 'c1' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'CLOSED' } }));
+    await db.clients.doc.send(new DeleteCommand({ TableName: h.table, Key: { id: 'c1' } }));
+    await h.poller.idle();
+
+    const records = h.calls.flatMap((e) => e.Records);
+    expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
+    const [insert, modify, remove] = records;
+    expect(insert).toEqual({
+      eventID: expect.any(String),
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: expect.any(String),
+      dynamodb: {
+        ApproximateCreationDateTime: expect.any(Number),
+        Keys: { id: { S: 'c1' } },
+        NewImage: { id: { S: 'c1' }, entity: { S: 'complaint' }, photo: { B: 'AQID' } },
+        SequenceNumber: expect.stringMatching(/^\d+$/),
+        SizeBytes: expect.any(Number),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: h.streamArn,
+    });
+    // DynamoDB Local stamps records to the minute, as the real stream does.
+    const created = insert?.dynamodb?.ApproximateCreationDateTime ?? 0;
+    expect(Math.abs(Date.now() / 1000 - created)).toBeLessThan(120);
+    expect(modify?.dynamodb?.OldImage?.status).toBeUndefined();
+    expect(modify?.dynamodb?.NewImage?.status).toEqual({ S: 'CLOSED' });
+    expect(remove?.dynamodb?.NewImage).toBeUndefined();
+    expect(remove?.dynamodb?.OldImage?.status).toEqual({ S: 'CLOSED' });
+    const sequence = records.map((r) => BigInt(r.dynamodb?.SequenceNumber ?? '0'));
+    expect([...sequence].sort((a, b) => (a < b ? -1 : 1))).toEqual(sequence);
+    expect(new Set(records.map((r) => r.eventID)).size).toBe(3);
+    expect(h.poller.stats).toMatchObject({ recordsRead: 3, recordsDelivered: 3, failures: 0, deadLetteredBatches: 0 });
+  });
+
+  it('drops records the filter patterns reject, without invoking for them', async () => {
+    const h = await harness({ filterPatterns: volumeMonitor.filterPatterns });
+    await h.poller.start();
+
+    await h.put('complaint-1');
+    await db.clients.doc.send(new PutCommand({ TableName: h.table, Item: { id: 'counter-1', entity: 'counter' } }));
+    await h.put('complaint-1', { status: 'CLOSED' });
+    await h.put('complaint-2');
+    await h.poller.idle();
+
+    expect(h.calls.flatMap((e) => h.ids(e))).toEqual(['complaint-1', 'complaint-2']);
+    expect(h.poller.stats).toMatchObject({ recordsRead: 4, recordsFiltered: 2, recordsDelivered: 2 });
+  });
+
+  it('never puts more than batchSize records in a batch', async () => {
+    const h = await harness({ batchSize: 3 }, undefined, { startingPosition: 'TRIM_HORIZON' });
+    await h.putAll(range('r', 7));
+    await h.poller.start();
+    await h.poller.idle();
+
+    expect(h.calls.map((e) => h.ids(e))).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r6']]);
+  });
+
+  it('holds records for the batching window, in real time', async () => {
+    const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 1 });
+    await h.poller.start();
+
+    const started = Date.now();
+    await h.putAll(range('w', 4));
+    await vi.waitFor(() => expect(h.calls).toHaveLength(1), { timeout: 5_000, interval: 20 });
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(h.ids(h.calls[0])).toEqual(['w0', 'w1', 'w2', 'w3']);
+  });
+
+  it.each([
+    // Without bisect Lambda re-reads a full batch from the checkpoint; with it, only the rest of the failed batch.
+    [false, [['p0', 'p1', 'p2', 'p3', 'p4'], ['p2', 'p3', 'p4', 'p5', 'p6'], ['p7']]],
+    [true, [['p0', 'p1', 'p2', 'p3', 'p4'], ['p2', 'p3', 'p4'], ['p5', 'p6', 'p7']]],
+  ])(
+    'retries a partial failure from the lowest failed record: earlier records are not redelivered, later ones are (bisect %s)',
+    async (bisectBatchOnError, expected) => {
+      const h = await harness(
+        { batchSize: 5, bisectBatchOnError },
+        (event, call) => {
+          if (call > 1) return undefined;
+          const seq = (i: number) => event.Records[i]?.dynamodb?.SequenceNumber ?? '';
+          return { batchItemFailures: [{ itemIdentifier: seq(3) }, { itemIdentifier: seq(2) }] };
+        },
+        { startingPosition: 'TRIM_HORIZON' },
+      );
+      await h.putAll(range('p', 8));
+      await h.poller.start();
+      await h.poller.idle();
+
+      expect(h.calls.map((e) => h.ids(e))).toEqual(expected);
+      expect(h.failures).toEqual([]);
+    },
+  );
+
+  it('gives up on the rest of a batch whose first record keeps failing, with the last response in the failure', async () => {
+    const h = await harness(
+      { batchSize: 4, retryAttempts: 1, bisectBatchOnError: true },
+      (event) => {
+        const poison = event.Records.find((r) => r.dynamodb?.Keys?.id?.S === 'q1');
+        return poison ? { batchItemFailures: [{ itemIdentifier: poison.dynamodb?.SequenceNumber ?? '' }] } : undefined;
+      },
+      { startingPosition: 'TRIM_HORIZON' },
+    );
+    await h.putAll(range('q', 5));
+    await h.poller.start();
+    await h.poller.idle();
+
+    expect(h.calls.map((e) => h.ids(e))).toEqual([
+      ['q0', 'q1', 'q2', 'q3'],
+      ['q1', 'q2', 'q3'],
+      ['q4'],
+    ]);
+    expect(h.failures.map(({ info }) => [info.requestContext.condition, info.DDBStreamBatchInfo.batchSize, info.responseContext])).toEqual([
+      ['RetryAttemptsExhausted', 3, { statusCode: 200, executedVersion: '$LATEST' }],
+    ]);
+  });
+
+  it('treats a batch item failure without an identifier as a failure of the whole batch', async () => {
+    const h = await harness({ batchSize: 5 }, (_event, call) => (call === 1 ? { batchItemFailures: [{ itemIdentifier: '' }] } : undefined), {
+      startingPosition: 'TRIM_HORIZON',
+    });
+    await h.putAll(range('e', 3));
+    await h.poller.start();
+    await h.poller.idle();
+
+    expect(h.calls.map((e) => h.ids(e))).toEqual([
+      ['e0', 'e1', 'e2'],
+      ['e0', 'e1', 'e2'],
+    ]);
+  });
+
+  it('bisects a batch that throws until the poison record is alone, gives up on it after the retries, and carries on', async () => {
+    const poison = (event: DynamoDBStreamEvent) => event.Records.some((r) => r.dynamodb?.Keys?.id?.S === 'b1');
+    const h = await harness({ batchSize: 4, bisectBatchOnError: true, retryAttempts: 1 }, (event) => {
+      if (poison(event)) throw new Error('cannot parse b1');
+    }, { startingPosition: 'TRIM_HORIZON' });
+    await h.putAll(range('b', 4));
+    await h.poller.start();
+    await h.poller.idle();
+
+    expect(h.calls.map((e) => h.ids(e))).toEqual([
+      ['b0', 'b1', 'b2', 'b3'],
+      ['b0', 'b1'],
+      ['b0'],
+      ['b1'],
+      ['b1'],
+      ['b2', 'b3'],
+    ]);
+    expect(h.failures).toHaveLength(1);
+    const [{ info, records } = { info: undefined, records: [] }] = h.failures;
+    const b1 = h.calls[3]?.Records[0];
+    expect(info).toEqual({
+      requestContext: {
+        requestId: expect.any(String),
+        functionArn: expect.stringMatching(/^arn:aws:lambda:[^:]+:\d{12}:function:testConsumer$/),
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 2,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      DDBStreamBatchInfo: {
+        shardId: expect.stringMatching(/^shardId-/),
+        startSequenceNumber: b1?.dynamodb?.SequenceNumber,
+        endSequenceNumber: b1?.dynamodb?.SequenceNumber,
+        approximateArrivalOfFirstRecord: expect.stringMatching(/Z$/),
+        approximateArrivalOfLastRecord: expect.stringMatching(/Z$/),
+        batchSize: 1,
+        streamArn: h.streamArn,
+      },
+    });
+    expect(records).toEqual([b1]);
+
+    await h.put('after');
+    await h.poller.idle();
+    expect(h.ids(h.calls.at(-1))).toEqual(['after']);
+    expect(h.poller.stats).toMatchObject({ failures: 4, deadLetteredBatches: 1, deadLetteredRecords: 1 });
+  });
+
+  it('without bisect, gives up on the whole failing batch after retryAttempts retries', async () => {
+    const h = await harness({ batchSize: 3, retryAttempts: 2 }, (event) => {
+      if (event.Records.some((r) => r.dynamodb?.Keys?.id?.S === 'n1')) throw new Error('poison');
+    }, { startingPosition: 'TRIM_HORIZON' });
+    await h.putAll(range('n', 4));
+    await h.poller.start();
+    await h.poller.idle();
+
+    expect(h.calls.map((e) => h.ids(e))).toEqual([
+      ['n0', 'n1', 'n2'],
+      ['n0', 'n1', 'n2'],
+      ['n0', 'n1', 'n2'],
+      ['n3'],
+    ]);
+    expect(h.failures.map((f) => [f.info.requestContext.condition, f.info.DDBStreamBatchInfo.batchSize, f.info.requestContext.approximateInvokeCount])).toEqual([
+      ['RetryAttemptsExhausted', 3, 3],
+    ]);
+  });
+
+  it('sends records older than maxRecordAgeSeconds to onFailure without invoking', async () => {
+    const h = await harness({ maxRecordAgeSeconds: 0 });
+    await h.poller.start();
+    await h.put('old');
+    await h.poller.idle();
+
+    expect(h.calls).toEqual([]);
+    expect(h.failures.map((f) => [f.info.requestContext.condition, f.info.requestContext.approximateInvokeCount, f.info.responseContext.statusCode])).toEqual([
+      ['RecordAgeExceeded', 0, 0],
+    ]);
+  });
+
+  describe('idle()', () => {
+    it('resolves at once on a quiet stream', async () => {
+      const h = await harness();
+      await h.poller.start();
+      const started = Date.now();
+      await h.poller.idle();
+      expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    it('waits for the handler to finish and for retries to succeed', async () => {
+      let finished = 0;
+      const h = await harness({}, async (_event, call) => {
+        await new Promise((r) => setTimeout(r, 150));
+        if (call === 1) throw new Error('transient');
+        finished++;
+      });
+      await h.poller.start();
+      await h.putAll(['i0', 'i1']);
+      await h.poller.idle();
+
+      expect(finished).toBeGreaterThanOrEqual(1);
+      expect(h.calls.flatMap((e) => h.ids(e)).slice(-2)).toEqual(['i0', 'i1']);
+    });
+
+    it('cuts an open batching window short', async () => {
+      const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 30 });
+      await h.poller.start();
+      await h.put('x');
+      const started = Date.now();
+      await h.poller.idle();
+
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(h.calls.flatMap((e) => h.ids(e))).toEqual(['x']);
+    });
+
+    it('fails with a clear error when records stay unhandled', async () => {
+      const h = await harness({ retryAttempts: -1 }, () => {
+        throw new Error('always');
+      });
+      await h.poller.start();
+      await h.put('stuck');
+
+      await expect(h.poller.idle(400)).rejects.toThrow(StreamPollerIdleTimeoutError);
+      await expect(h.poller.idle(400)).rejects.toThrow(/testConsumer.*not idle within 400 ms.*1 buffered, retrying/);
+    });
+
+    it('refuses when the poller is not running', async () => {
+      const h = await harness();
+      await expect(h.poller.idle()).rejects.toThrow(StreamPollerStateError);
+    });
+  });
+
+  it('stop() waits for the batch in flight', async () => {
+    let release: () => void = () => undefined;
+    let finished = false;
+    const h = await harness({}, async () => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      finished = true;
+    });
+    await h.poller.start();
+    await h.put('slow');
+    await vi.waitFor(() => expect(h.calls).toHaveLength(1), { timeout: 5_000, interval: 10 });
+
+    const stopped = h.poller.stop();
+    setTimeout(() => release(), 100);
+    await stopped;
+
+    expect(finished).toBe(true);
+    await expect(h.poller.start()).rejects.toThrow(StreamPollerStateError);
+  });
+});
