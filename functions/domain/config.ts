@@ -47,6 +47,33 @@ const CategorySchema = z.strictObject({
   threshold: ThresholdSchema,
 });
 
+const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 09:00');
+const TimeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai');
+
+/** When a department works; SLA clocks count only these hours when a calendar is given. */
+export const BusinessHoursSchema = z
+  .strictObject({
+    timeZone: TimeZoneSchema,
+    /** ISO weekdays worked: 1 = Monday ... 7 = Sunday. */
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    start: ClockTimeSchema,
+    end: ClockTimeSchema,
+    /** Whole days off, as local dates (YYYY-MM-DD). */
+    holidays: z.array(z.iso.date()).default([]),
+  })
+  .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] });
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
+
+/** One level of a department's escalation chain (level 1 is told first). */
+const EscalationContactSchema = ContactSchema.extend({ role: z.string().min(1) });
+
 const DepartmentSchema = z.strictObject({
   id: IdSchema,
   name: z.string().min(1),
@@ -54,6 +81,12 @@ const DepartmentSchema = z.strictObject({
   head: ContactSchema,
   /** Extra subscribers of the department's alert topic (SNS). The head's phone is always subscribed. */
   extraSubscribers: z.array(SubscriberSchema).default([]),
+  /** Who hears, in order, when a complaint's SLA or an unacknowledged alert escalates. */
+  escalationChain: z.array(EscalationContactSchema).default([]),
+  /** Optional working calendar; without one, SLA clocks run around the clock. */
+  businessHours: BusinessHoursSchema.optional(),
+  /** SMS to this department's people waits outside these hours (local to the department), except for critical matters. */
+  quietHours: z.strictObject({ start: ClockTimeSchema, end: ClockTimeSchema, timeZone: TimeZoneSchema }).optional(),
 });
 
 const SeverityRuleSchema = z.strictObject({
@@ -89,6 +122,16 @@ export const PipelineConfigSchema = z
       high: SlaTargetSchema,
       critical: SlaTargetSchema,
     }),
+    slaPolicy: z
+      .strictObject({
+        /** Share of a target after which the department is warned. */
+        warningFraction: z.number().gt(0).lt(1).default(0.75),
+        /** After a breach, the next level of the escalation chain hears after each further interval. */
+        escalationIntervalMinutes: z.number().int().min(5).max(7 * 1440).default(240),
+        /** A complaint by the same customer in the same category within this many days is a repeat. */
+        repeatWindowDays: z.number().int().min(1).max(365).default(30),
+      })
+      .default({ warningFraction: 0.75, escalationIntervalMinutes: 240, repeatWindowDays: 30 }),
     retention: z
       .strictObject({
         /** Complaints (with personal data) are deleted by DynamoDB TTL this long after receipt. */
