@@ -6,9 +6,10 @@ export default defineConfig({
     // Integration tests share one DynamoDB Local per file; CDK synth is CPU-heavy on two cores.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous limits: they catch hangs, not slowness (speed claims live in `npm run bench`).
+    testTimeout: 120_000,
     // Handlers log through Powertools; keep test output readable and metrics off stdout.
     env: { POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_DISABLED: 'true' },
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 });

@@ -1,4 +1,6 @@
 import '../functions/local/env-defaults.ts';
+import { benchSlaSweep } from './sla-sweep.ts';
+import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
 
 /**
@@ -12,6 +14,16 @@ async function main(): Promise<void> {
     `volume monitor: ${volume.writesPerComplaint} writes/complaint vs naive ${volume.naiveWritesPerComplaint} → ${volume.ratio}× fewer`,
   );
   console.log(JSON.stringify(volume));
+  const sweep = await benchSlaSweep(log);
+  console.log(
+    `sla sweep: ${sweep.due} due → ${sweep.readsAt1k} items read at 1k, ${sweep.readsAt100k} at 100k vs naive scan ${sweep.scanReadsAt100k} at 100k → ${sweep.ratioAt100k}× fewer`,
+  );
+  console.log(JSON.stringify(sweep));
+  const replay = await benchReplay(log);
+  console.log(
+    `replay: ${replay.rowsPerSecond} rows/s on the whole file; on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
+  );
+  console.log(JSON.stringify(replay));
 }
 
 main().catch((err: unknown) => {

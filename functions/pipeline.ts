@@ -39,13 +39,27 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     indexes: [
       // Newest complaints per category: alert context (newest titles) and listings.
       { name: 'byCategory', partitionKey: { name: 'category', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // A customer's recent complaints: repeat detection at intake.
+      { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings).
+      { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
+      // Sparse: only complaints with a pending SLA warning or escalation carry sweepBucket/sweepAt, so the
+      // sweeper's reads are proportional to what is due, not to the table.
+      { name: 'bySweepAt', partitionKey: { name: 'sweepBucket', type: 'S' }, sortKey: { name: 'sweepAt', type: 'S' } },
+      // Sparse: only resolved complaints whose survey waits to be sent carry surveyBucket/surveyDueAt.
+      { name: 'bySurveyDue', partitionKey: { name: 'surveyBucket', type: 'S' }, sortKey: { name: 'surveyDueAt', type: 'S' } },
     ],
   },
   state: {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     ttlAttribute: 'expiresAt',
-    indexes: [],
+    indexes: [
+      // Sparse: only open-incident pointers carry openList, so the alert evaluator Queries what is open.
+      { name: 'openAlerts', partitionKey: { name: 'openList', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } },
+    ],
   },
 };
 
@@ -89,8 +103,13 @@ export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
 export interface FunctionAccess {
   readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
   readonly sendEmail?: boolean;
+  /** Publish to the department alert topics. */
   readonly publishSms?: boolean;
+  /** SMS straight to a phone number (customers, escalation contacts): SNS has no resource to scope it to. */
+  readonly sendSmsToPhones?: boolean;
   readonly publishEvents?: boolean;
+  /** Gets the public base URL (survey and unsubscribe links) in its environment. */
+  readonly publicUrl?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -103,9 +122,21 @@ export interface FunctionDefinition {
   readonly access: FunctionAccess;
 }
 
-export type FunctionName = 'intake' | 'getComplaint' | 'volumeMonitor';
+export type FunctionName = 'intake' | 'getComplaint' | 'volumeMonitor' | 'complaintEvents' | 'listComplaints' | 'progressNotifier' | 'slaSweeper' | 'alertEvaluator' | SurveyFunctionName;
+
+/** The satisfaction survey's functions (see the README's "Satisfaction survey"). */
+export type SurveyFunctionName = 'surveyDispatcher' | 'surveyPage' | 'surveyAnswer' | 'surveyFollowup' | 'unsubscribePage' | 'unsubscribe' | 'csatReport';
 
 export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
+  alertEvaluator: {
+    entry: 'functions/handlers/alert-evaluator.ts',
+    description: 'Sends alert reminders and escalations while nobody acknowledges, and the all-clear when volume falls.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
+    // Escalation contacts get SMS straight to their phones; the department topic reaches only the head.
+    access: { tables: { state: 'readWrite' }, sendEmail: true, publishSms: true, sendSmsToPhones: true, publishEvents: true },
+  },
   intake: {
     entry: 'functions/handlers/intake.ts',
     description: 'Validates, classifies, grades and stores a complaint from any channel.',
@@ -142,6 +173,117 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     },
     access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publishSms: true, publishEvents: true },
   },
+  complaintEvents: {
+    entry: 'functions/handlers/complaint-events.ts',
+    description: 'Agent events that move a complaint through its lifecycle (optimistic concurrency).',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'POST', path: '/complaints/{id}/events', auth: 'agent' },
+    access: { tables: { complaints: 'readWrite' } },
+  },
+  listComplaints: {
+    entry: 'functions/handlers/list-complaints.ts',
+    description: 'Pages of complaints by status, department, category or overdue, always from an index.',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'GET', path: '/complaints', auth: 'agent' },
+    access: { tables: { complaints: 'read' } },
+  },
+  progressNotifier: {
+    entry: 'functions/handlers/progress-notifier.ts',
+    description: 'Tells customers about each visible step of their complaint and publishes complaint events.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: {
+      kind: 'stream',
+      table: 'complaints',
+      filterPatterns: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
+      batchSize: 50,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 5,
+      maxRecordAgeSeconds: 6 * 3600,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 1,
+    },
+    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
+  },
+  slaSweeper: {
+    entry: 'functions/handlers/sla-sweeper.ts',
+    description: 'Warns departments before SLA targets pass and escalates overdue complaints along the chain.',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+  },
+  surveyDispatcher: {
+    entry: 'functions/handlers/survey-dispatcher.ts',
+    description: 'Sends the satisfaction survey once per resolution when it is due, outside the customer\'s quiet hours.',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
+  },
+  surveyPage: {
+    entry: 'functions/handlers/survey-page.ts',
+    description: 'Serves the survey page behind a personal link.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/s/{token}', auth: 'public' },
+    access: { tables: { state: 'read' } },
+  },
+  surveyAnswer: {
+    entry: 'functions/handlers/survey-page.ts',
+    description: 'Records a survey answer once; a poor one reopens the complaint, a good one closes it.',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'POST', path: '/s/{token}', auth: 'public' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' } },
+  },
+  surveyFollowup: {
+    entry: 'functions/handlers/survey-followup.ts',
+    description: 'Tells the owning department about poor survey answers and publishes survey.answered.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: {
+      kind: 'stream',
+      table: 'complaints',
+      // Only complaint changes that carry a survey answer; the handler acts on a new answer only.
+      filterPatterns: [{ eventName: ['MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] }, surveyAnswer: { M: { answeredAt: { S: [{ exists: true }] } } } } } }],
+      batchSize: 20,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 5,
+      maxRecordAgeSeconds: 6 * 3600,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 1,
+    },
+    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+  },
+  unsubscribePage: {
+    entry: 'functions/handlers/unsubscribe.ts',
+    description: 'Serves the one-button unsubscribe page behind a personal link.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/u/{token}', auth: 'public' },
+    access: { tables: { state: 'read' } },
+  },
+  unsubscribe: {
+    entry: 'functions/handlers/unsubscribe.ts',
+    description: 'Records a customer opt-out (the page button or a one-click List-Unsubscribe POST).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'POST', path: '/u/{token}', auth: 'public' },
+    access: { tables: { state: 'readWrite' } },
+  },
+  csatReport: {
+    entry: 'functions/handlers/csat-report.ts',
+    description: 'CSAT, response rate and reopen-after-survey rate per department and category over a time range.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'GET', path: '/reports/csat', auth: 'agent' },
+    access: { tables: { state: 'read' } },
+  },
 };
 
 /** Lambda environment variable names shared by the stack and the AWS adapters. */
@@ -152,4 +294,6 @@ export const env = {
   /** JSON object mapping department id to its alert topic ARN. */
   departmentTopics: 'DEPARTMENT_TOPICS',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Base URL of the public pages, for functions whose access says `publicUrl`. */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;

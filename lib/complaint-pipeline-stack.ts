@@ -255,10 +255,11 @@ export class ComplaintPipelineStack extends Stack {
       fn.bindTable(this.tables[tableName], access, TABLE_ENV[tableName], indexNames);
     }
     if (def.access.publishEvents) fn.bindEventBus(this.eventBus, env.eventBus);
-    // Only the department topics: publishing straight to a phone number would need sns:Publish on
-    // '*' (SNS has no resource to scope it to), and no function sends direct SMS yet.
     if (def.access.publishSms) fn.bindTopics(this.departmentTopics, env.departmentTopics);
+    if (def.access.sendSmsToPhones) this.grantSmsToPhones(fn);
     if (def.access.sendEmail) this.grantSendEmail(fn, props.sesSandbox ?? false);
+    // The API's own URL ($default stage); a custom domain goes in the config's survey.publicBaseUrl.
+    if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.routes().apiEndpoint);
 
     switch (def.trigger.kind) {
       case 'http':
@@ -278,6 +279,20 @@ export class ComplaintPipelineStack extends Stack {
       description: `Function '${name}' threw or timed out: ${def.description}`,
     });
     return fn;
+  }
+
+  /**
+   * SMS to a phone number (customers' progress updates, escalation contacts) is an SNS Publish
+   * with `PhoneNumber` and no topic: SNS offers no resource to scope it to, so it is granted on '*'
+   * for exactly the functions whose `access` says so.
+   */
+  private grantSmsToPhones(fn: HouseFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'SMS straight to a phone number is sns:Publish with PhoneNumber, which has no resource ARN; only functions whose access declares sendSmsToPhones get it.',
+    });
   }
 
   /**

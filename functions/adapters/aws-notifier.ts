@@ -1,6 +1,6 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { OutboundMessage } from '../domain/messages.ts';
+import type { EmailMessage, OutboundMessage } from '../domain/messages.ts';
 import type { Notifier } from '../ports/notifier.ts';
 
 /** Thrown when a message names a department that has no alert topic in this deployment. */
@@ -23,6 +23,17 @@ export class AwsNotifier implements Notifier {
   async send(message: OutboundMessage): Promise<void> {
     switch (message.channel) {
       case 'email':
+        // SendEmail cannot carry custom headers (List-Unsubscribe): those messages go as raw MIME.
+        if (message.headers && Object.keys(message.headers).length) {
+          await this.ses.send(
+            new SendRawEmailCommand({
+              ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
+              Destinations: [message.to],
+              RawMessage: { Data: Buffer.from(rawEmail(message, `${encodeDisplayName(this.sender.name)} <${this.sender.email}>`), 'utf8') },
+            }),
+          );
+          return;
+        }
         await this.ses.send(
           new SendEmailCommand({
             Source: `${encodeDisplayName(this.sender.name)} <${this.sender.email}>`,
@@ -66,4 +77,44 @@ export class AwsNotifier implements Notifier {
 function encodeDisplayName(name: string): string {
   if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/["\\]/g, '')}"`;
   return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+}
+
+/** RFC 2047 encoded-word for a header value that is not plain ASCII. */
+function encodeHeader(value: string): string {
+  const clean = value.replace(/[\r\n]+/g, ' ');
+  return /^[\x20-\x7e]*$/.test(clean) ? clean : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
+}
+
+function base64Lines(text: string): string {
+  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+}
+
+/**
+ * A MIME message (multipart/alternative: text and HTML, both UTF-8 base64) with the message's extra
+ * headers. Header values lose any line breaks, so nothing can inject a header.
+ */
+export function rawEmail(message: EmailMessage, from: string): string {
+  const boundary = `=_${message.id.replace(/[^A-Za-z0-9]/g, '').slice(-40)}_alt`;
+  const extra = Object.entries(message.headers ?? {}).map(([name, value]) => `${name.replace(/[^A-Za-z0-9-]/g, '')}: ${value.replace(/[\r\n]+/g, ' ')}`);
+  return [
+    `From: ${from}`,
+    `To: ${message.to.replace(/[\r\n]+/g, '')}`,
+    `Subject: ${encodeHeader(message.subject)}`,
+    'MIME-Version: 1.0',
+    ...extra,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(message.text),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(message.html),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
 }

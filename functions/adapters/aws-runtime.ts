@@ -18,6 +18,7 @@ const LambdaEnvSchema = z.object({
   [env.stateTable]: z.string().min(1).optional(),
   [env.eventBus]: z.string().min(1).optional(),
   [env.sesConfigurationSet]: z.string().min(1).optional(),
+  [env.publicBaseUrl]: z.url().optional(),
   [env.departmentTopics]: z
     .string()
     .transform((s, ctx) => {
@@ -55,6 +56,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     },
     notifier: () =>
       new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
+    ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

@@ -4,6 +4,24 @@ import { AlertIncidentSchema, type AlertIncident } from '../domain/alert.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 
+/** The state table's sparse index of open-incident pointers (see `tables` in functions/pipeline.ts). */
+export const OPEN_INDEX = 'openAlerts';
+const OPEN_INDEX_KEY = 'openList';
+const OPEN_INDEX_VALUE = 'OPEN';
+/** Attributes an evaluation writes; count, peak and titles belong to the monitor. */
+const LIFECYCLE_FIELDS = [
+  'state',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'resolvedAt',
+  'remindersSent',
+  'escalationLevel',
+  'escalatedAt',
+  'belowSince',
+  'checkedThrough',
+  'version',
+] as const;
+
 /** Incidents keep their history for a year. */
 const INCIDENT_TTL_SECONDS = 365 * 86_400;
 
@@ -28,7 +46,8 @@ export class DynamoAlertStore implements AlertStore {
             {
               Put: {
                 TableName: this.stateTable,
-                Item: { pk, sk: 'OPEN', incidentId: incident.id },
+                // The pointer carries the sparse `openAlerts` index key: the evaluator Queries it, never Scans.
+                Item: { pk, sk: 'OPEN', incidentId: incident.id, category: incident.category, [OPEN_INDEX_KEY]: OPEN_INDEX_VALUE, openedAt: incident.openedAt },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -85,6 +104,79 @@ export class DynamoAlertStore implements AlertStore {
         ExpressionAttributeValues: { ':at': at.toISOString() },
       }),
     );
+  }
+
+  async listOpen(): Promise<Array<{ category: string; incidentId: string }>> {
+    const out: Array<{ category: string; incidentId: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.stateTable,
+          IndexName: OPEN_INDEX,
+          KeyConditionExpression: '#k = :v',
+          ExpressionAttributeNames: { '#k': OPEN_INDEX_KEY },
+          ExpressionAttributeValues: { ':v': OPEN_INDEX_VALUE },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const i of res.Items ?? []) out.push({ category: String(i.category), incidentId: String(i.incidentId) });
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':v': before.version };
+    LIFECYCLE_FIELDS.forEach((field, i) => {
+      names[`#f${i}`] = field;
+      const value = after[field];
+      if (value === undefined) remove.push(`#f${i}`);
+      else {
+        set.push(`#f${i} = :f${i}`);
+        values[`:f${i}`] = value;
+      }
+    });
+    names['#version'] = 'version';
+    const update = {
+      TableName: this.stateTable,
+      Key: { pk: alertKey(before.category), sk: incidentKey(before.id) },
+      UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim(),
+      // Items written before lifecycle tracking have no version: that reads as 0.
+      ConditionExpression:
+        before.version === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :v)' : 'attribute_exists(pk) AND #version = :v',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    try {
+      if (after.state === 'resolved' && before.state !== 'resolved') {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: update },
+              {
+                Delete: {
+                  TableName: this.stateTable,
+                  Key: { pk: alertKey(before.category), sk: 'OPEN' },
+                  ConditionExpression: 'incidentId = :id',
+                  ExpressionAttributeValues: { ':id': before.id },
+                },
+              },
+            ],
+          }),
+        );
+      } else {
+        await this.doc.send(new UpdateCommand(update));
+      }
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw err;
+    }
   }
 
   async getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined> {

@@ -1,7 +1,14 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
-import type { ComplaintRepository, ComplaintSummary, CreateResult } from '../ports/complaint-repository.ts';
+import {
+  InvalidCursorError,
+  type ComplaintFilter,
+  type ComplaintRepository,
+  type ComplaintSummary,
+  type CreateResult,
+  type Page,
+} from '../ports/complaint-repository.ts';
 
 /** Thrown when stored data does not match the schema: never silently passed on. */
 export class CorruptItemError extends Error {
@@ -18,7 +25,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   async create(complaint: Complaint): Promise<CreateResult> {
     const put = {
       TableName: this.tables.complaints,
-      Item: complaint,
+      Item: toItem(complaint),
       ConditionExpression: 'attribute_not_exists(id)',
     };
     if (complaint.externalId === undefined) {
@@ -53,10 +60,113 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   async get(id: string): Promise<Complaint | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.tables.complaints, Key: { id }, ConsistentRead: true }));
-    if (!res.Item) return undefined;
-    const parsed = ComplaintSchema.safeParse(res.Item);
-    if (!parsed.success) throw new CorruptItemError(`complaint ${id} does not match the schema: ${parsed.error.message}`);
-    return parsed.data;
+    return res.Item ? fromItem(res.Item) : undefined;
+  }
+
+  async update(next: Complaint, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tables.complaints,
+          Item: toItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async recentByCustomer(customerId: string, since: Date): Promise<Array<{ id: string; category: string; receivedAt: string }>> {
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.complaints,
+        IndexName: 'byCustomer',
+        KeyConditionExpression: 'customerId = :c AND receivedAt >= :since',
+        ExpressionAttributeValues: { ':c': customerId, ':since': since.toISOString() },
+        ProjectionExpression: 'id, category, receivedAt',
+        ScanIndexForward: false,
+        Limit: 50,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({ id: String(i.id), category: String(i.category), receivedAt: String(i.receivedAt) }));
+  }
+
+  async list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const filters: string[] = [];
+    let index: string;
+    let key: string;
+    const useFilter = (attr: 'status' | 'department' | 'category', value: string | undefined) => {
+      if (value === undefined) return;
+      names[`#${attr}`] = attr;
+      values[`:${attr}`] = value;
+      filters.push(`#${attr} = :${attr}`);
+    };
+    if (filter.overdueAt) {
+      index = 'byDueAt';
+      key = 'dueBucket = :open AND dueAt <= :now';
+      values[':open'] = OPEN;
+      values[':now'] = filter.overdueAt.toISOString();
+      useFilter('status', filter.status);
+      useFilter('department', filter.department);
+      useFilter('category', filter.category);
+    } else {
+      // The most selective index available answers; the other criteria filter its pages.
+      const [attr, rest] = filter.department !== undefined
+        ? (['department', ['status', 'category']] as const)
+        : filter.category !== undefined
+          ? (['category', ['status']] as const)
+          : (['status', []] as const);
+      index = { department: 'byDepartment', category: 'byCategory', status: 'byStatus' }[attr];
+      names['#k'] = attr;
+      values[':k'] = filter[attr];
+      key = '#k = :k';
+      for (const r of rest) useFilter(r, filter[r]);
+    }
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.complaints,
+        IndexName: index,
+        KeyConditionExpression: key,
+        ...(filters.length && { FilterExpression: filters.join(' AND ') }),
+        ...(Object.keys(names).length && { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: Boolean(filter.overdueAt),
+        Limit: limit,
+        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
+      }),
+    );
+    return {
+      items: (res.Items ?? []).map(fromItem),
+      ...(res.LastEvaluatedKey && { cursor: encodeCursor(res.LastEvaluatedKey) }),
+    };
+  }
+
+  async dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
+    const items: Complaint[] = [];
+    let itemsRead = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.complaints,
+          IndexName: 'bySweepAt',
+          KeyConditionExpression: 'sweepBucket = :due AND sweepAt <= :now',
+          ExpressionAttributeValues: { ':due': DUE, ':now': now.toISOString() },
+          Limit: Math.min(100, limit - items.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      itemsRead += res.ScannedCount ?? 0;
+      items.push(...(res.Items ?? []).map(fromItem));
+      startKey = res.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return { items, itemsRead };
   }
 
   async newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]> {
@@ -78,6 +188,50 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       receivedAt: String(i.receivedAt),
     }));
   }
+}
+
+/** Partition values of the two sparse indexes: one partition each, read from the oldest due time. */
+const OPEN = 'open';
+const DUE = 'due';
+
+/**
+ * The stored item: the complaint plus the index keys derived from it. The sparse index keys are set
+ * only while they apply, and a Put replaces the whole item, so a complaint leaves those indexes as
+ * soon as nothing is pending for it.
+ */
+export function toItem(c: Complaint): Record<string, unknown> {
+  const running = c.sla.phase !== 'met' && !c.sla.pausedAt && c.sla.dueAt !== undefined;
+  return {
+    ...c,
+    customerId: c.customer.id,
+    ...(running && { dueBucket: OPEN, dueAt: c.sla.dueAt }),
+    ...(c.sla.nextActionAt && { sweepBucket: DUE, sweepAt: c.sla.nextActionAt }),
+    // Sparse bySurveyDue: only while the survey waits to be sent (see functions/domain/survey.ts).
+    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.dueAt }),
+  };
+}
+
+/** Partition value of the sparse bySurveyDue index. */
+export const SURVEY_DUE = 'due';
+
+function fromItem(item: Record<string, unknown>): Complaint {
+  const parsed = ComplaintSchema.safeParse(item);
+  if (!parsed.success) throw new CorruptItemError(`complaint ${String(item.id)} does not match the schema: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key) && 'id' in key) return key as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
 }
 
 function externalIdKey(channel: string, externalId: string): string {

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { padSequence, type CounterIncrement } from '../domain/volume.ts';
+import { hourlyRollup, padSequence, type CounterIncrement } from '../domain/volume.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 
 const LEDGER_PK = 'LEDGER#volume-monitor';
@@ -14,9 +14,12 @@ const LEDGER_LOOKBACK = 25;
 const LEDGER_TTL_SECONDS = 2 * 86_400;
 /** Counters feed the sliding windows and, later, weekly baselines. */
 const COUNTER_TTL_SECONDS = 35 * 86_400;
+/** Hourly rollups feed the adaptive baselines: up to eight weeks back, plus the presence margin. */
+const HOURLY_TTL_SECONDS = 70 * 86_400;
 
 /**
- * Per-minute counters `CNT#<category>` / `<minute ISO>` and the ledger of counted stream sequence
+ * Per-minute counters `CNT#<category>` / `<minute ISO>`, hourly rollups `HCNT#<category>` /
+ * `<hour ISO>` (written in the same transaction, so both always agree) and the ledger of counted stream sequence
  * numbers, in the state table.
  */
 export class DynamoVolumeStore implements VolumeStore {
@@ -71,6 +74,18 @@ export class DynamoVolumeStore implements VolumeStore {
                 },
               },
             })),
+            ...hourlyRollup(increments).map((inc) => ({
+              Update: {
+                TableName: this.stateTable,
+                Key: { pk: hourlyKey(inc.category), sk: inc.bucket },
+                UpdateExpression: 'ADD #count :n SET expiresAt = :exp',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: {
+                  ':n': inc.count,
+                  ':exp': Math.floor(Date.parse(inc.bucket) / 1000) + HOURLY_TTL_SECONDS,
+                },
+              },
+            })),
           ],
         }),
       );
@@ -82,6 +97,14 @@ export class DynamoVolumeStore implements VolumeStore {
   }
 
   async buckets(category: string, fromBucket: string, toBucket: string): Promise<Array<{ bucket: string; count: number }>> {
+    return this.range(counterKey(category), fromBucket, toBucket);
+  }
+
+  async hourlyCounts(category: string, fromHour: string, toHour: string): Promise<Array<{ hour: string; count: number }>> {
+    return (await this.range(hourlyKey(category), fromHour, toHour)).map((b) => ({ hour: b.bucket, count: b.count }));
+  }
+
+  private async range(pk: string, from: string, to: string): Promise<Array<{ bucket: string; count: number }>> {
     const out: Array<{ bucket: string; count: number }> = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -89,7 +112,7 @@ export class DynamoVolumeStore implements VolumeStore {
         new QueryCommand({
           TableName: this.stateTable,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': counterKey(category), ':from': fromBucket, ':to': toBucket },
+          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -103,4 +126,8 @@ export class DynamoVolumeStore implements VolumeStore {
 
 function counterKey(category: string): string {
   return `CNT#${category}`;
+}
+
+function hourlyKey(category: string): string {
+  return `HCNT#${category}`;
 }

@@ -8,10 +8,12 @@ import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
+import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
 /** Everything a handler needs, wired once per container (Lambda) or once per process (local). */
@@ -25,6 +27,14 @@ export interface Runtime {
   readonly ledger: MessageLedger;
   readonly notifier: Notifier;
   readonly events: EventPublisher;
+  readonly surveys: SurveyStore;
+  readonly optOuts: OptOutStore;
+  /**
+   * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
+   * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
+   * local server's URL); undefined when neither is known.
+   */
+  publicBaseUrl(): string | undefined;
 }
 
 export interface RuntimeParts {
@@ -38,6 +48,8 @@ export interface RuntimeParts {
   readonly tableNames: Partial<Record<TableName, string>>;
   readonly notifier: Notifier | (() => Notifier);
   readonly events: EventPublisher | (() => EventPublisher);
+  /** Where the public pages are served, when the runtime knows (read when a link is made). */
+  readonly publicBaseUrl?: string | (() => string | undefined);
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -63,6 +75,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   return {
@@ -86,6 +99,16 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get events() {
       return events();
+    },
+    get surveys() {
+      return surveys();
+    },
+    get optOuts() {
+      return surveys();
+    },
+    publicBaseUrl: () => {
+      const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
+      return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');
     },
   };
 }

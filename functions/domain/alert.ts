@@ -4,25 +4,48 @@ import { escapeHtml, truncate } from './escape.ts';
 import { formatLocalTime } from './time.ts';
 import type { DomainEvent } from './events.ts';
 import type { EmailMessage, OutboundMessage, TopicMessage } from './messages.ts';
+import { explanationHtml, explanationText } from './alert-explanation.ts';
 
 export const AlertIncidentSchema = z.object({
   id: z.string(),
   category: z.string(),
   department: z.string(),
   state: z.enum(['open', 'acknowledged', 'resolved']),
-  detector: z.literal('static'),
+  /** Which detector fired when the incident opened (`both`: both did). */
+  detector: z.enum(['static', 'adaptive', 'both']),
   openedAt: z.string(),
   windowMinutes: z.number().int(),
   threshold: z.number().int(),
+  /** Adaptive expectation and bound for the window when the incident opened, when there was enough history. */
+  expected: z.number().optional(),
+  bound: z.number().int().optional(),
   /** Window count when the incident opened. */
   countAtOpen: z.number().int(),
   /** Latest evaluated window count. */
   count: z.number().int(),
   peak: z.number().int(),
   newestTitles: z.array(z.string()),
+  /** Most frequent words among the newest titles when it opened. */
+  topTerms: z.array(z.object({ term: z.string(), count: z.number().int() })).default([]),
+  /** Complaints per local day over the week before it opened, oldest first. */
+  trend: z.array(z.object({ day: z.string(), count: z.number().int() })).default([]),
   /** When count, peak and titles were last written. */
   updatedAt: z.string(),
   notifiedAt: z.string().optional(),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  /** Reminders sent so far (reminder n is due n repeat intervals after opening). */
+  remindersSent: z.number().int().default(0),
+  /** Escalation-chain levels notified so far, and when the last one was. */
+  escalationLevel: z.number().int().default(0),
+  escalatedAt: z.string().optional(),
+  /** Since when (minute) the window count has stayed below the clear level; absent while it has not. */
+  belowSince: z.string().optional(),
+  /** The last minute the evaluator has looked at. */
+  checkedThrough: z.string().optional(),
+  /** Bumped on every lifecycle write; lifecycle updates are conditional on it. */
+  version: z.number().int().default(0),
 });
 export type AlertIncident = z.infer<typeof AlertIncidentSchema>;
 
@@ -44,26 +67,43 @@ export function isStaticBreach(count: number, threshold: number): boolean {
   return count >= threshold;
 }
 
+/** What the detectors saw when an incident opens, for the record and the message. */
+export interface IncidentDetection {
+  readonly detector: 'static' | 'adaptive' | 'both';
+  readonly expected?: number;
+  readonly bound?: number;
+  readonly topTerms?: ReadonlyArray<{ term: string; count: number }>;
+  readonly trend?: ReadonlyArray<{ day: string; count: number }>;
+}
+
 export function newIncident(
   category: Category,
   count: number,
   newestTitles: readonly string[],
   now: Date,
+  detection: IncidentDetection = { detector: 'static' },
 ): AlertIncident {
   return {
     id: incidentId(category.id, now),
     category: category.id,
     department: category.department,
     state: 'open',
-    detector: 'static',
+    detector: detection.detector,
     openedAt: now.toISOString(),
     windowMinutes: category.threshold.windowMinutes,
     threshold: category.threshold.count,
+    ...(detection.expected !== undefined && { expected: detection.expected }),
+    ...(detection.bound !== undefined && { bound: detection.bound }),
     countAtOpen: count,
     count,
     peak: count,
     newestTitles: [...newestTitles],
+    topTerms: [...(detection.topTerms ?? [])],
+    trend: [...(detection.trend ?? [])],
     updatedAt: now.toISOString(),
+    remindersSent: 0,
+    escalationLevel: 0,
+    version: 0,
   };
 }
 
@@ -73,6 +113,8 @@ const TEXT = {
     intro: (head: string) => `${head}，您好：`,
     body: (name: string, count: number, window: number, threshold: number) =>
       `“${name}”类投诉在最近 ${window} 分钟内达到 ${count} 起，已超过预警阈值 ${threshold} 起。`,
+    bodyAdaptive: (name: string, count: number, window: number, bound: number) =>
+      `“${name}”类投诉在最近 ${window} 分钟内达到 ${count} 起，超过历史同期的预警上限 ${bound} 起。`,
     newest: '最新投诉：',
     untitled: '（无标题）',
     opened: '预警编号与时间：',
@@ -85,6 +127,8 @@ const TEXT = {
     intro: (head: string) => `Hello ${head},`,
     body: (name: string, count: number, window: number, threshold: number) =>
       `${count} "${name}" complaints arrived in the last ${window} minutes, reaching the alert threshold of ${threshold}.`,
+    bodyAdaptive: (name: string, count: number, window: number, bound: number) =>
+      `${count} "${name}" complaints arrived in the last ${window} minutes, above the bound of ${bound} expected for this time of week.`,
     newest: 'Newest complaints:',
     untitled: '(no title)',
     opened: 'Incident and time:',
@@ -115,12 +159,17 @@ export function renderAlertRaised(
   const t = TEXT[locale];
   const name = category.name[locale];
   const subject = t.subject(name, incident.count, incident.windowMinutes);
-  const body = t.body(name, incident.count, incident.windowMinutes, incident.threshold);
+  const body =
+    incident.detector === 'adaptive' && incident.bound !== undefined
+      ? t.bodyAdaptive(name, incident.count, incident.windowMinutes, incident.bound)
+      : t.body(name, incident.count, incident.windowMinutes, incident.threshold);
   const titles = incident.newestTitles.length ? incident.newestTitles : [t.untitled];
   const text = [
     t.intro(department.head.name),
     '',
     body,
+    '',
+    ...explanationText(incident, locale),
     '',
     t.newest,
     ...titles.map((title) => `- ${title}`),
@@ -133,6 +182,7 @@ export function renderAlertRaised(
     '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
     `<p>${escapeHtml(t.intro(department.head.name))}</p>`,
     `<p><strong>${escapeHtml(body)}</strong></p>`,
+    explanationHtml(incident, locale),
     `<p>${escapeHtml(t.newest)}</p><ul>`,
     ...titles.map((title) => `<li>${escapeHtml(title)}</li>`),
     '</ul>',
@@ -156,7 +206,7 @@ export function renderAlertRaised(
     channel: 'topic',
     department: department.id,
     subject,
-    text: t.sms(name, incident.count, incident.windowMinutes, incident.threshold, incident.id),
+    text: t.sms(name, incident.count, incident.windowMinutes, incident.detector === 'adaptive' ? (incident.bound ?? incident.threshold) : incident.threshold, incident.id),
     alertId: incident.id,
   };
   return [email, sms];

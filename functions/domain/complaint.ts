@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { E164Schema, LocaleSchema, SeveritySchema, type PipelineConfig } from './config.ts';
+import { E164Schema, LocaleSchema, SeveritySchema, TimeZoneSchema, type PipelineConfig, type Severity } from './config.ts';
 import { classify, grade } from './classify.ts';
-import { addHours } from './time.ts';
+import { slaDueTimes, withNextAction } from './sla.ts';
 
 export const ChannelSchema = z.enum(['phone', 'web', 'app', 'email', 'social', 'chat', 'store']);
 export type Channel = z.infer<typeof ChannelSchema>;
@@ -12,6 +12,8 @@ export const CustomerSchema = z.strictObject({
   email: z.email().max(254).optional(),
   phone: E164Schema.optional(),
   locale: LocaleSchema.optional(),
+  /** IANA time zone for the survey's quiet hours; the company's when absent. */
+  timeZone: TimeZoneSchema.optional(),
 });
 
 /** The body of `POST /complaints`. Unknown fields are rejected, not dropped. */
@@ -42,10 +44,54 @@ export type ComplaintStatus = z.infer<typeof ComplaintStatusSchema>;
 export const TimelineEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
+  /** receive, an agent event type, sla_warning, escalate, or survey events. */
   event: z.string(),
+  /** Status after the entry. */
   status: ComplaintStatusSchema,
   note: z.string().optional(),
+  /** Internal notes never reach the customer. */
+  internal: z.boolean().optional(),
 });
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** Where the complaint stands against its SLA targets. */
+export const SlaStateSchema = z.object({
+  /** first_response until acknowledged, then resolution until resolved; met afterwards. */
+  phase: z.enum(['first_response', 'resolution', 'met']),
+  /** When the current phase's target is due (business time already applied). */
+  dueAt: z.string().optional(),
+  /** When the department is warned (warningFraction of the phase's target). */
+  warnAt: z.string().optional(),
+  warned: z.boolean(),
+  /** Set while waiting on the customer: the SLA clock is paused. */
+  pausedAt: z.string().optional(),
+  /** When the SLA sweeper next has something to do; absent when nothing is pending. */
+  nextActionAt: z.string().optional(),
+});
+export type SlaState = z.infer<typeof SlaStateSchema>;
+
+/** The satisfaction survey of the current resolution (set on resolve, cleared on reopen). */
+export const SurveyStateSchema = z.object({
+  /** `<complaint id>-r<reopenCount>`: one survey per resolution. */
+  id: z.string(),
+  /** When the dispatcher may send it (moved on by quiet hours). */
+  dueAt: z.string(),
+  sentAt: z.string().optional(),
+  /** Why it was not sent; the survey is then finished. */
+  skipped: z.enum(['opted_out', 'throttled', 'no_contact', 'not_resolved']).optional(),
+});
+export type SurveyState = z.infer<typeof SurveyStateSchema>;
+
+/** The customer's latest survey answer; it survives a reopen (the survey facts keep every answer). */
+export const SurveyAnswerRecordSchema = z.object({
+  surveyId: z.string(),
+  answeredAt: z.string(),
+  rating: z.number().int().min(1).max(5),
+  solved: z.boolean(),
+  comment: z.string().optional(),
+  outcome: z.enum(['reopened', 'closed', 'none']),
+});
+export type SurveyAnswerRecord = z.infer<typeof SurveyAnswerRecordSchema>;
 
 /** A stored complaint, as the repository returns it and as stream images carry it. */
 export const ComplaintSchema = z.object({
@@ -68,6 +114,19 @@ export const ComplaintSchema = z.object({
   receivedAt: z.string(),
   firstResponseDueAt: z.string(),
   resolutionDueAt: z.string(),
+  sla: SlaStateSchema,
+  /** 0 until the SLA is breached; then the escalation chain level last notified. */
+  escalationLevel: z.number().int().min(0),
+  /** The earlier complaint this one repeats (same customer and category within the repeat window). */
+  repeatOf: z.string().optional(),
+  firstRespondedAt: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  /** Set by the agent when resolving: solved in the first contact. */
+  firstContactResolution: z.boolean().optional(),
+  reopenCount: z.number().int().min(0),
+  survey: SurveyStateSchema.optional(),
+  surveyAnswer: SurveyAnswerRecordSchema.optional(),
   timeline: z.array(TimelineEntrySchema),
   /** Epoch seconds: DynamoDB TTL deletes the complaint (and its personal data) after the retention period. */
   expiresAt: z.number().int(),
@@ -76,19 +135,30 @@ export type Complaint = z.infer<typeof ComplaintSchema>;
 
 export type IntakeError = { kind: 'unknown_category'; category: string };
 
+const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
+
+/** One step up, for repeat complaints: a customer who has to complain again deserves more urgency. */
+export function raiseSeverity(severity: Severity): Severity {
+  return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.indexOf(severity) + 1, SEVERITY_ORDER.length - 1)]!;
+}
+
 /**
  * Builds a new complaint from validated input.
  *
  * Primary course: classify (unless a category is given), grade (unless a severity is given),
- * route to the category's department, set SLA due times from the severity's targets.
+ * route to the category's department, link it to the customer's earlier complaint in the same
+ * category (a repeat is raised one severity step), set SLA due times from the severity's targets
+ * and the department's business hours.
  * @param now receipt time
  * @param id a fresh unique id
+ * @param earlier the customer's recent complaints (any category), newest first
  */
 export function createComplaint(
   input: ComplaintInput,
   config: PipelineConfig,
   now: Date,
   id: string,
+  earlier: ReadonlyArray<{ id: string; category: string; receivedAt: string }> = [],
 ): { ok: true; complaint: Complaint } | { ok: false; error: IntakeError } {
   const text = [input.title ?? '', input.description].join('\n');
   let category: string;
@@ -106,8 +176,11 @@ export function createComplaint(
   }
   const graded = input.severity ? { severity: input.severity, source: 'given' as const } : grade(text, config);
   const department = config.categories.find((c) => c.id === category)!.department;
-  const target = config.sla[graded.severity];
+  const repeatCutoff = now.getTime() - config.slaPolicy.repeatWindowDays * 86_400_000;
+  const repeatOf = earlier.find((e) => e.category === category && Date.parse(e.receivedAt) >= repeatCutoff);
+  const severity = repeatOf ? raiseSeverity(graded.severity) : graded.severity;
   const receivedAt = now.toISOString();
+  const due = slaDueTimes(now, severity, department, config);
   const complaint: Complaint = {
     entity: 'complaint',
     id,
@@ -120,16 +193,20 @@ export function createComplaint(
     category,
     categorySource,
     department,
-    severity: graded.severity,
+    severity,
     severitySource: graded.source,
+    ...(repeatOf && { repeatOf: repeatOf.id }),
     ...(input.orderId !== undefined && { orderId: input.orderId }),
     ...(input.occurredAt !== undefined && { occurredAt: new Date(input.occurredAt).toISOString() }),
     ...(input.externalId !== undefined && { externalId: input.externalId }),
     receivedAt,
-    firstResponseDueAt: addHours(now, target.firstResponseHours).toISOString(),
-    resolutionDueAt: addHours(now, target.resolutionHours).toISOString(),
+    firstResponseDueAt: due.firstResponseDueAt,
+    resolutionDueAt: due.resolutionDueAt,
+    sla: due.sla,
+    escalationLevel: 0,
+    reopenCount: 0,
     timeline: [{ at: receivedAt, actor: `channel:${input.channel}`, event: 'receive', status: 'received' }],
     expiresAt: Math.floor(now.getTime() / 1000) + config.retention.complaintDays * 86_400,
   };
-  return { ok: true, complaint };
+  return { ok: true, complaint: withNextAction(complaint, config) };
 }

@@ -45,10 +45,17 @@ const CategorySchema = z.strictObject({
   keywords: KeywordsSchema,
   department: IdSchema,
   threshold: ThresholdSchema,
+  /**
+   * Which detector raises alerts: the static threshold, the adaptive baseline, or both (either fires).
+   * @default 'static'
+   */
+  detector: z.enum(['static', 'adaptive', 'both']).optional(),
+  /** Critical categories page by SMS even during a department's quiet hours. @default false */
+  critical: z.boolean().optional(),
 });
 
 const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 09:00');
-const TimeZoneSchema = z.string().refine((tz) => {
+export const TimeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -88,6 +95,55 @@ const DepartmentSchema = z.strictObject({
   /** SMS to this department's people waits outside these hours (local to the department), except for critical matters. */
   quietHours: z.strictObject({ start: ClockTimeSchema, end: ClockTimeSchema, timeZone: TimeZoneSchema }).optional(),
 });
+
+/**
+ * The adaptive detector's settings; see functions/domain/adaptive.ts for why these defaults.
+ */
+export const AdaptiveSettingsSchema = z.strictObject({
+  /** Weeks of history read per hour-of-week slot (hourly rollups are kept ten weeks). @default 4 */
+  weeks: z.number().int().min(2).max(8).default(4),
+  /** Weeks with data needed before the adaptive detector speaks; until then only the static threshold applies. @default 3 */
+  minWeeks: z.number().int().min(2).max(8).default(3),
+  /** Nominal false alarms per category and 30-day month on traffic that behaves like its history. @default 0.5 */
+  falseAlarmsPerMonth: z.number().gt(0).max(30).default(0.5),
+  /** No adaptive alert below this many complaints in the window, whatever the baseline. @default 5 */
+  minCount: z.number().int().min(1).default(5),
+});
+export type AdaptiveSettings = z.infer<typeof AdaptiveSettingsSchema>;
+
+/** Alert incident lifecycle settings, shared by all categories. */
+export const AlertingSchema = z.strictObject({
+  /** Reminder interval while an incident is unacknowledged. @default 240 */
+  repeatIntervalMinutes: z.number().int().min(15).max(7 * 1440).default(240),
+  /** Each further level of the escalation chain hears after this long unacknowledged. @default 30 */
+  escalationDelayMinutes: z.number().int().min(5).max(7 * 1440).default(30),
+  /** The incident clears below this share of the level that fired (hysteresis). @default 0.8 */
+  clearFraction: z.number().gt(0).max(1).default(0.8),
+  /** ...for this long without interruption. @default 60 */
+  clearAfterMinutes: z.number().int().min(5).max(7 * 1440).default(60),
+  adaptive: AdaptiveSettingsSchema.prefault({}),
+});
+export type AlertingSettings = z.infer<typeof AlertingSchema>;
+
+/**
+ * The satisfaction survey sent after resolution; see the README's "Satisfaction survey" section.
+ */
+export const SurveySettingsSchema = z.strictObject({
+  /** Days after resolution the survey becomes due. @default 7 */
+  delayDays: z.number().min(0).max(90).default(7),
+  /** At most one survey per customer within this many days (0: no throttle). @default 30 */
+  throttleDays: z.number().int().min(0).max(365).default(30),
+  /** No survey goes out within these hours, local to the customer (their `timeZone`, else the company's). @default 21:00-09:00 */
+  quietHours: z.strictObject({ start: ClockTimeSchema, end: ClockTimeSchema }).default({ start: '21:00', end: '09:00' }),
+  /** Days a survey link can be answered. @default 14 */
+  linkTtlDays: z.number().int().min(1).max(90).default(14),
+  /**
+   * Base URL of the public survey and unsubscribe pages (e.g. a custom domain in front of the HTTP API).
+   * @default the HTTP API's URL in AWS, the local server's URL under `npm start`
+   */
+  publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
 
 const SeverityRuleSchema = z.strictObject({
   severity: SeveritySchema,
@@ -132,12 +188,20 @@ export const PipelineConfigSchema = z
         repeatWindowDays: z.number().int().min(1).max(365).default(30),
       })
       .default({ warningFraction: 0.75, escalationIntervalMinutes: 240, repeatWindowDays: 30 }),
+    customerNotifications: z
+      .strictObject({
+        /** `preferred`: email when the customer gave one, else SMS. `all`: every channel they gave. */
+        channels: z.enum(['preferred', 'all']).default('preferred'),
+      })
+      .default({ channels: 'preferred' }),
     retention: z
       .strictObject({
         /** Complaints (with personal data) are deleted by DynamoDB TTL this long after receipt. */
         complaintDays: z.number().int().min(30).max(3650).default(730),
       })
       .default({ complaintDays: 730 }),
+    alerting: AlertingSchema.prefault({}),
+    survey: SurveySettingsSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();
@@ -155,6 +219,9 @@ export const PipelineConfigSchema = z
     });
     if (!categoryIds.has(config.fallbackCategory)) {
       ctx.addIssue({ code: 'custom', path: ['fallbackCategory'], message: `unknown category '${config.fallbackCategory}'` });
+    }
+    if (config.alerting.adaptive.minWeeks > config.alerting.adaptive.weeks) {
+      ctx.addIssue({ code: 'custom', path: ['alerting', 'adaptive', 'minWeeks'], message: 'must not exceed weeks' });
     }
     if (!config.locales.includes(config.defaultLocale)) {
       ctx.addIssue({ code: 'custom', path: ['defaultLocale'], message: `'${config.defaultLocale}' is not in locales` });

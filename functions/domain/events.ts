@@ -9,18 +9,33 @@ export interface AlertRaisedDetail {
   readonly incidentId: string;
   readonly category: string;
   readonly department: string;
-  readonly detector: 'static';
+  readonly detector: 'static' | 'adaptive' | 'both';
   readonly count: number;
   readonly threshold: number;
   readonly windowMinutes: number;
   readonly openedAt: string;
 }
 
-export type DomainEvent = {
-  readonly type: 'alert.raised';
+/** Every event type on the bus; `detail` schemas are documented in the README (schemaVersion 1). */
+export type DomainEventType =
+  | 'complaint.received'
+  | 'complaint.status_changed'
+  | 'complaint.sla_warning'
+  | 'complaint.escalated'
+  | 'complaint.resolved'
+  | 'alert.raised'
+  | 'alert.acknowledged'
+  | 'alert.escalated'
+  | 'alert.resolved'
+  | 'survey.sent'
+  | 'survey.answered';
+
+export interface DomainEvent {
+  readonly type: DomainEventType;
+  /** Deterministic: the same fact always has the same id. */
   readonly id: string;
   readonly time: string;
-  readonly detail: AlertRaisedDetail;
-};
+  readonly detail: Readonly<Record<string, unknown>>;
+}
 
 export const EVENT_SCHEMA_VERSION = 1;

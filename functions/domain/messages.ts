@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-export const MessageKindSchema = z.enum(['alert']);
+/** What a message is about; the outbox and the logs show it. */
+export const MessageKindSchema = z.enum([
+  'alert',
+  'alert_escalation',
+  'alert_resolved',
+  'progress',
+  'sla_warning',
+  'escalation',
+  'survey',
+  'survey_followup',
+]);
 export type MessageKind = z.infer<typeof MessageKindSchema>;
 
 interface MessageBase {
@@ -17,6 +27,8 @@ export interface EmailMessage extends MessageBase {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** Extra headers (List-Unsubscribe on customer emails); the SES adapter then sends a raw message. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface SmsMessage extends MessageBase {

@@ -36,17 +36,29 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
+// Building an Intl formatter costs far more than using one; replays format thousands of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function localFormatter(timeZone: string, locale: string): Intl.DateTimeFormat {
+  const key = `${timeZone}|${locale}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. */
 export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
-  const parts = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(t);
+  const parts = localFormatter(timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }

@@ -77,3 +77,15 @@ export function planCommits(records: readonly CountableRecord[], maxIncrements =
 export function windowCount(buckets: ReadonlyArray<{ count: number }>): number {
   return buckets.reduce((sum, b) => sum + b.count, 0);
 }
+
+/** Hourly rollups of minute increments: what the same commit adds to each (category, UTC hour). */
+export function hourlyRollup(increments: readonly CounterIncrement[]): CounterIncrement[] {
+  const byHour = new Map<string, CounterIncrement>();
+  for (const inc of increments) {
+    const hour = `${inc.bucket.slice(0, 13)}:00:00.000Z`;
+    const key = `${inc.category}\u0000${hour}`;
+    const prev = byHour.get(key);
+    byHour.set(key, { category: inc.category, bucket: hour, count: (prev?.count ?? 0) + inc.count });
+  }
+  return [...byHour.values()];
+}

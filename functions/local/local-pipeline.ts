@@ -59,20 +59,38 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const clock = new SimulatedClock(options.startTime);
     const outbox = new Outbox(options.config, clock);
     const events = new RecordedEvents('complaint-pipeline-local-bus');
-    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events });
+    // Links in messages (survey, unsubscribe) point at this server once it listens.
+    let publicBaseUrl: string | undefined;
+    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];
     const pollers: StreamPoller[] = [];
     const deadLetters: unknown[] = [];
+    // Every write through the runtime's DynamoDB client is counted, so settling after a scheduled run
+    // that wrote nothing (most runs) returns at once: no write, no stream record to wait for. This is
+    // what lets `POST /local/clock` move a week (thousands of schedule runs) in seconds.
+    let writes = 0;
+    let settledWrites = -1;
+    clients.dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!/^(Get|Query|Scan|Describe|List|BatchGet|TransactGet)/.test(context.commandName ?? '')) writes += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'localWriteCounter' },
+    );
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
     // again while handling produced more (a consumer's writes feed another consumer).
     const idle = async () => {
+      if (writes === settledWrites) return;
       let before: number;
+      let seen: number;
       do {
+        seen = writes;
         before = pollers.reduce((n, p) => n + p.stats.recordsRead, 0);
         await Promise.all(pollers.map((p) => p.idle()));
-      } while (pollers.reduce((n, p) => n + p.stats.recordsRead, 0) !== before);
+      } while (pollers.reduce((n, p) => n + p.stats.recordsRead, 0) !== before || writes !== seen);
+      settledWrites = seen;
     };
     const scheduler = new LocalScheduler(clock, { settle: idle });
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
@@ -132,8 +150,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       agentToken: options.agentToken,
       advanceClock: async (t) => {
         await idle();
-        await scheduler.advanceTo(t);
-        offsetMs = t.getTime() - Date.now();
+        // The ticker may have moved the clock a few milliseconds past `t` since the request checked it.
+        for (;;) {
+          const target = new Date(Math.max(t.getTime(), clock.now().getTime()));
+          try {
+            await scheduler.advanceTo(target);
+            offsetMs = target.getTime() - Date.now();
+            break;
+          } catch (err) {
+            if (!(err instanceof ClockRewindError)) throw err;
+          }
+        }
         await idle();
         return clock.now();
       },
@@ -158,6 +185,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         }),
     );
     const { port } = server.address() as AddressInfo;
+    publicBaseUrl = `http://127.0.0.1:${port}`;
     return {
       url: `http://127.0.0.1:${port}`,
       clock,

@@ -11,6 +11,8 @@ export interface OutboxEntry {
   readonly subject?: string;
   readonly body: string;
   readonly html?: string;
+  /** Extra email headers (List-Unsubscribe on customer emails). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly kind: MessageKind;
   readonly at: string;
   readonly complaintId?: string;
@@ -43,7 +45,7 @@ export class Outbox implements Notifier {
     };
     switch (message.channel) {
       case 'email':
-        this.#push({ channel: 'email', to: message.to, subject: message.subject, body: message.text, html: message.html, ...refs });
+        this.#push({ channel: 'email', to: message.to, subject: message.subject, body: message.text, html: message.html, ...(message.headers && { headers: message.headers }), ...refs });
         return;
       case 'sms':
         this.#push({ channel: 'sms', to: message.to, body: message.text, ...refs });

@@ -14,4 +14,13 @@ export interface AlertStore {
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;
+  /** The open and acknowledged incidents of all categories, without a Scan. */
+  listOpen(): Promise<Array<{ category: string; incidentId: string }>>;
+  /**
+   * Writes an evaluation's outcome (state, reminders, escalation, calm period, version) onto the
+   * incident, conditional on the version it was read at; a resolved incident also frees its
+   * category for a new one. Count, peak and titles are left alone (the monitor owns them).
+   * @returns false when someone else wrote the incident first (nothing changed)
+   */
+  updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import type { Complaint } from '../domain/complaint.ts';
+import type { Complaint, ComplaintStatus } from '../domain/complaint.ts';
 
 export type CreateResult = { created: true; complaint: Complaint } | { created: false; complaint: Complaint };
 
@@ -9,6 +9,25 @@ export interface ComplaintSummary {
   readonly receivedAt: string;
 }
 
+export interface ComplaintFilter {
+  readonly status?: ComplaintStatus;
+  readonly department?: string;
+  readonly category?: string;
+  /** Only complaints whose running SLA target is due at or before this time. */
+  readonly overdueAt?: Date;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  readonly cursor?: string;
+}
+
+/** Thrown for a cursor this repository did not issue. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 export interface ComplaintRepository {
   /**
    * Stores a new complaint. With an external id, the pair (channel, externalId) is claimed in the
@@ -16,6 +35,20 @@ export interface ComplaintRepository {
    */
   create(complaint: Complaint): Promise<CreateResult>;
   get(id: string): Promise<Complaint | undefined>;
+  /**
+   * Replaces a complaint if it is still at `expectedVersion` (optimistic concurrency).
+   * @returns false when someone else changed it first: nothing was written
+   */
+  update(next: Complaint, expectedVersion: number): Promise<boolean>;
   /** Newest complaints of a category, newest first (served by the byCategory index). */
   newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]>;
+  /** A customer's complaints received since `since`, newest first (byCustomer index). */
+  recentByCustomer(customerId: string, since: Date): Promise<Array<{ id: string; category: string; receivedAt: string }>>;
+  /** A page of complaints matching the filter, newest first, always served by an index. */
+  list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>>;
+  /**
+   * Complaints whose next SLA action time has come (the sparse bySweepAt index), oldest first.
+   * @returns the complaints and how many items the query read
+   */
+  dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }>;
 }

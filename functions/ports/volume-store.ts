@@ -14,4 +14,9 @@ export interface VolumeStore {
   commit(sequenceNumbers: readonly string[], increments: readonly CounterIncrement[], now: Date): Promise<boolean>;
   /** Per-minute counts of a category between two bucket starts (inclusive), oldest first; empty minutes are absent. */
   buckets(category: string, fromBucket: string, toBucket: string): Promise<Array<{ bucket: string; count: number }>>;
+  /**
+   * Hourly rollups of a category between two hour starts (inclusive), oldest first; empty hours are
+   * absent. Written by `commit` alongside the minute counters and kept longer, for weekly baselines.
+   */
+  hourlyCounts(category: string, fromHour: string, toHour: string): Promise<Array<{ hour: string; count: number }>>;
 }

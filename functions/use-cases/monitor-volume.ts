@@ -1,12 +1,7 @@
-import {
-  alertRaisedEvent,
-  displayTitle,
-  isStaticBreach,
-  newIncident,
-  renderAlertRaised,
-  shouldRecordPeak,
-  type AlertIncident,
-} from '../domain/alert.ts';
+import { hourOf } from '../domain/adaptive.ts';
+import { alertRaisedEvent, displayTitle, newIncident, renderAlertRaised, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
+import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
+import { detect } from '../domain/incident.ts';
 import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
@@ -16,11 +11,13 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { deliverOnce } from './deliver-once.ts';
+import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface MonitorVolumeDeps {
   readonly config: PipelineConfig;
   readonly clock: Clock;
-  readonly complaints: ComplaintRepository;
+  /** Only the newest titles of a category are read (alert context). */
+  readonly complaints: Pick<ComplaintRepository, 'newestInCategory'>;
   readonly volume: VolumeStore;
   readonly alerts: AlertStore;
   readonly notifier: Notifier;
@@ -41,6 +38,13 @@ export interface MonitorVolumeResult {
 
 /** How many newest titles an alert shows. */
 const NEWEST_TITLES = 5;
+/** How many newest titles the frequent words are counted over. */
+const TITLES_FOR_TERMS = 20;
+/**
+ * Minute counters per transaction: each may bring one hourly rollup, and the ledger entry takes one
+ * more of DynamoDB's 100 items.
+ */
+const MINUTE_COUNTERS_PER_COMMIT = 49;
 
 /**
  * Counts a batch of new complaints and raises an alert incident on a threshold breach.
@@ -49,7 +53,9 @@ const NEWEST_TITLES = 5;
  * 1. drop records an earlier delivery already counted (streams deliver at least once);
  * 2. write each (category, minute) counter once for the batch, atomically with a ledger entry of the
  *    counted sequence numbers;
- * 3. for each category in the batch, sum its sliding window; on a breach, when the category has no
+ * 3. for each category in the batch, sum its sliding window and ask the category's detector(s):
+ *    the static threshold, the adaptive baseline from the same window in past weeks, or both; on a
+ *    breach, when the category has no
  *    open incident, open one (a conditional write: concurrent or replayed batches cannot open a
  *    second) and notify the department head once by email and SMS, then publish `alert.raised`;
  *    when it has one, record a new peak at most once a minute and send nothing.
@@ -59,7 +65,7 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
   const now = deps.clock.now();
   const seen = await deps.volume.alreadyCounted(records.map((r) => r.sequenceNumber));
   const fresh = records.filter((r) => !seen.has(r.sequenceNumber));
-  for (const plan of planCommits(fresh)) {
+  for (const plan of planCommits(fresh, MINUTE_COUNTERS_PER_COMMIT)) {
     await deps.volume.commit(plan.sequenceNumbers, plan.increments, now);
   }
 
@@ -72,13 +78,27 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     const range = windowBuckets(now, category.threshold.windowMinutes);
     const count = windowCount(await deps.volume.buckets(category.id, range.from, range.to));
     windowCounts[category.id] = count;
-    if (!isStaticBreach(count, category.threshold.count)) continue;
+    // Below the static threshold and the floor, no detector can fire: skip the history reads.
+    if (count < Math.min(category.threshold.count, deps.config.alerting.adaptive.minCount)) continue;
+    const baseline = await readBaseline(category, now, deps);
+    const detection = detect(detectorOf(category), count, category.threshold.count, baseline);
+    if (!detection.fired || !detection.detector) continue;
 
     let incident = await deps.alerts.findOpen(category.id);
     if (incident) {
       if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category.id, deps), now);
     } else {
-      const result = await deps.alerts.openIncident(newIncident(category, count, await newestTitles(category.id, deps), now));
+      const recent = await deps.complaints.newestInCategory(category.id, TITLES_FOR_TERMS);
+      const titles = recent.map(displayTitle);
+      const weekHours = await deps.volume.hourlyCounts(category.id, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
+      const result = await deps.alerts.openIncident(
+        newIncident(category, count, titles.slice(0, NEWEST_TITLES), now, {
+          detector: detection.detector,
+          ...(baseline && { expected: baseline.expected, bound: baseline.bound }),
+          topTerms: topTerms(titles),
+          trend: dailyTrend(weekHours, now, deps.config.company.timeZone),
+        }),
+      );
       if (result.opened) opened.push(result.incident);
       incident = result.incident;
     }

@@ -18,11 +18,15 @@ export type SubmitResult =
 /**
  * Takes in one complaint from any channel.
  *
- * Primary course: classify, grade, route and set SLA due times; store it, claiming
+ * Primary course: look up the customer's recent complaints (a repeat in the same category is linked
+ * and raised one severity step); classify, grade, route and set SLA due times; store it, claiming
  * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new.
  */
 export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps): Promise<SubmitResult> {
-  const built = createComplaint(input, deps.config, deps.clock.now(), deps.newId());
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - deps.config.slaPolicy.repeatWindowDays * 86_400_000);
+  const earlier = await deps.complaints.recentByCustomer(input.customer.id, since);
+  const built = createComplaint(input, deps.config, now, deps.newId(), earlier);
   if (!built.ok) return { outcome: 'rejected', error: built.error };
   const stored = await deps.complaints.create(built.complaint);
   return stored.created ? { outcome: 'created', complaint: stored.complaint } : { outcome: 'duplicate', complaint: stored.complaint };

@@ -29,8 +29,16 @@ describe('createComplaint', () => {
   });
 
   it('critical complaints get the short first-response target', () => {
-    const r = createComplaint({ ...base, description: '充电宝起火' }, defaultConfig, now, 'ID2');
+    // Logistics works around the clock, so the 2h target is plain wall-clock time.
+    const r = createComplaint({ ...base, description: '快递包裹起火了' }, defaultConfig, now, 'ID2');
     expect(r.ok && r.complaint.firstResponseDueAt).toBe('2026-11-20T11:30:00.000Z');
+  });
+
+  it('counts business hours for a department with a calendar', () => {
+    // Fallback 'other' belongs to customer-service (Mon-Fri 09:00-18:00 Shanghai): received Friday
+    // 17:30 there, a 2h critical target leaves 30 minutes on Friday and 90 on Monday morning.
+    const r = createComplaint({ ...base, description: '充电宝起火' }, defaultConfig, now, 'ID2b');
+    expect(r.ok && [r.complaint.department, r.complaint.firstResponseDueAt]).toEqual(['customer-service', '2026-11-23T02:30:00.000Z']);
   });
 
   it('falls back to the configured category', () => {
@@ -66,5 +74,30 @@ describe('ComplaintInputSchema', () => {
     expect(ComplaintInputSchema.safeParse({ ...base, description: '' }).success).toBe(false);
     expect(ComplaintInputSchema.safeParse({ ...base, description: 'x'.repeat(5000) }).success).toBe(true);
     expect(ComplaintInputSchema.safeParse({ ...base, description: 'x'.repeat(5001) }).success).toBe(false);
+  });
+});
+
+describe('repeat complaints', () => {
+  const earlier = [
+    { id: 'OLD-REFUND', category: 'refund', receivedAt: '2026-11-01T00:00:00.000Z' },
+    { id: 'OLD-LATE', category: 'logistics-delay', receivedAt: '2026-10-25T09:30:00.000Z' },
+  ];
+
+  it('links a complaint in the same category within the window and raises its severity one step', () => {
+    const r = createComplaint({ ...base, description: 'parcel late again' }, defaultConfig, now, 'NEW', earlier);
+    expect(r.ok && [r.complaint.repeatOf, r.complaint.severity]).toEqual(['OLD-LATE', 'high']);
+    // high severity: the shorter first-response target applies.
+    expect(r.ok && r.complaint.firstResponseDueAt).toBe('2026-11-20T17:30:00.000Z');
+  });
+
+  it('does not link across categories or beyond the window', () => {
+    const outside = [{ id: 'ANCIENT', category: 'logistics-delay', receivedAt: '2026-10-20T09:29:59.000Z' }];
+    const r = createComplaint({ ...base, description: 'parcel late' }, defaultConfig, now, 'NEW', [earlier[0]!, ...outside]);
+    expect(r.ok && [r.complaint.repeatOf, r.complaint.severity]).toEqual([undefined, 'medium']);
+  });
+
+  it('never raises past critical', () => {
+    const r = createComplaint({ ...base, description: 'parcel late', severity: 'critical' }, defaultConfig, now, 'NEW', earlier);
+    expect(r.ok && r.complaint.severity).toBe('critical');
   });
 });

@@ -6,7 +6,7 @@ const TOKEN = 'e2e-agent-token';
 
 beforeAll(async () => {
   app = await startLocalProcess({ AGENT_TOKEN: TOKEN });
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await app?.stop();
 });
@@ -44,12 +44,13 @@ describe('npm start: the local pipeline end to end', () => {
     await settle();
     const volume = await call('GET', '/local/volume');
     expect(volume.body.find((v: { category: string }) => v.category === 'account-security')).toMatchObject({ count: 4, threshold: 5 });
-    expect((await call('GET', '/local/outbox')).body).toEqual([]);
+    const alerts = async () => (await call('GET', '/local/outbox')).body.filter((m: { kind: string }) => m.kind === 'alert');
+    expect(await alerts()).toEqual([]);
 
     const fifth = await call('POST', '/complaints', complaint(5));
     expect(fifth.body).toMatchObject({ status: 'received', category: 'account-security', department: 'security', severity: 'high' });
     await settle();
-    let outbox = (await call('GET', '/local/outbox')).body;
+    let outbox = await alerts();
     expect(outbox.map((m: { channel: string; to: string; kind: string }) => [m.channel, m.to, m.kind])).toEqual([
       ['email', 'liu.yang@youxuan-mall.example.com', 'alert'],
       ['sms', '+8613800138005', 'alert'],
@@ -61,12 +62,12 @@ describe('npm start: the local pipeline end to end', () => {
     // More complaints in the same window: counted, no second alert.
     for (let i = 6; i <= 9; i += 1) await call('POST', '/complaints', complaint(i));
     await settle();
-    outbox = (await call('GET', '/local/outbox')).body;
+    outbox = await alerts();
     expect(outbox).toHaveLength(2);
     const volumeAfter = await call('GET', '/local/volume');
     expect(volumeAfter.body.find((v: { category: string }) => v.category === 'account-security').count).toBe(9);
     const events = (await call('GET', '/local/events')).body;
-    expect(events.map((e: { detailType: string }) => e.detailType)).toEqual(['alert.raised']);
+    expect(events.filter((e: { detailType: string }) => e.detailType.startsWith('alert.')).map((e: { detailType: string }) => e.detailType)).toEqual(['alert.raised']);
   });
 
   it('stores a repeated externalId once and answers 200 with the first complaint', async () => {

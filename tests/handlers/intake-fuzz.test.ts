@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -12,6 +12,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1'
 const ddb = mockClient(doc);
 ddb.on(PutCommand).resolves({});
 ddb.on(TransactWriteCommand).resolves({});
+ddb.on(QueryCommand).resolves({ Items: [] });
 setRuntime(
   buildRuntime({
     config: defaultConfig,

@@ -1,5 +1,5 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,11 @@ setRuntime(
   }),
 );
 afterAll(() => setRuntime(undefined));
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  // The customer's earlier complaints (repeat detection): none.
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
 
 function post(body: unknown, raw = false): APIGatewayProxyEventV2 {
   return {
@@ -68,6 +72,7 @@ describe('POST /complaints', () => {
   it('answers 200 with the first complaint for a repeated externalId and stores nothing', async () => {
     const first = { ...JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!), externalId: 'ZD-1001' };
     ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
     );
@@ -92,7 +97,8 @@ describe('POST /complaints', () => {
     const out = JSON.parse(res.body!);
     expect(out.error).toBe('validation');
     expect(out.issues.map((i: { path: string }) => i.path)).toContain(path);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('answers 400 for malformed JSON and an empty body', async () => {

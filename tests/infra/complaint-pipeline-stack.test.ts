@@ -297,12 +297,21 @@ describe('email, events and grants', () => {
   it('lets publishSms functions publish to the department topics only, never to the operations topic', () => {
     for (const [, def] of definitions) {
       const publishes = statementsOfFunction(template, functionIdOf(template, def.description)).filter((s) => actionsOf(s).includes('sns:Publish'));
-      const targets = publishes.flatMap(resourcesOf);
-      if (!def.access.publishSms) expect(targets).toEqual([]);
+      const topicTargets = publishes.flatMap(resourcesOf).filter((r) => r !== '*');
+      if (!def.access.publishSms) expect(topicTargets).toEqual([]);
       else {
-        expect(targets).toHaveLength(config.departments.length);
-        expect(targets).not.toContainEqual({ Ref: operationsTopicId });
+        expect(topicTargets).toHaveLength(config.departments.length);
+        expect(topicTargets).not.toContainEqual({ Ref: operationsTopicId });
       }
+    }
+  });
+
+  it('grants SMS to phone numbers (sns:Publish on *) only to functions that declare sendSmsToPhones', () => {
+    for (const [name, def] of definitions) {
+      const phonePublish = statementsOfFunction(template, functionIdOf(template, def.description)).filter(
+        (s) => actionsOf(s).includes('sns:Publish') && resourcesOf(s).includes('*'),
+      );
+      expect(phonePublish.length > 0, name).toBe(Boolean(def.access.sendSmsToPhones));
     }
   });
 
@@ -338,7 +347,8 @@ describe('email, events and grants', () => {
   });
 
   it('uses wildcard resources only for actions that support no resource-level permission', () => {
-    const allowed = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams']);
+    // sns:Publish with PhoneNumber has no resource ARN (SMS straight to a phone).
+    const allowed = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams', 'sns:Publish']);
     const wildcard = allStatements(template).filter((s) => hasWildcard(s.Resource));
     expect(wildcard.length).toBeGreaterThan(0);
     for (const statement of wildcard) {

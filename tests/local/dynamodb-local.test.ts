@@ -6,6 +6,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } fr
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTables } from '../../functions/local/create-tables.ts';
 import { DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
+import { tables } from '../../functions/pipeline.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-test-'));
 afterAll(() => {
@@ -67,16 +68,17 @@ describe('startDynamoDbLocal', () => {
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
       expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
-      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.KeySchema])).toEqual([
-        [
-          'byCategory',
-          'ALL',
-          [
-            { AttributeName: 'category', KeyType: 'HASH' },
-            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
-          ],
-        ],
-      ]);
+      // Exactly the indexes pipeline.ts describes, each projected ALL with its keys.
+      const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.KeySchema]).sort(byName)).toEqual(
+        tables.complaints.indexes
+          .map((i) => [
+            i.name,
+            'ALL',
+            [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : [])],
+          ])
+          .sort(byName),
+      );
       const state = await dynamo.send(new DescribeTableCommand({ TableName: names.state }));
       expect(state.Table?.KeySchema).toEqual([
         { AttributeName: 'pk', KeyType: 'HASH' },

@@ -13,7 +13,7 @@ export interface LocalProcess {
  * Starts the local pipeline exactly as `npm start` does (same entry module, a free port) and resolves
  * with its URL once it prints it.
  */
-export async function startLocalProcess(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<LocalProcess> {
+export async function startLocalProcess(env: Record<string, string> = {}, timeoutMs = 150_000): Promise<LocalProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', ...env },

@@ -1,0 +1,307 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
+import { LocaleSchema, type Locale } from '../domain/config.ts';
+import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';
+import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
+import { CorruptItemError, SURVEY_DUE, toItem } from './dynamodb-complaint-repository.ts';
+
+/** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
+const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
+/** Unsubscribe links work for a year. */
+const UNSUBSCRIBE_LINK_SECONDS = 365 * 86_400;
+
+/** A fresh token: 24 bytes from the CSPRNG, base64url (32 characters). */
+export function newToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** Tokens are stored only as their SHA-256: a leaked table holds no working link. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+const LinkItemSchema = z.object({
+  surveyId: z.string(),
+  complaintId: z.string(),
+  customerId: z.string(),
+  locale: LocaleSchema,
+  department: z.string(),
+  category: z.string(),
+  title: z.string(),
+  sentAt: z.string(),
+  linkExpiresAt: z.string(),
+  answeredAt: z.string().optional(),
+  statPk: z.string(),
+  statSk: z.string(),
+});
+
+const FactItemSchema = z.object({
+  surveyId: z.string(),
+  department: z.string(),
+  category: z.string(),
+  sentAt: z.string(),
+  answeredAt: z.string().optional(),
+  rating: z.number().optional(),
+  solved: z.boolean().optional(),
+  reopened: z.boolean().optional(),
+});
+
+const epochSeconds = (t: Date | string) => Math.floor(new Date(t).getTime() / 1000);
+const linkKey = (token: string) => ({ pk: `SURVEY#${tokenHash(token)}`, sk: 'LINK' });
+const throttleKey = (customerId: string) => ({ pk: `SURVEYED#${customerId}`, sk: 'LAST' });
+const optOutKey = (customerId: string) => ({ pk: `OPTOUT#${customerId}`, sk: 'OPTOUT' });
+const unsubscribeKey = (token: string) => ({ pk: `UNSUB#${tokenHash(token)}`, sk: 'LINK' });
+/** Reporting facts: one partition per month of sending, sorted by send time. */
+const factKey = (sentAt: string, surveyId: string) => ({ pk: `CSAT#${sentAt.slice(0, 7)}`, sk: `${sentAt}#${surveyId}` });
+
+function reasonCodes(err: unknown): Array<string | undefined> | undefined {
+  if (!(err instanceof TransactionCanceledException)) return undefined;
+  return (err.CancellationReasons ?? []).map((r) => r.Code);
+}
+
+/**
+ * Survey links, throttle records, reporting facts and opt-outs in the state table; the due survey
+ * index and the survey's effect on the complaint in the complaints table. Table names are resolved
+ * on first use, so a function granted only the state table can still read links.
+ */
+export class DynamoSurveyStore implements SurveyStore, OptOutStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: { complaints: () => string; state: () => string },
+  ) {}
+
+  async due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
+    const items: Complaint[] = [];
+    let itemsRead = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.complaints(),
+          IndexName: 'bySurveyDue',
+          KeyConditionExpression: 'surveyBucket = :due AND surveyDueAt <= :now',
+          ExpressionAttributeValues: { ':due': SURVEY_DUE, ':now': now.toISOString() },
+          Limit: Math.min(100, limit - items.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      itemsRead += res.ScannedCount ?? 0;
+      for (const item of res.Items ?? []) {
+        const parsed = ComplaintSchema.safeParse(item);
+        if (!parsed.success) throw new CorruptItemError(`complaint ${String(item.id)} does not match the schema: ${parsed.error.message}`);
+        items.push(parsed.data);
+      }
+      startKey = res.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return { items, itemsRead };
+  }
+
+  async lastSurveyedAt(customerId: string): Promise<string | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: throttleKey(customerId), ConsistentRead: true }));
+    return typeof res.Item?.lastSentAt === 'string' ? res.Item.lastSentAt : undefined;
+  }
+
+  async claimSend(claim: SurveySendClaim): Promise<SurveyClaimResult> {
+    const token = newToken();
+    const stat = factKey(claim.fact.sentAt, claim.fact.surveyId);
+    const state = this.tables.state();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.complaints(),
+                Item: toItem(claim.next),
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': claim.complaint.version },
+              },
+            },
+            {
+              Put: {
+                TableName: state,
+                Item: { ...linkKey(token), ...claim.link, statPk: stat.pk, statSk: stat.sk, expiresAt: epochSeconds(claim.link.linkExpiresAt) + EXPIRED_LINK_GRACE_SECONDS },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: state,
+                Item: { ...throttleKey(claim.link.customerId), lastSentAt: claim.link.sentAt, surveyId: claim.link.surveyId, expiresAt: claim.throttleExpiresAt },
+                ConditionExpression: 'attribute_not_exists(pk) OR lastSentAt <= :cutoff',
+                ExpressionAttributeValues: { ':cutoff': claim.throttleCutoff.toISOString() },
+              },
+            },
+            { Put: { TableName: state, Item: { ...stat, ...claim.fact, expiresAt: claim.factExpiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return { ok: true, token };
+    } catch (err) {
+      const codes = reasonCodes(err);
+      if (!codes) throw err;
+      if (codes[0] === 'ConditionalCheckFailed') return { ok: false, reason: 'stale' };
+      if (codes[2] === 'ConditionalCheckFailed') return { ok: false, reason: 'throttled' };
+      throw err;
+    }
+  }
+
+  async releaseSend(claim: SurveySendClaim, token: string, now: Date): Promise<void> {
+    const state = this.tables.state();
+    const stat = factKey(claim.fact.sentAt, claim.fact.surveyId);
+    const restored: Complaint = {
+      ...claim.next,
+      version: claim.next.version + 1,
+      survey: claim.complaint.survey!,
+      timeline: [...claim.next.timeline, { at: now.toISOString(), actor: 'system:survey', event: 'survey_send_failed', status: claim.next.status, internal: true }],
+    };
+    const cleanup = [
+      { Delete: { TableName: state, Key: linkKey(token) } },
+      { Delete: { TableName: state, Key: stat } },
+      {
+        Delete: {
+          TableName: state,
+          Key: throttleKey(claim.link.customerId),
+          ConditionExpression: 'attribute_not_exists(pk) OR surveyId = :s',
+          ExpressionAttributeValues: { ':s': claim.link.surveyId },
+        },
+      },
+    ];
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tables.complaints(), Item: toItem(restored), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': claim.next.version } } },
+            ...cleanup,
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!reasonCodes(err)) throw err;
+      // The complaint changed meanwhile (an agent reopened it, say): its survey is no longer ours to put back.
+      await this.doc.send(new TransactWriteCommand({ TransactItems: cleanup.slice(0, 2) }));
+    }
+  }
+
+  async findLink(token: string): Promise<SurveyLink | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: linkKey(token), ConsistentRead: true }));
+    if (!res.Item) return undefined;
+    const parsed = LinkItemSchema.safeParse(res.Item);
+    if (!parsed.success) throw new CorruptItemError(`survey link ${String(res.Item.surveyId)} does not match the schema: ${parsed.error.message}`);
+    const { statPk: _p, statSk: _s, ...link } = parsed.data;
+    return link;
+  }
+
+  async recordAnswer(args: Parameters<SurveyStore['recordAnswer']>[0]): Promise<RecordAnswerResult> {
+    const state = this.tables.state();
+    const link = await this.doc.send(new GetCommand({ TableName: state, Key: linkKey(args.token), ConsistentRead: true }));
+    const parsed = link.Item ? LinkItemSchema.safeParse(link.Item) : undefined;
+    if (!parsed?.success) return 'not_found';
+    const at = args.now.toISOString();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: state,
+                Key: linkKey(args.token),
+                UpdateExpression: 'SET answeredAt = :at',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND linkExpiresAt > :at',
+                ExpressionAttributeValues: { ':at': at },
+              },
+            },
+            {
+              Update: {
+                TableName: state,
+                Key: { pk: parsed.data.statPk, sk: parsed.data.statSk },
+                UpdateExpression: 'SET answeredAt = :at, rating = :r, solved = :s, reopened = :o',
+                ExpressionAttributeValues: { ':at': at, ':r': args.answer.rating, ':s': args.answer.solved, ':o': args.answer.reopened },
+              },
+            },
+            ...(args.complaint
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tables.complaints(),
+                      Item: toItem(args.complaint.next),
+                      ConditionExpression: 'version = :v',
+                      ExpressionAttributeValues: { ':v': args.complaint.expectedVersion },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (err) {
+      const codes = reasonCodes(err);
+      if (!codes) throw err;
+      if (codes[0] === 'ConditionalCheckFailed') {
+        const current = await this.findLink(args.token);
+        if (!current) return 'not_found';
+        return current.answeredAt ? 'already_answered' : 'expired';
+      }
+      if (codes[2] === 'ConditionalCheckFailed') return 'stale';
+      throw err;
+    }
+  }
+
+  async facts(from: Date, to: Date): Promise<SurveyFact[]> {
+    const facts: SurveyFact[] = [];
+    for (const month of monthsBetween(from, to)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const res = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tables.state(),
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            // `<sentAt>#<id>` sorts after `<to>` when sentAt equals `to`, so BETWEEN is [from, to).
+            ExpressionAttributeValues: { ':pk': `CSAT#${month}`, ':from': from.toISOString(), ':to': to.toISOString() },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          const parsed = FactItemSchema.safeParse(item);
+          if (!parsed.success) throw new CorruptItemError(`survey fact ${String(item.sk)} does not match the schema: ${parsed.error.message}`);
+          facts.push(parsed.data);
+        }
+        startKey = res.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return facts;
+  }
+
+  async isOptedOut(customerId: string): Promise<boolean> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: optOutKey(customerId), ConsistentRead: true }));
+    return res.Item !== undefined;
+  }
+
+  async optOut(customerId: string, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void> {
+    // Kept without TTL: forgetting an opt-out would start messaging the customer again.
+    await this.doc.send(new PutCommand({ TableName: this.tables.state(), Item: { ...optOutKey(customerId), optedOutAt: at.toISOString(), source } }));
+  }
+
+  async issueUnsubscribeLink(customerId: string, locale: Locale, now: Date): Promise<string> {
+    const token = newToken();
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tables.state(),
+        Item: { ...unsubscribeKey(token), customerId, locale, expiresAt: epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return token;
+  }
+
+  async findUnsubscribeLink(token: string): Promise<{ customerId: string; locale: Locale } | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: unsubscribeKey(token), ConsistentRead: true }));
+    const locale = LocaleSchema.safeParse(res.Item?.locale);
+    if (!res.Item || typeof res.Item.customerId !== 'string' || !locale.success) return undefined;
+    return { customerId: res.Item.customerId, locale: locale.data };
+  }
+}

@@ -1,0 +1,72 @@
+import type { AlertIncident } from '../domain/alert.ts';
+import type { AlertStore } from '../ports/alert-store.ts';
+
+/**
+ * Alert incidents in memory, for replays and tests, with the DynamoDB store's semantics: one open
+ * incident per category, lifecycle writes conditional on the version read.
+ */
+export class MemoryAlertStore implements AlertStore {
+  readonly #incidents = new Map<string, AlertIncident>();
+  readonly #open = new Map<string, string>();
+
+  async openIncident(incident: AlertIncident): Promise<{ opened: boolean; incident: AlertIncident }> {
+    const openId = this.#open.get(incident.category);
+    if (openId !== undefined) return { opened: false, incident: this.#get(incident.category, openId)! };
+    this.#open.set(incident.category, incident.id);
+    this.#incidents.set(key(incident.category, incident.id), { ...incident });
+    return { opened: true, incident };
+  }
+
+  async findOpen(category: string): Promise<AlertIncident | undefined> {
+    const id = this.#open.get(category);
+    return id === undefined ? undefined : this.#get(category, id);
+  }
+
+  async recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void> {
+    const stored = this.#incidents.get(key(incident.category, incident.id));
+    if (!stored || stored.peak >= count) return;
+    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, newestTitles: [...newestTitles], updatedAt: now.toISOString() });
+  }
+
+  async markNotified(incident: AlertIncident, at: Date): Promise<void> {
+    const stored = this.#incidents.get(key(incident.category, incident.id));
+    if (stored && stored.notifiedAt === undefined) this.#incidents.set(key(incident.category, incident.id), { ...stored, notifiedAt: at.toISOString() });
+  }
+
+  async getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined> {
+    return this.#get(category, incidentId);
+  }
+
+  async listOpen(): Promise<Array<{ category: string; incidentId: string }>> {
+    return [...this.#open.entries()].map(([category, incidentId]) => ({ category, incidentId }));
+  }
+
+  async updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean> {
+    const k = key(before.category, before.id);
+    const stored = this.#incidents.get(k);
+    if (!stored || stored.version !== before.version) return false;
+    // Count, peak and titles stay as the monitor last wrote them.
+    this.#incidents.set(k, { ...after, count: stored.count, peak: stored.peak, newestTitles: stored.newestTitles, updatedAt: stored.updatedAt });
+    if (after.state === 'resolved' && this.#open.get(before.category) === before.id) this.#open.delete(before.category);
+    return true;
+  }
+
+  /** Whether any incident is open: a replay skips evaluator ticks that would find nothing. */
+  hasOpen(): boolean {
+    return this.#open.size > 0;
+  }
+
+  /** Every incident, in the order they opened. */
+  all(): AlertIncident[] {
+    return [...this.#incidents.values()];
+  }
+
+  #get(category: string, id: string): AlertIncident | undefined {
+    const i = this.#incidents.get(key(category, id));
+    return i ? { ...i } : undefined;
+  }
+}
+
+function key(category: string, id: string): string {
+  return `${category}\u0000${id}`;
+}

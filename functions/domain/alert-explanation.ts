@@ -1,0 +1,122 @@
+import type { Locale } from './config.ts';
+import { escapeHtml } from './escape.ts';
+
+/** The facts of an incident an alert explains itself with (a structural subset of AlertIncident). */
+export interface ExplainedIncident {
+  readonly detector: 'static' | 'adaptive' | 'both';
+  readonly windowMinutes: number;
+  readonly threshold: number;
+  readonly expected?: number | undefined;
+  readonly bound?: number | undefined;
+  readonly count: number;
+  readonly topTerms: ReadonlyArray<{ term: string; count: number }>;
+  readonly trend: ReadonlyArray<{ day: string; count: number }>;
+}
+
+const TEXT = {
+  'zh-CN': {
+    heading: '为何预警：',
+    count: (count: number, window: number) => `当前计数：最近 ${window} 分钟 ${count} 起`,
+    static: (threshold: number, ratio: string) => `固定阈值：${threshold} 起（当前为阈值的 ${ratio} 倍）`,
+    adaptive: (expected: string, bound: number, ratio: string) => `历史同期预期：${expected} 起，预警上限 ${bound} 起（当前为预期的 ${ratio} 倍）`,
+    detector: { static: '触发检测器：固定阈值', adaptive: '触发检测器：自适应基线', both: '触发检测器：固定阈值与自适应基线' },
+    terms: '高频词：',
+    trend: '近 7 天每日投诉：',
+  },
+  en: {
+    heading: 'Why this alert:',
+    count: (count: number, window: number) => `Current count: ${count} in the last ${window} minutes`,
+    static: (threshold: number, ratio: string) => `Static threshold: ${threshold} (count is ${ratio}× the threshold)`,
+    adaptive: (expected: string, bound: number, ratio: string) => `Expected for this time of week: ${expected}, alert bound ${bound} (count is ${ratio}× expected)`,
+    detector: { static: 'Detector: static threshold', adaptive: 'Detector: adaptive baseline', both: 'Detector: static threshold and adaptive baseline' },
+    terms: 'Frequent words:',
+    trend: 'Complaints per day, last 7 days:',
+  },
+} satisfies Record<Locale, unknown>;
+
+const SPARK = '▁▂▃▄▅▆▇█';
+
+/** A one-line text chart of daily counts, e.g. `▁▁▂▁▃▇█`. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (max === 0 ? SPARK[0] : SPARK[Math.min(7, Math.round((v / max) * 7))])).join('');
+}
+
+function ratio(count: number, of: number): string {
+  return of > 0 ? (count / of).toFixed(1) : '∞';
+}
+
+/** The explanation lines of an alert: count, levels, ratios, detector, frequent words and the weekly trend. */
+export function explanationText(incident: ExplainedIncident, locale: Locale): string[] {
+  const t = TEXT[locale];
+  const lines = [t.heading, `- ${t.count(incident.count, incident.windowMinutes)}`];
+  if (incident.detector !== 'adaptive') lines.push(`- ${t.static(incident.threshold, ratio(incident.count, incident.threshold))}`);
+  if (incident.expected !== undefined && incident.bound !== undefined) {
+    lines.push(`- ${t.adaptive(incident.expected.toFixed(1), incident.bound, ratio(incident.count, incident.expected))}`);
+  }
+  lines.push(`- ${t.detector[incident.detector]}`);
+  if (incident.topTerms.length) lines.push(`- ${t.terms} ${incident.topTerms.map((x) => `${x.term} (${x.count})`).join(', ')}`);
+  if (incident.trend.length) {
+    lines.push(
+      `- ${t.trend} ${sparkline(incident.trend.map((d) => d.count))} ${incident.trend.map((d) => `${d.day.slice(5)}: ${d.count}`).join(' · ')}`,
+    );
+  }
+  return lines;
+}
+
+/** The same explanation as an HTML fragment, every value escaped. */
+export function explanationHtml(incident: ExplainedIncident, locale: Locale): string {
+  const [heading, ...items] = explanationText(incident, locale);
+  return `<p>${escapeHtml(heading ?? '')}</p><ul>${items.map((i) => `<li>${escapeHtml(i.slice(2))}</li>`).join('')}</ul>`;
+}
+
+const EN_STOPWORDS = new Set(
+  'the a an and or of to in on for with my i me is was are be been it this that not no have has had at by from as but they their them we our you your account'.split(' '),
+);
+
+/**
+ * The most frequent words among complaint titles, each title counting a word once. Words come from
+ * the locale-aware word segmenter (which splits Chinese without spaces); single Chinese characters
+ * and common English words carry no signal and are left out.
+ */
+export function topTerms(titles: readonly string[], limit = 5): Array<{ term: string; count: number }> {
+  const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+  const counts = new Map<string, number>();
+  for (const title of titles) {
+    const words = new Set<string>();
+    for (const s of segmenter.segment(title.toLowerCase())) {
+      if (!s.isWordLike) continue;
+      const w = s.segment;
+      const cjk = /\p{Script=Han}/u.test(w);
+      if (cjk ? [...w].length < 2 : w.length < 3 || EN_STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+      words.add(w);
+    }
+    for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .filter(([, n]) => n >= 2)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit)
+    .map(([term, count]) => ({ term, count }));
+}
+
+/**
+ * Complaints per local day for the `days` days ending with today (in `timeZone`), oldest first,
+ * from hourly counts.
+ */
+export function dailyTrend(
+  hours: ReadonlyArray<{ hour: string; count: number }>,
+  now: Date,
+  timeZone: string,
+  days = 7,
+): Array<{ day: string; count: number }> {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const labels: string[] = [];
+  for (let i = days - 1; i >= 0; i--) labels.push(format.format(new Date(now.getTime() - i * 86_400_000)));
+  const totals = new Map(labels.map((d) => [d, 0]));
+  for (const h of hours) {
+    const day = format.format(new Date(h.hour));
+    if (totals.has(day)) totals.set(day, (totals.get(day) ?? 0) + h.count);
+  }
+  return [...new Set(labels)].map((day) => ({ day, count: totals.get(day) ?? 0 }));
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { Complaint, ComplaintStatus, TimelineEntry } from './complaint.ts';
+import type { PipelineConfig } from './config.ts';
+import { enterResolutionPhase, pauseSla, resumeSla, slaDueTimes, withNextAction } from './sla.ts';
+
+export const ComplaintEventTypeSchema = z.enum([
+  'acknowledge',
+  'start',
+  'wait_on_customer',
+  'customer_replied',
+  'update',
+  'resolve',
+  'close',
+  'reopen',
+]);
+export type ComplaintEventType = z.infer<typeof ComplaintEventTypeSchema>;
+
+/** The body of `POST /complaints/{id}/events`. */
+export const ComplaintEventSchema = z
+  .strictObject({
+    type: ComplaintEventTypeSchema,
+    actor: z.string().trim().min(1).max(128),
+    note: z.string().trim().min(1).max(2000).optional(),
+    expectedVersion: z.number().int().min(1).optional(),
+    firstContactResolution: z.boolean().optional(),
+    internal: z.boolean().optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.internal !== undefined && e.type !== 'update') {
+      ctx.addIssue({ code: 'custom', path: ['internal'], message: 'only an update can be internal' });
+    }
+    if (e.internal && !e.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'an internal update needs a note' });
+    if (e.firstContactResolution !== undefined && e.type !== 'resolve') {
+      ctx.addIssue({ code: 'custom', path: ['firstContactResolution'], message: 'only a resolve can say whether the first contact resolved it' });
+    }
+  });
+export type ComplaintEvent = z.infer<typeof ComplaintEventSchema>;
+
+/** Each event: the statuses it may be applied in, and the status it leads to. */
+const TRANSITIONS: Readonly<Record<ComplaintEventType, { from: readonly ComplaintStatus[]; to: ComplaintStatus | 'same' }>> = {
+  acknowledge: { from: ['received', 'reopened'], to: 'acknowledged' },
+  start: { from: ['acknowledged'], to: 'in_progress' },
+  wait_on_customer: { from: ['acknowledged', 'in_progress'], to: 'waiting_on_customer' },
+  customer_replied: { from: ['waiting_on_customer'], to: 'in_progress' },
+  update: { from: ['received', 'acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'reopened'], to: 'same' },
+  resolve: { from: ['in_progress'], to: 'resolved' },
+  close: { from: ['resolved'], to: 'closed' },
+  reopen: { from: ['resolved', 'closed'], to: 'reopened' },
+};
+
+/** The events an agent may send for a complaint in `status`. */
+export function allowedEvents(status: ComplaintStatus): ComplaintEventType[] {
+  return ComplaintEventTypeSchema.options.filter((t) => TRANSITIONS[t].from.includes(status));
+}
+
+export type TransitionError = { kind: 'invalid_transition'; status: ComplaintStatus; event: ComplaintEventType; allowed: ComplaintEventType[] };
+
+/**
+ * Applies an agent (or customer, or survey) event to a complaint.
+ *
+ * Primary course: check the transition, append to the timeline, bump the version, and move the SLA
+ * clock: acknowledging meets the first-response target and starts the resolution phase; waiting on
+ * the customer pauses it and the customer's reply resumes it (due times move by the business time
+ * paused); resolving meets it; reopening starts a fresh first-response target from now.
+ */
+export function applyEvent(
+  complaint: Complaint,
+  event: Omit<ComplaintEvent, 'expectedVersion'>,
+  now: Date,
+  config: PipelineConfig,
+): { ok: true; complaint: Complaint } | { ok: false; error: TransitionError } {
+  const rule = TRANSITIONS[event.type];
+  if (!rule.from.includes(complaint.status)) {
+    return { ok: false, error: { kind: 'invalid_transition', status: complaint.status, event: event.type, allowed: allowedEvents(complaint.status) } };
+  }
+  const at = now.toISOString();
+  const status = rule.to === 'same' ? complaint.status : rule.to;
+  const entry: TimelineEntry = {
+    at,
+    actor: event.actor,
+    event: event.type,
+    status,
+    ...(event.note !== undefined && { note: event.note }),
+    ...(event.internal && { internal: true }),
+  };
+  let next: Complaint = { ...complaint, status, version: complaint.version + 1, timeline: [...complaint.timeline, entry] };
+
+  switch (event.type) {
+    case 'acknowledge':
+      next = { ...next, firstRespondedAt: complaint.firstRespondedAt ?? at, sla: enterResolutionPhase(complaint, config), escalationLevel: 0 };
+      break;
+    case 'wait_on_customer':
+      next = { ...next, sla: pauseSla(complaint.sla, now) };
+      break;
+    case 'customer_replied':
+      next = { ...next, ...resumeSla(complaint, now, config) };
+      break;
+    case 'resolve': {
+      const { dueAt: _met, warnAt: _none, ...sla } = complaint.sla;
+      next = {
+        ...next,
+        resolvedAt: at,
+        sla: { ...sla, phase: 'met' },
+        // Each resolution gets its own survey, due after the configured delay.
+        survey: { id: `${complaint.id}-r${complaint.reopenCount}`, dueAt: new Date(now.getTime() + config.survey.delayDays * 86_400_000).toISOString() },
+        ...(event.firstContactResolution !== undefined && { firstContactResolution: event.firstContactResolution }),
+      };
+      break;
+    }
+    case 'close':
+      next = { ...next, closedAt: at };
+      break;
+    case 'reopen': {
+      const due = slaDueTimes(now, complaint.severity, complaint.department, config);
+      // A reopened complaint is not surveyed; its next resolution sets a new survey.
+      const { resolvedAt: _r, closedAt: _c, survey: _s, ...rest } = next;
+      next = { ...rest, ...due, escalationLevel: 0, reopenCount: complaint.reopenCount + 1 };
+      break;
+    }
+    case 'start':
+    case 'update':
+      break;
+  }
+  return { ok: true, complaint: withNextAction(next, config) };
+}
+
+/** Timeline events the customer hears about, and how the message names the step. */
+export type ProgressStep = 'received' | 'acknowledged' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'reopened' | 'update';
+
+/** The customer-facing step a timeline entry stands for, or undefined for internal or system entries. */
+export function progressStepOf(entry: TimelineEntry): ProgressStep | undefined {
+  if (entry.internal) return undefined;
+  switch (entry.event) {
+    case 'receive':
+      return 'received';
+    case 'acknowledge':
+      return 'acknowledged';
+    case 'start':
+    case 'customer_replied':
+      return 'in_progress';
+    case 'wait_on_customer':
+      return 'waiting_on_customer';
+    case 'resolve':
+      return 'resolved';
+    case 'reopen':
+      return 'reopened';
+    case 'update':
+      return entry.note ? 'update' : undefined;
+    default:
+      return undefined;
+  }
+}

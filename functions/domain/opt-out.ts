@@ -1,0 +1,36 @@
+import type { Locale } from './config.ts';
+import { escapeHtml } from './escape.ts';
+import type { ProgressStep } from './lifecycle.ts';
+import { surveyTexts } from './templates/survey.ts';
+
+/**
+ * Progress steps a customer is told about even after opting out: the confirmation that a complaint
+ * they just filed was received is the record of their complaint, which consumer-protection rules
+ * expect them to get. Every other progress message and every survey respects the opt-out.
+ */
+export const REQUIRED_PROGRESS_STEPS: ReadonlySet<ProgressStep> = new Set<ProgressStep>(['received']);
+
+/** The opt-out footer of a customer email: paragraphs for the text part and HTML for the HTML part. */
+export function emailOptOutFooter(locale: Locale, unsubscribeUrl: string | undefined): { text: string[]; html: string } {
+  const t = surveyTexts[locale].optOut;
+  if (!unsubscribeUrl) return { text: [t.emailFooter], html: `<p style="color:#4b5563;font-size:13px">${escapeHtml(t.emailFooter)}</p>` };
+  return {
+    text: [`${t.emailFooter} ${t.emailLinkLabel} ${unsubscribeUrl}`],
+    html: `<p style="color:#4b5563;font-size:13px">${escapeHtml(t.emailFooter)} <a href="${escapeHtml(unsubscribeUrl)}">${escapeHtml(t.emailLinkLabel.replace(/[:：]$/, ''))}</a></p>`,
+  };
+}
+
+/**
+ * RFC 2369 / RFC 8058 headers so mail clients offer one-click unsubscribe (a POST to the same URL,
+ * which the unsubscribe route accepts).
+ */
+export function listUnsubscribeHeaders(unsubscribeUrl: string | undefined): Record<string, string> | undefined {
+  if (!unsubscribeUrl) return undefined;
+  return { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/** An SMS to a customer with the STOP wording appended. */
+export function smsWithOptOut(text: string, locale: Locale): string {
+  const suffix = surveyTexts[locale].optOut.smsSuffix;
+  return locale === 'zh-CN' ? `${text}${suffix}` : `${text} ${suffix}`;
+}

@@ -1,0 +1,36 @@
+import '../adapters/aws-runtime.ts';
+import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { logger } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { ComplaintEventSchema } from '../domain/lifecycle.ts';
+import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
+
+/** `POST /complaints/{id}/events` (agent route): moves a complaint through its lifecycle. */
+export const handler = httpHandler(async (event) => {
+  const id = event.pathParameters?.id ?? '';
+  const body = readJsonBody(event);
+  if (!body.ok) return body.response;
+  const parsed = ComplaintEventSchema.safeParse(body.value);
+  if (!parsed.success) return validationError(zodIssues(parsed.error));
+  const result = await applyComplaintEvent(id, parsed.data, runtime());
+  switch (result.outcome) {
+    case 'not_found':
+      return json(404, { error: 'not_found', message: `no complaint with id '${id}'` });
+    case 'rejected':
+      return json(409, {
+        error: 'invalid_transition',
+        message: `'${result.error.event}' is not allowed while the complaint is '${result.error.status}'`,
+        status: result.error.status,
+        allowedEvents: result.error.allowed,
+      });
+    case 'stale':
+      return json(409, {
+        error: 'stale_version',
+        message: 'the complaint changed since you read it; reload and try again',
+        currentVersion: result.currentVersion,
+      });
+    case 'applied':
+      logger.info('complaint event applied', { complaintId: id, type: parsed.data.type, version: result.complaint.version });
+      return json(200, result.complaint);
+  }
+});

@@ -1,0 +1,22 @@
+import '../adapters/aws-runtime.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ScheduledEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';
+
+const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() });
+
+/**
+ * Survey dispatcher, every fifteen minutes: sends due surveys once per resolution. Errors throw so
+ * EventBridge retries; a retry or an overlapping run sends nothing twice.
+ */
+export async function handler(event: ScheduledEvent): Promise<DispatchResult> {
+  ScheduleEventSchema.parse(event);
+  const result = await dispatchSurveys(runtime());
+  if (result.due) logger.info('survey dispatch', { ...result });
+  metrics.addMetric('SurveysSent', MetricUnit.Count, result.sent);
+  metrics.publishStoredMetrics();
+  return result;
+}

@@ -1,0 +1,40 @@
+import type { Complaint } from '../domain/complaint.ts';
+import type { PipelineConfig } from '../domain/config.ts';
+import { applyEvent, type ComplaintEvent, type TransitionError } from '../domain/lifecycle.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+
+export interface ApplyComplaintEventDeps {
+  readonly config: PipelineConfig;
+  readonly clock: Clock;
+  readonly complaints: ComplaintRepository;
+}
+
+export type ApplyResult =
+  | { outcome: 'applied'; complaint: Complaint }
+  | { outcome: 'not_found' }
+  | { outcome: 'rejected'; error: TransitionError }
+  | { outcome: 'stale'; currentVersion: number };
+
+/**
+ * Applies an event to a stored complaint with optimistic concurrency.
+ *
+ * Primary course: read the complaint; refuse a stale `expectedVersion`; apply the transition; write
+ * it only if nobody changed the complaint since it was read (otherwise `stale`, never a lost update).
+ * Progress messages and domain events follow from the stream, not from here.
+ */
+export async function applyComplaintEvent(id: string, event: ComplaintEvent, deps: ApplyComplaintEventDeps): Promise<ApplyResult> {
+  const current = await deps.complaints.get(id);
+  if (!current) return { outcome: 'not_found' };
+  if (event.expectedVersion !== undefined && event.expectedVersion !== current.version) {
+    return { outcome: 'stale', currentVersion: current.version };
+  }
+  const { expectedVersion: _checked, ...change } = event;
+  const result = applyEvent(current, change, deps.clock.now(), deps.config);
+  if (!result.ok) return { outcome: 'rejected', error: result.error };
+  if (!(await deps.complaints.update(result.complaint, current.version))) {
+    const latest = await deps.complaints.get(id);
+    return { outcome: 'stale', currentVersion: latest?.version ?? current.version };
+  }
+  return { outcome: 'applied', complaint: result.complaint };
+}

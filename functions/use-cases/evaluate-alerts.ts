@@ -1,0 +1,116 @@
+import type { AlertIncident } from '../domain/alert.ts';
+import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
+import {
+  alertEscalatedEvent,
+  alertResolvedEvent,
+  clearLevel,
+  decideIncident,
+  detect,
+  minutesToCheck,
+  renderAllClear,
+  renderEscalation,
+  renderReminder,
+  slidingCounts,
+} from '../domain/incident.ts';
+import type { DomainEvent } from '../domain/events.ts';
+import type { OutboundMessage } from '../domain/messages.ts';
+import { MINUTE_MS } from '../domain/time.ts';
+import type { AlertStore } from '../ports/alert-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { VolumeStore } from '../ports/volume-store.ts';
+import { deliverOnce } from './deliver-once.ts';
+import { detectorOf, readBaseline } from './read-baseline.ts';
+
+export interface EvaluateAlertsDeps {
+  readonly config: PipelineConfig;
+  readonly clock: Clock;
+  readonly volume: VolumeStore;
+  readonly alerts: AlertStore;
+  readonly notifier: Notifier;
+  readonly ledger: MessageLedger;
+  readonly events: EventPublisher;
+}
+
+export interface EvaluateAlertsResult {
+  /** Open or acknowledged incidents looked at. */
+  readonly evaluated: number;
+  readonly reminded: string[];
+  readonly escalated: Array<{ incidentId: string; level: number }>;
+  readonly resolved: string[];
+}
+
+/**
+ * The scheduled half of alerting: what needs time to pass.
+ *
+ * Primary course, for each open or acknowledged incident (found through the sparse open index):
+ * 1. compute the sliding window count for every minute since the last evaluation, and the clear
+ *    level (a fraction of the static threshold or the adaptive bound now in force);
+ * 2. decide: all-clear after a calm period, otherwise a due reminder and the next escalation level
+ *    while nobody has acknowledged;
+ * 3. send the messages (deterministic ids through the message ledger) and publish the events, THEN
+ *    write the outcome conditional on the version read. A crash in between re-decides the same
+ *    actions next time, and the ledger sends nothing twice; a concurrent run loses the condition
+ *    and leaves the incident to the winner.
+ */
+export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<EvaluateAlertsResult> {
+  const now = deps.clock.now();
+  const result: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
+  let evaluated = 0;
+  for (const ref of await deps.alerts.listOpen()) {
+    const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
+    if (!incident || incident.state === 'resolved') continue;
+    evaluated += 1;
+    await evaluateIncident(incident, now, deps, result);
+  }
+  return { evaluated, ...result };
+}
+
+async function evaluateIncident(
+  incident: AlertIncident,
+  now: Date,
+  deps: EvaluateAlertsDeps,
+  result: Omit<EvaluateAlertsResult, 'evaluated'>,
+): Promise<void> {
+  const category = categoryById(deps.config, incident.category);
+  const department = departmentById(deps.config, incident.department);
+  // A category or department removed from the config while its incident was open: nobody left to tell.
+  if (!category || !department) return;
+  const settings = deps.config.alerting;
+  const range = minutesToCheck(incident, now, settings);
+  if (!range) return;
+  const windowMinutes = category.threshold.windowMinutes;
+  const from = new Date(Date.parse(range.from) - (windowMinutes - 1) * MINUTE_MS).toISOString();
+  const buckets = await deps.volume.buckets(category.id, from, range.to);
+  const recent = slidingCounts(buckets, range.from, range.to, windowMinutes);
+  const baseline = await readBaseline(category, now, deps);
+  const level = detect(detectorOf(category), 0, category.threshold.count, baseline).level;
+  const decision = decideIncident(incident, now, recent, clearLevel(level, settings), department.escalationChain.length, settings);
+  if (!decision.changed) return;
+
+  const ctx = { category, department, timeZone: deps.config.company.timeZone };
+  const messages: OutboundMessage[] = [];
+  const events: DomainEvent[] = [];
+  for (const action of decision.actions) {
+    switch (action.kind) {
+      case 'reminder':
+        messages.push(...renderReminder(decision.incident, action.n, ctx));
+        result.reminded.push(incident.id);
+        break;
+      case 'escalate':
+        messages.push(...renderEscalation(decision.incident, action.level, now, ctx));
+        events.push(alertEscalatedEvent(decision.incident, action.level, department.escalationChain[action.level - 1]?.role, now));
+        result.escalated.push({ incidentId: incident.id, level: action.level });
+        break;
+      case 'resolve':
+        messages.push(...renderAllClear(decision.incident, settings, ctx));
+        events.push(alertResolvedEvent(decision.incident));
+        result.resolved.push(incident.id);
+        break;
+    }
+  }
+  await deliverOnce(messages, deps);
+  if (events.length) await deps.events.publish(events);
+  await deps.alerts.updateLifecycle(incident, decision.incident);
+}

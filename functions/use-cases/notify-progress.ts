@@ -1,0 +1,55 @@
+import type { Complaint } from '../domain/complaint.ts';
+import type { PipelineConfig } from '../domain/config.ts';
+import { progressStepOf } from '../domain/lifecycle.ts';
+import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
+import { complaintEvents, customerLocale, renderProgress } from '../domain/progress.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { OptOutStore } from '../ports/survey-store.ts';
+import { deliverOnce } from './deliver-once.ts';
+
+export interface NotifyProgressDeps {
+  readonly config: PipelineConfig;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly ledger: MessageLedger;
+  readonly events: EventPublisher;
+  readonly optOuts: OptOutStore;
+  /** Where unsubscribe links point; without it emails carry the opt-out wording but no link. */
+  publicBaseUrl(): string | undefined;
+}
+
+/**
+ * Tells the customer about every customer-visible step a complaint change added, and publishes the
+ * matching domain events.
+ *
+ * Primary course: the timeline entries after the old image's are new; each visible one becomes a
+ * progress message on the customer's channel(s) in their language, sent once per entry and channel
+ * (a redelivered stream record finds its message ids claimed and sends nothing). A customer who opted
+ * out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); every email carries a fresh
+ * unsubscribe link and every SMS the STOP wording.
+ * @param previous the old image (undefined for a new complaint)
+ * @returns how many messages were sent now
+ */
+export async function notifyProgress(complaint: Complaint, previous: Complaint | undefined, deps: NotifyProgressDeps): Promise<number> {
+  const from = previous?.timeline.length ?? 0;
+  let sent = 0;
+  let optedOut: boolean | undefined;
+  for (let i = from; i < complaint.timeline.length; i += 1) {
+    const entry = complaint.timeline[i];
+    const step = entry && progressStepOf(entry);
+    if (!step) continue;
+    optedOut ??= await deps.optOuts.isOptedOut(complaint.customer.id);
+    if (optedOut && !REQUIRED_PROGRESS_STEPS.has(step)) continue;
+    const base = deps.publicBaseUrl();
+    const unsubscribeUrl =
+      complaint.customer.email && base
+        ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}`
+        : undefined;
+    sent += await deliverOnce(renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}), deps);
+  }
+  const events = complaintEvents(complaint, from);
+  if (events.length) await deps.events.publish(events);
+  return sent;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
+import { complaintEvents, renderProgress } from '../../functions/domain/progress.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const t0 = new Date('2026-11-16T02:00:00.000Z');
+
+function make(customer: Record<string, string>, title = '快递<b>丢了</b>'): Complaint {
+  const r = createComplaint({ channel: 'app', customer: { id: 'c9', ...customer }, title, description: '物流一直不更新' }, defaultConfig, t0, 'REF123');
+  if (!r.ok) throw new Error('fixture');
+  return r.complaint;
+}
+
+describe('progress messages', () => {
+  it('speak Chinese by default with the reference and what happens next', () => {
+    const [email] = renderProgress(make({ email: 'a@example.com', name: '陈女士' }), 0, defaultConfig) as [EmailMessage];
+    expect(email).toMatchObject({ id: 'REF123:t0:progress:email', kind: 'progress', channel: 'email', to: 'a@example.com', complaintId: 'REF123' });
+    expect(email.subject).toBe('我们已收到您的投诉（编号 REF123）');
+    expect(email.text).toContain('陈女士，您好：');
+    expect(email.text).toContain('它已转交物流配送部处理（类别：物流延迟）。');
+    expect(email.text).toContain('我们会在 2026-11-17 10:00 (Asia/Shanghai) 前联系您。');
+  });
+
+  it('speak English to an English-speaking customer', () => {
+    const [email] = renderProgress(make({ email: 'a@example.com', locale: 'en' }, 'Lost parcel'), 0, defaultConfig) as [EmailMessage];
+    expect(email.subject).toBe('We received your complaint (ref. REF123)');
+    expect(email.text).toContain('It is with our 物流配送部 team (category: Logistics delay).');
+  });
+
+  it('escape what the customer typed in the HTML email', () => {
+    const [email] = renderProgress(make({ email: 'a@example.com' }, '<script>alert("x")</script>'), 0, defaultConfig) as [EmailMessage];
+    expect(email.html).not.toMatch(/<script|<b>/);
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('go by SMS when there is only a phone, and by email only when both are given (preferred channel)', () => {
+    const sms = renderProgress(make({ phone: '+8613700000000' }), 0, defaultConfig) as [SmsMessage];
+    expect(sms.map((m) => [m.channel, m.to, m.id])).toEqual([['sms', '+8613700000000', 'REF123:t0:progress:sms']]);
+    expect(sms[0].text).toContain('编号REF123');
+    const both = make({ phone: '+8613700000000', email: 'a@example.com' });
+    expect(renderProgress(both, 0, defaultConfig).map((m) => m.channel)).toEqual(['email']);
+    const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+    expect(renderProgress(both, 0, all).map((m) => m.channel)).toEqual(['email', 'sms']);
+  });
+
+  it('never carry internal notes, and carry public ones', () => {
+    const c = make({ email: 'a@example.com' });
+    const internal = applyEvent(c, { type: 'update', actor: 'a', note: 'possible fraud ring', internal: true }, t0, defaultConfig);
+    const visible = applyEvent(c, { type: 'update', actor: 'a', note: 'The courier found your parcel.' }, t0, defaultConfig);
+    if (!internal.ok || !visible.ok) throw new Error('fixture');
+    expect(renderProgress(internal.complaint, 1, defaultConfig)).toEqual([]);
+    const [email] = renderProgress(visible.complaint, 1, defaultConfig) as [EmailMessage];
+    expect(email.text).toContain('The courier found your parcel.');
+  });
+});
+
+describe('complaint events', () => {
+  it('publish received, each status change and the resolution, with deterministic ids', () => {
+    let c = make({ email: 'a@example.com' });
+    for (const type of ['acknowledge', 'start', 'resolve'] as const) {
+      const r = applyEvent(c, { type, actor: 'a' }, t0, defaultConfig);
+      if (!r.ok) throw new Error(type);
+      c = r.complaint;
+    }
+    const events = complaintEvents(c, 0);
+    expect(events.map((e) => [e.type, e.id])).toEqual([
+      ['complaint.received', 'REF123:t0:received'],
+      ['complaint.status_changed', 'REF123:t1:status'],
+      ['complaint.status_changed', 'REF123:t2:status'],
+      ['complaint.status_changed', 'REF123:t3:status'],
+      ['complaint.resolved', 'REF123:t3:resolved'],
+    ]);
+    expect(events[1]!.detail).toMatchObject({ from: 'received', to: 'acknowledged', event: 'acknowledge' });
+    expect(complaintEvents(c, 3).map((e) => e.type)).toEqual(['complaint.status_changed', 'complaint.resolved']);
+  });
+});

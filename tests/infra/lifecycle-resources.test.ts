@@ -1,0 +1,177 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
+import { actionsOf, functionIdOf, logicalIdOf, resourcesOf, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+
+// The resources the complaint lifecycle added (agent routes, the SLA sweeper, the sweep and overdue
+// indexes, the progress notifier), pinned as a spec: a change to pipeline.ts that weakens one of
+// them must fail here, not just be mirrored by the generated stack. One synthesis for the file.
+const template: Template = synthTemplate();
+const definitions = Object.entries(functions) as [FunctionName, FunctionDefinition][];
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute) {
+  return [
+    { AttributeName: partitionKey.name, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' }] : []),
+  ];
+}
+
+const complaintsKey = { KeySchema: keySchema(tables.complaints.partitionKey, tables.complaints.sortKey) };
+const complaintsTableId = logicalIdOf(template, 'AWS::DynamoDB::Table', complaintsKey);
+const fnId = (name: FunctionName) => functionIdOf(template, functions[name].description);
+
+describe('agent and public routes', () => {
+  const routes: ReadonlyArray<readonly [routeKey: string, fn: FunctionName, authorization: 'AWS_IAM' | 'NONE']> = [
+    ['POST /complaints/{id}/events', 'complaintEvents', 'AWS_IAM'],
+    ['GET /complaints', 'listComplaints', 'AWS_IAM'],
+    ['GET /complaints/{id}', 'getComplaint', 'AWS_IAM'],
+    // Customers file complaints without an account.
+    ['POST /complaints', 'intake', 'NONE'],
+  ];
+
+  it.each(routes)('%s reaches %s with authorization %s', (routeKey, fn, authorization) => {
+    const integrationId = logicalIdOf(template, 'AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnId(fn), 'Arn'] },
+    });
+    // Exactly one route per key: a second, differently authorized route for the same key would shadow this one.
+    logicalIdOf(template, 'AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: authorization,
+      // IAM authorization needs no authorizer resource; a public route must not get one either.
+      AuthorizerId: Match.absent(),
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+    });
+  });
+
+  // Other public routes (survey links and the like) may come and go; complaint data may not go public.
+  it('keeps every /complaints route except POST /complaints behind IAM, and no route without an authorization type', () => {
+    expect(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: Match.absent() } })).toEqual({});
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType: string } }>;
+    const complaintRoutes = routes.filter((r) => /^[A-Z]+ \/complaints(\/|$)/.test(r.Properties.RouteKey));
+    expect(complaintRoutes.length).toBeGreaterThanOrEqual(4);
+    for (const { Properties: route } of complaintRoutes) {
+      expect(route.AuthorizationType, route.RouteKey).toBe(route.RouteKey === 'POST /complaints' ? 'NONE' : 'AWS_IAM');
+    }
+  });
+});
+
+describe('SLA sweeper schedule', () => {
+  const sweeperArn = { 'Fn::GetAtt': [fnId('slaSweeper'), 'Arn'] };
+
+  it('runs the sweeper every five minutes from an enabled EventBridge rule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: sweeperArn })],
+    });
+  });
+
+  it('lets that rule, and only that rule, invoke the sweeper', () => {
+    const ruleId = logicalIdOf(template, 'AWS::Events::Rule', { Targets: Match.arrayWith([Match.objectLike({ Arn: sweeperArn })]) });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: sweeperArn,
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+});
+
+describe('complaints table indexes', () => {
+  const indexes = tables.complaints.indexes.map((index) => [index.name, index] as const);
+
+  it('has exactly the GSIs of pipeline.ts', () => {
+    const gsis = (template.toJSON().Resources[complaintsTableId].Properties.GlobalSecondaryIndexes ?? []) as Array<{ IndexName: string }>;
+    expect(gsis.map((g) => g.IndexName).sort()).toEqual(tables.complaints.indexes.map((i) => i.name).sort());
+  });
+
+  it.each(indexes)('%s has its key schema, typed key attributes and ALL projection', (name, index: IndexDefinition) => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...complaintsKey,
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectEquals({
+          IndexName: name,
+          KeySchema: keySchema(index.partitionKey, index.sortKey),
+          // Exact: NonKeyAttributes would mean a narrower projection than the handlers read.
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ]),
+    });
+    for (const key of index.sortKey ? [index.partitionKey, index.sortKey] : [index.partitionKey]) {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        ...complaintsKey,
+        AttributeDefinitions: Match.arrayWith([{ AttributeName: key.name, AttributeType: key.type }]),
+      });
+    }
+  });
+
+  // The repository writes exactly these attributes only while an SLA clock runs (byDueAt) or an SLA
+  // action is pending (bySweepAt); another key name would leave the sparse index empty.
+  it.each([
+    ['byDueAt', 'dueBucket', 'dueAt'],
+    ['bySweepAt', 'sweepBucket', 'sweepAt'],
+  ] as const)('keys the sparse %s index on %s and %s (strings)', (name, partition, sort) => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...complaintsKey,
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: name,
+          KeySchema: [
+            { AttributeName: partition, KeyType: 'HASH' },
+            { AttributeName: sort, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ]),
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: partition, AttributeType: 'S' }]),
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...complaintsKey,
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: sort, AttributeType: 'S' }]),
+    });
+  });
+});
+
+describe('progress notifier stream mapping', () => {
+  const mappings = template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: fnId('progressNotifier') } } });
+  const mapping = Object.values(mappings)[0] as { Properties: Record<string, unknown> } | undefined;
+
+  it('reads the complaints stream through exactly one mapping that reports batch item failures', () => {
+    expect(Object.keys(mappings)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('progressNotifier') },
+      EventSourceArn: { 'Fn::GetAtt': [complaintsTableId, 'StreamArn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets through INSERT and MODIFY of complaints only (no REMOVE: TTL deletions tell the customer nothing)', () => {
+    const filters = (mapping?.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> } | undefined)?.Filters ?? [];
+    // Parsed, not compared as text: key order in the JSON is no part of the contract.
+    expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } },
+    ]);
+  });
+});
+
+describe('SMS to phone numbers', () => {
+  it('is declared by the functions that text customers and escalation contacts', () => {
+    expect(functions.progressNotifier.access.sendSmsToPhones).toBe(true);
+    expect(functions.slaSweeper.access.sendSmsToPhones).toBe(true);
+  });
+
+  it.each(definitions)('%s gets sns:Publish on * exactly when it declares sendSmsToPhones', (_name, def) => {
+    const statements = statementsOfFunction(template, functionIdOf(template, def.description));
+    const onWildcard = statements.filter((s) => s.Effect === 'Allow' && resourcesOf(s).includes('*') && actionsOf(s).includes('sns:Publish'));
+    if (def.access.sendSmsToPhones) {
+      expect(onWildcard).toHaveLength(1);
+      // The '*' grant is for Publish with PhoneNumber only; nothing else may ride on it.
+      expect(actionsOf(onWildcard[0]!)).toEqual(['sns:Publish']);
+      expect(resourcesOf(onWildcard[0]!)).toEqual(['*']);
+    } else {
+      expect(onWildcard).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
+import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
+import { Outbox } from '../../functions/local/outbox.ts';
+import { RecordedEvents } from '../../functions/local/recorded-events.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { sweepSla } from '../../functions/use-cases/sweep-sla.ts';
+import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const db = withDynamoDbLocal();
+const t0 = new Date('2026-11-16T02:00:00.000Z');
+let clock: SimulatedClock;
+let outbox: Outbox;
+let events: RecordedEvents;
+let rt: Runtime;
+let complaintsTable: string;
+
+beforeEach(async () => {
+  const { names } = await db.freshTables();
+  complaintsTable = names.complaints;
+  clock = new SimulatedClock(t0);
+  outbox = new Outbox(defaultConfig, clock);
+  events = new RecordedEvents('bus');
+  rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events });
+  setRuntime(rt);
+});
+
+let n = 0;
+function complaint(at: Date, customer: Record<string, string> = { email: 'x@example.com' }): Complaint {
+  n += 1;
+  const r = createComplaint({ channel: 'web', customer: { id: `cust-${n}`, ...customer }, description: '快递延迟', category: 'logistics-delay', severity: 'medium' }, defaultConfig, at, `C${String(n).padStart(6, '0')}`);
+  if (!r.ok) throw new Error('fixture');
+  return r.complaint;
+}
+
+function streamRecord(seq: number, next: Complaint, previous?: Complaint): DynamoDBRecord {
+  return {
+    eventID: `e${seq}`,
+    eventName: previous ? 'MODIFY' : 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'local',
+    dynamodb: {
+      Keys: { id: { S: next.id } },
+      NewImage: marshall(next, { removeUndefinedValues: true }) as any,
+      ...(previous && { OldImage: marshall(previous, { removeUndefinedValues: true }) as any }),
+      SequenceNumber: String(seq),
+      SizeBytes: 1,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+const context = {} as Context;
+
+describe('progress notifier against DynamoDB Local', () => {
+  it('sends one message per step even when the stream delivers a batch twice', async () => {
+    const received = complaint(t0);
+    const ack = applyEvent(received, { type: 'acknowledge', actor: 'a' }, t0, defaultConfig);
+    if (!ack.ok) throw new Error('fixture');
+    const batch = { Records: [streamRecord(1, received), streamRecord(2, ack.complaint, received)] };
+    expect(await progressNotifier(batch, context)).toEqual({ batchItemFailures: [] });
+    expect(await progressNotifier(batch, context)).toEqual({ batchItemFailures: [] });
+    expect(outbox.entries().map((m) => m.subject)).toEqual([`我们已收到您的投诉（编号 ${received.id}）`, `您的投诉已有专人负责（编号 ${received.id}）`]);
+    // Events are at least once; consumers dedupe on their deterministic ids.
+    expect(new Set(events.entries().map((e) => (e.detail as { eventId: string }).eventId)).size).toBe(2);
+  });
+
+  it('fails a broken image alone and still notifies the rest of the batch', async () => {
+    const good = complaint(t0);
+    const broken: DynamoDBRecord = { ...streamRecord(5, good), dynamodb: { ...streamRecord(5, good).dynamodb, NewImage: { entity: { S: 'complaint' }, id: { S: 'BROKEN' } } } };
+    const res = await progressNotifier({ Records: [broken, streamRecord(6, good)] }, context);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '5' }]);
+    expect(outbox.entries()).toHaveLength(1);
+  });
+});
+
+describe('SLA sweeper against DynamoDB Local', () => {
+  /** Loads complaints as the repository stores them, 25 per request, four requests in flight. */
+  async function putAll(items: Complaint[]): Promise<void> {
+    const chunks: Complaint[][] = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    const worker = async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        const res = await db.clients.doc.send(
+          new BatchWriteCommand({ RequestItems: { [complaintsTable]: chunk.map((c) => ({ PutRequest: { Item: toItem(c) } })) } }),
+        );
+        expect(res.UnprocessedItems?.[complaintsTable] ?? []).toEqual([]);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  it('reads what is due, not the table: the same reads with 10,000 more complaints not yet due', async () => {
+    for (let i = 0; i < 20; i += 1) await rt.complaints.create(complaint(new Date(t0.getTime() - 20 * 3600_000)));
+    clock.set(new Date(t0.getTime() + 60_000));
+    const probe = await rt.complaints.dueForSweep(clock.now(), 500);
+    expect(probe.items).toHaveLength(20);
+    const readsSmall = probe.itemsRead;
+
+    // 10,000 complaints received just now: their first warning is 18 hours away.
+    await putAll(Array.from({ length: 10_000 }, () => complaint(t0)));
+    const after = await rt.complaints.dueForSweep(clock.now(), 500);
+    expect(after.items).toHaveLength(20);
+    expect(after.itemsRead).toBe(readsSmall);
+    expect(after.itemsRead).toBeLessThanOrEqual(20);
+  }, 120_000);
+
+  it('warns and escalates through the real repository, each step once even when run twice', async () => {
+    const c = complaint(t0, { phone: '+8613700000009' });
+    await rt.complaints.create(c);
+    clock.set(new Date(t0.getTime() + 18.5 * 3600_000));
+    expect(await sweepSla(rt)).toMatchObject({ due: 1, warnings: 1, escalations: 0 });
+    expect(await sweepSla(rt)).toMatchObject({ due: 0, warnings: 0 });
+    clock.set(new Date(t0.getTime() + 24.5 * 3600_000));
+    const [a, b] = await Promise.all([sweepSla(rt), sweepSla(rt)]);
+    expect(a.escalations + b.escalations).toBe(1);
+    expect(outbox.entries().filter((m) => m.complaintId === c.id).map((m) => `${m.kind}:${m.channel}:${m.to}`)).toEqual([
+      'sla_warning:email:wang.lei@youxuan-mall.example.com',
+      'escalation:email:zhao.min@youxuan-mall.example.com',
+      'escalation:sms:+8613800138011',
+    ]);
+    expect((await rt.complaints.get(c.id))!.escalationLevel).toBe(1);
+  });
+});

@@ -1,0 +1,254 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import type { OutboundMessage } from '../../functions/domain/messages.ts';
+import { handler as surveyFollowup } from '../../functions/handlers/survey-followup.ts';
+import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
+import { Outbox } from '../../functions/local/outbox.ts';
+import { RecordedEvents } from '../../functions/local/recorded-events.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import type { SurveyStore } from '../../functions/ports/survey-store.ts';
+import { answerSurvey } from '../../functions/use-cases/answer-survey.ts';
+import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
+import { reportCsat } from '../../functions/use-cases/report-csat.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+import { withDynamoDbLocal } from '../support/dynamodb.ts';
+
+const db = withDynamoDbLocal();
+const BASE = 'https://survey.example';
+const t0 = new Date('2026-11-16T02:00:00.000Z'); // Monday 10:00 in Shanghai
+const due = new Date('2026-11-23T02:00:00.000Z'); // seven days later, outside quiet hours
+let clock: SimulatedClock;
+let outbox: Outbox;
+let events: RecordedEvents;
+let rt: Runtime;
+
+beforeEach(async () => {
+  const { names } = await db.freshTables();
+  clock = new SimulatedClock(t0);
+  outbox = new Outbox(defaultConfig, clock);
+  events = new RecordedEvents('bus');
+  rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events, publicBaseUrl: BASE });
+  setRuntime(rt);
+});
+
+let n = 0;
+/** Stores a complaint and walks it to `resolved` at t0 (its survey is due at `due`). */
+async function storeResolved(customer: Record<string, string> = { email: 'c@example.com' }, customerId = `cust-${++n}`): Promise<Complaint> {
+  const created = createComplaint({ channel: 'web', customer: { id: customerId, ...customer }, title: 'Parcel late', description: '快递延迟', category: 'logistics-delay', severity: 'medium' }, defaultConfig, t0, `C${String(++n).padStart(6, '0')}`);
+  if (!created.ok) throw new Error('fixture');
+  let c = created.complaint;
+  for (const type of ['acknowledge', 'start', 'resolve'] as const) {
+    const r = applyEvent(c, { type, actor: 'agent:a' }, t0, defaultConfig);
+    if (!r.ok) throw new Error(type);
+    c = r.complaint;
+  }
+  await rt.complaints.create(c);
+  return c;
+}
+
+const surveys = () => outbox.entries().filter((m) => m.kind === 'survey');
+const linkOf = (body: string) => /\/s\/([A-Za-z0-9_-]{32})/.exec(body)?.[1] ?? '';
+
+/** A survey store whose `due` holds every caller until `count` callers have read: runs that truly overlap. */
+function overlapping(store: SurveyStore, count: number): SurveyStore {
+  let waiting = 0;
+  let release!: () => void;
+  const all = new Promise<void>((ok) => (release = ok));
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'due') return Reflect.get(target, prop, receiver).bind(target);
+      return async (...args: Parameters<SurveyStore['due']>) => {
+        const result = await target.due(...args);
+        if (++waiting === count) release();
+        await all;
+        return result;
+      };
+    },
+  });
+}
+
+function streamRecord(seq: number, next: Complaint, previous?: Complaint): DynamoDBRecord {
+  return {
+    eventID: `e${seq}`,
+    eventName: previous ? 'MODIFY' : 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'local',
+    dynamodb: {
+      Keys: { id: { S: next.id } },
+      NewImage: marshall(next, { removeUndefinedValues: true }) as any,
+      ...(previous && { OldImage: marshall(previous, { removeUndefinedValues: true }) as any }),
+      SequenceNumber: String(seq),
+      SizeBytes: 1,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+describe('survey dispatcher against DynamoDB Local', () => {
+  it('sends exactly one survey when runs overlap and when a run repeats', async () => {
+    const c = await storeResolved();
+    clock.set(new Date(due.getTime() - 60_000));
+    expect((await dispatchSurveys(rt)).due).toBe(0); // not yet due: the sparse index has nothing to say
+
+    clock.set(due);
+    const store = overlapping(rt.surveys, 3);
+    const deps = { ...rt, surveys: store, publicBaseUrl: () => BASE };
+    const results = await Promise.all([dispatchSurveys(deps), dispatchSurveys(deps), dispatchSurveys(deps)]);
+    expect(results.map((r) => r.due)).toEqual([1, 1, 1]); // every run saw the survey as due...
+    expect(results.reduce((s, r) => s + r.sent, 0)).toBe(1); // ...and exactly one sent it
+    expect(results.reduce((s, r) => s + r.stale, 0)).toBe(2);
+
+    clock.set(new Date(due.getTime() + 15 * 60_000));
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 0, sent: 0 });
+    expect(surveys().map((m) => [m.channel, m.to, m.complaintId])).toEqual([['email', 'c@example.com', c.id]]);
+    expect(events.entries().filter((e) => e.detailType === 'survey.sent')).toHaveLength(1);
+    const stored = await rt.complaints.get(c.id);
+    expect(stored?.survey).toMatchObject({ id: `${c.id}-r0`, sentAt: due.toISOString() });
+    expect(stored?.timeline.at(-1)).toMatchObject({ event: 'survey_sent', internal: true });
+  });
+
+  it('surveys a customer once per throttle period even when two of their complaints fall due in overlapping runs', async () => {
+    await storeResolved({ email: 'same@example.com' }, 'same-customer');
+    await storeResolved({ email: 'same@example.com' }, 'same-customer');
+    clock.set(due);
+    const deps = { ...rt, surveys: overlapping(rt.surveys, 2), publicBaseUrl: () => BASE };
+    await Promise.all([dispatchSurveys(deps), dispatchSurveys(deps)]);
+    await dispatchSurveys(rt); // the complaint that lost the race is now skipped as throttled
+    expect(surveys()).toHaveLength(1);
+    const skipped = (await rt.complaints.list({ status: 'resolved', department: 'logistics' }, 10)).items.filter((c) => c.survey?.skipped);
+    expect(skipped.map((c) => c.survey?.skipped)).toEqual(['throttled']);
+  });
+
+  it('waits out the customer quiet hours, then sends', async () => {
+    await storeResolved({ email: 'ny@example.com', timeZone: 'America/New_York' });
+    clock.set(due); // 21:00 in New York
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 1, postponed: 1, sent: 0 });
+    clock.set(new Date('2026-11-23T13:59:00Z'));
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 0, sent: 0 });
+    clock.set(new Date('2026-11-23T14:00:00Z')); // 09:00 in New York
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 1, sent: 1 });
+  });
+
+  it('gives the claim back when the message cannot be sent, so the next run sends it', async () => {
+    const c = await storeResolved();
+    clock.set(due);
+    let failures = 1;
+    const flaky = { send: async (m: OutboundMessage) => (failures-- > 0 ? Promise.reject(new Error('SES throttled')) : outbox.send(m)) };
+    await expect(dispatchSurveys({ ...rt, notifier: flaky, publicBaseUrl: () => BASE })).rejects.toThrow('SES throttled');
+    const afterFailure = await rt.complaints.get(c.id);
+    expect(afterFailure?.survey?.sentAt).toBeUndefined();
+    expect(await rt.surveys.lastSurveyedAt(c.customer.id)).toBeUndefined();
+    expect(await dispatchSurveys({ ...rt, notifier: flaky, publicBaseUrl: () => BASE })).toMatchObject({ sent: 1 });
+    expect(surveys()).toHaveLength(1);
+  });
+});
+
+describe('answering against DynamoDB Local', () => {
+  async function sentSurvey(customer: Record<string, string> = { email: 'c@example.com' }) {
+    const c = await storeResolved(customer);
+    clock.set(due);
+    await dispatchSurveys(rt);
+    const token = linkOf(surveys().at(-1)!.body);
+    expect(token).toHaveLength(32);
+    return { c, token };
+  }
+
+  it('answers once: a second answer is refused, a tampered token is unknown', async () => {
+    const { c, token } = await sentSurvey();
+    clock.set(new Date(due.getTime() + 3600_000));
+    expect(await answerSurvey(token, { rating: 5, solved: true }, rt)).toMatchObject({ outcome: 'recorded', effect: 'closed' });
+    expect((await rt.complaints.get(c.id))?.status).toBe('closed');
+    expect(await answerSurvey(token, { rating: 1, solved: false }, rt)).toMatchObject({ outcome: 'already_answered' });
+    expect((await rt.complaints.get(c.id))?.status).toBe('closed');
+    const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect(await answerSurvey(flipped, { rating: 1, solved: false }, rt)).toEqual({ outcome: 'not_found' });
+    expect(await answerSurvey(`${token}x`, { rating: 1, solved: false }, rt)).toEqual({ outcome: 'not_found' });
+  });
+
+  it('records exactly one of two simultaneous answers', async () => {
+    const { token } = await sentSurvey();
+    const results = await Promise.all([answerSurvey(token, { rating: 2, solved: false }, rt), answerSurvey(token, { rating: 5, solved: true }, rt)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['already_answered', 'recorded']);
+  });
+
+  it('refuses an answer after the link expired', async () => {
+    const { c, token } = await sentSurvey();
+    clock.set(new Date(due.getTime() + 14 * 86_400_000));
+    expect(await answerSurvey(token, { rating: 1, solved: false }, rt)).toMatchObject({ outcome: 'expired' });
+    expect((await rt.complaints.get(c.id))?.status).toBe('resolved');
+  });
+
+  it('reopens on a poor answer; the follow-up tells the department once even when the record is redelivered', async () => {
+    const { c, token } = await sentSurvey();
+    const before = (await rt.complaints.get(c.id))!;
+    expect(await answerSurvey(token, { rating: 2, solved: false, comment: '<b>still</b> missing' }, rt)).toMatchObject({ effect: 'reopened' });
+    const after = (await rt.complaints.get(c.id))!;
+    expect(after).toMatchObject({ status: 'reopened', surveyAnswer: { rating: 2, solved: false, comment: '<b>still</b> missing', outcome: 'reopened' } });
+    const batch = { Records: [streamRecord(1, after, before)] };
+    expect(await surveyFollowup(batch, {} as Context)).toEqual({ batchItemFailures: [] });
+    expect(await surveyFollowup(batch, {} as Context)).toEqual({ batchItemFailures: [] });
+    const followups = outbox.entries().filter((m) => m.kind === 'survey_followup');
+    expect(followups.map((m) => [m.channel, m.to])).toEqual([
+      ['email', 'wang.lei@youxuan-mall.example.com'],
+      ['sms', '+8613800138001'],
+    ]);
+    expect(followups[0]!.html).toContain('&lt;b&gt;still&lt;/b&gt; missing');
+    // A later change of the same complaint carries the same answer: nothing more.
+    const later = applyEvent(after, { type: 'acknowledge', actor: 'a' }, clock.now(), defaultConfig);
+    if (!later.ok) throw new Error('fixture');
+    await surveyFollowup({ Records: [streamRecord(2, later.complaint, after)] }, {} as Context);
+    expect(outbox.entries().filter((m) => m.kind === 'survey_followup')).toHaveLength(2);
+    expect(new Set(events.entries().filter((e) => e.detailType === 'survey.answered').map((e) => (e.detail as { eventId: string }).eventId)).size).toBe(1);
+  });
+
+  it('reports CSAT, response rate and reopen rate from the monthly facts', async () => {
+    const first = await sentSurvey();
+    const second = await sentSurvey({ email: 'd@example.com' });
+    await sentSurvey({ email: 'e@example.com' });
+    await answerSurvey(first.token, { rating: 5, solved: true }, rt);
+    await answerSurvey(second.token, { rating: 1, solved: false }, rt);
+    const report = await reportCsat(new Date('2026-11-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'), rt);
+    expect(report.total).toEqual({ sent: 3, answered: 2, satisfied: 1, reopened: 1, responseRate: 0.6667, csat: 0.5, reopenRate: 0.5 });
+    expect(Object.keys(report.byDepartment)).toEqual(['logistics']);
+    expect((await reportCsat(new Date('2026-12-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'), rt)).total.sent).toBe(0);
+  });
+});
+
+describe('opt-out against DynamoDB Local', () => {
+  it('stops later progress messages (except the receipt) and the survey', async () => {
+    const c = await storeResolved({ email: 'quiet@example.com' }, 'quiet-customer');
+    const token = await rt.optOuts.issueUnsubscribeLink('quiet-customer', 'zh-CN', t0);
+    expect(await rt.optOuts.findUnsubscribeLink(token)).toEqual({ customerId: 'quiet-customer', locale: 'zh-CN' });
+    await rt.optOuts.optOut('quiet-customer', t0, 'one_click');
+
+    const reopened = applyEvent(c, { type: 'reopen', actor: 'agent:a' }, t0, defaultConfig);
+    if (!reopened.ok) throw new Error('fixture');
+    const fresh = createComplaint({ channel: 'web', customer: { id: 'quiet-customer', email: 'quiet@example.com' }, description: '又一次快递延迟' }, defaultConfig, t0, 'NEW1');
+    if (!fresh.ok) throw new Error('fixture');
+    await progressNotifier({ Records: [streamRecord(1, reopened.complaint, c), streamRecord(2, fresh.complaint)] }, {} as Context);
+    expect(outbox.entries().map((m) => [m.complaintId, m.subject])).toEqual([['NEW1', '我们已收到您的投诉（编号 NEW1）']]);
+
+    clock.set(due);
+    const other = await storeResolved({ email: 'quiet@example.com' }, 'quiet-customer');
+    // Both of the customer's stored resolved complaints fall due; neither is surveyed.
+    expect((await dispatchSurveys(rt)).skipped).toEqual({ opted_out: 2 });
+    expect((await rt.complaints.get(other.id))?.survey?.skipped).toBe('opted_out');
+    expect((await rt.complaints.get(c.id))?.survey?.skipped).toBe('opted_out');
+    expect(surveys()).toEqual([]);
+  });
+
+  it('puts a fresh unsubscribe link on every progress email', async () => {
+    const fresh = createComplaint({ channel: 'web', customer: { id: 'loud', email: 'loud@example.com', locale: 'en' }, description: 'parcel late' }, defaultConfig, t0, 'NEW2');
+    if (!fresh.ok) throw new Error('fixture');
+    await progressNotifier({ Records: [streamRecord(1, fresh.complaint)] }, {} as Context);
+    const [email] = outbox.entries();
+    const token = /\/u\/([A-Za-z0-9_-]{32})/.exec(email!.body)?.[1] ?? '';
+    expect(email!.headers).toEqual({ 'List-Unsubscribe': `<${BASE}/u/${token}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    expect(await rt.optOuts.findUnsubscribeLink(token)).toEqual({ customerId: 'loud', locale: 'en' });
+  });
+});

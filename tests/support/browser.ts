@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The system Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Browser tests skip only on a developer machine without Chromium; with `CI` set they always run
+ * (and fail loudly if Chromium is missing).
+ */
+export const skipBrowserTests = !existsSync(CHROMIUM_PATH) && !process.env.CI;
+if (skipBrowserTests) {
+  console.warn(`Browser tests SKIPPED: ${CHROMIUM_PATH} not found. Install it with \`apt-get update && apt-get install -y chromium\`; with CI set they never skip.`);
+}
+
+/** Where screenshots go (git-ignored). */
+export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+export async function launchChromium(): Promise<Browser> {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: ReadonlyArray<{ target: unknown }>;
+}
+
+/**
+ * Runs axe-core in the page (WCAG 2.x A/AA rules plus best practices). The page's CSP forbids
+ * scripts, so the context running this must be created with `bypassCSP: true`.
+ * @returns the serious and critical violations
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    // Runs in the browser: the page's globals, not Node's.
+    const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } };
+    const result = await g.axe.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
