@@ -122,7 +122,21 @@ export interface FunctionDefinition {
   readonly access: FunctionAccess;
 }
 
-export type FunctionName = 'intake' | 'getComplaint' | 'volumeMonitor' | 'complaintEvents' | 'listComplaints' | 'progressNotifier' | 'slaSweeper' | 'alertEvaluator' | SurveyFunctionName;
+export type FunctionName =
+  | 'intake'
+  | 'getComplaint'
+  | 'volumeMonitor'
+  | 'complaintEvents'
+  | 'listComplaints'
+  | 'progressNotifier'
+  | 'slaSweeper'
+  | 'alertEvaluator'
+  | 'kpiReport'
+  | SurveyFunctionName
+  | AlertOpsFunctionName;
+
+/** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
+export type AlertOpsFunctionName = 'alertAckPage' | 'alertAck' | 'listAlerts' | 'createSilence' | 'listSilences' | 'setCategoryAlerting';
 
 /** The satisfaction survey's functions (see the README's "Satisfaction survey"). */
 export type SurveyFunctionName = 'surveyDispatcher' | 'surveyPage' | 'surveyAnswer' | 'surveyFollowup' | 'unsubscribePage' | 'unsubscribe' | 'csatReport';
@@ -135,7 +149,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     memoryMb: 512,
     trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
     // Escalation contacts get SMS straight to their phones; the department topic reaches only the head.
-    access: { tables: { state: 'readWrite' }, sendEmail: true, publishSms: true, sendSmsToPhones: true, publishEvents: true },
+    access: { tables: { state: 'readWrite' }, sendEmail: true, publishSms: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   intake: {
     entry: 'functions/handlers/intake.ts',
@@ -171,7 +185,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
       reportBatchItemFailures: true,
       parallelizationFactor: 1,
     },
-    access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publishSms: true, publishEvents: true },
+    access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publishSms: true, publishEvents: true, publicUrl: true },
   },
   complaintEvents: {
     entry: 'functions/handlers/complaint-events.ts',
@@ -276,6 +290,54 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     trigger: { kind: 'http', method: 'POST', path: '/u/{token}', auth: 'public' },
     access: { tables: { state: 'readWrite' } },
   },
+  alertAckPage: {
+    entry: 'functions/handlers/alert-ack.ts',
+    description: 'Serves the alert acknowledge page behind the link in an alert email or SMS (reads only).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/a/{token}', auth: 'public' },
+    access: { tables: { state: 'read' } },
+  },
+  alertAck: {
+    entry: 'functions/handlers/alert-ack.ts',
+    description: 'Acknowledges an alert incident from its link ("I\'m on it"): reminders and escalations stop.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'POST', path: '/a/{token}', auth: 'public' },
+    access: { tables: { state: 'readWrite' }, publishEvents: true },
+  },
+  listAlerts: {
+    entry: 'functions/handlers/alerts.ts',
+    description: 'Lists alert incidents by state (open and acknowledged from the open index; resolved by bounded Queries).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/alerts', auth: 'agent' },
+    access: { tables: { state: 'read' } },
+  },
+  createSilence: {
+    entry: 'functions/handlers/silences.ts',
+    description: 'Silences a category\'s alerts for a period; breaches meanwhile are counted, not sent.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'POST', path: '/silences', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
+  listSilences: {
+    entry: 'functions/handlers/silences.ts',
+    description: 'Lists alert silences, newest first, with what each swallowed.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/silences', auth: 'agent' },
+    access: { tables: { state: 'read' } },
+  },
+  setCategoryAlerting: {
+    entry: 'functions/handlers/category-alerting.ts',
+    description: 'Stores a run-time threshold/detector override for a category, with who and when.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'PUT', path: '/categories/{id}/alerting', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
   csatReport: {
     entry: 'functions/handlers/csat-report.ts',
     description: 'CSAT, response rate and reopen-after-survey rate per department and category over a time range.',
@@ -283,6 +345,14 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     memoryMb: 512,
     trigger: { kind: 'http', method: 'GET', path: '/reports/csat', auth: 'agent' },
     access: { tables: { state: 'read' } },
+  },
+  kpiReport: {
+    entry: 'functions/handlers/kpi-report.ts',
+    description: 'First response, on-time, first-contact resolution, escalation, repeat and CSAT figures per department and category.',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    trigger: { kind: 'http', method: 'GET', path: '/reports/kpis', auth: 'agent' },
+    access: { tables: { complaints: 'read', state: 'read' } },
   },
 };
 

@@ -179,6 +179,20 @@ export class DynamoAlertStore implements AlertStore {
     }
   }
 
+  async listRecent(category: string, limit: number): Promise<AlertIncident[]> {
+    // Incident ids carry the opening minute, so `INC#` keys sort by opening time.
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.stateTable,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': alertKey(category), ':s': 'INC#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map(parseIncident);
+  }
+
   async getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined> {
     const res = await this.doc.send(
       new GetCommand({ TableName: this.stateTable, Key: { pk: alertKey(category), sk: incidentKey(incidentId) }, ConsistentRead: true }),

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
+import type { KpiComplaint } from '../domain/kpis.ts';
 import {
   InvalidCursorError,
   type ComplaintFilter,
@@ -93,6 +94,28 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       }),
     );
     return (res.Items ?? []).map((i) => ({ id: String(i.id), category: String(i.category), receivedAt: String(i.receivedAt) }));
+  }
+
+  async receivedBetween(department: string, from: Date, to: Date): Promise<KpiComplaint[]> {
+    const out: KpiComplaint[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.complaints,
+          IndexName: 'byDepartment',
+          // receivedAt < to: BETWEEN is inclusive, so the upper bound is filtered below.
+          KeyConditionExpression: 'department = :d AND receivedAt BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':d': department, ':from': from.toISOString(), ':to': to.toISOString() },
+          ProjectionExpression:
+            'id, department, category, receivedAt, firstResponseDueAt, resolutionDueAt, firstRespondedAt, resolvedAt, firstContactResolution, escalationLevel, repeatOf',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const i of res.Items ?? []) if (String(i.receivedAt) < to.toISOString()) out.push(i as KpiComplaint);
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return out;
   }
 
   async list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>> {

@@ -51,6 +51,14 @@ export class MemoryAlertStore implements AlertStore {
     return true;
   }
 
+  async listRecent(category: string, limit: number): Promise<AlertIncident[]> {
+    return this.all()
+      .filter((i) => i.category === category)
+      .sort((x, y) => (x.openedAt < y.openedAt ? 1 : -1))
+      .slice(0, limit)
+      .map((i) => ({ ...i }));
+  }
+
   /** Whether any incident is open: a replay skips evaluator ticks that would find nothing. */
   hasOpen(): boolean {
     return this.#open.size > 0;

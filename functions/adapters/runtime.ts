@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { TableName } from '../pipeline.ts';
 import { ulid } from '../domain/ids.ts';
+import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
@@ -10,6 +11,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
+import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
@@ -24,6 +26,8 @@ export interface Runtime {
   readonly complaints: ComplaintRepository;
   readonly volume: VolumeStore;
   readonly alerts: AlertStore;
+  /** Acknowledge links, silences, run-time overrides and SMS held for quiet hours. */
+  readonly alertOps: AlertOpsStore;
   readonly ledger: MessageLedger;
   readonly notifier: Notifier;
   readonly events: EventPublisher;
@@ -74,6 +78,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const complaints = once(() => new DynamoComplaintRepository(parts.doc, { complaints: table('complaints'), state: table('state') }));
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
+  const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
@@ -90,6 +95,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get alerts() {
       return alerts();
+    },
+    get alertOps() {
+      return alertOps();
     },
     get ledger() {
       return ledger();

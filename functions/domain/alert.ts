@@ -5,6 +5,7 @@ import { formatLocalTime } from './time.ts';
 import type { DomainEvent } from './events.ts';
 import type { EmailMessage, OutboundMessage, TopicMessage } from './messages.ts';
 import { explanationHtml, explanationText } from './alert-explanation.ts';
+import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
 
 export const AlertIncidentSchema = z.object({
   id: z.string(),
@@ -153,6 +154,8 @@ export function renderAlertRaised(
   category: Category,
   department: Department,
   timeZone: string,
+  /** Acknowledge links for the head (email and SMS), when the runtime can make them. */
+  links?: AckLinks,
 ): OutboundMessage[] {
   const locale = department.locale;
   const openedAtText = formatLocalTime(new Date(incident.openedAt), timeZone, locale);
@@ -175,6 +178,7 @@ export function renderAlertRaised(
     ...titles.map((title) => `- ${title}`),
     '',
     `${t.opened} ${incident.id} · ${openedAtText}`,
+    ...(links ? ['', ackLinkLine(locale, links.email)] : []),
     '',
     t.footer,
   ].join('\n');
@@ -187,6 +191,7 @@ export function renderAlertRaised(
     ...titles.map((title) => `<li>${escapeHtml(title)}</li>`),
     '</ul>',
     `<p>${escapeHtml(t.opened)} ${escapeHtml(incident.id)} · ${escapeHtml(openedAtText)}</p>`,
+    links ? `<p><a href="${escapeHtml(links.email)}">${escapeHtml(ackLinkLine(locale, links.email))}</a></p>` : '',
     `<p style="color:#555">${escapeHtml(t.footer)}</p>`,
     '</body></html>',
   ].join('');
@@ -206,7 +211,9 @@ export function renderAlertRaised(
     channel: 'topic',
     department: department.id,
     subject,
-    text: t.sms(name, incident.count, incident.windowMinutes, incident.detector === 'adaptive' ? (incident.bound ?? incident.threshold) : incident.threshold, incident.id),
+    text:
+      t.sms(name, incident.count, incident.windowMinutes, incident.detector === 'adaptive' ? (incident.bound ?? incident.threshold) : incident.threshold, incident.id) +
+      (links ? ackSmsSuffix(locale, links.sms) : ''),
     alertId: incident.id,
   };
   return [email, sms];

@@ -121,6 +121,8 @@ export const AlertingSchema = z.strictObject({
   clearFraction: z.number().gt(0).max(1).default(0.8),
   /** ...for this long without interruption. @default 60 */
   clearAfterMinutes: z.number().int().min(5).max(7 * 1440).default(60),
+  /** Hours an acknowledge link in an alert email or SMS works (`GET`/`POST /a/{token}`). @default 72 */
+  ackLinkTtlHours: z.number().int().min(1).max(30 * 24).default(72),
   adaptive: AdaptiveSettingsSchema.prefault({}),
 });
 export type AlertingSettings = z.infer<typeof AlertingSchema>;

@@ -13,6 +13,7 @@
  */
 import type { AdaptiveBaseline } from './adaptive.ts';
 import type { AlertIncident } from './alert.ts';
+import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
 import { explanationText } from './alert-explanation.ts';
 import type { AlertingSettings, Category, Department, Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
@@ -224,27 +225,27 @@ function email(id: string, kind: EmailMessage['kind'], to: string, subject: stri
 }
 
 /** Reminder `n` of an unacknowledged incident: email to the head and the department topic (SMS). */
-export function renderReminder(incident: AlertIncident, n: number, ctx: RenderContext): OutboundMessage[] {
+export function renderReminder(incident: AlertIncident, n: number, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
   const locale = ctx.department.locale;
   const t = TEXT[locale];
   const name = ctx.category.name[locale];
   const since = formatLocalTime(new Date(incident.openedAt), ctx.timeZone, locale);
   const subject = t.reminderSubject(name, n);
-  const lines = [t.hello(ctx.department.head.name), '', t.reminderBody(name, incident.id, since), '', ...explanationText(incident, locale)];
+  const lines = [t.hello(ctx.department.head.name), '', t.reminderBody(name, incident.id, since), '', ...explanationText(incident, locale), ...(links ? ['', ackLinkLine(locale, links.email)] : [])];
   const topic: TopicMessage = {
     id: `${incident.id}:reminder:${n}:topic`,
     kind: 'alert',
     channel: 'topic',
     department: ctx.department.id,
     subject,
-    text: t.sms(subject, incident.id),
+    text: t.sms(subject, incident.id) + (links ? ackSmsSuffix(locale, links.sms) : ''),
     alertId: incident.id,
   };
   return [email(`${incident.id}:reminder:${n}:email`, 'alert', ctx.department.head.email, subject, lines, incident.id), topic];
 }
 
 /** Escalation to level `level` (1-based) of the department's chain: email and SMS to that person. */
-export function renderEscalation(incident: AlertIncident, level: number, now: Date, ctx: RenderContext): OutboundMessage[] {
+export function renderEscalation(incident: AlertIncident, level: number, now: Date, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
   const contact = ctx.department.escalationChain[level - 1];
   if (!contact) return [];
   const locale = ctx.department.locale;
@@ -253,13 +254,20 @@ export function renderEscalation(incident: AlertIncident, level: number, now: Da
   const since = formatLocalTime(new Date(incident.openedAt), ctx.timeZone, locale);
   const minutes = Math.round((now.getTime() - Date.parse(incident.openedAt)) / MINUTE_MS);
   const subject = t.escalationSubject(name, level);
-  const lines = [t.hello(contact.name), '', t.escalationBody(name, incident.id, since, minutes, contact.role), '', ...explanationText(incident, locale)];
+  const lines = [
+    t.hello(contact.name),
+    '',
+    t.escalationBody(name, incident.id, since, minutes, contact.role),
+    '',
+    ...explanationText(incident, locale),
+    ...(links ? ['', ackLinkLine(locale, links.email)] : []),
+  ];
   const sms: SmsMessage = {
     id: `${incident.id}:escalation:${level}:sms`,
     kind: 'alert_escalation',
     channel: 'sms',
     to: contact.phone,
-    text: t.sms(subject, incident.id),
+    text: t.sms(subject, incident.id) + (links ? ackSmsSuffix(locale, links.sms) : ''),
     alertId: incident.id,
   };
   return [email(`${incident.id}:escalation:${level}:email`, 'alert_escalation', contact.email, subject, lines, incident.id), sms];

@@ -23,4 +23,6 @@ export interface AlertStore {
    * @returns false when someone else wrote the incident first (nothing changed)
    */
   updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean>;
+  /** The category's newest incidents (any state), newest first, at most `limit`: one bounded Query. */
+  listRecent(category: string, limit: number): Promise<AlertIncident[]>;
 }

@@ -1,4 +1,5 @@
 import type { Complaint, ComplaintStatus } from '../domain/complaint.ts';
+import type { KpiComplaint } from '../domain/kpis.ts';
 
 export type CreateResult = { created: true; complaint: Complaint } | { created: false; complaint: Complaint };
 
@@ -44,6 +45,8 @@ export interface ComplaintRepository {
   newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]>;
   /** A customer's complaints received since `since`, newest first (byCustomer index). */
   recentByCustomer(customerId: string, since: Date): Promise<Array<{ id: string; category: string; receivedAt: string }>>;
+  /** A department's complaints received in `[from, to)`, KPI fields only (byDepartment index, all pages). */
+  receivedBetween(department: string, from: Date, to: Date): Promise<KpiComplaint[]>;
   /** A page of complaints matching the filter, newest first, always served by an index. */
   list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>>;
   /**

@@ -15,12 +15,13 @@ import {
 import type { DomainEvent } from '../domain/events.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
 import { MINUTE_MS } from '../domain/time.ts';
+import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { deliverOnce } from './deliver-once.ts';
+import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks } from './alert-delivery.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface EvaluateAlertsDeps {
@@ -31,6 +32,9 @@ export interface EvaluateAlertsDeps {
   readonly notifier: Notifier;
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
+  /** Run-time overrides, silences, acknowledge links and SMS held for quiet hours; absent in replays. */
+  readonly alertOps?: AlertOpsStore;
+  readonly publicBaseUrl?: () => string | undefined;
 }
 
 export interface EvaluateAlertsResult {
@@ -58,6 +62,8 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
   const now = deps.clock.now();
   const result: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
   let evaluated = 0;
+  // SMS held for quiet hours that are due now go first.
+  await flushDeferredSms(deps);
   for (const ref of await deps.alerts.listOpen()) {
     const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
     if (!incident || incident.state === 'resolved') continue;
@@ -73,10 +79,11 @@ async function evaluateIncident(
   deps: EvaluateAlertsDeps,
   result: Omit<EvaluateAlertsResult, 'evaluated'>,
 ): Promise<void> {
-  const category = categoryById(deps.config, incident.category);
+  const configured = categoryById(deps.config, incident.category);
   const department = departmentById(deps.config, incident.department);
   // A category or department removed from the config while its incident was open: nobody left to tell.
-  if (!category || !department) return;
+  if (!configured || !department) return;
+  const category = await effectiveCategory(configured, deps);
   const settings = deps.config.alerting;
   const range = minutesToCheck(incident, now, settings);
   if (!range) return;
@@ -86,7 +93,11 @@ async function evaluateIncident(
   const recent = slidingCounts(buckets, range.from, range.to, windowMinutes);
   const baseline = await readBaseline(category, now, deps);
   const level = detect(detectorOf(category), 0, category.threshold.count, baseline).level;
-  const decision = decideIncident(incident, now, recent, clearLevel(level, settings), department.escalationChain.length, settings);
+  // While the category is silenced nothing reminds or escalates (they resume when it ends); the all-clear still comes.
+  const silenced = (await deps.alertOps?.activeSilence(category.id, now)) !== undefined;
+  const decision = silenced
+    ? decideIncident(incident, now, recent, clearLevel(level, settings), 0, { ...settings, repeatIntervalMinutes: Number.POSITIVE_INFINITY })
+    : decideIncident(incident, now, recent, clearLevel(level, settings), department.escalationChain.length, settings);
   if (!decision.changed) return;
 
   const ctx = { category, department, timeZone: deps.config.company.timeZone };
@@ -95,11 +106,15 @@ async function evaluateIncident(
   for (const action of decision.actions) {
     switch (action.kind) {
       case 'reminder':
-        messages.push(...renderReminder(decision.incident, action.n, ctx));
+        messages.push(...renderReminder(decision.incident, action.n, ctx, await mintAckLinks(decision.incident, `head:${department.head.name}`, department.locale, deps)));
         result.reminded.push(incident.id);
         break;
       case 'escalate':
-        messages.push(...renderEscalation(decision.incident, action.level, now, ctx));
+        {
+          const contact = department.escalationChain[action.level - 1];
+          const links = contact ? await mintAckLinks(decision.incident, `L${action.level}:${contact.role} ${contact.name}`, department.locale, deps) : undefined;
+          messages.push(...renderEscalation(decision.incident, action.level, now, ctx, links));
+        }
         events.push(alertEscalatedEvent(decision.incident, action.level, department.escalationChain[action.level - 1]?.role, now));
         result.escalated.push({ incidentId: incident.id, level: action.level });
         break;
@@ -110,7 +125,7 @@ async function evaluateIncident(
         break;
     }
   }
-  await deliverOnce(messages, deps);
+  await deliverAlert(messages, category, department, deps);
   if (events.length) await deps.events.publish(events);
   await deps.alerts.updateLifecycle(incident, decision.incident);
 }

@@ -2,7 +2,9 @@ import { hourOf } from '../domain/adaptive.ts';
 import { alertRaisedEvent, displayTitle, newIncident, renderAlertRaised, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
 import { detect } from '../domain/incident.ts';
-import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
+import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
+import { shouldNoteSuppressed } from '../domain/silence.ts';
+import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -10,7 +12,7 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { deliverOnce } from './deliver-once.ts';
+import { deliverAlert, effectiveCategory, mintAckLinks } from './alert-delivery.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface MonitorVolumeDeps {
@@ -23,6 +25,10 @@ export interface MonitorVolumeDeps {
   readonly notifier: Notifier;
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
+  /** Run-time overrides, silences, acknowledge links and quiet hours; absent in replays. */
+  readonly alertOps?: AlertOpsStore;
+  /** Base URL for acknowledge links; absent (or undefined) means alerts go without links. */
+  readonly publicBaseUrl?: () => string | undefined;
 }
 
 export interface MonitorVolumeResult {
@@ -72,9 +78,11 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
   const opened: AlertIncident[] = [];
   const windowCounts: Record<string, number> = {};
   for (const categoryId of new Set(records.map((r) => r.category))) {
-    const category = categoryById(deps.config, categoryId);
+    const configured = categoryById(deps.config, categoryId);
     // Complaints of a category that a later config removed still count but cannot alert.
-    if (!category) continue;
+    if (!configured) continue;
+    // A run-time override (PUT /categories/{id}/alerting) replaces the threshold and/or detector.
+    const category = await effectiveCategory(configured, deps);
     const range = windowBuckets(now, category.threshold.windowMinutes);
     const count = windowCount(await deps.volume.buckets(category.id, range.from, range.to));
     windowCounts[category.id] = count;
@@ -84,7 +92,13 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     const detection = detect(detectorOf(category), count, category.threshold.count, baseline);
     if (!detection.fired || !detection.detector) continue;
 
+    // During a silence a breach opens nothing and sends nothing; it is counted on the silence.
+    const silence = await deps.alertOps?.activeSilence(category.id, now);
     let incident = await deps.alerts.findOpen(category.id);
+    if (silence && !incident) {
+      if (shouldNoteSuppressed(silence, now)) await deps.alertOps!.noteSuppressed(silence, count, now);
+      continue;
+    }
     if (incident) {
       if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category.id, deps), now);
     } else {
@@ -102,7 +116,7 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
       if (result.opened) opened.push(result.incident);
       incident = result.incident;
     }
-    if (incident.notifiedAt === undefined) await notifyRaised(incident, deps);
+    if (incident.notifiedAt === undefined && !silence) await notifyRaised(incident, category, deps);
   }
   return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
 }
@@ -111,11 +125,11 @@ async function newestTitles(category: string, deps: MonitorVolumeDeps): Promise<
   return (await deps.complaints.newestInCategory(category, NEWEST_TITLES)).map(displayTitle);
 }
 
-async function notifyRaised(incident: AlertIncident, deps: MonitorVolumeDeps): Promise<void> {
-  const category = categoryById(deps.config, incident.category);
+async function notifyRaised(incident: AlertIncident, category: Category, deps: MonitorVolumeDeps): Promise<void> {
   const department = departmentById(deps.config, incident.department);
-  if (!category || !department) return;
-  await deliverOnce(renderAlertRaised(incident, category, department, deps.config.company.timeZone), deps);
+  if (!department) return;
+  const links = await mintAckLinks(incident, `head:${department.head.name}`, department.locale, deps);
+  await deliverAlert(renderAlertRaised(incident, category, department, deps.config.company.timeZone, links), category, department, deps);
   await deps.events.publish([alertRaisedEvent(incident)]);
   await deps.alerts.markNotified(incident, deps.clock.now());
 }

@@ -59,6 +59,13 @@ describe('complaint lifecycle, locally', () => {
     expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(id);
     expect((await api.call('GET', '/complaints?status=resolved', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
     const events = (await api.call('GET', '/local/events')).body.filter((e: any) => e.detail.complaintId === id);
+    const clockNow = Date.parse((await api.call('GET', '/local/clock')).body.now);
+    const range = `from=${new Date(clockNow - 86_400_000).toISOString()}&to=${new Date(clockNow + 86_400_000).toISOString()}`;
+    expect((await api.call('GET', `/reports/kpis?${range}`, undefined, { authorization: 'Bearer nope' })).status).toBe(401);
+    const kpis = await api.call('GET', `/reports/kpis?${range}`);
+    expect(kpis.status).toBe(200);
+    expect(kpis.body.byDepartment.logistics).toMatchObject({ received: 1, resolved: 1, firstResponseOnTimeRate: 1, firstContactResolutionRate: 0, escalationRate: 0 });
+    expect((await api.call('GET', '/reports/kpis?from=2026-01-01&to=2025-01-01')).status).toBe(400);
     expect(events.map((e: any) => e.detailType)).toEqual([
       'complaint.received',
       'complaint.status_changed',

@@ -1,0 +1,74 @@
+import { ackUrl, ACK_SMS_TOKEN_BYTES, ACK_TOKEN_BYTES, newAckLink, newAckToken, type AckLinks } from '../domain/alert-ack.ts';
+import type { AlertIncident } from '../domain/alert.ts';
+import { applyOverride } from '../domain/alerting-override.ts';
+import type { Category, Department, Locale, PipelineConfig } from '../domain/config.ts';
+import type { OutboundMessage } from '../domain/messages.ts';
+import { planAlertDelivery } from '../domain/quiet-hours.ts';
+import type { AlertOpsStore } from '../ports/alert-ops.ts';
+import type { AlertStore } from '../ports/alert-store.ts';
+import { deliverOnce, type DeliveryDeps } from './deliver-once.ts';
+
+/**
+ * What alert delivery uses beyond sending. Both are optional so the replay CLI (in memory, no links,
+ * no silences, no overrides, no SMS to hold) runs the same use cases.
+ */
+export interface AlertDeliveryDeps extends DeliveryDeps {
+  readonly config: PipelineConfig;
+  readonly alertOps?: AlertOpsStore;
+  readonly publicBaseUrl?: () => string | undefined;
+}
+
+/**
+ * Makes the acknowledge links for one recipient of one notification: a long token for the email and
+ * a short one for the SMS, each stored only as its hash.
+ * @returns undefined when the runtime has no store or no public URL (the message then goes without links)
+ */
+export async function mintAckLinks(incident: AlertIncident, recipient: string, locale: Locale, deps: AlertDeliveryDeps): Promise<AckLinks | undefined> {
+  const base = deps.publicBaseUrl?.();
+  if (!deps.alertOps || !base) return undefined;
+  const link = newAckLink(incident, recipient, locale, deps.clock.now(), deps.config.alerting);
+  const email = newAckToken(ACK_TOKEN_BYTES);
+  const sms = newAckToken(ACK_SMS_TOKEN_BYTES);
+  await deps.alertOps.saveAckLink(email, link);
+  await deps.alertOps.saveAckLink(sms, link);
+  return { email: ackUrl(base, email), sms: ackUrl(base, sms) };
+}
+
+/** The category as the detectors see it now: the config's with any run-time override applied. */
+export async function effectiveCategory(category: Category, deps: { readonly alertOps?: AlertOpsStore }): Promise<Category> {
+  if (!deps.alertOps) return category;
+  return applyOverride(category, await deps.alertOps.getOverride(category.id));
+}
+
+/**
+ * Sends alert messages once each, holding SMS (direct or through the department topic) during the
+ * department's quiet hours unless the category is critical. Without a store to hold them in, SMS go
+ * at once.
+ */
+export async function deliverAlert(messages: readonly OutboundMessage[], category: Category, department: Department, deps: AlertDeliveryDeps): Promise<void> {
+  const now = deps.clock.now();
+  const plan = deps.alertOps ? planAlertDelivery(messages, department, category, now) : { now: [...messages], deferred: [] };
+  for (const held of plan.deferred) await deps.alertOps!.deferSms(held.message, category.id, held.sendAt);
+  await deliverOnce(plan.now, deps);
+}
+
+/**
+ * Sends the held SMS that are due, but only while their incident is still open (unacknowledged): an
+ * SMS about an incident someone acknowledged or that resolved during the night needs nobody's action
+ * in the morning, so it is dropped (the email already told them). This includes held all-clear SMS.
+ * @returns how many were sent
+ */
+export async function flushDeferredSms(deps: AlertDeliveryDeps & { readonly alerts: AlertStore }): Promise<number> {
+  if (!deps.alertOps) return 0;
+  let sent = 0;
+  for (const held of await deps.alertOps.dueSms(deps.clock.now())) {
+    let stale = false;
+    if (held.message.alertId) {
+      const incident = await deps.alerts.getIncident(held.category, held.message.alertId);
+      stale = incident === undefined || incident.state !== 'open';
+    }
+    if (!stale) sent += await deliverOnce([held.message], deps);
+    await deps.alertOps.removeDeferred(held.key);
+  }
+  return sent;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ackLinkState,
+  ackTokenHash,
+  ackUrl,
+  isWellFormedAckToken,
+  newAckLink,
+  newAckToken,
+  ACK_SMS_TOKEN_BYTES,
+} from '../../functions/domain/alert-ack.ts';
+import { ackExpiredPage, ackNotFoundPage, ackPage } from '../../functions/domain/alert-pages.ts';
+import { newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
+import { AlertingOverrideInputSchema, applyOverride, newOverride } from '../../functions/domain/alerting-override.ts';
+import { planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
+import { isSilenceActive, SilenceInputSchema } from '../../functions/domain/silence.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const category = defaultConfig.categories.find((c) => c.id === 'refund')!;
+const department = defaultConfig.departments.find((d) => d.id === category.department)!;
+const now = new Date('2026-11-20T02:00:00Z'); // 10:00 in Shanghai
+const incident = newIncident(category, 12, ['<img src=x onerror=alert(1)>'], now);
+
+describe('acknowledge links', () => {
+  it('are random, at least 128 bits, and stored only as a SHA-256', () => {
+    const a = newAckToken();
+    const b = newAckToken();
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(newAckToken(ACK_SMS_TOKEN_BYTES)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(ackTokenHash(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(ackTokenHash(a)).not.toContain(a);
+    expect(ackUrl('https://x.example/', a)).toBe(`https://x.example/a/${a}`);
+  });
+
+  it('refuse malformed tokens before any lookup', () => {
+    for (const bad of ['', 'short', 'A'.repeat(31), 'A'.repeat(33), `${'A'.repeat(31)}/`, `${'A'.repeat(21)}=`]) expect(isWellFormedAckToken(bad)).toBe(false);
+    expect(isWellFormedAckToken('A'.repeat(22))).toBe(true);
+  });
+
+  it('a forged token (hash matches nothing) is not_found; a link expires after ackLinkTtlHours, never before', () => {
+    expect(defaultConfig.alerting.ackLinkTtlHours).toBe(72);
+    const link = newAckLink(incident, 'head:x', 'en', now, { ackLinkTtlHours: 72 });
+    expect(ackLinkState(undefined, now)).toBe('not_found');
+    expect(ackLinkState(link, now)).toBe('valid');
+    expect(ackLinkState(link, new Date(now.getTime() + 72 * 3_600_000 - 1))).toBe('valid');
+    expect(ackLinkState(link, new Date(now.getTime() + 72 * 3_600_000))).toBe('expired');
+    // A one-character change gives an unrelated hash.
+    const token = newAckToken();
+    const forged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    expect(ackTokenHash(forged)).not.toBe(ackTokenHash(token));
+  });
+
+  it('the alert email and SMS carry the links; pages escape titles and never acknowledge on GET', () => {
+    const [email, sms] = renderAlertRaised(incident, category, department, 'Asia/Shanghai', { email: 'https://x/a/LONG', sms: 'https://x/a/SHORT' });
+    expect(email!.channel === 'email' && email!.text).toContain("I'm on it\"): https://x/a/LONG");
+    expect(email!.channel === 'email' && email!.html).toContain('href="https://x/a/LONG"');
+    expect(sms!.channel === 'topic' && sms!.text).toMatch(/Ack: https:\/\/x\/a\/SHORT$/);
+    const page = ackPage({ token: 'T'.repeat(32), locale: 'en', incident }, defaultConfig);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('method="post"');
+    expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page.html).not.toContain('<img');
+    expect(ackPage({ token: 'T'.repeat(32), locale: 'en', incident: { ...incident, state: 'acknowledged', acknowledgedBy: 'head:Ann' } }, defaultConfig).html).not.toContain('<form');
+    expect(ackNotFoundPage('zh-CN', defaultConfig).status).toBe(404);
+    expect(ackExpiredPage('en', defaultConfig).status).toBe(410);
+  });
+});
+
+describe('quiet hours for alert SMS', () => {
+  const quiet = { quietHours: { start: '22:00', end: '08:00', timeZone: 'Asia/Shanghai' } };
+  const at = (iso: string) => new Date(iso);
+
+  it('sends at once outside quiet hours, or without quiet hours', () => {
+    expect(smsSendTime(quiet, {}, at('2026-11-20T02:00:00Z'))).toEqual(at('2026-11-20T02:00:00Z'));
+    expect(smsSendTime({}, {}, at('2026-11-20T16:00:00Z'))).toEqual(at('2026-11-20T16:00:00Z'));
+  });
+
+  it('holds SMS inside quiet hours until they end (08:00 local), including across midnight', () => {
+    expect(smsSendTime(quiet, {}, at('2026-11-20T14:30:00Z'))).toEqual(at('2026-11-21T00:00:00Z')); // 22:30 → 08:00 next day
+    expect(smsSendTime(quiet, {}, at('2026-11-20T19:00:00Z'))).toEqual(at('2026-11-21T00:00:00Z')); // 03:00 → 08:00
+    expect(smsSendTime(quiet, {}, at('2026-11-21T00:00:00Z'))).toEqual(at('2026-11-21T00:00:00Z')); // 08:00 sharp: not quiet
+  });
+
+  it('critical categories page at any hour; email always goes at once', () => {
+    const night = at('2026-11-20T19:00:00Z');
+    expect(smsSendTime(quiet, { critical: true }, night)).toEqual(night);
+    const messages = renderAlertRaised(incident, category, department, 'Asia/Shanghai');
+    const plan = planAlertDelivery(messages, quiet, {}, night);
+    expect(plan.now.map((m) => m.channel)).toEqual(['email']);
+    expect(plan.deferred.map((d) => [d.message.channel, d.sendAt.toISOString()])).toEqual([['topic', '2026-11-21T00:00:00.000Z']]);
+    expect(planAlertDelivery(messages, quiet, { critical: true }, night).now).toHaveLength(2);
+  });
+});
+
+describe('silences and overrides', () => {
+  it('validate with paths and apply', () => {
+    const bad = SilenceInputSchema.safeParse({ category: 'refund', from: '2026-11-20T10:00:00Z', to: '2026-11-20T09:00:00Z', reason: '' });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['reason', 'to']);
+    const order = SilenceInputSchema.safeParse({ category: 'refund', from: '2026-11-20T10:00:00Z', to: '2026-11-20T09:00:00Z', reason: 'x' });
+    expect(order.error!.issues.map((i) => i.path.join('.'))).toEqual(['to']);
+    expect(isSilenceActive({ from: '2026-11-20T01:00:00.000Z', to: '2026-11-20T02:00:00.000Z' }, now)).toBe(false);
+    expect(isSilenceActive({ from: '2026-11-20T01:00:00.000Z', to: '2026-11-20T02:00:00.001Z' }, now)).toBe(true);
+
+    expect(AlertingOverrideInputSchema.safeParse({ actor: 'a' }).success).toBe(false);
+    const input = AlertingOverrideInputSchema.parse({ threshold: { count: 3, windowMinutes: 15 }, actor: 'agent:zhang' });
+    const override = newOverride('refund', input, now);
+    expect(override).toMatchObject({ updatedBy: 'agent:zhang', updatedAt: now.toISOString() });
+    expect(applyOverride(category, override).threshold).toEqual({ count: 3, windowMinutes: 15 });
+    expect(applyOverride(category, undefined)).toBe(category);
+  });
+});
