@@ -171,25 +171,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
-    const items: Complaint[] = [];
-    let itemsRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.complaints,
-          IndexName: 'bySweepAt',
-          KeyConditionExpression: 'sweepBucket = :due AND sweepAt <= :now',
-          ExpressionAttributeValues: { ':due': DUE, ':now': now.toISOString() },
-          Limit: Math.min(100, limit - items.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      itemsRead += res.ScannedCount ?? 0;
-      items.push(...(res.Items ?? []).map(fromItem));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return { items, itemsRead };
+    return queryDueComplaints(this.doc, { table: this.tables.complaints, index: 'bySweepAt', bucketAttr: 'sweepBucket', bucket: DUE, timeAttr: 'sweepAt' }, now, limit);
   }
 
   async newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]> {
@@ -236,6 +218,42 @@ export function toItem(c: Complaint): Record<string, unknown> {
 
 /** Partition value of the sparse bySurveyDue index. */
 export const SURVEY_DUE = 'due';
+
+/** A sparse "what is due" index: one bucket partition, sorted by the due time. */
+export interface DueIndex {
+  readonly table: string;
+  readonly index: string;
+  readonly bucketAttr: string;
+  readonly bucket: string;
+  readonly timeAttr: string;
+}
+
+/**
+ * Complaints whose due time in a sparse index has come, oldest first, at most `limit`; with the items
+ * the queries read (what is due, never the table).
+ */
+export async function queryDueComplaints(doc: DynamoDBDocumentClient, due: DueIndex, now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
+  const items: Complaint[] = [];
+  let itemsRead = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: due.table,
+        IndexName: due.index,
+        KeyConditionExpression: '#bucket = :bucket AND #time <= :now',
+        ExpressionAttributeNames: { '#bucket': due.bucketAttr, '#time': due.timeAttr },
+        ExpressionAttributeValues: { ':bucket': due.bucket, ':now': now.toISOString() },
+        Limit: Math.min(100, limit - items.length),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    itemsRead += res.ScannedCount ?? 0;
+    items.push(...(res.Items ?? []).map(fromItem));
+    startKey = res.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  return { items, itemsRead };
+}
 
 function fromItem(item: Record<string, unknown>): Complaint {
   const parsed = ComplaintSchema.safeParse(item);

@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
+import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';
 import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
-import { CorruptItemError, SURVEY_DUE, toItem } from './dynamodb-complaint-repository.ts';
+import { CorruptItemError, queryDueComplaints, SURVEY_DUE, toItem } from './dynamodb-complaint-repository.ts';
 
 /** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -74,29 +74,12 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
   ) {}
 
   async due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
-    const items: Complaint[] = [];
-    let itemsRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.complaints(),
-          IndexName: 'bySurveyDue',
-          KeyConditionExpression: 'surveyBucket = :due AND surveyDueAt <= :now',
-          ExpressionAttributeValues: { ':due': SURVEY_DUE, ':now': now.toISOString() },
-          Limit: Math.min(100, limit - items.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      itemsRead += res.ScannedCount ?? 0;
-      for (const item of res.Items ?? []) {
-        const parsed = ComplaintSchema.safeParse(item);
-        if (!parsed.success) throw new CorruptItemError(`complaint ${String(item.id)} does not match the schema: ${parsed.error.message}`);
-        items.push(parsed.data);
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return { items, itemsRead };
+    return queryDueComplaints(
+      this.doc,
+      { table: this.tables.complaints(), index: 'bySurveyDue', bucketAttr: 'surveyBucket', bucket: SURVEY_DUE, timeAttr: 'surveyDueAt' },
+      now,
+      limit,
+    );
   }
 
   async lastSurveyedAt(customerId: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { formatPath } from '../domain/config.ts';
 import { logger } from './observability.ts';
 
@@ -66,4 +66,19 @@ export function httpHandler(run: (event: APIGatewayProxyEventV2) => Promise<Http
       return json(500, { error: 'internal', message: 'the request could not be completed; it is safe to retry' });
     }
   };
+}
+
+const DAY_MS = 86_400_000;
+/** An ISO date (a UTC midnight) or an ISO time with offset. */
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s));
+
+/**
+ * The `?from=&to=` query of a report: `[from, to)`, from before to, at most `maxDays` long so one
+ * request's reads stay bounded.
+ */
+export function dateRangeQuery(maxDays: number) {
+  return z
+    .strictObject({ from: instant, to: instant })
+    .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
+    .refine((q) => q.to.getTime() - q.from.getTime() <= maxDays * DAY_MS, { message: `the range can be at most ${maxDays} days`, path: ['to'] });
 }
