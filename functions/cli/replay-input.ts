@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { negativeBinomialBound, tailProbabilityFor } from '../domain/adaptive.ts';
+import { zonedTime } from '../domain/business-time.ts';
 import type { Category, PipelineConfig } from '../domain/config.ts';
 
 /** A replay input problem the user can fix: printed as one line, exit code 2. */
@@ -153,39 +154,25 @@ function localMinutes(raw: string): number {
   return Number(h) * 60 + Number(m) + Number(s ?? 0) / 60;
 }
 
-/** Local wall-clock to UTC in one zone, with the offset cached per day. */
+/**
+ * Local wall-clock to UTC in one zone. The zone's offset is looked up once per local hour (through
+ * the domain's `zonedTime`) and cached, because a replay converts tens of thousands of rows.
+ */
 class ZoneOffsets {
-  readonly #format: Intl.DateTimeFormat;
   readonly #cache = new Map<string, number>();
-  constructor(timeZone: string) {
-    this.#format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-  }
+  constructor(private readonly timeZone: string) {}
 
   /** Epoch ms of `minutes` after local midnight of `day`. */
   localToUtc(day: string, minutes: number): number {
-    const key = `${day}|${Math.floor(minutes / 60)}`;
+    const hourStart = Math.floor(minutes / 60) * 60;
+    const key = `${day}|${hourStart}`;
+    const midnight = Date.parse(`${day}T00:00:00Z`);
     let offset = this.#cache.get(key);
-    const naive = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
     if (offset === undefined) {
-      offset = this.#offsetAt(naive - this.#offsetAt(naive));
+      offset = midnight + hourStart * 60_000 - zonedTime(day, hourStart, this.timeZone).getTime();
       this.#cache.set(key, offset);
     }
-    return naive - offset;
-  }
-
-  #offsetAt(t: number): number {
-    const p = Object.fromEntries(this.#format.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
-    const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-    return local - Math.floor(t / 1000) * 1000;
+    return midnight + minutes * 60_000 - offset;
   }
 }
 
