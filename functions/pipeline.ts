@@ -91,6 +91,26 @@ export interface StreamTrigger {
   readonly parallelizationFactor: 1;
 }
 
+/**
+ * A consumer of the complaints table's stream with the delivery policy every consumer shares: a
+ * failing batch is bisected and retried at most 5 times within 6 hours, records fail alone, and one
+ * batch per shard runs at a time (ordering). Only what differs per consumer is given.
+ */
+function complaintsStream(
+  consumer: Pick<StreamTrigger, 'filterPatterns' | 'batchSize' | 'maxBatchingWindowSeconds'>,
+): StreamTrigger {
+  return {
+    kind: 'stream',
+    table: 'complaints',
+    ...consumer,
+    retryAttempts: 5,
+    maxRecordAgeSeconds: 6 * 3600,
+    bisectBatchOnError: true,
+    reportBatchItemFailures: true,
+    parallelizationFactor: 1,
+  };
+}
+
 /** An EventBridge schedule (`rate(...)` or six-field `cron(...)`, UTC). */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
@@ -172,19 +192,12 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Counts new complaints per category and minute, raises one alert incident per breach.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: {
-      kind: 'stream',
-      table: 'complaints',
+    trigger: complaintsStream({
       // Only new complaints count; updates (status changes) and TTL deletions never reach it.
       filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       batchSize: 100,
       maxBatchingWindowSeconds: 2,
-      retryAttempts: 5,
-      maxRecordAgeSeconds: 6 * 3600,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      parallelizationFactor: 1,
-    },
+    }),
     access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publishSms: true, publishEvents: true, publicUrl: true },
   },
   complaintEvents: {
@@ -208,18 +221,11 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Tells customers about each visible step of their complaint and publishes complaint events.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: {
-      kind: 'stream',
-      table: 'complaints',
+    trigger: complaintsStream({
       filterPatterns: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       batchSize: 50,
       maxBatchingWindowSeconds: 1,
-      retryAttempts: 5,
-      maxRecordAgeSeconds: 6 * 3600,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      parallelizationFactor: 1,
-    },
+    }),
     access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   slaSweeper: {
@@ -259,19 +265,12 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Tells the owning department about poor survey answers and publishes survey.answered.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: {
-      kind: 'stream',
-      table: 'complaints',
+    trigger: complaintsStream({
       // Only complaint changes that carry a survey answer; the handler acts on a new answer only.
       filterPatterns: [{ eventName: ['MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] }, surveyAnswer: { M: { answeredAt: { S: [{ exists: true }] } } } } } }],
       batchSize: 20,
       maxBatchingWindowSeconds: 1,
-      retryAttempts: 5,
-      maxRecordAgeSeconds: 6 * 3600,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      parallelizationFactor: 1,
-    },
+    }),
     access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
   },
   unsubscribePage: {

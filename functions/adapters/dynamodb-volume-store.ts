@@ -62,30 +62,8 @@ export class DynamoVolumeStore implements VolumeStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...increments.map((inc) => ({
-              Update: {
-                TableName: this.stateTable,
-                Key: { pk: counterKey(inc.category), sk: inc.bucket },
-                UpdateExpression: 'ADD #count :n SET expiresAt = :exp',
-                ExpressionAttributeNames: { '#count': 'count' },
-                ExpressionAttributeValues: {
-                  ':n': inc.count,
-                  ':exp': Math.floor(Date.parse(inc.bucket) / 1000) + COUNTER_TTL_SECONDS,
-                },
-              },
-            })),
-            ...hourlyRollup(increments).map((inc) => ({
-              Update: {
-                TableName: this.stateTable,
-                Key: { pk: hourlyKey(inc.category), sk: inc.bucket },
-                UpdateExpression: 'ADD #count :n SET expiresAt = :exp',
-                ExpressionAttributeNames: { '#count': 'count' },
-                ExpressionAttributeValues: {
-                  ':n': inc.count,
-                  ':exp': Math.floor(Date.parse(inc.bucket) / 1000) + HOURLY_TTL_SECONDS,
-                },
-              },
-            })),
+            ...increments.map((inc) => ({ Update: this.#add(counterKey(inc.category), inc, COUNTER_TTL_SECONDS) })),
+            ...hourlyRollup(increments).map((inc) => ({ Update: this.#add(hourlyKey(inc.category), inc, HOURLY_TTL_SECONDS) })),
           ],
         }),
       );
@@ -94,6 +72,17 @@ export class DynamoVolumeStore implements VolumeStore {
       if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw err;
     }
+  }
+
+  /** An ADD to a counter item, kept `ttlSeconds` past the start of its bucket. */
+  #add(pk: string, inc: CounterIncrement, ttlSeconds: number) {
+    return {
+      TableName: this.stateTable,
+      Key: { pk, sk: inc.bucket },
+      UpdateExpression: 'ADD #count :n SET expiresAt = :exp',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':n': inc.count, ':exp': Math.floor(Date.parse(inc.bucket) / 1000) + ttlSeconds },
+    };
   }
 
   async buckets(category: string, fromBucket: string, toBucket: string): Promise<Array<{ bucket: string; count: number }>> {
