@@ -1,6 +1,6 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
+import { streamRecord } from '../support/stream-records.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { handler as evaluator } from '../../functions/handlers/alert-evaluator.ts';
@@ -34,18 +34,7 @@ beforeEach(async () => {
 
 function record(receivedAt: Date): DynamoDBRecord {
   seq += 1;
-  const image = { entity: 'complaint', id: `E${seq}`, category: CATEGORY, receivedAt: receivedAt.toISOString(), description: '账号被盗' };
-  return {
-    eventID: `ev${seq}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      Keys: { id: { S: image.id } },
-      NewImage: marshall(image) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
-      SequenceNumber: String(2_000_000_000_000_000_000n + BigInt(seq)),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+  return streamRecord(2_000_000_000_000_000_000n + BigInt(seq), { entity: 'complaint', id: `E${seq}`, category: CATEGORY, receivedAt: receivedAt.toISOString(), description: '账号被盗' });
 }
 
 /** Moves the clock to `minutes` after the start and delivers `n` complaints received then. */

@@ -1,5 +1,5 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
+import { streamRecord } from '../support/stream-records.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { handler as ackHandler } from '../../functions/handlers/alert-ack.ts';
@@ -37,18 +37,7 @@ beforeEach(async () => {
 
 function record(receivedAt: Date): DynamoDBRecord {
   seq += 1;
-  const image = { entity: 'complaint', id: `W${seq}`, category: CATEGORY, receivedAt: receivedAt.toISOString(), description: 'refund missing' };
-  return {
-    eventID: `ev${seq}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      Keys: { id: { S: image.id } },
-      NewImage: marshall(image) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
-      SequenceNumber: String(3_000_000_000_000_000_000n + BigInt(seq)),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+  return streamRecord(3_000_000_000_000_000_000n + BigInt(seq), { entity: 'complaint', id: `W${seq}`, category: CATEGORY, receivedAt: receivedAt.toISOString(), description: 'refund missing' });
 }
 
 async function breachAt(ms: number, n = 10): Promise<void> {

@@ -1,5 +1,4 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
@@ -12,6 +11,7 @@ import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { sweepSla } from '../../functions/use-cases/sweep-sla.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { streamRecord } from '../support/stream-records.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const db = withDynamoDbLocal();
@@ -38,24 +38,6 @@ function complaint(at: Date, customer: Record<string, string> = { email: 'x@exam
   const r = createComplaint({ channel: 'web', customer: { id: `cust-${n}`, ...customer }, description: '快递延迟', category: 'logistics-delay', severity: 'medium' }, defaultConfig, at, `C${String(n).padStart(6, '0')}`);
   if (!r.ok) throw new Error('fixture');
   return r.complaint;
-}
-
-function streamRecord(seq: number, next: Complaint, previous?: Complaint): DynamoDBRecord {
-  return {
-    eventID: `e${seq}`,
-    eventName: previous ? 'MODIFY' : 'INSERT',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'local',
-    dynamodb: {
-      Keys: { id: { S: next.id } },
-      NewImage: marshall(next, { removeUndefinedValues: true }) as any,
-      ...(previous && { OldImage: marshall(previous, { removeUndefinedValues: true }) as any }),
-      SequenceNumber: String(seq),
-      SizeBytes: 1,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
 }
 
 const context = {} as Context;

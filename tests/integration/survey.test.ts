@@ -1,4 +1,3 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
@@ -16,6 +15,7 @@ import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
 import { reportCsat } from '../../functions/use-cases/report-csat.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { streamRecord } from '../support/stream-records.ts';
 
 const db = withDynamoDbLocal();
 const BASE = 'https://survey.example';
@@ -69,24 +69,6 @@ function overlapping(store: SurveyStore, count: number): SurveyStore {
       };
     },
   });
-}
-
-function streamRecord(seq: number, next: Complaint, previous?: Complaint): DynamoDBRecord {
-  return {
-    eventID: `e${seq}`,
-    eventName: previous ? 'MODIFY' : 'INSERT',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'local',
-    dynamodb: {
-      Keys: { id: { S: next.id } },
-      NewImage: marshall(next, { removeUndefinedValues: true }) as any,
-      ...(previous && { OldImage: marshall(previous, { removeUndefinedValues: true }) as any }),
-      SequenceNumber: String(seq),
-      SizeBytes: 1,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
 }
 
 describe('survey dispatcher against DynamoDB Local', () => {

@@ -1,6 +1,6 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { streamRecord } from '../support/stream-records.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { handler } from '../../functions/handlers/volume-monitor.ts';
@@ -48,23 +48,7 @@ beforeEach(async () => {
 function record(category = CATEGORY, minute = 0, image?: Record<string, unknown>): DynamoDBRecord {
   seq += 1;
   const receivedAt = new Date(start + minute * 60_000).toISOString();
-  const newImage = image ?? { entity: 'complaint', id: `C${seq}`, category, receivedAt, description: 'x' };
-  return {
-    eventID: `ev${seq}`,
-    eventName: 'INSERT',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'local',
-    eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/t/stream/x',
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor(start / 1000),
-      Keys: { id: { S: String(newImage.id ?? `C${seq}`) } },
-      NewImage: marshall(newImage, { removeUndefinedValues: true }) as any,
-      SequenceNumber: String(1_000_000_000_000_000_000n + BigInt(seq)),
-      SizeBytes: 100,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
+  return streamRecord(1_000_000_000_000_000_000n + BigInt(seq), image ?? { entity: 'complaint', id: `C${seq}`, category, receivedAt, description: 'x' });
 }
 
 async function counters(): Promise<Record<string, number>> {
