@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Category, Department, Locale } from './config.ts';
 import { escapeHtml, truncate } from './escape.ts';
 import { formatLocalTime } from './time.ts';
-import type { DomainEvent } from './events.ts';
+import type { AlertRaisedDetail, DomainEvent } from './events.ts';
 import type { EmailMessage, OutboundMessage, TopicMessage } from './messages.ts';
 import { explanationHtml, explanationText } from './alert-explanation.ts';
 import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
@@ -220,19 +220,15 @@ export function renderAlertRaised(
 }
 
 export function alertRaisedEvent(incident: AlertIncident): DomainEvent {
-  return {
-    type: 'alert.raised',
-    id: `${incident.id}:raised`,
-    time: incident.openedAt,
-    detail: {
-      incidentId: incident.id,
-      category: incident.category,
-      department: incident.department,
-      detector: incident.detector,
-      count: incident.count,
-      threshold: incident.threshold,
-      windowMinutes: incident.windowMinutes,
-      openedAt: incident.openedAt,
-    },
+  const detail: AlertRaisedDetail = {
+    incidentId: incident.id,
+    category: incident.category,
+    department: incident.department,
+    detector: incident.detector,
+    count: incident.count,
+    threshold: incident.threshold,
+    windowMinutes: incident.windowMinutes,
+    openedAt: incident.openedAt,
   };
+  return { type: 'alert.raised', id: `${incident.id}:raised`, time: incident.openedAt, detail };
 }

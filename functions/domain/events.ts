@@ -5,7 +5,8 @@
  */
 export const EVENT_SOURCE = 'complaint-pipeline';
 
-export interface AlertRaisedDetail {
+/** The `alert.raised` detail (a type alias, so it fits the bus's generic detail record). */
+export type AlertRaisedDetail = {
   readonly incidentId: string;
   readonly category: string;
   readonly department: string;
@@ -14,7 +15,7 @@ export interface AlertRaisedDetail {
   readonly threshold: number;
   readonly windowMinutes: number;
   readonly openedAt: string;
-}
+};
 
 /** Every event type on the bus; `detail` schemas are documented in the README (schemaVersion 1). */
 export type DomainEventType =
