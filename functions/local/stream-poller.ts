@@ -4,6 +4,7 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  TrimmedDataAccessException,
   type AttributeValue as SdkAttributeValue,
   type DynamoDBStreamsClient,
   type _Record as SdkRecord,
@@ -50,6 +51,35 @@ export interface StreamBatchFailure {
   };
 }
 
+/**
+ * Where the poller reads the time and schedules its waits. Injected so tests drive the batching
+ * window, backoffs and `idle()` timeouts by events instead of waiting out real time.
+ */
+export interface PollerTimer {
+  /** Epoch milliseconds. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock and Node's timers. */
+export const realTimer: PollerTimer = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Where the poller keeps, per shard, the sequence number up to which every record is handled (or
+ * filtered, or given to `onFailure`): the event source mapping's checkpoint. A restarted poller
+ * resumes just after it, so it neither skips records nor re-delivers more than the last batch.
+ */
+export interface StreamCheckpointStore {
+  /** Checkpoints by shard id, as last saved for this stream. */
+  load(streamArn: string): Promise<Readonly<Record<string, string>>>;
+  save(streamArn: string, shardId: string, sequenceNumber: string): Promise<void>;
+}
+
 export type StreamPollerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
 
 export interface StreamPollerOptions {
@@ -94,6 +124,17 @@ export interface StreamPollerOptions {
    */
   readonly memoryMb?: number;
   /**
+   * The clock and timers for the batching window, backoffs, record age and `idle()` timeouts.
+   * @default realTimer
+   */
+  readonly timer?: PollerTimer;
+  /**
+   * Keeps the checkpoint per shard across restarts. Shards with a saved checkpoint are read from
+   * just after it, whatever `startingPosition` says.
+   * @default undefined: nothing is kept, a new poller starts at `startingPosition`
+   */
+  readonly checkpoints?: StreamCheckpointStore;
+  /**
    * Where the poller reports failures and retries.
    * @default warnings and errors to the console, so a failing handler is never silent
    */
@@ -123,6 +164,8 @@ export interface StreamPollerStats {
   deadLetteredRecords: number;
   /** Failed DescribeStream / GetShardIterator / GetRecords calls (retried). */
   pollErrors: number;
+  /** Iterators re-positioned because they pointed before the oldest record of their shard. */
+  trimmedRecoveries: number;
 }
 
 /** Thrown by `start()` twice or after `stop()`, and by `idle()` when the poller is not running. */
@@ -140,6 +183,10 @@ interface ShardState {
   readonly parentId: string | undefined;
   /** How to (re)acquire an iterator: the initial position, or just after the last record read. */
   position: 'LATEST' | 'TRIM_HORIZON' | { readonly after: string };
+  /** Sequence number of the last record read; records at or before it are never read twice. */
+  lastRead: string | undefined;
+  /** Everything up to this sequence number is handled (the checkpoint last saved). */
+  checkpoint: string | undefined;
   iterator: string | undefined;
   /** Records that passed the filter and are not yet handled, in sequence order. */
   readonly buffer: DynamoDBRecord[];
@@ -200,6 +247,7 @@ export class StreamPoller {
     deadLetteredBatches: 0,
     deadLetteredRecords: 0,
     pollErrors: 0,
+    trimmedRecoveries: 0,
   };
   /** Shards being read or waiting for their parent, by id. */
   readonly #active = new Map<string, ShardState>();
@@ -212,6 +260,8 @@ export class StreamPoller {
   #reads = 0;
   readonly #waiters = new Set<IdleWaiter>();
   #wake: (() => void) | undefined;
+  readonly #timer: PollerTimer;
+  #saved: Readonly<Record<string, string>> = {};
 
   constructor(options: StreamPollerOptions) {
     const { trigger } = options;
@@ -225,10 +275,16 @@ export class StreamPoller {
     this.#options = options;
     this.#trigger = trigger;
     this.#log = options.log ?? consoleLog;
+    this.#timer = options.timer ?? realTimer;
     // arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
     const [, , , region = 'local', account = '000000000000'] = options.streamArn.split(':');
     this.#region = region;
     this.#functionArn = `arn:aws:lambda:${region}:${account}:function:${options.name}`;
+  }
+
+  /** The function name the poller invokes. */
+  get name(): string {
+    return this.#options.name;
   }
 
   /** A copy of the counters. */
@@ -246,6 +302,7 @@ export class StreamPoller {
     if (this.#state !== 'new') throw new StreamPollerStateError(`stream poller "${this.#options.name}" was already started`);
     this.#state = 'running';
     try {
+      this.#saved = (await this.#options.checkpoints?.load(this.#options.streamArn)) ?? {};
       await this.#discover(true);
       for (const shard of this.#active.values()) {
         if (this.#eligible(shard)) shard.iterator = await this.#acquireIterator(shard);
@@ -286,18 +343,18 @@ export class StreamPoller {
       return Promise.reject(new StreamPollerStateError(`stream poller "${this.#options.name}" is not running`));
     }
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#timer.setTimeout(() => {
         this.#waiters.delete(waiter);
         reject(new StreamPollerIdleTimeoutError(`stream poller "${this.#options.name}" was not idle within ${timeoutMs} ms: ${this.#describePending()}`));
       }, timeoutMs);
       const waiter: IdleWaiter = {
         afterRead: this.#reads,
         resolve: () => {
-          clearTimeout(timer);
+          this.#timer.clearTimeout(timer);
           resolve();
         },
         reject: (err) => {
-          clearTimeout(timer);
+          this.#timer.clearTimeout(timer);
           reject(err);
         },
       };
@@ -310,7 +367,7 @@ export class StreamPoller {
     while (this.#state === 'running') {
       let busy = false;
       try {
-        if (this.#rediscover || Date.now() - this.#lastDiscovery > REDISCOVER_EVERY_MS) await this.#discover(false);
+        if (this.#rediscover || this.#timer.now() - this.#lastDiscovery > REDISCOVER_EVERY_MS) await this.#discover(false);
         for (const shard of [...this.#active.values()]) {
           if (this.#state !== 'running') break;
           if (this.#eligible(shard)) busy = (await this.#step(shard)) || busy;
@@ -334,19 +391,19 @@ export class StreamPoller {
   #nap(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        this.#timer.clearTimeout(timer);
         this.#wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.#timer.setTimeout(done, ms);
       this.#wake = done;
     });
   }
 
   /** Waits out a retry backoff; only `stop()` cuts it short. */
   async #backoff(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (this.#state === 'running' && Date.now() < until) await this.#nap(until - Date.now());
+    const until = this.#timer.now() + ms;
+    while (this.#state === 'running' && this.#timer.now() < until) await this.#nap(until - this.#timer.now());
   }
 
   async #discover(initial: boolean): Promise<void> {
@@ -359,7 +416,7 @@ export class StreamPoller {
       shards.push(...(out.StreamDescription?.Shards ?? []));
       exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId !== undefined);
-    this.#lastDiscovery = Date.now();
+    this.#lastDiscovery = this.#timer.now();
     this.#rediscover = false;
     for (const shard of shards) {
       const id = shard.ShardId;
@@ -367,13 +424,16 @@ export class StreamPoller {
       this.#seen.add(id);
       const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
       const startingPosition = this.#options.startingPosition ?? 'LATEST';
+      const checkpoint = this.#saved[id];
       // Everything in a shard closed before we started was written before we started.
-      if (initial && startingPosition === 'LATEST' && closed) continue;
+      if (initial && startingPosition === 'LATEST' && closed && checkpoint === undefined) continue;
       this.#active.set(id, {
         id,
         parentId: shard.ParentShardId,
         // A shard born after start holds only records written after start: read all of it.
-        position: initial ? startingPosition : 'TRIM_HORIZON',
+        position: checkpoint !== undefined ? { after: checkpoint } : initial ? startingPosition : 'TRIM_HORIZON',
+        lastRead: checkpoint,
+        checkpoint,
         iterator: undefined,
         buffer: [],
         bufferedSince: 0,
@@ -442,9 +502,15 @@ export class StreamPoller {
     try {
       out = await this.#options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
     } catch (err) {
+      // Never retry a read with the iterator that just failed: the next turn takes a fresh one at
+      // the shard's position, as the event source mapping does.
+      shard.iterator = undefined;
       if (err instanceof ExpiredIteratorException) {
         // A long retry can outlive the 15-minute iterator; resume after the last record read.
-        shard.iterator = undefined;
+        return true;
+      }
+      if (err instanceof TrimmedDataAccessException) {
+        this.#recoverTrimmed(shard);
         return true;
       }
       throw err;
@@ -453,20 +519,51 @@ export class StreamPoller {
     for (const raw of records) {
       const record = toLambdaRecord(raw, this.#options.streamArn, this.#region);
       const sequenceNumber = record.dynamodb?.SequenceNumber;
-      if (sequenceNumber !== undefined) shard.position = { after: sequenceNumber };
+      // After a re-position at TRIM_HORIZON the shard's oldest records may be ones already read.
+      if (sequenceNumber !== undefined && shard.lastRead !== undefined && !sequenceAfter(sequenceNumber, shard.lastRead)) continue;
+      if (sequenceNumber !== undefined) {
+        shard.position = { after: sequenceNumber };
+        shard.lastRead = sequenceNumber;
+      }
       this.#stats.recordsRead++;
       if (!matchesFilter(record, this.#trigger.filterPatterns)) {
         this.#stats.recordsFiltered++;
         continue;
       }
-      if (shard.buffer.length === 0) shard.bufferedSince = Date.now();
+      if (shard.buffer.length === 0) shard.bufferedSince = this.#timer.now();
       shard.buffer.push(record);
     }
     shard.iterator = out.NextShardIterator;
     if (shard.iterator === undefined) shard.ended = true;
     shard.caughtUp = records.length === 0 || shard.ended;
     if (shard.caughtUp) shard.caughtUpAtRead = read;
+    // Filtered records are checkpointed without an invocation, as in Lambda.
+    if (shard.buffer.length === 0) await this.#checkpoint(shard, shard.lastRead);
     return records.length > 0;
+  }
+
+  /**
+   * The iterator points before the oldest record the shard still holds. DynamoDB (Local) answers
+   * this way when the iterator was taken while the shard was empty and the shard's first record got
+   * a later sequence number (a transaction's first write: the sequence number it skipped went to
+   * another table), and in AWS when records aged out of the 24-hour retention. Either way the event
+   * source mapping resumes at the oldest record available; records at or before the last one read
+   * are skipped, so nothing is delivered twice.
+   */
+  #recoverTrimmed(shard: ShardState): void {
+    this.#stats.trimmedRecoveries++;
+    const hadRead = shard.lastRead !== undefined;
+    shard.position = 'TRIM_HORIZON';
+    this.#log(hadRead ? 'warn' : 'info', `${this.#options.name}: shard ${shard.id}: iterator is before the oldest record; re-positioning at TRIM_HORIZON`, {
+      ...(hadRead && { after: shard.lastRead }),
+    });
+  }
+
+  /** Saves the shard's checkpoint when it moved and a store is configured. */
+  async #checkpoint(shard: ShardState, sequenceNumber: string | undefined): Promise<void> {
+    if (sequenceNumber === undefined || sequenceNumber === shard.checkpoint) return;
+    shard.checkpoint = sequenceNumber;
+    await this.#options.checkpoints?.save(this.#options.streamArn, shard.id, sequenceNumber);
   }
 
   #batchReady(shard: ShardState): boolean {
@@ -477,7 +574,7 @@ export class StreamPoller {
     if (this.#waiters.size > 0 && shard.caughtUp) return true;
     // As in Lambda, the window opens when records are waiting and the previous invocation is done.
     const opened = Math.max(shard.bufferedSince, shard.lastInvocationEndedAt);
-    return Date.now() - opened >= this.#trigger.maxBatchingWindowSeconds * 1000;
+    return this.#timer.now() - opened >= this.#trigger.maxBatchingWindowSeconds * 1000;
   }
 
   async #dispatch(shard: ShardState): Promise<void> {
@@ -490,9 +587,9 @@ export class StreamPoller {
     const batch = shard.buffer.slice(0, size);
     const outcome = await this.#invoke(shard, batch);
     shard.invocations++;
-    shard.lastInvocationEndedAt = Date.now();
+    shard.lastInvocationEndedAt = this.#timer.now();
     if (outcome.kind === 'success') {
-      this.#advance(shard, size);
+      await this.#advance(shard, size);
       shard.lastResponse = undefined;
       return;
     }
@@ -500,7 +597,7 @@ export class StreamPoller {
     const bisect = this.#trigger.bisectBatchOnError;
     if (outcome.kind === 'partial') {
       // Checkpoint just before the lowest failed record; that record has now failed once more.
-      if (outcome.index > 0) this.#advance(shard, outcome.index);
+      if (outcome.index > 0) await this.#advance(shard, outcome.index);
       shard.attempts++;
       shard.invocations = Math.max(shard.invocations, 1);
       const remaining = size - outcome.index;
@@ -546,7 +643,7 @@ export class StreamPoller {
   #expiredPrefix(batch: readonly DynamoDBRecord[]): number {
     const maxAge = this.#trigger.maxRecordAgeSeconds;
     if (maxAge < 0) return 0;
-    const now = Date.now() / 1000;
+    const now = this.#timer.now() / 1000;
     let n = 0;
     while (n < batch.length && now - (batch[n]?.dynamodb?.ApproximateCreationDateTime ?? now) > maxAge) n++;
     return n;
@@ -559,8 +656,8 @@ export class StreamPoller {
   }
 
   /** Checkpoints past the first `count` buffered records. */
-  #advance(shard: ShardState, count: number): void {
-    shard.buffer.splice(0, count);
+  async #advance(shard: ShardState, count: number): Promise<void> {
+    const done = shard.buffer.splice(0, count);
     let left = count;
     while (left > 0 && shard.pending.length > 0) {
       const front = shard.pending[0] ?? 0;
@@ -572,7 +669,9 @@ export class StreamPoller {
     shard.retrying = false;
     shard.attempts = 0;
     shard.invocations = 0;
-    if (shard.buffer.length > 0) shard.bufferedSince = Date.now();
+    if (shard.buffer.length > 0) shard.bufferedSince = this.#timer.now();
+    // With the buffer empty, every record read so far (filtered ones too) is done.
+    await this.#checkpoint(shard, shard.buffer.length === 0 ? shard.lastRead : done.at(-1)?.dynamodb?.SequenceNumber);
   }
 
   async #giveUp(shard: ShardState, count: number, condition: StreamBatchFailure['requestContext']['condition']): Promise<void> {
@@ -588,7 +687,7 @@ export class StreamPoller {
       },
       responseContext: shard.lastResponse ?? { statusCode: 0, executedVersion: '$LATEST' },
       version: '1.0',
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.#timer.now()).toISOString(),
       DDBStreamBatchInfo: {
         shardId: shard.id,
         startSequenceNumber: first?.SequenceNumber ?? '',
@@ -611,7 +710,7 @@ export class StreamPoller {
     } catch (err) {
       this.#log('error', `${this.#options.name}: onFailure threw; the batch is still skipped`, { error: String(err) });
     }
-    this.#advance(shard, count);
+    await this.#advance(shard, count);
     shard.lastResponse = undefined;
   }
 
@@ -630,6 +729,7 @@ export class StreamPoller {
         awsRequestId: requestId,
         timeoutSeconds: this.#options.timeoutSeconds ?? 60,
         memoryMb: this.#options.memoryMb ?? 512,
+        timer: this.#timer,
       });
       response = await this.#options.handler(event, context);
     } catch (err) {
@@ -687,6 +787,11 @@ function interpretResponse(response: unknown, batch: readonly DynamoDBRecord[]):
     lowest = lowest === undefined ? index : Math.min(lowest, index);
   }
   return { kind: 'partial', index: lowest ?? 0 };
+}
+
+/** Stream sequence numbers are decimal strings of varying length; compare them as numbers. */
+function sequenceAfter(a: string, b: string): boolean {
+  return BigInt(a) > BigInt(b);
 }
 
 function arrival(epochSeconds: number | undefined): string {
@@ -747,8 +852,9 @@ function lambdaContext(fn: {
   awsRequestId: string;
   timeoutSeconds: number;
   memoryMb: number;
+  timer: PollerTimer;
 }): Context {
-  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+  const deadline = fn.timer.now() + fn.timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn.functionName,
@@ -758,7 +864,7 @@ function lambdaContext(fn: {
     awsRequestId: fn.awsRequestId,
     logGroupName: `/aws/lambda/${fn.functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - fn.timer.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
