@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
@@ -75,7 +76,19 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     let value: T | undefined;
     return () => (value ??= make());
   };
-  const complaints = once(() => new DynamoComplaintRepository(parts.doc, { complaints: table('complaints'), state: table('state') }));
+  // The state table is only needed for externalId claims: a function granted just the complaints
+  // table (getComplaint) must be able to read complaints without it.
+  const complaints = once(
+    () =>
+      new DynamoComplaintRepository(parts.doc, {
+        get complaints() {
+          return table('complaints');
+        },
+        get state() {
+          return table('state');
+        },
+      }),
+  );
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
@@ -123,6 +136,16 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
 
 let current: Runtime | undefined;
 let factory: (() => Runtime) | undefined;
+const scoped = new AsyncLocalStorage<Runtime>();
+
+/**
+ * Runs `fn` (a handler invocation) with `rt` as the runtime its code sees, whatever is installed
+ * globally. The local runtime gives each function its own runtime this way, holding only what the
+ * function's `access` in functions/pipeline.ts grants, as a Lambda function's environment does.
+ */
+export function runWithRuntime<T>(rt: Runtime, fn: () => T): T {
+  return scoped.run(rt, fn);
+}
 
 /**
  * Installs the runtime handlers use. The local runtime installs its own before invoking handlers;
@@ -138,6 +161,8 @@ export function setRuntimeFactory(make: () => Runtime): void {
 
 /** The runtime in force. */
 export function runtime(): Runtime {
+  const inScope = scoped.getStore();
+  if (inScope) return inScope;
   if (current) return current;
   if (!factory) throw new Error('no runtime installed: import functions/adapters/aws-runtime.ts or call setRuntime()');
   current = factory();

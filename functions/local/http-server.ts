@@ -25,6 +25,22 @@ export interface LocalServerOptions {
   readonly localViews: Readonly<Record<string, () => unknown | Promise<unknown>>>;
 }
 
+/**
+ * Thrown by `advanceClock` when stream consumers are still working through a backlog: `moved` says
+ * whether the clock moved (202) or not yet (409); `pending` says what each consumer still holds.
+ */
+export class ClockBacklogError extends Error {
+  override readonly name = 'ClockBacklogError';
+
+  constructor(
+    readonly moved: boolean,
+    readonly now: Date,
+    readonly pending: string,
+  ) {
+    super(moved ? 'the clock moved; stream consumers are still handling what the runs wrote' : 'stream consumers are still handling a backlog; the clock did not move');
+  }
+}
+
 const ClockBodySchema = z.union([
   z.strictObject({ advanceBy: z.string().min(2) }),
   z.strictObject({ now: z.iso.datetime({ offset: true }) }),
@@ -170,6 +186,10 @@ async function clockRequest(body: Buffer, options: LocalServerOptions): Promise<
     return [200, { now: now.toISOString() }];
   } catch (err) {
     if (err instanceof ClockRewindError) return [409, { error: 'clock_rewind', message: err.message }];
+    if (err instanceof ClockBacklogError) {
+      const body = { now: err.now.toISOString(), message: `${err.message}; try again shortly`, pending: err.pending };
+      return err.moved ? [202, body] : [409, { error: 'backlog_pending', ...body }];
+    }
     throw err;
   }
 }

@@ -1,23 +1,36 @@
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { buildRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
+import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
-import { functions, type FunctionName, type TableName } from '../pipeline.ts';
+import { functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
+import { incidentLine, messageLine } from './activity-log.ts';
+import { FileCheckpointStore } from './checkpoint-file.ts';
 import { createTables } from './create-tables.ts';
-import { localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createLocalServer, type LocalRoute } from './http-server.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
+import { ClockBacklogError, createLocalServer, type LocalRoute } from './http-server.ts';
+import { scopedDynamoClients, scopedEvents, scopedNotifier } from './local-access.ts';
 import { Outbox } from './outbox.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { StreamPoller, StreamPollerIdleTimeoutError } from './stream-poller.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How often the simulated clock catches up with real time. */
 const TICK_MS = 250;
+/** How long `POST /local/clock` waits for the stream consumers before it answers with what is pending. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+/** Thrown when the HTTP port is taken; says which variable chooses another. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`port ${port} is already in use: set PORT to a free port (for example PORT=${port + 1} npm start), or PORT=0 for any free port`);
+  }
+}
 
 export interface LocalPipelineOptions {
   readonly config: PipelineConfig;
@@ -29,6 +42,12 @@ export interface LocalPipelineOptions {
   readonly agentToken: string;
   /** Where the simulated clock starts. @default the real time */
   readonly startTime?: Date;
+  /**
+   * Receives one line per alert incident change (raised, acknowledged, escalated, resolved) and per
+   * message sent: ids, kinds and categories only, no personal data.
+   * @default undefined: nothing is logged
+   */
+  readonly activityLog?: (line: string) => void;
 }
 
 export interface LocalPipeline {
@@ -39,14 +58,20 @@ export interface LocalPipeline {
   readonly runtime: Runtime;
   /** Failed batches the pollers gave up on, as Lambda would send them to the on-failure queue. */
   readonly deadLetters: readonly unknown[];
-  /** Resolves when every stream record written so far has been handled. */
-  idle(): Promise<void>;
+  /**
+   * Resolves when every stream record written so far has been handled.
+   * @throws StreamPollerIdleTimeoutError when a consumer is still busy after `timeoutMs`, saying what is pending
+   */
+  idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the whole pipeline on this machine: DynamoDB Local with the stack's tables, a poller per
  * stream trigger, the scheduler, and the HTTP API, all invoking the same handler modules Lambda runs.
+ * Each function runs with only the tables, channels and bus its `access` grants. With `persistDir`
+ * the data, each consumer's stream checkpoints and the outbox survive a restart (even `kill -9`):
+ * consumers start at TRIM_HORIZON and resume after their checkpoint, as deployed mappings do.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const dynamo = await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
@@ -57,8 +82,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const created = await createTables(clients.dynamo, tableNames);
 
     const clock = new SimulatedClock(options.startTime);
-    const outbox = new Outbox(options.config, clock);
-    const events = new RecordedEvents('complaint-pipeline-local-bus');
+    const activity = options.activityLog;
+    const persistDir = options.persistDir === undefined ? undefined : resolve(options.persistDir);
+    const outbox = new Outbox(options.config, clock, {
+      ...(persistDir !== undefined && { journal: join(persistDir, 'outbox.jsonl') }),
+      ...(activity && { onEntry: (entry) => activity(messageLine(entry)) }),
+    });
+    const events = new RecordedEvents('complaint-pipeline-local-bus', (event) => {
+      const line = activity && incidentLine(event);
+      if (line) activity(line);
+    });
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
     const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
@@ -81,24 +114,49 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
     // again while handling produced more (a consumer's writes feed another consumer).
-    const idle = async () => {
+    const idle = async (timeoutMs = IDLE_TIMEOUT_MS) => {
       if (writes === settledWrites) return;
       let before: number;
       let seen: number;
       do {
         seen = writes;
         before = pollers.reduce((n, p) => n + p.stats.recordsRead, 0);
-        await Promise.all(pollers.map((p) => p.idle()));
+        const outcomes = await Promise.allSettled(pollers.map((p) => p.idle(timeoutMs)));
+        const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+        if (failed.length > 0) {
+          if (failed.every((e) => e instanceof StreamPollerIdleTimeoutError)) {
+            throw new StreamPollerIdleTimeoutError(failed.map((e) => (e as Error).message).join('; '));
+          }
+          throw failed.find((e) => !(e instanceof StreamPollerIdleTimeoutError));
+        }
       } while (pollers.reduce((n, p) => n + p.stats.recordsRead, 0) !== before || writes !== seen);
       settledWrites = seen;
     };
-    const scheduler = new LocalScheduler(clock, { settle: idle });
+    const scheduler = new LocalScheduler(clock, { settle: () => idle() });
+    // As in Lambda, a function sees only what its description grants: its own runtime per invocation.
+    const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const runtimeFor = (name: FunctionName, def: FunctionDefinition): Runtime => {
+      const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: () => (writes += 1) });
+      stops.push(async () => scoped.dynamo.destroy());
+      const granted = Object.fromEntries((Object.keys(tableNames) as TableName[]).filter((t) => def.access.tables[t]).map((t) => [t, tableNames[t]]));
+      return buildRuntime({
+        config: options.config,
+        clock,
+        doc: scoped.doc,
+        tableNames: granted,
+        notifier: scopedNotifier(name, def.access, outbox),
+        events: scopedEvents(name, def.access, events),
+        ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
+      });
+    };
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
-      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any) => Promise<any> };
+      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any> };
+      const fnRuntime = runtimeFor(name, def);
+      const handler = (event: any, context?: any) => runWithRuntime(fnRuntime, () => mod.handler(event, context));
       const trigger = def.trigger;
       switch (trigger.kind) {
         case 'http':
-          routes.push({ name, trigger, handler: mod.handler });
+          routes.push({ name, trigger, handler });
           break;
         case 'stream': {
           const streamArn = created[trigger.table].streamArn;
@@ -109,7 +167,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
               streams: clients.streams,
               streamArn,
               trigger,
-              handler: mod.handler,
+              handler,
+              // Like the deployed mappings: from the oldest record, then from the checkpoint.
+              startingPosition: 'TRIM_HORIZON',
+              ...(persistDir !== undefined && { checkpoints: new FileCheckpointStore(join(persistDir, 'stream-checkpoints'), name) }),
+              timeoutSeconds: def.timeoutSeconds,
+              memoryMb: def.memoryMb,
               onFailure: (info) => {
                 deadLetters.push({ function: name, ...info });
               },
@@ -121,7 +184,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           break;
         }
         case 'schedule':
-          scheduler.add(name, trigger.expression, mod.handler);
+          scheduler.add(name, trigger.expression, handler);
           break;
       }
     }
@@ -149,19 +212,34 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       clock,
       agentToken: options.agentToken,
       advanceClock: async (t) => {
-        await idle();
-        // The ticker may have moved the clock a few milliseconds past `t` since the request checked it.
-        for (;;) {
-          const target = new Date(Math.max(t.getTime(), clock.now().getTime()));
-          try {
-            await scheduler.advanceTo(target);
-            offsetMs = target.getTime() - Date.now();
-            break;
-          } catch (err) {
-            if (!(err instanceof ClockRewindError)) throw err;
-          }
+        try {
+          await idle();
+        } catch (err) {
+          // A backlog (say, after a restart) is still draining: nothing moved; the caller may retry.
+          if (err instanceof StreamPollerIdleTimeoutError) throw new ClockBacklogError(false, clock.now(), err.message);
+          throw err;
         }
-        await idle();
+        try {
+          // The ticker may have moved the clock a few milliseconds past `t` since the request checked it.
+          for (;;) {
+            const target = new Date(Math.max(t.getTime(), clock.now().getTime()));
+            try {
+              await scheduler.advanceTo(target);
+              offsetMs = target.getTime() - Date.now();
+              break;
+            } catch (err) {
+              if (!(err instanceof ClockRewindError)) throw err;
+            }
+          }
+          await idle();
+        } catch (err) {
+          // The clock moved (maybe only part of the way); what the runs wrote is still being handled.
+          if (err instanceof StreamPollerIdleTimeoutError) {
+            offsetMs = clock.now().getTime() - Date.now();
+            throw new ClockBacklogError(true, clock.now(), err.message);
+          }
+          throw err;
+        }
         return clock.now();
       },
       localViews: {
@@ -171,11 +249,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/dead-letters': () => deadLetters,
         '/local/clock': () => ({ now: clock.now().toISOString() }),
         '/local/volume': () => volumeView(runtime, clock.now()),
+        '/local/streams': () => pollers.map((p) => ({ function: p.name, ...p.stats })),
       },
     });
+    const wanted = options.port ?? 3000;
     await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(options.port ?? 3000, '127.0.0.1', () => ok());
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        fail(err.code === 'EADDRINUSE' ? new PortInUseError(wanted) : err);
+      });
+      server.listen(wanted, '127.0.0.1', () => ok());
     });
     stops.unshift(
       () =>

@@ -1,7 +1,7 @@
 import './env-defaults.ts';
 import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
-import { startLocalPipeline } from './local-pipeline.ts';
+import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
@@ -23,19 +23,31 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
-  const pipeline = await startLocalPipeline({
-    config,
-    port,
-    agentToken,
-    ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
-  });
+  let pipeline;
+  try {
+    pipeline = await startLocalPipeline({
+      config,
+      port,
+      agentToken,
+      ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
+      // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
+      activityLog: (line) => console.log(line),
+    });
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
   const lines = [
     `Complaint pipeline running locally at ${pipeline.url}`,
     `  company:      ${config.company.name} (${config.categories.length} categories, ${config.departments.length} departments)`,
     `  intake:       POST ${pipeline.url}/complaints`,
     `  outbox:       GET  ${pipeline.url}/local/outbox   (every email and SMS SES/SNS would send)`,
-    `  volume:       GET  ${pipeline.url}/local/volume   (window counts against thresholds)`,
+    `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
+    ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints and outbox survive a restart)`] : []),
     `  agent token:  ${agentToken}${process.env.AGENT_TOKEN ? '' : '  (default; set AGENT_TOKEN to choose one)'}`,
     'Press Ctrl+C to stop.',
   ];

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Department, PipelineConfig } from '../domain/config.ts';
 import type { MessageKind, OutboundMessage } from '../domain/messages.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -21,6 +22,18 @@ export interface OutboxEntry {
   readonly viaTopic?: string;
 }
 
+/** Where the outbox keeps its entries beyond memory, and who hears about each one. */
+export interface OutboxOptions {
+  /**
+   * A JSON-lines file every entry is appended to as it is recorded, and read back at start, so the
+   * outbox survives a restart (used with a persisted DynamoDB Local).
+   * @default undefined: memory only
+   */
+  readonly journal?: string;
+  /** Called with each new entry (the local runtime logs a line per message). */
+  readonly onEntry?: (entry: OutboxEntry) => void;
+}
+
 /**
  * The local stand-in for SES and SNS: records every message the AWS notifier would send. A department
  * topic publication fans out to the topic's subscribers exactly as the stack subscribes them (the
@@ -33,7 +46,25 @@ export class Outbox implements Notifier {
   constructor(
     private readonly config: PipelineConfig,
     private readonly clock: Clock,
-  ) {}
+    private readonly options: OutboxOptions = {},
+  ) {
+    const journal = options.journal;
+    if (journal !== undefined && existsSync(journal)) {
+      const text = readFileSync(journal, 'utf8');
+      // Start appending on a line of our own, after a line a crash may have cut short.
+      if (text !== '' && !text.endsWith('\n')) appendFileSync(journal, '\n');
+      const lines = text.split('\n');
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        try {
+          this.#entries.push(JSON.parse(line) as OutboxEntry);
+        } catch {
+          // A crash can cut the last line short; that entry is the one whose send did not complete.
+        }
+      }
+      this.#seq = this.#entries.length;
+    }
+  }
 
   async send(message: OutboundMessage): Promise<void> {
     const at = this.clock.now().toISOString();
@@ -75,7 +106,10 @@ export class Outbox implements Notifier {
 
   #push(entry: Omit<OutboxEntry, 'id'>): void {
     this.#seq += 1;
-    this.#entries.push({ id: `msg-${String(this.#seq).padStart(6, '0')}`, ...entry });
+    const recorded: OutboxEntry = { id: `msg-${String(this.#seq).padStart(6, '0')}`, ...entry };
+    this.#entries.push(recorded);
+    if (this.options.journal !== undefined) appendFileSync(this.options.journal, `${JSON.stringify(recorded)}\n`);
+    this.options.onEntry?.(recorded);
   }
 }
 

@@ -6,10 +6,17 @@ import { toEventEntry } from '../adapters/eventbridge-publisher.ts';
 export class RecordedEvents implements EventPublisher {
   readonly #entries: Array<ReturnType<typeof toEventEntry>> = [];
 
-  constructor(private readonly busName: string) {}
+  /** @param onPublish called with each event as it is recorded (the local runtime logs incident changes) */
+  constructor(
+    private readonly busName: string,
+    private readonly onPublish?: (event: DomainEvent) => void,
+  ) {}
 
   async publish(events: readonly DomainEvent[]): Promise<void> {
-    for (const e of events) this.#entries.push(toEventEntry(e, this.busName));
+    for (const e of events) {
+      this.#entries.push(toEventEntry(e, this.busName));
+      this.onPublish?.(e);
+    }
   }
 
   entries(): ReadonlyArray<{ source: string; detailType: string; time: string; detail: unknown }> {
