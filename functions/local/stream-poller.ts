@@ -260,6 +260,8 @@ export class StreamPoller {
   #reads = 0;
   readonly #waiters = new Set<IdleWaiter>();
   #wake: (() => void) | undefined;
+  /** `idle()` or `stop()` asked for attention while a turn was running: skip the next nap. */
+  #poked = false;
   readonly #timer: PollerTimer;
   #saved: Readonly<Record<string, string>> = {};
 
@@ -322,7 +324,7 @@ export class StreamPoller {
       return;
     }
     this.#state = 'stopping';
-    this.#wake?.();
+    this.#poke();
     await this.#loop;
     this.#state = 'stopped';
     for (const waiter of this.#waiters) {
@@ -359,7 +361,7 @@ export class StreamPoller {
         },
       };
       this.#waiters.add(waiter);
-      this.#wake?.();
+      this.#poke();
     });
   }
 
@@ -387,8 +389,18 @@ export class StreamPoller {
     return this.#options.pollIntervalMs ?? 100;
   }
 
+  /** Ends the current nap, or the next one when a turn is running (so the request is never lost). */
+  #poke(): void {
+    if (this.#wake) this.#wake();
+    else this.#poked = true;
+  }
+
   /** Sleeps until the time is up, or until `idle()` or `stop()` wants attention. */
   #nap(ms: number): Promise<void> {
+    if (this.#poked) {
+      this.#poked = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         this.#timer.clearTimeout(timer);

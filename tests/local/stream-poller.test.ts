@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -6,10 +6,12 @@ import {
   StreamPollerIdleTimeoutError,
   StreamPollerStateError,
   type StreamBatchFailure,
+  type StreamCheckpointStore,
   type StreamPollerOptions,
 } from '../../functions/local/stream-poller.ts';
 import { functions, type StreamTrigger } from '../../functions/pipeline.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { ManualTimer } from '../support/manual-timer.ts';
 
 const db = withDynamoDbLocal();
 
@@ -46,7 +48,7 @@ async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond 
   const streamArn = tables.streamArn('complaints');
   const calls: DynamoDBStreamEvent[] = [];
   const failures: { info: StreamBatchFailure; records: readonly DynamoDBRecord[] }[] = [];
-  const poller = new StreamPoller({
+  const options: StreamPollerOptions = {
     streams: db.clients.streams,
     streamArn,
     trigger: trigger(overrides),
@@ -62,7 +64,8 @@ async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond 
     retryBackoffMs: 5,
     log: () => undefined,
     ...extra,
-  });
+  };
+  const poller = new StreamPoller(options);
   running.push(poller);
   const put = async (id: string, extraAttributes: Record<string, unknown> = {}) => {
     await db.clients.doc.send(new PutCommand({ TableName: table, Item: { id, entity: 'complaint', ...extraAttributes } }));
@@ -72,7 +75,28 @@ async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond 
     for (const id of ids) await put(id);
   };
   const ids = (event: DynamoDBStreamEvent | undefined) => event?.Records.map((r) => r.dynamodb?.Keys?.id?.S) ?? [];
-  return { table, streamArn, poller, calls, failures, put, putAll, ids };
+  /** A second poller with the same options (a restart), plus `more`. */
+  const restart = (more: Partial<StreamPollerOptions> = {}) => {
+    const next = new StreamPoller({ ...options, ...more });
+    running.push(next);
+    return next;
+  };
+  return { tables, table, streamArn, poller, calls, failures, put, putAll, ids, restart };
+}
+
+/**
+ * Runs the poller turn by turn on a manual clock (each turn ends in a nap of `stepMs`) until
+ * `done()` holds; returns the simulated time at which `marker()` first held, if given.
+ */
+async function turnsUntil(timer: ManualTimer, done: () => boolean, stepMs = 20, marker?: () => boolean): Promise<number | undefined> {
+  let markedAt: number | undefined;
+  for (let turn = 0; turn < 10_000; turn++) {
+    await timer.waitForTimer();
+    if (markedAt === undefined && marker?.()) markedAt = timer.now();
+    if (done()) return markedAt;
+    timer.advance(stepMs);
+  }
+  throw new Error('the poller did not get there within 10,000 turns');
 }
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -143,16 +167,21 @@ describe('StreamPoller against DynamoDB Local', () => {
     expect(h.calls.map((e) => h.ids(e))).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r6']]);
   });
 
-  it('holds records for the batching window, in real time', async () => {
-    const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 1 });
+  it('holds records for the batching window, then delivers them in one batch', async () => {
+    const timer = new ManualTimer();
+    const invokedAt: number[] = [];
+    const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 1 }, () => {
+      invokedAt.push(timer.now());
+    }, { timer });
     await h.poller.start();
-
-    const started = Date.now();
     await h.putAll(range('w', 4));
-    await vi.waitFor(() => expect(h.calls).toHaveLength(1), { timeout: 5_000, interval: 20 });
 
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(h.ids(h.calls[0])).toEqual(['w0', 'w1', 'w2', 'w3']);
+    const firstReadAt = await turnsUntil(timer, () => h.calls.length > 0, 20, () => h.poller.stats.recordsRead > 0);
+
+    expect(h.poller.stats.recordsRead).toBe(4);
+    expect(h.calls.map((e) => h.ids(e))).toEqual([['w0', 'w1', 'w2', 'w3']]);
+    // Simulated time: the window opened with the first record and was waited out in full.
+    expect(invokedAt[0]! - firstReadAt!).toBeGreaterThanOrEqual(1_000);
   });
 
   it.each([
@@ -296,13 +325,83 @@ describe('StreamPoller against DynamoDB Local', () => {
     ]);
   });
 
-  describe('idle()', () => {
-    it('resolves at once on a quiet stream', async () => {
-      const h = await harness();
+  describe('recovers from an iterator before the oldest record (TrimmedDataAccessException)', () => {
+    // A transaction's first write to the table: the sequence number the empty shard's iterator
+    // expects goes to the other table's item, and DynamoDB Local answers every read with
+    // TrimmedDataAccessException until the iterator is re-positioned.
+    it.each(['LATEST', 'TRIM_HORIZON'] as const)('when the first write is transactional (starting at %s)', async (startingPosition) => {
+      const h = await harness({}, undefined, { startingPosition });
       await h.poller.start();
-      const started = Date.now();
+      await db.clients.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: h.tables.names.state, Item: { pk: 'EXT#web#e-1', sk: 'EXT' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: h.table, Item: { id: 'first', entity: 'complaint' }, ConditionExpression: 'attribute_not_exists(id)' } },
+          ],
+        }),
+      );
+      await h.put('second');
       await h.poller.idle();
-      expect(Date.now() - started).toBeLessThan(1_000);
+
+      expect(h.calls.flatMap((e) => h.ids(e))).toEqual(['first', 'second']);
+      expect(h.poller.stats.trimmedRecoveries).toBe(1);
+    });
+  });
+
+  describe('checkpoints', () => {
+    /** The store a restarted poller reads: what the previous one saved. */
+    function memoryCheckpoints() {
+      const saved = new Map<string, Record<string, string>>();
+      const store: StreamCheckpointStore = {
+        load: async (arn) => ({ ...saved.get(arn) }),
+        save: async (arn, shard, seq) => {
+          saved.set(arn, { ...saved.get(arn), [shard]: seq });
+        },
+      };
+      return { store, saved };
+    }
+
+    it('a restarted poller resumes just after the checkpoint: nothing skipped, nothing handled twice', async () => {
+      const { store, saved } = memoryCheckpoints();
+      const h = await harness({}, undefined, { startingPosition: 'TRIM_HORIZON', checkpoints: store });
+      await h.poller.start();
+      await h.putAll(['a0', 'a1', 'a2']);
+      await h.poller.idle();
+      await h.poller.stop();
+      expect(Object.values(saved.get(h.streamArn) ?? {})).toHaveLength(1);
+
+      // Written while nothing polls (the process was down).
+      await h.putAll(['b0', 'b1']);
+      const restarted = h.restart();
+      await restarted.start();
+      await restarted.idle();
+
+      expect(h.calls.map((e) => h.ids(e)).flat()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+    });
+
+    it('checkpoints only up to the last handled record while a later one keeps failing', async () => {
+      const { store, saved } = memoryCheckpoints();
+      const h = await harness({ batchSize: 1, retryAttempts: -1 }, (event) => {
+        if (h.ids(event).includes('bad')) throw new Error('transient');
+      }, { startingPosition: 'TRIM_HORIZON', checkpoints: store });
+      await h.poller.start();
+      await h.putAll(['ok', 'bad']);
+      await vi.waitFor(() => expect(h.calls.filter((e) => h.ids(e).includes('bad')).length).toBeGreaterThan(1), { timeout: 10_000, interval: 20 });
+      await h.poller.stop();
+
+      const okSequence = h.calls[0]?.Records[0]?.dynamodb?.SequenceNumber;
+      expect(Object.values(saved.get(h.streamArn) ?? {})).toEqual([okSequence]);
+    });
+  });
+
+  describe('idle()', () => {
+    it('resolves on a quiet stream without any time passing', async () => {
+      const timer = new ManualTimer();
+      const h = await harness({}, undefined, { timer });
+      await h.poller.start();
+      const before = timer.now();
+      await h.poller.idle();
+      expect(timer.now()).toBe(before);
     });
 
     it('waits for the handler to finish and for retries to succeed', async () => {
@@ -321,14 +420,19 @@ describe('StreamPoller against DynamoDB Local', () => {
     });
 
     it('cuts an open batching window short', async () => {
-      const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 30 });
+      const timer = new ManualTimer();
+      const h = await harness({ batchSize: 100, maxBatchingWindowSeconds: 30 }, undefined, { timer });
       await h.poller.start();
+      const started = timer.now();
       await h.put('x');
-      const started = Date.now();
+      await turnsUntil(timer, () => h.poller.stats.recordsRead === 1);
+      expect(h.calls).toEqual([]);
+
       await h.poller.idle();
 
-      expect(Date.now() - started).toBeLessThan(2_000);
       expect(h.calls.flatMap((e) => h.ids(e))).toEqual(['x']);
+      // Well inside the 30-second window, in simulated time.
+      expect(timer.now() - started).toBeLessThan(30_000);
     });
 
     it('fails with a clear error when records stay unhandled', async () => {
