@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -7,6 +7,19 @@ export interface LocalProcess {
   readonly url: string;
   readonly output: () => string;
   stop(): Promise<void>;
+  /** `kill -9` of the process and everything it started (DynamoDB Local's Java): a crash, no clean-up. */
+  crash(): Promise<void>;
+}
+
+/** A process's descendants, deepest first. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    // pgrep exits 1 when there are none.
+  }
+  return children.flatMap((c) => [...descendants(c), c]);
 }
 
 /**
@@ -43,6 +56,17 @@ export async function startLocalProcess(env: Record<string, string> = {}, timeou
     output: () => output,
     stop: async () => {
       child.kill('SIGTERM');
+      await exited;
+    },
+    crash: async () => {
+      const pids = [child.pid!, ...descendants(child.pid!)];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       await exited;
     },
   };

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { client } from '../support/http.ts';
+import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
+
+const TOKEN = 'e2e-stream-recovery-token';
+const started: LocalProcess[] = [];
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop()));
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string> = {}): Promise<LocalProcess> {
+  const app = await startLocalProcess({ AGENT_TOKEN: TOKEN, ...env });
+  started.push(app);
+  return app;
+}
+
+/** Settles the pipeline, retrying while the clock endpoint says a backlog is still draining (409/202). */
+async function settle(api: ReturnType<typeof client>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await api.settle();
+    if (res.status === 200) return;
+    expect([202, 409]).toContain(res.status);
+    expect(res.body.pending).toEqual(expect.any(String));
+    if (attempt >= 20) throw new Error(`still draining after ${attempt} attempts: ${JSON.stringify(res.body)}`);
+  }
+}
+
+describe('npm start: stream processing never stalls or loses records', () => {
+  it('a transactional first write (complaint with an externalId) followed by a threshold breach: counted, alerted, receipted', async () => {
+    const app = await start();
+    const api = client(() => app.url, TOKEN);
+    // account-security: 5 within 30 minutes is a breach. The first complaint is stored in a
+    // transaction with its externalId claim, as the issue's reproduction does.
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const res = await api.call('POST', '/complaints', {
+        channel: 'web',
+        customer: { id: `tx-${i}`, email: `tx${i}@example.com` },
+        title: `账号异常登录 #${i}`,
+        description: '我的账号被盗了，有人异常登录',
+        ...(i === 1 && { externalId: 'e-1' }),
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const settled = await api.settle();
+    expect(settled.status).toBe(200);
+
+    const outbox = await api.outbox();
+    expect(outbox.filter((m) => m.kind === 'alert').map((m) => m.channel)).toEqual(['email', 'sms']);
+    expect(outbox.filter((m) => m.kind === 'progress').map((m) => m.complaintId).sort()).toEqual([...ids].sort());
+    const volume = (await api.call('GET', '/local/volume')).body as Array<{ category: string; count: number }>;
+    expect(volume.find((v) => v.category === 'account-security')?.count).toBe(5);
+    expect(app.output()).not.toContain('TrimmedDataAccessException');
+  });
+
+  it('kill -9 mid-load, restart on the same folder: every stored complaint counted once and receipted once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeline-crash-'));
+    folders.push(dir);
+    const first = await start({ DYNAMODB_PERSIST_DIR: dir });
+    const firstApi = client(() => first.url, TOKEN);
+
+    // Eight writers post until well past the point of the crash; the crash lands while requests are in flight.
+    let acknowledged = 0;
+    let crashed = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !crashed; i++) {
+        try {
+          const res = await firstApi.call('POST', '/complaints', {
+            channel: 'web',
+            customer: { id: `crash-${w}-${i}`, email: `crash${w}x${i}@example.com` },
+            title: `parcel late ${w}-${i}`,
+            description: 'parcel late, the courier never came',
+          });
+          if (res.status === 201) acknowledged++;
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+    while (acknowledged < 80) await new Promise((r) => setTimeout(r, 20));
+    crashed = true;
+    await first.crash();
+    await Promise.all(writers);
+
+    const second = await start({ DYNAMODB_PERSIST_DIR: dir });
+    const api = client(() => second.url, TOKEN);
+    await settle(api);
+
+    const stored: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.call('GET', `/complaints?category=logistics-delay&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      stored.push(...page.body.items.map((c: { id: string }) => c.id));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(stored.length).toBeGreaterThanOrEqual(acknowledged);
+
+    const volume = (await api.call('GET', '/local/volume')).body as Array<{ category: string; count: number }>;
+    expect(volume.find((v) => v.category === 'logistics-delay')?.count).toBe(stored.length);
+
+    // The outbox journal in the folder holds what was sent before and after the crash.
+    const receipts = readFileSync(join(dir, 'outbox.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { kind: string; complaintId?: string })
+      .filter((m) => m.kind === 'progress');
+    const perComplaint = new Map<string, number>();
+    for (const r of receipts) perComplaint.set(r.complaintId ?? '', (perComplaint.get(r.complaintId ?? '') ?? 0) + 1);
+    expect([...perComplaint.keys()].sort()).toEqual([...stored].sort());
+    expect([...perComplaint.values()].every((n) => n === 1)).toBe(true);
+  });
+});
