@@ -156,7 +156,16 @@ export type FunctionName =
   | AlertOpsFunctionName;
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
-export type AlertOpsFunctionName = 'alertAckPage' | 'alertAck' | 'listAlerts' | 'createSilence' | 'listSilences' | 'setCategoryAlerting';
+export type AlertOpsFunctionName =
+  | 'alertAckPage'
+  | 'alertAck'
+  | 'listAlerts'
+  | 'createSilence'
+  | 'listSilences'
+  | 'setCategoryAlerting'
+  | 'endSilence'
+  | 'getCategoryAlerting'
+  | 'clearCategoryAlerting';
 
 /** The satisfaction survey's functions (see the README's "Satisfaction survey"). */
 export type SurveyFunctionName = 'surveyDispatcher' | 'surveyPage' | 'surveyAnswer' | 'surveyFollowup' | 'unsubscribePage' | 'unsubscribe' | 'csatReport';
@@ -335,6 +344,30 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     trigger: { kind: 'http', method: 'PUT', path: '/categories/{id}/alerting', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
+  endSilence: {
+    entry: 'functions/handlers/silences.ts',
+    description: 'Ends an alert silence early (alerts flow again); it stays listed with who ended it and when.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'DELETE', path: '/silences/{id}', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
+  getCategoryAlerting: {
+    entry: 'functions/handlers/category-alerting.ts',
+    description: 'Shows a category\'s deployed alerting settings, its run-time override (who, when) and what is in force.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/categories/{id}/alerting', auth: 'agent' },
+    access: { tables: { state: 'read' } },
+  },
+  clearCategoryAlerting: {
+    entry: 'functions/handlers/category-alerting.ts',
+    description: 'Removes a category\'s run-time alerting override; the deployed settings apply again.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'DELETE', path: '/categories/{id}/alerting', auth: 'agent' },
     access: { tables: { state: 'readWrite' } },
   },
   csatReport: {

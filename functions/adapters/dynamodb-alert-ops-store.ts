@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ackTokenHash, AckLinkSchema, type AckLink } from '../domain/alert-ack.ts';
 import { AlertingOverrideSchema, type AlertingOverride } from '../domain/alerting-override.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
@@ -89,6 +90,56 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
     return out.find((s) => isSilenceActive(s, now));
   }
 
+  async findSilence(id: string): Promise<Silence | undefined> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.stateTable,
+          KeyConditionExpression: 'pk = :p',
+          FilterExpression: '#id = :id',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ExpressionAttributeValues: { ':p': SILENCES_PK, ':id': id },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      const found = res.Items?.[0];
+      if (found) return parseSilence(found);
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  async replaceSilence(previous: Silence, next: Silence): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.stateTable,
+                Key: { pk: SILENCES_PK, sk: silenceSk(previous) },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.stateTable,
+                Item: { pk: SILENCES_PK, sk: silenceSk(next), entity: 'silence', ...next, expiresAt: seconds(next.to) + SILENCE_KEEP_SECONDS },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw err;
+    }
+  }
+
   async noteSuppressed(silence: Silence, count: number, now: Date): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -118,6 +169,17 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
     }
     this.#overrides.set(category, { at: this.nowMs(), value });
     return value;
+  }
+
+  async deleteOverride(category: string): Promise<AlertingOverride | undefined> {
+    const res = await this.doc.send(
+      new DeleteCommand({ TableName: this.stateTable, Key: { pk: `ALERTCFG#${category}`, sk: 'OVERRIDE' }, ReturnValues: 'ALL_OLD' }),
+    );
+    this.#overrides.set(category, { at: this.nowMs(), value: undefined });
+    if (!res.Attributes) return undefined;
+    const parsed = AlertingOverrideSchema.safeParse(res.Attributes);
+    if (!parsed.success) throw new CorruptItemError(`alerting override of ${category} does not match the schema`);
+    return parsed.data;
   }
 
   async deferSms(message: OutboundMessage, category: string, sendAt: Date): Promise<void> {

@@ -50,3 +50,17 @@ export function applyOverride(category: Category, override: AlertingOverride | u
     ...(override.detector && { detector: override.detector }),
   };
 }
+
+/**
+ * What `GET /categories/{id}/alerting` shows: the deployed settings, the run-time override (with who
+ * and when) if any, and the settings in force.
+ */
+export function alertingView(category: Category, override: AlertingOverride | undefined) {
+  const effective = applyOverride(category, override);
+  return {
+    category: category.id,
+    deployed: { threshold: { ...category.threshold }, detector: category.detector ?? 'static' },
+    override: override ?? null,
+    effective: { threshold: { ...effective.threshold }, detector: effective.detector ?? 'static' },
+  };
+}

@@ -23,6 +23,22 @@ function bothTimes(s: { from: unknown; to: unknown }): boolean {
 }
 export type SilenceInput = z.infer<typeof SilenceInputSchema>;
 
+/**
+ * The input schema checked against what only the running system knows: the configured categories
+ * and the current time. Every problem comes back in one answer (an unknown category together with
+ * a bad time), and a silence that has already ended is refused, since it could silence nothing.
+ */
+export function silenceInputSchemaFor(categoryIds: readonly string[], now: Date) {
+  return SilenceInputSchema.superRefine((s, ctx) => {
+    if (typeof s.category === 'string' && s.category !== '' && !categoryIds.includes(s.category)) {
+      ctx.addIssue({ code: 'custom', path: ['category'], message: `unknown category '${s.category}'; known: ${categoryIds.join(', ')}` });
+    }
+    if (typeof s.to === 'string' && !Number.isNaN(Date.parse(s.to)) && Date.parse(s.to) <= now.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the silence would end before now (${now.toISOString()}): it would silence nothing` });
+    }
+  });
+}
+
 export const SilenceSchema = z.object({
   id: z.string(),
   category: z.string(),
@@ -36,8 +52,27 @@ export const SilenceSchema = z.object({
   suppressedBreaches: z.number().int().default(0),
   lastSuppressedAt: z.string().optional(),
   lastSuppressedCount: z.number().int().optional(),
+  /** Set when an agent ended it early (`DELETE /silences/{id}`); `to` then holds the new end. */
+  endedAt: z.string().optional(),
+  endedBy: z.string().optional(),
 });
 export type Silence = z.infer<typeof SilenceSchema>;
+
+/** Why a silence cannot be ended early. */
+export type EndSilenceRefusal = 'already_ended';
+
+/**
+ * Ends a silence early, at `now`: alerts flow again from then on. A silence that has not started
+ * yet is cancelled (it ends where it would have begun, so it is never in force).
+ */
+export function endSilenceEarly(silence: Silence, now: Date, actor: string | undefined): { ok: true; silence: Silence } | { ok: false; reason: EndSilenceRefusal } {
+  if (Date.parse(silence.to) <= now.getTime()) return { ok: false, reason: 'already_ended' };
+  const end = Math.max(Date.parse(silence.from), now.getTime());
+  return {
+    ok: true,
+    silence: { ...silence, to: new Date(end).toISOString(), endedAt: now.toISOString(), ...(actor !== undefined && { endedBy: actor }) },
+  };
+}
 
 export function newSilence(input: SilenceInput, id: string, now: Date): Silence {
   return {

@@ -1,16 +1,33 @@
 import '../adapters/aws-runtime.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
-import { categoryById } from '../domain/config.ts';
-import { isSilenceActive, newSilence, SilenceInputSchema } from '../domain/silence.ts';
+import { z } from 'zod';
+import { endSilenceEarly, isSilenceActive, newSilence, silenceInputSchemaFor } from '../domain/silence.ts';
+
+const EndQuerySchema = z.strictObject({ actor: z.string().trim().min(1).max(100).optional() });
 
 /**
  * `POST /silences` (agents): `{ category, from, to, reason, actor? }` mutes a category's alerts for
  * that period (breaches are counted on the silence, nothing is sent). `GET /silences`: the newest
- * silences with whether each is in force and what it swallowed.
+ * silences with whether each is in force and what it swallowed. `DELETE /silences/{id}?actor=`: ends
+ * a silence now (alerts flow again); it stays listed with who ended it and when.
  */
 export const handler = httpHandler(async (event) => {
   const rt = runtime();
+  if (event.requestContext.http.method === 'DELETE') {
+    const query = EndQuerySchema.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) return validationError(zodIssues(query.error));
+    const id = event.pathParameters?.id ?? '';
+    const silence = await rt.alertOps.findSilence(id);
+    if (!silence) return json(404, { error: 'not_found', message: `no silence '${id}'` });
+    const now = rt.clock.now();
+    const ended = endSilenceEarly(silence, now, query.data.actor);
+    if (!ended.ok) return json(409, { error: 'already_ended', message: `silence '${id}' already ended at ${silence.to}` });
+    if (!(await rt.alertOps.replaceSilence(silence, ended.silence))) {
+      return json(409, { error: 'conflict', message: `silence '${id}' changed meanwhile; read it again and retry` });
+    }
+    return json(200, { ...ended.silence, active: isSilenceActive(ended.silence, now) });
+  }
   if (event.requestContext.http.method === 'GET') {
     const now = rt.clock.now();
     const silences = await rt.alertOps.listSilences();
@@ -18,10 +35,10 @@ export const handler = httpHandler(async (event) => {
   }
   const body = readJsonBody(event);
   if (!body.ok) return body.response;
-  const parsed = SilenceInputSchema.safeParse(body.value);
-  if (!parsed.success) return validationError(zodIssues(parsed.error));
-  if (!categoryById(rt.config, parsed.data.category)) return validationError([{ path: 'category', message: `unknown category '${parsed.data.category}'` }]);
   const now = rt.clock.now();
+  // One answer names every bad field: the shape, an unknown category and an end already past.
+  const parsed = silenceInputSchemaFor(rt.config.categories.map((c) => c.id), now).safeParse(body.value);
+  if (!parsed.success) return validationError(zodIssues(parsed.error));
   const silence = newSilence(parsed.data, rt.newId(), now);
   await rt.alertOps.addSilence(silence);
   return json(201, { ...silence, active: isSilenceActive(silence, now) });

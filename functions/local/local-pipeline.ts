@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
+import { applyOverride } from '../domain/alerting-override.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
 import { functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
@@ -287,13 +288,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
 }
 
-/** Each category's current window count against its threshold. */
+/**
+ * Each category's current window count against its effective threshold: a run-time override
+ * (`PUT /categories/{id}/alerting`) if one is set, else the deployed config's.
+ */
 async function volumeView(runtime: Runtime, now: Date) {
   return Promise.all(
-    runtime.config.categories.map(async (c) => {
+    runtime.config.categories.map(async (deployed) => {
+      const override = await runtime.alertOps.getOverride(deployed.id);
+      const c = applyOverride(deployed, override);
       const range = windowBuckets(now, c.threshold.windowMinutes);
       const count = windowCount(await runtime.volume.buckets(c.id, range.from, range.to));
-      return { category: c.id, name: c.name, department: c.department, windowMinutes: c.threshold.windowMinutes, count, threshold: c.threshold.count };
+      return {
+        category: c.id,
+        name: c.name,
+        department: c.department,
+        windowMinutes: c.threshold.windowMinutes,
+        count,
+        threshold: c.threshold.count,
+        deployedThreshold: { ...deployed.threshold },
+        overridden: override !== undefined,
+      };
     }),
   );
 }

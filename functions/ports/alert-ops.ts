@@ -24,12 +24,24 @@ export interface AlertOpsStore {
   listSilences(limit?: number): Promise<Silence[]>;
   /** A silence of the category in force at `now` (reads only silences that have not ended yet). */
   activeSilence(category: string, now: Date): Promise<Silence | undefined>;
+  /** The silence with this id, ended or not (silences are few: one bounded Query). */
+  findSilence(id: string): Promise<Silence | undefined>;
+  /**
+   * Replaces `previous` with `next` (same id, new end), atomically.
+   * @returns false when `previous` changed or vanished meanwhile
+   */
+  replaceSilence(previous: Silence, next: Silence): Promise<boolean>;
   /** Counts a breach the silence swallowed. */
   noteSuppressed(silence: Silence, count: number, now: Date): Promise<void>;
 
   putOverride(override: AlertingOverride): Promise<void>;
   /** The category's override; may be up to 30 seconds stale in another container. */
   getOverride(category: string): Promise<AlertingOverride | undefined>;
+  /**
+   * Removes the category's override (the deployed settings apply again; other containers within 30 seconds).
+   * @returns the override removed, or undefined when there was none
+   */
+  deleteOverride(category: string): Promise<AlertingOverride | undefined>;
 
   /** Holds an SMS (direct or topic) until `sendAt`; idempotent per message id. */
   deferSms(message: OutboundMessage, category: string, sendAt: Date): Promise<void>;

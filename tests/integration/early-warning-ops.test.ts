@@ -169,9 +169,14 @@ describe('GET /alerts, silences and overrides against DynamoDB Local', () => {
   it('a silence swallows breaches (recorded on it, nothing sent); 400 names bad fields', async () => {
     const bad = (await silencesHandler(http('POST', '/silences', { body: JSON.stringify({ category: 'nope', from: 'x', to: '2026-11-20T03:00:00Z', reason: '', extra: 1 }) }))) as { statusCode: number; body: string };
     expect(bad.statusCode).toBe(400);
-    expect(JSON.parse(bad.body).issues.map((i: { path: string }) => i.path).sort()).toEqual(['extra', 'from', 'reason']);
+    // One answer names every bad field, the unknown category included.
+    expect(JSON.parse(bad.body).issues.map((i: { path: string }) => i.path).sort()).toEqual(['category', 'extra', 'from', 'reason']);
     const unknown = (await silencesHandler(http('POST', '/silences', { body: JSON.stringify({ category: 'nope', from: '2026-11-20T01:00:00Z', to: '2026-11-20T03:00:00Z', reason: 'x' }) }))) as { statusCode: number; body: string };
-    expect(JSON.parse(unknown.body).issues).toEqual([{ path: 'category', message: "unknown category 'nope'" }]);
+    expect(JSON.parse(unknown.body).issues).toEqual([{ path: 'category', message: expect.stringMatching(/^unknown category 'nope'; known: .*refund/) }]);
+    // Wholly in the past (the clock is at 02:00): refused, saying why.
+    const past = (await silencesHandler(http('POST', '/silences', { body: JSON.stringify({ category: CATEGORY, from: '2026-11-19T01:00:00Z', to: '2026-11-19T03:00:00Z', reason: 'x' }) }))) as { statusCode: number; body: string };
+    expect(past.statusCode).toBe(400);
+    expect(JSON.parse(past.body).issues).toEqual([{ path: 'to', message: expect.stringContaining('would end before now') }]);
 
     const created = (await silencesHandler(
       http('POST', '/silences', { body: JSON.stringify({ category: CATEGORY, from: '2026-11-20T01:00:00Z', to: '2026-11-20T03:00:00Z', reason: 'payment provider migration', actor: 'agent:li' }) }),
@@ -189,6 +194,51 @@ describe('GET /alerts, silences and overrides against DynamoDB Local', () => {
     // After the silence, the still-high window alerts as usual.
     await breachAt(Date.parse('2026-11-20T03:00:00Z'), 10);
     expect(kinds('alert').map((e) => e.channel)).toEqual(['email', 'sms']);
+  });
+
+  it('a silence ended early lets the next breach alert; it stays listed with who ended it and when', async () => {
+    const created = (await silencesHandler(
+      http('POST', '/silences', { body: JSON.stringify({ category: CATEGORY, from: '2026-11-20T01:00:00Z', to: '2026-11-20T06:00:00Z', reason: 'migration', actor: 'agent:li' }) }),
+    )) as { statusCode: number; body: string };
+    const { id } = JSON.parse(created.body) as { id: string };
+    await breachAt(start);
+    expect(kinds('alert')).toEqual([]);
+
+    clock.set(new Date(start + 10 * 60_000));
+    const end = (await silencesHandler(http('DELETE', `/silences/${id}`, { params: { id }, query: { actor: 'agent:wang' } }))) as { statusCode: number; body: string };
+    expect(end.statusCode).toBe(200);
+    expect(JSON.parse(end.body)).toMatchObject({ id, active: false, to: new Date(start + 10 * 60_000).toISOString(), endedBy: 'agent:wang', suppressedBreaches: 1 });
+    const again = (await silencesHandler(http('DELETE', `/silences/${id}`, { params: { id } }))) as { statusCode: number; body: string };
+    expect([again.statusCode, JSON.parse(again.body).error]).toEqual([409, 'already_ended']);
+    expect(((await silencesHandler(http('DELETE', '/silences/nope', { params: { id: 'nope' } }))) as { statusCode: number }).statusCode).toBe(404);
+    const listed = JSON.parse(((await silencesHandler(http('GET', '/silences'))) as { body: string }).body);
+    expect(listed.silences).toEqual([expect.objectContaining({ id, active: false, endedBy: 'agent:wang', createdBy: 'agent:li' })]);
+
+    await breachAt(start + 11 * 60_000, 1);
+    expect(kinds('alert').map((e) => e.channel)).toEqual(['email', 'sms']);
+  });
+
+  it('an override can be read (deployed, override, who/when, in force) and removed', async () => {
+    const read = async () => (await overrideHandler(http('GET', '/categories/refund/alerting', { params: { id: CATEGORY } }))) as { statusCode: number; body: string };
+    const deployed = { threshold: { count: 10, windowMinutes: 60 }, detector: expect.any(String) };
+    expect(JSON.parse((await read()).body)).toEqual({ category: CATEGORY, deployed, override: null, effective: deployed });
+    await overrideHandler(http('PUT', '/categories/refund/alerting', { params: { id: CATEGORY }, body: JSON.stringify({ threshold: { count: 4, windowMinutes: 30 }, actor: 'agent:zhang' }) }));
+    expect(JSON.parse((await read()).body)).toMatchObject({
+      deployed: { threshold: { count: 10, windowMinutes: 60 } },
+      override: { threshold: { count: 4, windowMinutes: 30 }, updatedBy: 'agent:zhang', updatedAt: new Date(start).toISOString() },
+      effective: { threshold: { count: 4, windowMinutes: 30 } },
+    });
+
+    const removed = (await overrideHandler(http('DELETE', '/categories/refund/alerting', { params: { id: CATEGORY } }))) as { statusCode: number; body: string };
+    expect(removed.statusCode).toBe(200);
+    expect(JSON.parse(removed.body)).toMatchObject({ removed: { updatedBy: 'agent:zhang' }, override: null, effective: { threshold: { count: 10, windowMinutes: 60 } } });
+    expect(JSON.parse((await read()).body).override).toBeNull();
+    expect(((await overrideHandler(http('DELETE', '/categories/refund/alerting', { params: { id: CATEGORY } }))) as { statusCode: number }).statusCode).toBe(404);
+    expect(((await overrideHandler(http('GET', '/categories/x/alerting', { params: { id: 'nope' } }))) as { statusCode: number }).statusCode).toBe(404);
+
+    // With the override gone, 4 complaints are below the deployed threshold of 10 again.
+    await breachAt(start + 60_000, 4);
+    expect(kinds('alert')).toEqual([]);
   });
 
   it('a run-time override takes effect without a redeploy and records who and when', async () => {
