@@ -19,6 +19,7 @@ import { MINUTE_MS } from '../domain/time.ts';
 import { evaluateAlerts } from '../use-cases/evaluate-alerts.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';
 import { readBaseline } from '../use-cases/read-baseline.ts';
+import { createProgress } from './progress.ts';
 import { parseReplayArgs, readReplayRows, replayCategories, ReplayInputError, type DetectorChoice, type ReplayCategory, type ReplayOptions, type ReplayRow } from './replay-input.ts';
 import { renderChart, renderReport, type ReplayRun } from './replay-report.ts';
 
@@ -91,28 +92,6 @@ export async function replayRows(
   return { detector, incidents: alerts.all(), messages: notifier.messages.length, volume, config };
 }
 
-/** A progress bar on stderr when it is a terminal; silent otherwise (logs stay clean). */
-function progressBar(total: number, label: string): { update(done: number): void; done(): void } {
-  const tty = process.stderr.isTTY === true;
-  let lastDrawn = -1;
-  const draw = (done: number) => {
-    const pct = total ? Math.floor((done / total) * 100) : 100;
-    if (pct === lastDrawn) return;
-    lastDrawn = pct;
-    const width = 30;
-    const filled = Math.round((pct / 100) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows`);
-  };
-  return {
-    update: (done) => {
-      if (tty) draw(done);
-    },
-    done: () => {
-      if (tty) process.stderr.write('\n');
-    },
-  };
-}
-
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let options: ReplayOptions;
@@ -145,7 +124,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const runs: ReplayRun[] = [];
   for (const detector of detectors) {
     const categories = replayCategories(rows, options, detector, config);
-    const bar = progressBar(rows.length, `replay (${detector})`.padEnd(18));
+    // A bar on a terminal; plain periodic lines when stderr is piped, so a long run never looks stuck.
+    const bar = createProgress(rows.length, `replay (${detector})`.padEnd(18), { tty: process.stderr.isTTY === true, write: (t) => process.stderr.write(t), now: () => Date.now() });
     runs.push(await replayRows(rows, categories, config, detector, (n) => bar.update(n)));
     bar.done();
   }
