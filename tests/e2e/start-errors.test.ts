@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'start-errors-'));
+let blocker: Server | undefined;
+afterAll(async () => {
+  await new Promise<void>((ok) => (blocker ? blocker.close(() => ok()) : ok()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `npm start`'s entry module to its exit. */
+function runStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += String(d)));
+    child.stderr.on('data', (d) => (output += String(d)));
+    child.once('exit', (code) => ok({ code, output }));
+  });
+}
+
+describe('npm start refuses clearly', () => {
+  it('a port in use: says to set PORT and exits non-zero', async () => {
+    blocker = createServer();
+    const port = await new Promise<number>((ok) => blocker!.listen(0, '127.0.0.1', () => ok((blocker!.address() as { port: number }).port)));
+    const { code, output } = await runStart({ PORT: String(port) });
+    expect(code).toBe(1);
+    expect(output).toContain(`port ${port} is already in use: set PORT`);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('an invalid JSON config: names the file, line and column', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{\n  "company": {\n    "name": "X",\n  }\n}\n');
+    const { code, output } = await runStart({ PIPELINE_CONFIG: file, PORT: '0' });
+    expect(code).toBe(1);
+    expect(output).toContain('broken.json');
+    expect(output).toContain('not valid JSON at line 4, column 3');
+  });
+});
