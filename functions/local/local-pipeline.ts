@@ -202,7 +202,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       if (target > clock.now()) {
         scheduler.advanceTo(target).catch((err: unknown) => {
           // A jump queued just before this tick already moved the clock further: nothing to do.
-          if (!(err instanceof ClockRewindError)) console.error('local scheduler tick failed', err);
+          if (err instanceof ClockRewindError) return;
+          // A backlog (after a restart) outlasts a settle: say so in one line, not a stack trace.
+          if (err instanceof StreamPollerIdleTimeoutError) console.error(`local scheduler: stream consumers are still draining a backlog (${err.message})`);
+          else console.error('local scheduler tick failed', err);
         });
       }
     }, TICK_MS);
