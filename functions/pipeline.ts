@@ -366,3 +366,16 @@ export const env = {
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;
+
+/**
+ * How long an in-progress effect claim (the message ledger, a survey's dispatch claim) is held
+ * before another delivery may take it over: the longest timeout of any function that sends email or
+ * SMS. A Lambda invocation cannot outlive its timeout, so a claim is never taken from a process that
+ * may still be sending, and one left by a process that died (timeout, out of memory, killed) frees
+ * itself after at most this long.
+ */
+export const claimLeaseSeconds: number = Math.max(
+  ...Object.values(functions)
+    .filter((f) => f.access.sendEmail || f.access.publishSms || f.access.sendSmsToPhones)
+    .map((f) => f.timeoutSeconds),
+);

@@ -212,7 +212,8 @@ export function toItem(c: Complaint): Record<string, unknown> {
     ...(running && { dueBucket: OPEN, dueAt: c.sla.dueAt }),
     ...(c.sla.nextActionAt && { sweepBucket: DUE, sweepAt: c.sla.nextActionAt }),
     // Sparse bySurveyDue: only while the survey waits to be sent (see functions/domain/survey.ts).
-    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.dueAt }),
+    // While a dispatcher holds it, it is due again when that claim runs out.
+    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.sending?.until ?? c.survey.dueAt }),
   };
 }
 

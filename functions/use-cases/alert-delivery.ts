@@ -6,7 +6,7 @@ import type { OutboundMessage } from '../domain/messages.ts';
 import { planAlertDelivery } from '../domain/quiet-hours.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
-import { deliverOnce, type DeliveryDeps } from './deliver-once.ts';
+import { deliverOnce, MessageInProgressError, type DeliveryDeps } from './deliver-once.ts';
 
 /**
  * What alert delivery uses beyond sending. Both are optional so the replay CLI (in memory, no links,
@@ -67,7 +67,15 @@ export async function flushDeferredSms(deps: AlertDeliveryDeps & { readonly aler
       const incident = await deps.alerts.getIncident(held.category, held.message.alertId);
       stale = incident === undefined || incident.state !== 'open';
     }
-    if (!stale) sent += await deliverOnce([held.message], deps);
+    if (!stale) {
+      try {
+        sent += await deliverOnce([held.message], deps);
+      } catch (err) {
+        // Another run holds it and may still be sending: keep it held for the next run.
+        if (err instanceof MessageInProgressError) continue;
+        throw err;
+      }
+    }
     await deps.alertOps.removeDeferred(held.key);
   }
   return sent;

@@ -22,6 +22,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks } from './alert-delivery.ts';
+import { MessageInProgressError } from './deliver-once.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface EvaluateAlertsDeps {
@@ -125,7 +126,13 @@ async function evaluateIncident(
         break;
     }
   }
-  await deliverAlert(messages, category, department, deps);
+  try {
+    await deliverAlert(messages, category, department, deps);
+  } catch (err) {
+    // Held by a run that may still be sending: write nothing, so the next run re-decides and takes over once its lease ends.
+    if (err instanceof MessageInProgressError) return;
+    throw err;
+  }
   if (events.length) await deps.events.publish(events);
   await deps.alerts.updateLifecycle(incident, decision.incident);
 }
