@@ -1,11 +1,12 @@
 import { ackUrl, ACK_SMS_TOKEN_BYTES, ACK_TOKEN_BYTES, newAckLink, newAckToken, type AckLinks } from '../domain/alert-ack.ts';
-import type { AlertIncident } from '../domain/alert.ts';
+import { alertRaisedEvent, renderAlertRaised, type AlertIncident } from '../domain/alert.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
-import type { Category, Department, Locale, PipelineConfig } from '../domain/config.ts';
+import { departmentById, type Category, type Department, type Locale, type PipelineConfig } from '../domain/config.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
 import { planAlertDelivery } from '../domain/quiet-hours.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
 import { deliverOnce, MessageInProgressError, type DeliveryDeps } from './deliver-once.ts';
 
 /**
@@ -80,3 +81,24 @@ export async function flushDeferredSms(deps: AlertDeliveryDeps & { readonly aler
   }
   return sent;
 }
+
+/**
+ * Tells the department head about a newly opened incident (email and SMS, once each), publishes
+ * `alert.raised` and records that the head was told. The volume monitor calls it when it opens the
+ * incident; the alert evaluator calls it for an open incident still not marked told after the claim
+ * lease (the monitor died before sending and its stream retries ran out).
+ * @throws MessageInProgressError when another delivery holds a live claim on one of the messages
+ */
+export async function notifyRaised(
+  incident: AlertIncident,
+  category: Category,
+  deps: AlertDeliveryDeps & { readonly events: EventPublisher; readonly alerts: Pick<AlertStore, 'markNotified'> },
+): Promise<void> {
+  const department = departmentById(deps.config, incident.department);
+  if (!department) return;
+  const links = await mintAckLinks(incident, `head:${department.head.name}`, department.locale, deps);
+  await deliverAlert(renderAlertRaised(incident, category, department, deps.config.company.timeZone, links), category, department, deps);
+  await deps.events.publish([alertRaisedEvent(incident)]);
+  await deps.alerts.markNotified(incident, deps.clock.now());
+}
+

@@ -21,7 +21,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks } from './alert-delivery.ts';
+import { claimLeaseSeconds } from '../pipeline.ts';
+import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks, notifyRaised } from './alert-delivery.ts';
 import { MessageInProgressError } from './deliver-once.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
@@ -69,9 +70,27 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
     const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
     if (!incident || incident.state === 'resolved') continue;
     evaluated += 1;
+    await raiseUntold(incident, now, deps);
     await evaluateIncident(incident, now, deps, result);
   }
   return { evaluated, ...result };
+}
+
+/**
+ * The safety net for the raise: an open incident the head was never told about (the monitor died
+ * between claim and send, and the stream's retries ran out before the claim's lease) is told now,
+ * once the lease has run out; within it the monitor may still be sending. Not during a silence.
+ */
+async function raiseUntold(incident: AlertIncident, now: Date, deps: EvaluateAlertsDeps): Promise<void> {
+  if (incident.state !== 'open' || incident.notifiedAt !== undefined) return;
+  if (Date.parse(incident.openedAt) + claimLeaseSeconds * 1000 > now.getTime()) return;
+  const configured = categoryById(deps.config, incident.category);
+  if (!configured || (await deps.alertOps?.activeSilence(configured.id, now))) return;
+  try {
+    await notifyRaised(incident, configured, deps);
+  } catch (err) {
+    if (!(err instanceof MessageInProgressError)) throw err;
+  }
 }
 
 async function evaluateIncident(

@@ -150,6 +150,19 @@ describe('a crash between claim and send, for each effect kind', () => {
     expect(events.entries().filter((e) => e.detailType === 'alert.raised')).toHaveLength(1);
   });
 
+  it('alert raise: when the stream retries ran out, the evaluator tells the head once the lease is over', async () => {
+    await crashDuring(of('alert'), () => monitor({ Records: breachRecords(5) }));
+    after(60_000);
+    await evaluator(scheduled());
+    expect(sentOf('alert')).toEqual([]);
+    after(LEASE_MS);
+    await evaluator(scheduled());
+    after(5 * 60_000);
+    await evaluator(scheduled());
+    expect(sentOf('alert').map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    expect(events.entries().filter((e) => e.detailType === 'alert.raised')).toHaveLength(1);
+  });
+
   it('alert escalation: the evaluator leaves a live claim alone and sends each level once after the lease', async () => {
     expect(await monitor({ Records: breachRecords(5) })).toEqual({ batchItemFailures: [] });
     after(30 * 60_000);
