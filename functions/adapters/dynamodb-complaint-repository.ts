@@ -41,7 +41,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
             {
               Put: {
                 TableName: this.tables.state,
-                Item: { ...claimKey, complaintId: complaint.id, expiresAt: complaint.expiresAt },
+                // customerId: the state table's byCustomer index finds the claim for an export or erasure.
+                Item: { ...claimKey, complaintId: complaint.id, customerId: complaint.customer.id, expiresAt: complaint.expiresAt },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

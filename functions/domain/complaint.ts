@@ -134,6 +134,8 @@ export const ComplaintSchema = z.object({
   survey: SurveyStateSchema.optional(),
   surveyAnswer: SurveyAnswerRecordSchema.optional(),
   timeline: z.array(TimelineEntrySchema),
+  /** Set when the customer's personal data was erased (functions/domain/personal-data.ts). */
+  erasedAt: z.string().optional(),
   /** Epoch seconds: DynamoDB TTL deletes the complaint (and its personal data) after the retention period. */
   expiresAt: z.number().int(),
 });
