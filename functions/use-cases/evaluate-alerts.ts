@@ -123,11 +123,13 @@ async function evaluateIncident(
   const ctx = { category, department, timeZone: deps.config.company.timeZone };
   const messages: OutboundMessage[] = [];
   const events: DomainEvent[] = [];
+  // Reported only once the messages are out: a run that meets another's live claim did nothing.
+  const done: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
   for (const action of decision.actions) {
     switch (action.kind) {
       case 'reminder':
         messages.push(...renderReminder(decision.incident, action.n, ctx, await mintAckLinks(decision.incident, `head:${department.head.name}`, department.locale, deps)));
-        result.reminded.push(incident.id);
+        done.reminded.push(incident.id);
         break;
       case 'escalate':
         {
@@ -136,12 +138,12 @@ async function evaluateIncident(
           messages.push(...renderEscalation(decision.incident, action.level, now, ctx, links));
         }
         events.push(alertEscalatedEvent(decision.incident, action.level, department.escalationChain[action.level - 1]?.role, now));
-        result.escalated.push({ incidentId: incident.id, level: action.level });
+        done.escalated.push({ incidentId: incident.id, level: action.level });
         break;
       case 'resolve':
         messages.push(...renderAllClear(decision.incident, settings, ctx));
         events.push(alertResolvedEvent(decision.incident));
-        result.resolved.push(incident.id);
+        done.resolved.push(incident.id);
         break;
     }
   }
@@ -154,4 +156,7 @@ async function evaluateIncident(
   }
   if (events.length) await deps.events.publish(events);
   await deps.alerts.updateLifecycle(incident, decision.incident);
+  result.reminded.push(...done.reminded);
+  result.escalated.push(...done.escalated);
+  result.resolved.push(...done.resolved);
 }
