@@ -59,6 +59,9 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     indexes: [
       // Sparse: only open-incident pointers carry openList, so the alert evaluator Queries what is open.
       { name: 'openAlerts', partitionKey: { name: 'openList', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } },
+      // Sparse: items about one customer that are keyed by something else (survey and unsubscribe links,
+      // external-id claims) carry customerId, so an export or erasure finds them with a Query, not a Scan.
+      { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' } },
     ],
   },
 };
@@ -153,7 +156,11 @@ export type FunctionName =
   | 'alertEvaluator'
   | 'kpiReport'
   | SurveyFunctionName
-  | AlertOpsFunctionName;
+  | AlertOpsFunctionName
+  | PersonalDataFunctionName;
+
+/** A customer's access and erasure requests (README "Personal data: export and erasure"). */
+export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName =
@@ -386,6 +393,22 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     trigger: { kind: 'http', method: 'GET', path: '/reports/kpis', auth: 'agent' },
     access: { tables: { complaints: 'read', state: 'read' } },
   },
+  exportCustomer: {
+    entry: 'functions/handlers/customer-data.ts',
+    description: 'Exports everything stored about one customer id as JSON (an access request).',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'GET', path: '/customers/{id}/export', auth: 'agent' },
+    access: { tables: { complaints: 'read', state: 'read' } },
+  },
+  eraseCustomer: {
+    entry: 'functions/handlers/customer-data.ts',
+    description: 'Erases one customer\'s personal data everywhere it is kept, keeps anonymous counts, records who and when.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'POST', path: '/customers/{id}/erase', auth: 'agent' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' } },
+  },
 };
 
 /** Lambda environment variable names shared by the stack and the AWS adapters. */
@@ -399,3 +422,16 @@ export const env = {
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;
+
+/**
+ * How long an in-progress effect claim (the message ledger, a survey's dispatch claim) is held
+ * before another delivery may take it over: the longest timeout of any function that sends email or
+ * SMS. A Lambda invocation cannot outlive its timeout, so a claim is never taken from a process that
+ * may still be sending, and one left by a process that died (timeout, out of memory, killed) frees
+ * itself after at most this long.
+ */
+export const claimLeaseSeconds: number = Math.max(
+  ...Object.values(functions)
+    .filter((f) => f.access.sendEmail || f.access.publishSms || f.access.sendSmsToPhones)
+    .map((f) => f.timeoutSeconds),
+);

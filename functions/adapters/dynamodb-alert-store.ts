@@ -201,17 +201,20 @@ export class DynamoAlertStore implements AlertStore {
   }
 }
 
-function parseIncident(item: Record<string, unknown>): AlertIncident {
+/** Parses a stored incident item with the schema. @throws CorruptItemError */
+export function parseIncident(item: Record<string, unknown>): AlertIncident {
   const parsed = AlertIncidentSchema.safeParse(item);
   if (!parsed.success) throw new CorruptItemError(`incident ${String(item.sk)} does not match the schema: ${parsed.error.message}`);
   return parsed.data;
 }
 
-function alertKey(category: string): string {
+/** Partition of a category's incidents. */
+export function alertKey(category: string): string {
   return `ALERT#${category}`;
 }
 
-function incidentKey(id: string): string {
+/** Sort key of an incident. */
+export function incidentKey(id: string): string {
   return `INC#${id}`;
 }
 

@@ -41,7 +41,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
             {
               Put: {
                 TableName: this.tables.state,
-                Item: { ...claimKey, complaintId: complaint.id, expiresAt: complaint.expiresAt },
+                // customerId: the state table's byCustomer index finds the claim for an export or erasure.
+                Item: { ...claimKey, complaintId: complaint.id, customerId: complaint.customer.id, expiresAt: complaint.expiresAt },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -212,7 +213,8 @@ export function toItem(c: Complaint): Record<string, unknown> {
     ...(running && { dueBucket: OPEN, dueAt: c.sla.dueAt }),
     ...(c.sla.nextActionAt && { sweepBucket: DUE, sweepAt: c.sla.nextActionAt }),
     // Sparse bySurveyDue: only while the survey waits to be sent (see functions/domain/survey.ts).
-    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.dueAt }),
+    // While a dispatcher holds it, it is due again when that claim runs out.
+    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.sending?.until ?? c.survey.dueAt }),
   };
 }
 

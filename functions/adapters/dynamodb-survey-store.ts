@@ -110,15 +110,19 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            {
-              Put: {
-                TableName: state,
-                Item: { ...throttleKey(claim.link.customerId), lastSentAt: claim.link.sentAt, surveyId: claim.link.surveyId, expiresAt: claim.throttleExpiresAt },
-                ConditionExpression: 'attribute_not_exists(pk) OR lastSentAt <= :cutoff',
-                ExpressionAttributeValues: { ':cutoff': claim.throttleCutoff.toISOString() },
-              },
-            },
-            { Put: { TableName: state, Item: { ...stat, ...claim.fact, expiresAt: claim.factExpiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...(claim.resume
+              ? []
+              : [
+                  {
+                    Put: {
+                      TableName: state,
+                      Item: { ...throttleKey(claim.link.customerId), lastSentAt: claim.link.sentAt, surveyId: claim.link.surveyId, expiresAt: claim.throttleExpiresAt },
+                      ConditionExpression: 'attribute_not_exists(pk) OR lastSentAt <= :cutoff',
+                      ExpressionAttributeValues: { ':cutoff': claim.throttleCutoff.toISOString() },
+                    },
+                  },
+                  { Put: { TableName: state, Item: { ...stat, ...claim.fact, expiresAt: claim.factExpiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                ]),
           ],
         }),
       );
@@ -135,10 +139,12 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
   async releaseSend(claim: SurveySendClaim, token: string, now: Date): Promise<void> {
     const state = this.tables.state();
     const stat = factKey(claim.fact.sentAt, claim.fact.surveyId);
+    // Back to plain pending (also after a resumed claim): the throttle slot and fact go with it below.
+    const { sending: _sending, ...survey } = claim.complaint.survey!;
     const restored: Complaint = {
       ...claim.next,
       version: claim.next.version + 1,
-      survey: claim.complaint.survey!,
+      survey,
       timeline: [...claim.next.timeline, { at: now.toISOString(), actor: 'system:survey', event: 'survey_send_failed', status: claim.next.status, internal: true }],
     };
     const cleanup = [

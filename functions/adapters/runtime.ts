@@ -10,11 +10,13 @@ import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
+import { DynamoCustomerDataStore } from './dynamodb-customer-data.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
@@ -34,6 +36,8 @@ export interface Runtime {
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
   readonly optOuts: OptOutStore;
+  /** A customer's data across both tables, for export and erasure requests. */
+  readonly customerData: CustomerDataStore;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -94,6 +98,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
+  const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   return {
@@ -126,6 +131,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get optOuts() {
       return surveys();
+    },
+    get customerData() {
+      return customerData();
     },
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;

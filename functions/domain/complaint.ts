@@ -77,6 +77,12 @@ export const SurveyStateSchema = z.object({
   /** When the dispatcher may send it (moved on by quiet hours). */
   dueAt: z.string(),
   sentAt: z.string().optional(),
+  /**
+   * Set while a dispatcher sends it: claimed at `since` (the send time the link and reporting fact
+   * carry), held until `until`. A dispatcher that died before sending leaves it; the first run after
+   * `until` takes it over.
+   */
+  sending: z.object({ since: z.string(), until: z.string() }).optional(),
   /** Why it was not sent; the survey is then finished. */
   skipped: z.enum(['opted_out', 'throttled', 'no_contact', 'not_resolved']).optional(),
 });
@@ -128,6 +134,8 @@ export const ComplaintSchema = z.object({
   survey: SurveyStateSchema.optional(),
   surveyAnswer: SurveyAnswerRecordSchema.optional(),
   timeline: z.array(TimelineEntrySchema),
+  /** Set when the customer's personal data was erased (functions/domain/personal-data.ts). */
+  erasedAt: z.string().optional(),
   /** Epoch seconds: DynamoDB TTL deletes the complaint (and its personal data) after the retention period. */
   expiresAt: z.number().int(),
 });

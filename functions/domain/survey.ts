@@ -69,6 +69,8 @@ export type SkipReason = NonNullable<NonNullable<Complaint['survey']>['skipped']
 export type SurveyDecision =
   | { kind: 'wait' }
   | { kind: 'send' }
+  /** A dispatcher claimed it and died before sending: finish what it started. */
+  | { kind: 'resume' }
   | { kind: 'postpone'; until: string }
   | { kind: 'skip'; reason: SkipReason };
 
@@ -87,7 +89,14 @@ export function customerTimeZone(complaint: Complaint, config: PipelineConfig): 
  */
 export function decideSurvey(complaint: Complaint, facts: SurveyFacts, now: Date, config: PipelineConfig): SurveyDecision {
   const survey = complaint.survey;
-  if (!survey || !surveyPending(complaint) || Date.parse(survey.dueAt) > now.getTime()) return { kind: 'wait' };
+  if (!survey || !surveyPending(complaint)) return { kind: 'wait' };
+  if (survey.sending) {
+    // Another run holds the claim until `until`; after it, that run is gone and this one resumes,
+    // unless the customer opted out meanwhile.
+    if (Date.parse(survey.sending.until) > now.getTime()) return { kind: 'wait' };
+    return facts.optedOut ? { kind: 'skip', reason: 'opted_out' } : { kind: 'resume' };
+  }
+  if (Date.parse(survey.dueAt) > now.getTime()) return { kind: 'wait' };
   if (complaint.status !== 'resolved' && complaint.status !== 'closed') return { kind: 'skip', reason: 'not_resolved' };
   if (facts.optedOut) return { kind: 'skip', reason: 'opted_out' };
   if (!complaint.customer.email && !complaint.customer.phone) return { kind: 'skip', reason: 'no_contact' };
@@ -113,16 +122,29 @@ function withTimelineEntry(complaint: Complaint, event: string, at: Date, note?:
   };
 }
 
-/** The complaint after its survey was sent (leaves the sparse due index). */
+/**
+ * The complaint with its survey claimed for sending until `until` (in progress; it stays in the
+ * sparse due index under `until`, so a run after that finds it if this one dies). A resumed claim
+ * keeps its original `since`.
+ */
+export function markSurveySending(complaint: Complaint, now: Date, until: Date): Complaint {
+  const since = complaint.survey!.sending?.since ?? now.toISOString();
+  return { ...complaint, version: complaint.version + 1, survey: { ...complaint.survey!, sending: { since, until: until.toISOString() } } };
+}
+
+/** The complaint after its survey was sent (leaves the sparse due index); sent at its claim time when claimed. */
 export function markSurveySent(complaint: Complaint, now: Date): Complaint {
-  const next = withTimelineEntry(complaint, 'survey_sent', now);
-  return { ...next, survey: { ...complaint.survey!, sentAt: now.toISOString() } };
+  const { sending, ...survey } = complaint.survey!;
+  const sentAt = sending?.since ?? now.toISOString();
+  const next = withTimelineEntry(complaint, 'survey_sent', new Date(sentAt));
+  return { ...next, survey: { ...survey, sentAt } };
 }
 
 /** The complaint after its survey was skipped for good (leaves the sparse due index). */
 export function markSurveySkipped(complaint: Complaint, reason: SkipReason, now: Date): Complaint {
   const next = withTimelineEntry(complaint, 'survey_skipped', now, reason);
-  return { ...next, survey: { ...complaint.survey!, skipped: reason } };
+  const { sending: _sending, ...survey } = complaint.survey!;
+  return { ...next, survey: { ...survey, skipped: reason } };
 }
 
 /** The complaint with its survey due later (quiet hours). */

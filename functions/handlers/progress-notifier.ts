@@ -5,7 +5,9 @@ import { notifyProgress } from '../use-cases/notify-progress.ts';
 
 /**
  * Progress notifier on the complaints stream (complaint INSERTs and MODIFYs, by the mapping's
- * filter): customers hear about each visible step, and domain events go to the bus. Each record fails
- * alone; retried records send nothing twice (message ledger).
+ * filter): customers hear about each visible step, and domain events go to the bus. Order-sensitive:
+ * a customer must hear "acknowledged" before "resolved", and `complaint.status_changed` events
+ * should arrive in the order the changes happened, so the first failed record fails the rest of the
+ * batch and the mapping retries from it in order. Retried records send nothing twice (message ledger).
  */
-export const handler = complaintStreamHandler((complaint, previous) => notifyProgress(complaint, previous, runtime()));
+export const handler = complaintStreamHandler('in_order', (complaint, previous) => notifyProgress(complaint, previous, runtime()));

@@ -5,7 +5,10 @@ import { followUpSurvey } from '../use-cases/follow-up-survey.ts';
 
 /**
  * Survey follow-up on the complaints stream (changes carrying a survey answer, by the mapping's
- * filter): the department hears about poor answers, and `survey.answered` goes to the bus. Each record
- * fails alone; retried records send nothing twice (message ledger).
+ * filter): the department hears about poor answers, and `survey.answered` goes to the bus.
+ * Independent records: each acts on one survey answer and its message stands alone (rating, comment,
+ * complaint), and one survey is answered once, so no record's effect can overtake another's that it
+ * depends on; a failing record fails alone and the other departments still hear at once. Retried
+ * records send nothing twice (message ledger).
  */
-export const handler = complaintStreamHandler((complaint, previous) => followUpSurvey(complaint, previous, runtime()));
+export const handler = complaintStreamHandler('independent', (complaint, previous) => followUpSurvey(complaint, previous, runtime()));

@@ -45,6 +45,8 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
  * Volume monitor on the complaints stream (INSERTs of complaints only, by the mapping's filter).
  * Unparsable records fail alone (partial batch response); everything else is counted once. Transient
  * errors throw so the mapping retries the batch, which the counting ledger makes harmless.
+ * Not order-sensitive: counts add up the same in any order, and alerting looks at the window count
+ * after the whole batch, so an unparsable record need not hold back the ones after it.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   processor.register(event.Records, async (record: DynamoDBRecord) => toCountable(record), { throwOnFullBatchFailure: false });

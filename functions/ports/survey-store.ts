@@ -16,6 +16,12 @@ export interface SurveySendClaim {
   readonly fact: SurveyFact;
   /** TTL of the reporting fact (epoch seconds). */
   readonly factExpiresAt: number;
+  /**
+   * Taking over the expired claim of a run that died: the throttle slot and reporting fact are
+   * already this survey's; only the complaint (a new lease) and a fresh link (the dead run's token is
+   * lost: only its hash was stored) are written.
+   */
+  readonly resume?: boolean;
 }
 
 export type SurveyClaimResult = { ok: true; token: string } | { ok: false; reason: 'stale' | 'throttled' };
@@ -28,8 +34,8 @@ export interface SurveyStore {
   /** When the customer was last sent a survey, if within the throttle record's life. */
   lastSurveyedAt(customerId: string): Promise<string | undefined>;
   /**
-   * Marks the survey sent, issues its link and claims the customer's throttle slot in one
-   * transaction: of overlapping dispatchers exactly one succeeds.
+   * Claims the survey for sending (in progress until its lease runs out), issues its link and takes
+   * the customer's throttle slot in one transaction: of overlapping dispatchers exactly one succeeds.
    * @returns the new link's token (only its SHA-256 is stored), or why nothing was written
    */
   claimSend(claim: SurveySendClaim): Promise<SurveyClaimResult>;

@@ -1,12 +1,13 @@
 import { ackUrl, ACK_SMS_TOKEN_BYTES, ACK_TOKEN_BYTES, newAckLink, newAckToken, type AckLinks } from '../domain/alert-ack.ts';
-import type { AlertIncident } from '../domain/alert.ts';
+import { alertRaisedEvent, renderAlertRaised, type AlertIncident } from '../domain/alert.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
-import type { Category, Department, Locale, PipelineConfig } from '../domain/config.ts';
+import { departmentById, type Category, type Department, type Locale, type PipelineConfig } from '../domain/config.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
 import { planAlertDelivery } from '../domain/quiet-hours.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
-import { deliverOnce, type DeliveryDeps } from './deliver-once.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import { deliverOnce, MessageInProgressError, type DeliveryDeps } from './deliver-once.ts';
 
 /**
  * What alert delivery uses beyond sending. Both are optional so the replay CLI (in memory, no links,
@@ -67,8 +68,37 @@ export async function flushDeferredSms(deps: AlertDeliveryDeps & { readonly aler
       const incident = await deps.alerts.getIncident(held.category, held.message.alertId);
       stale = incident === undefined || incident.state !== 'open';
     }
-    if (!stale) sent += await deliverOnce([held.message], deps);
+    if (!stale) {
+      try {
+        sent += await deliverOnce([held.message], deps);
+      } catch (err) {
+        // Another run holds it and may still be sending: keep it held for the next run.
+        if (err instanceof MessageInProgressError) continue;
+        throw err;
+      }
+    }
     await deps.alertOps.removeDeferred(held.key);
   }
   return sent;
 }
+
+/**
+ * Tells the department head about a newly opened incident (email and SMS, once each), publishes
+ * `alert.raised` and records that the head was told. The volume monitor calls it when it opens the
+ * incident; the alert evaluator calls it for an open incident still not marked told after the claim
+ * lease (the monitor died before sending and its stream retries ran out).
+ * @throws MessageInProgressError when another delivery holds a live claim on one of the messages
+ */
+export async function notifyRaised(
+  incident: AlertIncident,
+  category: Category,
+  deps: AlertDeliveryDeps & { readonly events: EventPublisher; readonly alerts: Pick<AlertStore, 'markNotified'> },
+): Promise<void> {
+  const department = departmentById(deps.config, incident.department);
+  if (!department) return;
+  const links = await mintAckLinks(incident, `head:${department.head.name}`, department.locale, deps);
+  await deliverAlert(renderAlertRaised(incident, category, department, deps.config.company.timeZone, links), category, department, deps);
+  await deps.events.publish([alertRaisedEvent(incident)]);
+  await deps.alerts.markNotified(incident, deps.clock.now());
+}
+

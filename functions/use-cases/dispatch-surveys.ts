@@ -1,8 +1,10 @@
+import type { Complaint } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { customerLocale } from '../domain/progress.ts';
 import {
   decideSurvey,
   linkExpiry,
+  markSurveySending,
   markSurveySent,
   markSurveySkipped,
   postponeSurvey,
@@ -16,7 +18,8 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
-import { deliverOnce } from './deliver-once.ts';
+import { claimLeaseSeconds } from '../pipeline.ts';
+import { deliverOnce, MessageInProgressError } from './deliver-once.ts';
 
 export interface DispatchSurveysDeps {
   readonly config: PipelineConfig;
@@ -57,7 +60,10 @@ const DAY_MS = 86_400_000;
  * opted out, throttled, no contact), wait out the customer's quiet hours, or send. Sending first
  * claims the survey in one transaction (complaint marked sent on its version, link issued, the
  * customer's throttle slot taken), so of two overlapping runs exactly one sends; then the messages go
- * out once per message id. A failed send gives the claim back for the next run.
+ * out once per message id, and the survey is marked sent. A failed send gives the claim back for the
+ * next run. The claim is in progress with a lease (functions/pipeline.ts `claimLeaseSeconds`): if the
+ * run dies before sending, the survey stays in the due index under the lease's end, and the first run
+ * after it resumes the claim (a fresh link; messages already sent are not sent again).
  */
 export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<DispatchResult> {
   const now = deps.clock.now();
@@ -83,15 +89,19 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
         else stale += 1;
         continue;
       case 'send':
+      case 'resume':
         break;
     }
     const base = deps.publicBaseUrl();
     if (!base) throw new NoPublicUrlError('no public base URL for survey links: set survey.publicBaseUrl in the config');
     const survey = complaint.survey!;
     const locale = customerLocale(complaint, deps.config);
+    const resume = decision.kind === 'resume';
+    // A resumed claim keeps the time it was first claimed: the reporting fact and throttle carry it.
+    const sentAt = new Date(survey.sending?.since ?? now.toISOString());
     const claim: SurveySendClaim = {
       complaint,
-      next: markSurveySent(complaint, now),
+      next: markSurveySending(complaint, now, new Date(now.getTime() + claimLeaseSeconds * 1000)),
       link: {
         surveyId: survey.id,
         complaintId: complaint.id,
@@ -100,13 +110,14 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
         department: complaint.department,
         category: complaint.category,
         title: surveyTitle(complaint),
-        sentAt: now.toISOString(),
-        linkExpiresAt: linkExpiry(now, deps.config).toISOString(),
+        sentAt: sentAt.toISOString(),
+        linkExpiresAt: linkExpiry(sentAt, deps.config).toISOString(),
       },
       throttleCutoff: new Date(now.getTime() - deps.config.survey.throttleDays * DAY_MS),
-      throttleExpiresAt: Math.floor(now.getTime() / 1000) + (deps.config.survey.throttleDays + 1) * 86_400,
-      fact: { surveyId: survey.id, department: complaint.department, category: complaint.category, sentAt: now.toISOString() },
-      factExpiresAt: Math.floor(now.getTime() / 1000) + Math.max(deps.config.retention.complaintDays, deps.config.survey.linkTtlDays + 1) * 86_400,
+      throttleExpiresAt: Math.floor(sentAt.getTime() / 1000) + (deps.config.survey.throttleDays + 1) * 86_400,
+      fact: { surveyId: survey.id, department: complaint.department, category: complaint.category, sentAt: sentAt.toISOString() },
+      factExpiresAt: Math.floor(sentAt.getTime() / 1000) + Math.max(deps.config.retention.complaintDays, deps.config.survey.linkTtlDays + 1) * 86_400,
+      ...(resume && { resume }),
     };
     const claimed = await deps.surveys.claimSend(claim);
     if (!claimed.ok) {
@@ -124,11 +135,37 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
     try {
       await deliverOnce(messages, deps);
     } catch (err) {
+      // A message still held by a run that may be alive: keep the survey's claim; a later run resumes it.
+      if (err instanceof MessageInProgressError) {
+        stale += 1;
+        continue;
+      }
       await deps.surveys.releaseSend(claim, claimed.token, now);
       throw err;
     }
-    await deps.events.publish([surveySentEvent(complaint, survey.id, messages.map((m) => m.channel), now)]);
+    if (!(await confirmSent(claim.next, deps))) {
+      stale += 1;
+      continue;
+    }
+    await deps.events.publish([surveySentEvent(complaint, survey.id, messages.map((m) => m.channel), sentAt)]);
     sent += 1;
   }
   return { due: items.length, itemsRead, sent, postponed, skipped, stale };
+}
+
+/**
+ * Marks the survey sent once its messages are out. The complaint may have changed since the claim
+ * (an agent note, say): re-read and retry on a version conflict. A complaint whose survey is no
+ * longer this claim's (reopened meanwhile) is left alone.
+ * @returns false when the survey is no longer this claim's
+ */
+async function confirmSent(claimed: Complaint, deps: DispatchSurveysDeps): Promise<boolean> {
+  let current: Complaint | undefined = claimed;
+  for (let attempt = 0; attempt < 5 && current; attempt += 1) {
+    if (current.survey?.id !== claimed.survey!.id || !current.survey.sending) return current.survey?.sentAt !== undefined;
+    if (await deps.complaints.update(markSurveySent(current, deps.clock.now()), current.version)) return true;
+    current = await deps.complaints.get(claimed.id);
+  }
+  // Still conflicting: the claim stays in progress and a run after its lease confirms it (messages are not sent twice).
+  return false;
 }

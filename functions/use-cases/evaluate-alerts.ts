@@ -21,7 +21,9 @@ import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks } from './alert-delivery.ts';
+import { claimLeaseSeconds } from '../pipeline.ts';
+import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks, notifyRaised } from './alert-delivery.ts';
+import { MessageInProgressError } from './deliver-once.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface EvaluateAlertsDeps {
@@ -68,9 +70,27 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
     const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
     if (!incident || incident.state === 'resolved') continue;
     evaluated += 1;
+    await raiseUntold(incident, now, deps);
     await evaluateIncident(incident, now, deps, result);
   }
   return { evaluated, ...result };
+}
+
+/**
+ * The safety net for the raise: an open incident the head was never told about (the monitor died
+ * between claim and send, and the stream's retries ran out before the claim's lease) is told now,
+ * once the lease has run out; within it the monitor may still be sending. Not during a silence.
+ */
+async function raiseUntold(incident: AlertIncident, now: Date, deps: EvaluateAlertsDeps): Promise<void> {
+  if (incident.state !== 'open' || incident.notifiedAt !== undefined) return;
+  if (Date.parse(incident.openedAt) + claimLeaseSeconds * 1000 > now.getTime()) return;
+  const configured = categoryById(deps.config, incident.category);
+  if (!configured || (await deps.alertOps?.activeSilence(configured.id, now))) return;
+  try {
+    await notifyRaised(incident, configured, deps);
+  } catch (err) {
+    if (!(err instanceof MessageInProgressError)) throw err;
+  }
 }
 
 async function evaluateIncident(
@@ -103,11 +123,13 @@ async function evaluateIncident(
   const ctx = { category, department, timeZone: deps.config.company.timeZone };
   const messages: OutboundMessage[] = [];
   const events: DomainEvent[] = [];
+  // Reported only once the messages are out: a run that meets another's live claim did nothing.
+  const done: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
   for (const action of decision.actions) {
     switch (action.kind) {
       case 'reminder':
         messages.push(...renderReminder(decision.incident, action.n, ctx, await mintAckLinks(decision.incident, `head:${department.head.name}`, department.locale, deps)));
-        result.reminded.push(incident.id);
+        done.reminded.push(incident.id);
         break;
       case 'escalate':
         {
@@ -116,16 +138,25 @@ async function evaluateIncident(
           messages.push(...renderEscalation(decision.incident, action.level, now, ctx, links));
         }
         events.push(alertEscalatedEvent(decision.incident, action.level, department.escalationChain[action.level - 1]?.role, now));
-        result.escalated.push({ incidentId: incident.id, level: action.level });
+        done.escalated.push({ incidentId: incident.id, level: action.level });
         break;
       case 'resolve':
         messages.push(...renderAllClear(decision.incident, settings, ctx));
         events.push(alertResolvedEvent(decision.incident));
-        result.resolved.push(incident.id);
+        done.resolved.push(incident.id);
         break;
     }
   }
-  await deliverAlert(messages, category, department, deps);
+  try {
+    await deliverAlert(messages, category, department, deps);
+  } catch (err) {
+    // Held by a run that may still be sending: write nothing, so the next run re-decides and takes over once its lease ends.
+    if (err instanceof MessageInProgressError) return;
+    throw err;
+  }
   if (events.length) await deps.events.publish(events);
   await deps.alerts.updateLifecycle(incident, decision.incident);
+  result.reminded.push(...done.reminded);
+  result.escalated.push(...done.escalated);
+  result.resolved.push(...done.resolved);
 }

@@ -1,8 +1,8 @@
 import { hourOf } from '../domain/adaptive.ts';
-import { alertRaisedEvent, displayTitle, newIncident, renderAlertRaised, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
+import { displayTitle, newIncident, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
 import { detect } from '../domain/incident.ts';
-import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
+import { categoryById, type PipelineConfig } from '../domain/config.ts';
 import { shouldNoteSuppressed } from '../domain/silence.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
@@ -12,7 +12,7 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { deliverAlert, effectiveCategory, mintAckLinks } from './alert-delivery.ts';
+import { effectiveCategory, notifyRaised } from './alert-delivery.ts';
 import { detectorOf, readBaseline } from './read-baseline.ts';
 
 export interface MonitorVolumeDeps {
@@ -123,13 +123,4 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
 
 async function newestTitles(category: string, deps: MonitorVolumeDeps): Promise<string[]> {
   return (await deps.complaints.newestInCategory(category, NEWEST_TITLES)).map(displayTitle);
-}
-
-async function notifyRaised(incident: AlertIncident, category: Category, deps: MonitorVolumeDeps): Promise<void> {
-  const department = departmentById(deps.config, incident.department);
-  if (!department) return;
-  const links = await mintAckLinks(incident, `head:${department.head.name}`, department.locale, deps);
-  await deliverAlert(renderAlertRaised(incident, category, department, deps.config.company.timeZone, links), category, department, deps);
-  await deps.events.publish([alertRaisedEvent(incident)]);
-  await deps.alerts.markNotified(incident, deps.clock.now());
 }

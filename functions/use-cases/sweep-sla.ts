@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
-import { deliverOnce } from './deliver-once.ts';
+import { deliverOnce, MessageInProgressError } from './deliver-once.ts';
 
 export interface SweepSlaDeps {
   readonly config: PipelineConfig;
@@ -23,7 +23,10 @@ export interface SweepResult {
   readonly itemsRead: number;
   readonly warnings: number;
   readonly escalations: number;
-  /** Complaints an agent changed between our read and write; the next sweep takes them. */
+  /**
+   * Complaints an agent changed between our read and write, or whose message another run still
+   * holds a live claim on; the next sweep takes them.
+   */
   readonly skipped: number;
 }
 
@@ -48,7 +51,14 @@ export async function sweepSla(deps: SweepSlaDeps): Promise<SweepResult> {
   for (const complaint of items) {
     const { steps, complaint: next } = planSweep(complaint, deps.config, now);
     if (next === complaint) continue;
-    await deliverOnce(renderSlaSteps(complaint, steps, deps.config), deps);
+    try {
+      await deliverOnce(renderSlaSteps(complaint, steps, deps.config), deps);
+    } catch (err) {
+      // A step's message is held by a run that may still be sending: record nothing; a later sweep re-derives it.
+      if (!(err instanceof MessageInProgressError)) throw err;
+      skipped += 1;
+      continue;
+    }
     if (steps.length) await deps.events.publish(slaEvents(complaint, steps, now));
     if (!(await deps.complaints.update(next, complaint.version))) {
       skipped += 1;

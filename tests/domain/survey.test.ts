@@ -10,6 +10,7 @@ import {
   csatReport,
   decideSurvey,
   isWellFormedToken,
+  markSurveySending,
   markSurveySent,
   monthsBetween,
   parseSurveyForm,
@@ -82,6 +83,19 @@ describe('dispatch decisions', () => {
     const sent = markSurveySent(resolved(), due);
     expect(sent.survey?.sentAt).toBe(due.toISOString());
     expect(decideSurvey(sent, noFacts, new Date(due.getTime() + DAY), defaultConfig)).toEqual({ kind: 'wait' });
+  });
+
+  it('leaves a survey another run is sending until its claim runs out, then resumes it (unless the customer opted out)', () => {
+    const sending = markSurveySending(resolved(), due, new Date(due.getTime() + 120_000));
+    expect(sending.survey?.sending).toEqual({ since: due.toISOString(), until: '2026-11-23T02:02:00.000Z' });
+    expect(decideSurvey(sending, noFacts, new Date(due.getTime() + 119_999), defaultConfig)).toEqual({ kind: 'wait' });
+    expect(decideSurvey(sending, noFacts, new Date(due.getTime() + 120_000), defaultConfig)).toEqual({ kind: 'resume' });
+    expect(decideSurvey(sending, { optedOut: true }, new Date(due.getTime() + 120_000), defaultConfig)).toEqual({ kind: 'skip', reason: 'opted_out' });
+    // A resumed claim keeps its first time; sent means sent at that time, and the claim is gone.
+    const resumed = markSurveySending(sending, new Date(due.getTime() + 300_000), new Date(due.getTime() + 420_000));
+    expect(resumed.survey?.sending).toEqual({ since: due.toISOString(), until: '2026-11-23T02:07:00.000Z' });
+    const sent = markSurveySent(resumed, new Date(due.getTime() + 301_000));
+    expect(sent.survey).toEqual({ id: 'C1-r0', dueAt: due.toISOString(), sentAt: due.toISOString() });
   });
 
   it('does not survey a complaint reopened before the survey was due', () => {

@@ -1,5 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
+import type { OutboundMessage } from '../../functions/domain/messages.ts';
+import type { TableName } from '../../functions/pipeline.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
@@ -21,9 +23,10 @@ let outbox: Outbox;
 let events: RecordedEvents;
 let rt: Runtime;
 let complaintsTable: string;
+let names: Record<TableName, string>;
 
 beforeEach(async () => {
-  const { names } = await db.freshTables();
+  names = (await db.freshTables()).names;
   complaintsTable = names.complaints;
   clock = new SimulatedClock(t0);
   outbox = new Outbox(defaultConfig, clock);
@@ -55,12 +58,47 @@ describe('progress notifier against DynamoDB Local', () => {
     expect(new Set(events.entries().map((e) => (e.detail as { eventId: string }).eventId)).size).toBe(2);
   });
 
-  it('fails a broken image alone and still notifies the rest of the batch', async () => {
+  it('stops at a broken image: it and every later record fail, the earlier ones are notified', async () => {
     const good = complaint(t0);
+    const other = complaint(t0);
     const broken: DynamoDBRecord = { ...streamRecord(5, good), dynamodb: { ...streamRecord(5, good).dynamodb, NewImage: { entity: { S: 'complaint' }, id: { S: 'BROKEN' } } } };
-    const res = await progressNotifier({ Records: [broken, streamRecord(6, good)] }, context);
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '5' }]);
-    expect(outbox.entries()).toHaveLength(1);
+    const res = await progressNotifier({ Records: [streamRecord(4, good), broken, streamRecord(6, other)] }, context);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '5' }, { itemIdentifier: '6' }]);
+    expect(outbox.entries().map((m) => m.complaintId)).toEqual([good.id]);
+  });
+
+  it('never lets "resolved" reach the customer before "acknowledged" when a send fails transiently', async () => {
+    const received = complaint(t0);
+    const step = (c: Complaint, type: 'acknowledge' | 'start' | 'resolve') => {
+      const r = applyEvent(c, { type, actor: 'agent:a' }, t0, defaultConfig);
+      if (!r.ok) throw new Error(type);
+      return r.complaint;
+    };
+    const acknowledged = step(received, 'acknowledge');
+    const resolved = step(step(acknowledged, 'start'), 'resolve');
+    const records = [streamRecord(11, received), streamRecord(12, acknowledged, received), streamRecord(13, resolved, acknowledged)];
+    // SES refuses the "acknowledged" email (timeline entry 1) once; progress message ids name their entry.
+    const sent: string[] = [];
+    let refused = false;
+    const flaky = {
+      send: async (m: OutboundMessage) => {
+        if (!refused && m.id === `${received.id}:t1:progress:email`) {
+          refused = true;
+          throw new Error('SES throttled');
+        }
+        sent.push(m.id);
+        await outbox.send(m);
+      },
+    };
+    setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: flaky, events }));
+    const first = await progressNotifier({ Records: records }, context);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: '12' }, { itemIdentifier: '13' }]);
+    expect(sent).toEqual([`${received.id}:t0:progress:email`]);
+    // Lambda resumes from the lowest failed sequence number, in order.
+    expect(await progressNotifier({ Records: records.slice(1) }, context)).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([0, 1, 2, 3].map((i) => `${received.id}:t${i}:progress:email`));
+    const statusEvents = events.entries().filter((e) => e.detailType === 'complaint.status_changed').map((e) => (e.detail as { to: string }).to);
+    expect(statusEvents).toEqual(['acknowledged', 'in_progress', 'resolved']);
   });
 });
 

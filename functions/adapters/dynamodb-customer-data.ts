@@ -1,0 +1,150 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AlertIncident } from '../domain/alert.ts';
+import type { Complaint } from '../domain/complaint.ts';
+import type { ErasureRecord } from '../domain/personal-data.ts';
+import type { CustomerDataStore, PersonalItem } from '../ports/customer-data.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+import { alertKey, incidentKey, parseIncident } from './dynamodb-alert-store.ts';
+
+/** Reads every page of a Query. */
+async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(res.Items ?? []));
+    startKey = res.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** What an export shows of each kind of state item: no token hashes, no internal pointers. */
+const EXPORTED_FIELDS: Record<PersonalItem['kind'], readonly string[]> = {
+  survey_link: ['surveyId', 'complaintId', 'locale', 'title', 'sentAt', 'linkExpiresAt', 'answeredAt'],
+  unsubscribe_link: ['locale'],
+  external_id: ['complaintId'],
+  opt_out: ['optedOutAt', 'source'],
+  survey_throttle: ['lastSentAt', 'surveyId'],
+};
+
+function kindOf(pk: string): PersonalItem['kind'] | undefined {
+  if (pk.startsWith('SURVEY#')) return 'survey_link';
+  if (pk.startsWith('UNSUB#')) return 'unsubscribe_link';
+  if (pk.startsWith('EXT#')) return 'external_id';
+  return undefined;
+}
+
+function personalItem(kind: PersonalItem['kind'], item: Record<string, unknown>): PersonalItem {
+  const fields: Record<string, unknown> = Object.fromEntries(EXPORTED_FIELDS[kind].filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
+  if (kind === 'external_id') {
+    // `EXT#<channel>#<externalId>`: the channel's own reference is part of what is stored.
+    const [, channel, ...rest] = String(item.pk).split('#');
+    Object.assign(fields, { channel, externalId: rest.join('#') });
+  }
+  return { kind, fields, ref: { pk: String(item.pk), sk: String(item.sk) } };
+}
+
+/**
+ * A customer's data across both tables, found through the two `byCustomer` indexes and keyed reads,
+ * never a Scan: complaints (complaints table), survey and unsubscribe links and external-id claims
+ * (state table, sparse index on `customerId`), `SURVEYED#` and `OPTOUT#` (keyed by the customer id),
+ * alert incidents per category (their newest titles). Erasure records: `ERASURE#<customer id>` /
+ * `<erased at>`, kept without TTL.
+ */
+export class DynamoCustomerDataStore implements CustomerDataStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: { complaints: () => string; state: () => string },
+    private readonly complaints: () => Pick<ComplaintRepository, 'get'>,
+  ) {}
+
+  async complaintsOf(customerId: string): Promise<Complaint[]> {
+    const keys = await queryAll(this.doc, {
+      TableName: this.tables.complaints(),
+      IndexName: 'byCustomer',
+      KeyConditionExpression: 'customerId = :c',
+      ExpressionAttributeValues: { ':c': customerId },
+      ProjectionExpression: 'id',
+    });
+    // The index is eventually consistent: re-read each complaint for its current version.
+    const found = await Promise.all(keys.map((k) => this.complaints().get(String(k.id))));
+    return found.filter((c): c is Complaint => c !== undefined && c.customer.id === customerId);
+  }
+
+  async personalItemsOf(customerId: string): Promise<PersonalItem[]> {
+    const state = this.tables.state();
+    const indexed = await queryAll(this.doc, {
+      TableName: state,
+      IndexName: 'byCustomer',
+      KeyConditionExpression: 'customerId = :c',
+      ExpressionAttributeValues: { ':c': customerId },
+    });
+    const items: PersonalItem[] = [];
+    for (const item of indexed) {
+      const kind = kindOf(String(item.pk));
+      if (kind) items.push(personalItem(kind, item));
+    }
+    const keyed = [
+      { kind: 'opt_out' as const, key: { pk: `OPTOUT#${customerId}`, sk: 'OPTOUT' } },
+      { kind: 'survey_throttle' as const, key: { pk: `SURVEYED#${customerId}`, sk: 'LAST' } },
+    ];
+    for (const { kind, key } of keyed) {
+      const res = await this.doc.send(new GetCommand({ TableName: state, Key: key, ConsistentRead: true }));
+      if (res.Item) items.push(personalItem(kind, res.Item));
+    }
+    return items;
+  }
+
+  async incidentsOf(category: string): Promise<AlertIncident[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tables.state(),
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': alertKey(category), ':s': 'INC#' },
+    });
+    return items.map(parseIncident);
+  }
+
+  async replaceIncidentTexts(incident: AlertIncident): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.state(),
+        Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
+        UpdateExpression: 'SET newestTitles = :titles, topTerms = :terms',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':titles': incident.newestTitles, ':terms': incident.topTerms },
+      }),
+    );
+  }
+
+  async deleteItems(items: readonly PersonalItem[]): Promise<void> {
+    const state = this.tables.state();
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.ref.pk, sk: item.ref.sk } } }));
+      for (let attempt = 0; pending?.length; attempt += 1) {
+        if (attempt === 5) throw new Error(`could not delete ${pending.length} personal item(s) after 5 attempts (throttled)`);
+        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [state]: pending } }));
+        pending = res.UnprocessedItems?.[state] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+
+  async recordErasure(record: ErasureRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tables.state(), Item: { pk: `ERASURE#${record.customerId}`, sk: record.erasedAt, entity: 'erasure', ...record } }));
+  }
+
+  async erasuresOf(customerId: string): Promise<ErasureRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tables.state(),
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `ERASURE#${customerId}` },
+    });
+    return items.map((i) => ({
+      customerId: String(i.customerId),
+      erasedAt: String(i.erasedAt),
+      erasedBy: String(i.erasedBy),
+      complaints: Number(i.complaints),
+      incidents: Number(i.incidents),
+      otherItems: Number(i.otherItems),
+    }));
+  }
+}

@@ -1,0 +1,26 @@
+import '../adapters/aws-runtime.ts';
+import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { CustomerIdSchema, EraseRequestSchema } from '../domain/personal-data.ts';
+import { eraseCustomerData } from '../use-cases/erase-customer-data.ts';
+import { exportCustomerData } from '../use-cases/export-customer-data.ts';
+
+/**
+ * A customer's access and erasure requests (agents only).
+ * `GET /customers/{id}/export`: everything stored about the customer id, as JSON.
+ * `POST /customers/{id}/erase` `{ actor }`: removes their personal data everywhere it is kept and
+ * answers with the erasure record (who, when, which id, how many items).
+ */
+export const handler = httpHandler(async (event) => {
+  const id = CustomerIdSchema.safeParse(event.pathParameters?.id ?? '');
+  if (!id.success) return validationError(zodIssues(id.error).map((i) => ({ ...i, path: 'id' })));
+  const rt = runtime();
+  if (event.requestContext.http.method === 'GET') {
+    return json(200, await exportCustomerData(id.data, rt));
+  }
+  const body = readJsonBody(event);
+  if (!body.ok) return body.response;
+  const parsed = EraseRequestSchema.safeParse(body.value);
+  if (!parsed.success) return validationError(zodIssues(parsed.error));
+  return json(200, await eraseCustomerData(id.data, parsed.data.actor, rt));
+});
