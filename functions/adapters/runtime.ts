@@ -9,12 +9,14 @@ import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
+import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
@@ -33,6 +35,8 @@ export interface Runtime {
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
   readonly optOuts: OptOutStore;
+  /** Receipts per recipient in the last hour (the receipt cap). */
+  readonly receipts: ReceiptQuota;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -80,6 +84,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
@@ -113,6 +118,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get optOuts() {
       return surveys();
+    },
+    get receipts() {
+      return receipts();
     },
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;

@@ -128,6 +128,8 @@ export const ComplaintSchema = z.object({
   survey: SurveyStateSchema.optional(),
   surveyAnswer: SurveyAnswerRecordSchema.optional(),
   timeline: z.array(TimelineEntrySchema),
+  /** Receipt channels withheld by the per-recipient receipt cap (functions/domain/receipt-cap.ts); the timeline says why. */
+  receiptWithheld: z.array(z.enum(['email', 'sms'])).optional(),
   /** Epoch seconds: DynamoDB TTL deletes the complaint (and its personal data) after the retention period. */
   expiresAt: z.number().int(),
 });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -13,6 +13,8 @@ const ddb = mockClient(doc);
 ddb.on(PutCommand).resolves({});
 ddb.on(TransactWriteCommand).resolves({});
 ddb.on(QueryCommand).resolves({ Items: [] });
+// The recipient's receipt window (the receipt cap): empty.
+ddb.on(GetCommand).resolves({});
 setRuntime(
   buildRuntime({
     config: defaultConfig,
