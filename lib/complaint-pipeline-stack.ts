@@ -1,8 +1,10 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AllowedMethods, CachePolicy, Distribution, OriginProtocolPolicy, OriginRequestPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
@@ -25,6 +27,7 @@ import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ConfigError, type PipelineConfig } from '../functions/domain/config.ts';
 import {
@@ -105,12 +108,18 @@ export class ComplaintPipelineStack extends Stack {
   readonly emailIdentity: EmailIdentity;
   /** Present when at least one function has an HTTP trigger. */
   readonly api: HttpApi | undefined;
+  /** The CloudFront distribution carrying the WAF web ACL in front of the API (`protection.waf.enabled`). */
+  readonly publicDistribution: Distribution | undefined;
+  /** The customer-managed key of the tables and log groups (`protection.customerManagedKey`). */
+  readonly dataKey: Key | undefined;
 
   private readonly config: PipelineConfig;
   private readonly logRetention: RetentionDays;
   private readonly configurationSet: ConfigurationSet;
   private readonly alarmAction: IAlarmAction;
   private httpApi: HttpApi | undefined;
+  private httpStage: HttpStage | undefined;
+  private distribution: Distribution | undefined;
   private iamAuthorizer: HttpIamAuthorizer | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
@@ -118,6 +127,7 @@ export class ComplaintPipelineStack extends Stack {
     this.config = props.config;
     this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const pipeline = props.pipeline ?? { tables: pipelineTables, functions: pipelineFunctions };
+    this.dataKey = this.config.protection.customerManagedKey ? this.createDataKey() : undefined;
 
     this.tables = Object.fromEntries(
       Object.entries(pipeline.tables).map(([name, def]) => [name, this.createTable(`${pascalCase(name)}Table`, def)]),
@@ -163,6 +173,8 @@ export class ComplaintPipelineStack extends Stack {
     }
     this.functions = functions;
     this.api = this.httpApi;
+    if (this.httpApi && this.config.protection.waf.enabled) this.publicEndpoint();
+    this.publicDistribution = this.distribution;
 
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.operationsTopic.topicArn,
@@ -172,12 +184,38 @@ export class ComplaintPipelineStack extends Stack {
     new CfnOutput(this, 'OnFailureQueueUrl', { value: this.onFailureQueue.queueUrl });
   }
 
+  /**
+   * One customer-managed key (rotated yearly) for the tables and every log group: CloudWatch Logs may
+   * use it only for this account's log groups in this region (its documented key policy).
+   */
+  private createDataKey(): Key {
+    const key = new Key(this, 'DataKey', {
+      description: 'Encrypts the complaint pipeline tables and log groups (protection.customerManagedKey).',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+      }),
+    );
+    return key;
+  }
+
   private createTable(id: string, def: TableDefinition): Table {
     const table = new Table(this, id, {
       partitionKey: attribute(def.partitionKey),
       sortKey: def.sortKey && attribute(def.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
+      ...(this.dataKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.dataKey }
+        : { encryption: TableEncryption.AWS_MANAGED }),
+      // RETAIN keeps the table when the stack goes; deletion protection also stops a console or API
+      // delete, or a replacement by a careless change, from taking customers' data with it.
+      deletionProtection: true,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: def.ttlAttribute,
       stream: def.stream === 'NEW_AND_OLD_IMAGES' ? StreamViewType.NEW_AND_OLD_IMAGES : undefined,
@@ -247,6 +285,12 @@ export class ComplaintPipelineStack extends Stack {
       memorySize: def.memoryMb,
       config: this.config,
       logRetention: this.logRetention,
+      ...(this.dataKey && { logEncryptionKey: this.dataKey }),
+      // A public route's function is capped, so a flood cannot take the concurrency the stream
+      // consumers and schedules need (and cannot scale the bill without bound).
+      ...(def.trigger.kind === 'http' &&
+        def.trigger.auth === 'public' &&
+        this.config.protection.publicReservedConcurrency !== null && { reservedConcurrentExecutions: this.config.protection.publicReservedConcurrency }),
     });
 
     for (const [tableName, access] of Object.entries(def.access.tables) as [TableName, 'read' | 'readWrite' | undefined][]) {
@@ -258,8 +302,9 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.publishSms) fn.bindTopics(this.departmentTopics, env.departmentTopics);
     if (def.access.sendSmsToPhones) this.grantSmsToPhones(fn);
     if (def.access.sendEmail) this.grantSendEmail(fn, props.sesSandbox ?? false);
-    // The API's own URL ($default stage); a custom domain goes in the config's survey.publicBaseUrl.
-    if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.routes().apiEndpoint);
+    // The API's own URL ($default stage), or the WAF-protected distribution in front of it; a custom
+    // domain goes in the config's survey.publicBaseUrl.
+    if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());
 
     switch (def.trigger.kind) {
       case 'http':
@@ -282,17 +327,14 @@ export class ComplaintPipelineStack extends Stack {
   }
 
   /**
-   * SMS to a phone number (customers' progress updates, escalation contacts) is an SNS Publish
-   * with `PhoneNumber` and no topic: SNS offers no resource to scope it to, so it is granted on '*'
-   * for exactly the functions whose `access` says so.
+   * SMS to a phone number (customers' progress updates, escalation contacts) is an SNS Publish with
+   * `PhoneNumber` and no topic, which has no resource ARN to grant on. So Publish is allowed on
+   * everything that is NOT an SNS ARN: phone numbers pass, while publishing to any topic in the account
+   * (or another) is not allowed by this statement; department topics stay granted one by one
+   * (`bindTopics`), to the functions whose `access` says `publishSms`.
    */
   private grantSmsToPhones(fn: HouseFunction): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'SMS straight to a phone number is sns:Publish with PhoneNumber, which has no resource ARN; only functions whose access declares sendSmsToPhones get it.',
-    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
   }
 
   /**
@@ -327,6 +369,12 @@ export class ComplaintPipelineStack extends Stack {
       authorizer: trigger.auth === 'agent' ? this.agentAuthorizer() : undefined,
     });
     if (route && trigger.auth === 'public') {
+      // Each public route gets its own, lower throttle than the stage default. The stage refers to the
+      // route by its key, so it must be created after the route.
+      const { rateLimit, burstLimit } = this.config.protection.publicRouteThrottle;
+      const stage = this.httpStage!.node.defaultChild as CfnStage;
+      stage.addPropertyOverride(`RouteSettings.${trigger.method} ${trigger.path}`, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit });
+      this.httpStage!.node.addDependency(route);
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: `${trigger.method} ${trigger.path} is declared auth: 'public' in functions/pipeline.ts (customers use it without an account); the handler validates every request with zod.`,
@@ -341,13 +389,17 @@ export class ComplaintPipelineStack extends Stack {
       description: 'Complaint intake and agent API.',
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: this.logRetention });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: this.logRetention, ...(this.dataKey && { encryptionKey: this.dataKey }) });
+    const { rateLimit, burstLimit } = this.config.protection.apiThrottle;
     const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
+      // The default for every route; public routes get their own, lower limit (addRoute).
+      throttle: { rateLimit, burstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        // No source IP or user agent: access logs must not become a store of customers' personal data.
+        // Who called is needed to trace abuse: source IP and user agent (personal data, kept only for
+        // the log retention) and, on agent routes, the IAM caller. Never bodies or query strings.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: AccessLogField.contextRequestId(),
@@ -357,13 +409,90 @@ export class ComplaintPipelineStack extends Stack {
             responseLength: AccessLogField.contextResponseLength(),
             integrationLatency: AccessLogField.contextIntegrationLatency(),
             integrationError: '$context.integrationErrorMessage',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            caller: '$context.identity.caller',
+            userArn: '$context.identity.userArn',
+            accountId: '$context.identity.accountId',
           }),
         ),
       },
     });
     this.httpApi = api;
+    this.httpStage = stage;
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the complaint API.' });
     return api;
+  }
+
+  /**
+   * Where the public pages and intake are reached: the API's URL, or the CloudFront distribution with
+   * the WAF web ACL when `protection.waf.enabled`.
+   */
+  private publicEndpoint(): string {
+    const api = this.routes();
+    if (!this.config.protection.waf.enabled) return api.apiEndpoint;
+    this.distribution ??= this.createWafDistribution(api);
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+
+  /**
+   * AWS WAF cannot be associated with an HTTP API (only with REST APIs, CloudFront, ALB, AppSync,
+   * Cognito and a few others), so the web ACL sits on a CloudFront distribution in front of the API
+   * that forwards everything uncached. Its rule blocks an IP for the rest of a 5-minute window once it
+   * sent `protection.waf.requestsPer5MinutesPerIp` requests. CloudFront web ACLs exist only in
+   * us-east-1: a rule stops the deployment with that message in any other region.
+   */
+  private createWafDistribution(api: HttpApi): Distribution {
+    const settings = this.config.protection.waf;
+    if (!Token.isUnresolved(this.region) && this.region !== 'us-east-1') {
+      throw new ConfigError('deployed config', [
+        { path: 'protection.waf.enabled', message: `a CloudFront web ACL can only be created in us-east-1, not ${this.region}; deploy there or leave WAF off (the API throttles still apply)` },
+      ]);
+    }
+    new CfnRule(this, 'WebAclRegionRule', {
+      assertions: [
+        {
+          assert: Fn.conditionEquals(Aws.REGION, 'us-east-1'),
+          assertDescription: 'protection.waf.enabled needs a CloudFront web ACL, which can only be created in us-east-1.',
+        },
+      ],
+    });
+    const visibility = (name: string): CfnWebACL.VisibilityConfigProperty => ({ cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true });
+    const acl = new CfnWebACL(this, 'PublicWebAcl', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      description: 'Rate limit per IP in front of the complaint pipeline API, see protection.waf in the config.',
+      visibilityConfig: visibility('ComplaintPipelinePublic'),
+      rules: [
+        {
+          name: 'RatePerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: settings.requestsPer5MinutesPerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('RatePerIp'),
+        },
+      ],
+    });
+    const distribution = new Distribution(this, 'PublicDistribution', {
+      comment: 'Complaint pipeline public routes behind the WAF web ACL',
+      webAclId: acl.attrArn,
+      defaultBehavior: {
+        // The API's host name: its endpoint without the scheme.
+        origin: new HttpOrigin(Fn.select(2, Fn.split('/', api.apiEndpoint)), { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+    });
+    const reasons: Record<string, string> = {
+      'AwsSolutions-CFR1': 'Customers may complain from anywhere; blocking countries would turn away legitimate complaints. Abuse is limited per IP by the WAF rate rule and per recipient by the receipt cap.',
+      'AwsSolutions-CFR3': 'The distribution only forwards to the HTTP API, whose stage access log records every forwarded request (route, status, caller); WAF metrics and sampled requests show what was blocked.',
+      'AwsSolutions-CFR4': 'The default *.cloudfront.net certificate cannot set a minimum TLS version; give the distribution a custom domain and certificate for that (survey.publicBaseUrl then points at it).',
+    };
+    for (const [id, reason] of Object.entries(reasons)) Validations.of(distribution).acknowledge({ id, reason });
+    new CfnOutput(this, 'PublicUrl', { value: `https://${distribution.distributionDomainName}`, description: 'Public routes through CloudFront and the WAF web ACL.' });
+    return distribution;
   }
 
   private agentAuthorizer(): HttpIamAuthorizer {

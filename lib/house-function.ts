@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -62,6 +63,17 @@ export interface HouseFunctionProps {
    */
   readonly logRetention?: RetentionDays;
   /**
+   * Concurrent executions reserved for (and capping) this function.
+   * @default none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Customer-managed key that encrypts the function's log group (its key policy must let CloudWatch
+   * Logs use it).
+   * @default the log group is encrypted by CloudWatch Logs' own key
+   */
+  readonly logEncryptionKey?: IKey;
+  /**
    * Directory the entry and `package-lock.json` are resolved against.
    * @default PROJECT_ROOT (the repository root)
    */
@@ -84,6 +96,7 @@ export class HouseFunction extends NodejsFunction {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      ...(props.logEncryptionKey && { encryptionKey: props.logEncryptionKey }),
     });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
 
@@ -98,6 +111,7 @@ export class HouseFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role,
       logGroup,
       environment: {
@@ -148,6 +162,19 @@ export class HouseFunction extends NodejsFunction {
         resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
       }),
     );
+    // A table under a customer-managed key is only usable with the key: decrypt to read, encrypt too to write.
+    if (table.encryptionKey) {
+      if (access === 'readWrite') table.encryptionKey.grantEncryptDecrypt(this);
+      else table.encryptionKey.grantDecrypt(this);
+      if (this.role && access === 'readWrite') {
+        for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+          Validations.of(this.role).acknowledge({
+            id: `AwsSolutions-IAM5[Action::${action}]`,
+            reason: `Writing a table encrypted with the customer-managed key needs ${action} (the set KMS documents for encrypting data keys), granted on that one key ARN only.`,
+          });
+        }
+      }
+    }
     this.addEnvironment(envVarName, table.tableName);
   }
 

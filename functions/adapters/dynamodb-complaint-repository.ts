@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
+import { tables as tableDefinitions } from '../pipeline.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
   InvalidCursorError,
@@ -61,6 +62,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async get(id: string): Promise<Complaint | undefined> {
+    // A key DynamoDB cannot hold cannot exist; asking would fail with a ValidationException.
+    if (!id || Buffer.byteLength(id, 'utf8') > MAX_PARTITION_KEY_BYTES) return undefined;
     const res = await this.doc.send(new GetCommand({ TableName: this.tables.complaints, Key: { id }, ConsistentRead: true }));
     return res.Item ? fromItem(res.Item) : undefined;
   }
@@ -152,19 +155,27 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       key = '#k = :k';
       for (const r of rest) useFilter(r, filter[r]);
     }
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.complaints,
-        IndexName: index,
-        KeyConditionExpression: key,
-        ...(filters.length && { FilterExpression: filters.join(' AND ') }),
-        ...(Object.keys(names).length && { ExpressionAttributeNames: names }),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: Boolean(filter.overdueAt),
-        Limit: limit,
-        ...(cursor && { ExclusiveStartKey: decodeCursor(cursor) }),
-      }),
-    );
+    const startKey = cursor ? decodeCursor(cursor, index, String(filter.overdueAt ? OPEN : values[':k'])) : undefined;
+    let res;
+    try {
+      res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.complaints,
+          IndexName: index,
+          KeyConditionExpression: key,
+          ...(filters.length && { FilterExpression: filters.join(' AND ') }),
+          ...(Object.keys(names).length && { ExpressionAttributeNames: names }),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: Boolean(filter.overdueAt),
+          Limit: limit,
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
+    } catch (err) {
+      // Backstop for a well-formed cursor DynamoDB still refuses (e.g. a key value it finds invalid).
+      if (startKey && isValidationError(err)) throw new InvalidCursorError('cursor is not one this API issued');
+      throw err;
+    }
     return {
       items: (res.Items ?? []).map(fromItem),
       ...(res.LastEvaluatedKey && { cursor: encodeCursor(res.LastEvaluatedKey) }),
@@ -267,14 +278,43 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): Record<string, unknown> {
+/** DynamoDB's key size limits, in UTF-8 bytes: partition key values 2048, sort key values 1024. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * A cursor is the `LastEvaluatedKey` of a query on `indexName`: exactly the table key and the index
+ * keys, as non-empty strings within DynamoDB's key limits, in the partition the query reads. Anything
+ * else (forged, truncated, or issued for another listing) is refused here, before DynamoDB would answer
+ * "The provided starting key is invalid".
+ */
+function decodeCursor(cursor: string, indexName: string, partitionValue: string): Record<string, unknown> {
+  const index = tableDefinitions.complaints.indexes.find((i) => i.name === indexName);
+  const expected = [tableDefinitions.complaints.partitionKey.name, index?.partitionKey.name, index?.sortKey?.name].filter((n): n is string => !!n);
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key) && 'id' in key) return key as Record<string, unknown>;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    key = undefined;
   }
-  throw new InvalidCursorError('cursor is not one this API issued');
+  const valid =
+    !!index &&
+    !!key &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).length === expected.length &&
+    expected.every((name) => {
+      const value = (key as Record<string, unknown>)[name];
+      const limit = name === index.sortKey?.name ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+      return typeof value === 'string' && value.length > 0 && Buffer.byteLength(value, 'utf8') <= limit;
+    }) &&
+    (key as Record<string, unknown>)[index.partitionKey.name] === partitionValue;
+  if (!valid) throw new InvalidCursorError('cursor is not one this API issued for this listing; start again without it');
+  return key as Record<string, unknown>;
+}
+
+function isValidationError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ValidationException';
 }
 
 function externalIdKey(channel: string, externalId: string): string {

@@ -35,11 +35,26 @@ export function zodIssues(error: z.ZodError): ValidationIssue[] {
   });
 }
 
+/** The media type of a request (`content-type` without parameters), lower-cased; '' when absent. */
+export function mediaType(event: APIGatewayProxyEventV2): string {
+  const header = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  return header.split(';')[0]!.trim().toLowerCase();
+}
+
 /**
- * Decodes and parses a JSON body, refusing oversized bodies (413) and malformed JSON (400) with a
- * clear message instead of an exception.
+ * Decodes and parses a JSON body, refusing another content type (415: a cross-site form or a
+ * `text/plain` "simple request" cannot post JSON routes, since browsers send `application/json` only
+ * after a CORS preflight), oversized bodies (413) and malformed JSON (400) with a clear message
+ * instead of an exception.
  */
 export function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; value: unknown } | { ok: false; response: HttpResult } {
+  const type = mediaType(event);
+  if (type !== 'application/json') {
+    return {
+      ok: false,
+      response: json(415, { error: 'unsupported_media_type', message: `send the body as content-type: application/json (got ${type ? `'${type}'` : 'none'})` }),
+    };
+  }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
@@ -51,6 +66,22 @@ export function readJsonBody(event: APIGatewayProxyEventV2): { ok: true; value: 
   } catch (err) {
     return { ok: false, response: validationError([{ path: '', message: `body is not valid JSON: ${(err as Error).message}` }]) };
   }
+}
+
+/** DynamoDB refuses key values over 2,048 bytes (UTF-8); an id in a path is used as one. */
+export const MAX_KEY_BYTES = 2048;
+
+/**
+ * A path parameter used as a DynamoDB key: present, non-empty and within DynamoDB's key size, else a
+ * 400 naming the parameter (so DynamoDB never sees a key it would refuse with a ValidationException).
+ */
+export function keyPathParameter(event: APIGatewayProxyEventV2, name: string): { ok: true; value: string } | { ok: false; response: HttpResult } {
+  const value = event.pathParameters?.[name] ?? '';
+  if (!value) return { ok: false, response: validationError([{ path: name, message: `the ${name} in the path is missing` }]) };
+  if (Buffer.byteLength(value, 'utf8') > MAX_KEY_BYTES) {
+    return { ok: false, response: validationError([{ path: name, message: `the ${name} in the path is longer than ${MAX_KEY_BYTES} bytes; no such item can exist` }]) };
+  }
+  return { ok: true, value };
 }
 
 /**

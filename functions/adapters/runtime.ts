@@ -11,6 +11,7 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
+import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
@@ -18,6 +19,7 @@ import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoCustomerDataStore } from './dynamodb-customer-data.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
+import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
@@ -38,6 +40,8 @@ export interface Runtime {
   readonly optOuts: OptOutStore;
   /** A customer's data across both tables, for export and erasure requests. */
   readonly customerData: CustomerDataStore;
+  /** Receipts per recipient in the last hour (the receipt cap). */
+  readonly receipts: ReceiptQuota;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -97,6 +101,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
@@ -134,6 +139,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get customerData() {
       return customerData();
+    },
+    get receipts() {
+      return receipts();
     },
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;

@@ -136,6 +136,8 @@ export const ComplaintSchema = z.object({
   timeline: z.array(TimelineEntrySchema),
   /** Set when the customer's personal data was erased (functions/domain/personal-data.ts). */
   erasedAt: z.string().optional(),
+  /** Receipt channels withheld by the per-recipient receipt cap (functions/domain/receipt-cap.ts); the timeline says why. */
+  receiptWithheld: z.array(z.enum(['email', 'sms'])).optional(),
   /** Epoch seconds: DynamoDB TTL deletes the complaint (and its personal data) after the retention period. */
   expiresAt: z.number().int(),
 });

@@ -147,6 +147,55 @@ export const SurveySettingsSchema = z.strictObject({
 });
 export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
 
+/** A request rate limit: steady requests per second and the burst above it (API Gateway's token bucket). */
+const ThrottleSchema = z
+  .strictObject({
+    rateLimit: z.number().int().min(1).max(10_000),
+    burstLimit: z.number().int().min(1).max(5_000),
+  })
+  .refine((t) => t.burstLimit >= t.rateLimit, { message: 'burstLimit must be at least rateLimit', path: ['burstLimit'] });
+
+/**
+ * Limits against abuse of the public intake and pages; see the README's "Abuse limits". Defaults suit a
+ * shop of the shipped example's size; raise them before a campaign that brings many complaints at once.
+ */
+export const ProtectionSchema = z.strictObject({
+  /**
+   * At most this many complaint receipts (email or SMS) go to one address or phone number in any 60
+   * minutes; beyond it the complaint is stored and counted but its receipt is withheld. @default 5
+   */
+  receiptsPerRecipientPerHour: z.number().int().min(1).max(1000).default(5),
+  /** The HTTP API stage's default throttle, every route (AWS only). @default { rateLimit: 50, burstLimit: 100 } */
+  apiThrottle: ThrottleSchema.default({ rateLimit: 50, burstLimit: 100 }),
+  /** Each public route's throttle: intake, survey, unsubscribe and acknowledge pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */
+  publicRouteThrottle: ThrottleSchema.default({ rateLimit: 10, burstLimit: 20 }),
+  /**
+   * Reserved concurrency of each public function, so a flood cannot take the account's concurrency
+   * from the stream consumers and schedules; `null` reserves none (accounts whose concurrency quota is
+   * too small to reserve any). @default 10
+   */
+  publicReservedConcurrency: z.number().int().min(1).max(1000).nullable().default(10),
+  /**
+   * An AWS WAF web ACL with a per-IP rate-based rule, on a CloudFront distribution in front of the
+   * public routes (WAF cannot attach to an HTTP API). CloudFront web ACLs exist only in us-east-1.
+   */
+  waf: z
+    .strictObject({
+      /** @default false */
+      enabled: z.boolean().default(false),
+      /** Requests one IP may make in 5 minutes before WAF blocks it (CGNAT puts many customers behind one IP). @default 500 */
+      requestsPer5MinutesPerIp: z.number().int().min(10).max(2_000_000_000).default(500),
+    })
+    .prefault({}),
+  /**
+   * Encrypt the tables and log groups with one customer-managed KMS key (rotated yearly) instead of
+   * AWS-owned keys; costs a key and KMS requests, gives key policy control and CloudTrail records of use.
+   * @default false
+   */
+  customerManagedKey: z.boolean().default(false),
+});
+export type ProtectionSettings = z.infer<typeof ProtectionSchema>;
+
 const SeverityRuleSchema = z.strictObject({
   severity: SeveritySchema,
   keywords: KeywordsSchema,
@@ -204,6 +253,7 @@ export const PipelineConfigSchema = z
       .default({ complaintDays: 730 }),
     alerting: AlertingSchema.prefault({}),
     survey: SurveySettingsSchema.prefault({}),
+    protection: ProtectionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();

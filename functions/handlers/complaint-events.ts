@@ -1,5 +1,5 @@
 import '../adapters/aws-runtime.ts';
-import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { httpHandler, json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ComplaintEventSchema } from '../domain/lifecycle.ts';
@@ -7,7 +7,9 @@ import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
 
 /** `POST /complaints/{id}/events` (agent route): moves a complaint through its lifecycle. */
 export const handler = httpHandler(async (event) => {
-  const id = event.pathParameters?.id ?? '';
+  const param = keyPathParameter(event, 'id');
+  if (!param.ok) return param.response;
+  const id = param.value;
   const body = readJsonBody(event);
   if (!body.ok) return body.response;
   const parsed = ComplaintEventSchema.safeParse(body.value);

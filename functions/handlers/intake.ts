@@ -20,6 +20,8 @@ export const handler = httpHandler(async (event) => {
       return json(200, result.complaint);
     case 'created':
       logger.info('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
+      // Channels only: the recipient's address or number never goes to the logs.
+      if (result.complaint.receiptWithheld) logger.warn('receipt withheld by the per-recipient cap', { complaintId: result.complaint.id, channels: result.complaint.receiptWithheld });
       return json(201, result.complaint);
   }
 });

@@ -88,9 +88,40 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The request URL, or undefined when the Host header or the target cannot form one (as API Gateway,
+ * the local server answers such a request 400 instead of failing).
+ */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  const host = req.headers.host ?? 'localhost';
+  // A host name, IPv4 or [IPv6] literal with an optional port: `new URL` would accept `a/b?c` as a host
+  // and silently drop the rest.
+  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/.test(host)) return undefined;
+  try {
+    return new URL(req.url ?? '/', `http://${host}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decoded path parameters, or undefined when one holds a malformed percent-escape (`%ZZ`, a cut UTF-8 sequence). */
+function pathParameters(route: CompiledRoute, match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The event API Gateway (HTTP API, payload 2.0) hands a Lambda for this request. */
-function toApiEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: Buffer, now: Date): APIGatewayProxyEventV2 {
-  const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
+function toApiEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  now: Date,
+): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
   const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined;
   const routeKey = `${route.trigger.method} ${route.trigger.path}`;
@@ -128,9 +159,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
   const routes = options.routes.map(compile);
   return createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const method = req.method ?? 'GET';
+      const url = requestUrl(req);
       const { body, tooLarge } = await readBody(req);
+      if (!url) return send(res, 400, { error: 'bad_request', message: 'the Host header or the request target is not a valid URL' });
       if (tooLarge) return send(res, 413, { error: 'payload_too_large', message: `body exceeds ${MAX_BODY_BYTES} bytes` });
 
       if (method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
@@ -144,7 +176,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
         if (route.trigger.auth === 'agent' && !tokenMatches(req.headers.authorization, options.agentToken)) {
           return send(res, 401, { error: 'unauthorized', message: 'agent routes need Authorization: Bearer <AGENT_TOKEN>' }, { 'www-authenticate': 'Bearer' });
         }
-        const result = await route.handler(toApiEvent(req, url, route, match, body, options.clock.now()));
+        const params = pathParameters(route, match);
+        if (!params) return send(res, 400, { error: 'bad_request', message: `malformed percent-escape in the path ${url.pathname}` });
+        const result = await route.handler(toApiEvent(req, url, route, params, body, options.clock.now()));
         res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
         return res.end(result.body ?? '');
       }

@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../domain/config.ts';
 import { progressStepOf } from '../domain/lifecycle.ts';
 import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
 import { complaintEvents, customerLocale, renderProgress } from '../domain/progress.ts';
+import { isWithheldReceipt } from '../domain/receipt-cap.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
@@ -47,7 +48,9 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
       complaint.customer.email && base
         ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}`
         : undefined;
-    sent += await deliverOnce(renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}), deps);
+    // A receipt the per-recipient cap withheld at intake is never sent (the timeline says why).
+    const messages = renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
+    sent += await deliverOnce(messages, deps);
   }
   const events = complaintEvents(complaint, from);
   if (events.length) await deps.events.publish(events);

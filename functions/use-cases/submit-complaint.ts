@@ -1,13 +1,17 @@
 import { createComplaint, type Complaint, type ComplaintInput, type IntakeError } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
+import { renderProgress } from '../domain/progress.ts';
+import { withholdReceipts, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 
 export interface SubmitComplaintDeps {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly complaints: ComplaintRepository;
   readonly newId: () => string;
+  readonly receipts: ReceiptQuota;
 }
 
 export type SubmitResult =
@@ -21,6 +25,9 @@ export type SubmitResult =
  * Primary course: look up the customer's recent complaints (a repeat in the same category is linked
  * and raised one severity step); classify, grade, route and set SLA due times; store it, claiming
  * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new.
+ * Before storing, a receipt is reserved for each recipient the receipt would go to; a recipient that
+ * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, and the
+ * complaint's timeline says so. A reservation is given back when nothing new was stored.
  */
 export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps): Promise<SubmitResult> {
   const now = deps.clock.now();
@@ -28,6 +35,34 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const earlier = await deps.complaints.recentByCustomer(input.customer.id, since);
   const built = createComplaint(input, deps.config, now, deps.newId(), earlier);
   if (!built.ok) return { outcome: 'rejected', error: built.error };
-  const stored = await deps.complaints.create(built.complaint);
+  const { complaint, reserved } = await capReceipts(built.complaint, deps, now);
+  const giveBack = () => Promise.all(reserved.map((r) => deps.receipts.release(r, complaint.id)));
+  let stored;
+  try {
+    stored = await deps.complaints.create(complaint);
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
+  if (!stored.created) await giveBack();
   return stored.created ? { outcome: 'created', complaint: stored.complaint } : { outcome: 'duplicate', complaint: stored.complaint };
+}
+
+/**
+ * Reserves the receipt of a new complaint for each of its recipients (the channels its receipt would
+ * use, exactly as the progress notifier renders it).
+ * @returns the complaint with any withheld receipt recorded, and the recipients reserved
+ */
+async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now: Date): Promise<{ complaint: Complaint; reserved: ReceiptRecipient[] }> {
+  const limit = deps.config.protection.receiptsPerRecipientPerHour;
+  const recipients: ReceiptRecipient[] = renderProgress(complaint, 0, deps.config).flatMap((m) =>
+    m.channel === 'email' || m.channel === 'sms' ? [{ channel: m.channel, to: m.to }] : [],
+  );
+  const reserved: ReceiptRecipient[] = [];
+  const withheld: ReceiptChannel[] = [];
+  for (const recipient of recipients) {
+    if (await deps.receipts.reserve(recipient, complaint.id, now, limit)) reserved.push(recipient);
+    else withheld.push(recipient.channel);
+  }
+  return { complaint: withholdReceipts(complaint, withheld, limit), reserved };
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -13,6 +13,8 @@ const ddb = mockClient(doc);
 ddb.on(PutCommand).resolves({});
 ddb.on(TransactWriteCommand).resolves({});
 ddb.on(QueryCommand).resolves({ Items: [] });
+// The recipient's receipt window (the receipt cap): empty.
+ddb.on(GetCommand).resolves({});
 setRuntime(
   buildRuntime({
     config: defaultConfig,
@@ -25,8 +27,8 @@ setRuntime(
 );
 afterAll(() => setRuntime(undefined));
 
-const event = (body: string): APIGatewayProxyEventV2 =>
-  ({ version: '2.0', routeKey: 'POST /complaints', rawPath: '/complaints', rawQueryString: '', headers: {}, body, isBase64Encoded: false, requestContext: { requestId: 'r' } }) as APIGatewayProxyEventV2;
+const event = (body: string, contentType = 'application/json'): APIGatewayProxyEventV2 =>
+  ({ version: '2.0', routeKey: 'POST /complaints', rawPath: '/complaints', rawQueryString: '', headers: { 'content-type': contentType }, body, isBase64Encoded: false, requestContext: { requestId: 'r' } }) as unknown as APIGatewayProxyEventV2;
 
 const valid = { channel: 'web', customer: { id: 'c1', email: 'a@example.com' }, description: 'late parcel' };
 
@@ -64,5 +66,22 @@ describe('intake never answers 500 for bad input', () => {
       }),
       { numRuns: 400, seed: 20261122 },
     );
+  });
+
+  it('answers any body sent with another content type with 415 and stores nothing', async () => {
+    const calls = ddb.calls().length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(mutated, garbage),
+        fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'text/json'),
+        async (body, type) => {
+          const res = await handler(event(body, type));
+          expect(res.statusCode).toBe(415);
+          expect(JSON.parse(res.body!).error).toBe('unsupported_media_type');
+        },
+      ),
+      { numRuns: 100, seed: 20261202 },
+    );
+    expect(ddb.calls().length).toBe(calls);
   });
 });

@@ -26,6 +26,8 @@ beforeEach(() => {
   ddb.reset();
   // The customer's earlier complaints (repeat detection): none.
   ddb.on(QueryCommand).resolves({ Items: [] });
+  // The recipient's receipt window (the receipt cap): empty.
+  ddb.on(GetCommand, { TableName: 'state-t' }).resolves({});
 });
 
 function post(body: unknown, raw = false): APIGatewayProxyEventV2 {
@@ -56,7 +58,7 @@ describe('POST /complaints', () => {
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ status: 'received', category: 'logistics-delay', department: 'logistics', severity: 'medium', receivedAt: fixedNow.toISOString() });
     expect(body.id).toMatch(/^[0-9A-Z]{26}$/);
-    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    const put = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'complaints-t')!.args[0].input;
     expect(put).toMatchObject({ TableName: 'complaints-t', ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, entity: 'complaint' } });
   });
 
@@ -73,10 +75,12 @@ describe('POST /complaints', () => {
     const first = { ...JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!), externalId: 'ZD-1001' };
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(PutCommand).resolves({});
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
     );
-    ddb.on(GetCommand, { TableName: 'state-t' }).resolves({ Item: { pk: 'EXT#app#ZD-1001', sk: 'EXT', complaintId: first.id } });
+    ddb.on(GetCommand, { TableName: 'state-t' }).resolves({});
+    ddb.on(GetCommand, { TableName: 'state-t', Key: { pk: 'EXT#app#ZD-1001', sk: 'EXT' } }).resolves({ Item: { pk: 'EXT#app#ZD-1001', sk: 'EXT', complaintId: first.id } });
     ddb.on(GetCommand, { TableName: 'complaints-t' }).resolves({ Item: first });
     const res = await handler(post({ ...valid, externalId: 'ZD-1001' }));
     expect(res.statusCode).toBe(200);

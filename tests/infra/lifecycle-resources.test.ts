@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
-import { actionsOf, functionIdOf, logicalIdOf, resourcesOf, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+import { actionsOf, functionIdOf, logicalIdOf, resourcesOf, SMS_TO_PHONES_NOT_RESOURCE, statementsOfFunction, synthTemplate } from './template-helpers.ts';
 
 // The resources the complaint lifecycle added (agent routes, the SLA sweeper, the sweep and overdue
 // indexes, the progress notifier), pinned as a spec: a change to pipeline.ts that weakens one of
@@ -162,16 +162,17 @@ describe('SMS to phone numbers', () => {
     expect(functions.slaSweeper.access.sendSmsToPhones).toBe(true);
   });
 
-  it.each(definitions)('%s gets sns:Publish on * exactly when it declares sendSmsToPhones', (_name, def) => {
+  it.each(definitions)('%s may text phone numbers, never every topic, exactly when it declares sendSmsToPhones', (_name, def) => {
     const statements = statementsOfFunction(template, functionIdOf(template, def.description));
-    const onWildcard = statements.filter((s) => s.Effect === 'Allow' && resourcesOf(s).includes('*') && actionsOf(s).includes('sns:Publish'));
+    const publish = statements.filter((s) => actionsOf(s).includes('sns:Publish'));
+    // No function may publish on '*' (that would include every topic in the account).
+    expect(publish.filter((s) => resourcesOf(s).includes('*'))).toEqual([]);
+    const toPhones = publish.filter((s) => s.NotResource !== undefined);
     if (def.access.sendSmsToPhones) {
-      expect(onWildcard).toHaveLength(1);
-      // The '*' grant is for Publish with PhoneNumber only; nothing else may ride on it.
-      expect(actionsOf(onWildcard[0]!)).toEqual(['sns:Publish']);
-      expect(resourcesOf(onWildcard[0]!)).toEqual(['*']);
+      // Publish on everything except SNS ARNs: phone numbers only; nothing else may ride on it.
+      expect(toPhones).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', NotResource: SMS_TO_PHONES_NOT_RESOURCE }]);
     } else {
-      expect(onWildcard).toEqual([]);
+      expect(toPhones).toEqual([]);
     }
   });
 });

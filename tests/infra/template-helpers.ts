@@ -51,8 +51,16 @@ export function functionIdOf(template: Template, description: string): string {
 export interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
-  readonly Resource: unknown;
+  readonly Resource?: unknown;
+  /** Set instead of Resource on the SMS-to-phone grant (every resource except SNS ARNs). */
+  readonly NotResource?: unknown;
 }
+
+/**
+ * The one statement that lets a function text phone numbers: `sns:Publish` on every resource that is
+ * not an SNS ARN (`NotResource`), so it cannot publish to topics.
+ */
+export const SMS_TO_PHONES_NOT_RESOURCE = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
 
 /** A statement's actions, always as a list. */
 export function actionsOf(statement: Statement): string[] {
@@ -61,6 +69,7 @@ export function actionsOf(statement: Statement): string[] {
 
 /** A statement's resources, always as a list. */
 export function resourcesOf(statement: Statement): unknown[] {
+  if (statement.Resource === undefined) return [];
   return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 }
 

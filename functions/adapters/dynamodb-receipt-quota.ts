@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptRecipient } from '../domain/receipt-cap.ts';
+import type { ReceiptQuota } from '../ports/receipt-quota.ts';
+
+/** Writers racing for one recipient retry this often; then the receipt is withheld (that race is the flood the cap is for). */
+const MAX_ATTEMPTS = 8;
+
+const WindowItemSchema = z.object({
+  sent: z.record(z.string(), z.number()).default({}),
+  version: z.number().int(),
+});
+
+/**
+ * `RCPT#<sha256(channel:recipient)>` / `RCPT` items in the state table: the receipts one recipient got
+ * in the last hour, as complaint id -> reservation time. The address or number itself is never stored
+ * (only its hash), and DynamoDB TTL removes an item an hour after its newest receipt.
+ *
+ * A reservation is a read, the pure decision of `admitReceipt`, and a write conditioned on the version
+ * read (optimistic concurrency), so concurrent intakes for one recipient can never exceed the cap.
+ */
+export class DynamoReceiptQuota implements ReceiptQuota {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly stateTable: string,
+  ) {}
+
+  async reserve(recipient: ReceiptRecipient, complaintId: string, now: Date, limit: number): Promise<boolean> {
+    const key = itemKey(recipient);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const res = await this.doc.send(new GetCommand({ TableName: this.stateTable, Key: key, ConsistentRead: true }));
+      const stored = res.Item ? WindowItemSchema.parse(res.Item) : undefined;
+      const decision = admitReceipt(stored?.sent ?? {}, complaintId, now, limit);
+      if (!decision.changed) return decision.admitted;
+      const newest = Math.max(now.getTime(), ...Object.values(decision.next));
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.stateTable,
+            Item: { ...key, sent: decision.next, version: (stored?.version ?? 0) + 1, expiresAt: Math.ceil((newest + RECEIPT_WINDOW_MS) / 1000) },
+            ConditionExpression: stored ? 'version = :v' : 'attribute_not_exists(pk)',
+            ...(stored && { ExpressionAttributeValues: { ':v': stored.version } }),
+          }),
+        );
+        return decision.admitted;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    }
+    return false;
+  }
+
+  async release(recipient: ReceiptRecipient, complaintId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.stateTable,
+          Key: itemKey(recipient),
+          UpdateExpression: 'REMOVE #sent.#id ADD #version :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#sent': 'sent', '#id': complaintId, '#version': 'version' },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+}
+
+function itemKey(recipient: ReceiptRecipient): { pk: string; sk: string } {
+  return { pk: `RCPT#${createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex')}`, sk: 'RCPT' };
+}

@@ -1,0 +1,78 @@
+/**
+ * The per-recipient receipt cap: anyone can post a complaint naming any phone number or address, so
+ * at most `protection.receiptsPerRecipientPerHour` receipts go to one recipient in any 60 minutes.
+ * Beyond it the complaint is stored and counted as usual, but its receipt is withheld and its
+ * timeline says why. Pure: the caller passes the time and the recipient's window.
+ */
+import type { Complaint, TimelineEntry } from './complaint.ts';
+
+/** The sliding window the cap counts over. */
+export const RECEIPT_WINDOW_MS = 3_600_000;
+
+/** A receipt channel. */
+export type ReceiptChannel = 'email' | 'sms';
+
+/** Who a receipt goes to. */
+export interface ReceiptRecipient {
+  readonly channel: ReceiptChannel;
+  /** The address or E.164 number. */
+  readonly to: string;
+}
+
+/** The receipts one recipient got in the window: complaint id -> epoch milliseconds of the reservation. */
+export type ReceiptWindow = Readonly<Record<string, number>>;
+
+/** The result of {@link admitReceipt}. */
+export interface ReceiptDecision {
+  readonly admitted: boolean;
+  /** The window to store (entries older than the window dropped; this complaint added when admitted). */
+  readonly next: ReceiptWindow;
+  /** True when `next` differs from the window read, so it must be written. */
+  readonly changed: boolean;
+}
+
+/**
+ * Decides whether complaint `complaintId` may send a receipt to a recipient whose window is `window`.
+ * Idempotent: a complaint already in the window is admitted again without counting twice, so a retried
+ * reservation never uses up a second slot.
+ * @param limit receipts allowed per window
+ */
+export function admitReceipt(window: ReceiptWindow, complaintId: string, now: Date, limit: number): ReceiptDecision {
+  const cutoff = now.getTime() - RECEIPT_WINDOW_MS;
+  const kept = Object.fromEntries(Object.entries(window).filter(([, at]) => at > cutoff));
+  const pruned = Object.keys(kept).length !== Object.keys(window).length;
+  if (complaintId in kept) return { admitted: true, next: kept, changed: pruned };
+  if (Object.keys(kept).length >= limit) return { admitted: false, next: kept, changed: pruned };
+  return { admitted: true, next: { ...kept, [complaintId]: now.getTime() }, changed: true };
+}
+
+/** The normalised form a recipient is counted under: addresses case-insensitively, numbers as given (E.164). */
+export function recipientKey(recipient: ReceiptRecipient): string {
+  return `${recipient.channel}:${recipient.channel === 'email' ? recipient.to.trim().toLowerCase() : recipient.to.trim()}`;
+}
+
+/** The timeline event of a withheld receipt (an internal entry: the customer is not told). */
+export const RECEIPT_WITHHELD_EVENT = 'receipt_withheld';
+
+/**
+ * Records on a new complaint that its receipt on `channels` is withheld: `receiptWithheld` lists them
+ * (the progress notifier skips those receipts) and one internal timeline entry per channel says why.
+ * @returns the complaint unchanged when nothing is withheld
+ */
+export function withholdReceipts(complaint: Complaint, channels: readonly ReceiptChannel[], limit: number): Complaint {
+  if (channels.length === 0) return complaint;
+  const entries: TimelineEntry[] = channels.map((channel) => ({
+    at: complaint.receivedAt,
+    actor: 'system',
+    event: RECEIPT_WITHHELD_EVENT,
+    status: complaint.status,
+    internal: true,
+    note: `Receipt by ${channel === 'sms' ? 'SMS' : 'email'} not sent: this ${channel === 'sms' ? 'phone number' : 'address'} already had ${limit} receipt${limit === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`,
+  }));
+  return { ...complaint, receiptWithheld: [...channels], timeline: [...complaint.timeline, ...entries] };
+}
+
+/** True when the message for timeline entry `index` on `channel` is a receipt the cap withheld. */
+export function isWithheldReceipt(complaint: Complaint, index: number, channel: string): boolean {
+  return complaint.timeline[index]?.event === 'receive' && (complaint.receiptWithheld ?? []).some((c) => c === channel);
+}

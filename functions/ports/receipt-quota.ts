@@ -1,0 +1,13 @@
+import type { ReceiptRecipient } from '../domain/receipt-cap.ts';
+
+/** Counts receipts per recipient over a sliding hour (functions/domain/receipt-cap.ts). */
+export interface ReceiptQuota {
+  /**
+   * Reserves a receipt to `recipient` for complaint `complaintId` when the recipient had fewer than
+   * `limit` in the last hour. Idempotent per complaint: reserving again answers true without counting twice.
+   * @returns false when the cap is reached (nothing was counted)
+   */
+  reserve(recipient: ReceiptRecipient, complaintId: string, now: Date, limit: number): Promise<boolean>;
+  /** Gives a reservation back (the complaint was not stored after all). */
+  release(recipient: ReceiptRecipient, complaintId: string): Promise<void>;
+}

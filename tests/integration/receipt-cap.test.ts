@@ -1,0 +1,135 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoReceiptQuota } from '../../functions/adapters/dynamodb-receipt-quota.ts';
+import { MemoryEventPublisher, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
+import { buildRuntime, runtime, setRuntime } from '../../functions/adapters/runtime.ts';
+import type { Complaint } from '../../functions/domain/complaint.ts';
+import { handler as intake } from '../../functions/handlers/intake.ts';
+import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
+import { handler as volumeMonitor } from '../../functions/handlers/volume-monitor.ts';
+import { windowBuckets, windowCount } from '../../functions/domain/volume.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+import { withDynamoDbLocal, type TestTables } from '../support/dynamodb.ts';
+import { streamRecord } from '../support/stream-records.ts';
+
+const db = withDynamoDbLocal();
+const T0 = new Date('2026-11-20T09:00:00Z');
+let now = T0;
+const notifier = new MemoryNotifier();
+let tables: TestTables;
+
+beforeAll(async () => {
+  tables = await db.freshTables();
+  setRuntime(
+    buildRuntime({
+      config: defaultConfig,
+      clock: { now: () => now },
+      doc: db.clients.doc,
+      tableNames: tables.names,
+      notifier,
+      events: new MemoryEventPublisher(),
+    }),
+  );
+});
+afterAll(() => setRuntime(undefined));
+
+const LIMIT = defaultConfig.protection.receiptsPerRecipientPerHour;
+const sms = (to: string) => ({ channel: 'sms' as const, to });
+
+async function post(body: Record<string, unknown>): Promise<{ status: number; complaint: Complaint }> {
+  const res = await intake({
+    version: '2.0',
+    routeKey: 'POST /complaints',
+    rawPath: '/complaints',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'r', http: { method: 'POST' } },
+  } as unknown as APIGatewayProxyEventV2);
+  return { status: res.statusCode!, complaint: JSON.parse(res.body!) };
+}
+
+describe('DynamoReceiptQuota against DynamoDB Local', () => {
+  it('admits exactly the limit when many intakes race for one recipient', async () => {
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => quota.reserve(sms('+8613900000001'), `race-${i}`, T0, LIMIT)));
+    expect(results.filter(Boolean)).toHaveLength(LIMIT);
+  });
+
+  it('counts a complaint once however often it reserves, and gives a slot back on release', async () => {
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    const to = sms('+8613900000002');
+    for (let i = 0; i < LIMIT; i += 1) expect(await quota.reserve(to, `c${i}`, T0, LIMIT)).toBe(true);
+    expect(await quota.reserve(to, 'c0', T0, LIMIT)).toBe(true);
+    expect(await quota.reserve(to, 'late', T0, LIMIT)).toBe(false);
+    await quota.release(to, 'c1');
+    expect(await quota.reserve(to, 'late', T0, LIMIT)).toBe(true);
+    expect(await quota.reserve(to, 'later', T0, LIMIT)).toBe(false);
+    // An hour after the first receipts the window has room again.
+    expect(await quota.reserve(to, 'next-hour', new Date(T0.getTime() + 3_600_001), LIMIT)).toBe(true);
+  });
+
+  it('stores only a hash of the recipient, with a TTL', async () => {
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    await quota.reserve({ channel: 'email', to: 'Private.Person@Example.com' }, 'p1', T0, LIMIT);
+    const items = (await db.clients.doc.send(new ScanCommand({ TableName: tables.names.state }))).Items ?? [];
+    const rcpt = items.filter((i) => String(i.pk).startsWith('RCPT#'));
+    expect(rcpt.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rcpt).toLowerCase()).not.toContain('private.person');
+    for (const item of rcpt) expect(item.expiresAt).toEqual(expect.any(Number));
+  });
+});
+
+describe('POST /complaints with one phone number, again and again', () => {
+  it(`stores every complaint but sends at most ${LIMIT} receipts per hour to the number; the timeline says why`, async () => {
+    const phone = '+8613912340000';
+    const posted: Complaint[] = [];
+    for (let i = 0; i < LIMIT + 3; i += 1) {
+      now = new Date(T0.getTime() + i * 60_000);
+      const { status, complaint } = await post({ channel: 'web', customer: { id: `victim-${i}`, phone }, description: `包裹没到 ${i}` });
+      expect(status).toBe(201);
+      posted.push(complaint);
+    }
+    expect(posted.slice(0, LIMIT).every((c) => c.receiptWithheld === undefined)).toBe(true);
+    for (const c of posted.slice(LIMIT)) {
+      expect(c.receiptWithheld).toEqual(['sms']);
+      expect(c.timeline.map((t) => t.event)).toEqual(['receive', 'receipt_withheld']);
+      expect(c.timeline[1]).toMatchObject({ internal: true, note: expect.stringContaining(`already had ${LIMIT} receipts within the last hour`) });
+    }
+
+    // The progress notifier sees every INSERT (twice: a redelivered batch sends nothing more).
+    const records = posted.map((c, i) => streamRecord(i + 1, c));
+    for (let round = 0; round < 2; round += 1) {
+      const res = await progressNotifier({ Records: records }, {} as Context);
+      expect(res).toEqual({ batchItemFailures: [] });
+    }
+    const receipts = notifier.messages.filter((m) => m.channel === 'sms' && m.to === phone);
+    expect(receipts).toHaveLength(LIMIT);
+    // Every complaint counts towards early warning, receipt or not.
+    expect(await volumeMonitor({ Records: records })).toEqual({ batchItemFailures: [] });
+    const category = posted[0]!.category;
+    expect(posted.every((c) => c.category === category)).toBe(true);
+    const range = windowBuckets(now, 1440);
+    expect(windowCount(await runtime().volume.buckets(category, range.from, range.to))).toBe(posted.length);
+    expect(new Set(receipts.map((m) => m.complaintId))).toEqual(new Set(posted.slice(0, LIMIT).map((c) => c.id)));
+
+    // Another number is not affected, and an hour after the first receipt the number hears again.
+    expect((await post({ channel: 'web', customer: { id: 'other', phone: '+8613912349999' }, description: '包裹没到' })).complaint.receiptWithheld).toBeUndefined();
+    now = new Date(T0.getTime() + 60 * 60_000 + 1);
+    expect((await post({ channel: 'web', customer: { id: 'victim-x', phone }, description: '包裹没到' })).complaint.receiptWithheld).toBeUndefined();
+  });
+
+  it('gives the slot back when a resubmitted externalId stores nothing new', async () => {
+    now = new Date('2026-11-21T09:00:00Z');
+    const email = 'resubmit@example.com';
+    const body = (i: number) => ({ channel: 'email', customer: { id: 'r', email }, description: 'refund missing', externalId: `ZD-${i}` });
+    expect((await post(body(1))).status).toBe(201);
+    for (let i = 0; i < 10; i += 1) expect((await post(body(1))).status).toBe(200);
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    // One slot used by the stored complaint; the ten resubmissions gave theirs back.
+    for (let i = 0; i < LIMIT - 1; i += 1) expect(await quota.reserve({ channel: 'email', to: email }, `probe-${i}`, now, LIMIT)).toBe(true);
+    expect(await quota.reserve({ channel: 'email', to: email }, 'probe-last', now, LIMIT)).toBe(false);
+  });
+});
