@@ -26,7 +26,9 @@ import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { assertModelFitsConfig } from '../functions/adapters/classifier-model.ts';
 import { ConfigError, type PipelineConfig } from '../functions/domain/config.ts';
+import type { TextModel } from '../functions/domain/text-model.ts';
 import {
   env,
   functions as pipelineFunctions,
@@ -73,6 +75,12 @@ export interface ComplaintPipelineStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly iteratorAgeAlarmThreshold?: Duration;
+  /**
+   * The trained text classifier the config's `classifier.model` names (see `loadClassifierModel`),
+   * bundled into the functions whose access says `textModel`. Its labels must map to categories.
+   * @default none (required when the config has `classifier`)
+   */
+  readonly textModel?: TextModel;
 }
 
 /** Environment variable receiving each table's physical name. */
@@ -116,6 +124,12 @@ export class ComplaintPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
     this.config = props.config;
+    if (props.config.classifier) {
+      if (!props.textModel) {
+        throw new ConfigError('deployed config', [{ path: 'classifier.model', message: 'the config names a model but none was loaded (see loadClassifierModel)' }]);
+      }
+      assertModelFitsConfig(props.textModel, props.config, 'deployed config');
+    }
     this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const pipeline = props.pipeline ?? { tables: pipelineTables, functions: pipelineFunctions };
 
@@ -247,6 +261,7 @@ export class ComplaintPipelineStack extends Stack {
       memorySize: def.memoryMb,
       config: this.config,
       logRetention: this.logRetention,
+      ...(def.access.textModel && this.config.classifier && props.textModel && { textModel: props.textModel }),
     });
 
     for (const [tableName, access] of Object.entries(def.access.tables) as [TableName, 'read' | 'readWrite' | undefined][]) {
@@ -258,6 +273,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.publishSms) fn.bindTopics(this.departmentTopics, env.departmentTopics);
     if (def.access.sendSmsToPhones) this.grantSmsToPhones(fn);
     if (def.access.sendEmail) this.grantSendEmail(fn, props.sesSandbox ?? false);
+    if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
     // The API's own URL ($default stage); a custom domain goes in the config's survey.publicBaseUrl.
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.routes().apiEndpoint);
 
@@ -292,6 +308,19 @@ export class ComplaintPipelineStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'SMS straight to a phone number is sns:Publish with PhoneNumber, which has no resource ARN; only functions whose access declares sendSmsToPhones get it.',
+    });
+  }
+
+  /**
+   * Comprehend's DetectSentiment is a stateless call with no resource ARN to scope it to, so it is
+   * granted on '*' for exactly the functions whose access says `detectSentiment`, and only when the
+   * config switches the Comprehend sentiment on.
+   */
+  private grantDetectSentiment(fn: HouseFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['comprehend:DetectSentiment'], resources: ['*'] }));
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'comprehend:DetectSentiment supports no resource-level permissions; granted only to intake and only when escalationRisk.sentiment is comprehend.',
     });
   }
 

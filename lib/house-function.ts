@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
+import type { TextModel } from '../functions/domain/text-model.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -56,6 +57,12 @@ export interface HouseFunctionProps {
    * environment variable (whose 4 KB total would not hold a real config) or a network call.
    */
   readonly config: PipelineConfig;
+  /**
+   * The trained text classifier, inlined like the config as `process.env.PIPELINE_TEXT_MODEL_INLINE`
+   * (only into the functions that use it: it can weigh megabytes).
+   * @default none
+   */
+  readonly textModel?: TextModel;
   /**
    * How long the function's log group keeps logs.
    * @default RetentionDays.ONE_MONTH
@@ -120,6 +127,7 @@ export class HouseFunction extends NodejsFunction {
         bundleAwsSDK: true,
         define: {
           'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
+          ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
         },
       },
     });

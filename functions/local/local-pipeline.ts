@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { buildRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import type { PipelineConfig } from '../domain/config.ts';
+import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
 import { functions, type FunctionName, type TableName } from '../pipeline.ts';
 import { createTables } from './create-tables.ts';
@@ -29,6 +30,8 @@ export interface LocalPipelineOptions {
   readonly agentToken: string;
   /** Where the simulated clock starts. @default the real time */
   readonly startTime?: Date;
+  /** The trained classifier the config's `classifier.model` names (see `loadClassifierModel`). */
+  readonly textModel?: TextModel;
 }
 
 export interface LocalPipeline {
@@ -61,7 +64,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const events = new RecordedEvents('complaint-pipeline-local-bus');
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
-    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
+    // The sentiment stays the config's lexicon locally (fully offline), whatever escalationRisk.sentiment says.
+    const runtime = buildRuntime({
+      config: options.config,
+      clock,
+      doc: clients.doc,
+      tableNames,
+      notifier: outbox,
+      events,
+      publicBaseUrl: () => publicBaseUrl,
+      ...(options.textModel && { textModel: compileTextModel(options.textModel) }),
+    });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];
