@@ -87,6 +87,9 @@ export interface HouseFunctionProps {
  * give each function its own scope.
  */
 export class HouseFunction extends NodejsFunction {
+  /** Whether the trained text classifier is inlined into this function's bundle. */
+  readonly bundlesTextModel: boolean;
+
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -132,6 +135,7 @@ export class HouseFunction extends NodejsFunction {
       },
     });
 
+    this.bundlesTextModel = props.textModel !== undefined;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
