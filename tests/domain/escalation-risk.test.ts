@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { assessEscalationRisk, lexiconNegativity, textLanguage } from '../../functions/domain/escalation-risk.ts';
+import type { SlaStep } from '../../functions/domain/sla.ts';
+import { renderSlaSteps } from '../../functions/domain/sla-messages.ts';
+import { alertTitleLine } from '../../functions/domain/templates/triage.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const settings = defaultConfig.escalationRisk!;
@@ -79,5 +82,38 @@ describe('a marked complaint at intake', () => {
     const r = createComplaint({ channel: 'web', customer: { id: 'c' }, description: text }, defaultConfig, NOW, 'A', earlierOf(2));
     if (!r.ok) throw new Error('rejected');
     expect(r.complaint.escalationRisk).toMatchObject({ marked: true, signals: ['negative', 'repeat'] });
+  });
+});
+
+describe('the mark in what people read', () => {
+  const made = (description: string, title?: string) => {
+    const r = createComplaint({ channel: 'web', customer: { id: 'c' }, description, ...(title && { title }) }, defaultConfig, NOW, 'R1', []);
+    if (!r.ok) throw new Error('rejected');
+    return r.complaint;
+  };
+
+  it('an alert line leads with the mark and ends with how the category was decided, in the department language', () => {
+    const marked = made('快递一周没到，再不处理我就打12315', '快递丢了');
+    const plain = made('The parcel tracking has not moved', 'Parcel late');
+    expect(alertTitleLine(marked, 'zh-CN')).toBe('⚠ 升级风险 · 快递丢了 (分类：关键词)');
+    expect(alertTitleLine(plain, 'en')).toBe('Parcel late (category: keywords)');
+    expect(alertTitleLine({ ...plain, classification: { method: 'model', model: { label: 'x', confidence: 0.934 } } }, 'en')).toBe('Parcel late (category: model 93%)');
+    expect(alertTitleLine({ description: 'stored before triage' }, 'en')).toBe('stored before triage');
+  });
+
+  it('SLA warnings and escalations to the department carry one risk line for a marked complaint only', () => {
+    const marked = made('Refund still missing. This is a scam, I will contact my lawyer.');
+    const plain = made('Refund still missing.');
+    const department = defaultConfig.departments.find((d) => d.id === marked.department)!;
+    const contact = department.escalationChain[0]!;
+    const steps: SlaStep[] = [
+      { kind: 'warning', phase: 'first_response', dueAt: marked.firstResponseDueAt },
+      { kind: 'escalation', phase: 'first_response', level: 1, contact, dueAt: marked.firstResponseDueAt },
+    ];
+    const emails = renderSlaSteps(marked, steps, defaultConfig).filter((m) => m.channel === 'email');
+    expect(emails).toHaveLength(2);
+    const line = department.locale === 'en' ? /⚠ Escalation risk \(score 0\.\d+\): threatens to go to a regulator, the media or a lawyer, strong negative emotion/ : /⚠ 升级风险（评分 0\.\d+）：扬言向监管、媒体或法律途径升级、强烈负面情绪/;
+    for (const e of emails) expect(e.channel === 'email' && e.text).toMatch(line);
+    for (const e of renderSlaSteps(plain, steps, defaultConfig)) expect(e.text).not.toContain('⚠');
   });
 });
