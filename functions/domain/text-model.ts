@@ -6,6 +6,14 @@ export const TEXT_MODEL_FORMAT = 'complaint-text-classifier';
 export const TEXT_MODEL_VERSION = 1;
 
 /**
+ * Arrays of finite numbers (or of non-empty strings) checked in one plain loop: per-element zod
+ * schemas would take a large share of a second on the hundreds of thousands of weights a model has,
+ * and the model is loaded at every cold start.
+ */
+const NumberArray = z.custom<number[]>((v) => Array.isArray(v) && v.every((n) => typeof n === 'number' && Number.isFinite(n)), 'must be an array of finite numbers');
+const StringArray = z.custom<string[]>((v) => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0), 'must be an array of non-empty strings');
+
+/**
  * A trained text classifier as stored on disk: plain JSON, one linear scorer per label over TF-IDF
  * features. Logistic regression and complement naive Bayes both reduce to this shape, so prediction
  * is the same code whichever was trained.
@@ -19,11 +27,11 @@ export const TextModelSchema = z
     params: z.record(z.string(), z.number()),
     labels: z.array(z.string().min(1)).min(2),
     /** Feature strings (see text-features.ts); index i is column i of each weight row. */
-    features: z.array(z.string().min(1)).min(1),
-    idf: z.array(z.number()),
+    features: StringArray.refine((a) => a.length > 0, 'must not be empty'),
+    idf: NumberArray,
     /** One row per label. */
-    weights: z.array(z.array(z.number())),
-    bias: z.array(z.number()),
+    weights: z.array(NumberArray),
+    bias: NumberArray,
     /** Scores are multiplied by this before the softmax that gives confidences. */
     temperature: z.number().positive(),
     /** What it was trained on, for the record. */
