@@ -11,13 +11,17 @@ const csv = readFileSync(fileURLToPath(new URL('../fixtures/triage-small.csv', i
 const rows: TrainingRow[] = (parse(csv, { columns: true }) as Record<string, string>[]).map((r) => ({ text: `${r.title}\n${r.body}`, label: r.category! }));
 
 describe('text features', () => {
-  it('takes words and word pairs in English and characters and character pairs in Chinese', () => {
-    expect(textFeatures("The parcel's late")).toEqual(['w:the', 'w:parcel', 'b:the parcel', 'w:late', 'b:parcel late']);
+  it('takes words, their four-character pieces and word pairs in English, characters and character pairs in Chinese', () => {
+    expect(textFeatures("The parcel's late")).toEqual([
+      'w:the', 'g: the', 'g:the ',
+      'w:parcel', 'g: par', 'g:parc', 'g:arce', 'g:rcel', 'g:cel ', 'b:the parcel',
+      'w:late', 'g: lat', 'g:late', 'g:ate ', 'b:parcel late',
+    ]);
     expect(textFeatures('退款慢')).toEqual(['c:退', 'c:退款', 'c:款', 'c:款慢', 'c:慢']);
   });
 
   it('drops masks and folds digits and full-width letters', () => {
-    expect(textFeatures('XXXX paid ＡＢ 2024')).toEqual(['w:paid', 'w:ab', 'b:paid ab', 'w:0', 'b:ab 0']);
+    expect(textFeatures('XXXX paid ＡＢ 2024').filter((f) => !f.startsWith('g:'))).toEqual(['w:paid', 'w:ab', 'b:paid ab', 'w:0', 'b:ab 0']);
   });
 });
 
