@@ -2,6 +2,7 @@ import '../functions/local/env-defaults.ts';
 import { benchSlaSweep } from './sla-sweep.ts';
 import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
+import { benchTextModel } from './text-model.ts';
 
 /**
  * `npm run bench`: each benchmark measures our implementation and a naive baseline in the same run
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
     `replay: ${replay.rowsPerSecond} rows/s on the whole file; on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
   );
   console.log(JSON.stringify(replay));
+  const text = await benchTextModel(log);
+  console.log(
+    `text model: ${text.rows} rows, ${text.labels} labels, ${text.features} features → ${(text.modelBytes / 1e6).toFixed(2)} MB, loads in ${text.loadMs} ms, ${text.predictMs} ms per prediction`,
+  );
+  console.log(JSON.stringify(text));
 }
 
 main().catch((err: unknown) => {

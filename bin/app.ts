@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { loadClassifierModel } from '../functions/adapters/classifier-model.ts';
 import { loadConfigFile } from '../functions/adapters/config-file.ts';
 import { ConfigError } from '../functions/domain/config.ts';
 
@@ -16,11 +17,13 @@ const configPath: unknown = app.node.tryGetContext('config');
 const sesSandbox: unknown = app.node.tryGetContext('sesSandbox');
 
 try {
-  const config = loadConfigFile(typeof configPath === 'string' ? resolve(configPath) : undefined);
+  const configFile = typeof configPath === 'string' ? resolve(configPath) : undefined;
+  const config = loadConfigFile(configFile);
+  const textModel = loadClassifierModel(config, configFile);
   // Loaded only once the config is valid, so a config mistake is reported before the construct
   // libraries take seconds to load.
   const { buildApp } = await import('../lib/app.ts');
-  buildApp(app, config, { sesSandbox: sesSandbox === true || sesSandbox === 'true' });
+  buildApp(app, config, { sesSandbox: sesSandbox === true || sesSandbox === 'true', ...(textModel && { textModel }) });
 } catch (err) {
   exitOnConfigError(err);
 }

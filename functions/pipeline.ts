@@ -133,6 +133,10 @@ export interface FunctionAccess {
   readonly publishEvents?: boolean;
   /** Gets the public base URL (survey and unsubscribe links) in its environment. */
   readonly publicUrl?: boolean;
+  /** Carries the trained text classifier (config `classifier`) in its bundle. */
+  readonly textModel?: boolean;
+  /** May call Comprehend DetectSentiment, granted only when the config's `escalationRisk.sentiment` is `comprehend`. */
+  readonly detectSentiment?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -193,7 +197,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 10,
     memoryMb: 512,
     trigger: { kind: 'http', method: 'POST', path: '/complaints', auth: 'public' },
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' } },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, textModel: true, detectSentiment: true },
   },
   getComplaint: {
     entry: 'functions/handlers/get-complaint.ts',

@@ -29,7 +29,9 @@ import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { assertModelFitsConfig } from '../functions/adapters/classifier-model.ts';
 import { ConfigError, type PipelineConfig } from '../functions/domain/config.ts';
+import type { TextModel } from '../functions/domain/text-model.ts';
 import {
   env,
   functions as pipelineFunctions,
@@ -76,6 +78,12 @@ export interface ComplaintPipelineStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly iteratorAgeAlarmThreshold?: Duration;
+  /**
+   * The trained text classifier the config's `classifier.model` names (see `loadClassifierModel`),
+   * bundled into the functions whose access says `textModel`. Its labels must map to categories.
+   * @default none (required when the config has `classifier`)
+   */
+  readonly textModel?: TextModel;
 }
 
 /** Environment variable receiving each table's physical name. */
@@ -125,6 +133,12 @@ export class ComplaintPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
     this.config = props.config;
+    if (props.config.classifier) {
+      if (!props.textModel) {
+        throw new ConfigError('deployed config', [{ path: 'classifier.model', message: 'the config names a model but none was loaded (see loadClassifierModel)' }]);
+      }
+      assertModelFitsConfig(props.textModel, props.config, 'deployed config');
+    }
     this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const pipeline = props.pipeline ?? { tables: pipelineTables, functions: pipelineFunctions };
     this.dataKey = this.config.protection.customerManagedKey ? this.createDataKey() : undefined;
@@ -291,6 +305,7 @@ export class ComplaintPipelineStack extends Stack {
       ...(def.trigger.kind === 'http' &&
         def.trigger.auth === 'public' &&
         this.config.protection.publicReservedConcurrency !== null && { reservedConcurrentExecutions: this.config.protection.publicReservedConcurrency }),
+      ...(def.access.textModel && this.config.classifier && props.textModel && { textModel: props.textModel }),
     });
 
     for (const [tableName, access] of Object.entries(def.access.tables) as [TableName, 'read' | 'readWrite' | undefined][]) {
@@ -305,6 +320,7 @@ export class ComplaintPipelineStack extends Stack {
     // The API's own URL ($default stage), or the WAF-protected distribution in front of it; a custom
     // domain goes in the config's survey.publicBaseUrl.
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());
+    if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
 
     switch (def.trigger.kind) {
       case 'http':
@@ -335,6 +351,19 @@ export class ComplaintPipelineStack extends Stack {
    */
   private grantSmsToPhones(fn: HouseFunction): void {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
+  }
+
+  /**
+   * Comprehend's DetectSentiment is a stateless call with no resource ARN to scope it to, so it is
+   * granted on '*' for exactly the functions whose access says `detectSentiment`, and only when the
+   * config switches the Comprehend sentiment on.
+   */
+  private grantDetectSentiment(fn: HouseFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['comprehend:DetectSentiment'], resources: ['*'] }));
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'comprehend:DetectSentiment supports no resource-level permissions; granted only to intake and only when escalationRisk.sentiment is comprehend.',
+    });
   }
 
   /**

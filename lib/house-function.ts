@@ -11,6 +11,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
+import type { TextModel } from '../functions/domain/text-model.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,6 +59,12 @@ export interface HouseFunctionProps {
    */
   readonly config: PipelineConfig;
   /**
+   * The trained text classifier, inlined like the config as `process.env.PIPELINE_TEXT_MODEL_INLINE`
+   * (only into the functions that use it: it can weigh megabytes).
+   * @default none
+   */
+  readonly textModel?: TextModel;
+  /**
    * How long the function's log group keeps logs.
    * @default RetentionDays.ONE_MONTH
    */
@@ -92,6 +99,9 @@ export interface HouseFunctionProps {
  * give each function its own scope.
  */
 export class HouseFunction extends NodejsFunction {
+  /** Whether the trained text classifier is inlined into this function's bundle. */
+  readonly bundlesTextModel: boolean;
+
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -134,10 +144,12 @@ export class HouseFunction extends NodejsFunction {
         bundleAwsSDK: true,
         define: {
           'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
+          ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
         },
       },
     });
 
+    this.bundlesTextModel = props.textModel !== undefined;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,3 +1,4 @@
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -7,6 +8,9 @@ import { z } from 'zod';
 import { parseConfig } from '../domain/config.ts';
 import { env } from '../pipeline.ts';
 import { AwsNotifier } from './aws-notifier.ts';
+import { bundledTextModel } from './classifier-model.ts';
+import { ComprehendSentiment } from './comprehend-sentiment.ts';
+import { LexiconSentiment } from './lexicon-sentiment.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
@@ -45,6 +49,9 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
   }
   const e = parsed.data;
   const config = parseConfig(JSON.parse(e.PIPELINE_CONFIG_INLINE), 'bundled config');
+  // Inlined at synth only into functions whose access says textModel; parsed once per container.
+  const textModel = bundledTextModel(process.env.PIPELINE_TEXT_MODEL_INLINE, config);
+  const risk = config.escalationRisk;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   return buildRuntime({
     config,
@@ -57,6 +64,8 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     notifier: () =>
       new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
+    ...(textModel && { textModel }),
+    ...(risk?.sentiment === 'comprehend' && { sentiment: () => new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk)) }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

@@ -193,17 +193,22 @@ export class DynamoComplaintRepository implements ComplaintRepository {
         IndexName: 'byCategory',
         KeyConditionExpression: 'category = :c',
         ExpressionAttributeValues: { ':c': category },
-        ProjectionExpression: 'id, title, description, receivedAt',
+        ProjectionExpression: 'id, title, description, receivedAt, classification, escalationRisk',
         ScanIndexForward: false,
         Limit: limit,
       }),
     );
-    return (res.Items ?? []).map((i) => ({
-      id: String(i.id),
-      ...(typeof i.title === 'string' && { title: i.title }),
-      description: String(i.description ?? ''),
-      receivedAt: String(i.receivedAt),
-    }));
+    return (res.Items ?? []).map((i) => {
+      const classification = ComplaintSchema.shape.classification.safeParse(i.classification);
+      return {
+        id: String(i.id),
+        ...(typeof i.title === 'string' && { title: i.title }),
+        description: String(i.description ?? ''),
+        receivedAt: String(i.receivedAt),
+        ...(classification.success && classification.data && { classification: classification.data }),
+        ...((i.escalationRisk as { marked?: unknown } | undefined)?.marked === true && { escalationRisk: { marked: true } }),
+      };
+    });
   }
 }
 

@@ -12,6 +12,8 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
+import type { CompiledTextModel } from '../domain/text-model.ts';
+import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
@@ -48,6 +50,10 @@ export interface Runtime {
    * local server's URL); undefined when neither is known.
    */
   publicBaseUrl(): string | undefined;
+  /** The trained classifier (config `classifier`), bundled with the functions that use it. */
+  readonly textModel?: CompiledTextModel;
+  /** The sentiment service for the escalation-risk score; absent: the config's lexicon. */
+  readonly sentiment?: SentimentAnalyzer;
 }
 
 export interface RuntimeParts {
@@ -63,6 +69,10 @@ export interface RuntimeParts {
   readonly events: EventPublisher | (() => EventPublisher);
   /** Where the public pages are served, when the runtime knows (read when a link is made). */
   readonly publicBaseUrl?: string | (() => string | undefined);
+  /** The trained classifier, when the config names one. */
+  readonly textModel?: CompiledTextModel;
+  /** Made on first use; absent: the config's lexicon judges negative emotion. */
+  readonly sentiment?: () => SentimentAnalyzer;
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -106,7 +116,12 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
+  const sentiment = parts.sentiment && once(parts.sentiment);
   return {
+    ...(parts.textModel && { textModel: parts.textModel }),
+    get sentiment() {
+      return sentiment?.();
+    },
     config: parts.config,
     clock: parts.clock,
     newId: () => ulid(parts.clock.now(), randomBytes(10)),

@@ -1,4 +1,5 @@
 import type { PipelineConfig, Severity } from './config.ts';
+import { predictText, type CompiledTextModel } from './text-model.ts';
 
 type Keywords = { 'zh-CN': readonly string[]; en: readonly string[] };
 
@@ -12,19 +13,24 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Counts keyword occurrences. Chinese keywords match as substrings (Chinese has no word spaces);
- * English keywords match whole words only, so "login" does not match inside "biologin".
+ * The keywords that occur in a text. Chinese keywords match as substrings (Chinese has no word
+ * spaces); English keywords match whole words only, so "login" does not match inside "biologin".
  */
-export function keywordHits(text: string, keywords: Keywords): number {
+export function keywordMatches(text: string, keywords: Keywords): string[] {
   const t = normalise(text);
-  let hits = 0;
-  for (const k of keywords['zh-CN']) if (k && t.includes(k.toLowerCase())) hits += 1;
+  const found: string[] = [];
+  for (const k of keywords['zh-CN']) if (k && t.includes(k.toLowerCase())) found.push(k);
   for (const k of keywords.en) {
     if (!k) continue;
     const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(normalise(k))}($|[^\\p{L}\\p{N}])`, 'u');
-    if (re.test(t)) hits += 1;
+    if (re.test(t)) found.push(k);
   }
-  return hits;
+  return found;
+}
+
+/** Counts the keywords that occur in a text (see {@link keywordMatches}). */
+export function keywordHits(text: string, keywords: Keywords): number {
+  return keywordMatches(text, keywords).length;
 }
 
 /**
@@ -46,4 +52,53 @@ export function grade(text: string, config: PipelineConfig): { severity: Severit
     if (keywordHits(text, rule.keywords) > 0) return { severity: rule.severity, source: 'rules' };
   }
   return { severity: config.defaultSeverity, source: 'default' };
+}
+
+/** How a complaint's category was decided, as the complaint records it. */
+export interface CategoryDecision {
+  readonly category: string;
+  readonly method: 'explicit' | 'model' | 'keywords' | 'fallback';
+  /** What the model said, whenever it was consulted (also when its confidence was too low). */
+  readonly model?: { readonly label: string; readonly confidence: number };
+}
+
+/**
+ * The category a model label stands for: the config's `classifier.labels` entry, else the label
+ * itself when it is a category id.
+ */
+export function categoryForModelLabel(label: string, config: PipelineConfig): string | undefined {
+  const mapped = config.classifier?.labels[label] ?? label;
+  return config.categories.some((c) => c.id === mapped) ? mapped : undefined;
+}
+
+/**
+ * Model labels that stand for no category; a model with any cannot be used with this config.
+ * @returns one message per such label
+ */
+export function unmappedModelLabels(labels: readonly string[], config: PipelineConfig): string[] {
+  return labels
+    .filter((l) => categoryForModelLabel(l, config) === undefined)
+    .map((l) => {
+      const mapped = config.classifier?.labels[l];
+      return mapped === undefined
+        ? `model label '${l}' is not a category id and has no entry in classifier.labels`
+        : `model label '${l}' maps to unknown category '${mapped}'`;
+    });
+}
+
+/**
+ * Decides the category of a complaint without an explicit one: the model's label when its
+ * confidence reaches `classifier.minConfidence` (and it stands for a category), else the keyword
+ * rules, else the fallback category.
+ */
+export function decideCategory(text: string, config: PipelineConfig, model?: CompiledTextModel): CategoryDecision {
+  let said: CategoryDecision['model'];
+  if (model && config.classifier) {
+    const p = predictText(model, text);
+    said = { label: p.label, confidence: Math.round(p.confidence * 1e4) / 1e4 };
+    const category = categoryForModelLabel(p.label, config);
+    if (category && p.confidence >= config.classifier.minConfidence) return { category, method: 'model', model: said };
+  }
+  const matched = classify(text, config);
+  return { category: matched ?? config.fallbackCategory, method: matched ? 'keywords' : 'fallback', ...(said && { model: said }) };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { E164Schema, LocaleSchema, SeveritySchema, TimeZoneSchema, type PipelineConfig, type Severity } from './config.ts';
-import { classify, grade } from './classify.ts';
+import { decideCategory, grade } from './classify.ts';
+import { assessEscalationRisk, EscalationRiskAssessmentSchema, lexiconNegativity, type Negativity } from './escalation-risk.ts';
+import type { CompiledTextModel } from './text-model.ts';
 import { slaDueTimes, withNextAction } from './sla.ts';
 
 export const ChannelSchema = z.enum(['phone', 'web', 'app', 'email', 'social', 'chat', 'store']);
@@ -110,10 +112,25 @@ export const ComplaintSchema = z.object({
   title: z.string().optional(),
   description: z.string(),
   category: z.string(),
-  categorySource: z.enum(['given', 'keywords', 'fallback']),
+  categorySource: z.enum(['given', 'model', 'keywords', 'fallback']),
+  /**
+   * How the category was decided: `explicit` (given at intake), `model` (the trained classifier at or
+   * above its minimum confidence), `keywords`, or `fallback`; with what the model said whenever it was
+   * consulted. Absent on complaints stored before the classifier existed.
+   */
+  classification: z
+    .object({
+      method: z.enum(['explicit', 'model', 'keywords', 'fallback']),
+      model: z.object({ label: z.string(), confidence: z.number().min(0).max(1) }).optional(),
+    })
+    .optional(),
+  /** The escalation-risk assessment, when the config has `escalationRisk`. */
+  escalationRisk: EscalationRiskAssessmentSchema.optional(),
   department: z.string(),
   severity: SeveritySchema,
   severitySource: z.enum(['given', 'rules', 'default']),
+  /** Why the severity is above what `severitySource` gave: each reason raised it one step. */
+  severityRaisedBy: z.array(z.enum(['repeat', 'escalation_risk'])).optional(),
   orderId: z.string().optional(),
   occurredAt: z.string().optional(),
   externalId: z.string().optional(),
@@ -152,13 +169,22 @@ export function raiseSeverity(severity: Severity): Severity {
   return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.indexOf(severity) + 1, SEVERITY_ORDER.length - 1)]!;
 }
 
+/** What intake learned about a complaint's text beyond the config: the trained model and the sentiment service. */
+export interface IntakeSignals {
+  /** The trained classifier, when the config has `classifier`. */
+  readonly textModel?: CompiledTextModel;
+  /** Negative emotion from a sentiment service; the config's lexicon is used without it. */
+  readonly negativity?: Negativity;
+}
+
 /**
  * Builds a new complaint from validated input.
  *
- * Primary course: classify (unless a category is given), grade (unless a severity is given),
- * route to the category's department, link it to the customer's earlier complaint in the same
- * category (a repeat is raised one severity step), set SLA due times from the severity's targets
- * and the department's business hours.
+ * Primary course: classify (unless a category is given: the trained model when confident, else
+ * keywords, else the fallback), grade (unless a severity is given), route to the category's
+ * department, link it to the customer's earlier complaint in the same category (a repeat is raised
+ * one severity step), score the escalation risk (a marked complaint is raised one more step), set
+ * SLA due times from the severity's targets and the department's business hours.
  * @param now receipt time
  * @param id a fresh unique id
  * @param earlier the customer's recent complaints (any category), newest first
@@ -169,26 +195,39 @@ export function createComplaint(
   now: Date,
   id: string,
   earlier: ReadonlyArray<{ id: string; category: string; receivedAt: string }> = [],
+  signals: IntakeSignals = {},
 ): { ok: true; complaint: Complaint } | { ok: false; error: IntakeError } {
   const text = [input.title ?? '', input.description].join('\n');
   let category: string;
   let categorySource: Complaint['categorySource'];
+  let classification: NonNullable<Complaint['classification']>;
   if (input.category !== undefined) {
     if (!config.categories.some((c) => c.id === input.category)) {
       return { ok: false, error: { kind: 'unknown_category', category: input.category } };
     }
     category = input.category;
     categorySource = 'given';
+    classification = { method: 'explicit' };
   } else {
-    const matched = classify(text, config);
-    category = matched ?? config.fallbackCategory;
-    categorySource = matched ? 'keywords' : 'fallback';
+    const decided = decideCategory(text, config, signals.textModel);
+    category = decided.category;
+    categorySource = decided.method === 'explicit' ? 'given' : decided.method;
+    classification = { method: decided.method, ...(decided.model && { model: decided.model }) };
   }
   const graded = input.severity ? { severity: input.severity, source: 'given' as const } : grade(text, config);
   const department = config.categories.find((c) => c.id === category)!.department;
   const repeatCutoff = now.getTime() - config.slaPolicy.repeatWindowDays * 86_400_000;
   const repeatOf = earlier.find((e) => e.category === category && Date.parse(e.receivedAt) >= repeatCutoff);
-  const severity = repeatOf ? raiseSeverity(graded.severity) : graded.severity;
+  const risk = config.escalationRisk
+    ? assessEscalationRisk(
+        text,
+        earlier.filter((e) => Date.parse(e.receivedAt) >= repeatCutoff).length,
+        signals.negativity ?? lexiconNegativity(text, config.escalationRisk),
+        config.escalationRisk,
+      )
+    : undefined;
+  const raisedBy: Array<'repeat' | 'escalation_risk'> = [...(repeatOf ? ['repeat' as const] : []), ...(risk?.marked ? ['escalation_risk' as const] : [])];
+  const severity = raisedBy.reduce<Severity>((s) => raiseSeverity(s), graded.severity);
   const receivedAt = now.toISOString();
   const due = slaDueTimes(now, severity, department, config);
   const complaint: Complaint = {
@@ -202,9 +241,12 @@ export function createComplaint(
     description: input.description,
     category,
     categorySource,
+    classification,
+    ...(risk && { escalationRisk: risk }),
     department,
     severity,
     severitySource: graded.source,
+    ...(raisedBy.length > 0 && { severityRaisedBy: raisedBy }),
     ...(repeatOf && { repeatOf: repeatOf.id }),
     ...(input.orderId !== undefined && { orderId: input.orderId }),
     ...(input.occurredAt !== undefined && { occurredAt: new Date(input.occurredAt).toISOString() }),

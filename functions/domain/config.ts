@@ -206,6 +206,50 @@ const SlaTargetSchema = z.strictObject({
   resolutionHours: z.number().positive().max(24 * 90),
 });
 
+/**
+ * The trained text classifier intake consults (see the README's "Triage that learns"). Optional:
+ * without it, categories come from keywords as before.
+ */
+export const ClassifierSettingsSchema = z.strictObject({
+  /** Model file written by `npm run train`, relative to the config file. */
+  model: z.string().min(1),
+  /** The model's label is used only at this confidence or above (0..1). @default 0.6 */
+  minConfidence: z.number().min(0).max(1).default(0.6),
+  /** Model label to category id; a label that is itself a category id needs no entry. @default {} */
+  labels: z.record(z.string().min(1), IdSchema).default({}),
+});
+export type ClassifierSettings = z.infer<typeof ClassifierSettingsSchema>;
+
+/** Signals of the escalation-risk score; each has a lexicon per locale. */
+export const RiskSignalSchema = z.enum(['negative', 'threat', 'repeat', 'vulnerable']);
+export type RiskSignal = z.infer<typeof RiskSignalSchema>;
+
+/**
+ * The escalation-risk score (see the README's "Escalation risk"). Optional: without it no score is
+ * computed. Lexicons are data: one list per signal and locale.
+ */
+export const EscalationRiskSchema = z.strictObject({
+  /** A complaint scoring at or above this (0..1) is marked and raised one severity step. @default 0.5 */
+  level: z.number().gt(0).max(1).default(0.5),
+  /** How much each signal at full strength contributes; signals combine as 1 − Π(1 − weight × strength). */
+  weights: z
+    .strictObject({
+      negative: z.number().min(0).max(1).default(0.4),
+      threat: z.number().min(0).max(1).default(0.6),
+      repeat: z.number().min(0).max(1).default(0.35),
+      vulnerable: z.number().min(0).max(1).default(0.35),
+    })
+    .prefault({}),
+  /** Words and phrases per signal and locale (Chinese as substrings, English as whole words). */
+  lexicons: z.strictObject({ negative: KeywordsSchema, threat: KeywordsSchema, repeat: KeywordsSchema, vulnerable: KeywordsSchema }),
+  /**
+   * Where the strength of negative emotion comes from: the `negative` lexicon, or Amazon Comprehend
+   * DetectSentiment (AWS only; the function then gets `comprehend:DetectSentiment`). @default 'lexicon'
+   */
+  sentiment: z.enum(['lexicon', 'comprehend']).default('lexicon'),
+});
+export type EscalationRiskSettings = z.infer<typeof EscalationRiskSchema>;
+
 export const PipelineConfigSchema = z
   .strictObject({
     company: z.strictObject({ name: z.string().min(1), timeZone: z.string().min(1) }),
@@ -254,6 +298,8 @@ export const PipelineConfigSchema = z
     alerting: AlertingSchema.prefault({}),
     survey: SurveySettingsSchema.prefault({}),
     protection: ProtectionSchema.prefault({}),
+    classifier: ClassifierSettingsSchema.optional(),
+    escalationRisk: EscalationRiskSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();
@@ -269,6 +315,9 @@ export const PipelineConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['categories', i, 'department'], message: `unknown department '${c.department}'` });
       }
     });
+    for (const [label, id] of Object.entries(config.classifier?.labels ?? {})) {
+      if (!categoryIds.has(id)) ctx.addIssue({ code: 'custom', path: ['classifier', 'labels', label], message: `unknown category '${id}'` });
+    }
     if (!categoryIds.has(config.fallbackCategory)) {
       ctx.addIssue({ code: 'custom', path: ['fallbackCategory'], message: `unknown category '${config.fallbackCategory}'` });
     }

@@ -5,6 +5,7 @@ import type { DomainEvent } from './events.ts';
 import type { OutboundMessage } from './messages.ts';
 import type { SlaStep } from './sla.ts';
 import { formatLocalTime } from './time.ts';
+import { riskLine } from './templates/triage.ts';
 
 const PHASE = {
   'zh-CN': { first_response: '首次响应', resolution: '解决' },
@@ -22,6 +23,9 @@ export function renderSlaSteps(complaint: Complaint, steps: readonly SlaStep[], 
   const locale = department.locale;
   const title = truncate(complaint.title ?? complaint.description, 60);
   const category = config.categories.find((c) => c.id === complaint.category)?.name[locale] ?? complaint.category;
+  // A complaint marked as an escalation risk says so in every department message.
+  const risk = riskLine(complaint, locale);
+  const riskLines = risk ? [risk] : [];
   const messages: OutboundMessage[] = [];
   for (const step of steps) {
     const due = formatLocalTime(new Date(step.dueAt), config.company.timeZone, locale);
@@ -34,6 +38,7 @@ export function renderSlaSteps(complaint: Complaint, steps: readonly SlaStep[], 
         locale === 'zh-CN'
           ? [`${department.head.name}，您好：`, `投诉“${title}”（${category}，严重程度 ${complaint.severity}）的${phase}时限即将到期：${due}。`, `当前状态：${complaint.status}。请尽快安排处理，超时后将按升级链通知。`]
           : [`Hello ${department.head.name},`, `Complaint "${title}" (${category}, severity ${complaint.severity}) reaches its ${phase} target at ${due}.`, `Status: ${complaint.status}. Please act now; after the target it escalates along the chain.`];
+      lines.push(...riskLines);
       messages.push({ ...base, id: `${idBase}:warning:email`, kind: 'sla_warning', channel: 'email', to: department.head.email, subject, text: lines.join('\n\n'), html: paragraphs(lines) });
       continue;
     }
@@ -46,6 +51,7 @@ export function renderSlaSteps(complaint: Complaint, steps: readonly SlaStep[], 
       locale === 'zh-CN'
         ? [`${who.name}（${who.role}），您好：`, `投诉“${title}”（${category}，严重程度 ${complaint.severity}）的${phase}时限已于 ${due} 到期，尚未完成。`, `这是第 ${step.level} 级升级。当前状态：${complaint.status}。`]
         : [`Hello ${who.name} (${who.role}),`, `Complaint "${title}" (${category}, severity ${complaint.severity}) missed its ${phase} target at ${due}.`, `This is escalation level ${step.level}. Status: ${complaint.status}.`];
+    lines.push(...riskLines);
     messages.push({ ...base, id: `${idBase}:escalation:L${step.level}:email`, kind: 'escalation', channel: 'email', to: who.email, subject, text: lines.join('\n\n'), html: paragraphs(lines) });
     const sms =
       locale === 'zh-CN'

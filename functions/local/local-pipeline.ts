@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
 import type { PipelineConfig } from '../domain/config.ts';
+import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
 import { functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
 import { incidentLine, messageLine } from './activity-log.ts';
@@ -49,6 +50,8 @@ export interface LocalPipelineOptions {
    * @default undefined: nothing is logged
    */
   readonly activityLog?: (line: string) => void;
+  /** The trained classifier the config's `classifier.model` names (see `loadClassifierModel`). */
+  readonly textModel?: TextModel;
 }
 
 export interface LocalPipeline {
@@ -95,7 +98,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
-    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
+    // The sentiment stays the config's lexicon locally (fully offline), whatever escalationRisk.sentiment says.
+    const runtime = buildRuntime({
+      config: options.config,
+      clock,
+      doc: clients.doc,
+      tableNames,
+      notifier: outbox,
+      events,
+      publicBaseUrl: () => publicBaseUrl,
+      ...(options.textModel && { textModel: compileTextModel(options.textModel) }),
+    });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];

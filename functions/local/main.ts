@@ -1,6 +1,8 @@
 import './env-defaults.ts';
+import { loadClassifierModel } from '../adapters/classifier-model.ts';
 import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
+import type { TextModel } from '../domain/text-model.ts';
 import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
@@ -8,8 +10,10 @@ const DEFAULT_AGENT_TOKEN = 'local-agent-token';
 
 async function main(): Promise<void> {
   let config: PipelineConfig;
+  let textModel: TextModel | undefined;
   try {
     config = loadConfigFile(process.env.PIPELINE_CONFIG || undefined);
+    textModel = loadClassifierModel(config, process.env.PIPELINE_CONFIG || undefined);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
       config,
       port,
       agentToken,
+      ...(textModel && { textModel }),
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
       // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
       activityLog: (line) => console.log(line),
@@ -44,6 +49,9 @@ async function main(): Promise<void> {
     `Complaint pipeline running locally at ${pipeline.url}`,
     `  company:      ${config.company.name} (${config.categories.length} categories, ${config.departments.length} departments)`,
     `  intake:       POST ${pipeline.url}/complaints`,
+    ...(textModel && config.classifier
+      ? [`  classifier:   ${textModel.algorithm}, ${textModel.labels.length} labels, used at confidence ≥ ${config.classifier.minConfidence}`]
+      : []),
     `  outbox:       GET  ${pipeline.url}/local/outbox   (every email and SMS SES/SNS would send)`,
     `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,

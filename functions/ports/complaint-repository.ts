@@ -8,6 +8,10 @@ export interface ComplaintSummary {
   readonly title?: string;
   readonly description: string;
   readonly receivedAt: string;
+  /** How the category was decided (shown in alerts). */
+  readonly classification?: Complaint['classification'];
+  /** Whether the complaint is marked as an escalation risk (shown in alerts). */
+  readonly escalationRisk?: { readonly marked: boolean };
 }
 
 export interface ComplaintFilter {

@@ -1,6 +1,7 @@
 import { hourOf } from '../domain/adaptive.ts';
 import { displayTitle, newIncident, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
+import { alertTitleLine } from '../domain/templates/triage.ts';
 import { detect } from '../domain/incident.ts';
 import { categoryById, type PipelineConfig } from '../domain/config.ts';
 import { shouldNoteSuppressed } from '../domain/silence.ts';
@@ -100,13 +101,14 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
       continue;
     }
     if (incident) {
-      if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category.id, deps), now);
+      if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category, deps), now);
     } else {
       const recent = await deps.complaints.newestInCategory(category.id, TITLES_FOR_TERMS);
       const titles = recent.map(displayTitle);
+      const locale = departmentById(deps.config, category.department)?.locale ?? deps.config.defaultLocale;
       const weekHours = await deps.volume.hourlyCounts(category.id, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
       const result = await deps.alerts.openIncident(
-        newIncident(category, count, titles.slice(0, NEWEST_TITLES), now, {
+        newIncident(category, count, recent.slice(0, NEWEST_TITLES).map((c) => alertTitleLine(c, locale)), now, {
           detector: detection.detector,
           ...(baseline && { expected: baseline.expected, bound: baseline.bound }),
           topTerms: topTerms(titles),
@@ -121,6 +123,8 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
   return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
 }
 
-async function newestTitles(category: string, deps: MonitorVolumeDeps): Promise<string[]> {
-  return (await deps.complaints.newestInCategory(category, NEWEST_TITLES)).map(displayTitle);
+/** The newest complaints as alert lines: escalation-risk mark, title, how the category was decided. */
+async function newestTitles(category: Category, deps: MonitorVolumeDeps): Promise<string[]> {
+  const locale = departmentById(deps.config, category.department)?.locale ?? deps.config.defaultLocale;
+  return (await deps.complaints.newestInCategory(category.id, NEWEST_TITLES)).map((c) => alertTitleLine(c, locale));
 }

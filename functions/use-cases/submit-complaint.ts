@@ -2,9 +2,12 @@ import { createComplaint, type Complaint, type ComplaintInput, type IntakeError 
 import type { PipelineConfig } from '../domain/config.ts';
 import { renderProgress } from '../domain/progress.ts';
 import { withholdReceipts, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
+import { textLanguage } from '../domain/escalation-risk.ts';
+import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
+import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 
 export interface SubmitComplaintDeps {
   readonly config: PipelineConfig;
@@ -12,6 +15,10 @@ export interface SubmitComplaintDeps {
   readonly complaints: ComplaintRepository;
   readonly newId: () => string;
   readonly receipts: ReceiptQuota;
+  /** The trained classifier, when the config has `classifier`. */
+  readonly textModel?: CompiledTextModel;
+  /** Judges negative emotion for the escalation-risk score; the config's lexicon without it. */
+  readonly sentiment?: SentimentAnalyzer;
 }
 
 export type SubmitResult =
@@ -23,7 +30,8 @@ export type SubmitResult =
  * Takes in one complaint from any channel.
  *
  * Primary course: look up the customer's recent complaints (a repeat in the same category is linked
- * and raised one severity step); classify, grade, route and set SLA due times; store it, claiming
+ * and raised one severity step); judge its negative emotion (escalation risk); classify (model,
+ * keywords, fallback), grade, score the escalation risk, route and set SLA due times; store it, claiming
  * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new.
  * Before storing, a receipt is reserved for each recipient the receipt would go to; a recipient that
  * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, and the
@@ -33,7 +41,12 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const now = deps.clock.now();
   const since = new Date(now.getTime() - deps.config.slaPolicy.repeatWindowDays * 86_400_000);
   const earlier = await deps.complaints.recentByCustomer(input.customer.id, since);
-  const built = createComplaint(input, deps.config, now, deps.newId(), earlier);
+  const text = [input.title ?? '', input.description].join('\n');
+  const negativity = deps.config.escalationRisk && deps.sentiment ? await deps.sentiment.negativity(text, textLanguage(text)) : undefined;
+  const built = createComplaint(input, deps.config, now, deps.newId(), earlier, {
+    ...(deps.textModel && { textModel: deps.textModel }),
+    ...(negativity && { negativity }),
+  });
   if (!built.ok) return { outcome: 'rejected', error: built.error };
   const { complaint, reserved } = await capReceipts(built.complaint, deps, now);
   const giveBack = () => Promise.all(reserved.map((r) => deps.receipts.release(r, complaint.id)));

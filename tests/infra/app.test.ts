@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../functions/adapters/config-file.ts';
 import { ConfigError } from '../../functions/domain/config.ts';
+import { fixtureModel } from '../support/text-model.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -46,6 +47,18 @@ describe('config for synth', () => {
     const result = await runApp({ config: await writeInvalidConfig() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("categories[1].department: unknown department 'no-such-department'");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('makes bin/app.ts exit 1 for a classifier model whose labels map to no category, naming the key', async () => {
+    const raw = JSON.parse(await readFile(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+    raw.classifier = { model: 'model.json', labels: { Shipping: 'logistics-delay' } };
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-config-'));
+    await writeFile(join(dir, 'model.json'), JSON.stringify(fixtureModel({ 'logistics-delay': 'Shipping', refund: 'Money back' })));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(raw));
+    const result = await runApp({ config: join(dir, 'config.json') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("classifier.labels: model label 'Money back' is not a category id and has no entry in classifier.labels");
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });

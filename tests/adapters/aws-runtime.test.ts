@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAwsRuntime } from '../../functions/adapters/aws-runtime.ts';
+import { ComprehendSentiment } from '../../functions/adapters/comprehend-sentiment.ts';
+import type { PipelineConfig } from '../../functions/domain/config.ts';
+import { predictText } from '../../functions/domain/text-model.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+import { fixtureModel } from '../support/text-model.ts';
+
+const lambdaEnv = { COMPLAINTS_TABLE: 'complaints-t', STATE_TABLE: 'state-t', AWS_REGION: 'eu-west-1' };
+
+/** Builds the Lambda runtime as a cold start would, with what the bundler inlined. */
+function coldStart(config: PipelineConfig, model?: unknown) {
+  process.env.PIPELINE_CONFIG_INLINE = JSON.stringify(config);
+  if (model) process.env.PIPELINE_TEXT_MODEL_INLINE = JSON.stringify(model);
+  else delete process.env.PIPELINE_TEXT_MODEL_INLINE;
+  return createAwsRuntime(lambdaEnv);
+}
+
+afterEach(() => {
+  delete process.env.PIPELINE_CONFIG_INLINE;
+  delete process.env.PIPELINE_TEXT_MODEL_INLINE;
+});
+
+describe('the Lambda runtime and triage', () => {
+  it('uses Comprehend only when the config switches it on', () => {
+    expect(coldStart(defaultConfig).sentiment).toBeUndefined();
+    const on = coldStart({ ...defaultConfig, escalationRisk: { ...defaultConfig.escalationRisk!, sentiment: 'comprehend' } });
+    expect(on.sentiment).toBeInstanceOf(ComprehendSentiment);
+  });
+
+  it('compiles the bundled model once when the config has a classifier', () => {
+    const config: PipelineConfig = { ...defaultConfig, classifier: { model: 'model.json', minConfidence: 0.6, labels: {} } };
+    const runtime = coldStart(config, fixtureModel());
+    expect(predictText(runtime.textModel!, 'someone changed my password').label).toBe('account-security');
+    expect(coldStart(defaultConfig, fixtureModel()).textModel).toBeUndefined();
+  });
+
+  it('refuses a bundled model whose labels map to no category', () => {
+    const config: PipelineConfig = { ...defaultConfig, classifier: { model: 'model.json', minConfidence: 0.6, labels: {} } };
+    expect(() => coldStart(config, fixtureModel({ refund: 'Money back' }))).toThrow(/model label 'Money back'/);
+  });
+});
