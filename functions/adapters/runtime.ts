@@ -1,3 +1,4 @@
+import { BaselineCache } from '../use-cases/read-baseline.ts';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
@@ -33,6 +34,8 @@ export interface Runtime {
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
   readonly optOuts: OptOutStore;
+  /** Fitted early-warning baselines, kept for the life of the container (refitted once a local day). */
+  readonly baselineCache: BaselineCache;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -114,6 +117,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get optOuts() {
       return surveys();
     },
+    baselineCache: new BaselineCache(),
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

@@ -199,7 +199,9 @@ export function fitBaseline(series: StepSeries, params: RobustParameters): Fitte
   const dow = series.dayOfWeek.slice(first, end);
   const hod = series.hourOfDay.slice(first, end);
   // Blocks of one day ending at the guard, for reweighting; a partial oldest block is its own block.
-  const blockOf = (i: number) => Math.floor((len - 1 - i) / perDay);
+  const blockIndex = new Int32Array(len);
+  for (let i = 0; i < len; i++) blockIndex[i] = Math.floor((len - 1 - i) / perDay);
+  const blockOf = (i: number) => blockIndex[i]!;
   const blocks = blockOf(0) + 1;
   const decay = new Float64Array(len);
   for (let i = 0; i < len; i++) decay[i] = 0.5 ** ((len - i) / perDay / HALF_LIFE_DAYS);
