@@ -4,7 +4,7 @@
  * three shapes injected. Used by the detector's test and by `npm run bench`. Pure: the random source
  * is a parameter (see {@link seededRandom}).
  */
-import { fitBaseline, scaleBaselines, stepMinutes, judgeScales, strongestFired, type Cadence, type FittedBaseline, type RobustParameters, type ScaleId, type StepSeries } from './multi-scale.ts';
+import { fitBaseline, scaleBaselines, stepMinutes, judgeScales, pageableVerdicts, strongestFired, type Cadence, type FittedBaseline, type RobustParameters, type ScaleId, type StepSeries } from './multi-scale.ts';
 
 export type SurgeShape = 'sharp' | 'step' | 'sparse';
 export const SURGE_SHAPES: readonly SurgeShape[] = ['sharp', 'step', 'sparse'];
@@ -144,7 +144,9 @@ export function walkSeries(series: StepSeries, fromStep: number, params: RobustP
       if (!v || v.count < clearFraction * v.bound) open = undefined;
       else continue;
     }
-    const fired = strongestFired(verdicts);
+    const stepMs = stepMinutes(series.cadence) * 60_000;
+    const last = alarms.at(-1);
+    const fired = strongestFired(pageableVerdicts(verdicts, last && new Date(last.step * stepMs), new Date(t * stepMs)));
     if (fired) {
       open = { step: t, scale: fired.scale, count: fired.count, bound: fired.bound };
       alarms.push(open);

@@ -467,3 +467,16 @@ export function strongestFired(verdicts: readonly ScaleVerdict[]): ScaleVerdict 
   for (const v of verdicts) if (v.fired && (!best || v.count / v.bound > best.count / best.bound)) best = v;
   return best;
 }
+
+/**
+ * A scale pages at most once per its own window: when the category's last incident opened within a
+ * scale's window, that window still holds the surge that incident was about, so the scale firing
+ * again is the same event, not a new one (a two-day surge would otherwise page from the day scale,
+ * then once more from the week scale after the first incident cleared). Shorter scales still page
+ * for a new surge.
+ */
+export function pageableVerdicts(verdicts: readonly ScaleVerdict[], lastOpenedAt: Date | undefined, now: Date): ScaleVerdict[] {
+  if (!lastOpenedAt) return [...verdicts];
+  const since = (now.getTime() - lastOpenedAt.getTime()) / 60_000;
+  return verdicts.map((v) => (v.fired && since < v.windowMinutes ? { ...v, fired: false } : v));
+}

@@ -1,8 +1,8 @@
 import { hourOf } from '../domain/adaptive.ts';
 import { alertRaisedEvent, displayTitle, newIncident, renderAlertRaised, shouldRecordPeak, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
-import { detect, detectScales, type Detection } from '../domain/incident.ts';
-import { judgeScales, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
+import { detect, detectScales, type Detection, type DetectorSetting } from '../domain/incident.ts';
+import { judgeScales, pageableVerdicts, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
 import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
 import { shouldNoteSuppressed } from '../domain/silence.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
@@ -97,8 +97,10 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     windowCounts[category.id] = count;
     const judged = await judge(category, count, now, deps);
     if (!judged) continue;
-    const { detection, baseline, scaleCount } = judged;
+    const { detection, scaleCount } = judged;
     if (!detection.fired || !detection.detector) continue;
+    // Re-judged without the scales still holding the last incident's surge (`pageableVerdicts`).
+    const opening = await pageable(judged, category, count, now, deps);
 
     // During a silence a breach opens nothing and sends nothing; it is counted on the silence.
     const silence = await deps.alertOps?.activeSilence(category.id, now);
@@ -111,13 +113,14 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
       const peak = scaleCount(incident.scale);
       if (shouldRecordPeak(incident, peak, now)) await deps.alerts.recordPeak(incident, peak, await newestTitles(category.id, deps), now);
     } else {
+      if (!opening) continue;
       const recent = await deps.complaints.newestInCategory(category.id, TITLES_FOR_TERMS);
       const titles = recent.map(displayTitle);
       const weekHours = await deps.volume.hourlyCounts(category.id, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
       const result = await deps.alerts.openIncident(
-        newIncident(category, scaleCount(detection.verdict?.scale), titles.slice(0, NEWEST_TITLES), now, {
-          detector: detection.detector,
-          ...baseline,
+        newIncident(category, scaleCount(opening.detection.verdict?.scale), titles.slice(0, NEWEST_TITLES), now, {
+          detector: opening.detection.detector!,
+          ...opening.baseline,
           topTerms: topTerms(titles),
           trend: dailyTrend(weekHours, now, deps.config.company.timeZone),
         }),
@@ -137,6 +140,8 @@ interface Judgement {
   readonly baseline: Omit<IncidentDetection, 'detector' | 'topTerms' | 'trend'>;
   /** The current count of a scale (the short window when none is named). */
   readonly scaleCount: (scale: ScaleId | undefined) => number;
+  /** Every scale's verdict (multi-scale detector with enough history). */
+  readonly verdicts?: readonly ScaleVerdict[];
 }
 
 /**
@@ -162,10 +167,15 @@ async function judge(category: Category, count: number, now: Date, deps: Monitor
   const reading = await readMultiScale(category, now, cadence, deps);
   const counts: Partial<Record<ScaleId, number>> = { short: count, ...reading?.counts };
   const verdicts = reading && judgeScales(reading.baseline, counts);
-  const detection = detectScales(setting, count, category.threshold.count, verdicts);
+  return { ...scaleJudgement(setting, count, category.threshold.count, verdicts), scaleCount: (scale) => (scale ? (counts[scale] ?? count) : count) };
+}
+
+function scaleJudgement(setting: DetectorSetting, count: number, threshold: number, verdicts: readonly ScaleVerdict[] | undefined): Omit<Judgement, 'scaleCount'> {
+  const detection = detectScales(setting, count, threshold, verdicts);
   const v = detection.verdict;
   return {
     detection,
+    ...(verdicts && { verdicts }),
     baseline: v
       ? {
           expected: v.expected,
@@ -175,8 +185,21 @@ async function judge(category: Category, count: number, now: Date, deps: Monitor
           scales: verdicts!.map((x) => ({ scale: x.scale, windowMinutes: x.windowMinutes, count: x.count, expected: x.expected, bound: x.bound, fired: x.fired })),
         }
       : {},
-    scaleCount: (scale) => (scale ? (counts[scale] ?? count) : count),
   };
+}
+
+/**
+ * The judgement an incident may open with: the day and week scales do not page again for a surge
+ * the category's last incident was already about (see `pageableVerdicts`).
+ * @returns undefined when nothing is left that may open an incident
+ */
+async function pageable(judged: Judgement, category: Category, count: number, now: Date, deps: MonitorVolumeDeps): Promise<Omit<Judgement, 'scaleCount'> | undefined> {
+  const longest = judged.verdicts?.filter((v) => v.fired && v.scale !== 'short');
+  if (!judged.verdicts || !longest?.length) return judged;
+  const [last] = await deps.alerts.listRecent(category.id, 1);
+  const verdicts = pageableVerdicts(judged.verdicts, last ? new Date(last.openedAt) : undefined, now);
+  const again = scaleJudgement(detectorOf(category), count, category.threshold.count, verdicts);
+  return again.detection.fired ? again : undefined;
 }
 
 async function newestTitles(category: string, deps: MonitorVolumeDeps): Promise<string[]> {
