@@ -2,6 +2,7 @@ import '../functions/local/env-defaults.ts';
 import { benchSlaSweep } from './sla-sweep.ts';
 import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
+import { benchDetection } from './detection.ts';
 
 /**
  * `npm run bench`: each benchmark measures our implementation and a naive baseline in the same run
@@ -21,9 +22,10 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(sweep));
   const replay = await benchReplay(log);
   console.log(
-    `replay: ${replay.rowsPerSecond} rows/s on the whole file; on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
+    `replay: ${replay.rowsPerSecond} rows/s on the whole file (${replay.cadence} cadence, ${replay.seconds} s of replay time); on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
   );
   console.log(JSON.stringify(replay));
+  for (const detection of await benchDetection(log)) console.log(JSON.stringify(detection));
 }
 
 main().catch((err: unknown) => {
