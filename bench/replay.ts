@@ -17,6 +17,8 @@ export interface ReplayBenchResult {
   parseSeconds: number;
   /** Replay time: the pipeline's use cases on the parsed rows (static + multi-scale detector, `both`). */
   seconds: number;
+  /** CPU time of the same replay (what the wall time would be on an otherwise idle core). */
+  cpuSeconds: number;
   rowsPerSecond: number;
   /** Rows of the prefix both sides replay for the comparison. */
   comparedRows: number;
@@ -41,9 +43,12 @@ export async function benchReplay(log: (line: string) => void): Promise<ReplayBe
   const { rows: dayRows, cadence } = readReplay(csv, options, config.company.timeZone);
   const parseSeconds = (performance.now() - t0) / 1000;
   const tr = performance.now();
+  const cpu = process.cpuUsage();
   const run = await replayRows(dayRows, replayCategories(dayRows, options, 'both', config), config, 'both', undefined, { cadence });
   const seconds = (performance.now() - tr) / 1000;
-  log(`replay: ${dayRows.length} rows at ${cadence} cadence in ${seconds.toFixed(2)} s of replay time (+ ${parseSeconds.toFixed(2)} s parsing), ${run.incidents.length} incidents (both)`);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  log(`replay: ${dayRows.length} rows at ${cadence} cadence in ${seconds.toFixed(2)} s of replay time (${cpuSeconds.toFixed(2)} s CPU; + ${parseSeconds.toFixed(2)} s parsing), ${run.incidents.length} incidents (both)`);
 
   const rows = readReplayRows(csv, options, config.company.timeZone);
   const categories = replayCategories(rows, options, 'static', config);
@@ -75,6 +80,7 @@ export async function benchReplay(log: (line: string) => void): Promise<ReplayBe
     cadence,
     parseSeconds: Math.round(parseSeconds * 100) / 100,
     seconds: Math.round(seconds * 100) / 100,
+    cpuSeconds: Math.round(cpuSeconds * 100) / 100,
     rowsPerSecond,
     comparedRows: prefix.length,
     comparedRowsPerSecond,
