@@ -26,12 +26,19 @@ function pad(text: string, width: number, right = false): string {
   return right ? cut.padStart(width) : cut.padEnd(width);
 }
 
-function monthsSpanned(rows: readonly ReplayRow[]): string[] {
+/** The local calendar date of an instant in the company's zone (rows of a day-cadence replay sit at local midnight). */
+function localDay(t: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+}
+
+function monthsSpanned(rows: readonly ReplayRow[], timeZone: string): string[] {
   const first = rows[0]?.at;
   const last = rows.at(-1)?.at;
   if (!first || !last) return [];
+  const [fy, fm] = localDay(first, timeZone).split('-').map(Number) as [number, number];
+  const [ly, lm] = localDay(last, timeZone).split('-').map(Number) as [number, number];
   const out: string[] = [];
-  for (let y = first.getUTCFullYear(), m = first.getUTCMonth(); y < last.getUTCFullYear() || (y === last.getUTCFullYear() && m <= last.getUTCMonth()); m === 11 ? (y++, (m = 0)) : m++) {
+  for (let y = fy, m = fm - 1; y < ly || (y === ly && m <= lm - 1); m === 11 ? (y++, (m = 0)) : m++) {
     out.push(`${y}-${String(m + 1).padStart(2, '0')}`);
   }
   return out;
@@ -50,11 +57,12 @@ export function renderReport(input: {
   options: Pick<ReplayOptions, 'windowMinutes' | 'detector'> & { readonly cadence: Cadence };
 }): string {
   const { rows, categories, runs, seconds, options } = input;
-  const months = monthsSpanned(rows);
   const main = runs.at(-1)!;
+  const timeZone = main.config.company.timeZone;
+  const months = monthsSpanned(rows, timeZone);
   const lines: string[] = [];
-  const from = rows[0]?.at.toISOString().slice(0, 10) ?? '-';
-  const to = rows.at(-1)?.at.toISOString().slice(0, 10) ?? '-';
+  const from = rows[0] ? localDay(rows[0].at, timeZone) : '-';
+  const to = rows.at(-1) ? localDay(rows.at(-1)!.at, timeZone) : '-';
   lines.push(
     `Replayed ${rows.length.toLocaleString('en')} rows (${from} … ${to}, ${months.length} months), ${categories.length} categories, ` +
       `${options.windowMinutes}-minute window, detector ${options.detector}, cadence ${options.cadence}, in ${seconds.toFixed(1)} s ` +

@@ -92,7 +92,8 @@ describe('detection on synthetic series', () => {
     expect(shape('sharp').medianDelayDays).toBe(0);
     expect(shape('sharp').p90DelayDays).toBeLessThanOrEqual(1);
     expect(shape('step').medianDelayDays).toBeLessThanOrEqual(2);
-    expect(shape('step').p90DelayDays).toBeLessThanOrEqual(2);
+    // A doubling of a 5-a-day category can take a few days to stand out (README: Early warning v2).
+    expect(shape('step').p90DelayDays).toBeLessThanOrEqual(4);
     expect(shape('sparse').p90DelayDays).toBeLessThanOrEqual(7);
     for (const s of r.shapes) expect(s.detected).toBe(s.replicates);
     // The sparse rise is the week scale's to catch.
@@ -105,7 +106,8 @@ describe('detection on synthetic series', () => {
     const r = evaluateDetector({ cadence: 'hour', seed: 12, surgeReplicates: 8, quietReplicates: 16, quietDays: 90, perDay: [24, 96], params });
     const shape = (s: string) => r.shapes.find((x) => x.shape === s)!;
     expect(shape('sharp').medianDelayDays).toBe(0);
-    expect(shape('step').p90DelayDays).toBeLessThanOrEqual(2);
+    expect(shape('step').medianDelayDays).toBeLessThanOrEqual(2);
+    expect(shape('step').p90DelayDays).toBeLessThanOrEqual(4);
     expect(shape('sparse').p90DelayDays).toBeLessThanOrEqual(7);
     for (const s of r.shapes) expect(s.detected).toBe(s.replicates);
     expect(r.falseAlarmsPerMonth).toBeGreaterThanOrEqual(0.25);
