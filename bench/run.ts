@@ -3,6 +3,7 @@ import { benchSlaSweep } from './sla-sweep.ts';
 import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
 import { benchTextModel } from './text-model.ts';
+import { benchDetection } from './detection.ts';
 
 /**
  * `npm run bench`: each benchmark measures our implementation and a naive baseline in the same run
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(sweep));
   const replay = await benchReplay(log);
   console.log(
-    `replay: ${replay.rowsPerSecond} rows/s on the whole file; on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
+    `replay: ${replay.rowsPerSecond} rows/s on the whole file (${replay.cadence} cadence, ${replay.seconds} s of replay time); on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,
   );
   console.log(JSON.stringify(replay));
   const text = await benchTextModel(log);
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     `text model: ${text.rows} rows, ${text.labels} labels, ${text.features} features → ${(text.modelBytes / 1e6).toFixed(2)} MB, loads in ${text.loadMs} ms, ${text.predictMs} ms per prediction`,
   );
   console.log(JSON.stringify(text));
+  for (const detection of await benchDetection(log)) console.log(JSON.stringify(detection));
 }
 
 main().catch((err: unknown) => {

@@ -14,8 +14,12 @@ const LEDGER_LOOKBACK = 25;
 const LEDGER_TTL_SECONDS = 2 * 86_400;
 /** Counters feed the sliding windows and, later, weekly baselines. */
 const COUNTER_TTL_SECONDS = 35 * 86_400;
-/** Hourly rollups feed the adaptive baselines: up to eight weeks back, plus the presence margin. */
-const HOURLY_TTL_SECONDS = 70 * 86_400;
+/**
+ * Hourly rollups feed the adaptive baselines: the multi-scale fit reads up to twelve weeks of history
+ * plus the current week (the weekly median up to eight), plus a week's margin. Longer retention costs
+ * storage only: the writes are the same.
+ */
+const HOURLY_TTL_SECONDS = 14 * 7 * 86_400;
 
 /**
  * Per-minute counters `CNT#<category>` / `<minute ISO>`, hourly rollups `HCNT#<category>` /

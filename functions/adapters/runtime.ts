@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { BaselineCache } from '../use-cases/read-baseline.ts';
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
@@ -44,6 +45,8 @@ export interface Runtime {
   readonly customerData: CustomerDataStore;
   /** Receipts per recipient in the last hour (the receipt cap). */
   readonly receipts: ReceiptQuota;
+  /** Fitted early-warning baselines, kept for the life of the container (refitted once a local day). */
+  readonly baselineCache: BaselineCache;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -158,6 +161,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get receipts() {
       return receipts();
     },
+    baselineCache: new BaselineCache(),
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { negativeBinomialBound, tailProbabilityFor } from '../domain/adaptive.ts';
 import { zonedTime } from '../domain/business-time.ts';
 import type { Category, PipelineConfig } from '../domain/config.ts';
+import type { Cadence } from '../domain/multi-scale.ts';
 
 /** A replay input problem the user can fix: printed as one line, exit code 2. */
 export class ReplayInputError extends Error {
@@ -24,11 +25,16 @@ export interface ReplayOptions {
   readonly threshold?: number;
   /** How many of the busiest categories get a chart. @default 5 */
   readonly charts: number;
+  /**
+   * `day`: count per calendar day (company time zone) and evaluate once a day; `hour`: batches per
+   * minute as the stream does. By default, the resolution of the input (see {@link readReplay}).
+   */
+  readonly cadence?: Cadence;
 }
 
 const USAGE =
   'usage: npm run replay -- --file <csv> --time-column <name> --category-column <name> [--category-column <name> ...] ' +
-  '[--detector static|adaptive|both] [--config <file>] [--json <out.json>] [--chart <dir>] [--window <minutes>] [--threshold <n>]';
+  '[--detector static|adaptive|both] [--cadence day|hour] [--config <file>] [--json <out.json>] [--chart <dir>] [--window <minutes>] [--threshold <n>]';
 
 /** Parses the command line. @throws ReplayInputError naming the problem */
 export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
@@ -41,7 +47,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
     (values[flag.slice(2)] ??= []).push(value);
     i++;
   }
-  const known = new Set(['file', 'time-column', 'category-column', 'detector', 'config', 'json', 'chart', 'window', 'threshold', 'charts']);
+  const known = new Set(['file', 'time-column', 'category-column', 'detector', 'config', 'json', 'chart', 'window', 'threshold', 'charts', 'cadence']);
   for (const k of Object.keys(values)) if (!known.has(k)) throw new ReplayInputError(`unknown option --${k}; ${USAGE}`);
   const one = (k: string) => values[k]?.at(-1);
   const file = one('file');
@@ -58,6 +64,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
     return n;
   };
   const threshold = int('threshold', 1, 1_000_000);
+  const cadence = one('cadence');
+  if (cadence !== undefined && cadence !== 'day' && cadence !== 'hour') throw new ReplayInputError(`--cadence must be day or hour, not '${cadence}'`);
   const configFile = one('config');
   const json = one('json');
   const chartDir = one('chart');
@@ -69,6 +77,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
     windowMinutes: int('window', 1, 1440) ?? 1440,
     charts: int('charts', 0, 100) ?? 5,
     ...(threshold !== undefined && { threshold }),
+    ...(cadence !== undefined && { cadence }),
     ...(configFile !== undefined && { configFile }),
     ...(json !== undefined && { json }),
     ...(chartDir !== undefined && { chartDir }),
@@ -86,13 +95,46 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 /** Rows with a date only are spread over this part of the day (company time zone). */
 export const BUSINESS_DAY = { startMinute: 9 * 60, endMinute: 18 * 60 } as const;
 
+/** Rows in time order and the cadence they are replayed at. */
+export interface ReplayInput {
+  readonly rows: ReplayRow[];
+  readonly cadence: Cadence;
+}
+
 /**
- * Reads the CSV into time-ordered rows. Dates without a time are spread evenly and deterministically
- * over that day's business hours (09:00–18:00 in `timeZone`), in file order; times without a zone
- * are read in `timeZone`.
+ * Reads the CSV at the resolution of its data. Without `cadence`, a file whose times are all dates
+ * is replayed per calendar day (`day`): its rows are placed at local midnight of their date, to be
+ * counted and evaluated once per day, with no invented times of day. Otherwise (`hour`), dates
+ * without a time are spread evenly and deterministically over that day's business hours
+ * (09:00–18:00 in `timeZone`), in file order, as before. Times without a zone are read in `timeZone`.
  * @throws ReplayInputError for an empty file, an unknown column or an unparsable date (naming the row)
  */
+export function readReplay(csv: string, options: Pick<ReplayOptions, 'timeColumn' | 'categoryColumns' | 'cadence'>, timeZone: string): ReplayInput {
+  const parsed = parseRows(csv, options, timeZone);
+  const cadence = options.cadence ?? (parsed.timed.length === 0 ? 'day' : 'hour');
+  const { dated, timed, offsets } = parsed;
+  if (cadence === 'day') {
+    for (const d of dated) timed.push({ at: new Date(offsets.localToUtc(d.day, 0)), label: d.label });
+  } else {
+    spreadOverBusinessHours(dated, timed, offsets);
+  }
+  // A stable sort keeps file order within a time.
+  return { rows: timed.sort((a, b) => a.at.getTime() - b.at.getTime()), cadence };
+}
+
+/**
+ * Reads the CSV into time-ordered rows at hour cadence: dates without a time are spread over the
+ * day's business hours (see {@link readReplay}).
+ */
 export function readReplayRows(csv: string, options: Pick<ReplayOptions, 'timeColumn' | 'categoryColumns'>, timeZone: string): ReplayRow[] {
+  return readReplay(csv, { ...options, cadence: 'hour' }, timeZone).rows;
+}
+
+function parseRows(
+  csv: string,
+  options: Pick<ReplayOptions, 'timeColumn' | 'categoryColumns'>,
+  timeZone: string,
+): { dated: Array<{ day: string; label: string }>; timed: ReplayRow[]; offsets: ZoneOffsets } {
   let records: string[][];
   try {
     records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
@@ -130,6 +172,10 @@ export function readReplayRows(csv: string, options: Pick<ReplayOptions, 'timeCo
       throw new ReplayInputError(`row ${rowNumber}: cannot read '${raw}' in column '${options.timeColumn}' as a date (expected YYYY-MM-DD or an ISO date-time)`);
     }
   }
+  return { dated, timed, offsets };
+}
+
+function spreadOverBusinessHours(dated: ReadonlyArray<{ day: string; label: string }>, timed: ReplayRow[], offsets: ZoneOffsets): void {
   const perDay = new Map<string, number>();
   for (const d of dated) perDay.set(d.day, (perDay.get(d.day) ?? 0) + 1);
   const seen = new Map<string, number>();
@@ -140,8 +186,6 @@ export function readReplayRows(csv: string, options: Pick<ReplayOptions, 'timeCo
     const start = offsets.localToUtc(d.day, BUSINESS_DAY.startMinute);
     timed.push({ at: new Date(start + Math.floor(((i + 0.5) * span) / perDay.get(d.day)!)), label: d.label });
   }
-  // A stable sort keeps file order within a time.
-  return timed.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 function validDate(day: string): boolean {

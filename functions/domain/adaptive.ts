@@ -125,22 +125,37 @@ export function isAdaptiveBreach(count: number, baseline: AdaptiveBaseline | und
  * variance does not exceed the mean, otherwise negative binomial with `r = μ² / (σ² − μ)`.
  */
 export function negativeBinomialBound(mean: number, variance: number, tail: number): number {
+  // Point masses by their ratio to the previous one (one logGamma in all, not one per k): replays
+  // and the multi-scale detector ask for thousands of bounds.
   const logPmf = countLogPmf(mean, variance);
-  // Walk up from the mean, subtracting each point mass from the upper tail.
+  const ratio = countPmfRatio(mean, variance);
   const start = Math.floor(mean);
+  const startMass = Math.exp(logPmf(start));
+  // Walk up from the mean, adding each point mass to the upper tail.
+  const masses: number[] = [];
   let upper = 0;
+  let p = startMass;
   for (let k = start; ; k++) {
-    const p = Math.exp(logPmf(k));
+    masses.push(p);
     upper += p;
     if (k > mean + 10 && p < upper * 1e-17) break;
     if (k > start + 100_000) break;
+    p *= ratio(k);
   }
-  let k = start;
-  while (upper > tail) {
-    upper -= Math.exp(logPmf(k));
-    k += 1;
+  let i = 0;
+  while (upper > tail && i < masses.length) {
+    upper -= masses[i]!;
+    i += 1;
   }
-  return Math.max(k, 1);
+  return Math.max(start + i, 1);
+}
+
+/** `P(X = k + 1) / P(X = k)` for the count model of {@link negativeBinomialBound}. */
+function countPmfRatio(mean: number, variance: number): (k: number) => number {
+  if (variance <= mean * (1 + 1e-9)) return (k) => mean / (k + 1);
+  const r = (mean * mean) / (variance - mean);
+  const oneMinusQ = 1 - mean / variance;
+  return (k) => ((k + r) / (k + 1)) * oneMinusQ;
 }
 
 /** `P(X ≥ k)` for the count model {@link negativeBinomialBound} uses. */

@@ -9,6 +9,8 @@ export interface ExplainedIncident {
   readonly expected?: number | undefined;
   readonly bound?: number | undefined;
   readonly count: number;
+  /** The multi-scale detector's scale that fired, when it did. */
+  readonly scale?: 'short' | 'day' | 'week' | undefined;
   readonly topTerms: ReadonlyArray<{ term: string; count: number }>;
   readonly trend: ReadonlyArray<{ day: string; count: number }>;
 }
@@ -19,6 +21,9 @@ const TEXT = {
     count: (count: number, window: number) => `当前计数：最近 ${window} 分钟 ${count} 起`,
     static: (threshold: number, ratio: string) => `固定阈值：${threshold} 起（当前为阈值的 ${ratio} 倍）`,
     adaptive: (expected: string, bound: number, ratio: string) => `历史同期预期：${expected} 起，预警上限 ${bound} 起（当前为预期的 ${ratio} 倍）`,
+    scale: (name: string, count: number, expected: string, bound: number, ratio: string) =>
+      `触发尺度：${name}，${count} 起，预期 ${expected} 起，预警上限 ${bound} 起（为预期的 ${ratio} 倍）`,
+    scaleName: { short: (m: number) => `最近 ${m} 分钟`, day: () => '最近一天', week: () => '最近 7 天' },
     detector: { static: '触发检测器：固定阈值', adaptive: '触发检测器：自适应基线', both: '触发检测器：固定阈值与自适应基线' },
     terms: '高频词：',
     trend: '近 7 天每日投诉：',
@@ -28,6 +33,9 @@ const TEXT = {
     count: (count: number, window: number) => `Current count: ${count} in the last ${window} minutes`,
     static: (threshold: number, ratio: string) => `Static threshold: ${threshold} (count is ${ratio}× the threshold)`,
     adaptive: (expected: string, bound: number, ratio: string) => `Expected for this time of week: ${expected}, alert bound ${bound} (count is ${ratio}× expected)`,
+    scale: (name: string, count: number, expected: string, bound: number, ratio: string) =>
+      `Scale that fired: ${name}, ${count} complaints against ${expected} expected, bound ${bound} (${ratio}× expected)`,
+    scaleName: { short: (m: number) => `the last ${m} minutes`, day: () => 'the last day', week: () => 'the last 7 days' },
     detector: { static: 'Detector: static threshold', adaptive: 'Detector: adaptive baseline', both: 'Detector: static threshold and adaptive baseline' },
     terms: 'Frequent words:',
     trend: 'Complaints per day, last 7 days:',
@@ -46,12 +54,33 @@ function ratio(count: number, of: number): string {
   return of > 0 ? (count / of).toFixed(1) : '∞';
 }
 
+/** Why the multi-scale detector fired, as data: the scale, its window, count, expectation, bound and ratio. */
+export interface ScaleFacts {
+  readonly scale: 'short' | 'day' | 'week';
+  readonly windowMinutes: number;
+  readonly count: number;
+  readonly expected: number;
+  readonly bound: number;
+  /** Count over expectation (Infinity when nothing was expected). */
+  readonly ratio: number;
+}
+
+/** The facts of the scale that fired, or undefined when the multi-scale detector did not fire. */
+export function scaleFacts(incident: ExplainedIncident): ScaleFacts | undefined {
+  if (!incident.scale || incident.expected === undefined || incident.bound === undefined) return undefined;
+  const { scale, windowMinutes, count, expected, bound } = incident;
+  return { scale, windowMinutes, count, expected, bound, ratio: expected > 0 ? count / expected : Number.POSITIVE_INFINITY };
+}
+
 /** The explanation lines of an alert: count, levels, ratios, detector, frequent words and the weekly trend. */
 export function explanationText(incident: ExplainedIncident, locale: Locale): string[] {
   const t = TEXT[locale];
   const lines = [t.heading, `- ${t.count(incident.count, incident.windowMinutes)}`];
   if (incident.detector !== 'adaptive') lines.push(`- ${t.static(incident.threshold, ratio(incident.count, incident.threshold))}`);
-  if (incident.expected !== undefined && incident.bound !== undefined) {
+  const facts = scaleFacts(incident);
+  if (facts) {
+    lines.push(`- ${t.scale(t.scaleName[facts.scale](facts.windowMinutes), facts.count, facts.expected.toFixed(1), facts.bound, ratio(facts.count, facts.expected))}`);
+  } else if (incident.expected !== undefined && incident.bound !== undefined) {
     lines.push(`- ${t.adaptive(incident.expected.toFixed(1), incident.bound, ratio(incident.count, incident.expected))}`);
   }
   lines.push(`- ${t.detector[incident.detector]}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Category, Department, Locale } from './config.ts';
+import type { ScaleId } from './multi-scale.ts';
 import { escapeHtml, truncate } from './escape.ts';
 import { formatLocalTime } from './time.ts';
 import type { AlertRaisedDetail, DomainEvent } from './events.ts';
@@ -20,6 +21,24 @@ export const AlertIncidentSchema = z.object({
   /** Adaptive expectation and bound for the window when the incident opened, when there was enough history. */
   expected: z.number().optional(),
   bound: z.number().int().optional(),
+  /**
+   * Which scale of the multi-scale detector fired (`short`: the configured window, `day`, `week`);
+   * absent when the static threshold or the weekly median fired. `windowMinutes` is that scale's window.
+   */
+  scale: z.enum(['short', 'day', 'week']).optional(),
+  /** Every scale's count, expectation and bound when the incident opened (multi-scale detector). */
+  scales: z
+    .array(
+      z.object({
+        scale: z.enum(['short', 'day', 'week']),
+        windowMinutes: z.number().int(),
+        count: z.number().int(),
+        expected: z.number(),
+        bound: z.number().int(),
+        fired: z.boolean(),
+      }),
+    )
+    .optional(),
   /** Window count when the incident opened. */
   countAtOpen: z.number().int(),
   /** Latest evaluated window count. */
@@ -73,6 +92,10 @@ export interface IncidentDetection {
   readonly detector: 'static' | 'adaptive' | 'both';
   readonly expected?: number;
   readonly bound?: number;
+  /** The scale that fired and its window, when the multi-scale detector fired. */
+  readonly scale?: ScaleId;
+  readonly windowMinutes?: number;
+  readonly scales?: ReadonlyArray<{ scale: ScaleId; windowMinutes: number; count: number; expected: number; bound: number; fired: boolean }>;
   readonly topTerms?: ReadonlyArray<{ term: string; count: number }>;
   readonly trend?: ReadonlyArray<{ day: string; count: number }>;
 }
@@ -91,10 +114,12 @@ export function newIncident(
     state: 'open',
     detector: detection.detector,
     openedAt: now.toISOString(),
-    windowMinutes: category.threshold.windowMinutes,
+    windowMinutes: detection.windowMinutes ?? category.threshold.windowMinutes,
     threshold: category.threshold.count,
     ...(detection.expected !== undefined && { expected: detection.expected }),
     ...(detection.bound !== undefined && { bound: detection.bound }),
+    ...(detection.scale !== undefined && { scale: detection.scale }),
+    ...(detection.scales !== undefined && { scales: detection.scales.map((x) => ({ ...x })) }),
     countAtOpen: count,
     count,
     peak: count,

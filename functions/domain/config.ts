@@ -100,7 +100,7 @@ const DepartmentSchema = z.strictObject({
  * The adaptive detector's settings; see functions/domain/adaptive.ts for why these defaults.
  */
 export const AdaptiveSettingsSchema = z.strictObject({
-  /** Weeks of history read per hour-of-week slot (hourly rollups are kept ten weeks). @default 4 */
+  /** Weeks of history read per hour-of-week slot (weekly-median method; hourly rollups are kept fourteen weeks). @default 4 */
   weeks: z.number().int().min(2).max(8).default(4),
   /** Weeks with data needed before the adaptive detector speaks; until then only the static threshold applies. @default 3 */
   minWeeks: z.number().int().min(2).max(8).default(3),
@@ -108,6 +108,14 @@ export const AdaptiveSettingsSchema = z.strictObject({
   falseAlarmsPerMonth: z.number().gt(0).max(30).default(0.5),
   /** No adaptive alert below this many complaints in the window, whatever the baseline. @default 5 */
   minCount: z.number().int().min(1).default(5),
+  /**
+   * `multi-scale`: the short window, a day and a week, each against a robust baseline from the longer
+   * history (functions/domain/multi-scale.ts); `weekly-median`: the v1 detector, the short window
+   * against the median of the same window in the last `weeks` weeks. @default 'multi-scale'
+   */
+  method: z.enum(['multi-scale', 'weekly-median']).default('multi-scale'),
+  /** Weeks of history the multi-scale baseline fits (hourly rollups are kept 13 weeks plus a margin). @default 12 */
+  historyWeeks: z.number().int().min(3).max(12).default(12),
 });
 export type AdaptiveSettings = z.infer<typeof AdaptiveSettingsSchema>;
 

@@ -12,6 +12,7 @@
  *   was told gets one all-clear.
  */
 import type { AdaptiveBaseline } from './adaptive.ts';
+import { strongestFired, type ScaleVerdict } from './multi-scale.ts';
 import type { AlertIncident } from './alert.ts';
 import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
 import { explanationText } from './alert-explanation.ts';
@@ -45,6 +46,29 @@ export function detect(setting: DetectorSetting, count: number, threshold: numbe
   const level = Math.min(...levels);
   const detector = staticFired && adaptiveFired ? 'both' : staticFired ? 'static' : adaptiveFired ? 'adaptive' : undefined;
   return detector ? { fired: true, detector, level } : { fired: false, level };
+}
+
+/** What the detectors say when the multi-scale detector is in use. */
+export interface ScaleDetection extends Detection {
+  /** The scale that fired furthest above its bound, when the adaptive side fired. */
+  readonly verdict?: ScaleVerdict;
+}
+
+/**
+ * The category's detector setting over the multi-scale verdicts: the static threshold judges the
+ * short window count; the adaptive side fires when any scale reaches its bound. Without enough
+ * history (`verdicts` undefined) only the static threshold applies, as with {@link detect}.
+ */
+export function detectScales(setting: DetectorSetting, shortCount: number, threshold: number, verdicts: readonly ScaleVerdict[] | undefined): ScaleDetection {
+  const useStatic = setting !== 'adaptive' || verdicts === undefined;
+  const useAdaptive = setting !== 'static' && verdicts !== undefined;
+  const staticFired = useStatic && shortCount >= threshold;
+  const verdict = useAdaptive ? strongestFired(verdicts) : undefined;
+  const shortBound = useAdaptive ? verdicts.find((v) => v.scale === 'short' || v.windowMinutes === 1440)?.bound : undefined;
+  const levels = [...(useStatic ? [threshold] : []), ...(shortBound !== undefined ? [shortBound] : [])];
+  const level = levels.length ? Math.min(...levels) : threshold;
+  const detector = staticFired && verdict ? 'both' : staticFired ? 'static' : verdict ? 'adaptive' : undefined;
+  return detector ? { fired: true, detector, level, ...(verdict && { verdict }) } : { fired: false, level };
 }
 
 /** The count below which an incident counts as calm (hysteresis below the alert level). */

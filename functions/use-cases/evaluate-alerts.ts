@@ -1,12 +1,15 @@
 import type { AlertIncident } from '../domain/alert.ts';
-import { categoryById, departmentById, type PipelineConfig } from '../domain/config.ts';
+import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
+import { judgeScales, type Cadence } from '../domain/multi-scale.ts';
 import {
   alertEscalatedEvent,
   alertResolvedEvent,
   clearLevel,
   decideIncident,
   detect,
+  detectScales,
   minutesToCheck,
+  type MinuteCount,
   renderAllClear,
   renderEscalation,
   renderReminder,
@@ -24,7 +27,7 @@ import type { VolumeStore } from '../ports/volume-store.ts';
 import { claimLeaseSeconds } from '../pipeline.ts';
 import { deliverAlert, effectiveCategory, flushDeferredSms, mintAckLinks, notifyRaised } from './alert-delivery.ts';
 import { MessageInProgressError } from './deliver-once.ts';
-import { detectorOf, readBaseline } from './read-baseline.ts';
+import { detectorOf, readBaseline, readMultiScale, type BaselineCache } from './read-baseline.ts';
 
 export interface EvaluateAlertsDeps {
   readonly config: PipelineConfig;
@@ -37,6 +40,9 @@ export interface EvaluateAlertsDeps {
   /** Run-time overrides, silences, acknowledge links and SMS held for quiet hours; absent in replays. */
   readonly alertOps?: AlertOpsStore;
   readonly publicBaseUrl?: () => string | undefined;
+  /** The multi-scale detector's step (see MonitorVolumeDeps). @default 'hour' */
+  readonly cadence?: Cadence;
+  readonly baselineCache?: BaselineCache;
 }
 
 export interface EvaluateAlertsResult {
@@ -93,6 +99,43 @@ async function raiseUntold(incident: AlertIncident, now: Date, deps: EvaluateAle
   }
 }
 
+/**
+ * The window counts for the minutes to check and the alert level they are held against. An
+ * incident opened by the day or week scale is judged on that scale: its current count (taken for
+ * each minute checked; it moves by the hour) against its bound now. Otherwise the short sliding
+ * window against the lowest level in force (the threshold, the short scale's bound or the v1 bound).
+ */
+async function calmness(
+  incident: AlertIncident,
+  category: Category,
+  range: { from: string; to: string },
+  now: Date,
+  deps: EvaluateAlertsDeps,
+): Promise<{ recent: MinuteCount[]; level: number }> {
+  const setting = detectorOf(category);
+  const multiScale = setting !== 'static' && deps.config.alerting.adaptive.method === 'multi-scale';
+  const reading = multiScale ? await readMultiScale(category, now, deps.cadence ?? 'hour', deps) : undefined;
+  const scale = incident.scale;
+  if (reading && (scale === 'day' || scale === 'week')) {
+    const bound = reading.baseline.scales.find((x) => x.scale === scale)?.bound;
+    if (bound !== undefined) {
+      const recent: MinuteCount[] = [];
+      for (let m = Date.parse(range.from), end = Date.parse(range.to); m <= end; m += MINUTE_MS) recent.push({ minute: new Date(m).toISOString(), count: reading.counts[scale] });
+      return { recent, level: bound };
+    }
+  }
+  const windowMinutes = category.threshold.windowMinutes;
+  const from = new Date(Date.parse(range.from) - (windowMinutes - 1) * MINUTE_MS).toISOString();
+  const buckets = await deps.volume.buckets(category.id, from, range.to);
+  const recent = slidingCounts(buckets, range.from, range.to, windowMinutes);
+  if (multiScale) {
+    const verdicts = reading && judgeScales(reading.baseline, { short: 0, day: 0, week: 0 });
+    return { recent, level: detectScales(setting, 0, category.threshold.count, verdicts).level };
+  }
+  const baseline = await readBaseline(category, now, deps);
+  return { recent, level: detect(setting, 0, category.threshold.count, baseline).level };
+}
+
 async function evaluateIncident(
   incident: AlertIncident,
   now: Date,
@@ -107,12 +150,7 @@ async function evaluateIncident(
   const settings = deps.config.alerting;
   const range = minutesToCheck(incident, now, settings);
   if (!range) return;
-  const windowMinutes = category.threshold.windowMinutes;
-  const from = new Date(Date.parse(range.from) - (windowMinutes - 1) * MINUTE_MS).toISOString();
-  const buckets = await deps.volume.buckets(category.id, from, range.to);
-  const recent = slidingCounts(buckets, range.from, range.to, windowMinutes);
-  const baseline = await readBaseline(category, now, deps);
-  const level = detect(detectorOf(category), 0, category.threshold.count, baseline).level;
+  const { recent, level } = await calmness(incident, category, range, now, deps);
   // While the category is silenced nothing reminds or escalates (they resume when it ends); the all-clear still comes.
   const silenced = (await deps.alertOps?.activeSilence(category.id, now)) !== undefined;
   const decision = silenced

@@ -1,9 +1,10 @@
 import { hourOf } from '../domain/adaptive.ts';
-import { displayTitle, newIncident, shouldRecordPeak, type AlertIncident } from '../domain/alert.ts';
+import { displayTitle, newIncident, shouldRecordPeak, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
 import { alertTitleLine } from '../domain/templates/triage.ts';
-import { detect } from '../domain/incident.ts';
-import { categoryById, type PipelineConfig } from '../domain/config.ts';
+import { detect, detectScales, type Detection, type DetectorSetting } from '../domain/incident.ts';
+import { judgeScales, pageableVerdicts, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
+import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
 import { shouldNoteSuppressed } from '../domain/silence.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
@@ -14,7 +15,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { effectiveCategory, notifyRaised } from './alert-delivery.ts';
-import { detectorOf, readBaseline } from './read-baseline.ts';
+import { detectorOf, readBaseline, readMultiScale, type BaselineCache } from './read-baseline.ts';
 
 export interface MonitorVolumeDeps {
   readonly config: PipelineConfig;
@@ -30,6 +31,13 @@ export interface MonitorVolumeDeps {
   readonly alertOps?: AlertOpsStore;
   /** Base URL for acknowledge links; absent (or undefined) means alerts go without links. */
   readonly publicBaseUrl?: () => string | undefined;
+  /**
+   * The multi-scale detector's step: `hour` for streams (the default), `day` for replays of data
+   * with dates only, evaluated once per calendar day.
+   */
+  readonly cadence?: Cadence;
+  /** Fitted baselines kept between batches (one per container); without it each batch reads its history. */
+  readonly baselineCache?: BaselineCache;
 }
 
 export interface MonitorVolumeResult {
@@ -61,7 +69,8 @@ const MINUTE_COUNTERS_PER_COMMIT = 49;
  * 2. write each (category, minute) counter once for the batch, atomically with a ledger entry of the
  *    counted sequence numbers;
  * 3. for each category in the batch, sum its sliding window and ask the category's detector(s):
- *    the static threshold, the adaptive baseline from the same window in past weeks, or both; on a
+ *    the static threshold, the adaptive detector (by default the short window, the last day and the
+ *    last week, each against its bound from the category's robust baseline), or both; on a
  *    breach, when the category has no
  *    open incident, open one (a conditional write: concurrent or replayed batches cannot open a
  *    second) and notify the department head once by email and SMS, then publish `alert.raised`;
@@ -87,30 +96,33 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     const range = windowBuckets(now, category.threshold.windowMinutes);
     const count = windowCount(await deps.volume.buckets(category.id, range.from, range.to));
     windowCounts[category.id] = count;
-    // Below the static threshold and the floor, no detector can fire: skip the history reads.
-    if (count < Math.min(category.threshold.count, deps.config.alerting.adaptive.minCount)) continue;
-    const baseline = await readBaseline(category, now, deps);
-    const detection = detect(detectorOf(category), count, category.threshold.count, baseline);
+    const judged = await judge(category, count, now, deps);
+    if (!judged) continue;
+    const { detection, scaleCount } = judged;
     if (!detection.fired || !detection.detector) continue;
+    // Re-judged without the scales still holding the last incident's surge (`pageableVerdicts`).
+    const opening = await pageable(judged, category, count, now, deps);
 
     // During a silence a breach opens nothing and sends nothing; it is counted on the silence.
     const silence = await deps.alertOps?.activeSilence(category.id, now);
     let incident = await deps.alerts.findOpen(category.id);
     if (silence && !incident) {
-      if (shouldNoteSuppressed(silence, now)) await deps.alertOps!.noteSuppressed(silence, count, now);
+      if (shouldNoteSuppressed(silence, now)) await deps.alertOps!.noteSuppressed(silence, scaleCount(detection.verdict?.scale), now);
       continue;
     }
     if (incident) {
-      if (shouldRecordPeak(incident, count, now)) await deps.alerts.recordPeak(incident, count, await newestTitles(category, deps), now);
+      const peak = scaleCount(incident.scale);
+      if (shouldRecordPeak(incident, peak, now)) await deps.alerts.recordPeak(incident, peak, await newestTitles(category, deps), now);
     } else {
+      if (!opening) continue;
       const recent = await deps.complaints.newestInCategory(category.id, TITLES_FOR_TERMS);
       const titles = recent.map(displayTitle);
       const locale = departmentById(deps.config, category.department)?.locale ?? deps.config.defaultLocale;
       const weekHours = await deps.volume.hourlyCounts(category.id, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
       const result = await deps.alerts.openIncident(
-        newIncident(category, count, recent.slice(0, NEWEST_TITLES).map((c) => alertTitleLine(c, locale)), now, {
-          detector: detection.detector,
-          ...(baseline && { expected: baseline.expected, bound: baseline.bound }),
+        newIncident(category, scaleCount(opening.detection.verdict?.scale), recent.slice(0, NEWEST_TITLES).map((c) => alertTitleLine(c, locale)), now, {
+          detector: opening.detection.detector!,
+          ...opening.baseline,
           topTerms: topTerms(titles),
           trend: dailyTrend(weekHours, now, deps.config.company.timeZone),
         }),
@@ -121,6 +133,75 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     if (incident.notifiedAt === undefined && !silence) await notifyRaised(incident, category, deps);
   }
   return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
+}
+
+/** What the category's detectors make of its window count now. */
+interface Judgement {
+  readonly detection: Detection & { verdict?: ScaleVerdict };
+  /** Expectation, bound and scale details for the incident record. */
+  readonly baseline: Omit<IncidentDetection, 'detector' | 'topTerms' | 'trend'>;
+  /** The current count of a scale (the short window when none is named). */
+  readonly scaleCount: (scale: ScaleId | undefined) => number;
+  /** Every scale's verdict (multi-scale detector with enough history). */
+  readonly verdicts?: readonly ScaleVerdict[];
+}
+
+/**
+ * Asks the category's detector(s): the static threshold on the short window, and the adaptive
+ * detector: by default every scale against the multi-scale baseline, or (`weekly-median`) the short
+ * window against the v1 baseline.
+ * @returns undefined when no detector can fire (the history reads are skipped)
+ */
+async function judge(category: Category, count: number, now: Date, deps: MonitorVolumeDeps): Promise<Judgement | undefined> {
+  const settings = deps.config.alerting.adaptive;
+  const setting = detectorOf(category);
+  if (setting === 'static' || settings.method === 'weekly-median') {
+    // Below the static threshold and the floor, no detector can fire: skip the history reads.
+    if (count < Math.min(category.threshold.count, settings.minCount)) return undefined;
+    const baseline = await readBaseline(category, now, deps);
+    return {
+      detection: detect(setting, count, category.threshold.count, baseline),
+      baseline: baseline ? { expected: baseline.expected, bound: baseline.bound } : {},
+      scaleCount: () => count,
+    };
+  }
+  const cadence = deps.cadence ?? 'hour';
+  const reading = await readMultiScale(category, now, cadence, deps);
+  const counts: Partial<Record<ScaleId, number>> = { short: count, ...reading?.counts };
+  const verdicts = reading && judgeScales(reading.baseline, counts);
+  return { ...scaleJudgement(setting, count, category.threshold.count, verdicts), scaleCount: (scale) => (scale ? (counts[scale] ?? count) : count) };
+}
+
+function scaleJudgement(setting: DetectorSetting, count: number, threshold: number, verdicts: readonly ScaleVerdict[] | undefined): Omit<Judgement, 'scaleCount'> {
+  const detection = detectScales(setting, count, threshold, verdicts);
+  const v = detection.verdict;
+  return {
+    detection,
+    ...(verdicts && { verdicts }),
+    baseline: v
+      ? {
+          expected: v.expected,
+          bound: v.bound,
+          scale: v.scale,
+          windowMinutes: v.windowMinutes,
+          scales: verdicts!.map((x) => ({ scale: x.scale, windowMinutes: x.windowMinutes, count: x.count, expected: x.expected, bound: x.bound, fired: x.fired })),
+        }
+      : {},
+  };
+}
+
+/**
+ * The judgement an incident may open with: the day and week scales do not page again for a surge
+ * the category's last incident was already about (see `pageableVerdicts`).
+ * @returns undefined when nothing is left that may open an incident
+ */
+async function pageable(judged: Judgement, category: Category, count: number, now: Date, deps: MonitorVolumeDeps): Promise<Omit<Judgement, 'scaleCount'> | undefined> {
+  const longest = judged.verdicts?.filter((v) => v.fired && v.scale !== 'short');
+  if (!judged.verdicts || !longest?.length) return judged;
+  const [last] = await deps.alerts.listRecent(category.id, 1);
+  const verdicts = pageableVerdicts(judged.verdicts, last ? new Date(last.openedAt) : undefined, now);
+  const again = scaleJudgement(detectorOf(category), count, category.threshold.count, verdicts);
+  return again.detection.fired ? again : undefined;
 }
 
 /** The newest complaints as alert lines: escalation-risk mark, title, how the category was decided. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, replayRows } from '../../functions/cli/replay.ts';
-import { defaultThreshold, parseReplayArgs, readReplayRows, replayCategories, ReplayInputError, type ReplayRow } from '../../functions/cli/replay-input.ts';
+import { defaultThreshold, parseReplayArgs, readReplay, readReplayRows, replayCategories, ReplayInputError, type ReplayRow } from '../../functions/cli/replay-input.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -23,6 +23,7 @@ describe('replay arguments', () => {
   it.each([
     [['--file', 'x.csv'], /required/],
     [['--file', 'x.csv', ...base, '--detector', 'magic'], /--detector must be/],
+    [['--file', 'x.csv', ...base, '--cadence', 'minute'], /--cadence must be day or hour/],
     [['--file', 'x.csv', ...base, '--colour', 'red'], /unknown option --colour/],
     [['--file', 'x.csv', ...base, '--window', '0'], /--window must be a whole number/],
     [['--file'], /--file needs a value/],
@@ -125,5 +126,38 @@ describe('replaying through the pipeline use cases', () => {
     const threshold = defaultThreshold(20 * 45, 45 * 1440, 1440, defaultConfig);
     expect(threshold).toBeGreaterThan(30);
     expect(threshold).toBeLessThan(45);
+  });
+});
+
+describe('replay cadence', () => {
+  it('reads a file of dates at day cadence, each row at local midnight, unless --cadence hour says otherwise', () => {
+    expect(parseReplayArgs(['--file', 'x.csv', ...base, '--cadence', 'hour']).cadence).toBe('hour');
+    const csv = 't,p\n2023-01-02,A\n2023-01-02,A\n2023-01-03,B\n';
+    const day = readReplay(csv, { timeColumn: 't', categoryColumns: ['p'] }, 'Asia/Shanghai');
+    expect(day.cadence).toBe('day');
+    expect(day.rows.map((r) => r.at.toISOString())).toEqual(['2023-01-01T16:00:00.000Z', '2023-01-01T16:00:00.000Z', '2023-01-02T16:00:00.000Z']);
+    const hour = readReplay(csv, { timeColumn: 't', categoryColumns: ['p'], cadence: 'hour' }, 'Asia/Shanghai');
+    expect(hour.cadence).toBe('hour');
+    expect(new Set(hour.rows.map((r) => r.at.toISOString())).size).toBe(3);
+    expect(readReplay('t,p\n2023-01-02T10:15:00Z,A\n', { timeColumn: 't', categoryColumns: ['p'] }, 'Asia/Shanghai').cadence).toBe('hour');
+  });
+
+  it('at day cadence evaluates once per day: a surge day opens one day-scale incident, next to the v1 run', async () => {
+    const rows: ReplayRow[] = [];
+    // Ten weeks at about 20 a day (a weekly rhythm), then one day of 80, all at local midnight.
+    for (let d = 0; d < 75; d++) {
+      const n = d === 70 ? 80 : d % 7 >= 5 ? 14 : 22;
+      for (let i = 0; i < n; i++) rows.push({ at: new Date(Date.UTC(2023, 0, 1, 16) + d * 86_400_000), label: 'Cards' });
+    }
+    const categories = replayCategories(rows, { windowMinutes: 1440 }, 'adaptive', defaultConfig);
+    const run = await replayRows(rows, categories, defaultConfig, 'adaptive', undefined, { cadence: 'day' });
+    expect(run).toMatchObject({ cadence: 'day', label: 'adaptive', method: 'multi-scale' });
+    expect(run.incidents).toHaveLength(1);
+    expect(run.incidents[0]).toMatchObject({ scale: 'day', detector: 'adaptive', state: 'resolved' });
+    // Judged at the day's last minute, local time.
+    expect(run.incidents[0]!.openedAt).toBe('2023-03-13T15:59:00.000Z');
+    const v1 = await replayRows(rows, categories, defaultConfig, 'adaptive', undefined, { cadence: 'day', method: 'weekly-median' });
+    expect(v1.label).toBe('v1 adaptive');
+    expect(v1.incidents.every((i) => i.scale === undefined)).toBe(true);
   });
 });
