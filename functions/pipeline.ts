@@ -117,7 +117,15 @@ export interface ScheduleTrigger {
   readonly expression: string;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+/**
+ * Mail to the configured complaints address: in AWS an SES receipt rule (raw message to the mail
+ * bucket, then this function, asynchronously); locally the SMTP server of `npm start`.
+ */
+export interface InboundMailTrigger {
+  readonly kind: 'inboundMail';
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | InboundMailTrigger;
 
 /** What a function may touch; the stack grants exactly this. */
 export interface FunctionAccess {
@@ -130,6 +138,8 @@ export interface FunctionAccess {
   readonly publishEvents?: boolean;
   /** Gets the public base URL (survey and unsubscribe links) in its environment. */
   readonly publicUrl?: boolean;
+  /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
+  readonly mailBucket?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -153,7 +163,8 @@ export type FunctionName =
   | 'alertEvaluator'
   | 'kpiReport'
   | SurveyFunctionName
-  | AlertOpsFunctionName;
+  | AlertOpsFunctionName
+  | 'inboundMail';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName = 'alertAckPage' | 'alertAck' | 'listAlerts' | 'createSilence' | 'listSilences' | 'setCategoryAlerting';
@@ -162,6 +173,14 @@ export type AlertOpsFunctionName = 'alertAckPage' | 'alertAck' | 'listAlerts' | 
 export type SurveyFunctionName = 'surveyDispatcher' | 'surveyPage' | 'surveyAnswer' | 'surveyFollowup' | 'unsubscribePage' | 'unsubscribe' | 'csatReport';
 
 export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
+  inboundMail: {
+    entry: 'functions/handlers/inbound-mail.ts',
+    description: 'Turns email to the complaints address into complaints, and customer replies into timeline entries.',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    trigger: { kind: 'inboundMail' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, mailBucket: true },
+  },
   alertEvaluator: {
     entry: 'functions/handlers/alert-evaluator.ts',
     description: 'Sends alert reminders and escalations while nobody acknowledges, and the all-clear when volume falls.',
@@ -365,4 +384,6 @@ export const env = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** The inbound mail bucket (raw messages, quarantine, attachments), for functions whose access says `mailBucket`. */
+  inboundMailBucket: 'INBOUND_MAIL_BUCKET',
 } as const;

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,6 +9,7 @@ import { parseConfig } from '../domain/config.ts';
 import { env } from '../pipeline.ts';
 import { AwsNotifier } from './aws-notifier.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
+import { S3MailStore } from './s3-mail-store.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -19,6 +21,7 @@ const LambdaEnvSchema = z.object({
   [env.eventBus]: z.string().min(1).optional(),
   [env.sesConfigurationSet]: z.string().min(1).optional(),
   [env.publicBaseUrl]: z.url().optional(),
+  [env.inboundMailBucket]: z.string().min(1).optional(),
   [env.departmentTopics]: z
     .string()
     .transform((s, ctx) => {
@@ -57,6 +60,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     notifier: () =>
       new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
+    ...(e[env.inboundMailBucket] && { mail: () => new S3MailStore(new S3Client({}), e[env.inboundMailBucket]!) }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

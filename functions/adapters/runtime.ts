@@ -8,6 +8,7 @@ import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MailStore, MimeParser, ReplyTokenStore } from '../ports/inbound-mail.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
@@ -15,6 +16,8 @@ import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
+import { DynamoReplyTokenStore } from './dynamodb-reply-token-store.ts';
+import { parseMime } from './mime-parser.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
@@ -33,6 +36,11 @@ export interface Runtime {
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
   readonly optOuts: OptOutStore;
+  /** Reply addresses on customer emails (`REPLY#` items in the state table). */
+  readonly replyTokens: ReplyTokenStore;
+  /** The mail bucket: raw inbound messages, quarantine, attachments. */
+  readonly mail: MailStore;
+  readonly parseMime: MimeParser;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -54,6 +62,8 @@ export interface RuntimeParts {
   readonly events: EventPublisher | (() => EventPublisher);
   /** Where the public pages are served, when the runtime knows (read when a link is made). */
   readonly publicBaseUrl?: string | (() => string | undefined);
+  /** The mail bucket (S3 in AWS, a local folder or memory under `npm start`); only the inbound-mail function has one. */
+  readonly mail?: MailStore | (() => MailStore);
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -83,6 +93,11 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
+  const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));
+  const mail = once(() => {
+    if (!parts.mail) throw new MissingResourceError('this function has no access to the mail bucket (see functions/pipeline.ts)');
+    return typeof parts.mail === 'function' ? parts.mail() : parts.mail;
+  });
   return {
     config: parts.config,
     clock: parts.clock,
@@ -114,6 +129,13 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get optOuts() {
       return surveys();
     },
+    get replyTokens() {
+      return replyTokens();
+    },
+    get mail() {
+      return mail();
+    },
+    parseMime,
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { LocalMailStore } from '../adapters/local-mail-store.ts';
 import { buildRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
@@ -10,6 +11,7 @@ import { createTables } from './create-tables.ts';
 import { localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalServer, type LocalRoute } from './http-server.ts';
 import { Outbox } from './outbox.ts';
+import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
@@ -29,6 +31,8 @@ export interface LocalPipelineOptions {
   readonly agentToken: string;
   /** Where the simulated clock starts. @default the real time */
   readonly startTime?: Date;
+  /** SMTP port for inbound mail (when the config has `inbound`); 0 picks a free one. @default 0 */
+  readonly smtpPort?: number;
 }
 
 export interface LocalPipeline {
@@ -37,6 +41,10 @@ export interface LocalPipeline {
   readonly outbox: Outbox;
   readonly events: RecordedEvents;
   readonly runtime: Runtime;
+  /** The local SMTP server's port, when the config has `inbound`. */
+  readonly smtpPort: number | undefined;
+  /** The local mail bucket: raw inbound messages, quarantine, attachments. */
+  readonly mail: LocalMailStore;
   /** Failed batches the pollers gave up on, as Lambda would send them to the on-failure queue. */
   readonly deadLetters: readonly unknown[];
   /** Resolves when every stream record written so far has been handled. */
@@ -61,7 +69,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const events = new RecordedEvents('complaint-pipeline-local-bus');
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
-    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
+    // Raw mail and attachments: files next to DynamoDB Local's data when it is kept, else memory.
+    const mail = new LocalMailStore(options.persistDir ? join(options.persistDir, 'mail') : undefined);
+    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl, mail });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];
@@ -93,6 +103,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       settledWrites = seen;
     };
     const scheduler = new LocalScheduler(clock, { settle: idle });
+    let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
       const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any) => Promise<any> };
       const trigger = def.trigger;
@@ -122,6 +133,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         }
         case 'schedule':
           scheduler.add(name, trigger.expression, mod.handler);
+          break;
+        case 'inboundMail':
+          inboundMailHandler = mod.handler;
           break;
       }
     }
@@ -171,6 +185,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/dead-letters': () => deadLetters,
         '/local/clock': () => ({ now: clock.now().toISOString() }),
         '/local/volume': () => volumeView(runtime, clock.now()),
+        '/local/mail': () => mail.list(),
       },
     });
     await new Promise<void>((ok, fail) => {
@@ -186,12 +201,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     const { port } = server.address() as AddressInfo;
     publicBaseUrl = `http://127.0.0.1:${port}`;
+    let smtpPort: number | undefined;
+    if (options.config.inbound && inboundMailHandler) {
+      const smtp = await startLocalSmtp({ inbound: options.config.inbound, port: options.smtpPort ?? 0, store: mail, deliver: inboundMailHandler });
+      stops.unshift(() => smtp.stop());
+      smtpPort = smtp.port;
+    }
     return {
       url: `http://127.0.0.1:${port}`,
       clock,
       outbox,
       events,
       runtime,
+      smtpPort,
+      mail,
       deadLetters,
       idle,
       stop: async () => {

@@ -16,7 +16,9 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
+import type { ReplyTokenStore } from '../ports/inbound-mail.ts';
 import { deliverOnce } from './deliver-once.ts';
+import { withCustomerReplyAddress } from './reply-address.ts';
 
 export interface DispatchSurveysDeps {
   readonly config: PipelineConfig;
@@ -27,6 +29,8 @@ export interface DispatchSurveysDeps {
   readonly notifier: Notifier;
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
+  /** Reply addresses for customer emails (two-way email); without it emails carry none. */
+  readonly replyTokens?: ReplyTokenStore;
   publicBaseUrl(): string | undefined;
 }
 
@@ -122,7 +126,7 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
       deps.config,
     );
     try {
-      await deliverOnce(messages, deps);
+      await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
     } catch (err) {
       await deps.surveys.releaseSend(claim, claimed.token, now);
       throw err;
