@@ -94,9 +94,13 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));
-  const mail = once(() => {
-    if (!parts.mail) throw new MissingResourceError('this function has no access to the mail bucket (see functions/pipeline.ts)');
-    return typeof parts.mail === 'function' ? parts.mail() : parts.mail;
+  const mail = once((): MailStore => {
+    if (parts.mail) return typeof parts.mail === 'function' ? parts.mail() : parts.mail;
+    // Fails on use, not on access: callers spread the runtime into deps objects.
+    const missing = async (): Promise<never> => {
+      throw new MissingResourceError('this function has no access to the mail bucket (see functions/pipeline.ts)');
+    };
+    return { readRaw: missing, putAttachment: missing, quarantine: missing };
   });
   return {
     config: parts.config,
