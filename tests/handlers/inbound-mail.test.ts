@@ -107,3 +107,17 @@ describe('inbound-mail handler (SES receipt rule action)', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'mail-bucket', Key: 'attachments/c/1-a.png', ContentType: 'image/png', ContentDisposition: 'attachment' });
   });
 });
+
+describe('Reply-To on customer emails sent through SES', () => {
+  it('puts the reply address in the raw message as one header line', async () => {
+    const { rawEmail } = await import('../../functions/adapters/aws-notifier.ts');
+    const mime = rawEmail(
+      { id: 'C1:t0:progress:email', kind: 'progress', channel: 'email', to: 'a@example.com', subject: 's', text: 't', html: 'h', replyTo: 'complaints+abc@youxuan-mall.example.com\r\nBcc: evil@example.com', headers: { References: '<complaint.C1@youxuan-mall.example.com>' } },
+      'care@youxuan-mall.example.com',
+    );
+    const headerLines = mime.split('\r\n\r\n')[0]!.split('\r\n');
+    expect(headerLines).toContain('Reply-To: complaints+abc@youxuan-mall.example.com Bcc: evil@example.com');
+    expect(headerLines).toContain('References: <complaint.C1@youxuan-mall.example.com>');
+    expect(headerLines.some((l) => l.startsWith('Bcc:'))).toBe(false);
+  });
+});
