@@ -120,7 +120,15 @@ export interface ScheduleTrigger {
   readonly expression: string;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+/**
+ * Mail to the configured complaints address: in AWS an SES receipt rule (raw message to the mail
+ * bucket, then this function, asynchronously); locally the SMTP server of `npm start`.
+ */
+export interface InboundMailTrigger {
+  readonly kind: 'inboundMail';
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | InboundMailTrigger;
 
 /** What a function may touch; the stack grants exactly this. */
 export interface FunctionAccess {
@@ -137,6 +145,8 @@ export interface FunctionAccess {
   readonly textModel?: boolean;
   /** May call Comprehend DetectSentiment, granted only when the config's `escalationRisk.sentiment` is `comprehend`. */
   readonly detectSentiment?: boolean;
+  /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
+  readonly mailBucket?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -161,7 +171,8 @@ export type FunctionName =
   | 'kpiReport'
   | SurveyFunctionName
   | AlertOpsFunctionName
-  | PersonalDataFunctionName;
+  | PersonalDataFunctionName
+  | 'inboundMail';
 
 /** A customer's access and erasure requests (README "Personal data: export and erasure"). */
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
@@ -182,6 +193,15 @@ export type AlertOpsFunctionName =
 export type SurveyFunctionName = 'surveyDispatcher' | 'surveyPage' | 'surveyAnswer' | 'surveyFollowup' | 'unsubscribePage' | 'unsubscribe' | 'csatReport';
 
 export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
+  inboundMail: {
+    entry: 'functions/handlers/inbound-mail.ts',
+    description: 'Turns email to the complaints address into complaints, and customer replies into timeline entries.',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    trigger: { kind: 'inboundMail' },
+    // Email complaints go through the same intake use case: the trained model and sentiment too.
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, mailBucket: true, textModel: true, detectSentiment: true },
+  },
   alertEvaluator: {
     entry: 'functions/handlers/alert-evaluator.ts',
     description: 'Sends alert reminders and escalations while nobody acknowledges, and the all-clear when volume falls.',
@@ -425,6 +445,8 @@ export const env = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** The inbound mail bucket (raw messages, quarantine, attachments), for functions whose access says `mailBucket`. */
+  inboundMailBucket: 'INBOUND_MAIL_BUCKET',
 } as const;
 
 /**

@@ -23,15 +23,19 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailIdentity, Identity, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { assertModelFitsConfig } from '../functions/adapters/classifier-model.ts';
-import { ConfigError, type PipelineConfig } from '../functions/domain/config.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
+import { ConfigError, type InboundSettings, type PipelineConfig } from '../functions/domain/config.ts';
+import { MAIL_PREFIX } from '../functions/domain/inbound-mail.ts';
 import {
   env,
   functions as pipelineFunctions,
@@ -120,6 +124,10 @@ export class ComplaintPipelineStack extends Stack {
   readonly publicDistribution: Distribution | undefined;
   /** The customer-managed key of the tables and log groups (`protection.customerManagedKey`). */
   readonly dataKey: Key | undefined;
+  /** Inbound mail (raw messages, quarantine, attachments); present when the config has `inbound`. */
+  readonly mailBucket: Bucket | undefined;
+  /** The SES receipt rule set for inbound mail; activate it once (see the README). */
+  readonly receiptRuleSet: ReceiptRuleSet | undefined;
 
   private readonly config: PipelineConfig;
   private readonly logRetention: RetentionDays;
@@ -129,6 +137,8 @@ export class ComplaintPipelineStack extends Stack {
   private httpStage: HttpStage | undefined;
   private distribution: Distribution | undefined;
   private iamAuthorizer: HttpIamAuthorizer | undefined;
+  private inboundMailBucket: Bucket | undefined;
+  private inboundRuleSet: ReceiptRuleSet | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
@@ -183,12 +193,16 @@ export class ComplaintPipelineStack extends Stack {
 
     const functions: Record<string, HouseFunction> = {};
     for (const [name, def] of Object.entries(pipeline.functions)) {
+      // Without `inbound` in the config nothing receives mail, so its function is not deployed.
+      if (def.trigger.kind === 'inboundMail' && !this.config.inbound) continue;
       functions[name] = this.createFunction(name, def, pipeline.tables, props);
     }
     this.functions = functions;
     this.api = this.httpApi;
     if (this.httpApi && this.config.protection.waf.enabled) this.publicEndpoint();
     this.publicDistribution = this.distribution;
+    this.mailBucket = this.inboundMailBucket;
+    this.receiptRuleSet = this.inboundRuleSet;
 
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.operationsTopic.topicArn,
@@ -321,6 +335,7 @@ export class ComplaintPipelineStack extends Stack {
     // domain goes in the config's survey.publicBaseUrl.
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());
     if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
+    if (def.access.mailBucket) this.grantMailBucket(fn);
 
     switch (def.trigger.kind) {
       case 'http':
@@ -331,6 +346,9 @@ export class ComplaintPipelineStack extends Stack {
         break;
       case 'schedule':
         this.addSchedule(scope, fn, def.trigger);
+        break;
+      case 'inboundMail':
+        this.addInboundMail(scope, fn);
         break;
     }
 
@@ -388,6 +406,97 @@ export class ComplaintPipelineStack extends Stack {
       }),
     );
     fn.addEnvironment(env.sesConfigurationSet, this.configurationSet.configurationSetName);
+  }
+
+  private inboundSettings(): InboundSettings {
+    if (!this.config.inbound) throw new ConfigError('deployed config', [{ path: 'inbound', message: 'a function receives mail, but the config has no inbound settings' }]);
+    return this.config.inbound;
+  }
+
+  /**
+   * The mail bucket: SSE-S3 encrypted (SES's S3 action writes with it; a KMS key would need SES in
+   * its key policy), TLS only, no public access, kept on stack deletion. Raw and quarantined
+   * messages expire after `inbound.rawRetentionDays`, attachments with the complaints'
+   * personal-data retention.
+   */
+  private mailBucketFor(): Bucket {
+    if (this.inboundMailBucket) return this.inboundMailBucket;
+    const inbound = this.inboundSettings();
+    const accessLogs = new Bucket(this, 'InboundMailAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the mail bucket\'s server access logs; logging the log bucket into itself or a third bucket adds nothing.',
+    });
+    const bucket = new Bucket(this, 'InboundMailBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'raw-messages', prefix: MAIL_PREFIX.inbound, expiration: Duration.days(inbound.rawRetentionDays) },
+        { id: 'quarantine', prefix: MAIL_PREFIX.quarantine, expiration: Duration.days(inbound.rawRetentionDays) },
+        { id: 'attachments', prefix: MAIL_PREFIX.attachments, expiration: Duration.days(this.config.retention.complaintDays) },
+      ],
+    });
+    this.inboundMailBucket = bucket;
+    return bucket;
+  }
+
+  /** Reads raw messages; writes quarantine copies and attachments; nothing else in the bucket. */
+  private grantMailBucket(fn: HouseFunction): void {
+    const bucket = this.mailBucketFor();
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.inbound}*`)] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${MAIL_PREFIX.quarantine}*`), bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)],
+      }),
+    );
+    fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
+    const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
+    for (const prefix of [MAIL_PREFIX.inbound, MAIL_PREFIX.quarantine, MAIL_PREFIX.attachments]) {
+      Validations.of(fn.role ?? fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
+        reason: `Objects under ${prefix} are named by SES message id or complaint id at run time, so the grant is on the prefix, for exactly the one action needed.`,
+      });
+    }
+  }
+
+  /**
+   * SES receiving: one rule set with one rule for the complaints address's domain (spam and virus
+   * scanning on) that stores the raw message under `inbound/` and then invokes the function
+   * asynchronously with the message id (the object key), not the message itself. Failed invocations
+   * go to the on-failure queue after Lambda's two retries. SES allows one active rule set per
+   * region: activating it is a deliberate step (README).
+   */
+  private addInboundMail(scope: Construct, fn: HouseFunction): void {
+    const inbound = this.inboundSettings();
+    const bucket = this.mailBucketFor();
+    fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.onFailureQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    const ruleSet = new ReceiptRuleSet(scope, 'ReceiptRuleSet', {
+      rules: [
+        {
+          recipients: [inbound.address.split('@')[1]!],
+          scanEnabled: true,
+          actions: [
+            new S3Action({ bucket, objectKeyPrefix: MAIL_PREFIX.inbound }),
+            new LambdaAction({ function: fn, invocationType: LambdaInvocationType.EVENT }),
+          ],
+        },
+      ],
+    });
+    this.inboundRuleSet = ruleSet;
+    new CfnOutput(this, 'InboundReceiptRuleSetName', {
+      value: ruleSet.receiptRuleSetName,
+      description: `Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>; then point the MX record of ${inbound.address.split('@')[1]} at SES.`,
+    });
   }
 
   private addRoute(name: string, fn: HouseFunction, trigger: HttpTrigger): void {

@@ -24,7 +24,7 @@ export class AwsNotifier implements Notifier {
     switch (message.channel) {
       case 'email':
         // SendEmail cannot carry custom headers (List-Unsubscribe): those messages go as raw MIME.
-        if (message.headers && Object.keys(message.headers).length) {
+        if ((message.headers && Object.keys(message.headers).length) || message.replyTo) {
           await this.ses.send(
             new SendRawEmailCommand({
               ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
@@ -91,11 +91,12 @@ function base64Lines(text: string): string {
 
 /**
  * A MIME message (multipart/alternative: text and HTML, both UTF-8 base64) with the message's extra
- * headers. Header values lose any line breaks, so nothing can inject a header.
+ * headers and its Reply-To. Header values lose any line breaks, so nothing can inject a header.
  */
 export function rawEmail(message: EmailMessage, from: string): string {
   const boundary = `=_${message.id.replace(/[^A-Za-z0-9]/g, '').slice(-40)}_alt`;
-  const extra = Object.entries(message.headers ?? {}).map(([name, value]) => `${name.replace(/[^A-Za-z0-9-]/g, '')}: ${value.replace(/[\r\n]+/g, ' ')}`);
+  const headers = { ...(message.replyTo && { 'Reply-To': message.replyTo }), ...message.headers };
+  const extra = Object.entries(headers).map(([name, value]) => `${name.replace(/[^A-Za-z0-9-]/g, '')}: ${value.replace(/[\r\n]+/g, ' ')}`);
   return [
     `From: ${from}`,
     `To: ${message.to.replace(/[\r\n]+/g, '')}`,

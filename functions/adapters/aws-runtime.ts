@@ -1,6 +1,7 @@
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,7 @@ import { bundledTextModel } from './classifier-model.ts';
 import { ComprehendSentiment } from './comprehend-sentiment.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
+import { S3MailStore } from './s3-mail-store.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -23,6 +25,7 @@ const LambdaEnvSchema = z.object({
   [env.eventBus]: z.string().min(1).optional(),
   [env.sesConfigurationSet]: z.string().min(1).optional(),
   [env.publicBaseUrl]: z.url().optional(),
+  [env.inboundMailBucket]: z.string().min(1).optional(),
   [env.departmentTopics]: z
     .string()
     .transform((s, ctx) => {
@@ -66,6 +69,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
     ...(textModel && { textModel }),
     ...(risk?.sentiment === 'comprehend' && { sentiment: () => new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk)) }),
+    ...(e[env.inboundMailBucket] && { mail: () => new S3MailStore(new S3Client({}), e[env.inboundMailBucket]!) }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

@@ -10,6 +10,7 @@ import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MailStore, MimeParser, ReplyTokenStore } from '../ports/inbound-mail.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
@@ -23,6 +24,8 @@ import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoCustomerDataStore } from './dynamodb-customer-data.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
 import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
+import { DynamoReplyTokenStore } from './dynamodb-reply-token-store.ts';
+import { parseMime } from './mime-parser.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
@@ -47,6 +50,11 @@ export interface Runtime {
   readonly receipts: ReceiptQuota;
   /** Fitted early-warning baselines, kept for the life of the container (refitted once a local day). */
   readonly baselineCache: BaselineCache;
+  /** Reply addresses on customer emails (`REPLY#` items in the state table). */
+  readonly replyTokens: ReplyTokenStore;
+  /** The mail bucket: raw inbound messages, quarantine, attachments. */
+  readonly mail: MailStore;
+  readonly parseMime: MimeParser;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -76,6 +84,8 @@ export interface RuntimeParts {
   readonly textModel?: CompiledTextModel;
   /** Made on first use; absent: the config's lexicon judges negative emotion. */
   readonly sentiment?: () => SentimentAnalyzer;
+  /** The mail bucket (S3 in AWS, a local folder or memory under `npm start`); only the inbound-mail function has one. */
+  readonly mail?: MailStore | (() => MailStore);
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -120,6 +130,15 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   const sentiment = parts.sentiment && once(parts.sentiment);
+  const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));
+  const mail = once((): MailStore => {
+    if (parts.mail) return typeof parts.mail === 'function' ? parts.mail() : parts.mail;
+    // Fails on use, not on access: callers spread the runtime into deps objects.
+    const missing = async (): Promise<never> => {
+      throw new MissingResourceError('this function has no access to the mail bucket (see functions/pipeline.ts)');
+    };
+    return { readRaw: missing, putAttachment: missing, quarantine: missing };
+  });
   return {
     ...(parts.textModel && { textModel: parts.textModel }),
     get sentiment() {
@@ -162,6 +181,13 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
       return receipts();
     },
     baselineCache: new BaselineCache(),
+    get replyTokens() {
+      return replyTokens();
+    },
+    get mail() {
+      return mail();
+    },
+    parseMime,
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

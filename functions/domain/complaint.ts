@@ -53,6 +53,20 @@ export const TimelineEntrySchema = z.object({
   note: z.string().optional(),
   /** Internal notes never reach the customer. */
   internal: z.boolean().optional(),
+  /** The inbound email this entry came from (its Message-ID key): a redelivered email adds nothing. */
+  messageId: z.string().optional(),
+  /** Files that came with the email: kept ones with their storage key, others with why not. Never sent back out. */
+  attachments: z
+    .array(
+      z.object({
+        name: z.string(),
+        contentType: z.string(),
+        size: z.number().int().min(0),
+        key: z.string().optional(),
+        notKept: z.enum(['type_not_allowed', 'too_large', 'too_many']).optional(),
+      }),
+    )
+    .optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
@@ -196,6 +210,8 @@ export function createComplaint(
   id: string,
   earlier: ReadonlyArray<{ id: string; category: string; receivedAt: string }> = [],
   signals: IntakeSignals = {},
+  /** Link to this complaint as a repeat whatever the category (a reply to a closed complaint). */
+  repeatOfId?: string,
 ): { ok: true; complaint: Complaint } | { ok: false; error: IntakeError } {
   const text = [input.title ?? '', input.description].join('\n');
   let category: string;
@@ -217,7 +233,7 @@ export function createComplaint(
   const graded = input.severity ? { severity: input.severity, source: 'given' as const } : grade(text, config);
   const department = config.categories.find((c) => c.id === category)!.department;
   const repeatCutoff = now.getTime() - config.slaPolicy.repeatWindowDays * 86_400_000;
-  const repeatOf = earlier.find((e) => e.category === category && Date.parse(e.receivedAt) >= repeatCutoff);
+  const repeatOf = repeatOfId !== undefined ? { id: repeatOfId } : earlier.find((e) => e.category === category && Date.parse(e.receivedAt) >= repeatCutoff);
   const risk = config.escalationRisk
     ? assessEscalationRisk(
         text,

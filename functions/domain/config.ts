@@ -203,6 +203,43 @@ export const ProtectionSchema = z.strictObject({
   customerManagedKey: z.boolean().default(false),
 });
 export type ProtectionSettings = z.infer<typeof ProtectionSchema>;
+/**
+ * Two-way email (see the README's "Email in and out"): the complaints address, what replies may do,
+ * and the limits inbound mail is held to.
+ */
+export const InboundSettingsSchema = z.strictObject({
+  /**
+   * The complaints address, e.g. `complaints@support.example.com`. New mail to it becomes a complaint;
+   * replies come back to `<local part>+<token>@<domain>`. SES receives for the whole domain, so a
+   * subdomain used only for this is best.
+   */
+  address: z.email().refine((a) => !a.split('@')[0]!.includes('+'), 'must not contain "+": reply addresses add "+<token>" to it'),
+  /** A reply to a resolved complaint within this many days of its resolution reopens it; later ones start a new complaint. @default 14 */
+  reopenWithinDays: z.number().int().min(0).max(365).default(14),
+  /** Days a reply address (its token) keeps working. @default 180 */
+  replyTokenTtlDays: z.number().int().min(1).max(3650).default(180),
+  /** Larger messages are refused (local SMTP) or ignored (SES; its own limit is 40 MB). @default 10485760 (10 MiB) */
+  maxMessageBytes: z.number().int().min(1024).max(40 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Days raw messages (and quarantined ones) are kept in the mail bucket before S3 deletes them. @default 30 */
+  rawRetentionDays: z.number().int().min(1).max(365).default(30),
+  /** What to do with mail SES marks as spam (`FAIL`): drop it, or keep it under `quarantine/` for review. @default 'quarantine' */
+  onSpam: z.enum(['reject', 'quarantine']).default('quarantine'),
+  /** What to do with mail SES finds a virus in. @default 'reject' */
+  onVirus: z.enum(['reject', 'quarantine']).default('reject'),
+  attachments: z
+    .strictObject({
+      /** Largest attachment kept, in bytes. @default 5242880 (5 MiB) */
+      maxBytes: z.number().int().min(1).max(40 * 1024 * 1024).default(5 * 1024 * 1024),
+      /** At most this many attachments are kept per message. @default 10 */
+      maxCount: z.number().int().min(0).max(50).default(10),
+      /** Media types kept (lower case); others are listed on the timeline as not kept. */
+      allowedTypes: z
+        .array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be a media type such as image/png'))
+        .default(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'application/pdf', 'text/plain']),
+    })
+    .prefault({}),
+});
+export type InboundSettings = z.infer<typeof InboundSettingsSchema>;
 
 const SeverityRuleSchema = z.strictObject({
   severity: SeveritySchema,
@@ -308,6 +345,8 @@ export const PipelineConfigSchema = z
     protection: ProtectionSchema.prefault({}),
     classifier: ClassifierSettingsSchema.optional(),
     escalationRisk: EscalationRiskSchema.optional(),
+    /** Two-way email; without it nothing is received and customer emails carry no reply address. */
+    inbound: InboundSettingsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();

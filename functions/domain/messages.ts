@@ -29,6 +29,8 @@ export interface EmailMessage extends MessageBase {
   readonly html: string;
   /** Extra headers (List-Unsubscribe on customer emails); the SES adapter then sends a raw message. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Where replies go (a customer email's `complaints+<token>@…` address); sent as the Reply-To header. */
+  readonly replyTo?: string;
 }
 
 export interface SmsMessage extends MessageBase {

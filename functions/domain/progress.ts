@@ -46,7 +46,8 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
     departmentName: department?.name ?? complaint.department,
     company: config.company.name,
     ...(due && { dueText: formatLocalTime(new Date(due), config.company.timeZone, locale) }),
-    ...(step === 'update' && entry.note && { note: entry.note }),
+    // What the agent asks the customer for travels with the waiting message, so they can answer it.
+    ...((step === 'update' || step === 'waiting_on_customer') && entry.note && { note: entry.note }),
   };
   const paragraphs = [t.greeting(ctx.customerName), ...template.body(ctx), ...(ctx.note ? [t.noteLabel, ctx.note] : []), t.signature(ctx.company)];
   const base = { kind: 'progress' as const, complaintId: complaint.id };

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
+import { LocalMailStore } from '../adapters/local-mail-store.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
@@ -15,6 +16,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal
 import { ClockBacklogError, createLocalServer, type LocalRoute } from './http-server.ts';
 import { scopedDynamoClients, scopedEvents, scopedNotifier } from './local-access.ts';
 import { Outbox } from './outbox.ts';
+import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
@@ -52,6 +54,8 @@ export interface LocalPipelineOptions {
   readonly activityLog?: (line: string) => void;
   /** The trained classifier the config's `classifier.model` names (see `loadClassifierModel`). */
   readonly textModel?: TextModel;
+  /** SMTP port for inbound mail (when the config has `inbound`); 0 picks a free one. @default 0 */
+  readonly smtpPort?: number;
 }
 
 export interface LocalPipeline {
@@ -60,6 +64,10 @@ export interface LocalPipeline {
   readonly outbox: Outbox;
   readonly events: RecordedEvents;
   readonly runtime: Runtime;
+  /** The local SMTP server's port, when the config has `inbound`. */
+  readonly smtpPort: number | undefined;
+  /** The local mail bucket: raw inbound messages, quarantine, attachments. */
+  readonly mail: LocalMailStore;
   /** Failed batches the pollers gave up on, as Lambda would send them to the on-failure queue. */
   readonly deadLetters: readonly unknown[];
   /**
@@ -98,6 +106,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
+    const textModel = options.textModel && compileTextModel(options.textModel);
+    // Raw mail and attachments: files next to DynamoDB Local's data when it is kept, else memory.
+    const mail = new LocalMailStore(options.persistDir ? join(options.persistDir, 'mail') : undefined);
     // The sentiment stays the config's lexicon locally (fully offline), whatever escalationRisk.sentiment says.
     const runtime = buildRuntime({
       config: options.config,
@@ -107,7 +118,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       notifier: outbox,
       events,
       publicBaseUrl: () => publicBaseUrl,
-      ...(options.textModel && { textModel: compileTextModel(options.textModel) }),
+      ...(textModel && { textModel }),
+      mail,
     });
     setRuntime(runtime);
 
@@ -161,8 +173,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         notifier: scopedNotifier(name, def.access, outbox),
         events: scopedEvents(name, def.access, events),
         ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
+        ...(def.access.textModel && textModel && { textModel }),
+        ...(def.access.mailBucket && { mail }),
       });
     };
+    let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
       const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any> };
       const fnRuntime = runtimeFor(name, def);
@@ -199,6 +214,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         }
         case 'schedule':
           scheduler.add(name, trigger.expression, handler);
+          break;
+        case 'inboundMail':
+          inboundMailHandler = handler;
           break;
       }
     }
@@ -267,6 +285,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/clock': () => ({ now: clock.now().toISOString() }),
         '/local/volume': () => volumeView(runtime, clock.now()),
         '/local/streams': () => pollers.map((p) => ({ function: p.name, ...p.stats })),
+        '/local/mail': () => mail.list(),
       },
     });
     const wanted = options.port ?? 3000;
@@ -285,12 +304,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     const { port } = server.address() as AddressInfo;
     publicBaseUrl = `http://127.0.0.1:${port}`;
+    let smtpPort: number | undefined;
+    if (options.config.inbound && inboundMailHandler) {
+      const smtp = await startLocalSmtp({ inbound: options.config.inbound, port: options.smtpPort ?? 0, store: mail, deliver: inboundMailHandler });
+      stops.unshift(() => smtp.stop());
+      smtpPort = smtp.port;
+    }
     return {
       url: `http://127.0.0.1:${port}`,
       clock,
       outbox,
       events,
       runtime,
+      smtpPort,
+      mail,
       deadLetters,
       idle,
       stop: async () => {

@@ -7,6 +7,8 @@ import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
+/** Where the local SMTP server listens for inbound mail unless SMTP_PORT says otherwise. */
+const DEFAULT_SMTP_PORT = 2525;
 
 async function main(): Promise<void> {
   let config: PipelineConfig;
@@ -26,6 +28,11 @@ async function main(): Promise<void> {
     console.error(`PORT must be a port number, got '${process.env.PORT}'`);
     process.exit(1);
   }
+  const smtpPort = process.env.SMTP_PORT ? Number(process.env.SMTP_PORT) : DEFAULT_SMTP_PORT;
+  if (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535) {
+    console.error(`SMTP_PORT must be a port number, got '${process.env.SMTP_PORT}'`);
+    process.exit(1);
+  }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
   let pipeline;
   try {
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
       config,
       port,
       agentToken,
+      smtpPort,
       ...(textModel && { textModel }),
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
       // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
@@ -56,6 +64,9 @@ async function main(): Promise<void> {
     `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
     ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints and outbox survive a restart)`] : []),
+    ...(pipeline.smtpPort !== undefined && config.inbound
+      ? [`  email in:     smtp://127.0.0.1:${pipeline.smtpPort}   (mail to ${config.inbound.address} or a reply address; SMTP_PORT)`]
+      : []),
     `  agent token:  ${agentToken}${process.env.AGENT_TOKEN ? '' : '  (default; set AGENT_TOKEN to choose one)'}`,
     'Press Ctrl+C to stop.',
   ];

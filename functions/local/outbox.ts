@@ -12,7 +12,7 @@ export interface OutboxEntry {
   readonly subject?: string;
   readonly body: string;
   readonly html?: string;
-  /** Extra email headers (List-Unsubscribe on customer emails). */
+  /** Extra email headers (List-Unsubscribe, Reply-To and References on customer emails). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly kind: MessageKind;
   readonly at: string;
@@ -76,7 +76,10 @@ export class Outbox implements Notifier {
     };
     switch (message.channel) {
       case 'email':
-        this.#push({ channel: 'email', to: message.to, subject: message.subject, body: message.text, html: message.html, ...(message.headers && { headers: message.headers }), ...refs });
+        {
+          const headers = { ...(message.replyTo && { 'Reply-To': message.replyTo }), ...message.headers };
+          this.#push({ channel: 'email', to: message.to, subject: message.subject, body: message.text, html: message.html, ...(Object.keys(headers).length && { headers }), ...refs });
+        }
         return;
       case 'sms':
         this.#push({ channel: 'sms', to: message.to, body: message.text, ...refs });

@@ -20,6 +20,8 @@ import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
 import { claimLeaseSeconds } from '../pipeline.ts';
 import { deliverOnce, MessageInProgressError } from './deliver-once.ts';
+import type { ReplyTokenStore } from '../ports/inbound-mail.ts';
+import { withCustomerReplyAddress } from './reply-address.ts';
 
 export interface DispatchSurveysDeps {
   readonly config: PipelineConfig;
@@ -30,6 +32,8 @@ export interface DispatchSurveysDeps {
   readonly notifier: Notifier;
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
+  /** Reply addresses for customer emails (two-way email); without it emails carry none. */
+  readonly replyTokens?: ReplyTokenStore;
   publicBaseUrl(): string | undefined;
 }
 
@@ -133,7 +137,7 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
       deps.config,
     );
     try {
-      await deliverOnce(messages, deps);
+      await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
     } catch (err) {
       // A message still held by a run that may be alive: keep the survey's claim; a later run resumes it.
       if (err instanceof MessageInProgressError) {

@@ -8,7 +8,9 @@ import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore } from '../ports/survey-store.ts';
+import type { ReplyTokenStore } from '../ports/inbound-mail.ts';
 import { deliverOnce } from './deliver-once.ts';
+import { withCustomerReplyAddress } from './reply-address.ts';
 
 export interface NotifyProgressDeps {
   readonly config: PipelineConfig;
@@ -17,6 +19,8 @@ export interface NotifyProgressDeps {
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
   readonly optOuts: OptOutStore;
+  /** Reply addresses for customer emails (two-way email); without it emails carry none. */
+  readonly replyTokens?: ReplyTokenStore;
   /** Where unsubscribe links point; without it emails carry the opt-out wording but no link. */
   publicBaseUrl(): string | undefined;
 }
@@ -50,7 +54,7 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
         : undefined;
     // A receipt the per-recipient cap withheld at intake is never sent (the timeline says why).
     const messages = renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
-    sent += await deliverOnce(messages, deps);
+    sent += await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
   }
   const events = complaintEvents(complaint, from);
   if (events.length) await deps.events.publish(events);

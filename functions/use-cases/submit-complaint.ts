@@ -26,6 +26,11 @@ export type SubmitResult =
   | { outcome: 'duplicate'; complaint: Complaint }
   | { outcome: 'rejected'; error: IntakeError };
 
+export interface SubmitOptions {
+  /** Link the new complaint to this one as a repeat (an email reply to a closed complaint). */
+  readonly repeatOf?: string;
+}
+
 /**
  * Takes in one complaint from any channel.
  *
@@ -37,7 +42,7 @@ export type SubmitResult =
  * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, and the
  * complaint's timeline says so. A reservation is given back when nothing new was stored.
  */
-export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps): Promise<SubmitResult> {
+export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps, options: SubmitOptions = {}): Promise<SubmitResult> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - deps.config.slaPolicy.repeatWindowDays * 86_400_000);
   const earlier = await deps.complaints.recentByCustomer(input.customer.id, since);
@@ -46,7 +51,7 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const built = createComplaint(input, deps.config, now, deps.newId(), earlier, {
     ...(deps.textModel && { textModel: deps.textModel }),
     ...(negativity && { negativity }),
-  });
+  }, options.repeatOf);
   if (!built.ok) return { outcome: 'rejected', error: built.error };
   const { complaint, reserved } = await capReceipts(built.complaint, deps, now);
   const giveBack = () => Promise.all(reserved.map((r) => deps.receipts.release(r, complaint.id)));

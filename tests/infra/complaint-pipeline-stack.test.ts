@@ -22,6 +22,7 @@ import {
   resourcesOf,
   statementsOfFunction,
   synthTemplate,
+  type Statement,
 } from './template-helpers.ts';
 
 // One synthesis shared by every test in this file.
@@ -349,7 +350,9 @@ describe('email, events and grants', () => {
   it('uses wildcard resources only for actions that support no resource-level permission', () => {
     // sns:Publish with PhoneNumber has no resource ARN (SMS straight to a phone).
     const allowed = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams', 'sns:Publish']);
-    const wildcard = allStatements(template).filter((s) => hasWildcard(s.Resource));
+    // Objects under a mail bucket prefix are named at run time; inbound-mail-resources.test.ts pins those grants.
+    const mailPrefixOnly = (s: Statement) => resourcesOf(s).every((r) => /"\/(inbound|quarantine|attachments)\/\*"/.test(JSON.stringify(r)));
+    const wildcard = allStatements(template).filter((s) => hasWildcard(s.Resource) && !mailPrefixOnly(s));
     expect(wildcard.length).toBeGreaterThan(0);
     for (const statement of wildcard) {
       for (const action of actionsOf(statement)) expect(allowed, action).toContain(action);

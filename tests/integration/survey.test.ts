@@ -230,7 +230,14 @@ describe('opt-out against DynamoDB Local', () => {
     await progressNotifier({ Records: [streamRecord(1, fresh.complaint)] }, {} as Context);
     const [email] = outbox.entries();
     const token = /\/u\/([A-Za-z0-9_-]{32})/.exec(email!.body)?.[1] ?? '';
-    expect(email!.headers).toEqual({ 'List-Unsubscribe': `<${BASE}/u/${token}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    expect(email!.headers).toEqual({
+      'List-Unsubscribe': `<${BASE}/u/${token}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // Two-way email (the shipped config has `inbound`): replies come back to the complaint.
+      'Reply-To': expect.stringMatching(/^complaints\+[a-z2-7]{32}@youxuan-mall\.example\.com$/),
+      References: expect.stringMatching(/^<complaint\..+@youxuan-mall\.example\.com>$/),
+      'Auto-Submitted': 'auto-generated',
+    });
     expect(await rt.optOuts.findUnsubscribeLink(token)).toEqual({ customerId: 'loud', locale: 'en' });
   });
 });

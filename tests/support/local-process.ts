@@ -29,7 +29,7 @@ function descendants(pid: number): number[] {
 export async function startLocalProcess(env: Record<string, string> = {}, timeoutMs = 150_000): Promise<LocalProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', SMTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

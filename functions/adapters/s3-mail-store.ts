@@ -1,0 +1,38 @@
+import { CopyObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
+import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
+
+/** The mail bucket in S3 (SES writes raw messages under `inbound/`). */
+export class S3MailStore implements MailStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async readRaw(key: string, maxBytes: number): Promise<RawMessage> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const size = res.ContentLength ?? 0;
+      if (size > maxBytes) {
+        // Not read: closing the stream frees the connection.
+        res.Body?.transformToWebStream().cancel().catch(() => undefined);
+        return { found: true, tooLarge: true, size };
+      }
+      const raw = await res.Body?.transformToByteArray();
+      return raw ? { found: true, tooLarge: false, raw } : { found: false };
+    } catch (err) {
+      if (err instanceof NoSuchKey) return { found: false };
+      throw err;
+    }
+  }
+
+  async putAttachment(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    // Served only as a download, never rendered: the stored type is informative.
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentDisposition: 'attachment' }));
+  }
+
+  async quarantine(key: string): Promise<void> {
+    const name = key.split('/').pop() ?? key;
+    await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: `${MAIL_PREFIX.quarantine}${name}`, CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}` }));
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * Two-way email, the pure part: what an inbound message is, whether a machine sent it, which
+ * complaint it answers, the new text in it, which attachments are kept, and what a reply does to its
+ * complaint. Parsing MIME, storage and sending live in adapters; time comes in as an argument.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Complaint, ComplaintInput, TimelineEntry } from './complaint.ts';
+import type { InboundSettings, Locale, PipelineConfig } from './config.ts';
+import { applyEvent, type TransitionError } from './lifecycle.ts';
+import type { OutboundMessage } from './messages.ts';
+import { HOUR_MS } from './time.ts';
+
+const DAY_MS = 24 * HOUR_MS;
+
+/** Key prefixes in the mail bucket: SES writes raw messages under `inbound/`. */
+export const MAIL_PREFIX = { inbound: 'inbound/', quarantine: 'quarantine/', attachments: 'attachments/' } as const;
+
+/** One attachment as the MIME parser hands it over. */
+export const ParsedAttachmentSchema = z.object({
+  filename: z.string().optional(),
+  contentType: z.string(),
+  size: z.number().int().min(0),
+  content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes'),
+});
+export type ParsedAttachment = z.infer<typeof ParsedAttachmentSchema>;
+
+/** An inbound email after MIME parsing: only what the pipeline uses. */
+export const ParsedEmailSchema = z.object({
+  /** Message-ID without angle brackets. */
+  messageId: z.string().optional(),
+  from: z.object({ address: z.string(), name: z.string().optional() }).optional(),
+  subject: z.string().optional(),
+  /** The plain text body; derived from the HTML part when the message has only HTML. */
+  text: z.string(),
+  /** Message ids (without angle brackets) from In-Reply-To and References, newest last. */
+  references: z.array(z.string()),
+  /** Header values by lower-case name (the first occurrence). */
+  headers: z.record(z.string(), z.string()),
+  /** Media type of the top-level part, lower case (`multipart/report` for delivery reports). */
+  contentType: z.string(),
+  attachments: z.array(ParsedAttachmentSchema),
+});
+export type ParsedEmail = z.infer<typeof ParsedEmailSchema>;
+
+/** SES spam and virus verdicts (`DISABLED` when nothing scanned it, as locally). */
+export const VerdictSchema = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** Why a message is not a person writing to us. */
+export type AutomatedReason = 'auto_submitted' | 'precedence' | 'auto_reply_header' | 'delivery_report' | 'mailer_daemon' | 'null_sender' | 'own_sender' | 'mailing_list';
+
+const MAILER_DAEMON = /^(mailer-daemon|postmaster|mail-daemon|noreply-dsn)$/i;
+const AUTO_PRECEDENCE = /^(bulk|junk|list|auto_reply|auto-reply)$/i;
+
+/**
+ * Why this message was sent by a machine (auto-reply, bounce, delivery or read report, mailing list,
+ * or one of our own addresses), or undefined when a person wrote it. Answering or filing such mail is
+ * how mail loops start, so it is ignored.
+ * @param own our own addresses (the sender identity and the complaints address)
+ */
+export function automatedReason(email: ParsedEmail, own: readonly string[]): AutomatedReason | undefined {
+  const h = email.headers;
+  const autoSubmitted = h['auto-submitted']?.trim().toLowerCase();
+  if (autoSubmitted && autoSubmitted !== 'no') return 'auto_submitted';
+  if (h.precedence && AUTO_PRECEDENCE.test(h.precedence.trim())) return 'precedence';
+  if (h['x-autoreply'] !== undefined || h['x-autorespond'] !== undefined || h['x-autoreply-from'] !== undefined) return 'auto_reply_header';
+  if (email.contentType === 'multipart/report' || email.contentType === 'message/delivery-status' || email.contentType === 'message/disposition-notification') {
+    return 'delivery_report';
+  }
+  if (h['return-path'] !== undefined && /^\s*<\s*>\s*$/.test(h['return-path'])) return 'null_sender';
+  const from = email.from?.address.toLowerCase();
+  if (from) {
+    if (MAILER_DAEMON.test(from.split('@')[0] ?? '')) return 'mailer_daemon';
+    const ownSet = own.map((a) => a.toLowerCase());
+    if (ownSet.includes(from) || ownSet.some((a) => isPlusAddressOf(from, a))) return 'own_sender';
+  }
+  if (h['list-id'] !== undefined) return 'mailing_list';
+  return undefined;
+}
+
+function splitAddress(address: string): { local: string; domain: string } {
+  const at = address.lastIndexOf('@');
+  return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
+}
+
+function isPlusAddressOf(candidate: string, base: string): boolean {
+  const c = splitAddress(candidate);
+  const b = splitAddress(base);
+  return c.domain === b.domain && c.local.startsWith(`${b.local}+`);
+}
+
+/** Reply tokens: 20 random bytes in lower-case base32 (160 bits), safe in a case-folding mail system. */
+export const REPLY_TOKEN_BYTES = 20;
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+const REPLY_TOKEN_SHAPE = /^[a-z2-7]{32}$/;
+
+/** Encodes random bytes as a reply token. */
+export function replyTokenFrom(random: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of random) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** Whether a string can be a reply token at all; anything else is not looked up. */
+export function isWellFormedReplyToken(token: string): boolean {
+  return REPLY_TOKEN_SHAPE.test(token);
+}
+
+/** Tokens and addresses are stored only as their SHA-256. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** `complaints+<token>@domain` for the configured complaints address. */
+export function replyAddress(inbound: Pick<InboundSettings, 'address'>, token: string): string {
+  const { local, domain } = splitAddress(inbound.address);
+  return `${local}+${token}@${domain}`;
+}
+
+/** Which of our addresses a message was sent to. */
+export type Addressed = { kind: 'new' } | { kind: 'reply'; token: string } | { kind: 'not_ours' };
+
+/**
+ * Reads the envelope recipients: a reply address wins over the plain complaints address (a customer
+ * who copies both is still replying). Other addresses on the domain are not ours.
+ */
+export function addressedTo(recipients: readonly string[], inbound: Pick<InboundSettings, 'address'>): Addressed {
+  const base = splitAddress(inbound.address);
+  let plain = false;
+  for (const recipient of recipients) {
+    const r = splitAddress(recipient.trim());
+    if (r.domain !== base.domain) continue;
+    if (r.local === base.local) plain = true;
+    else if (r.local.startsWith(`${base.local}+`)) return { kind: 'reply', token: r.local.slice(base.local.length + 1) };
+  }
+  return plain ? { kind: 'new' } : { kind: 'not_ours' };
+}
+
+/**
+ * The thread id every customer email about a complaint carries in `References`. Mail clients copy
+ * References into their replies, so it comes back even when a client drops the reply address
+ * (SES replaces the Message-ID we would set, but keeps References).
+ */
+export function threadReference(complaintId: string, inbound: Pick<InboundSettings, 'address'>): string {
+  return `complaint.${complaintId}@${splitAddress(inbound.address).domain}`;
+}
+
+/** The complaint id from our thread reference among a reply's In-Reply-To/References, if any. */
+export function complaintFromReferences(references: readonly string[], inbound: Pick<InboundSettings, 'address'>): string | undefined {
+  const domain = splitAddress(inbound.address).domain;
+  for (const ref of [...references].reverse()) {
+    const m = /^complaint\.([0-9A-HJKMNP-TV-Z]{26})@(.+)$/.exec(ref.trim());
+    if (m && m[2]!.toLowerCase() === domain) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Customer emails with their reply address and thread reference, marked as automatically generated
+ * (RFC 3834) so well-behaved auto-responders do not answer them. SMS pass through unchanged.
+ */
+export function withReplyAddress(messages: readonly OutboundMessage[], replyTo: string, complaintId: string, inbound: Pick<InboundSettings, 'address'>): OutboundMessage[] {
+  return messages.map((m) =>
+    m.channel === 'email'
+      ? { ...m, replyTo, headers: { ...m.headers, References: `<${threadReference(complaintId, inbound)}>`, 'Auto-Submitted': 'auto-generated' } }
+      : m,
+  );
+}
+
+const QUOTE_HEADER_PATTERNS: readonly RegExp[] = [
+  /^On\b.{0,300}\bwrote:\s*$/i,
+  /^在.{0,300}写道\s*[:：]\s*$/,
+  /^.{0,300}于.{0,100}写道\s*[:：]\s*$/,
+  /^-{2,}\s*(Original Message|Reply message|原始邮件|原始郵件)\s*-{2,}\s*$/i,
+  /^_{10,}\s*$/,
+];
+const FORWARD_PATTERNS: readonly RegExp[] = [/^-{2,}\s*(Forwarded message|转发的邮件|轉寄的郵件)\s*-{2,}\s*$/i, /^Begin forwarded message:\s*$/i];
+const HEADER_BLOCK_START = /^\s*\*?(From|发件人|寄件者)\s*\*?\s*[:：]/i;
+const HEADER_BLOCK_NEXT = /^\s*\*?(Sent|Date|To|Subject|发送时间|日期|收件人|主题|寄件日期|主旨)\s*\*?\s*[:：]/i;
+const SIGNATURE_PATTERNS: readonly RegExp[] = [
+  /^-- ?$/,
+  /^(Sent from my|Sent from Mail for|Get Outlook for)\b/i,
+  /^(发自我的|从我的|來自我的).{0,20}$/,
+  /^(发自|来自)(网易|QQ|腾讯|手机|移动|Foxmail).{0,30}$/,
+];
+
+/**
+ * The text a person wrote in this message: quoted history (`>` lines, "On … wrote:", "在…写道：",
+ * Outlook's original-message and From/Sent header blocks) and the signature (`-- `, "Sent from my
+ * iPhone", "发自我的iPhone") are cut. A forwarded message is kept when `keepForwarded` (a customer
+ * forwarding an order mail to the complaints address wants it read), cut otherwise.
+ */
+export function newText(text: string, options: { keepForwarded: boolean }): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    const trimmed = line.trim();
+    const joined = `${trimmed} ${lines[i + 1]?.trim() ?? ''}`.trim();
+    if (FORWARD_PATTERNS.some((p) => p.test(trimmed))) {
+      if (!options.keepForwarded) break;
+      kept.push(line);
+      continue;
+    }
+    // "On Mon, 1 Dec 2026 at 10:00, Support <…>" may wrap before "wrote:".
+    const wrappedOnWrote = /^On\b/i.test(trimmed) && /\bwrote:\s*$/i.test(joined) && joined.length <= 400;
+    if (wrappedOnWrote || QUOTE_HEADER_PATTERNS.some((p) => p.test(trimmed))) break;
+    if (HEADER_BLOCK_START.test(trimmed) && lines.slice(i + 1, i + 4).some((l) => HEADER_BLOCK_NEXT.test(l)) && !insideForward(kept)) break;
+    if (SIGNATURE_PATTERNS.some((p) => p.test(trimmed))) break;
+    if (/^>/.test(trimmed)) continue;
+    kept.push(line);
+  }
+  return kept
+    .join('\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function insideForward(kept: readonly string[]): boolean {
+  return kept.some((l) => FORWARD_PATTERNS.some((p) => p.test(l.trim())));
+}
+
+/** The subject without reply and forward prefixes (Re:, Fwd:, 回复：, 转发：, …), or undefined when empty. */
+export function cleanSubject(subject: string | undefined): string | undefined {
+  if (!subject) return undefined;
+  let s = subject.replace(/\s+/g, ' ').trim();
+  const prefix = /^(re|fw|fwd|aw|sv|回复|答复|回覆|转发|轉寄)\s*(\[\d+\])?\s*[:：]\s*/i;
+  while (prefix.test(s)) s = s.replace(prefix, '');
+  return s || undefined;
+}
+
+/** The customer id of an email sender: derived from the address, so logs that carry it carry no address. */
+export function emailCustomerId(address: string): string {
+  return `email:${sha256Hex(address.trim().toLowerCase()).slice(0, 32)}`;
+}
+
+function guessLocale(text: string, config: PipelineConfig): Locale {
+  const wanted: Locale = /[\u3400-\u9fff]/.test(text) ? 'zh-CN' : 'en';
+  return config.locales.includes(wanted) ? wanted : config.defaultLocale;
+}
+
+/** The id a message is deduplicated by: its Message-ID, hashed when longer than an external id may be. */
+export function inboundMessageKey(messageId: string): string {
+  return messageId.length <= 128 ? messageId : `sha256:${sha256Hex(messageId)}`;
+}
+
+const MAX_DESCRIPTION = 5000;
+const MAX_NOTE = 2000;
+
+/**
+ * The intake input for a new email: channel `email`, the customer from `From` (name, address, a
+ * language guessed from the text), the title from the subject, the description from the new text.
+ */
+export function emailComplaintInput(email: ParsedEmail & { from: { address: string } }, messageKey: string, config: PipelineConfig, category?: string): ComplaintInput {
+  const title = cleanSubject(email.subject);
+  const body = newText(email.text, { keepForwarded: true });
+  const description = [...(body || title || '(no text)')].slice(0, MAX_DESCRIPTION).join('');
+  const name = email.from.name?.replace(/\s+/g, ' ').trim();
+  return {
+    channel: 'email',
+    customer: {
+      id: emailCustomerId(email.from.address),
+      email: email.from.address.trim().toLowerCase(),
+      ...(name && { name: [...name].slice(0, 200).join('') }),
+      locale: guessLocale(`${title ?? ''}\n${description}`, config),
+    },
+    ...(title && { title: [...title].slice(0, 200).join('') }),
+    description,
+    ...(category && { category }),
+    externalId: messageKey,
+  };
+}
+
+/** An attachment as listed on the timeline: kept ones have their storage key, others say why not. */
+export type TimelineAttachment = NonNullable<TimelineEntry['attachments']>[number];
+
+/** A file name safe to show and to use in a storage key: no path, no control characters, at most 100 characters. */
+export function safeFileName(name: string | undefined, index: number): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  const clean = [...base.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 100).join('');
+  return clean || `attachment-${index + 1}`;
+}
+
+/**
+ * Which attachments are kept (type allowed, size and count within limits) and where each goes:
+ * `attachments/<complaint id>/<message hash>/<n>-<ASCII name>`.
+ */
+export function planAttachments(
+  attachments: readonly ParsedAttachment[],
+  complaintId: string,
+  messageKey: string,
+  settings: InboundSettings['attachments'],
+): Array<{ entry: TimelineAttachment; content?: Uint8Array }> {
+  const folder = `${MAIL_PREFIX.attachments}${complaintId}/${sha256Hex(messageKey).slice(0, 16)}`;
+  let kept = 0;
+  return attachments.map((a, i) => {
+    const name = safeFileName(a.filename, i);
+    const contentType = a.contentType.toLowerCase().split(';')[0]!.trim();
+    const base = { name, contentType, size: a.size };
+    if (!settings.allowedTypes.includes(contentType)) return { entry: { ...base, notKept: 'type_not_allowed' as const } };
+    if (a.size > settings.maxBytes) return { entry: { ...base, notKept: 'too_large' as const } };
+    if (kept >= settings.maxCount) return { entry: { ...base, notKept: 'too_many' as const } };
+    kept += 1;
+    const keyName = name.replace(/[^A-Za-z0-9._-]/g, '_');
+    return { entry: { ...base, key: `${folder}/${i + 1}-${keyName}` }, content: a.content };
+  });
+}
+
+/** What a reply does to its complaint. */
+export type ReplyPlan =
+  | { kind: 'apply'; event: 'customer_replied' | 'customer_email' | 'reopen' }
+  | { kind: 'new_complaint'; repeatOf: string };
+
+/**
+ * Waiting on the customer: their reply resumes the SLA clock (`customer_replied`). Resolved within
+ * `reopenWithinDays`: it reopens. Closed, or resolved longer ago: a new complaint linked as a repeat.
+ * Otherwise: a timeline entry (`customer_email`) that changes no status.
+ */
+export function planReply(complaint: Complaint, now: Date, settings: Pick<InboundSettings, 'reopenWithinDays'>): ReplyPlan {
+  switch (complaint.status) {
+    case 'waiting_on_customer':
+      return { kind: 'apply', event: 'customer_replied' };
+    case 'resolved': {
+      const resolvedAt = Date.parse(complaint.resolvedAt ?? complaint.receivedAt);
+      return now.getTime() - resolvedAt <= settings.reopenWithinDays * DAY_MS ? { kind: 'apply', event: 'reopen' } : { kind: 'new_complaint', repeatOf: complaint.id };
+    }
+    case 'closed':
+      return { kind: 'new_complaint', repeatOf: complaint.id };
+    default:
+      return { kind: 'apply', event: 'customer_email' };
+  }
+}
+
+/** The actor of entries a customer's email made. */
+export const EMAIL_ACTOR = 'customer:email';
+
+/**
+ * Applies a customer's email to their complaint: one timeline entry carrying the new text, the
+ * message id (so a redelivered email adds nothing) and the attachments.
+ */
+export function applyCustomerEmail(
+  complaint: Complaint,
+  reply: { event: 'customer_replied' | 'customer_email' | 'reopen'; text: string; messageKey: string; attachments: readonly TimelineAttachment[] },
+  now: Date,
+  config: PipelineConfig,
+): { ok: true; complaint: Complaint } | { ok: false; error: TransitionError } {
+  const note = [...reply.text].slice(0, MAX_NOTE).join('') || undefined;
+  const extra = { messageId: reply.messageKey, ...(reply.attachments.length && { attachments: [...reply.attachments] }) };
+  if (reply.event === 'customer_email') {
+    const entry: TimelineEntry = { at: now.toISOString(), actor: EMAIL_ACTOR, event: 'customer_email', status: complaint.status, ...(note && { note }), ...extra };
+    return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] } };
+  }
+  const applied = applyEvent(complaint, { type: reply.event, actor: EMAIL_ACTOR, ...(note && { note }) }, now, config);
+  if (!applied.ok) return applied;
+  const timeline = [...applied.complaint.timeline];
+  timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, ...extra };
+  return { ok: true, complaint: { ...applied.complaint, timeline } };
+}
+
+/** Whether this email is already on the complaint (a redelivery). */
+export function hasEmail(complaint: Complaint, messageKey: string): boolean {
+  return complaint.timeline.some((e) => e.messageId === messageKey);
+}

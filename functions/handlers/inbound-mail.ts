@@ -1,0 +1,78 @@
+import '../adapters/aws-runtime.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { logger, metrics } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
+import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
+
+/** The parts of SES's receipt-rule Lambda event the pipeline uses (the raw message is in S3, not in the event). */
+export const SesReceiptEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventSource: z.literal('aws:ses'),
+        ses: z.object({
+          mail: z.object({ messageId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/) }),
+          receipt: z.object({
+            recipients: z.array(z.string()).min(1),
+            spamVerdict: z.object({ status: VerdictSchema }),
+            virusVerdict: z.object({ status: VerdictSchema }),
+          }),
+        }),
+      }),
+    )
+    .min(1),
+});
+export type SesReceiptEvent = z.infer<typeof SesReceiptEventSchema>;
+
+/** Thrown for an event that is not an SES receipt event this function can read. */
+export class InvalidInboundEventError extends Error {
+  override readonly name = 'InvalidInboundEventError';
+}
+
+/**
+ * SES receipt rule action (and the local SMTP server): the rule's S3 action stored the raw message
+ * as `inbound/<SES message id>`; this takes it in. An error throws, so Lambda's asynchronous retries
+ * try again — every step is idempotent (Message-ID dedup, entries carry their message id).
+ */
+export async function handler(event: unknown): Promise<Array<{ messageId: string; outcome: ReceiveEmailResult['outcome'] }>> {
+  const parsed = SesReceiptEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    logger.error('invalid SES receipt event', { issues });
+    metrics.addMetric('InvalidInboundEvents', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    // Thrown, so after Lambda's asynchronous retries the event lands in the on-failure queue.
+    throw new InvalidInboundEventError(issues.join('; '));
+  }
+  const results: Array<{ messageId: string; outcome: ReceiveEmailResult['outcome'] }> = [];
+  try {
+    for (const record of parsed.data.Records) {
+      const { mail, receipt } = record.ses;
+      const result = await receiveEmail(
+        {
+          key: `${MAIL_PREFIX.inbound}${mail.messageId}`,
+          recipients: receipt.recipients,
+          deliveryId: mail.messageId,
+          spamVerdict: receipt.spamVerdict.status,
+          virusVerdict: receipt.virusVerdict.status,
+        },
+        runtime(),
+      );
+      // Keys only: no addresses, subjects or text in the logs.
+      logger.info('inbound email', {
+        sesMessageId: mail.messageId,
+        outcome: result.outcome,
+        ...('reason' in result && { reason: result.reason }),
+        ...('complaint' in result && { complaintId: result.complaint.id }),
+        ...('event' in result && { event: result.event }),
+      });
+      metrics.addMetric(`InboundEmail_${result.outcome}`, MetricUnit.Count, 1);
+      results.push({ messageId: mail.messageId, outcome: result.outcome });
+    }
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+  return results;
+}

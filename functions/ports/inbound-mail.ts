@@ -1,0 +1,36 @@
+import type { ParsedEmail } from '../domain/inbound-mail.ts';
+
+/** What reading a stored raw message found. */
+export type RawMessage = { found: false } | { found: true; tooLarge: true; size: number } | { found: true; tooLarge: false; raw: Uint8Array };
+
+/**
+ * The mail bucket (S3 in AWS, a folder or memory locally): raw inbound messages under `inbound/`,
+ * quarantined ones under `quarantine/`, kept attachments under `attachments/<complaint id>/`.
+ */
+export interface MailStore {
+  /** The raw message under `key`; not read when larger than `maxBytes`. */
+  readRaw(key: string, maxBytes: number): Promise<RawMessage>;
+  /** Stores an attachment; writing the same key again overwrites it with the same bytes (retries are safe). */
+  putAttachment(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** Copies a raw message to `quarantine/` for review. */
+  quarantine(key: string): Promise<void>;
+}
+
+/** Parses raw MIME. */
+export type MimeParser = (raw: Uint8Array) => Promise<ParsedEmail>;
+
+/** What a reply token stands for. */
+export interface ReplyTokenRecord {
+  readonly complaintId: string;
+  /** SHA-256 of the lower-cased address the email carrying the token was sent to. */
+  readonly recipientHash: string;
+  readonly expiresAt: string;
+}
+
+/** Reply addresses (`complaints+<token>@…`): only the token's SHA-256 is stored. */
+export interface ReplyTokenStore {
+  /** A fresh token for an email to `recipient` about a complaint. */
+  issue(complaintId: string, recipient: string, now: Date, ttlDays: number): Promise<string>;
+  /** What a token stands for, or undefined for an unknown one. */
+  find(token: string): Promise<ReplyTokenRecord | undefined>;
+}

@@ -1,0 +1,274 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseMime } from '../../functions/adapters/mime-parser.ts';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import {
+  addressedTo,
+  applyCustomerEmail,
+  automatedReason,
+  cleanSubject,
+  complaintFromReferences,
+  emailComplaintInput,
+  emailCustomerId,
+  isWellFormedReplyToken,
+  newText,
+  planAttachments,
+  planReply,
+  replyAddress,
+  replyTokenFrom,
+  threadReference,
+  withReplyAddress,
+  type ParsedEmail,
+} from '../../functions/domain/inbound-mail.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import { renderProgress } from '../../functions/domain/progress.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const config = {
+  ...defaultConfig,
+  inbound: { ...defaultConfig.inbound!, attachments: { maxBytes: 1024, maxCount: 10, allowedTypes: ['image/png', 'application/pdf'] } },
+};
+const inbound = config.inbound;
+const OWN = [config.sender.email, inbound.address];
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
+const parse = async (name: string, replace: Record<string, string> = {}): Promise<ParsedEmail & { from: { address: string; name?: string } }> => {
+  let raw = fixture(name).toString('latin1');
+  for (const [from, to] of Object.entries(replace)) raw = raw.replaceAll(from, to);
+  const email = await parseMime(Buffer.from(raw, 'latin1'));
+  if (!email.from) throw new Error(`${name} has no From`);
+  return { ...email, from: email.from };
+};
+
+describe('parsing real MIME samples', () => {
+  it('reads a plain UTF-8 message and cuts its signature', async () => {
+    const email = await parse('plain.eml');
+    expect(email).toMatchObject({ messageId: 'plain-0001@mail.example.com', from: { address: 'alice@example.com', name: 'Alice Wong' }, subject: 'Parcel never arrived', contentType: 'text/plain' });
+    const input = emailComplaintInput(email, email.messageId!, config);
+    expect(input).toMatchObject({ channel: 'email', title: 'Parcel never arrived', externalId: 'plain-0001@mail.example.com', customer: { email: 'alice@example.com', name: 'Alice Wong', locale: 'en' } });
+    expect(input.description).toBe('Hello,\n\nMy parcel for order 8812 has not arrived after ten days and the tracking\npage is stuck at "in transit". Please help.');
+    expect(input.description).not.toContain('+852');
+  });
+
+  it('derives text from an HTML-only message, keeping markup characters as text', async () => {
+    const email = await parse('html-only.eml');
+    const input = emailComplaintInput(email, email.messageId!, config);
+    expect(input.title).toBe('Refund <b>not</b> received');
+    expect(input.description).toContain('the refund has not arrived');
+    expect(input.description).toContain('<script> is not a tag here');
+    expect(input.description).not.toContain('<p>');
+    expect(input.description).not.toContain('Sent from my iPhone');
+  });
+
+  it('decodes GB2312/GBK headers and a GBK body into Chinese, guessing the zh-CN locale', async () => {
+    const email = await parse('gbk-chinese.eml');
+    expect(email.subject).toBe('账号被盗，有人异常登录');
+    expect(email.from.name).toBe('陈小姐');
+    const input = emailComplaintInput(email, email.messageId!, config);
+    expect(input.customer.locale).toBe('zh-CN');
+    expect(input.description).toBe('您好：\n\n我的账号被盗了，有人异常登录并修改了密码，订单里多了一笔我没有下的单。\n请尽快处理。');
+    // Classification works on the decoded text like on the API's.
+    const built = createComplaint(input, config, new Date('2026-11-23T04:00:00Z'), '01K0000000000000000000000A');
+    expect(built.ok && built.complaint.category).toBe('account-security');
+  });
+
+  it('decodes quoted-printable text and subject and drops quoted lines', async () => {
+    const email = await parse('quoted-printable.eml');
+    expect(email.subject).toBe('Leaking café machine');
+    const input = emailComplaintInput(email, email.messageId!, config);
+    expect(input.description).toBe("Bonjour, the coffee machine I bought (order 5521) leaks water — the café says it's a defect. I'd like a replacement, not a refund.");
+  });
+
+  it('keeps what a customer forwarded into a new complaint, without the Fwd: prefix', async () => {
+    const email = await parse('forwarded.eml');
+    const input = emailComplaintInput(email, email.messageId!, config);
+    expect(input.title).toBe('Your order 9034 has shipped');
+    expect(input.description).toContain('I was charged twice for this order');
+    expect(input.description).toContain('paid 199.00 by card ending 4242');
+    // In a reply the same forwarded block is history, not new text.
+    expect(newText(email.text, { keepForwarded: false })).toBe('I was charged twice for this order, see below.');
+  });
+
+  it('lists attachments, keeping allowed ones under the complaint and naming the others', async () => {
+    const email = await parse('attachment.eml');
+    expect(email.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['screen.png', 'image/png'],
+      ['../../invoice.pdf', 'application/pdf'],
+      ['setup.exe', 'application/x-msdownload'],
+    ]);
+    const planned = planAttachments(email.attachments, '01K0000000000000000000000A', email.messageId!, inbound.attachments);
+    expect(planned.map((p) => p.entry)).toEqual([
+      { name: 'screen.png', contentType: 'image/png', size: 70, key: expect.stringMatching(/^attachments\/01K0000000000000000000000A\/[0-9a-f]{16}\/1-screen\.png$/) },
+      { name: 'invoice.pdf', contentType: 'application/pdf', size: 45, key: expect.stringMatching(/\/2-invoice\.pdf$/) },
+      { name: 'setup.exe', contentType: 'application/x-msdownload', size: 19, notKept: 'type_not_allowed' },
+    ]);
+    expect(planned[0]!.content).toHaveLength(70);
+    expect(planned[2]!.content).toBeUndefined();
+    const small = planAttachments(email.attachments, 'c', 'm', { ...inbound.attachments, maxBytes: 50, maxCount: 0 });
+    expect(small.map((p) => p.entry.notKept)).toEqual(['too_large', 'too_many', 'type_not_allowed']);
+  });
+});
+
+describe('loop prevention', () => {
+  it.each([
+    ['auto-reply.eml', 'auto_submitted'],
+    ['bounce.eml', 'delivery_report'],
+  ])('%s is machine mail (%s)', async (name, reason) => {
+    expect(automatedReason(await parse(name), OWN)).toBe(reason);
+  });
+
+  it.each([['plain.eml'], ['html-only.eml'], ['gbk-chinese.eml'], ['quoted-printable.eml'], ['forwarded.eml'], ['attachment.eml']])('%s is a person writing', async (name) => {
+    expect(automatedReason(await parse(name), OWN)).toBeUndefined();
+  });
+
+  it.each([
+    ['Auto-Submitted: auto-generated', 'auto_submitted'],
+    ['Precedence: bulk', 'precedence'],
+    ['Precedence: auto_reply', 'precedence'],
+    ['X-Autoreply: yes', 'auto_reply_header'],
+    ['List-Id: <deals.shop.example>', 'mailing_list'],
+  ])('a header "%s" marks machine mail', async (header, reason) => {
+    const email = await parse('plain.eml', { 'MIME-Version: 1.0': `${header}\r\nMIME-Version: 1.0` });
+    expect(automatedReason(email, OWN)).toBe(reason);
+  });
+
+  it('ignores our own sender, our complaints address and its reply addresses, mailer daemons and null senders', async () => {
+    for (const from of ['care@youxuan-mall.example.com', 'Complaints@youxuan-mall.example.com', 'complaints+abc@youxuan-mall.example.com']) {
+      expect(automatedReason(await parse('plain.eml', { 'From: Alice Wong <alice@example.com>': `From: <${from}>` }), OWN)).toBe('own_sender');
+    }
+    expect(automatedReason(await parse('plain.eml', { 'From: Alice Wong <alice@example.com>': 'From: postmaster@example.com' }), OWN)).toBe('mailer_daemon');
+    expect(automatedReason(await parse('plain.eml', { 'Return-Path: <alice@example.com>': 'Return-Path: <>' }), OWN)).toBe('null_sender');
+    expect(automatedReason(await parse('plain.eml', { 'MIME-Version: 1.0': 'Auto-Submitted: no\r\nMIME-Version: 1.0' }), OWN)).toBeUndefined();
+  });
+
+  it('marks our own customer emails as auto-generated, so auto-responders stay quiet', () => {
+    const [email] = withReplyAddress(
+      [{ id: 'm', kind: 'progress', channel: 'email', to: 'a@example.com', subject: 's', text: 't', html: 'h', headers: { 'List-Unsubscribe': '<u>' } }],
+      'complaints+tok@youxuan-mall.example.com',
+      '01K0000000000000000000000A',
+      inbound,
+    );
+    expect(email).toMatchObject({
+      replyTo: 'complaints+tok@youxuan-mall.example.com',
+      headers: { 'List-Unsubscribe': '<u>', References: '<complaint.01K0000000000000000000000A@youxuan-mall.example.com>', 'Auto-Submitted': 'auto-generated' },
+    });
+  });
+});
+
+describe('quote stripping', () => {
+  it('keeps only the new text of an English reply ("On … wrote:" wrapped over two lines)', async () => {
+    const email = await parse('reply.eml');
+    expect(newText(email.text, { keepForwarded: false })).toBe('The tracking number is SF1234567890, the courier is SF Express.\n\nThanks,\nAlice');
+  });
+
+  it('keeps only the new text of a Chinese Outlook reply (发件人/发送时间 header block)', async () => {
+    const email = await parse('reply-outlook-zh.eml');
+    expect(cleanSubject(email.subject)).toBe('我们正在等您的回复');
+    expect(newText(email.text, { keepForwarded: false })).toBe('订单号是 20261123-8812，截图在附件里。');
+  });
+
+  it.each([
+    ['thanks\n\n在 2026年11月23日 10:00，优选商城 <care@x> 写道：\n> old', 'thanks'],
+    ['ok\n-----Original Message-----\nFrom: x', 'ok'],
+    ['fine\n\n发自我的iPhone', 'fine'],
+    ['yes\n-- \nBob', 'yes'],
+    ['a\n> b\nc', 'a\nc'],
+  ])('%j → %j', (text, expected) => {
+    expect(newText(text, { keepForwarded: false })).toBe(expected);
+  });
+
+  it.each([
+    ['Re: RE: Fwd: 回复：Parcel', 'Parcel'],
+    ['  ', undefined],
+    [undefined, undefined],
+  ])('cleans the subject %j', (subject, expected) => {
+    expect(cleanSubject(subject)).toBe(expected);
+  });
+});
+
+describe('threading', () => {
+  it('reads the reply token from the envelope recipient, the plain address as new mail, others as not ours', () => {
+    expect(addressedTo(['Complaints+abc234@YouXuan-Mall.example.com'], inbound)).toEqual({ kind: 'reply', token: 'abc234' });
+    expect(addressedTo(['complaints@youxuan-mall.example.com', 'complaints+tok@youxuan-mall.example.com'], inbound)).toEqual({ kind: 'reply', token: 'tok' });
+    expect(addressedTo(['complaints@youxuan-mall.example.com'], inbound)).toEqual({ kind: 'new' });
+    expect(addressedTo(['sales@youxuan-mall.example.com', 'complaints@other.example'], inbound)).toEqual({ kind: 'not_ours' });
+  });
+
+  it('makes 160-bit lower-case tokens that survive case folding and round-trip through the reply address', () => {
+    const token = replyTokenFrom(Uint8Array.from({ length: 20 }, (_, i) => i * 13));
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
+    expect(isWellFormedReplyToken(token)).toBe(true);
+    expect(isWellFormedReplyToken(token.toUpperCase())).toBe(false);
+    expect(addressedTo([replyAddress(inbound, token)], inbound)).toEqual({ kind: 'reply', token });
+  });
+
+  it('finds the complaint from our thread reference in References, ignoring other domains', async () => {
+    const id = '01K8Z3Q4V5W6X7Y8Z9A0B1C2D3';
+    const email = await parse('reply.eml', { COMPLAINTID: id });
+    expect(email.references[0]).toBe(threadReference(id, inbound));
+    expect(complaintFromReferences(email.references, inbound)).toBe(id);
+    expect(complaintFromReferences([`complaint.${id}@evil.example`], inbound)).toBeUndefined();
+    expect(complaintFromReferences(['0100018abc@email.amazonses.com'], inbound)).toBeUndefined();
+  });
+
+  it('derives the customer id from the address (no address in it), case-insensitively', () => {
+    expect(emailCustomerId('Alice@Example.com')).toBe(emailCustomerId('alice@example.com'));
+    expect(emailCustomerId('alice@example.com')).toMatch(/^email:[0-9a-f]{32}$/);
+  });
+});
+
+describe('what a reply does', () => {
+  const t0 = new Date('2026-11-23T02:00:00Z');
+  const base = (() => {
+    const built = createComplaint(
+      { channel: 'email', customer: { id: 'c', email: 'alice@example.com' }, description: 'parcel never arrived' },
+      config,
+      t0,
+      '01K0000000000000000000000A',
+    );
+    if (!built.ok) throw new Error('fixture');
+    return built.complaint;
+  })();
+  const step = (c: Complaint, type: Parameters<typeof applyEvent>[1]['type'], at: Date): Complaint => {
+    const r = applyEvent(c, { type, actor: 'agent:li' }, at, config);
+    if (!r.ok) throw new Error(type);
+    return r.complaint;
+  };
+  const hour = (h: number) => new Date(t0.getTime() + h * 3_600_000);
+  const waiting = step(step(base, 'acknowledge', hour(1)), 'wait_on_customer', hour(2));
+  const resolved = step(step(step(base, 'acknowledge', hour(1)), 'start', hour(2)), 'resolve', hour(3));
+
+  it.each([
+    ['received', base, hour(1), { kind: 'apply', event: 'customer_email' }],
+    ['waiting on the customer', waiting, hour(3), { kind: 'apply', event: 'customer_replied' }],
+    ['resolved 13 days ago', resolved, hour(3 + 13 * 24), { kind: 'apply', event: 'reopen' }],
+    ['resolved 15 days ago', resolved, hour(3 + 15 * 24), { kind: 'new_complaint', repeatOf: base.id }],
+    ['closed', step(resolved, 'close', hour(4)), hour(5), { kind: 'new_complaint', repeatOf: base.id }],
+  ])('on a complaint %s', (_label, complaint, now, plan) => {
+    expect(planReply(complaint, now, inbound)).toEqual(plan);
+  });
+
+  it('a reply while waiting restarts the SLA clock, with the new text and the message id on one entry', () => {
+    const replied = applyCustomerEmail(waiting, { event: 'customer_replied', text: 'SF1234567890', messageKey: 'm-1', attachments: [] }, hour(5), config);
+    if (!replied.ok) throw new Error('not applied');
+    const c = replied.complaint;
+    expect(c.status).toBe('in_progress');
+    expect(c.sla.pausedAt).toBeUndefined();
+    expect(c.timeline.at(-1)).toMatchObject({ event: 'customer_replied', actor: 'customer:email', note: 'SF1234567890', messageId: 'm-1' });
+    // Paused for three hours: the due time moved on by them.
+    expect(Date.parse(c.resolutionDueAt)).toBe(Date.parse(waiting.resolutionDueAt) + 3 * 3_600_000);
+  });
+
+  it('never sends attachments or the customer\'s own words back out', () => {
+    const replied = applyCustomerEmail(
+      waiting,
+      { event: 'customer_replied', text: 'secret words', messageKey: 'm-2', attachments: [{ name: 'photo.png', contentType: 'image/png', size: 3, key: 'attachments/x/1-photo.png' }] },
+      hour(5),
+      config,
+    );
+    if (!replied.ok) throw new Error('not applied');
+    const messages = renderProgress(replied.complaint, replied.complaint.timeline.length - 1, config);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(JSON.stringify(m)).not.toMatch(/photo\.png|secret words|attachments\//);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client } from '../support/http.ts';
+import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
+import { sendSmtp } from '../support/smtp.ts';
+
+const TOKEN = 'email-e2e-token';
+const DOMAIN = 'youxuan-mall.example.com';
+const CUSTOMER = 'wang.e2e@example.com';
+let app: LocalProcess;
+let smtpPort: number;
+const api = client(() => app.url, TOKEN);
+
+beforeAll(async () => {
+  app = await startLocalProcess({ AGENT_TOKEN: TOKEN });
+  smtpPort = Number(/smtp:\/\/127\.0\.0\.1:(\d+)/.exec(app.output())?.[1]);
+}, 180_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+function mime(headers: Record<string, string>, body: string): string {
+  return [...Object.entries({ From: `Wang Fang <${CUSTOMER}>`, Date: 'Mon, 23 Nov 2026 09:15:00 +0800', 'MIME-Version': '1.0', 'Content-Type': 'text/plain; charset=UTF-8', ...headers }).map(([k, v]) => `${k}: ${v}`), '', body].join('\n');
+}
+
+const event = (id: string, body: Record<string, unknown>) => api.call('POST', `/complaints/${id}/events`, { actor: 'agent:li.ming', ...body });
+const latestEmailTo = async (complaintId: string) => {
+  await api.settle();
+  const mine = (await api.outbox()).filter((m) => m.complaintId === complaintId && m.channel === 'email' && m.to === CUSTOMER);
+  return mine.at(-1)!;
+};
+
+describe('two-way email over the local SMTP port', () => {
+  it('prints the SMTP port it listens on', () => {
+    expect(smtpPort).toBeGreaterThan(0);
+  });
+
+  it('refuses mail for addresses that are not ours', async () => {
+    const sent = await sendSmtp(smtpPort, { from: CUSTOMER, to: [`sales@${DOMAIN}`] }, mime({ Subject: 'hi' }, 'hello'));
+    expect(sent.codes).toContain(550);
+    expect(sent.last).toBe('');
+  });
+
+  it('new complaint, reply to a wait_on_customer message, reply to a resolved complaint', async () => {
+    // 1. A complaint by email.
+    const first = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [`complaints@${DOMAIN}`] },
+      mime({ To: `complaints@${DOMAIN}`, Subject: 'Parcel <b>never</b> arrived', 'Message-ID': '<e2e-new-1@example.com>' }, 'My parcel for order 8812 has not arrived after ten days.\n\n-- \nWang Fang'),
+    );
+    expect(first.last).toMatch(/^250 /);
+    await api.settle();
+    const receipt = (await api.outbox()).find((m) => m.to === CUSTOMER && m.kind === 'progress')!;
+    const id = receipt.complaintId as string;
+    const created = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(created).toMatchObject({ channel: 'email', title: 'Parcel <b>never</b> arrived', description: 'My parcel for order 8812 has not arrived after ten days.', customer: { email: CUSTOMER, name: 'Wang Fang' } });
+    expect(receipt.headers['Reply-To']).toMatch(new RegExp(`^complaints\\+[a-z2-7]{32}@${DOMAIN.replace(/\./g, '\\.')}$`));
+    expect(receipt.headers.References).toBe(`<complaint.${id}@${DOMAIN}>`);
+    expect(receipt.html).toContain('&lt;b&gt;never&lt;/b&gt;');
+
+    // 2. The agent asks for information; the customer replies to that email, quoting it.
+    expect((await event(id, { type: 'acknowledge' })).status).toBe(200);
+    const waiting = (await event(id, { type: 'wait_on_customer', note: 'Please send us the tracking number.' })).body;
+    expect(waiting.sla.pausedAt).toBeDefined();
+    const ask = await latestEmailTo(id);
+    expect(ask.body).toContain('Please send us the tracking number.');
+    const quoted = ask.body.split('\n').map((l: string) => `> ${l}`).join('\n');
+    const reply = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [ask.headers['Reply-To']] },
+      mime(
+        { To: ask.headers['Reply-To'], Subject: `Re: ${ask.subject}`, 'Message-ID': '<e2e-reply-1@example.com>', References: ask.headers.References },
+        `The tracking number is SF1234567890.\n\nOn Mon, 23 Nov 2026 at 10:00, YouXuan Care <care@${DOMAIN}> wrote:\n${quoted}`,
+      ),
+    );
+    expect(reply.last).toMatch(/^250 /);
+    const replied = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(replied.status).toBe('in_progress');
+    expect(replied.sla.pausedAt).toBeUndefined();
+    expect(replied.timeline.at(-1)).toMatchObject({ event: 'customer_replied', actor: 'customer:email', note: 'The tracking number is SF1234567890.' });
+
+    // An out-of-office answer to the same address is taken in and ignored: no entry, no message back.
+    const toCustomer = async () => (await api.outbox()).filter((m) => m.to === CUSTOMER).length;
+    await api.settle();
+    const before = await toCustomer();
+    const ooo = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [ask.headers['Reply-To']] },
+      mime({ To: ask.headers['Reply-To'], Subject: 'Automatic reply', 'Auto-Submitted': 'auto-replied', 'Message-ID': '<e2e-ooo-1@example.com>' }, 'Out of office.'),
+    );
+    expect(ooo.last).toMatch(/^250 /);
+    await api.settle();
+    const afterOoo = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(afterOoo.timeline.filter((e: { actor: string }) => e.actor === 'customer:email')).toHaveLength(1);
+    expect(afterOoo.status).toBe('in_progress');
+    expect(await toCustomer()).toBe(before);
+
+    // 3. Resolved; the customer answers the resolution email: the complaint reopens.
+    expect((await event(id, { type: 'resolve' })).body.status).toBe('resolved');
+    const resolvedMail = await latestEmailTo(id);
+    expect(resolvedMail.headers['Reply-To']).not.toBe(ask.headers['Reply-To']);
+    const again = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [resolvedMail.headers['Reply-To']] },
+      mime({ To: resolvedMail.headers['Reply-To'], Subject: `Re: ${resolvedMail.subject}`, 'Message-ID': '<e2e-reply-2@example.com>' }, 'It arrived broken, please reopen.\n\nSent from my iPhone'),
+    );
+    expect(again.last).toMatch(/^250 /);
+    const reopened = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(reopened).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect(reopened.timeline.at(-1)).toMatchObject({ event: 'reopen', actor: 'customer:email', note: 'It arrived broken, please reopen.' });
+  });
+});

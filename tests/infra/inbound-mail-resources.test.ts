@@ -1,0 +1,99 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { env, functions } from '../../functions/pipeline.ts';
+import { actionsOf, defaultConfig, functionIdOf, logicalIdOf, resourcesOf, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+
+const template = synthTemplate();
+const inbound = defaultConfig.inbound!;
+const fnId = functionIdOf(template, functions.inboundMail.description);
+const bucketId = logicalIdOf(template, 'AWS::S3::Bucket', {
+  LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'inbound/' })]) },
+});
+const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+const objects = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
+
+describe('inbound mail resources', () => {
+  it('has one receipt rule for the complaints domain: scanned, raw message to the bucket, then the function asynchronously', () => {
+    const ruleSetId = Object.keys(template.findResources('AWS::SES::ReceiptRuleSet'))[0]!;
+    template.resourceCountIs('AWS::SES::ReceiptRule', 1);
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      RuleSetName: { Ref: ruleSetId },
+      Rule: {
+        Enabled: true,
+        ScanEnabled: true,
+        Recipients: [inbound.address.split('@')[1]],
+        Actions: [
+          { S3Action: { BucketName: { Ref: bucketId }, ObjectKeyPrefix: 'inbound/' } },
+          { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, InvocationType: 'Event' } },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'ses.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+
+  it('encrypts the bucket, blocks public access and expires raw mail, quarantine and attachments as configured', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ Prefix: 'inbound/', ExpirationInDays: inbound.rawRetentionDays, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: inbound.rawRetentionDays, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'attachments/', ExpirationInDays: defaultConfig.retention.complaintDays, Status: 'Enabled' }),
+        ],
+      },
+    });
+    expect(template.toJSON().Resources[bucketId].DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets only SES of this account put raw messages under inbound/, and nothing over plain HTTP', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Resource: objects('inbound/'),
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('grants the function exactly: read inbound/, write quarantine/ and attachments/, and its tables', () => {
+    const s3 = statementsOfFunction(template, fnId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([
+      [['s3:GetObject'], [objects('inbound/')]],
+      [['s3:PutObject'], [objects('quarantine/'), objects('attachments/')]],
+    ]);
+    const fn = template.toJSON().Resources[fnId];
+    expect(fn.Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([env.complaintsTable, env.stateTable]));
+  });
+
+  it('sends failed asynchronous invocations to the on-failure queue after two retries', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('creates no receiving resources and no inbound function for a config without inbound', () => {
+    const { inbound: _none, ...withoutInbound } = defaultConfig;
+    const plain = synthTemplate({}, withoutInbound);
+    plain.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
+    plain.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(Object.keys(plain.findResources('AWS::Lambda::Function', { Properties: { Description: functions.inboundMail.description } }))).toEqual([]);
+  });
+});

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
+import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import type { Complaint } from '../../functions/domain/complaint.ts';
+import type { PipelineConfig } from '../../functions/domain/config.ts';
+import { emailCustomerId, type Verdict } from '../../functions/domain/inbound-mail.ts';
+import { handler as inboundMail } from '../../functions/handlers/inbound-mail.ts';
+import { Outbox } from '../../functions/local/outbox.ts';
+import { RecordedEvents } from '../../functions/local/recorded-events.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { applyComplaintEvent } from '../../functions/use-cases/apply-complaint-event.ts';
+import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
+import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const db = withDynamoDbLocal();
+const t0 = new Date('2026-11-23T02:00:00.000Z');
+const DOMAIN = 'youxuan-mall.example.com';
+let clock: SimulatedClock;
+let mail: LocalMailStore;
+let rt: Runtime;
+let seq = 0;
+
+function setup(config: PipelineConfig = defaultConfig) {
+  return async () => {
+    const { names } = await db.freshTables();
+    clock = new SimulatedClock(t0);
+    mail = new LocalMailStore();
+    rt = buildRuntime({ config, clock, doc: db.clients.doc, tableNames: names, notifier: new Outbox(config, clock), events: new RecordedEvents('bus'), mail });
+    setRuntime(rt);
+  };
+}
+
+const fixture = (name: string, replace: Record<string, string> = {}): Buffer => {
+  let raw = readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url)).toString('latin1');
+  for (const [from, to] of Object.entries(replace)) raw = raw.replaceAll(from, to);
+  return Buffer.from(raw, 'latin1');
+};
+
+/** Delivers a raw message as SES does: stored under inbound/<id>, then the event. */
+async function deliver(raw: Buffer, recipients: string[], verdicts: { spam?: Verdict; virus?: Verdict } = {}) {
+  seq += 1;
+  const messageId = `ses-${seq}`;
+  await mail.putRaw(`inbound/${messageId}`, raw);
+  const [result] = await inboundMail({
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        ses: { mail: { messageId }, receipt: { recipients, spamVerdict: { status: verdicts.spam ?? 'PASS' }, virusVerdict: { status: verdicts.virus ?? 'PASS' } } },
+      },
+    ],
+  });
+  return { messageId, outcome: result!.outcome };
+}
+
+const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
+
+const toComplaints = [`complaints@${DOMAIN}`];
+
+async function byExternalId(externalId: string): Promise<Complaint> {
+  const found = await rt.complaints.recentByCustomer(emailCustomerId('alice@example.com'), new Date(0));
+  for (const f of found) {
+    const c = await rt.complaints.get(f.id);
+    if (c?.externalId === externalId) return c;
+  }
+  throw new Error(`no complaint with external id ${externalId}`);
+}
+
+/** A complaint of Alice's (filed through the API) moved along with agent events. */
+async function aliceComplaint(events: Array<'acknowledge' | 'start' | 'wait_on_customer' | 'resolve' | 'close'>): Promise<Complaint> {
+  const created = await submitComplaint(
+    { channel: 'web', customer: { id: 'alice-1', email: 'Alice@Example.com', locale: 'en' }, title: 'Parcel never arrived', description: 'My parcel has not arrived', category: 'logistics-delay' },
+    rt,
+  );
+  if (created.outcome !== 'created') throw new Error('fixture');
+  let complaint = created.complaint;
+  for (const type of events) {
+    advance(60_000);
+    const r = await applyComplaintEvent(complaint.id, { type, actor: 'agent:li', ...(type === 'wait_on_customer' && { note: 'Please send the tracking number.' }) }, rt);
+    if (r.outcome !== 'applied') throw new Error(`fixture: ${type}`);
+    complaint = r.complaint;
+  }
+  return complaint;
+}
+
+async function replyFor(complaint: Complaint, options: { from?: string; tokenFor?: string } = {}): Promise<{ raw: Buffer; to: string }> {
+  const token = await rt.replyTokens.issue(complaint.id, options.tokenFor ?? complaint.customer.email!, clock.now(), 180);
+  const to = `complaints+${token}@${DOMAIN}`;
+  return { to, raw: fixture('reply.eml', { TOKEN: token, COMPLAINTID: complaint.id, ...(options.from && { 'From: Alice Wong <alice@example.com>': `From: ${options.from}` }) }) };
+}
+
+describe('new email → complaint, through the intake use case', () => {
+  beforeEach(setup());
+
+  it('files a plain message once, however often it is delivered', async () => {
+    expect((await deliver(fixture('plain.eml'), toComplaints)).outcome).toBe('created');
+    expect((await deliver(fixture('plain.eml'), toComplaints)).outcome).toBe('duplicate');
+    const c = await byExternalId('plain-0001@mail.example.com');
+    expect(c).toMatchObject({ channel: 'email', title: 'Parcel never arrived', customer: { email: 'alice@example.com', name: 'Alice Wong', locale: 'en' }, status: 'received' });
+    expect(c.category).toBe('logistics-delay');
+    expect(c.description).not.toContain('+852');
+    expect((await rt.complaints.recentByCustomer(emailCustomerId('alice@example.com'), new Date(0))).length).toBe(1);
+  });
+
+  it('stores allowed attachments under the complaint and lists them all on one entry, once', async () => {
+    const raw = fixture('attachment.eml', { 'carol@example.com': 'alice@example.com' });
+    await deliver(raw, toComplaints);
+    await deliver(raw, toComplaints);
+    const c = await byExternalId('attach-0003@mail.example.com');
+    const entries = c.timeline.filter((e) => e.attachments);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.attachments!.map((a) => [a.name, a.notKept ?? 'kept'])).toEqual([
+      ['screen.png', 'kept'],
+      ['invoice.pdf', 'kept'],
+      ['setup.exe', 'type_not_allowed'],
+    ]);
+    for (const a of entries[0]!.attachments!.filter((x) => x.key)) {
+      expect(a.key!.startsWith(`attachments/${c.id}/`)).toBe(true);
+      expect((await mail.get(a.key!))?.length).toBe(a.size);
+    }
+    expect((await mail.list()).some((o) => o.key.includes('setup'))).toBe(false);
+  });
+
+  it.each([
+    ['auto-reply.eml', 'auto_submitted'],
+    ['bounce.eml', 'delivery_report'],
+  ])('ignores %s (%s): no complaint, no receipt, no loop', async (name) => {
+    expect((await deliver(fixture(name), toComplaints)).outcome).toBe('ignored');
+  });
+
+  it('ignores mail for other addresses of the domain', async () => {
+    expect((await deliver(fixture('plain.eml'), [`sales@${DOMAIN}`])).outcome).toBe('ignored');
+  });
+
+  it('quarantines spam and rejects viruses (the shipped settings), filing neither', async () => {
+    const spam = await deliver(fixture('plain.eml'), toComplaints, { spam: 'FAIL' });
+    expect(spam.outcome).toBe('quarantined');
+    expect(await mail.get(`quarantine/${spam.messageId}`)).toBeDefined();
+    const virus = await deliver(fixture('plain.eml'), toComplaints, { virus: 'FAIL' });
+    expect(virus.outcome).toBe('rejected');
+    expect(await mail.get(`quarantine/${virus.messageId}`)).toBeUndefined();
+    expect(await rt.complaints.recentByCustomer(emailCustomerId('alice@example.com'), new Date(0))).toEqual([]);
+  });
+});
+
+describe('too large', () => {
+  beforeEach(setup({ ...defaultConfig, inbound: { ...defaultConfig.inbound!, maxMessageBytes: 1024 } }));
+
+  it('ignores a message over inbound.maxMessageBytes without parsing it', async () => {
+    expect((await deliver(fixture('attachment.eml'), toComplaints)).outcome).toBe('ignored');
+  });
+});
+
+describe('replies', () => {
+  beforeEach(setup());
+
+  it('a reply while waiting on the customer adds only the new text and restarts the SLA clock, once', async () => {
+    const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
+    expect(waiting.sla.pausedAt).toBeDefined();
+    advance(3 * 3_600_000);
+    const { raw, to } = await replyFor(waiting);
+    expect((await deliver(raw, [to])).outcome).toBe('replied');
+    expect((await deliver(raw, [to])).outcome).toBe('replied');
+    const after = (await rt.complaints.get(waiting.id))!;
+    expect(after.status).toBe('in_progress');
+    expect(after.sla.pausedAt).toBeUndefined();
+    expect(Date.parse(after.resolutionDueAt)).toBe(Date.parse(waiting.resolutionDueAt) + 3 * 3_600_000);
+    const replies = after.timeline.filter((e) => e.actor === 'customer:email');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ event: 'customer_replied', note: 'The tracking number is SF1234567890, the courier is SF Express.\n\nThanks,\nAlice' });
+    expect(replies[0]!.note).not.toContain('Dear Alice');
+  });
+
+  it('a reply without the token is threaded by References when the sender is the customer', async () => {
+    const open = await aliceComplaint(['acknowledge']);
+    const raw = fixture('reply.eml', { COMPLAINTID: open.id });
+    expect((await deliver(raw, toComplaints)).outcome).toBe('replied');
+    const after = (await rt.complaints.get(open.id))!;
+    expect(after.timeline.at(-1)).toMatchObject({ event: 'customer_email', status: 'acknowledged' });
+  });
+
+  it('reopens a complaint resolved within reopenWithinDays', async () => {
+    const resolved = await aliceComplaint(['acknowledge', 'start', 'resolve']);
+    advance(13 * 86_400_000);
+    const { raw, to } = await replyFor(resolved);
+    expect((await deliver(raw, [to])).outcome).toBe('replied');
+    expect((await rt.complaints.get(resolved.id))!).toMatchObject({ status: 'reopened', reopenCount: 1 });
+  });
+
+  it('starts a new complaint linked as a repeat for a reply to a closed one', async () => {
+    const closed = await aliceComplaint(['acknowledge', 'start', 'resolve', 'close']);
+    const { raw, to } = await replyFor(closed);
+    expect((await deliver(raw, [to])).outcome).toBe('created');
+    expect((await rt.complaints.get(closed.id))!.status).toBe('closed');
+    const repeat = await byExternalId('reply-0009@mail.example.com');
+    expect(repeat).toMatchObject({ repeatOf: closed.id, category: closed.category, channel: 'email' });
+  });
+
+  it('gives a token of someone else\'s complaint, a forged token or an unknown sender no access', async () => {
+    const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
+    const before = (await rt.complaints.get(waiting.id))!;
+    // An unknown sender with Alice's valid token; Alice's token replayed by another sender via References.
+    const stranger = await replyFor(waiting, { from: 'Mallory <mallory@example.net>' });
+    expect((await deliver(stranger.raw, [stranger.to])).outcome).toBe('created');
+    // A token issued for another address (someone else's complaint mail) used from Alice's address.
+    const other = await replyFor(waiting, { tokenFor: 'bob@example.com' });
+    expect((await deliver(fixture('plain.eml', { 'plain-0001': 'other-1' }), [other.to])).outcome).toBe('created');
+    // A forged token.
+    const forged = fixture('reply.eml', { TOKEN: 'abcdefghijklmnopqrstuvwxyz234567', COMPLAINTID: '01K0000000000000000000000A', 'reply-0009': 'forged-1' });
+    expect((await deliver(forged, [`complaints+abcdefghijklmnopqrstuvwxyz234567@${DOMAIN}`])).outcome).toBe('created');
+    // References naming Alice's complaint, from someone else.
+    const spoofed = fixture('reply.eml', { COMPLAINTID: waiting.id, 'From: Alice Wong <alice@example.com>': 'From: eve@example.org', 'reply-0009': 'spoof-1' });
+    expect((await deliver(spoofed, toComplaints)).outcome).toBe('created');
+    expect(await rt.complaints.get(waiting.id)).toEqual(before);
+  });
+});
