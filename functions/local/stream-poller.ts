@@ -525,16 +525,6 @@ export class StreamPoller {
         this.#recoverTrimmed(shard);
         return true;
       }
-      if (err instanceof TrimmedDataAccessException) {
-        // The iterator points before the oldest record still kept, as the event source mapping
-        // sees after the retention window. DynamoDB Local also answers this for a LATEST iterator
-        // taken on an empty shard once a transaction writes the first record. Either way the
-        // mapping carries on from the oldest record kept; consumers are idempotent.
-        this.#log('warn', `${this.#options.name}: shard ${shard.id} position trimmed; continuing from the oldest record kept`);
-        shard.position = 'TRIM_HORIZON';
-        shard.iterator = undefined;
-        return true;
-      }
       throw err;
     }
     const records = out.Records ?? [];
