@@ -210,11 +210,12 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   listComplaints: {
     entry: 'functions/handlers/list-complaints.ts',
-    description: 'Pages of complaints by status, department, category or overdue, always from an index.',
+    description: 'Pages of complaints by status, department, category or overdue, always from an index; one by short reference.',
     timeoutSeconds: 10,
     memoryMb: 512,
     trigger: { kind: 'http', method: 'GET', path: '/complaints', auth: 'agent' },
-    access: { tables: { complaints: 'read' } },
+    // state: the short references' uniqueness records (`?ref=`).
+    access: { tables: { complaints: 'read', state: 'read' } },
   },
   progressNotifier: {
     entry: 'functions/handlers/progress-notifier.ts',

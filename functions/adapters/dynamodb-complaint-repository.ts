@@ -4,6 +4,7 @@ import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
   InvalidCursorError,
+  ReferenceTakenError,
   type ComplaintFilter,
   type ComplaintRepository,
   type ComplaintSummary,
@@ -24,6 +25,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   ) {}
 
   async create(complaint: Complaint): Promise<CreateResult> {
+    // The reference's uniqueness record goes first, on its own: a complaint write that fails after it
+    // leaves a record pointing at nothing, which a lookup treats as not found.
+    if (complaint.ref !== undefined) await this.claimRef(complaint.ref, complaint.id, complaint.expiresAt);
     const put = {
       TableName: this.tables.complaints,
       Item: toItem(complaint),
@@ -57,6 +61,30 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       if (!first) throw new CorruptItemError(`external id ${claimKey.pk} points at a missing complaint`);
       return { created: false, complaint: first };
     }
+  }
+
+  private async claimRef(ref: string, complaintId: string, expiresAt: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tables.state,
+          Item: { pk: refKey(ref), sk: 'REF', complaintId, expiresAt },
+          // A retried create of the same complaint may claim its own reference again.
+          ConditionExpression: 'attribute_not_exists(pk) OR complaintId = :id',
+          ExpressionAttributeValues: { ':id': complaintId },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ReferenceTakenError(`reference ${ref} is taken`);
+      throw err;
+    }
+  }
+
+  async getByRef(ref: string): Promise<Complaint | undefined> {
+    const claim = await this.doc.send(new GetCommand({ TableName: this.tables.state, Key: { pk: refKey(ref), sk: 'REF' }, ConsistentRead: true }));
+    if (typeof claim.Item?.complaintId !== 'string') return undefined;
+    const complaint = await this.get(claim.Item.complaintId);
+    return complaint?.ref === ref ? complaint : undefined;
   }
 
   async get(id: string): Promise<Complaint | undefined> {
@@ -273,6 +301,10 @@ function decodeCursor(cursor: string): Record<string, unknown> {
     // fall through to the error below
   }
   throw new InvalidCursorError('cursor is not one this API issued');
+}
+
+function refKey(ref: string): string {
+  return `REF#${ref}`;
 }
 
 function externalIdKey(channel: string, externalId: string): string {

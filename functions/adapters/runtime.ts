@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { TableName } from '../pipeline.ts';
-import { ulid } from '../domain/ids.ts';
+import { shortRef, ulid } from '../domain/ids.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -23,6 +23,8 @@ export interface Runtime {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** A fresh short complaint reference with the configured prefix. */
+  readonly newRef: () => string;
   readonly complaints: ComplaintRepository;
   readonly volume: VolumeStore;
   readonly alerts: AlertStore;
@@ -87,6 +89,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     config: parts.config,
     clock: parts.clock,
     newId: () => ulid(parts.clock.now(), randomBytes(10)),
+    newRef: () => shortRef(parts.config.company.refPrefix, randomBytes(5)),
     get complaints() {
       return complaints();
     },
