@@ -1,5 +1,6 @@
 import type { Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
+import { a, muted, type Block } from './message-render.ts';
 import type { ProgressStep } from './lifecycle.ts';
 import { surveyTexts } from './templates/survey.ts';
 
@@ -18,6 +19,13 @@ export function emailOptOutFooter(locale: Locale, unsubscribeUrl: string | undef
     text: [`${t.emailFooter} ${t.emailLinkLabel} ${unsubscribeUrl}`],
     html: `<p style="color:#4b5563;font-size:13px">${escapeHtml(t.emailFooter)} <a href="${escapeHtml(unsubscribeUrl)}">${escapeHtml(t.emailLinkLabel.replace(/[:：]$/, ''))}</a></p>`,
   };
+}
+
+/** The opt-out footer of a customer email as message blocks (the one rendering path). */
+export function optOutBlocks(locale: Locale, unsubscribeUrl: string | undefined): Block[] {
+  const t = surveyTexts[locale].optOut;
+  if (!unsubscribeUrl) return [muted(t.emailFooter)];
+  return [muted(t.emailFooter, ' ', a(t.emailLinkLabel.replace(/[:：]$/, ''), unsubscribeUrl))];
 }
 
 /**

@@ -62,3 +62,22 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
+
+const shortFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A due time short enough for an SMS, in the recipient's zone: `24 Nov 18:00 GMT+8` (en),
+ * `11月24日 18:00（北京时间）` (zh-CN, Asia/Shanghai) or `11月24日 18:00（GMT-5）`.
+ */
+export function formatShortTime(t: Date, timeZone: string, locale: string): string {
+  const key = `${timeZone}|${locale}`;
+  let f = shortFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone, month: locale === 'zh-CN' ? 'numeric' : 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    shortFormatters.set(key, f);
+  }
+  const parts = f.formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const zone = get('timeZoneName');
+  if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
+  return `${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zone}`;
+}

@@ -1,0 +1,121 @@
+/**
+ * One rendering path for every message a person gets. A renderer states WHAT to say as blocks
+ * (paragraphs, real lists, the one link to act) with texts from `templates/`; this module turns the
+ * same blocks into the plain-text part and the HTML part (auto-escaped, user text isolated, in the
+ * one email document with `lang`). SMS go through {@link smsFor}. Pure.
+ */
+import type { Locale } from './config.ts';
+import { emailDocument, html, link, list as htmlList, userText, type SafeHtml } from './html.ts';
+import type { EmailMessage, MessageKind, SmsMessage, TopicMessage } from './messages.ts';
+import { gsmFriendly } from './sms.ts';
+import { cleanUserText } from './text.ts';
+
+/** A piece of a paragraph: our text, text someone outside wrote, emphasis, or a link. */
+export type Inline = string | { readonly user: string } | { readonly strong: string } | { readonly href: string; readonly label: string };
+
+export type Block =
+  | { readonly kind: 'p'; readonly parts: readonly Inline[]; readonly muted?: boolean }
+  | { readonly kind: 'list'; readonly items: ReadonlyArray<readonly Inline[]> }
+  /** The one link to act (acknowledge, open the complaint, open the list), shown as a button. */
+  | { readonly kind: 'action'; readonly label: string; readonly href: string };
+
+export const p = (...parts: Inline[]): Block => ({ kind: 'p', parts });
+export const muted = (...parts: Inline[]): Block => ({ kind: 'p', parts, muted: true });
+export const ul = (items: ReadonlyArray<readonly Inline[]>): Block => ({ kind: 'list', items });
+export const action = (label: string, href: string): Block => ({ kind: 'action', label, href });
+export const user = (text: string): Inline => ({ user: text });
+export const strong = (text: string): Inline => ({ strong: text });
+export const a = (label: string, href: string): Inline => ({ href, label });
+
+function inlineText(part: Inline): string {
+  if (typeof part === 'string') return part;
+  if ('user' in part) return cleanUserText(part.user);
+  if ('strong' in part) return part.strong;
+  return `${part.label} ${part.href}`;
+}
+
+function inlineHtml(part: Inline): SafeHtml {
+  if (typeof part === 'string') return html`${part}`;
+  if ('user' in part) return userText(part.user);
+  if ('strong' in part) return html`<strong>${part.strong}</strong>`;
+  return link(part.href, part.label);
+}
+
+/** The plain-text part: paragraphs separated by a blank line, list items as `- `. */
+export function blocksText(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => {
+      if (b.kind === 'p') return b.parts.map(inlineText).join('');
+      if (b.kind === 'list') return b.items.map((item) => `- ${item.map(inlineText).join('')}`).join('\n');
+      return `${b.label}: ${b.href}`;
+    })
+    .join('\n\n');
+}
+
+/** The HTML body: real paragraphs, real lists, real links. */
+export function blocksHtml(blocks: readonly Block[]): SafeHtml {
+  return html`${blocks.map((b) => {
+    if (b.kind === 'p') return b.muted ? html`<p style="color:#4b5563;font-size:14px">${b.parts.map(inlineHtml)}</p>` : html`<p>${b.parts.map(inlineHtml)}</p>`;
+    if (b.kind === 'list') return htmlList(b.items.map((item) => html`${item.map(inlineHtml)}`));
+    return html`<p style="margin:1.2em 0"><a href="${b.href}" style="display:inline-block;max-width:100%;box-sizing:border-box;padding:10px 16px;border-radius:6px;background:#1d4ed8;color:#ffffff;text-decoration:none;font-weight:600;overflow-wrap:anywhere">${b.label}</a></p>`;
+  })}`;
+}
+
+/** What every email says about itself. */
+export interface EmailSpec {
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly to: string;
+  readonly locale: Locale;
+  readonly subject: string;
+  readonly blocks: readonly Block[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly complaintId?: string;
+  readonly alertId?: string;
+}
+
+/** An email whose text and HTML parts say the same thing. */
+export function emailFor(spec: EmailSpec): EmailMessage {
+  const subject = cleanUserText(spec.subject);
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'email',
+    to: spec.to,
+    subject,
+    text: blocksText(spec.blocks),
+    html: emailDocument(spec.locale, subject, blocksHtml(spec.blocks)),
+    ...(spec.headers && { headers: spec.headers }),
+    ...(spec.complaintId && { complaintId: spec.complaintId }),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}
+
+/** SMS wording for a locale: English keeps to GSM-7 punctuation (one curly quote would make it UCS-2). */
+export function smsWording(text: string, locale: Locale): string {
+  return locale === 'en' ? gsmFriendly(text) : text;
+}
+
+export function smsFor(spec: { id: string; kind: MessageKind; to: string; locale: Locale; text: string; complaintId?: string; alertId?: string }): SmsMessage {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'sms',
+    to: spec.to,
+    text: smsWording(spec.text, spec.locale),
+    ...(spec.complaintId && { complaintId: spec.complaintId }),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}
+
+export function topicFor(spec: { id: string; kind: MessageKind; department: string; subject: string; locale: Locale; text: string; alertId?: string }): TopicMessage {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'topic',
+    department: spec.department,
+    subject: cleanUserText(spec.subject),
+    text: smsWording(spec.text, spec.locale),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}
