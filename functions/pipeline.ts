@@ -235,7 +235,8 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 120,
     memoryMb: 512,
     trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+    // publicUrl: the console links in grouped SLA messages.
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   surveyDispatcher: {
     entry: 'functions/handlers/survey-dispatcher.ts',

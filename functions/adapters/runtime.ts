@@ -10,12 +10,14 @@ import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
+import type { SlaSmsStore } from '../ports/sla-sms-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
 import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
+import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
 /** Everything a handler needs, wired once per container (Lambda) or once per process (local). */
@@ -35,6 +37,8 @@ export interface Runtime {
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
   readonly optOuts: OptOutStore;
+  /** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
+  readonly slaSms: SlaSmsStore;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -83,6 +87,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
+  const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   return {
@@ -116,6 +121,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get optOuts() {
       return surveys();
+    },
+    get slaSms() {
+      return slaSms();
     },
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;

@@ -31,7 +31,13 @@ function inlineText(part: Inline): string {
   if (typeof part === 'string') return part;
   if ('user' in part) return cleanUserText(part.user);
   if ('strong' in part) return part.strong;
-  return `${part.label} ${part.href}`;
+  return part.label;
+}
+
+/** A paragraph or list item as plain text: the link labels in place, their addresses at the end. */
+function partsText(parts: readonly Inline[]): string {
+  const links = parts.flatMap((x) => (typeof x === 'object' && 'href' in x ? [x.href] : []));
+  return [parts.map(inlineText).join(''), ...links].join(' ');
 }
 
 function inlineHtml(part: Inline): SafeHtml {
@@ -45,8 +51,8 @@ function inlineHtml(part: Inline): SafeHtml {
 export function blocksText(blocks: readonly Block[]): string {
   return blocks
     .map((b) => {
-      if (b.kind === 'p') return b.parts.map(inlineText).join('');
-      if (b.kind === 'list') return b.items.map((item) => `- ${item.map(inlineText).join('')}`).join('\n');
+      if (b.kind === 'p') return partsText(b.parts);
+      if (b.kind === 'list') return b.items.map((item) => `- ${partsText(item)}`).join('\n');
       return `${b.label}: ${b.href}`;
     })
     .join('\n\n');

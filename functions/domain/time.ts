@@ -81,3 +81,17 @@ export function formatShortTime(t: Date, timeZone: string, locale: string): stri
   if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
   return `${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zone}`;
 }
+
+/** A span for people, to the minute, at most two units: `2 d 3 h`, `3 h 20 min` (en); `2 天 3 小时`, `3 小时 20 分钟` (zh-CN). */
+export function formatDuration(ms: number, locale: string): string {
+  const minutes = Math.max(0, Math.round(ms / MINUTE_MS));
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const units = locale === 'zh-CN' ? { d: '天', h: '小时', m: '分钟' } : { d: 'd', h: 'h', m: 'min' };
+  const parts: string[] = [];
+  if (d) parts.push(`${d} ${units.d}`);
+  if (h) parts.push(`${h} ${units.h}`);
+  if (!d && (m || !h)) parts.push(`${m} ${units.m}`);
+  return parts.slice(0, 2).join(' ');
+}
