@@ -273,7 +273,8 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
       batchSize: 20,
       maxBatchingWindowSeconds: 1,
     }),
-    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+    // publicUrl: the console link in the follow-up; state: SMS held for quiet hours.
+    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   unsubscribePage: {
     entry: 'functions/handlers/unsubscribe.ts',
