@@ -7,7 +7,7 @@ import type { OutboundMessage } from './messages.ts';
 import { explanationBlocks } from './alert-explanation.ts';
 import type { AckLinks } from './alert-ack.ts';
 import { action, emailFor, p, strong, topicFor, ul, user, type Block } from './message-render.ts';
-import { fitSms, SMS_BUDGET } from './sms.ts';
+import { SMS_BUDGET, withLink } from './sms.ts';
 import { alertTexts, type AlertFacts } from './templates/alert.ts';
 import { cleanUserText } from './text.ts';
 
@@ -138,7 +138,7 @@ export function alertFacts(incident: AlertIncident, category: Category, locale: 
 
 /** An alert SMS: the text and the one link to act, within the staff budget. */
 export function alertSms(text: string, linkText: string): string {
-  return fitSms((l) => (l ? `${text} ${l}` : text), linkText, SMS_BUDGET.staff, '');
+  return withLink(text, linkText, SMS_BUDGET.staff);
 }
 
 /**

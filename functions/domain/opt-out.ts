@@ -40,5 +40,6 @@ export function listUnsubscribeHeaders(unsubscribeUrl: string | undefined): Reco
 /** An SMS to a customer with the STOP wording appended. */
 export function smsWithOptOut(text: string, locale: Locale): string {
   const suffix = surveyTexts[locale].optOut.smsSuffix;
-  return locale === 'zh-CN' ? `${text}${suffix}` : `${text} ${suffix}`;
+  // After a link, a space: an SMS app would otherwise read the suffix as part of the address.
+  return locale === 'zh-CN' && !/[A-Za-z0-9/]$/.test(text) ? `${text}${suffix}` : `${text} ${suffix}`;
 }

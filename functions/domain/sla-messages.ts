@@ -11,7 +11,7 @@ import { a, action, emailFor, p, smsFor, ul, type Block, type Inline } from './m
 import type { OutboundMessage } from './messages.ts';
 import { categoryName, departmentName, referenceOf, roleName } from './names.ts';
 import type { SlaStep } from './sla.ts';
-import { fitSms, SMS_BUDGET } from './sms.ts';
+import { SMS_BUDGET, smsSegments } from './sms.ts';
 import { enumLabels } from './templates/labels.ts';
 import { slaTexts, type SlaGroupContext, type SlaLine } from './templates/sla.ts';
 import { formatDuration, formatShortTime } from './time.ts';
@@ -155,10 +155,10 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
     const smsCtx: SlaGroupContext = { ...ctx, first: lineOf(group.escalations[0]!, locale, config, now, false) };
     const smsUrl = base && (group.escalations.length === 1 ? consoleComplaintUrl(base, group.escalations[0]!.complaint.id) : escalationList);
     const build = (link: string) => (group.escalations.length === 1 ? t.smsSingle(smsCtx, link) : t.smsGroup(smsCtx, link));
-    // The link goes when it fits the budget; the email carries it anyway.
-    const text = fitSms((l) => build(l ? t.linkSuffix(l) : ''), smsUrl ?? '', SMS_BUDGET.staff, '');
-    const withLink = smsUrl && text.includes(smsUrl) ? text : build('');
-    messages.push(smsFor({ id: ids.sms, kind: 'escalation', to: group.phone, locale, text: withLink, ...(group.escalations.length === 1 && { complaintId: group.escalations[0]!.complaint.id }) }));
+    // The link goes when it fits the budget (never cut short); the email carries it anyway.
+    const linked = smsUrl ? build(t.linkSuffix(smsUrl)) : '';
+    const text = linked && smsSegments(linked) <= SMS_BUDGET.staff ? linked : build('');
+    messages.push(smsFor({ id: ids.sms, kind: 'escalation', to: group.phone, locale, text, ...(group.escalations.length === 1 && { complaintId: group.escalations[0]!.complaint.id }) }));
   }
   return messages;
 }
@@ -167,8 +167,9 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
 export function renderHeldSlaSummary(held: { to: string; locale: Locale; department: string; escalations: number; sendAt: string }, config: PipelineConfig, base?: string): OutboundMessage {
   const t = slaTexts[held.locale];
   const url = base ? consoleListUrl(base, { department: held.department, overdue: true }) : '';
-  const text = fitSms((l) => t.smsHeldSummary(held.escalations, l ? t.linkSuffix(l) : ''), url, SMS_BUDGET.staff, '');
-  return smsFor({ id: `sla-held:${held.to}:${held.sendAt}:sms`, kind: 'escalation', to: held.to, locale: held.locale, text: text.includes(url) ? text : t.smsHeldSummary(held.escalations, '') });
+  const linked = url ? t.smsHeldSummary(held.escalations, t.linkSuffix(url)) : '';
+  const text = linked && smsSegments(linked) <= SMS_BUDGET.staff ? linked : t.smsHeldSummary(held.escalations, '');
+  return smsFor({ id: `sla-held:${held.to}:${held.sendAt}:sms`, kind: 'escalation', to: held.to, locale: held.locale, text });
 }
 
 /** `complaint.sla_warning` and `complaint.escalated` events for the steps taken. */

@@ -67,6 +67,17 @@ export function fitSms(build: (quote: string) => string, quote: string, budget: 
   return best;
 }
 
+/**
+ * Text with its link when both fit the budget, else the text alone (a link is never cut short: a
+ * broken link is worse than none, and the email carries it anyway). Chinese text ending in
+ * punctuation takes the link without a space.
+ */
+export function withLink(text: string, link: string, budget: number): string {
+  if (!link) return text;
+  const joined = /[\u3000-\u303F\uFF00-\uFFEF]$/.test(text) ? `${text}${link}` : `${text} ${link}`;
+  return smsSegments(joined) <= budget ? joined : text;
+}
+
 /** Segment budgets per kind of SMS (see README "Messages"). */
 export const SMS_BUDGET = {
   /** Customer progress SMS in English: one segment. */

@@ -10,7 +10,7 @@ import { truncate } from './escape.ts';
 import { consoleComplaintUrl } from './console-links.ts';
 import { action, emailFor, p, smsFor, user, type Inline } from './message-render.ts';
 import { categoryName, companyName, referenceOf } from './names.ts';
-import { fitSms, SMS_BUDGET } from './sms.ts';
+import { SMS_BUDGET, withLink } from './sms.ts';
 import { cleanUserText } from './text.ts';
 import type { DomainEvent } from './events.ts';
 import { applyEvent } from './lifecycle.ts';
@@ -327,7 +327,7 @@ export function renderSurveyFollowup(complaint: Complaint, answer: SurveyAnswerR
     }),
   ];
   const text = t.sms({ reference, rating: answer.rating, solved: answer.solved, reopened });
-  messages.push(smsFor({ kind: 'survey_followup', complaintId: complaint.id, id: `${answer.surveyId}:followup:sms`, to: department.head.phone, locale, text: url ? fitSms((l) => (l ? `${text} ${l}` : text), url, SMS_BUDGET.staff, '') : text }));
+  messages.push(smsFor({ kind: 'survey_followup', complaintId: complaint.id, id: `${answer.surveyId}:followup:sms`, to: department.head.phone, locale, text: url ? withLink(text, url, SMS_BUDGET.staff) : text }));
   return messages;
 }
 

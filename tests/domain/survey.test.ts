@@ -259,7 +259,7 @@ describe('messages', () => {
   it('invite by SMS with STOP wording when there is only a phone', () => {
     const [zh] = renderSurveyInvitation(resolved({ phone: '+8613700000000' }), 'C1-r0', { survey: 'https://x.example/s/abc' }, defaultConfig) as [SmsMessage];
     expect(zh).toMatchObject({ id: 'C1-r0:survey:sms', channel: 'sms', to: '+8613700000000' });
-    expect(zh.text).toMatch(/https:\/\/x\.example\/s\/abc回复TD退订$/);
+    expect(zh.text).toMatch(/https:\/\/x\.example\/s\/abc 回复TD退订$/);
     const [en] = renderSurveyInvitation(resolved({ phone: '+8613700000000', locale: 'en' }), 'C1-r0', { survey: 'https://x.example/s/abc' }, defaultConfig) as [SmsMessage];
     expect(en.text).toMatch(/Reply STOP to opt out$/);
   });

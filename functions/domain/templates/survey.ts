@@ -91,7 +91,7 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
         '如果问题仍未解决，我们会重新处理。',
       ],
       linkLabel: '填写问卷：',
-      sms: (c) => zh`【${c.company}】投诉${c.reference}已处理，请花一分钟评价：${c.link}`,
+      sms: (c) => zh`【${c.company}】投诉${c.reference}已处理，请评价：${c.link}`,
     },
     page: {
       languageName: '中文',
