@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
@@ -24,10 +24,45 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     private readonly tables: { complaints: string; state: string },
   ) {}
 
-  async create(complaint: Complaint): Promise<CreateResult> {
-    // The reference's uniqueness record goes first, on its own: a complaint write that fails after it
-    // leaves a record pointing at nothing, which a lookup treats as not found.
-    if (complaint.ref !== undefined) await this.claimRef(complaint.ref, complaint.id, complaint.expiresAt);
+  async create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult> {
+    const created = await this.createComplaint(complaint);
+    if (!created.created || complaint.ref === undefined) return created;
+    return { created: true, complaint: await this.settleRef(complaint, nextRef) };
+  }
+
+  /**
+   * Claims the complaint's reference after the complaint is stored (a write to the state table before
+   * the first write to the complaints table trips DynamoDB Local's stream, see README "Local runtime").
+   * A taken reference (about one in 10^12 / stored complaints) is replaced: a fresh one is claimed and
+   * written onto the complaint, conditional on the old one still being there.
+   * @throws ReferenceTakenError when no fresh reference could be claimed
+   */
+  private async settleRef(complaint: Complaint, nextRef: (() => string) | undefined): Promise<Complaint> {
+    let ref = complaint.ref!;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.claimRef(ref, complaint.id, complaint.expiresAt);
+        break;
+      } catch (err) {
+        if (!(err instanceof ReferenceTakenError) || !nextRef || attempt >= 5) throw err;
+        ref = nextRef();
+      }
+    }
+    if (ref === complaint.ref) return complaint;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.complaints,
+        Key: { id: complaint.id },
+        UpdateExpression: 'SET #ref = :new',
+        ConditionExpression: '#ref = :old',
+        ExpressionAttributeNames: { '#ref': 'ref' },
+        ExpressionAttributeValues: { ':new': ref, ':old': complaint.ref },
+      }),
+    );
+    return { ...complaint, ref };
+  }
+
+  private async createComplaint(complaint: Complaint): Promise<CreateResult> {
     const put = {
       TableName: this.tables.complaints,
       Item: toItem(complaint),

@@ -38,10 +38,11 @@ export interface ComplaintRepository {
   /**
    * Stores a new complaint. With an external id, the pair (channel, externalId) is claimed in the
    * same transaction: when it was claimed before, nothing is written and the first complaint is returned.
-   * A short reference is claimed first (a uniqueness record).
-   * @throws ReferenceTakenError when the reference belongs to another complaint
+   * Its short reference is then claimed (a uniqueness record); when another complaint holds it, a
+   * fresh one from `nextRef` replaces it (the result carries the reference it ended with).
+   * @throws ReferenceTakenError when no fresh reference could be claimed
    */
-  create(complaint: Complaint): Promise<CreateResult>;
+  create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult>;
   get(id: string): Promise<Complaint | undefined>;
   /** The complaint with this short reference (a uniqueness record points at it; never a Scan). */
   getByRef(ref: string): Promise<Complaint | undefined>;

@@ -1,7 +1,7 @@
 import { createComplaint, type Complaint, type ComplaintInput, type IntakeError } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { Clock } from '../ports/clock.ts';
-import { ReferenceTakenError, type ComplaintRepository } from '../ports/complaint-repository.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 
 export interface SubmitComplaintDeps {
   readonly config: PipelineConfig;
@@ -12,8 +12,6 @@ export interface SubmitComplaintDeps {
   readonly newRef: () => string;
 }
 
-/** 40 random bits make a collision rare; a few fresh draws make a failure from it vanishingly so. */
-const REF_ATTEMPTS = 5;
 
 export type SubmitResult =
   | { outcome: 'created'; complaint: Complaint }
@@ -24,9 +22,9 @@ export type SubmitResult =
  * Takes in one complaint from any channel.
  *
  * Primary course: look up the customer's recent complaints (a repeat in the same category is linked
- * and raised one severity step); classify, grade, route and set SLA due times; give it a short
- * reference (drawn again if taken); store it, claiming (channel, externalId) in the same transaction
- * so a resubmission stores and counts nothing new.
+ * and raised one severity step); classify, grade, route and set SLA due times; store it, claiming
+ * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new; then
+ * claim its short reference (drawn again if taken).
  */
 export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps): Promise<SubmitResult> {
   const now = deps.clock.now();
@@ -34,14 +32,6 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const earlier = await deps.complaints.recentByCustomer(input.customer.id, since);
   const built = createComplaint(input, deps.config, now, deps.newId(), earlier);
   if (!built.ok) return { outcome: 'rejected', error: built.error };
-  let stored;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      stored = await deps.complaints.create({ ...built.complaint, ref: deps.newRef() });
-      break;
-    } catch (err) {
-      if (!(err instanceof ReferenceTakenError) || attempt >= REF_ATTEMPTS) throw err;
-    }
-  }
+  const stored = await deps.complaints.create({ ...built.complaint, ref: deps.newRef() }, deps.newRef);
   return stored.created ? { outcome: 'created', complaint: stored.complaint } : { outcome: 'duplicate', complaint: stored.complaint };
 }

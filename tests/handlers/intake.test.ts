@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,19 +62,23 @@ describe('POST /complaints', () => {
     expect(body.ref).toMatch(/^YX-/);
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.find((p) => p.TableName === 'complaints-t')).toMatchObject({ ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, ref: body.ref, entity: 'complaint' } });
-    // The reference's uniqueness record, claimed before the complaint is written.
-    expect(puts[0]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
+    // The reference's uniqueness record, claimed once the complaint is stored.
+    expect(puts[0]!.TableName).toBe('complaints-t');
+    expect(puts[1]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
   });
 
-  it('draws a new reference when the first is taken', async () => {
+  it('draws a new reference when the first is taken, and writes it onto the stored complaint', async () => {
     ddb.on(PutCommand, { TableName: 'state-t' }).rejectsOnce(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} })).resolves({});
     ddb.on(PutCommand, { TableName: 'complaints-t' }).resolves({});
+    ddb.on(UpdateCommand).resolves({});
     const res = await handler(post(valid));
     expect(res.statusCode).toBe(201);
     const claims = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).filter((p) => p.TableName === 'state-t');
     expect(claims).toHaveLength(2);
     expect(claims[0]!.Item!.pk).not.toBe(claims[1]!.Item!.pk);
-    expect(`REF#${JSON.parse(res.body!).ref}`).toBe(claims[1]!.Item!.pk);
+    const ref = JSON.parse(res.body!).ref;
+    expect(`REF#${ref}`).toBe(claims[1]!.Item!.pk);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ TableName: 'complaints-t', ConditionExpression: '#ref = :old', ExpressionAttributeValues: { ':new': ref, ':old': claims[0]!.Item!.pk.slice(4) } });
   });
 
   it('claims (channel, externalId) in the same transaction', async () => {
