@@ -11,11 +11,19 @@ import { gsmFriendly } from './sms.ts';
 import { cleanUserText } from './text.ts';
 
 /** A piece of a paragraph: our text, text someone outside wrote, emphasis, or a link. */
-export type Inline = string | { readonly user: string } | { readonly strong: string } | { readonly href: string; readonly label: string };
+export type Inline =
+  | string
+  | { readonly user: string }
+  | { readonly strong: string }
+  | { readonly href: string; readonly label: string }
+  /** A second line under the first (a list item's details), muted. */
+  | { readonly detail: string };
 
 export type Block =
   | { readonly kind: 'p'; readonly parts: readonly Inline[]; readonly muted?: boolean }
   | { readonly kind: 'list'; readonly items: ReadonlyArray<readonly Inline[]> }
+  /** Someone's words set apart (an agent's note to the customer). */
+  | { readonly kind: 'quote'; readonly parts: readonly Inline[] }
   /** The one link to act (acknowledge, open the complaint, open the list), shown as a button. */
   | { readonly kind: 'action'; readonly label: string; readonly href: string };
 
@@ -23,6 +31,8 @@ export const p = (...parts: Inline[]): Block => ({ kind: 'p', parts });
 export const muted = (...parts: Inline[]): Block => ({ kind: 'p', parts, muted: true });
 export const ul = (items: ReadonlyArray<readonly Inline[]>): Block => ({ kind: 'list', items });
 export const action = (label: string, href: string): Block => ({ kind: 'action', label, href });
+export const quote = (...parts: Inline[]): Block => ({ kind: 'quote', parts });
+export const detail = (text: string): Inline => ({ detail: text });
 export const user = (text: string): Inline => ({ user: text });
 export const strong = (text: string): Inline => ({ strong: text });
 export const a = (label: string, href: string): Inline => ({ href, label });
@@ -31,6 +41,7 @@ function inlineText(part: Inline): string {
   if (typeof part === 'string') return part;
   if ('user' in part) return cleanUserText(part.user);
   if ('strong' in part) return part.strong;
+  if ('detail' in part) return ` ${part.detail}`;
   return part.label;
 }
 
@@ -44,6 +55,7 @@ function inlineHtml(part: Inline): SafeHtml {
   if (typeof part === 'string') return html`${part}`;
   if ('user' in part) return userText(part.user);
   if ('strong' in part) return html`<strong>${part.strong}</strong>`;
+  if ('detail' in part) return html`<span style="display:block;color:#374151;font-size:15px">${part.detail}</span>`;
   return link(part.href, part.label);
 }
 
@@ -52,6 +64,7 @@ export function blocksText(blocks: readonly Block[]): string {
   return blocks
     .map((b) => {
       if (b.kind === 'p') return partsText(b.parts);
+      if (b.kind === 'quote') return `> ${partsText(b.parts)}`;
       if (b.kind === 'list') return b.items.map((item) => `- ${partsText(item)}`).join('\n');
       return `${b.label}: ${b.href}`;
     })
@@ -63,6 +76,7 @@ export function blocksHtml(blocks: readonly Block[]): SafeHtml {
   return html`${blocks.map((b) => {
     if (b.kind === 'p') return b.muted ? html`<p style="color:#4b5563;font-size:14px">${b.parts.map(inlineHtml)}</p>` : html`<p>${b.parts.map(inlineHtml)}</p>`;
     if (b.kind === 'list') return htmlList(b.items.map((item) => html`${item.map(inlineHtml)}`));
+    if (b.kind === 'quote') return html`<blockquote style="margin:0.8em 0;padding:0.6em 0.9em;border-left:4px solid #1d4ed8;background:#eff6ff">${b.parts.map(inlineHtml)}</blockquote>`;
     return html`<p style="margin:1.2em 0"><a href="${b.href}" style="display:inline-block;max-width:100%;box-sizing:border-box;padding:10px 16px;border-radius:6px;background:#1d4ed8;color:#ffffff;text-decoration:none;font-weight:600;overflow-wrap:anywhere">${b.label}</a></p>`;
   })}`;
 }

@@ -2,7 +2,7 @@ import type { Complaint, TimelineEntry } from './complaint.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import type { DomainEvent } from './events.ts';
 import { progressStepOf, type ProgressStep } from './lifecycle.ts';
-import { emailFor, p, smsFor, smsWording, strong, user, type Block, type Inline } from './message-render.ts';
+import { emailFor, muted, p, quote, smsFor, smsWording, strong, user, type Block, type Inline } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
 import { categoryName, companyName, departmentName, referenceOf } from './names.ts';
 import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.ts';
@@ -85,8 +85,9 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
   const blocks: Block[] = [
     p(...quoting(t.greeting(ctx.customerName), quoted)),
     ...template.body(ctx).map((line) => p(...quoting(line, quoted))),
-    ...(note ? [p(strong(t.noteLabel)), p(user(note))] : []),
+    ...(note ? [p(strong(t.noteLabel)), quote(user(note))] : []),
     p(t.signature(ctx.company)),
+    muted(t.referenceLine(ctx.reference)),
   ];
   const base = { kind: 'progress' as const, complaintId: complaint.id };
   const idBase = `${complaint.id}:t${index}:progress`;

@@ -7,7 +7,7 @@ import type { Complaint } from './complaint.ts';
 import type { Department, Locale, PipelineConfig } from './config.ts';
 import { consoleComplaintUrl, consoleListUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
-import { a, action, emailFor, p, smsFor, ul, type Block, type Inline } from './message-render.ts';
+import { a, action, detail, emailFor, p, smsFor, ul, type Block, type Inline } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
 import { categoryName, departmentName, referenceOf, roleName } from './names.ts';
 import type { SlaStep } from './sla.ts';
@@ -102,10 +102,9 @@ function itemBlocks(items: readonly SlaItem[], kind: 'escalation' | 'warning', l
   const levels = new Set(items.map((i) => (i.step.kind === 'escalation' ? i.step.level : 0)));
   const lines: Array<readonly Inline[]> = items.slice(0, SLA_LIST_IN_FULL).map((item) => {
     const line = lineOf(item, locale, config, now, levels.size > 1);
-    const text = t.line(line, kind);
     const url = base && consoleComplaintUrl(base, item.complaint.id);
-    // The reference is the link to act on that complaint.
-    return url ? [a(line.reference, url), text.slice(line.reference.length)] : [text];
+    // The reference is the link to act on that complaint; its details go on the line below.
+    return [url ? a(line.reference, url) : line.reference, detail(t.line(line, kind))];
   });
   const rest = items.length - SLA_LIST_IN_FULL;
   if (rest > 0) lines.push(listUrl ? [a(t.more(rest), listUrl)] : [t.more(rest)]);
@@ -143,8 +142,8 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
   const escalationList = base ? consoleListUrl(base, { department: departmentFilter, overdue: true }) : undefined;
   const warningList = base ? consoleListUrl(base, { department: departmentFilter, sla: true }) : undefined;
   const blocks: Block[] = [p(t.hello(ctx))];
-  if (group.escalations.length) blocks.push(p(t.escalationsIntro(group.escalations.length, ctx.level)), ...itemBlocks(group.escalations, 'escalation', locale, config, now, base, escalationList));
-  if (group.warnings.length) blocks.push(p(t.warningsIntro(group.warnings.length)), ...itemBlocks(group.warnings, 'warning', locale, config, now, base, warningList));
+  if (group.escalations.length) blocks.push(p(t.escalationsIntro(group.escalations.length, ctx.level, ctx.department)), ...itemBlocks(group.escalations, 'escalation', locale, config, now, base, escalationList));
+  if (group.warnings.length) blocks.push(p(t.warningsIntro(group.warnings.length, ctx.department)), ...itemBlocks(group.warnings, 'warning', locale, config, now, base, warningList));
   if (sms.kind === 'held') blocks.push(p(t.smsHeld(formatShortTime(sms.until, group.department.quietHours?.timeZone ?? config.company.timeZone, locale))));
   if (sms.kind === 'over_quota') blocks.push(p(t.smsOverQuota(sms.perHour)));
   const actUrl = base && (single ? consoleComplaintUrl(base, first.complaint.id) : group.escalations.length ? escalationList : warningList);

@@ -112,7 +112,7 @@ describe('SLA storms: one message per person per sweep', () => {
     const [email, sms] = outbox.entries().filter((m) => m.kind === 'escalation');
     expect(email!.subject).toBe(`【投诉升级 L1】投诉 ${c!.ref} 首次响应已超时`);
     expect(email!.body).toContain('赵敏（组长），您好：');
-    expect(email!.body).toContain(`${c!.ref} · 物流延迟 · 严重程度：中 · 首次响应已超时 1 分钟`);
+    expect(email!.body).toContain(`- ${c!.ref} 物流延迟 · 严重程度中 · 首次响应已超时 1 分钟 ${BASE}/console/complaints/${c!.id}`);
     expect(email!.html).toContain(`<a href="${BASE}/console/complaints/${c!.id}"`);
     expect(sms!.body).toContain(`投诉 ${c!.ref}（物流延迟）首次响应已超时 1 分钟`);
   });

@@ -34,6 +34,8 @@ export interface LocaleTemplates {
   readonly signature: (company: string) => string;
   /** Introduces the agent's public note in the email. */
   readonly noteLabel: string;
+  /** The reference to quote when they contact us. */
+  readonly referenceLine: (reference: string) => string;
   readonly steps: Readonly<Record<ProgressStep, ProgressTemplate>>;
 }
 
@@ -49,6 +51,7 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
     greeting: (name) => (name ? `${name}，您好：` : '您好：'),
     signature: (company) => `${company}客户关怀团队`,
     noteLabel: '处理人员给您的留言：',
+    referenceLine: (reference) => zh`联系我们时请提供投诉编号 ${reference}。`,
     steps: {
       received: {
         subject: (c) => zh`我们已收到您的投诉（编号 ${c.reference}）`,
@@ -95,6 +98,7 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
     greeting: (name) => (name ? `Dear ${name},` : 'Hello,'),
     signature: (company) => `The ${company} customer care team`,
     noteLabel: 'A note for you from the person handling it:',
+    referenceLine: (reference) => `Your reference when you contact us: ${reference}`,
     steps: {
       received: {
         subject: (c) => `We received your complaint (ref. ${c.reference})`,

@@ -32,8 +32,8 @@ export interface SlaTexts {
   readonly subjectSingleWarning: (c: SlaGroupContext) => string;
   readonly subjectGroup: (c: SlaGroupContext) => string;
   readonly hello: (c: SlaGroupContext) => string;
-  readonly escalationsIntro: (n: number, level: number | undefined) => string;
-  readonly warningsIntro: (n: number) => string;
+  readonly escalationsIntro: (n: number, level: number | undefined, department: string) => string;
+  readonly warningsIntro: (n: number, department: string) => string;
   readonly line: (l: SlaLine, kind: 'escalation' | 'warning') => string;
   readonly more: (n: number) => string;
   readonly openOne: string;
@@ -57,10 +57,11 @@ export const slaTexts: Readonly<Record<Locale, SlaTexts>> = {
           ? zh`【投诉升级${c.level ? zh` L${c.level}` : ''}】${c.escalations} 起投诉已超时（${c.department}）`
           : zh`【SLA 预警】${c.warnings} 起投诉即将超时（${c.department}）`,
     hello: (c) => (c.role ? `${c.name}（${c.role}），您好：` : `${c.name}，您好：`),
-    escalationsIntro: (n, level) => (level ? zh`以下 ${n} 起投诉已超过时限，按升级链第 ${level} 级通知您：` : zh`以下 ${n} 起投诉已超过时限，按升级链通知您：`),
-    warningsIntro: (n) => zh`以下 ${n} 起投诉即将超过时限，请尽快安排处理：`,
+    escalationsIntro: (n, level, department) =>
+      level ? zh`${department}有 ${n} 起投诉已超过时限，按升级链第 ${level} 级通知您：` : zh`${department}有 ${n} 起投诉已超过时限，按升级链通知您：`,
+    warningsIntro: (n, department) => zh`${department}有 ${n} 起投诉即将超过时限，请尽快安排处理：`,
     line: (l, kind) =>
-      zh`${l.reference} · ${l.category} · 严重程度：${l.severity} · ${l.phase}${kind === 'escalation' ? zh`已超时 ${l.span}` : zh`还剩 ${l.span}`}${l.level ? zh` · 第 ${l.level} 级` : ''}`,
+      zh`${l.category} · 严重程度${l.severity} · ${l.phase}${kind === 'escalation' ? zh`已超时 ${l.span}` : zh`还剩 ${l.span}`}${l.level ? zh` · 第 ${l.level} 级` : ''}`,
     more: (n) => zh`以及另外 ${n} 起`,
     openOne: '在控制台打开此投诉',
     openList: (n) => zh`在控制台查看全部 ${n} 起`,
@@ -81,13 +82,13 @@ export const slaTexts: Readonly<Record<Locale, SlaTexts>> = {
           ? `[Escalation${c.level ? ` L${c.level}` : ''}] ${c.escalations} complaints overdue (${c.department})`
           : `[SLA warning] ${c.warnings} complaints about to be overdue (${c.department})`,
     hello: (c) => (c.role ? `Hello ${c.name} (${c.role}),` : `Hello ${c.name},`),
-    escalationsIntro: (n, level) =>
+    escalationsIntro: (n, level, department) =>
       n === 1
-        ? `This complaint missed its target and is escalated to you${level ? ` (level ${level})` : ''}:`
-        : `These ${n} complaints missed their targets and are escalated to you${level ? ` (level ${level})` : ''}:`,
-    warningsIntro: (n) => (n === 1 ? 'This complaint is about to miss its target; please act now:' : `These ${n} complaints are about to miss their targets; please act now:`),
-    line: (l, kind) =>
-      `${l.reference} · ${l.category} · ${l.severity} severity · ${l.phase} ${kind === 'escalation' ? `${l.span} late` : `due in ${l.span}`}${l.level ? ` · level ${l.level}` : ''}`,
+        ? `This ${department} complaint missed its target and is escalated to you${level ? ` (level ${level})` : ''}:`
+        : `These ${n} ${department} complaints missed their targets and are escalated to you${level ? ` (level ${level})` : ''}:`,
+    warningsIntro: (n, department) =>
+      n === 1 ? `This ${department} complaint is about to miss its target; please act now:` : `These ${n} ${department} complaints are about to miss their targets; please act now:`,
+    line: (l, kind) => `${l.category} · ${l.severity} severity · ${l.phase} ${kind === 'escalation' ? `${l.span} late` : `due in ${l.span}`}${l.level ? ` · level ${l.level}` : ''}`,
     more: (n) => `and ${n} more`,
     openOne: 'Open the complaint in the console',
     openList: (n) => `See all ${n} in the console`,
