@@ -71,7 +71,7 @@ export function explanationBlocks(incident: ExplainedIncident, locale: Locale): 
   const [heading, ...items] = explanationText({ ...incident, topTerms: [] }, locale);
   const rows: Inline[][] = items.map((i) => [i.slice(2)]);
   if (incident.topTerms.length) {
-    const terms: Inline[] = [`${t.terms} `];
+    const terms: Inline[] = [locale === 'en' ? `${t.terms} ` : t.terms];
     incident.topTerms.forEach((x, i) => terms.push(...(i ? [', '] : []), user(x.term), ` (${x.count})`));
     rows.splice(rows.length - (incident.trend.length ? 1 : 0), 0, terms);
   }

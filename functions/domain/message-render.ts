@@ -66,7 +66,7 @@ export function blocksText(blocks: readonly Block[]): string {
       if (b.kind === 'p') return partsText(b.parts);
       if (b.kind === 'quote') return `> ${partsText(b.parts)}`;
       if (b.kind === 'list') return b.items.map((item) => `- ${partsText(item)}`).join('\n');
-      return `${b.label}: ${b.href}`;
+      return /[\p{Script=Han}\uFF00-\uFFEF\u3000-\u303F]$/u.test(b.label) ? `${b.label}：${b.href}` : `${b.label}: ${b.href}`;
     })
     .join('\n\n');
 }

@@ -213,7 +213,7 @@ describe('alert explanation', () => {
     const [email] = renderAlertRaised(inc, category, department, 'Asia/Shanghai') as [EmailMessage];
     expect(email.text).toContain('固定阈值：5 起（当前为阈值的 2.4 倍）');
     expect(email.text).toContain('触发检测器：固定阈值');
-    expect(email.text).toContain('高频词： 账号 (2)');
+    expect(email.text).toContain('高频词：账号 (2)');
     expect(email.text).toContain('11-20: 12');
   });
 
