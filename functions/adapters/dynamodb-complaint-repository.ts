@@ -32,7 +32,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
 
   /**
    * Claims the complaint's reference after the complaint is stored (a write to the state table before
-   * the first write to the complaints table trips DynamoDB Local's stream, see README "Local runtime").
+   * the first write to the complaints table makes the local stream poller fail on DynamoDB Local).
    * A taken reference (about one in 10^12 / stored complaints) is replaced: a fresh one is claimed and
    * written onto the complaint, conditional on the old one still being there.
    * @throws ReferenceTakenError when no fresh reference could be claimed
