@@ -250,11 +250,12 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   listComplaints: {
     entry: 'functions/handlers/list-complaints.ts',
-    description: 'Pages of complaints by status, department, category or overdue, always from an index.',
+    description: 'Pages of complaints by status, department, category or overdue, always from an index; one by short reference.',
     timeoutSeconds: 10,
     memoryMb: 512,
     trigger: { kind: 'http', method: 'GET', path: '/complaints', auth: 'agent' },
-    access: { tables: { complaints: 'read' } },
+    // state: the short references' uniqueness records (`?ref=`).
+    access: { tables: { complaints: 'read', state: 'read' } },
   },
   progressNotifier: {
     entry: 'functions/handlers/progress-notifier.ts',
@@ -274,7 +275,8 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 120,
     memoryMb: 512,
     trigger: { kind: 'schedule', expression: 'rate(5 minutes)' },
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+    // publicUrl: the console links in grouped SLA messages.
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   surveyDispatcher: {
     entry: 'functions/handlers/survey-dispatcher.ts',
@@ -311,7 +313,8 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
       batchSize: 20,
       maxBatchingWindowSeconds: 1,
     }),
-    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true },
+    // publicUrl: the console link in the follow-up; state: SMS held for quiet hours.
+    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
   },
   unsubscribePage: {
     entry: 'functions/handlers/unsubscribe.ts',

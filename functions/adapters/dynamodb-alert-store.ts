@@ -11,6 +11,7 @@ const OPEN_INDEX_VALUE = 'OPEN';
 /** Attributes an evaluation writes; count, peak and titles belong to the monitor. */
 const LIFECYCLE_FIELDS = [
   'state',
+  'surgeStep',
   'acknowledgedAt',
   'acknowledgedBy',
   'resolvedAt',

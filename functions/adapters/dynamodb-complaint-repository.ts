@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import { tables as tableDefinitions } from '../pipeline.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
   InvalidCursorError,
+  ReferenceTakenError,
   type ComplaintFilter,
   type ComplaintRepository,
   type ComplaintSummary,
@@ -24,7 +25,45 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     private readonly tables: { complaints: string; state: string },
   ) {}
 
-  async create(complaint: Complaint): Promise<CreateResult> {
+  async create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult> {
+    const created = await this.createComplaint(complaint);
+    if (!created.created || complaint.ref === undefined) return created;
+    return { created: true, complaint: await this.settleRef(complaint, nextRef) };
+  }
+
+  /**
+   * Claims the complaint's reference after the complaint is stored (a write to the state table before
+   * the first write to the complaints table makes the local stream poller fail on DynamoDB Local).
+   * A taken reference (about one in 10^12 / stored complaints) is replaced: a fresh one is claimed and
+   * written onto the complaint, conditional on the old one still being there.
+   * @throws ReferenceTakenError when no fresh reference could be claimed
+   */
+  private async settleRef(complaint: Complaint, nextRef: (() => string) | undefined): Promise<Complaint> {
+    let ref = complaint.ref!;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.claimRef(ref, complaint.id, complaint.expiresAt);
+        break;
+      } catch (err) {
+        if (!(err instanceof ReferenceTakenError) || !nextRef || attempt >= 5) throw err;
+        ref = nextRef();
+      }
+    }
+    if (ref === complaint.ref) return complaint;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.complaints,
+        Key: { id: complaint.id },
+        UpdateExpression: 'SET #ref = :new',
+        ConditionExpression: '#ref = :old',
+        ExpressionAttributeNames: { '#ref': 'ref' },
+        ExpressionAttributeValues: { ':new': ref, ':old': complaint.ref },
+      }),
+    );
+    return { ...complaint, ref };
+  }
+
+  private async createComplaint(complaint: Complaint): Promise<CreateResult> {
     const put = {
       TableName: this.tables.complaints,
       Item: toItem(complaint),
@@ -59,6 +98,30 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       if (!first) throw new CorruptItemError(`external id ${claimKey.pk} points at a missing complaint`);
       return { created: false, complaint: first };
     }
+  }
+
+  private async claimRef(ref: string, complaintId: string, expiresAt: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tables.state,
+          Item: { pk: refKey(ref), sk: 'REF', complaintId, expiresAt },
+          // A retried create of the same complaint may claim its own reference again.
+          ConditionExpression: 'attribute_not_exists(pk) OR complaintId = :id',
+          ExpressionAttributeValues: { ':id': complaintId },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ReferenceTakenError(`reference ${ref} is taken`);
+      throw err;
+    }
+  }
+
+  async getByRef(ref: string): Promise<Complaint | undefined> {
+    const claim = await this.doc.send(new GetCommand({ TableName: this.tables.state, Key: { pk: refKey(ref), sk: 'REF' }, ConsistentRead: true }));
+    if (typeof claim.Item?.complaintId !== 'string') return undefined;
+    const complaint = await this.get(claim.Item.complaintId);
+    return complaint?.ref === ref ? complaint : undefined;
   }
 
   async get(id: string): Promise<Complaint | undefined> {
@@ -320,6 +383,10 @@ function decodeCursor(cursor: string, indexName: string, partitionValue: string)
 
 function isValidationError(err: unknown): boolean {
   return err instanceof Error && err.name === 'ValidationException';
+}
+
+function refKey(ref: string): string {
+  return `REF#${ref}`;
 }
 
 function externalIdKey(channel: string, externalId: string): string {

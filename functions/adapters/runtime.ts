@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { TableName } from '../pipeline.ts';
-import { ulid } from '../domain/ids.ts';
+import { shortRef, ulid } from '../domain/ids.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -17,6 +17,7 @@ import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
+import type { SlaSmsStore } from '../ports/sla-sms-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { DynamoAlertStore } from './dynamodb-alert-store.ts';
@@ -27,6 +28,7 @@ import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
 import { DynamoReplyTokenStore } from './dynamodb-reply-token-store.ts';
 import { parseMime } from './mime-parser.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
+import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 
 /** Everything a handler needs, wired once per container (Lambda) or once per process (local). */
@@ -34,6 +36,8 @@ export interface Runtime {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** A fresh short complaint reference with the configured prefix. */
+  readonly newRef: () => string;
   readonly complaints: ComplaintRepository;
   readonly volume: VolumeStore;
   readonly alerts: AlertStore;
@@ -55,6 +59,8 @@ export interface Runtime {
   /** The mail bucket: raw inbound messages, quarantine, attachments. */
   readonly mail: MailStore;
   readonly parseMime: MimeParser;
+  /** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
+  readonly slaSms: SlaSmsStore;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -127,6 +133,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
+  const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   const sentiment = parts.sentiment && once(parts.sentiment);
@@ -147,6 +154,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     config: parts.config,
     clock: parts.clock,
     newId: () => ulid(parts.clock.now(), randomBytes(10)),
+    newRef: () => shortRef(parts.config.company.refPrefix, randomBytes(5)),
     get complaints() {
       return complaints();
     },
@@ -188,6 +196,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
       return mail();
     },
     parseMime,
+    get slaSms() {
+      return slaSms();
+    },
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

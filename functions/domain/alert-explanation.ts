@@ -1,5 +1,6 @@
 import type { Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
+import { p, ul, user, type Block, type Inline } from './message-render.ts';
 
 /** The facts of an incident an alert explains itself with (a structural subset of AlertIncident). */
 export interface ExplainedIncident {
@@ -91,6 +92,19 @@ export function explanationText(incident: ExplainedIncident, locale: Locale): st
     );
   }
   return lines;
+}
+
+/** The explanation as message blocks: a heading and a real list; frequent words are the customers' and are isolated. */
+export function explanationBlocks(incident: ExplainedIncident, locale: Locale): Block[] {
+  const t = TEXT[locale];
+  const [heading, ...items] = explanationText({ ...incident, topTerms: [] }, locale);
+  const rows: Inline[][] = items.map((i) => [i.slice(2)]);
+  if (incident.topTerms.length) {
+    const terms: Inline[] = [locale === 'en' ? `${t.terms} ` : t.terms];
+    incident.topTerms.forEach((x, i) => terms.push(...(i ? [', '] : []), user(x.term), ` (${x.count})`));
+    rows.splice(rows.length - (incident.trend.length ? 1 : 0), 0, terms);
+  }
+  return [p(heading ?? ''), ul(rows)];
 }
 
 /** The same explanation as an HTML fragment, every value escaped. */

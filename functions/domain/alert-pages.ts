@@ -8,6 +8,7 @@ import type { AlertIncident } from './alert.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import { escapeHtml } from './escape.ts';
 import { PAGE_CSS, type Page } from './survey-pages.ts';
+import { cleanUserText } from './text.ts';
 import { formatLocalTime } from './time.ts';
 
 const TEXT = {
@@ -107,7 +108,8 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
     row(t.threshold, String(i.detector === 'adaptive' && i.bound !== undefined ? i.bound : i.threshold)) +
     row(t.state, t.states[i.state]) +
     '</ul>' +
-    (i.newestTitles.length ? `<p><strong>${escapeHtml(t.newest)}</strong></p><ul>${i.newestTitles.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : '') +
+        // Titles are the customers' words: bidirectional controls removed and each one isolated.
+    (i.newestTitles.length ? `<p><strong>${escapeHtml(t.newest)}</strong></p><ul>${i.newestTitles.map((x) => `<li><bdi>${escapeHtml(cleanUserText(x))}</bdi></li>`).join('')}</ul>` : '') +
     '</div>';
   let action = '';
   if (i.state === 'open') {

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { Category, Department, Locale } from './config.ts';
 import type { ScaleId } from './multi-scale.ts';
-import { escapeHtml, truncate } from './escape.ts';
+import { truncate } from './escape.ts';
 import { formatLocalTime } from './time.ts';
 import type { AlertRaisedDetail, DomainEvent } from './events.ts';
-import type { EmailMessage, OutboundMessage, TopicMessage } from './messages.ts';
-import { explanationHtml, explanationText } from './alert-explanation.ts';
-import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
+import type { OutboundMessage } from './messages.ts';
+import { explanationBlocks } from './alert-explanation.ts';
+import type { AckLinks } from './alert-ack.ts';
+import { action, emailFor, p, strong, topicFor, ul, user, type Block } from './message-render.ts';
+import { SMS_BUDGET, withLink } from './sms.ts';
+import { alertTexts, type AlertFacts } from './templates/alert.ts';
+import { cleanUserText } from './text.ts';
 
 export const AlertIncidentSchema = z.object({
   id: z.string(),
@@ -55,6 +59,8 @@ export const AlertIncidentSchema = z.object({
   acknowledgedAt: z.string().optional(),
   acknowledgedBy: z.string().optional(),
   resolvedAt: z.string().optional(),
+  /** "Getting worse" steps notified so far (step k: the count reached surgeFactor × 2^(k−1) × countAtOpen). */
+  surgeStep: z.number().int().default(0),
   /** Reminders sent so far (reminder n is due n repeat intervals after opening). */
   remindersSent: z.number().int().default(0),
   /** Escalation-chain levels notified so far, and when the last one was. */
@@ -129,50 +135,42 @@ export function newIncident(
     updatedAt: now.toISOString(),
     remindersSent: 0,
     escalationLevel: 0,
+    surgeStep: 0,
     version: 0,
   };
 }
 
-const TEXT = {
-  'zh-CN': {
-    subject: (name: string, count: number, window: number) => `【投诉预警】${name}：${window} 分钟内 ${count} 起投诉`,
-    intro: (head: string) => `${head}，您好：`,
-    body: (name: string, count: number, window: number, threshold: number) =>
-      `“${name}”类投诉在最近 ${window} 分钟内达到 ${count} 起，已超过预警阈值 ${threshold} 起。`,
-    bodyAdaptive: (name: string, count: number, window: number, bound: number) =>
-      `“${name}”类投诉在最近 ${window} 分钟内达到 ${count} 起，超过历史同期的预警上限 ${bound} 起。`,
-    newest: '最新投诉：',
-    untitled: '（无标题）',
-    opened: '预警编号与时间：',
-    footer: '此预警在同一事件持续期间只发送一次。请尽快安排处理。',
-    sms: (name: string, count: number, window: number, threshold: number, id: string) =>
-      `【投诉预警】${name} ${window}分钟内${count}起(阈值${threshold})。编号${id}，详情见邮件。`,
-  },
-  en: {
-    subject: (name: string, count: number, window: number) => `[Complaint alert] ${name}: ${count} complaints in ${window} min`,
-    intro: (head: string) => `Hello ${head},`,
-    body: (name: string, count: number, window: number, threshold: number) =>
-      `${count} "${name}" complaints arrived in the last ${window} minutes, reaching the alert threshold of ${threshold}.`,
-    bodyAdaptive: (name: string, count: number, window: number, bound: number) =>
-      `${count} "${name}" complaints arrived in the last ${window} minutes, above the bound of ${bound} expected for this time of week.`,
-    newest: 'Newest complaints:',
-    untitled: '(no title)',
-    opened: 'Incident and time:',
-    footer: 'This alert is sent once per incident while it lasts. Please arrange handling.',
-    sms: (name: string, count: number, window: number, threshold: number, id: string) =>
-      `Complaint alert: ${name} ${count} in ${window} min (threshold ${threshold}). Incident ${id}; details by email.`,
-  },
-} satisfies Record<Locale, unknown>;
-
 /** Titles shown in alerts: the title, or the start of the description when there is none. */
 export function displayTitle(c: { title?: string; description: string }): string {
-  return truncate(c.title ?? c.description, 80);
+  return truncate(cleanUserText(c.title ?? c.description), 80);
+}
+
+/** The level an incident is measured against: the adaptive bound when that detector alone fired, else the static threshold. */
+export function alertLevel(incident: Pick<AlertIncident, 'detector' | 'bound' | 'threshold'>): number {
+  return incident.detector === 'adaptive' && incident.bound !== undefined ? incident.bound : incident.threshold;
+}
+
+/** An incident's facts in the recipient's words. */
+export function alertFacts(incident: AlertIncident, category: Category, locale: Locale, timeZone: string): AlertFacts {
+  return {
+    category: category.name[locale],
+    count: incident.count,
+    windowMinutes: incident.windowMinutes,
+    level: alertLevel(incident),
+    since: formatLocalTime(new Date(incident.openedAt), timeZone, locale),
+  };
+}
+
+/** An alert SMS: the text and the one link to act, within the staff budget. */
+export function alertSms(text: string, linkText: string): string {
+  return withLink(text, linkText, SMS_BUDGET.staff);
 }
 
 /**
  * The raise notifications of an incident, in the department's language: a rich email to the head
  * (SES) and one publication on the department's alert topic (SMS to the head's phone, plus any extra
- * subscribers). Message ids are deterministic so a redelivery sends nothing twice.
+ * subscribers), each with the acknowledge link. Message ids are deterministic so a redelivery sends
+ * nothing twice.
  */
 export function renderAlertRaised(
   incident: AlertIncident,
@@ -183,64 +181,30 @@ export function renderAlertRaised(
   links?: AckLinks,
 ): OutboundMessage[] {
   const locale = department.locale;
-  const openedAtText = formatLocalTime(new Date(incident.openedAt), timeZone, locale);
-  const t = TEXT[locale];
-  const name = category.name[locale];
-  const subject = t.subject(name, incident.count, incident.windowMinutes);
-  const body =
-    incident.detector === 'adaptive' && incident.bound !== undefined
-      ? t.bodyAdaptive(name, incident.count, incident.windowMinutes, incident.bound)
-      : t.body(name, incident.count, incident.windowMinutes, incident.threshold);
-  const titles = incident.newestTitles.length ? incident.newestTitles : [t.untitled];
-  const text = [
-    t.intro(department.head.name),
-    '',
-    body,
-    '',
-    ...explanationText(incident, locale),
-    '',
-    t.newest,
-    ...titles.map((title) => `- ${title}`),
-    '',
-    `${t.opened} ${incident.id} · ${openedAtText}`,
-    ...(links ? ['', ackLinkLine(locale, links.email)] : []),
-    '',
-    t.footer,
-  ].join('\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
-    `<p>${escapeHtml(t.intro(department.head.name))}</p>`,
-    `<p><strong>${escapeHtml(body)}</strong></p>`,
-    explanationHtml(incident, locale),
-    `<p>${escapeHtml(t.newest)}</p><ul>`,
-    ...titles.map((title) => `<li>${escapeHtml(title)}</li>`),
-    '</ul>',
-    `<p>${escapeHtml(t.opened)} ${escapeHtml(incident.id)} · ${escapeHtml(openedAtText)}</p>`,
-    links ? `<p><a href="${escapeHtml(links.email)}">${escapeHtml(ackLinkLine(locale, links.email))}</a></p>` : '',
-    `<p style="color:#555">${escapeHtml(t.footer)}</p>`,
-    '</body></html>',
-  ].join('');
-  const email: EmailMessage = {
-    id: `${incident.id}:raised:email`,
-    kind: 'alert',
-    channel: 'email',
-    to: department.head.email,
-    subject,
-    text,
-    html,
-    alertId: incident.id,
-  };
-  const sms: TopicMessage = {
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, category, locale, timeZone);
+  const subject = t.raisedSubject(facts);
+  const titles = incident.newestTitles.length ? incident.newestTitles.map((x) => [user(x)]) : [[t.untitled]];
+  const blocks: Block[] = [
+    p(t.hello(department.head.name)),
+    p(strong(t.raisedBody(facts, incident.detector === 'adaptive' && incident.bound !== undefined))),
+    ...explanationBlocks(incident, locale),
+    p(t.newest),
+    ul(titles),
+    p(t.incidentLine(incident.id, facts.since)),
+    p(t.handle),
+    ...(links ? [action(t.ackLabel, links.email)] : []),
+  ];
+  const email = emailFor({ id: `${incident.id}:raised:email`, kind: 'alert', to: department.head.email, locale, subject, blocks, alertId: incident.id });
+  const sms = topicFor({
     id: `${incident.id}:raised:topic`,
     kind: 'alert',
-    channel: 'topic',
     department: department.id,
     subject,
-    text:
-      t.sms(name, incident.count, incident.windowMinutes, incident.detector === 'adaptive' ? (incident.bound ?? incident.threshold) : incident.threshold, incident.id) +
-      (links ? ackSmsSuffix(locale, links.sms) : ''),
+    locale,
+    text: alertSms(t.raisedSms(facts), links ? t.smsAck(links.sms) : ''),
     alertId: incident.id,
-  };
+  });
   return [email, sms];
 }
 

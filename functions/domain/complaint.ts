@@ -119,6 +119,8 @@ export type SurveyAnswerRecord = z.infer<typeof SurveyAnswerRecordSchema>;
 export const ComplaintSchema = z.object({
   entity: z.literal('complaint'),
   id: z.string(),
+  /** Short human reference (`YX-4K7M-9QD2`), unique; complaints stored before it existed have none. */
+  ref: z.string().optional(),
   version: z.number().int().min(1),
   status: ComplaintStatusSchema,
   channel: ChannelSchema,

@@ -79,11 +79,17 @@ export const BusinessHoursSchema = z
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
 
 /** One level of a department's escalation chain (level 1 is told first). */
-const EscalationContactSchema = ContactSchema.extend({ role: z.string().min(1) });
+const EscalationContactSchema = ContactSchema.extend({
+  role: z.string().min(1),
+  /** The role as each locale names it in messages; `role` when absent. */
+  roleNames: LocalizedTextSchema.optional(),
+});
 
 const DepartmentSchema = z.strictObject({
   id: IdSchema,
   name: z.string().min(1),
+  /** The department as each locale names it in messages; `name` when absent. */
+  names: LocalizedTextSchema.optional(),
   locale: LocaleSchema,
   head: ContactSchema,
   /** Extra subscribers of the department's alert topic (SNS). The head's phone is always subscribed. */
@@ -131,6 +137,11 @@ export const AlertingSchema = z.strictObject({
   clearAfterMinutes: z.number().int().min(5).max(7 * 1440).default(60),
   /** Hours an acknowledge link in an alert email or SMS works (`GET`/`POST /a/{token}`). @default 72 */
   ackLinkTtlHours: z.number().int().min(1).max(30 * 24).default(72),
+  /**
+   * An open or acknowledged incident whose window count reaches this multiple of its count at opening
+   * sends one "getting worse" message, then one more at each further doubling. @default 2
+   */
+  surgeFactor: z.number().min(1.5).max(100).default(2),
   adaptive: AdaptiveSettingsSchema.prefault({}),
 });
 export type AlertingSettings = z.infer<typeof AlertingSchema>;
@@ -297,7 +308,14 @@ export type EscalationRiskSettings = z.infer<typeof EscalationRiskSchema>;
 
 export const PipelineConfigSchema = z
   .strictObject({
-    company: z.strictObject({ name: z.string().min(1), timeZone: z.string().min(1) }),
+    company: z.strictObject({
+      name: z.string().min(1),
+      timeZone: z.string().min(1),
+      /** The company as each locale names it in messages; `name` when absent. */
+      names: LocalizedTextSchema.optional(),
+      /** Prefix of the short complaint reference (`YX-4K7M-9QD2`). @default 'C' */
+      refPrefix: z.string().regex(/^[A-Z]{1,3}$/, 'must be one to three capital letters').default('C'),
+    }),
     locales: z.array(LocaleSchema).min(1).default(['zh-CN', 'en']),
     defaultLocale: LocaleSchema.default('zh-CN'),
     sender: z.strictObject({
@@ -326,8 +344,10 @@ export const PipelineConfigSchema = z
         escalationIntervalMinutes: z.number().int().min(5).max(7 * 1440).default(240),
         /** A complaint by the same customer in the same category within this many days is a repeat. */
         repeatWindowDays: z.number().int().min(1).max(365).default(30),
+        /** At most this many SLA SMS per person per clock hour; past it, SLA news comes by email only (and the email says so). */
+        smsPerHour: z.number().int().min(0).max(60).default(4),
       })
-      .default({ warningFraction: 0.75, escalationIntervalMinutes: 240, repeatWindowDays: 30 }),
+      .default({ warningFraction: 0.75, escalationIntervalMinutes: 240, repeatWindowDays: 30, smsPerHour: 4 }),
     customerNotifications: z
       .strictObject({
         /** `preferred`: email when the customer gave one, else SMS. `all`: every channel they gave. */

@@ -22,3 +22,29 @@ export function ulid(now: Date, random: Uint8Array): string {
   }
   return timePart + randomPart;
 }
+
+/** Short references: a prefix, then 8 Crockford base32 characters in two groups of four. */
+export const REF_PATTERN = /^[A-Z]{1,3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
+/**
+ * A short human reference such as `YX-4K7M-9QD2` (10–12 characters) that a customer can read over
+ * the phone: 40 random bits in Crockford base32, which has no I, L, O or U to mistake. Uniqueness is
+ * enforced where it is stored (see `ComplaintRepository.create`).
+ * @param random at least 5 random bytes
+ */
+export function shortRef(prefix: string, random: Uint8Array): string {
+  if (random.length < 5) throw new RangeError('shortRef needs 5 random bytes');
+  let bits = 0n;
+  for (let i = 0; i < 5; i += 1) bits = (bits << 8n) | BigInt(random[i]!);
+  let out = '';
+  for (let i = 0; i < 8; i += 1) {
+    out = CROCKFORD[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
+  return `${prefix}-${out.slice(0, 4)}-${out.slice(4)}`;
+}
+
+/** Normalises a reference as a person may type it (lower case, spaces, O for 0, I/L for 1). */
+export function normaliseRef(text: string): string {
+  return text.trim().toUpperCase().replace(/\s+/g, '').replace(/(?<=-.*)O/g, '0').replace(/(?<=-.*)[IL]/g, '1');
+}

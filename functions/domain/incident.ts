@@ -13,14 +13,17 @@
  */
 import type { AdaptiveBaseline } from './adaptive.ts';
 import { strongestFired, type ScaleVerdict } from './multi-scale.ts';
-import type { AlertIncident } from './alert.ts';
-import { ackLinkLine, ackSmsSuffix, type AckLinks } from './alert-ack.ts';
-import { explanationText } from './alert-explanation.ts';
+import { alertFacts, alertSms, type AlertIncident } from './alert.ts';
+import type { AckLinks } from './alert-ack.ts';
+import { explanationBlocks } from './alert-explanation.ts';
 import type { AlertingSettings, Category, Department, Locale } from './config.ts';
-import { escapeHtml } from './escape.ts';
+import { consoleAlertsUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
-import type { EmailMessage, OutboundMessage, SmsMessage, TopicMessage } from './messages.ts';
-import { MINUTE_MS, formatLocalTime, minuteFloor } from './time.ts';
+import { action, emailFor, p, smsFor, strong, topicFor, type Block } from './message-render.ts';
+import type { OutboundMessage } from './messages.ts';
+import { roleName } from './names.ts';
+import { alertTexts } from './templates/alert.ts';
+import { MINUTE_MS, minuteFloor } from './time.ts';
 
 export type DetectorSetting = 'static' | 'adaptive' | 'both';
 
@@ -206,95 +209,58 @@ export function acknowledgeIncident(incident: AlertIncident, by: string, now: Da
   return bump({ ...incident, state: 'acknowledged', acknowledgedAt: now.toISOString(), acknowledgedBy: by });
 }
 
-const TEXT = {
-  'zh-CN': {
-    reminderSubject: (name: string, n: number) => `【投诉预警·提醒${n}】${name}：预警仍未确认`,
-    reminderBody: (name: string, id: string, since: string) => `“${name}”预警（编号 ${id}，${since} 开始）仍未有人确认处理。`,
-    escalationSubject: (name: string, level: number) => `【投诉预警·升级 L${level}】${name}：预警未被确认`,
-    escalationBody: (name: string, id: string, since: string, minutes: number, role: string) =>
-      `“${name}”预警（编号 ${id}，${since} 开始）已 ${minutes} 分钟无人确认，现升级至您（${role}）。`,
-    resolvedSubject: (name: string) => `【投诉预警·已解除】${name}`,
-    resolvedBody: (name: string, id: string, since: string, peak: number, minutes: number) =>
-      `“${name}”预警（编号 ${id}，${since} 开始）已解除：投诉量已连续 ${minutes} 分钟回落至预警线以下。峰值 ${peak} 起。`,
-    sms: (subject: string, id: string) => `${subject}。编号${id}，详情见邮件。`,
-    hello: (who: string) => `${who}，您好：`,
-  },
-  en: {
-    reminderSubject: (name: string, n: number) => `[Complaint alert · reminder ${n}] ${name}: still unacknowledged`,
-    reminderBody: (name: string, id: string, since: string) => `The "${name}" alert (incident ${id}, since ${since}) has not been acknowledged yet.`,
-    escalationSubject: (name: string, level: number) => `[Complaint alert · escalation L${level}] ${name}: unacknowledged`,
-    escalationBody: (name: string, id: string, since: string, minutes: number, role: string) =>
-      `The "${name}" alert (incident ${id}, since ${since}) has gone unacknowledged for ${minutes} minutes and is escalated to you (${role}).`,
-    resolvedSubject: (name: string) => `[Complaint alert · all clear] ${name}`,
-    resolvedBody: (name: string, id: string, since: string, peak: number, minutes: number) =>
-      `The "${name}" alert (incident ${id}, since ${since}) is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
-    sms: (subject: string, id: string) => `${subject}. Incident ${id}; details by email.`,
-    hello: (who: string) => `Hello ${who},`,
-  },
-} satisfies Record<Locale, unknown>;
-
 interface RenderContext {
   readonly category: Category;
   readonly department: Department;
   readonly timeZone: string;
+  /** Public base URL, for the console link when there is nothing to acknowledge. */
+  readonly base?: string | undefined;
 }
 
-function email(id: string, kind: EmailMessage['kind'], to: string, subject: string, lines: readonly string[], alertId: string): EmailMessage {
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
-    ...lines.map((l) => (l === '' ? '' : `<p>${escapeHtml(l)}</p>`)),
-    '</body></html>',
-  ].join('');
-  return { id, kind, channel: 'email', to, subject, text: lines.join('\n'), html, alertId };
+/** The one link to act: acknowledge while the incident is open, else the console's alert list. */
+function actBlocks(locale: Locale, links: AckLinks | undefined, base: string | undefined): Block[] {
+  const t = alertTexts[locale];
+  if (links) return [action(t.ackLabel, links.email)];
+  return base ? [action(t.consoleLabel, consoleAlertsUrl(base))] : [];
 }
 
-/** Reminder `n` of an unacknowledged incident: email to the head and the department topic (SMS). */
+function actSms(locale: Locale, links: AckLinks | undefined, base: string | undefined): string {
+  const t = alertTexts[locale];
+  if (links) return t.smsAck(links.sms);
+  return base ? t.smsOpen(consoleAlertsUrl(base)) : '';
+}
+
+/**
+ * Reminder `n` of an unacknowledged incident: email to the head and the department topic (SMS). The
+ * incident passed in carries the window count, trend and frequent words at send time.
+ */
 export function renderReminder(incident: AlertIncident, n: number, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
   const locale = ctx.department.locale;
-  const t = TEXT[locale];
-  const name = ctx.category.name[locale];
-  const since = formatLocalTime(new Date(incident.openedAt), ctx.timeZone, locale);
-  const subject = t.reminderSubject(name, n);
-  const lines = [t.hello(ctx.department.head.name), '', t.reminderBody(name, incident.id, since), '', ...explanationText(incident, locale), ...(links ? ['', ackLinkLine(locale, links.email)] : [])];
-  const topic: TopicMessage = {
-    id: `${incident.id}:reminder:${n}:topic`,
-    kind: 'alert',
-    channel: 'topic',
-    department: ctx.department.id,
-    subject,
-    text: t.sms(subject, incident.id) + (links ? ackSmsSuffix(locale, links.sms) : ''),
-    alertId: incident.id,
-  };
-  return [email(`${incident.id}:reminder:${n}:email`, 'alert', ctx.department.head.email, subject, lines, incident.id), topic];
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+  const subject = t.reminderSubject(facts, n);
+  const blocks: Block[] = [p(t.hello(ctx.department.head.name)), p(strong(t.reminderBody(facts))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  return [
+    emailFor({ id: `${incident.id}:reminder:${n}:email`, kind: 'alert', to: ctx.department.head.email, locale, subject, blocks, alertId: incident.id }),
+    topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(t.sms(subject), actSms(locale, links, ctx.base)), alertId: incident.id }),
+  ];
 }
 
-/** Escalation to level `level` (1-based) of the department's chain: email and SMS to that person. */
+/** Escalation to level `level` (1-based) of the department's chain: email and SMS to that person, with the current count. */
 export function renderEscalation(incident: AlertIncident, level: number, now: Date, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
   const contact = ctx.department.escalationChain[level - 1];
   if (!contact) return [];
   const locale = ctx.department.locale;
-  const t = TEXT[locale];
-  const name = ctx.category.name[locale];
-  const since = formatLocalTime(new Date(incident.openedAt), ctx.timeZone, locale);
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
   const minutes = Math.round((now.getTime() - Date.parse(incident.openedAt)) / MINUTE_MS);
-  const subject = t.escalationSubject(name, level);
-  const lines = [
-    t.hello(contact.name),
-    '',
-    t.escalationBody(name, incident.id, since, minutes, contact.role),
-    '',
-    ...explanationText(incident, locale),
-    ...(links ? ['', ackLinkLine(locale, links.email)] : []),
+  const role = roleName(contact, locale);
+  const subject = t.escalationSubject(facts, level);
+  const blocks: Block[] = [p(t.hello(contact.name, role)), p(strong(t.escalationBody(facts, minutes, role))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  return [
+    emailFor({ id: `${incident.id}:escalation:${level}:email`, kind: 'alert_escalation', to: contact.email, locale, subject, blocks, alertId: incident.id }),
+    smsFor({ id: `${incident.id}:escalation:${level}:sms`, kind: 'alert_escalation', to: contact.phone, locale, text: alertSms(t.sms(subject), actSms(locale, links, ctx.base)), alertId: incident.id }),
   ];
-  const sms: SmsMessage = {
-    id: `${incident.id}:escalation:${level}:sms`,
-    kind: 'alert_escalation',
-    channel: 'sms',
-    to: contact.phone,
-    text: t.sms(subject, incident.id) + (links ? ackSmsSuffix(locale, links.sms) : ''),
-    alertId: incident.id,
-  };
-  return [email(`${incident.id}:escalation:${level}:email`, 'alert_escalation', contact.email, subject, lines, incident.id), sms];
 }
 
 /**
@@ -303,11 +269,10 @@ export function renderEscalation(incident: AlertIncident, level: number, now: Da
  */
 export function renderAllClear(incident: AlertIncident, settings: Pick<AlertingSettings, 'clearAfterMinutes'>, ctx: RenderContext): OutboundMessage[] {
   const locale = ctx.department.locale;
-  const t = TEXT[locale];
-  const name = ctx.category.name[locale];
-  const since = formatLocalTime(new Date(incident.openedAt), ctx.timeZone, locale);
-  const subject = t.resolvedSubject(name);
-  const body = t.resolvedBody(name, incident.id, since, incident.peak, settings.clearAfterMinutes);
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+  const subject = t.resolvedSubject(facts);
+  const body = t.resolvedBody(facts, incident.peak, settings.clearAfterMinutes);
   const head = ctx.department.head;
   const out: OutboundMessage[] = [];
   const emails = new Set<string>();
@@ -315,25 +280,81 @@ export function renderAllClear(incident: AlertIncident, settings: Pick<AlertingS
   const addEmail = (to: string, who: string) => {
     if (emails.has(to)) return;
     emails.add(to);
-    out.push(email(`${incident.id}:resolved:email:${to}`, 'alert_resolved', to, subject, [t.hello(who), '', body], incident.id));
+    out.push(emailFor({ id: `${incident.id}:resolved:email:${to}`, kind: 'alert_resolved', to, locale, subject, blocks: [p(t.hello(who)), p(body), p(t.incidentLine(incident.id, facts.since))], alertId: incident.id }));
   };
   addEmail(head.email, head.name);
-  out.push({
-    id: `${incident.id}:resolved:topic`,
-    kind: 'alert_resolved',
-    channel: 'topic',
-    department: ctx.department.id,
-    subject,
-    text: t.sms(subject, incident.id),
-    alertId: incident.id,
-  });
+  out.push(topicFor({ id: `${incident.id}:resolved:topic`, kind: 'alert_resolved', department: ctx.department.id, subject, locale, text: t.sms(subject), alertId: incident.id }));
   for (const contact of ctx.department.escalationChain.slice(0, incident.escalationLevel)) {
     addEmail(contact.email, contact.name);
     if (phones.has(contact.phone)) continue;
     phones.add(contact.phone);
-    out.push({ id: `${incident.id}:resolved:sms:${contact.phone}`, kind: 'alert_resolved', channel: 'sms', to: contact.phone, text: t.sms(subject, incident.id), alertId: incident.id });
+    out.push(smsFor({ id: `${incident.id}:resolved:sms:${contact.phone}`, kind: 'alert_resolved', to: contact.phone, locale, text: t.sms(subject), alertId: incident.id }));
   }
   return out;
+}
+
+/**
+ * The "getting worse" step an incident has reached: 0 below `factor` × its count at opening, then
+ * 1, 2, 3… at `factor`, 2 × `factor`, 4 × `factor`… times that count.
+ */
+export function surgeStepOf(countAtOpen: number, count: number, factor: number): number {
+  const base = Math.max(1, countAtOpen);
+  let step = 0;
+  for (let level = base * factor; count >= level; level *= 2) step += 1;
+  return step;
+}
+
+/**
+ * A surge inside an open or acknowledged incident: the step reached by the highest window count
+ * seen, when it is beyond the steps already told. Silenced or resolved incidents never surge.
+ */
+export function decideSurge(incident: AlertIncident, counts: readonly MinuteCount[], factor: number): number | undefined {
+  if (incident.state === 'resolved' || !counts.length) return undefined;
+  const highest = Math.max(...counts.map((c) => c.count));
+  const step = surgeStepOf(incident.countAtOpen, highest, factor);
+  return step > incident.surgeStep ? step : undefined;
+}
+
+/**
+ * "It is getting worse": one message per step to the head (email and the department topic) and,
+ * when someone acknowledged it, to that owner too (email and SMS, unless the owner is the head).
+ * The incident passed in carries the count, trend and frequent words now.
+ * @param owner the escalation-chain person who acknowledged, if not the head
+ */
+export function renderSurge(incident: AlertIncident, step: number, ctx: RenderContext, links?: AckLinks, owner?: Department['escalationChain'][number]): OutboundMessage[] {
+  const locale = ctx.department.locale;
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+  const ratio = (incident.count / Math.max(1, incident.countAtOpen)).toFixed(1);
+  const subject = t.surgeSubject(facts, ratio);
+  const ownerName = incident.state === 'acknowledged' ? ownerOf(incident, ctx.department) : undefined;
+  const body = t.surgeBody(facts, incident.countAtOpen, ratio, ownerName);
+  const smsText = t.surgeSms(facts, incident.countAtOpen, ratio);
+  const blocks = (who: string, role?: string): Block[] => [p(t.hello(who, role)), p(strong(body)), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  const head = ctx.department.head;
+  const out: OutboundMessage[] = [
+    emailFor({ id: `${incident.id}:surge:${step}:email:${head.email}`, kind: 'alert', to: head.email, locale, subject, blocks: blocks(head.name), alertId: incident.id }),
+    topicFor({ id: `${incident.id}:surge:${step}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(smsText, actSms(locale, links, ctx.base)), alertId: incident.id }),
+  ];
+  if (owner && owner.email !== head.email) {
+    out.push(emailFor({ id: `${incident.id}:surge:${step}:email:${owner.email}`, kind: 'alert', to: owner.email, locale, subject, blocks: blocks(owner.name, roleName(owner, locale)), alertId: incident.id }));
+    if (owner.phone !== head.phone) out.push(smsFor({ id: `${incident.id}:surge:${step}:sms:${owner.phone}`, kind: 'alert', to: owner.phone, locale, text: alertSms(smsText, actSms(locale, links, ctx.base)), alertId: incident.id }));
+  }
+  return out;
+}
+
+/** `acknowledgedBy` is `head:<name>` or `L<n>:<role> <name>`: the person's name. */
+function ownerOf(incident: AlertIncident, department: Department): string | undefined {
+  const by = incident.acknowledgedBy;
+  if (!by) return undefined;
+  if (by.startsWith('head:')) return by.slice('head:'.length);
+  return acknowledgingContact(incident, department)?.name ?? by.replace(/^L\d+:/, '');
+}
+
+/** The escalation-chain person who acknowledged (`L<n>:…`), if any. */
+export function acknowledgingContact(incident: AlertIncident, department: Department): Department['escalationChain'][number] | undefined {
+  const level = /^L(\d+):/.exec(incident.acknowledgedBy ?? '')?.[1];
+  return level ? department.escalationChain[Number(level) - 1] : undefined;
 }
 
 export function alertEscalatedEvent(incident: AlertIncident, level: number, role: string | undefined, at: Date): DomainEvent {

@@ -1,5 +1,6 @@
 import type { Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
+import { a, muted, type Block } from './message-render.ts';
 import type { ProgressStep } from './lifecycle.ts';
 import { surveyTexts } from './templates/survey.ts';
 
@@ -20,6 +21,13 @@ export function emailOptOutFooter(locale: Locale, unsubscribeUrl: string | undef
   };
 }
 
+/** The opt-out footer of a customer email as message blocks (the one rendering path). */
+export function optOutBlocks(locale: Locale, unsubscribeUrl: string | undefined): Block[] {
+  const t = surveyTexts[locale].optOut;
+  if (!unsubscribeUrl) return [muted(t.emailFooter)];
+  return [muted(t.emailFooter, ' ', a(t.emailLinkLabel.replace(/[:：]$/, ''), unsubscribeUrl))];
+}
+
 /**
  * RFC 2369 / RFC 8058 headers so mail clients offer one-click unsubscribe (a POST to the same URL,
  * which the unsubscribe route accepts).
@@ -32,5 +40,6 @@ export function listUnsubscribeHeaders(unsubscribeUrl: string | undefined): Reco
 /** An SMS to a customer with the STOP wording appended. */
 export function smsWithOptOut(text: string, locale: Locale): string {
   const suffix = surveyTexts[locale].optOut.smsSuffix;
-  return locale === 'zh-CN' ? `${text}${suffix}` : `${text} ${suffix}`;
+  // After a link, a space: an SMS app would otherwise read the suffix as part of the address.
+  return locale === 'zh-CN' && !/[A-Za-z0-9/]$/.test(text) ? `${text}${suffix}` : `${text} ${suffix}`;
 }

@@ -1,12 +1,15 @@
-import type { Complaint } from './complaint.ts';
+import type { Complaint, TimelineEntry } from './complaint.ts';
 import type { Locale, PipelineConfig } from './config.ts';
-import { escapeHtml, truncate } from './escape.ts';
 import type { DomainEvent } from './events.ts';
 import { progressStepOf, type ProgressStep } from './lifecycle.ts';
-import type { EmailMessage, OutboundMessage, SmsMessage } from './messages.ts';
-import { emailOptOutFooter, listUnsubscribeHeaders, smsWithOptOut } from './opt-out.ts';
+import { emailFor, muted, p, quote, smsFor, smsWording, strong, user, type Block, type Inline } from './message-render.ts';
+import type { OutboundMessage } from './messages.ts';
+import { categoryName, companyName, departmentName, referenceOf } from './names.ts';
+import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.ts';
+import { fitSms, SMS_BUDGET } from './sms.ts';
 import { progressTemplates, type ProgressContext } from './templates/progress.ts';
-import { formatLocalTime } from './time.ts';
+import { cleanUserText, clip } from './text.ts';
+import { formatLocalTime, formatShortTime } from './time.ts';
 
 /** The customer's language: theirs when we ship it, else the company default. */
 export function customerLocale(complaint: Complaint, config: PipelineConfig): Locale {
@@ -21,12 +24,41 @@ function promisedDue(step: ProgressStep, complaint: Complaint): string | undefin
   return undefined;
 }
 
+/** The customer's time zone: theirs when they gave one, else the company's. */
+export function customerTimeZone(complaint: Complaint, config: PipelineConfig): string {
+  return complaint.customer.timeZone ?? config.company.timeZone;
+}
+
+/**
+ * The public note of a timeline entry: what an agent wrote for the customer. Internal entries never
+ * get here; notes the system or the survey wrote (in the agents' words) are not for the customer.
+ */
+export function publicNote(entry: TimelineEntry): string | undefined {
+  if (entry.internal || !entry.note) return undefined;
+  if (entry.actor === 'survey' || entry.actor.startsWith('system:') || entry.actor.startsWith('channel:')) return undefined;
+  return cleanUserText(entry.note);
+}
+
+/** Splits a paragraph around the user text it quotes, so the HTML can isolate that text. */
+function quoting(paragraph: string, quoted: readonly string[]): Inline[] {
+  for (const q of quoted) {
+    const at = q ? paragraph.indexOf(q) : -1;
+    if (at >= 0) return [...quoting(paragraph.slice(0, at), quoted), user(q), ...quoting(paragraph.slice(at + q.length), quoted)].filter((x) => x !== '');
+  }
+  return [paragraph];
+}
+
+/** Longest agent note an SMS quotes before shortening it to its budget. */
+const SMS_NOTE_MAX = 120;
+
 /**
  * The messages a customer gets for timeline entry `index`: none for internal or system entries;
  * otherwise an email when they gave an address and an SMS when they gave a phone — only the
  * preferred one (email) unless the config asks for both. Ids are deterministic per entry and channel.
- * Every message carries the opt-out: the email a footer (with the unsubscribe link and List-Unsubscribe
- * headers when `optOut.unsubscribeUrl` is given), the SMS the STOP wording.
+ * Every message names the complaint by its short reference, gives due times in the customer's time
+ * zone, and carries the agent's public note (in full in the email, shortened to the segment budget
+ * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
+ * List-Unsubscribe headers when `optOut.unsubscribeUrl` is given), the SMS the STOP wording.
  */
 export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, optOut: { unsubscribeUrl?: string } = {}): OutboundMessage[] {
   const entry = complaint.timeline[index];
@@ -35,46 +67,51 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
   const locale = customerLocale(complaint, config);
   const t = progressTemplates[locale];
   const template = t.steps[step];
-  const category = config.categories.find((c) => c.id === complaint.category);
   const department = config.departments.find((d) => d.id === complaint.department);
   const due = promisedDue(step, complaint);
+  const timeZone = customerTimeZone(complaint, config);
+  const customerName = complaint.customer.name ? cleanUserText(complaint.customer.name) : undefined;
   const ctx: ProgressContext = {
-    reference: complaint.id,
-    ...(complaint.customer.name && { customerName: complaint.customer.name }),
-    title: truncate(complaint.title ?? complaint.description, 60),
-    categoryName: category?.name[locale] ?? complaint.category,
-    departmentName: department?.name ?? complaint.department,
-    company: config.company.name,
-    ...(due && { dueText: formatLocalTime(new Date(due), config.company.timeZone, locale) }),
-    // What the agent asks the customer for travels with the waiting message, so they can answer it.
-    ...((step === 'update' || step === 'waiting_on_customer') && entry.note && { note: entry.note }),
+    reference: referenceOf(complaint),
+    ...(customerName && { customerName }),
+    title: clip(cleanUserText(complaint.title ?? complaint.description), 60),
+    categoryName: categoryName(config, complaint.category, locale),
+    departmentName: departmentName(department, locale, complaint.department),
+    company: companyName(config, locale),
+    ...(due && { dueText: formatLocalTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
   };
-  const paragraphs = [t.greeting(ctx.customerName), ...template.body(ctx), ...(ctx.note ? [t.noteLabel, ctx.note] : []), t.signature(ctx.company)];
+  const note = publicNote(entry);
+  const quoted = [ctx.title, ...(customerName ? [customerName] : [])];
+  const blocks: Block[] = [
+    p(...quoting(t.greeting(ctx.customerName), quoted)),
+    ...template.body(ctx).map((line) => p(...quoting(line, quoted))),
+    ...(note ? [p(strong(t.noteLabel)), quote(user(note))] : []),
+    p(t.signature(ctx.company)),
+    muted(t.referenceLine(ctx.reference)),
+  ];
   const base = { kind: 'progress' as const, complaintId: complaint.id };
   const idBase = `${complaint.id}:t${index}:progress`;
   const { email, phone } = complaint.customer;
   const wantsBoth = config.customerNotifications.channels === 'all';
   const messages: OutboundMessage[] = [];
   if (email) {
-    const footer = emailOptOutFooter(locale, optOut.unsubscribeUrl);
     const headers = listUnsubscribeHeaders(optOut.unsubscribeUrl);
-    const message: EmailMessage = {
-      ...base,
-      id: `${idBase}:email`,
-      channel: 'email',
-      to: email,
-      subject: template.subject(ctx),
-      text: [...paragraphs, ...footer.text].join('\n\n'),
-      html: `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.5">${paragraphs
-        .map((p) => `<p>${escapeHtml(p)}</p>`)
-        .join('')}${footer.html}</body></html>`,
-      ...(headers && { headers }),
-    };
-    messages.push(message);
+    messages.push(
+      emailFor({
+        ...base,
+        id: `${idBase}:email`,
+        to: email,
+        locale,
+        subject: template.subject(ctx),
+        blocks: [...blocks, ...optOutBlocks(locale, optOut.unsubscribeUrl)],
+        ...(headers && { headers }),
+      }),
+    );
   }
   if (phone && (!email || wantsBoth)) {
-    const message: SmsMessage = { ...base, id: `${idBase}:sms`, channel: 'sms', to: phone, text: smsWithOptOut(template.sms(ctx), locale) };
-    messages.push(message);
+    const budget = locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
+    const text = fitSms((n) => smsWithOptOut(smsWording(template.sms(ctx, n), locale), locale), note ? smsWording(clip(note, SMS_NOTE_MAX), locale) : '', budget, locale === 'en' ? '...' : '…');
+    messages.push(smsFor({ ...base, id: `${idBase}:sms`, to: phone, locale, text }));
   }
   return messages;
 }

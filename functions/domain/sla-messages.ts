@@ -1,69 +1,177 @@
+/**
+ * SLA warnings and escalations as people receive them: grouped per recipient and sweep, so 55
+ * overdue complaints make one email (and at most one SMS) per person, not 55. Pure: the sweeper
+ * decides what the SMS may do (quiet hours, hourly ceiling) and hands the decision in.
+ */
 import type { Complaint } from './complaint.ts';
-import type { PipelineConfig } from './config.ts';
-import { escapeHtml, truncate } from './escape.ts';
+import type { Department, Locale, PipelineConfig } from './config.ts';
+import { consoleComplaintUrl, consoleListUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
+import { a, action, detail, emailFor, p, smsFor, ul, type Block, type Inline } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
+import { categoryName, departmentName, referenceOf, roleName } from './names.ts';
 import type { SlaStep } from './sla.ts';
-import { formatLocalTime } from './time.ts';
-import { riskLine } from './templates/triage.ts';
+import { riskMark } from './templates/triage.ts';
+import { SMS_BUDGET, smsSegments } from './sms.ts';
+import { enumLabels } from './templates/labels.ts';
+import { slaTexts, type SlaGroupContext, type SlaLine } from './templates/sla.ts';
+import { formatDuration, formatShortTime } from './time.ts';
 
-const PHASE = {
-  'zh-CN': { first_response: '首次响应', resolution: '解决' },
-  en: { first_response: 'first response', resolution: 'resolution' },
-} as const;
+/** Complaints listed in full in a grouped message; the rest are counted with a link to the list. */
+export const SLA_LIST_IN_FULL = 5;
+
+/** One complaint's step, as the sweeper planned it. */
+export interface SlaItem {
+  readonly complaint: Complaint;
+  readonly step: SlaStep;
+}
+
+/** Everything one person hears about in one sweep. */
+export interface SlaRecipientGroup {
+  /** The person, keyed by email address. */
+  readonly name: string;
+  readonly email: string;
+  readonly phone: string;
+  /** Their department (the first one, in config order, with something for them): language, quiet hours, links. */
+  readonly department: Department;
+  /** The role they hold in that department's chain, when they are escalated to. */
+  readonly role?: Department['escalationChain'][number];
+  readonly escalations: SlaItem[];
+  readonly warnings: SlaItem[];
+}
 
 /**
- * The department's messages for SLA steps, in the department's language: a warning to the
- * department head by email before the target passes; each escalation level by email and SMS to
- * that level's person. Ids name the complaint, phase, step and level, so each goes once.
+ * Groups a sweep's steps by recipient: warnings go to the department head, each escalation level to
+ * that level's person. A person who is head of one department and director of several gets one group.
  */
-export function renderSlaSteps(complaint: Complaint, steps: readonly SlaStep[], config: PipelineConfig): OutboundMessage[] {
-  const department = config.departments.find((d) => d.id === complaint.department);
-  if (!department) return [];
-  const locale = department.locale;
-  const title = truncate(complaint.title ?? complaint.description, 60);
-  const category = config.categories.find((c) => c.id === complaint.category)?.name[locale] ?? complaint.category;
-  // A complaint marked as an escalation risk says so in every department message.
-  const risk = riskLine(complaint, locale);
-  const riskLines = risk ? [risk] : [];
-  const messages: OutboundMessage[] = [];
-  for (const step of steps) {
-    const due = formatLocalTime(new Date(step.dueAt), config.company.timeZone, locale);
-    const phase = PHASE[locale][step.phase];
-    const base = { complaintId: complaint.id };
-    const idBase = `${complaint.id}:${step.phase}:${step.dueAt}`;
-    if (step.kind === 'warning') {
-      const subject = locale === 'zh-CN' ? `【SLA 预警】投诉 ${complaint.id} 将于 ${due} 超时（${phase}）` : `[SLA warning] Complaint ${complaint.id} ${phase} due ${due}`;
-      const lines =
-        locale === 'zh-CN'
-          ? [`${department.head.name}，您好：`, `投诉“${title}”（${category}，严重程度 ${complaint.severity}）的${phase}时限即将到期：${due}。`, `当前状态：${complaint.status}。请尽快安排处理，超时后将按升级链通知。`]
-          : [`Hello ${department.head.name},`, `Complaint "${title}" (${category}, severity ${complaint.severity}) reaches its ${phase} target at ${due}.`, `Status: ${complaint.status}. Please act now; after the target it escalates along the chain.`];
-      lines.push(...riskLines);
-      messages.push({ ...base, id: `${idBase}:warning:email`, kind: 'sla_warning', channel: 'email', to: department.head.email, subject, text: lines.join('\n\n'), html: paragraphs(lines) });
-      continue;
+export function groupSlaSteps(planned: ReadonlyArray<{ complaint: Complaint; steps: readonly SlaStep[] }>, config: PipelineConfig): SlaRecipientGroup[] {
+  const groups = new Map<string, { name: string; email: string; phone: string; department: Department; role?: SlaRecipientGroup['role']; escalations: SlaItem[]; warnings: SlaItem[] }>();
+  const order = (d: Department) => config.departments.indexOf(d);
+  const groupOf = (person: { name: string; email: string; phone: string }, department: Department) => {
+    let g = groups.get(person.email);
+    if (!g) {
+      g = { name: person.name, email: person.email, phone: person.phone, department, escalations: [], warnings: [] };
+      groups.set(person.email, g);
+    } else if (order(department) < order(g.department)) g.department = department;
+    return g;
+  };
+  for (const { complaint, steps } of planned) {
+    const department = config.departments.find((d) => d.id === complaint.department);
+    if (!department) continue;
+    for (const step of steps) {
+      if (step.kind === 'warning') groupOf(department.head, department).warnings.push({ complaint, step });
+      else {
+        const g = groupOf(step.contact, department);
+        g.role ??= step.contact;
+        g.escalations.push({ complaint, step });
+      }
     }
-    const who = step.contact;
-    const subject =
-      locale === 'zh-CN'
-        ? `【投诉升级 L${step.level}】投诉 ${complaint.id} ${phase}已超时`
-        : `[Escalation L${step.level}] Complaint ${complaint.id} ${phase} overdue`;
-    const lines =
-      locale === 'zh-CN'
-        ? [`${who.name}（${who.role}），您好：`, `投诉“${title}”（${category}，严重程度 ${complaint.severity}）的${phase}时限已于 ${due} 到期，尚未完成。`, `这是第 ${step.level} 级升级。当前状态：${complaint.status}。`]
-        : [`Hello ${who.name} (${who.role}),`, `Complaint "${title}" (${category}, severity ${complaint.severity}) missed its ${phase} target at ${due}.`, `This is escalation level ${step.level}. Status: ${complaint.status}.`];
-    lines.push(...riskLines);
-    messages.push({ ...base, id: `${idBase}:escalation:L${step.level}:email`, kind: 'escalation', channel: 'email', to: who.email, subject, text: lines.join('\n\n'), html: paragraphs(lines) });
-    const sms =
-      locale === 'zh-CN'
-        ? `【投诉升级L${step.level}】投诉${complaint.id}${phase}已于${due}超时，请处理。`
-        : `Escalation L${step.level}: complaint ${complaint.id} ${phase} overdue since ${due}. Please act.`;
-    messages.push({ ...base, id: `${idBase}:escalation:L${step.level}:sms`, kind: 'escalation', channel: 'sms', to: who.phone, text: sms });
+  }
+  const late = (i: SlaItem) => Date.parse(i.step.dueAt);
+  return [...groups.values()].map((g) => ({ ...g, escalations: g.escalations.sort((x, y) => late(x) - late(y)), warnings: g.warnings.sort((x, y) => late(x) - late(y)) }));
+}
+
+/** What may happen to a group's SMS this sweep. */
+export type SlaSmsDecision =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'send' }
+  /** Quiet hours: held until `until` and summarised once then. */
+  | { readonly kind: 'held'; readonly until: Date }
+  /** The hourly ceiling is reached: email only. */
+  | { readonly kind: 'over_quota'; readonly perHour: number };
+
+/** Message ids: one email and one SMS per recipient per sweep. */
+export function slaMessageIds(group: Pick<SlaRecipientGroup, 'email' | 'phone'>, sweepId: string): { email: string; sms: string } {
+  return { email: `sla:${sweepId}:${group.email}:email`, sms: `sla:${sweepId}:${group.phone}:sms` };
+}
+
+function lineOf(item: SlaItem, locale: Locale, config: PipelineConfig, now: Date, showLevel: boolean): SlaLine {
+  const labels = enumLabels[locale];
+  const span = item.step.kind === 'escalation' ? now.getTime() - Date.parse(item.step.dueAt) : Date.parse(item.step.dueAt) - now.getTime();
+  return {
+    reference: referenceOf(item.complaint),
+    category: categoryName(config, item.complaint.category, locale),
+    severity: labels.severity[item.complaint.severity],
+    phase: labels.phase[item.step.phase],
+    span: formatDuration(span, locale),
+    ...(showLevel && item.step.kind === 'escalation' && { level: item.step.level }),
+  };
+}
+
+function itemBlocks(items: readonly SlaItem[], kind: 'escalation' | 'warning', locale: Locale, config: PipelineConfig, now: Date, base: string | undefined, listUrl: string | undefined): Block[] {
+  const t = slaTexts[locale];
+  const levels = new Set(items.map((i) => (i.step.kind === 'escalation' ? i.step.level : 0)));
+  const lines: Array<readonly Inline[]> = items.slice(0, SLA_LIST_IN_FULL).map((item) => {
+    const line = lineOf(item, locale, config, now, levels.size > 1);
+    const url = base && consoleComplaintUrl(base, item.complaint.id);
+    // The reference is the link to act on that complaint; its details go on the line below.
+    // A complaint marked as an escalation risk says so on its line.
+    const mark = riskMark(item.complaint, locale);
+    return [url ? a(line.reference, url) : line.reference, detail(mark ? `${mark} · ${t.line(line, kind)}` : t.line(line, kind))];
+  });
+  const rest = items.length - SLA_LIST_IN_FULL;
+  if (rest > 0) lines.push(listUrl ? [a(t.more(rest), listUrl)] : [t.more(rest)]);
+  return [ul(lines)];
+}
+
+/**
+ * One recipient's email (and SMS, when the decision allows) for one sweep: escalations first, then
+ * warnings; the first few complaints in full, the rest counted with a link to the filtered list in
+ * the operations console; the one link to act (the complaint, or the list); a word when the SMS is
+ * held for quiet hours or past the hourly ceiling.
+ * @param base public base URL of the console, when known
+ */
+export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: SlaSmsDecision, config: PipelineConfig, now: Date, base?: string): OutboundMessage[] {
+  const locale = group.department.locale;
+  const t = slaTexts[locale];
+  const ids = slaMessageIds(group, sweepId);
+  const all = [...group.escalations, ...group.warnings];
+  if (!all.length) return [];
+  const departmentIds = new Set(all.map((i) => i.complaint.department));
+  const departmentFilter = departmentIds.size === 1 ? group.department.id : undefined;
+  const levels = new Set(group.escalations.map((i) => (i.step.kind === 'escalation' ? i.step.level : 0)));
+  const first = all[0]!;
+  const ctx: SlaGroupContext = {
+    name: group.name,
+    ...(group.role && group.escalations.length && { role: roleName(group.role, locale) }),
+    department: departmentIds.size === 1 ? departmentName(group.department, locale) : departmentName(group.department, locale),
+    escalations: group.escalations.length,
+    warnings: group.warnings.length,
+    ...(levels.size === 1 && group.escalations.length && { level: [...levels][0]! }),
+    first: lineOf(first, locale, config, now, false),
+  };
+  const single = all.length === 1;
+  const subject = single ? (group.escalations.length ? t.subjectSingleEscalation(ctx) : t.subjectSingleWarning(ctx)) : t.subjectGroup(ctx);
+  const escalationList = base ? consoleListUrl(base, { department: departmentFilter, overdue: true }) : undefined;
+  const warningList = base ? consoleListUrl(base, { department: departmentFilter, sla: true }) : undefined;
+  const blocks: Block[] = [p(t.hello(ctx))];
+  if (group.escalations.length) blocks.push(p(t.escalationsIntro(group.escalations.length, ctx.level, ctx.department)), ...itemBlocks(group.escalations, 'escalation', locale, config, now, base, escalationList));
+  if (group.warnings.length) blocks.push(p(t.warningsIntro(group.warnings.length, ctx.department)), ...itemBlocks(group.warnings, 'warning', locale, config, now, base, warningList));
+  if (sms.kind === 'held') blocks.push(p(t.smsHeld(formatShortTime(sms.until, group.department.quietHours?.timeZone ?? config.company.timeZone, locale))));
+  if (sms.kind === 'over_quota') blocks.push(p(t.smsOverQuota(sms.perHour)));
+  const actUrl = base && (single ? consoleComplaintUrl(base, first.complaint.id) : group.escalations.length ? escalationList : warningList);
+  if (actUrl) blocks.push(action(single ? t.openOne : t.openList(all.length), actUrl));
+  const complaintId = single ? { complaintId: first.complaint.id } : {};
+  const messages: OutboundMessage[] = [emailFor({ id: ids.email, kind: group.escalations.length ? 'escalation' : 'sla_warning', to: group.email, locale, subject, blocks, ...complaintId })];
+  if (sms.kind === 'send' && group.escalations.length) {
+    const smsCtx: SlaGroupContext = { ...ctx, first: lineOf(group.escalations[0]!, locale, config, now, false) };
+    const smsUrl = base && (group.escalations.length === 1 ? consoleComplaintUrl(base, group.escalations[0]!.complaint.id) : escalationList);
+    const build = (link: string) => (group.escalations.length === 1 ? t.smsSingle(smsCtx, link) : t.smsGroup(smsCtx, link));
+    // The link goes when it fits the budget (never cut short); the email carries it anyway.
+    const linked = smsUrl ? build(t.linkSuffix(smsUrl)) : '';
+    const text = linked && smsSegments(linked) <= SMS_BUDGET.staff ? linked : build('');
+    messages.push(smsFor({ id: ids.sms, kind: 'escalation', to: group.phone, locale, text, ...(group.escalations.length === 1 && { complaintId: group.escalations[0]!.complaint.id }) }));
   }
   return messages;
 }
 
-function paragraphs(lines: readonly string[]): string {
-  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</body></html>`;
+/** The one SMS that sums up what quiet hours held for a person. */
+export function renderHeldSlaSummary(held: { to: string; locale: Locale; department: string; escalations: number; sendAt: string }, config: PipelineConfig, base?: string): OutboundMessage {
+  const t = slaTexts[held.locale];
+  const url = base ? consoleListUrl(base, { department: held.department, overdue: true }) : '';
+  const linked = url ? t.smsHeldSummary(held.escalations, t.linkSuffix(url)) : '';
+  const text = linked && smsSegments(linked) <= SMS_BUDGET.staff ? linked : t.smsHeldSummary(held.escalations, '');
+  return smsFor({ id: `sla-held:${held.to}:${held.sendAt}:sms`, kind: 'escalation', to: held.to, locale: held.locale, text });
 }
 
 /** `complaint.sla_warning` and `complaint.escalated` events for the steps taken. */

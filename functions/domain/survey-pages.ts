@@ -8,6 +8,7 @@
  */
 import type { Locale, PipelineConfig } from './config.ts';
 import { escapeHtml } from './escape.ts';
+import { companyName } from './names.ts';
 import type { SurveyFormField } from './survey.ts';
 import { surveyTexts, type SurveyPageTexts } from './templates/survey.ts';
 
@@ -122,7 +123,7 @@ export function surveyFormPage(view: SurveyFormView, config: PipelineConfig): Pa
   const solved = [radio('solved', 'yes', t.yes, entered.solved === 'yes', true, err('solved')), radio('solved', 'no', t.no, entered.solved === 'no', true, err('solved'))].join('');
   const body =
     `<h1>${escapeHtml(t.title)}</h1>${summary}` +
-    `<p>${escapeHtml(t.intro({ reference: view.reference, title: view.title, company: config.company.name }))}</p>` +
+    `<p>${escapeHtml(t.intro({ reference: view.reference, title: view.title, company: companyName(config, view.locale) }))}</p>` +
     // Relative action: the page lives at <base>/s/<token>, and posts back to it.
     `<form class="card" method="post" action="./${escapeHtml(view.token)}" accept-charset="utf-8">` +
     `<input type="hidden" name="lang" value="${view.locale}">` +
@@ -165,7 +166,7 @@ export function unsubscribePage(token: string, locale: Locale, config: PipelineC
   const body =
     `<h1>${escapeHtml(t.unsubscribeTitle)}</h1>` +
     `<form class="card" method="post" action="./${escapeHtml(token)}" accept-charset="utf-8">` +
-    `<p>${escapeHtml(t.unsubscribeBody(config.company.name))}</p>` +
+    `<p>${escapeHtml(t.unsubscribeBody(companyName(config, locale)))}</p>` +
     `<input type="hidden" name="lang" value="${locale}">` +
     `<button type="submit">${escapeHtml(t.unsubscribeButton)}</button></form>`;
   return { status: 200, locale, html: shell({ locale, title: t.unsubscribeTitle, body, config, langHref: langLink }) };
@@ -174,6 +175,6 @@ export function unsubscribePage(token: string, locale: Locale, config: PipelineC
 /** After opting out. */
 export function unsubscribedPage(locale: Locale, config: PipelineConfig): Page {
   const t = surveyTexts[locale].page;
-  return notice(200, locale, config, t.unsubscribedTitle, t.unsubscribedBody(config.company.name));
+  return notice(200, locale, config, t.unsubscribedTitle, t.unsubscribedBody(companyName(config, locale)));
 }
 

@@ -6,11 +6,16 @@ import { z } from 'zod';
 import { isWithinDailyWindow, nextWindowEnd } from './business-time.ts';
 import type { Complaint, SurveyAnswerRecord } from './complaint.ts';
 import { LocaleSchema, type Locale, type PipelineConfig } from './config.ts';
-import { escapeHtml, truncate } from './escape.ts';
+import { truncate } from './escape.ts';
+import { consoleComplaintUrl } from './console-links.ts';
+import { action, emailFor, p, smsFor, user, type Inline } from './message-render.ts';
+import { categoryName, companyName, referenceOf } from './names.ts';
+import { SMS_BUDGET, withLink } from './sms.ts';
+import { cleanUserText } from './text.ts';
 import type { DomainEvent } from './events.ts';
 import { applyEvent } from './lifecycle.ts';
-import type { EmailMessage, OutboundMessage, SmsMessage } from './messages.ts';
-import { emailOptOutFooter, listUnsubscribeHeaders, smsWithOptOut } from './opt-out.ts';
+import type { OutboundMessage } from './messages.ts';
+import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.ts';
 import { customerLocale } from './progress.ts';
 import { progressTemplates } from './templates/progress.ts';
 import { surveyTexts, type SurveyContext } from './templates/survey.ts';
@@ -152,18 +157,18 @@ export function postponeSurvey(complaint: Complaint, until: string): Complaint {
   return { ...complaint, version: complaint.version + 1, survey: { ...complaint.survey!, dueAt: until } };
 }
 
-function contextOf(complaint: Complaint, config: PipelineConfig): SurveyContext {
+function contextOf(complaint: Complaint, config: PipelineConfig, locale: Locale): SurveyContext {
   return {
-    reference: complaint.id,
-    ...(complaint.customer.name && { customerName: complaint.customer.name }),
-    title: truncate(complaint.title ?? complaint.description, 60),
-    company: config.company.name,
+    reference: referenceOf(complaint),
+    ...(complaint.customer.name && { customerName: cleanUserText(complaint.customer.name) }),
+    title: surveyTitle(complaint),
+    company: companyName(config, locale),
   };
 }
 
-/** The shortened title a survey link keeps for its page. */
+/** The shortened title a survey link keeps for its page (bidirectional controls removed). */
 export function surveyTitle(complaint: Complaint): string {
-  return truncate(complaint.title ?? complaint.description, 60);
+  return truncate(cleanUserText(complaint.title ?? complaint.description), 60);
 }
 
 /**
@@ -179,36 +184,39 @@ export function renderSurveyInvitation(
 ): OutboundMessage[] {
   const locale = customerLocale(complaint, config);
   const t = surveyTexts[locale].message;
-  const ctx = contextOf(complaint, config);
-  const signature = progressTemplates[locale].signature(config.company.name);
-  const footer = emailOptOutFooter(locale, links.unsubscribe);
+  const ctx = contextOf(complaint, config, locale);
+  const signature = progressTemplates[locale].signature(ctx.company);
   const base = { kind: 'survey' as const, complaintId: complaint.id };
   const { email, phone } = complaint.customer;
   const messages: OutboundMessage[] = [];
   if (email) {
-    const body = t.body(ctx);
     const headers = listUnsubscribeHeaders(links.unsubscribe);
-    const message: EmailMessage = {
-      ...base,
-      id: `${surveyId}:survey:email`,
-      channel: 'email',
-      to: email,
-      subject: t.subject(ctx),
-      text: [...body, `${t.linkLabel} ${links.survey}`, signature, ...footer.text].join('\n\n'),
-      html:
-        `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.5">` +
-        body.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-        `<p><a href="${escapeHtml(links.survey)}" style="display:inline-block;padding:10px 16px;background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:6px">${escapeHtml(t.linkLabel.replace(/[:：]$/, ''))}</a></p>` +
-        `<p>${escapeHtml(signature)}</p>${footer.html}</body></html>`,
-      ...(headers && { headers }),
-    };
-    messages.push(message);
+    const quoted = [ctx.title, ...(ctx.customerName ? [ctx.customerName] : [])];
+    messages.push(
+      emailFor({
+        ...base,
+        id: `${surveyId}:survey:email`,
+        to: email,
+        locale,
+        subject: t.subject(ctx),
+        blocks: [...t.body(ctx).map((line) => p(...quoteUser(line, quoted))), action(t.linkLabel.replace(/[:：]$/, ''), links.survey), p(signature), ...optOutBlocks(locale, links.unsubscribe)],
+        ...(headers && { headers }),
+      }),
+    );
   }
   if (phone && (!email || config.customerNotifications.channels === 'all')) {
-    const message: SmsMessage = { ...base, id: `${surveyId}:survey:sms`, channel: 'sms', to: phone, text: smsWithOptOut(t.sms({ ...ctx, link: links.survey }), locale) };
-    messages.push(message);
+    messages.push(smsFor({ ...base, id: `${surveyId}:survey:sms`, to: phone, locale, text: smsWithOptOut(t.sms({ ...ctx, link: links.survey }), locale) }));
   }
   return messages;
+}
+
+/** Splits a paragraph around the user text it quotes, so the HTML can isolate that text. */
+function quoteUser(paragraph: string, quoted: readonly string[]): Inline[] {
+  for (const q of quoted) {
+    const at = q ? paragraph.indexOf(q) : -1;
+    if (at >= 0) return [...quoteUser(paragraph.slice(0, at), quoted), user(q), ...quoteUser(paragraph.slice(at + q.length), quoted)].filter((x) => x !== '');
+  }
+  return [paragraph];
 }
 
 /** Raw form fields, as `application/x-www-form-urlencoded` delivers them. */
@@ -303,41 +311,45 @@ export function applySurveyAnswer(
 
 /**
  * The owning department's follow-up after a poor answer, in the department's language: email to the
- * head with rating and comment (escaped in the HTML), and an SMS unless it is within the department's
- * quiet hours (the reopened complaint's SLA escalations reach people after them).
+ * head with rating and comment (isolated in the HTML) and the link to the complaint in the console,
+ * and an SMS. The caller holds the SMS during the department's quiet hours (see followUpSurvey).
+ * @param base public base URL of the console, when known
  */
-export function renderSurveyFollowup(complaint: Complaint, answer: SurveyAnswerRecord, config: PipelineConfig, now: Date): OutboundMessage[] {
+export function renderSurveyFollowup(complaint: Complaint, answer: SurveyAnswerRecord, config: PipelineConfig, base?: string): OutboundMessage[] {
   if (answerQuality(answer) !== 'poor') return [];
   const department = config.departments.find((d) => d.id === complaint.department);
   if (!department) return [];
   const locale = department.locale;
   const t = surveyTexts[locale].followup;
   const reopened = answer.outcome === 'reopened';
+  const reference = referenceOf(complaint);
+  const title = surveyTitle(complaint);
+  const comment = answer.comment !== undefined ? cleanUserText(answer.comment) : undefined;
   const lines = t.body({
     head: department.head.name,
-    reference: complaint.id,
-    title: truncate(complaint.title ?? complaint.description, 60),
-    category: config.categories.find((c) => c.id === complaint.category)?.name[locale] ?? complaint.category,
+    reference,
+    title,
+    category: categoryName(config, complaint.category, locale),
     rating: answer.rating,
     solved: answer.solved,
-    ...(answer.comment !== undefined && { comment: answer.comment }),
+    ...(comment !== undefined && { comment }),
     reopened,
   });
-  const base = { kind: 'survey_followup' as const, complaintId: complaint.id };
+  const quoted = [title, ...(comment ? [comment] : [])];
+  const url = base && consoleComplaintUrl(base, complaint.id);
   const messages: OutboundMessage[] = [
-    {
-      ...base,
+    emailFor({
+      kind: 'survey_followup',
+      complaintId: complaint.id,
       id: `${answer.surveyId}:followup:email`,
-      channel: 'email',
       to: department.head.email,
-      subject: t.subject({ reference: complaint.id, rating: answer.rating, solved: answer.solved }),
-      text: lines.join('\n\n'),
-      html: `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif;line-height:1.5">${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</body></html>`,
-    },
+      locale,
+      subject: t.subject({ reference, rating: answer.rating, solved: answer.solved }),
+      blocks: [...lines.map((l) => p(...quoteUser(l, quoted))), ...(url ? [action(t.open, url)] : [])],
+    }),
   ];
-  if (!department.quietHours || !isWithinDailyWindow(now, department.quietHours)) {
-    messages.push({ ...base, id: `${answer.surveyId}:followup:sms`, channel: 'sms', to: department.head.phone, text: t.sms({ reference: complaint.id, rating: answer.rating, solved: answer.solved, reopened }) });
-  }
+  const text = t.sms({ reference, rating: answer.rating, solved: answer.solved, reopened });
+  messages.push(smsFor({ kind: 'survey_followup', complaintId: complaint.id, id: `${answer.surveyId}:followup:sms`, to: department.head.phone, locale, text: url ? withLink(text, url, SMS_BUDGET.staff) : text }));
   return messages;
 }
 

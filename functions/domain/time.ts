@@ -62,3 +62,36 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
+
+const shortFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A due time short enough for an SMS, in the recipient's zone: `24 Nov 18:00 GMT+8` (en),
+ * `11月24日 18:00（北京时间）` (zh-CN, Asia/Shanghai) or `11月24日 18:00（GMT-5）`.
+ */
+export function formatShortTime(t: Date, timeZone: string, locale: string): string {
+  const key = `${timeZone}|${locale}`;
+  let f = shortFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone, month: locale === 'zh-CN' ? 'numeric' : 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    shortFormatters.set(key, f);
+  }
+  const parts = f.formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const zone = get('timeZoneName');
+  if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
+  return `${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zone}`;
+}
+
+/** A span for people, to the minute, at most two units: `2 d 3 h`, `3 h 20 min` (en); `2 天 3 小时`, `3 小时 20 分钟` (zh-CN). */
+export function formatDuration(ms: number, locale: string): string {
+  const minutes = Math.max(0, Math.round(ms / MINUTE_MS));
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const units = locale === 'zh-CN' ? { d: '天', h: '小时', m: '分钟' } : { d: 'd', h: 'h', m: 'min' };
+  const parts: string[] = [];
+  if (d) parts.push(`${d} ${units.d}`);
+  if (h) parts.push(`${h} ${units.h}`);
+  if (!d && (m || !h)) parts.push(`${m} ${units.m}`);
+  return parts.slice(0, 2).join(' ');
+}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { httpHandler, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ComplaintStatusSchema } from '../domain/complaint.ts';
+import { normaliseRef, REF_PATTERN } from '../domain/ids.ts';
 import { InvalidCursorError } from '../ports/complaint-repository.ts';
 
 const QuerySchema = z
@@ -13,18 +14,32 @@ const QuerySchema = z
     overdue: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z.string().min(1).max(2048).optional(),
+    /** A short reference as a person reads it out (`yx-4k7m-9qd2` works too). */
+    ref: z
+      .string()
+      .max(32)
+      .transform(normaliseRef)
+      .refine((r) => REF_PATTERN.test(r), 'must be a complaint reference such as YX-4K7M-9QD2')
+      .optional(),
   })
-  .refine((q) => q.status || q.department || q.category || q.overdue === 'true', {
-    message: 'give at least one of status, department, category or overdue=true (every listing is served by an index)',
+  .refine((q) => q.ref || q.status || q.department || q.category || q.overdue === 'true', {
+    message: 'give at least one of ref, status, department, category or overdue=true (every listing is served by an index)',
     path: ['status'],
   });
 
-/** `GET /complaints?status=&department=&category=&overdue=true&limit=&cursor=` (agent route). */
+/**
+ * `GET /complaints?status=&department=&category=&overdue=true&limit=&cursor=` (agent route), or
+ * `GET /complaints?ref=YX-4K7M-9QD2`: the one complaint with that reference (a uniqueness record, never a Scan).
+ */
 export const handler = httpHandler(async (event) => {
   const parsed = QuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) return validationError(zodIssues(parsed.error));
   const q = parsed.data;
   const rt = runtime();
+  if (q.ref) {
+    const found = await rt.complaints.getByRef(q.ref);
+    return json(200, { items: found ? [found] : [] });
+  }
   try {
     const page = await rt.complaints.list(
       {

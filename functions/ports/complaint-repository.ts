@@ -28,6 +28,11 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/** Thrown by `create` when the complaint's short reference is already taken; nothing was stored. */
+export class ReferenceTakenError extends Error {
+  override readonly name = 'ReferenceTakenError';
+}
+
 /** Thrown for a cursor this repository did not issue. */
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
@@ -37,9 +42,14 @@ export interface ComplaintRepository {
   /**
    * Stores a new complaint. With an external id, the pair (channel, externalId) is claimed in the
    * same transaction: when it was claimed before, nothing is written and the first complaint is returned.
+   * Its short reference is then claimed (a uniqueness record); when another complaint holds it, a
+   * fresh one from `nextRef` replaces it (the result carries the reference it ended with).
+   * @throws ReferenceTakenError when no fresh reference could be claimed
    */
-  create(complaint: Complaint): Promise<CreateResult>;
+  create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult>;
   get(id: string): Promise<Complaint | undefined>;
+  /** The complaint with this short reference (a uniqueness record points at it; never a Scan). */
+  getByRef(ref: string): Promise<Complaint | undefined>;
   /**
    * Replaces a complaint if it is still at `expectedVersion` (optimistic concurrency).
    * @returns false when someone else changed it first: nothing was written

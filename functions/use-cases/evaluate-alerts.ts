@@ -1,11 +1,15 @@
 import type { AlertIncident } from '../domain/alert.ts';
 import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
 import { judgeScales, type Cadence } from '../domain/multi-scale.ts';
+import { hourOf } from '../domain/adaptive.ts';
+import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
 import {
+  acknowledgingContact,
   alertEscalatedEvent,
   alertResolvedEvent,
   clearLevel,
   decideIncident,
+  decideSurge,
   detect,
   detectScales,
   minutesToCheck,
@@ -13,6 +17,7 @@ import {
   renderAllClear,
   renderEscalation,
   renderReminder,
+  renderSurge,
   slidingCounts,
 } from '../domain/incident.ts';
 import type { DomainEvent } from '../domain/events.ts';
@@ -51,6 +56,8 @@ export interface EvaluateAlertsResult {
   readonly reminded: string[];
   readonly escalated: Array<{ incidentId: string; level: number }>;
   readonly resolved: string[];
+  /** "Getting worse" messages: the incident and the step reached. */
+  readonly surged: Array<{ incidentId: string; step: number }>;
 }
 
 /**
@@ -60,7 +67,9 @@ export interface EvaluateAlertsResult {
  * 1. compute the sliding window count for every minute since the last evaluation, and the clear
  *    level (a fraction of the static threshold or the adaptive bound now in force);
  * 2. decide: all-clear after a calm period, otherwise a due reminder and the next escalation level
- *    while nobody has acknowledged;
+ *    while nobody has acknowledged, and a "getting worse" message when the window count reached the
+ *    next multiple of the count the incident opened at (also when acknowledged: it is news);
+ *    every message shows the window count, trend and frequent words as they are now;
  * 3. send the messages (deterministic ids through the message ledger) and publish the events, THEN
  *    write the outcome conditional on the version read. A crash in between re-decides the same
  *    actions next time, and the ledger sends nothing twice; a concurrent run loses the condition
@@ -68,7 +77,7 @@ export interface EvaluateAlertsResult {
  */
 export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<EvaluateAlertsResult> {
   const now = deps.clock.now();
-  const result: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
+  const result: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [], surged: [] };
   let evaluated = 0;
   // SMS held for quiet hours that are due now go first.
   await flushDeferredSms(deps);
@@ -156,34 +165,43 @@ async function evaluateIncident(
   const decision = silenced
     ? decideIncident(incident, now, recent, clearLevel(level, settings), 0, { ...settings, repeatIntervalMinutes: Number.POSITIVE_INFINITY })
     : decideIncident(incident, now, recent, clearLevel(level, settings), department.escalationChain.length, settings);
-  if (!decision.changed) return;
+  const surge = silenced ? undefined : decideSurge(incident, recent, settings.surgeFactor);
+  if (!decision.changed && surge === undefined) return;
+  const lifecycle = surge === undefined ? decision.incident : { ...decision.incident, surgeStep: surge, version: decision.incident.version + (decision.actions.length ? 0 : 1) };
+  // What the messages show is the incident as it is now, not as it was when it opened.
+  const live = await liveIncident(lifecycle, recent, now, deps);
 
-  const ctx = { category, department, timeZone: deps.config.company.timeZone };
+  const ctx = { category, department, timeZone: deps.config.company.timeZone, base: deps.publicBaseUrl?.() };
   const messages: OutboundMessage[] = [];
   const events: DomainEvent[] = [];
   // Reported only once the messages are out: a run that meets another's live claim did nothing.
-  const done: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [] };
+  const done: Omit<EvaluateAlertsResult, 'evaluated'> = { reminded: [], escalated: [], resolved: [], surged: [] };
   for (const action of decision.actions) {
     switch (action.kind) {
       case 'reminder':
-        messages.push(...renderReminder(decision.incident, action.n, ctx, await mintAckLinks(decision.incident, `head:${department.head.name}`, department.locale, deps)));
+        messages.push(...renderReminder(live, action.n, ctx, await mintAckLinks(live, `head:${department.head.name}`, department.locale, deps)));
         done.reminded.push(incident.id);
         break;
       case 'escalate':
         {
           const contact = department.escalationChain[action.level - 1];
-          const links = contact ? await mintAckLinks(decision.incident, `L${action.level}:${contact.role} ${contact.name}`, department.locale, deps) : undefined;
-          messages.push(...renderEscalation(decision.incident, action.level, now, ctx, links));
+          const links = contact ? await mintAckLinks(live, `L${action.level}:${contact.role} ${contact.name}`, department.locale, deps) : undefined;
+          messages.push(...renderEscalation(live, action.level, now, ctx, links));
         }
-        events.push(alertEscalatedEvent(decision.incident, action.level, department.escalationChain[action.level - 1]?.role, now));
+        events.push(alertEscalatedEvent(live, action.level, department.escalationChain[action.level - 1]?.role, now));
         done.escalated.push({ incidentId: incident.id, level: action.level });
         break;
       case 'resolve':
-        messages.push(...renderAllClear(decision.incident, settings, ctx));
-        events.push(alertResolvedEvent(decision.incident));
+        messages.push(...renderAllClear(live, settings, ctx));
+        events.push(alertResolvedEvent(live));
         done.resolved.push(incident.id);
         break;
     }
+  }
+  if (surge !== undefined && live.state !== 'resolved') {
+    const links = live.state === 'open' ? await mintAckLinks(live, `head:${department.head.name}`, department.locale, deps) : undefined;
+    messages.push(...renderSurge(live, surge, ctx, links, acknowledgingContact(live, department)));
+    done.surged.push({ incidentId: incident.id, step: surge });
   }
   try {
     await deliverAlert(messages, category, department, deps);
@@ -193,8 +211,17 @@ async function evaluateIncident(
     throw err;
   }
   if (events.length) await deps.events.publish(events);
-  await deps.alerts.updateLifecycle(incident, decision.incident);
+  await deps.alerts.updateLifecycle(incident, lifecycle);
   result.reminded.push(...done.reminded);
   result.escalated.push(...done.escalated);
   result.resolved.push(...done.resolved);
+  result.surged.push(...done.surged);
+}
+
+/** The incident with its window count, daily trend and frequent words as they are at `now`. */
+async function liveIncident(incident: AlertIncident, recent: ReadonlyArray<{ count: number }>, now: Date, deps: EvaluateAlertsDeps): Promise<AlertIncident> {
+  const count = recent.at(-1)?.count ?? incident.count;
+  const hours = await deps.volume.hourlyCounts(incident.category, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
+  const terms = topTerms(incident.newestTitles);
+  return { ...incident, count, trend: dailyTrend(hours, now, deps.config.company.timeZone), topTerms: terms.length ? terms : incident.topTerms };
 }

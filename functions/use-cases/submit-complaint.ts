@@ -19,6 +19,8 @@ export interface SubmitComplaintDeps {
   readonly textModel?: CompiledTextModel;
   /** Judges negative emotion for the escalation-risk score; the config's lexicon without it. */
   readonly sentiment?: SentimentAnalyzer;
+  /** A fresh short reference (`YX-4K7M-9QD2`). */
+  readonly newRef: () => string;
 }
 
 export type SubmitResult =
@@ -37,7 +39,8 @@ export interface SubmitOptions {
  * Primary course: look up the customer's recent complaints (a repeat in the same category is linked
  * and raised one severity step); judge its negative emotion (escalation risk); classify (model,
  * keywords, fallback), grade, score the escalation risk, route and set SLA due times; store it, claiming
- * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new.
+ * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new; then
+ * claim its short reference (drawn again if taken).
  * Before storing, a receipt is reserved for each recipient the receipt would go to; a recipient that
  * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, and the
  * complaint's timeline says so. A reservation is given back when nothing new was stored.
@@ -57,7 +60,7 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const giveBack = () => Promise.all(reserved.map((r) => deps.receipts.release(r, complaint.id)));
   let stored;
   try {
-    stored = await deps.complaints.create(complaint);
+    stored = await deps.complaints.create({ ...complaint, ref: deps.newRef() }, deps.newRef);
   } catch (err) {
     await giveBack();
     throw err;

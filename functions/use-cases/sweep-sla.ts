@@ -1,10 +1,14 @@
+import type { Complaint } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
-import { sweepSla as planSweep } from '../domain/sla.ts';
-import { renderSlaSteps, slaEvents } from '../domain/sla-messages.ts';
+import type { OutboundMessage } from '../domain/messages.ts';
+import { smsSendTime } from '../domain/quiet-hours.ts';
+import { sweepSla as planSweep, type SlaStep } from '../domain/sla.ts';
+import { groupSlaSteps, renderHeldSlaSummary, renderSlaGroup, slaEvents, slaMessageIds, type SlaRecipientGroup, type SlaSmsDecision } from '../domain/sla-messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
+import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
 import { deliverOnce, MessageInProgressError } from './deliver-once.ts';
 
 export interface SweepSlaDeps {
@@ -14,6 +18,10 @@ export interface SweepSlaDeps {
   readonly notifier: Notifier;
   readonly ledger: MessageLedger;
   readonly events: EventPublisher;
+  /** The hourly SMS ceiling and what quiet hours hold. */
+  readonly slaSms: SlaSmsStore;
+  /** Base of the console links; without it messages go without links. */
+  publicBaseUrl?(): string | undefined;
 }
 
 export interface SweepResult {
@@ -28,6 +36,12 @@ export interface SweepResult {
    * holds a live claim on; the next sweep takes them.
    */
   readonly skipped: number;
+  /** People written to this sweep (one email each, at most one SMS). */
+  readonly recipients: number;
+  /** SMS sent now, held for quiet hours, and withheld by the hourly ceiling. */
+  readonly sms: { readonly sent: number; readonly held: number; readonly overQuota: number };
+  /** Summaries of SMS held for quiet hours sent now. */
+  readonly heldSummaries: number;
 }
 
 /** At most this many complaints per run; the rest wait for the next run (every 5 minutes). */
@@ -36,36 +50,100 @@ const MAX_PER_SWEEP = 500;
 /**
  * The scheduled SLA sweeper.
  *
- * Primary course: query the sparse index for complaints whose next SLA action time has come; for
- * each, work out the warning and the escalation levels now due, send them (once per message id),
- * publish the events, then write the complaint (timeline, escalation level, next action time) if
- * nobody changed it meanwhile. Sending before writing means a crash in between re-derives the same
- * steps next time and the ledger suppresses the repeats.
+ * Primary course:
+ * 1. send one summary SMS per person for what quiet hours held, now that they are over;
+ * 2. query the sparse index for complaints whose next SLA action time has come and work out, for
+ *    each, the warning and the escalation levels now due;
+ * 3. group every step of the sweep by the person who hears of it: one email each (the first few
+ *    complaints in full, the rest counted, with a link to the list), and at most one SMS — held for
+ *    the department's quiet hours, or left out past the hourly ceiling (the email then says so);
+ * 4. send them (one ledger claim per person, sweep and channel), publish the events, then write
+ *    each complaint (timeline, escalation level, next action time) if nobody changed it meanwhile.
+ *
+ * Sending before writing means a crash in between re-derives the same steps: a retry of the same
+ * scheduled run (same `sweepId`) finds its messages claimed; a later run lists them again in its own
+ * grouped message (a repeat in a digest, never a storm).
+ * @param sweepId the scheduled run's time (EventBridge `time`); the clock's minute when absent
  */
-export async function sweepSla(deps: SweepSlaDeps): Promise<SweepResult> {
+export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<SweepResult> {
   const now = deps.clock.now();
+  const id = sweepId ?? now.toISOString().slice(0, 16);
+  const base = deps.publicBaseUrl?.();
+  const heldSummaries = await sendHeldSummaries(deps, now, base);
+
   const { items, itemsRead } = await deps.complaints.dueForSweep(now, MAX_PER_SWEEP);
+  const planned: Array<{ before: Complaint; after: Complaint; steps: SlaStep[] }> = [];
+  for (const complaint of items) {
+    const { steps, complaint: next } = planSweep(complaint, deps.config, now);
+    if (next !== complaint) planned.push({ before: complaint, after: next, steps });
+  }
+
+  const groups = groupSlaSteps(planned.map((x) => ({ complaint: x.before, steps: x.steps })), deps.config);
+  const sms = { sent: 0, held: 0, overQuota: 0 };
+  const messages: OutboundMessage[] = [];
+  for (const group of groups) {
+    const decision = await decideSms(group, id, now, deps);
+    if (decision.kind === 'send') sms.sent += 1;
+    if (decision.kind === 'held') sms.held += 1;
+    if (decision.kind === 'over_quota') sms.overQuota += 1;
+    messages.push(...renderSlaGroup(group, id, decision, deps.config, now, base));
+  }
+  try {
+    await deliverOnce(messages, deps);
+  } catch (err) {
+    // Some person's message is held by a run that may still be sending: record no complaint, so a
+    // later sweep re-derives the steps once that claim is sent or its lease has run out.
+    if (!(err instanceof MessageInProgressError)) throw err;
+    return { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: planned.length, recipients: groups.length, sms, heldSummaries };
+  }
+
   let warnings = 0;
   let escalations = 0;
   let skipped = 0;
-  for (const complaint of items) {
-    const { steps, complaint: next } = planSweep(complaint, deps.config, now);
-    if (next === complaint) continue;
-    try {
-      await deliverOnce(renderSlaSteps(complaint, steps, deps.config), deps);
-    } catch (err) {
-      // A step's message is held by a run that may still be sending: record nothing; a later sweep re-derives it.
-      if (!(err instanceof MessageInProgressError)) throw err;
-      skipped += 1;
-      continue;
-    }
-    if (steps.length) await deps.events.publish(slaEvents(complaint, steps, now));
-    if (!(await deps.complaints.update(next, complaint.version))) {
+  for (const { before, after, steps } of planned) {
+    if (steps.length) await deps.events.publish(slaEvents(before, steps, now));
+    if (!(await deps.complaints.update(after, before.version))) {
       skipped += 1;
       continue;
     }
     warnings += steps.filter((s) => s.kind === 'warning').length;
     escalations += steps.filter((s) => s.kind === 'escalation').length;
   }
-  return { due: items.length, itemsRead, warnings, escalations, skipped };
+  return { due: items.length, itemsRead, warnings, escalations, skipped, recipients: groups.length, sms, heldSummaries };
+}
+
+/** Quiet hours first (critical categories excepted), then the hourly ceiling. */
+async function decideSms(group: SlaRecipientGroup, sweepId: string, now: Date, deps: SweepSlaDeps): Promise<SlaSmsDecision> {
+  if (!group.escalations.length) return { kind: 'none' };
+  const critical = group.escalations.some((i) => deps.config.categories.find((c) => c.id === i.complaint.category)?.critical);
+  const sendAt = smsSendTime(group.department, { critical }, now);
+  const messageId = slaMessageIds(group, sweepId).sms;
+  if (sendAt.getTime() > now.getTime()) {
+    await deps.slaSms.hold(messageId, { sendAt: sendAt.toISOString(), to: group.phone, locale: group.department.locale, department: group.department.id, escalations: group.escalations.length });
+    return { kind: 'held', until: sendAt };
+  }
+  const perHour = deps.config.slaPolicy.smsPerHour;
+  if (!(await deps.slaSms.takeSmsQuota(group.phone, now.toISOString().slice(0, 13), messageId, perHour))) return { kind: 'over_quota', perHour };
+  return { kind: 'send' };
+}
+
+/** One SMS per person for everything quiet hours held for them, then the held items go. */
+async function sendHeldSummaries(deps: SweepSlaDeps, now: Date, base: string | undefined): Promise<number> {
+  const due = await deps.slaSms.dueHeld(now);
+  const byPhone = new Map<string, HeldSlaSms[]>();
+  for (const h of due) byPhone.set(h.to, [...(byPhone.get(h.to) ?? []), h]);
+  let sent = 0;
+  for (const [to, held] of byPhone) {
+    const first = held[0]!;
+    const escalations = held.reduce((n, h) => n + h.escalations, 0);
+    try {
+      sent += await deliverOnce([renderHeldSlaSummary({ to, locale: first.locale, department: first.department, escalations, sendAt: first.sendAt }, deps.config, base)], deps);
+    } catch (err) {
+      // Held by a run that may still be sending: keep the held items for the next sweep.
+      if (!(err instanceof MessageInProgressError)) throw err;
+      continue;
+    }
+    for (const h of held) await deps.slaSms.removeHeld(h.key);
+  }
+  return sent;
 }

@@ -31,11 +31,23 @@ describe('alert messages', () => {
     const [email, topic] = renderAlertRaised(incident, c, department('security'), 'Asia/Shanghai') as [EmailMessage, TopicMessage];
     expect(email).toMatchObject({ channel: 'email', to: 'liu.yang@youxuan-mall.example.com', kind: 'alert', alertId: incident.id });
     expect(email.subject).toBe('【投诉预警】账户安全：30 分钟内 6 起投诉');
-    expect(email.text).toContain('“账户安全”类投诉在最近 30 分钟内达到 6 起，已超过预警阈值 5 起。');
+    expect(email.text).toContain('“账户安全”类投诉在最近 30 分钟内有 6 起，已超过预警阈值 5 起。');
     expect(email.text).toContain('- 账号被盗');
     expect(email.text).toContain('2026-11-20 14:03 (Asia/Shanghai)');
     expect(topic).toMatchObject({ channel: 'topic', department: 'security' });
-    expect(topic.text).toContain('账户安全 30分钟内6起(阈值5)');
+    expect(topic.text).toContain('【投诉预警】账户安全：30 分钟内 6 起，超过阈值 5 起。');
+  });
+
+  it('say "reached" when the count equals the threshold, "above" only when it is higher', () => {
+    const c = category('account-security');
+    const [zhEmail] = renderAlertRaised(newIncident(c, 5, [], now), c, department('security'), 'Asia/Shanghai') as [EmailMessage];
+    expect(zhEmail.text).toContain('有 5 起，已达到预警阈值 5 起。');
+    const refund = category('refund');
+    const [at] = renderAlertRaised(newIncident(refund, refund.threshold.count, [], now), refund, department('finance'), 'UTC') as [EmailMessage];
+    expect(at.text).toContain(`reaching the alert threshold of ${refund.threshold.count}`);
+    const [above] = renderAlertRaised(newIncident(refund, refund.threshold.count + 1, [], now), refund, department('finance'), 'UTC') as [EmailMessage];
+    expect(above.text).toContain(`above the alert threshold of ${refund.threshold.count}`);
+    expect(above.text).not.toMatch(/once per incident/);
   });
 
   it('speak English to an English-speaking department', () => {

@@ -52,7 +52,7 @@ describe('acknowledge links', () => {
 
   it('the alert email and SMS carry the links; pages escape titles and never acknowledge on GET', () => {
     const [email, sms] = renderAlertRaised(incident, category, department, 'Asia/Shanghai', { email: 'https://x/a/LONG', sms: 'https://x/a/SHORT' });
-    expect(email!.channel === 'email' && email!.text).toContain("I'm on it\"): https://x/a/LONG");
+    expect(email!.channel === 'email' && email!.text).toContain("I'm on it (acknowledge): https://x/a/LONG");
     expect(email!.channel === 'email' && email!.html).toContain('href="https://x/a/LONG"');
     expect(sms!.channel === 'topic' && sms!.text).toMatch(/Ack: https:\/\/x\/a\/SHORT$/);
     const page = ackPage({ token: 'T'.repeat(32), locale: 'en', incident }, defaultConfig);

@@ -3,7 +3,7 @@ import { createComplaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { assessEscalationRisk, lexiconNegativity, textLanguage } from '../../functions/domain/escalation-risk.ts';
 import type { SlaStep } from '../../functions/domain/sla.ts';
-import { renderSlaSteps } from '../../functions/domain/sla-messages.ts';
+import { groupSlaSteps, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
 import { alertTitleLine } from '../../functions/domain/templates/triage.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -101,7 +101,7 @@ describe('the mark in what people read', () => {
     expect(alertTitleLine({ description: 'stored before triage' }, 'en')).toBe('stored before triage');
   });
 
-  it('SLA warnings and escalations to the department carry one risk line for a marked complaint only', () => {
+  it('SLA warnings and escalations to the department mark a marked complaint on its line, and only it', () => {
     const marked = made('Refund still missing. This is a scam, I will contact my lawyer.');
     const plain = made('Refund still missing.');
     const department = defaultConfig.departments.find((d) => d.id === marked.department)!;
@@ -110,10 +110,15 @@ describe('the mark in what people read', () => {
       { kind: 'warning', phase: 'first_response', dueAt: marked.firstResponseDueAt },
       { kind: 'escalation', phase: 'first_response', level: 1, contact, dueAt: marked.firstResponseDueAt },
     ];
-    const emails = renderSlaSteps(marked, steps, defaultConfig).filter((m) => m.channel === 'email');
+    const now = new Date(marked.firstResponseDueAt);
+    const render = (c: typeof marked) =>
+      groupSlaSteps([{ complaint: c, steps }], defaultConfig)
+        .flatMap((g) => renderSlaGroup(g, 'sweep-1', { kind: 'none' }, defaultConfig, now))
+        .filter((m) => m.channel === 'email');
+    const emails = render(marked);
     expect(emails).toHaveLength(2);
-    const line = department.locale === 'en' ? /⚠ Escalation risk \(score 0\.\d+\): threatens to go to a regulator, the media or a lawyer, strong negative emotion/ : /⚠ 升级风险（评分 0\.\d+）：扬言向监管、媒体或法律途径升级、强烈负面情绪/;
-    for (const e of emails) expect(e.channel === 'email' && e.text).toMatch(line);
-    for (const e of renderSlaSteps(plain, steps, defaultConfig)) expect(e.text).not.toContain('⚠');
+    const mark = department.locale === 'en' ? '⚠ Escalation risk' : '⚠ 升级风险';
+    for (const e of emails) expect(e.text).toContain(mark);
+    for (const e of render(plain)) expect(e.text).not.toContain('⚠');
   });
 });

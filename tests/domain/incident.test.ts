@@ -12,10 +12,13 @@ import {
   renderAllClear,
   renderEscalation,
   renderReminder,
+  renderSurge,
   slidingCounts,
+  surgeStepOf,
+  decideSurge,
   type MinuteCount,
 } from '../../functions/domain/incident.ts';
-import type { EmailMessage } from '../../functions/domain/messages.ts';
+import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const settings = defaultConfig.alerting;
@@ -180,7 +183,7 @@ describe('lifecycle messages', () => {
     const refund = defaultConfig.categories.find((c) => c.id === 'refund')!;
     const inc = newIncident(refund, 12, ['<b>x</b>'], opened, { detector: 'both', expected: 3.5, bound: 10, topTerms: [{ term: '<i>refund</i>', count: 3 }] });
     const [email] = renderReminder(inc, 1, { category: refund, department: financeDept, timeZone: 'UTC' }) as [EmailMessage];
-    expect(email.subject).toBe('[Complaint alert · reminder 1] Refund: still unacknowledged');
+    expect(email.subject).toBe('[Complaint alert - reminder 1] Refund: still unacknowledged');
     expect(email.html).not.toContain('<i>refund');
     expect(email.text).toContain('Expected for this time of week: 3.5, alert bound 10 (count is 3.4× expected)');
     expect(email.text).toContain('Detector: static threshold and adaptive baseline');
@@ -210,14 +213,14 @@ describe('alert explanation', () => {
     const [email] = renderAlertRaised(inc, category, department, 'Asia/Shanghai') as [EmailMessage];
     expect(email.text).toContain('固定阈值：5 起（当前为阈值的 2.4 倍）');
     expect(email.text).toContain('触发检测器：固定阈值');
-    expect(email.text).toContain('高频词： 账号 (2)');
+    expect(email.text).toContain('高频词：账号 (2)');
     expect(email.text).toContain('11-20: 12');
   });
 
   it('says the adaptive bound, not the static threshold, when only the baseline fired', () => {
     const inc = newIncident(category, 4, [], opened, { detector: 'adaptive', expected: 0.5, bound: 4 });
     const [email] = renderAlertRaised(inc, category, department, 'UTC') as [EmailMessage];
-    expect(email.text).toContain('超过历史同期的预警上限 4 起');
+    expect(email.text).toContain('有 4 起，达到历史同期的预警上限 4 起。');
     expect(email.text).not.toContain('固定阈值');
   });
 
@@ -247,5 +250,42 @@ describe('alert explanation', () => {
       { day: '2026-11-20', count: 5 },
     ]);
     expect(sparkline([0, 4, 8])).toBe('▁▅█');
+  });
+});
+
+describe('getting worse inside an open incident', () => {
+  it.each([
+    [30, 59, 2, 0],
+    [30, 60, 2, 1],
+    [30, 111, 2, 1],
+    [30, 120, 2, 2],
+    [30, 240, 2, 3],
+    [5, 15, 3, 1],
+    [5, 14, 3, 0],
+  ])('opened at %i, now %i, factor %i → step %i', (atOpen, count, factor, step) => {
+    expect(surgeStepOf(atOpen, count, factor)).toBe(step);
+  });
+
+  it('tells each step once, also when acknowledged, never once resolved', () => {
+    const inc = incident({ countAtOpen: 5, count: 5 });
+    expect(decideSurge(inc, minutes(1, 5, 9), 2)).toBeUndefined();
+    expect(decideSurge(inc, [...minutes(1, 4, 9), ...minutes(5, 5, 16)], 2)).toBe(1);
+    expect(decideSurge({ ...inc, surgeStep: 1 }, minutes(1, 5, 16), 2)).toBeUndefined();
+    expect(decideSurge({ ...inc, surgeStep: 1, state: 'acknowledged' }, minutes(1, 5, 20), 2)).toBe(2);
+    expect(decideSurge({ ...inc, state: 'resolved' }, minutes(1, 5, 50), 2)).toBeUndefined();
+  });
+
+  it('reaches the head and the acknowledged owner with the count now, the ratio and the trend', () => {
+    const onCall = department.escalationChain[0]!;
+    const inc = incident({ countAtOpen: 5, count: 16, state: 'acknowledged', acknowledgedBy: `L1:${onCall.role} ${onCall.name}`, trend: [1, 2, 16].map((count, i) => ({ day: `2026-11-${18 + i}`, count })) });
+    const msgs = renderSurge(inc, 1, { ...ctx, base: 'https://x' }, undefined, onCall);
+    expect(msgs.map((m) => `${m.channel}:${m.channel === 'topic' ? m.department : m.to}`)).toEqual([`email:${department.head.email}`, 'topic:security', `email:${onCall.email}`, `sms:${onCall.phone}`]);
+    const [head, , owner, sms] = msgs as [EmailMessage, unknown, EmailMessage, SmsMessage];
+    expect(head.subject).toBe('【投诉预警·情况恶化】账户安全：30 分钟内 16 起，为开始时的 3.2 倍');
+    expect(head.text).toContain(`此预警由 ${onCall.name} 负责。`);
+    expect(head.text).toContain('11-20: 16');
+    expect(head.html).toContain('href="https://x/console/alerts"');
+    expect(owner.text).toContain(`${onCall.name}（值班工程师），您好：`);
+    expect(sms.text).toContain('https://x/console/alerts');
   });
 });

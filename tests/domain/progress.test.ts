@@ -26,7 +26,44 @@ describe('progress messages', () => {
   it('speak English to an English-speaking customer', () => {
     const [email] = renderProgress(make({ email: 'a@example.com', locale: 'en' }, 'Lost parcel'), 0, defaultConfig) as [EmailMessage];
     expect(email.subject).toBe('We received your complaint (ref. REF123)');
-    expect(email.text).toContain('It is with our 物流配送部 team (category: Logistics delay).');
+    expect(email.text).toContain('It is with our Logistics & Delivery team (category: Logistics delay).');
+    expect(email.text).toContain('The YouXuan Mall customer care team');
+    expect(email.text).not.toMatch(/\p{Script=Han}/u);
+    expect(email.html).toContain('<html lang="en">');
+  });
+
+  it('give due times in the customer\'s time zone, else the company\'s', () => {
+    const [ny] = renderProgress(make({ email: 'a@example.com', locale: 'en', timeZone: 'America/New_York' }, 'Lost parcel'), 0, defaultConfig) as [EmailMessage];
+    expect(ny.text).toContain('by 2026-11-16 21:00 (America/New_York)');
+    const [sms] = renderProgress(make({ phone: '+12125550100', locale: 'en', timeZone: 'America/New_York' }, 'Lost parcel'), 0, defaultConfig) as [SmsMessage];
+    expect(sms.text).toContain('16 Nov 21:00 GMT-5');
+  });
+
+  it.each([
+    ['wait_on_customer', 'Please send a photo of the return receipt.'],
+    ['resolve', 'Refund of $49.99 issued to your card.'],
+    ['acknowledge', 'I am on it and will call you this afternoon.'],
+  ] as const)('carry the agent\'s public note on %s, in the email and the SMS', (type, note) => {
+    let c = make({ email: 'a@example.com', phone: '+12125550100', locale: 'en' }, 'Lost parcel');
+    for (const step of type === 'acknowledge' ? [] : (['acknowledge', 'start'] as const)) {
+      const r = applyEvent(c, { type: step, actor: 'agent:li' }, t0, defaultConfig);
+      if (!r.ok) throw new Error(step);
+      c = r.complaint;
+    }
+    const r = applyEvent(c, { type, actor: 'agent:li', note }, t0, defaultConfig);
+    if (!r.ok) throw new Error(type);
+    const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+    const [email, sms] = renderProgress(r.complaint, r.complaint.timeline.length - 1, all) as [EmailMessage, SmsMessage];
+    expect(email.text).toContain(note);
+    expect(email.html).toContain(`<bdi>${note.replace('$', '$')}</bdi>`);
+    expect(sms.text).toContain(note);
+  });
+
+  it('take bidirectional controls out of what the customer typed', () => {
+    const [email] = renderProgress(make({ email: 'a@example.com', locale: 'en' }, 'Invoice \u202Efdp.exe'), 0, defaultConfig) as [EmailMessage];
+    expect(email.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(email.html).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(email.html).toContain('<bdi>Invoice fdp.exe</bdi>');
   });
 
   it('escape what the customer typed in the HTML email', () => {
@@ -38,7 +75,7 @@ describe('progress messages', () => {
   it('go by SMS when there is only a phone, and by email only when both are given (preferred channel)', () => {
     const sms = renderProgress(make({ phone: '+8613700000000' }), 0, defaultConfig) as [SmsMessage];
     expect(sms.map((m) => [m.channel, m.to, m.id])).toEqual([['sms', '+8613700000000', 'REF123:t0:progress:sms']]);
-    expect(sms[0].text).toContain('编号REF123');
+    expect(sms[0].text).toContain('编号 REF123，');
     const both = make({ phone: '+8613700000000', email: 'a@example.com' });
     expect(renderProgress(both, 0, defaultConfig).map((m) => m.channel)).toEqual(['email']);
     const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };

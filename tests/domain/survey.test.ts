@@ -252,8 +252,9 @@ describe('escaping what the customer typed', () => {
     const [email] = renderSurveyInvitation(c, 'C1-r0', { survey: 'https://x.example/s/abc', unsubscribe: 'https://x.example/u/def' }, defaultConfig) as [EmailMessage];
     expect(email.html).not.toMatch(/<script|<img/);
     const { complaint } = applySurveyAnswer(markSurveySent(c, t0), 'C1-r0', { rating: 1, solved: false, comment: HOSTILE }, at('2026-11-24T02:00:00Z'), defaultConfig);
-    const [followup] = renderSurveyFollowup(complaint, complaint.surveyAnswer!, defaultConfig, at('2026-11-24T02:00:00Z')) as [EmailMessage];
+    const [followup] = renderSurveyFollowup(complaint, complaint.surveyAnswer!, defaultConfig, 'https://x.example') as [EmailMessage];
     expect(followup.html).not.toMatch(/<script|<img|<\/textarea/);
+    expect(followup.html).toContain('<bdi>');
     expect(followup.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(followup.text).toContain(HOSTILE);
   });
@@ -264,14 +265,15 @@ describe('messages', () => {
     const [email] = renderSurveyInvitation(resolved({ email: 'c@example.com', locale: 'en', name: 'Ann' }), 'C1-r0', { survey: 'https://x.example/s/abc', unsubscribe: 'https://x.example/u/def' }, defaultConfig) as [EmailMessage];
     expect(email).toMatchObject({ id: 'C1-r0:survey:email', kind: 'survey', to: 'c@example.com', subject: 'How did we do? (ref. C1)' });
     expect(email.text).toContain('Answer the survey: https://x.example/s/abc');
-    expect(email.text).toContain('Unsubscribe: https://x.example/u/def');
+    expect(email.text).toContain('Unsubscribe https://x.example/u/def');
+    expect(email.html).toContain('<html lang="en">');
     expect(email.headers).toEqual({ 'List-Unsubscribe': '<https://x.example/u/def>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
   });
 
   it('invite by SMS with STOP wording when there is only a phone', () => {
     const [zh] = renderSurveyInvitation(resolved({ phone: '+8613700000000' }), 'C1-r0', { survey: 'https://x.example/s/abc' }, defaultConfig) as [SmsMessage];
     expect(zh).toMatchObject({ id: 'C1-r0:survey:sms', channel: 'sms', to: '+8613700000000' });
-    expect(zh.text).toMatch(/https:\/\/x\.example\/s\/abc回复TD退订$/);
+    expect(zh.text).toMatch(/https:\/\/x\.example\/s\/abc 回复TD退订$/);
     const [en] = renderSurveyInvitation(resolved({ phone: '+8613700000000', locale: 'en' }), 'C1-r0', { survey: 'https://x.example/s/abc' }, defaultConfig) as [SmsMessage];
     expect(en.text).toMatch(/Reply STOP to opt out$/);
   });
@@ -279,27 +281,27 @@ describe('messages', () => {
   it('carry the opt-out on every progress email and SMS', () => {
     const c = resolved({ email: 'c@example.com' });
     const [email] = renderProgress(c, 0, defaultConfig, { unsubscribeUrl: 'https://x.example/u/tok' }) as [EmailMessage];
-    expect(email.text).toContain('退订： https://x.example/u/tok');
-    expect(email.html).toContain('<a href="https://x.example/u/tok">退订</a>');
+    expect(email.text).toContain('退订 https://x.example/u/tok');
+    expect(email.html).toMatch(/<a href="https:\/\/x\.example\/u\/tok"[^>]*>退订<\/a>/);
     expect(email.headers?.['List-Unsubscribe']).toBe('<https://x.example/u/tok>');
     const [sms] = renderProgress(resolved({ phone: '+8613700000000' }), 0, defaultConfig) as [SmsMessage];
     expect(sms.text.endsWith('回复TD退订')).toBe(true);
   });
 
-  it('tell the department head about a poor answer by email, and by SMS outside the department quiet hours', () => {
+  it('tell the department head about a poor answer by email and SMS, with the link to the complaint', () => {
     const c = markSurveySent(resolved(), t0);
     const poor = applySurveyAnswer(c, 'C1-r0', { rating: 2, solved: false, comment: '还是没到' }, at('2026-11-24T02:00:00Z'), defaultConfig).complaint;
-    const day = renderSurveyFollowup(poor, poor.surveyAnswer!, defaultConfig, at('2026-11-24T02:00:00Z'));
+    const day = renderSurveyFollowup(poor, poor.surveyAnswer!, defaultConfig, 'https://x.example');
     expect(day.map((m) => [m.kind, m.channel, (m as EmailMessage | SmsMessage).to])).toEqual([
       ['survey_followup', 'email', 'wang.lei@youxuan-mall.example.com'],
       ['survey_followup', 'sms', '+8613800138001'],
     ]);
     expect((day[0] as EmailMessage).text).toContain('评分 2/5，问题未解决');
     expect((day[0] as EmailMessage).text).toContain('客户意见：还是没到');
-    // 23:30 in Shanghai: logistics' quiet hours (22:00-08:00) hold the SMS back.
-    expect(renderSurveyFollowup(poor, poor.surveyAnswer!, defaultConfig, at('2026-11-24T15:30:00Z')).map((m) => m.channel)).toEqual(['email']);
+    expect((day[0] as EmailMessage).html).toContain('href="https://x.example/console/complaints/C1"');
+    expect((day[1] as SmsMessage).text).toContain('https://x.example/console/complaints/C1');
     const good = applySurveyAnswer(c, 'C1-r0', { rating: 5, solved: true }, at('2026-11-24T02:00:00Z'), defaultConfig).complaint;
-    expect(renderSurveyFollowup(good, good.surveyAnswer!, defaultConfig, at('2026-11-24T02:00:00Z'))).toEqual([]);
+    expect(renderSurveyFollowup(good, good.surveyAnswer!, defaultConfig)).toEqual([]);
   });
 
   it('thank in the chosen language with the outcome', () => {

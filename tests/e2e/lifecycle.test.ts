@@ -25,6 +25,9 @@ describe('complaint lifecycle, locally', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    const ref = created.body.ref as string;
+    expect(ref).toMatch(/^YX-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect((await api.call('GET', `/complaints?ref=${ref.toLowerCase()}`)).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
 
     expect((await event(id, { type: 'resolve' })).body).toMatchObject({ error: 'invalid_transition', status: 'received', allowedEvents: ['acknowledge', 'update'] });
     expect((await event(id, { type: 'acknowledge', expectedVersion: 1 })).body).toMatchObject({ status: 'acknowledged', version: 2 });
@@ -45,13 +48,14 @@ describe('complaint lifecycle, locally', () => {
       ['progress', 'email', 'alice@example.com'],
     ]);
     expect(mine.map((m) => m.subject)).toEqual([
-      `We received your complaint (ref. ${id})`,
-      `Someone is now handling your complaint (ref. ${id})`,
-      `We are working on your complaint (ref. ${id})`,
-      `Your complaint has been resolved (ref. ${id})`,
+      `We received your complaint (ref. ${ref})`,
+      `Someone is now handling your complaint (ref. ${ref})`,
+      `We are working on your complaint (ref. ${ref})`,
+      `Your complaint has been resolved (ref. ${ref})`,
     ]);
-    // The internal note never reaches the customer; the title is escaped in the HTML.
-    expect(mine.some((m) => m.body.includes('courier'))).toBe(false);
+    // The internal note never reaches the customer, the public note on resolve does; the title is escaped in the HTML.
+    expect(mine.some((m) => m.body.includes('called the courier'))).toBe(false);
+    expect(mine[3]!.body).toContain('courier redelivered');
     expect(mine[0]!.html).toContain('&lt;script&gt;');
     expect(mine[0]!.html).not.toContain('<script>');
 

@@ -57,7 +57,7 @@ describe('npm start: the local pipeline end to end', () => {
     ]);
     expect(outbox[0].subject).toBe('【投诉预警】账户安全：30 分钟内 5 起投诉');
     expect(outbox[0].body).toContain('账号异常登录 #5');
-    expect(outbox[1].body).toContain('阈值5');
+    expect(outbox[1].body).toContain('达到阈值 5 起');
 
     // More complaints in the same window: counted, no second alert.
     for (let i = 6; i <= 9; i += 1) await call('POST', '/complaints', complaint(i));

@@ -32,6 +32,7 @@ describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () 
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    const ref = created.body.ref as string;
     for (const type of ['acknowledge', 'start', 'resolve']) {
       expect((await api.call('POST', `/complaints/${id}/events`, { type, actor: 'agent:li.ming' })).status).toBe(200);
     }
@@ -44,7 +45,7 @@ describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () 
     await api.advance('PT15M');
     const [survey, ...more] = await mine('survey');
     expect(more).toEqual([]);
-    expect(survey).toMatchObject({ channel: 'email', to: 'chen@example.com', subject: `请为我们的服务打分（投诉编号 ${id}）` });
+    expect(survey).toMatchObject({ channel: 'email', to: 'chen@example.com', subject: `请为我们的服务打分（投诉编号 ${ref}）` });
     expect(survey!.headers['List-Unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/u\/[A-Za-z0-9_-]{32}>$/);
     const link = /http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]{32}/.exec(survey!.body)?.[0];
     expect(link).toBeDefined();
@@ -67,7 +68,7 @@ describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () 
     expect(followup.map((m) => [m.channel, m.to])).toContainEqual(['email', 'wang.lei@youxuan-mall.example.com']);
     expect(followup[0]!.body).toContain('评分 2/5，问题未解决');
     expect(followup[0]!.body).toContain('快递还是没有到，电话也打不通');
-    expect((await mine('progress')).at(-1)?.subject).toBe(`您的投诉已重新打开（编号 ${id}）`);
+    expect((await mine('progress')).at(-1)?.subject).toBe(`您的投诉已重新打开（编号 ${ref}）`);
     const events = (await api.call('GET', '/local/events')).body.filter((e: any) => e.detail.complaintId === id).map((e: any) => e.detailType);
     expect(events).toEqual(expect.arrayContaining(['survey.sent', 'survey.answered']));
 

@@ -1,11 +1,13 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { handler } from '../../functions/handlers/intake.ts';
 import { handler as getComplaint } from '../../functions/handlers/get-complaint.ts';
+import { handler as listComplaints } from '../../functions/handlers/list-complaints.ts';
+import { REF_PATTERN } from '../../functions/domain/ids.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
@@ -58,8 +60,27 @@ describe('POST /complaints', () => {
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ status: 'received', category: 'logistics-delay', department: 'logistics', severity: 'medium', receivedAt: fixedNow.toISOString() });
     expect(body.id).toMatch(/^[0-9A-Z]{26}$/);
-    const put = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'complaints-t')!.args[0].input;
-    expect(put).toMatchObject({ TableName: 'complaints-t', ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, entity: 'complaint' } });
+    expect(body.ref).toMatch(REF_PATTERN);
+    expect(body.ref).toMatch(/^YX-/);
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts.find((p) => p.TableName === 'complaints-t')).toMatchObject({ ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, ref: body.ref, entity: 'complaint' } });
+    // The reference's uniqueness record, claimed once the complaint is stored.
+    expect(puts[0]!.TableName).toBe('complaints-t');
+    expect(puts[1]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
+  });
+
+  it('draws a new reference when the first is taken, and writes it onto the stored complaint', async () => {
+    ddb.on(PutCommand, { TableName: 'state-t' }).rejectsOnce(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} })).resolves({});
+    ddb.on(PutCommand, { TableName: 'complaints-t' }).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    const res = await handler(post(valid));
+    expect(res.statusCode).toBe(201);
+    const claims = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).filter((p) => p.TableName === 'state-t');
+    expect(claims).toHaveLength(2);
+    expect(claims[0]!.Item!.pk).not.toBe(claims[1]!.Item!.pk);
+    const ref = JSON.parse(res.body!).ref;
+    expect(`REF#${ref}`).toBe(claims[1]!.Item!.pk);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ TableName: 'complaints-t', ConditionExpression: '#ref = :old', ExpressionAttributeValues: { ':new': ref, ':old': claims[0]!.Item!.pk.slice(4) } });
   });
 
   it('claims (channel, externalId) in the same transaction', async () => {
@@ -123,6 +144,30 @@ describe('POST /complaints', () => {
     const res = await handler(post(valid));
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body!)).toMatchObject({ error: 'internal' });
+  });
+});
+
+describe('GET /complaints?ref=', () => {
+  const get = (query: Record<string, string>) => listComplaints({ ...post(null), routeKey: 'GET /complaints', queryStringParameters: query });
+
+  it('finds the complaint through its uniqueness record, however the reference is typed', async () => {
+    const stored = JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!);
+    ddb.on(GetCommand, { TableName: 'state-t' }).resolves({ Item: { pk: `REF#${stored.ref}`, sk: 'REF', complaintId: stored.id } });
+    ddb.on(GetCommand, { TableName: 'complaints-t' }).resolves({ Item: stored });
+    const queriesBefore = ddb.commandCalls(QueryCommand).length;
+    const res = await get({ ref: ` ${stored.ref.toLowerCase()} ` });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!).items.map((c: { id: string }) => c.id)).toEqual([stored.id]);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: `REF#${stored.ref}`, sk: 'REF' });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(queriesBefore);
+  });
+
+  it('answers an empty list for an unknown reference and 400 for a malformed one', async () => {
+    ddb.on(GetCommand).resolves({});
+    expect(JSON.parse((await get({ ref: 'YX-AAAA-BBBB' })).body!)).toEqual({ items: [] });
+    const bad = await get({ ref: 'not a ref' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body!).issues.map((i: { path: string }) => i.path)).toContain('ref');
   });
 });
 

@@ -77,7 +77,11 @@ describe('alert evaluator against DynamoDB Local', () => {
     expect(escalations.map((e) => e.at.slice(11, 16))).toEqual(['02:30', '02:30', '03:00', '03:00', '03:30', '03:30']);
     const reminders = outbox.entries().filter((e) => e.kind === 'alert' && e.at.slice(11, 16) === '06:00');
     expect(reminders.map((e) => e.channel)).toEqual(['email', 'sms']);
-    expect(ofKind('alert')).toHaveLength(4);
+    // Two breaches of 5 inside one 30-minute window double the count the incident opened at: one
+    // "getting worse" message (email and topic SMS), never repeated at the same level.
+    const worse = ofKind('alert').filter((e) => /恶化/.test(`${e.subject ?? ''} ${e.body}`));
+    expect(worse.map((e) => e.channel)).toEqual(['email', 'sms']);
+    expect(ofKind('alert')).toHaveLength(6);
     expect(events.entries().filter((e) => e.detailType === 'alert.escalated')).toHaveLength(chain.length);
     expect(await incidents()).toHaveLength(1);
   }, 90_000);
@@ -109,7 +113,7 @@ describe('alert evaluator against DynamoDB Local', () => {
 
   it('sends nothing while there is no incident', async () => {
     const result = await evaluate(5);
-    expect(result).toEqual({ evaluated: 0, reminded: [], escalated: [], resolved: [] });
+    expect(result).toEqual({ evaluated: 0, reminded: [], escalated: [], resolved: [], surged: [] });
     expect(outbox.entries()).toHaveLength(0);
   });
 });

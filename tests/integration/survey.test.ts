@@ -12,6 +12,7 @@ import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import type { SurveyStore } from '../../functions/ports/survey-store.ts';
 import { answerSurvey } from '../../functions/use-cases/answer-survey.ts';
 import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
+import { evaluateAlerts } from '../../functions/use-cases/evaluate-alerts.ts';
 import { reportCsat } from '../../functions/use-cases/report-csat.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
@@ -186,6 +187,29 @@ describe('answering against DynamoDB Local', () => {
     await surveyFollowup({ Records: [streamRecord(2, later.complaint, after)] }, {} as Context);
     expect(outbox.entries().filter((m) => m.kind === 'survey_followup')).toHaveLength(2);
     expect(new Set(events.entries().filter((e) => e.detailType === 'survey.answered').map((e) => (e.detail as { eventId: string }).eventId)).size).toBe(1);
+  });
+
+  it('holds the follow-up SMS during the department quiet hours and sends it when they end', async () => {
+    const { c } = await sentSurvey();
+    // 23:30 in Shanghai: logistics' quiet hours (22:00–08:00).
+    clock.set(new Date('2026-11-23T15:30:00.000Z'));
+    const before = (await rt.complaints.get(c.id))!;
+    const token = linkOf(surveys().at(-1)!.body);
+    await answerSurvey(token, { rating: 1, solved: false }, rt);
+    const after = (await rt.complaints.get(c.id))!;
+    await surveyFollowup({ Records: [streamRecord(1, after, before)] }, {} as Context);
+    const followups = () => outbox.entries().filter((m) => m.kind === 'survey_followup');
+    expect(followups().map((m) => m.channel)).toEqual(['email']);
+    expect(followups()[0]!.html).toContain(`href="${BASE}/console/complaints/${c.id}"`);
+    // 08:05: the alert evaluator's run sends what quiet hours held.
+    clock.set(new Date('2026-11-24T00:05:00.000Z'));
+    await evaluateAlerts(rt);
+    expect(followups().map((m) => [m.channel, m.to])).toEqual([
+      ['email', 'wang.lei@youxuan-mall.example.com'],
+      ['sms', '+8613800138001'],
+    ]);
+    await evaluateAlerts(rt);
+    expect(followups()).toHaveLength(2);
   });
 
   it('reports CSAT, response rate and reopen rate from the monthly facts', async () => {

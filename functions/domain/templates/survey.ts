@@ -1,4 +1,5 @@
 import type { Locale } from '../config.ts';
+import { zh } from '../text.ts';
 
 /** What survey messages and pages may mention. Every value is plain text; rendering escapes it for HTML. */
 export interface SurveyContext {
@@ -55,6 +56,8 @@ export interface SurveyFollowupTemplate {
   readonly subject: (c: { reference: string; rating: number; solved: boolean }) => string;
   readonly body: (c: { head: string; reference: string; title: string; category: string; rating: number; solved: boolean; comment?: string; reopened: boolean }) => string[];
   readonly sms: (c: { reference: string; rating: number; solved: boolean; reopened: boolean }) => string;
+  /** The link to act: the complaint in the operations console. */
+  readonly open: string;
 }
 
 /** Opt-out wording carried by every customer email and SMS. */
@@ -88,13 +91,13 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
         '如果问题仍未解决，我们会重新处理。',
       ],
       linkLabel: '填写问卷：',
-      sms: (c) => `【${c.company}】投诉${c.reference}已处理，请花一分钟评价：${c.link}`,
+      sms: (c) => zh`【${c.company}】投诉${c.reference}已处理，请评价：${c.link}`,
     },
     page: {
       languageName: '中文',
       languageSwitchLabel: '语言 Language',
       title: '服务满意度调查',
-      intro: (c) => `关于您的投诉“${c.title}”（编号 ${c.reference}），${c.company}想了解您的感受。`,
+      intro: (c) => zh`关于您的投诉“${c.title}”（编号 ${c.reference}），${c.company}想了解您的感受。`,
       ratingLegend: '您对本次处理的满意程度？',
       ratingLabels: ['1 – 非常不满意', '2 – 不满意', '3 – 一般', '4 – 满意', '5 – 非常满意'],
       solvedLegend: '您的问题解决了吗？',
@@ -118,20 +121,21 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
       notFoundTitle: '未找到问卷',
       notFoundBody: '链接无效或不完整。请检查消息中的链接。',
       unsubscribeTitle: '退订消息',
-      unsubscribeBody: (company) => `退订后，${company}将不再向您发送投诉进度通知和满意度调查（法律要求的通知除外）。`,
+      unsubscribeBody: (company) => zh`退订后，${company}将不再向您发送投诉进度通知和满意度调查（法律要求的通知除外）。`,
       unsubscribeButton: '确认退订',
       unsubscribedTitle: '已退订',
-      unsubscribedBody: (company) => `您已退订${company}的消息。`,
+      unsubscribedBody: (company) => zh`您已退订${company}的消息。`,
     },
     followup: {
-      subject: (c) => `【满意度回访】投诉 ${c.reference}：评分 ${c.rating}/5${c.solved ? '' : '，客户反馈未解决'}`,
+      subject: (c) => zh`【满意度回访】投诉 ${c.reference}：评分 ${c.rating}/5${c.solved ? '' : '，客户反馈未解决'}`,
       body: (c) => [
         `${c.head}，您好：`,
         `客户对投诉“${c.title}”（${c.category}，编号 ${c.reference}）的回访结果：评分 ${c.rating}/5，问题${c.solved ? '已解决' : '未解决'}。`,
         c.comment ? `客户意见：${c.comment}` : '客户没有留下意见。',
         c.reopened ? '投诉已重新打开，新的 SLA 时限已开始计算，请尽快跟进。' : '请跟进客户的反馈。',
       ],
-      sms: (c) => `【满意度回访】投诉${c.reference}评分${c.rating}/5${c.solved ? '' : '，未解决'}${c.reopened ? '，已重新打开' : ''}，详情见邮件。`,
+      sms: (c) => zh`【满意度回访】投诉${c.reference}评分${c.rating}/5${c.solved ? '' : '，未解决'}${c.reopened ? '，已重新打开' : ''}，详情见邮件。`,
+      open: '在控制台打开此投诉',
     },
     optOut: {
       emailFooter: '如不想再收到此类消息，可随时退订。',
@@ -192,6 +196,7 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
         c.reopened ? 'The complaint has been reopened with a new SLA target; please follow up.' : 'Please follow up on their feedback.',
       ],
       sms: (c) => `Survey follow-up: complaint ${c.reference} rated ${c.rating}/5${c.solved ? '' : ', not solved'}${c.reopened ? ', reopened' : ''}. Details by email.`,
+      open: 'Open the complaint in the console',
     },
     optOut: {
       emailFooter: 'Do not want these messages? You can unsubscribe at any time.',

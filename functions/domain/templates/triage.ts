@@ -1,6 +1,7 @@
 import type { Locale, RiskSignal } from '../config.ts';
 import type { Complaint } from '../complaint.ts';
 import { truncate } from '../escape.ts';
+import { cleanUserText } from '../text.ts';
 
 /** How a complaint's category was decided, and whether it is marked, as people read it. */
 const TEXT = {
@@ -46,8 +47,13 @@ export function decisionText(c: Triage, locale: Locale): string | undefined {
  */
 export function alertTitleLine(c: Triage & { readonly title?: string; readonly description: string }, locale: Locale): string {
   const decided = decisionText(c, locale);
-  const title = truncate(c.title ?? c.description, 80);
+  const title = truncate(cleanUserText(c.title ?? c.description), 80);
   return `${c.escalationRisk?.marked ? `${TEXT[locale].mark} · ` : ''}${title}${decided ? ` (${decided})` : ''}`;
+}
+
+/** The short mark of a complaint marked as an escalation risk; undefined when it is not marked. */
+export function riskMark(c: Pick<Complaint, 'escalationRisk'>, locale: Locale): string | undefined {
+  return c.escalationRisk?.marked ? TEXT[locale].mark : undefined;
 }
 
 /** The line a department message carries for a marked complaint; undefined when it is not marked. */

@@ -1,0 +1,73 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocaleSchema } from '../domain/config.ts';
+import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
+
+const HELD_PK = 'SLASMS#HELD';
+
+/**
+ * In the state table: `SLASMS#QUOTA#<phone>#<hour>` counters (with the ids they counted) and the
+ * held items under one partition sorted by due time, so the sweeper Queries what is due.
+ */
+export class DynamoSlaSmsStore implements SlaSmsStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly stateTable: string,
+  ) {}
+
+  async takeSmsQuota(phone: string, hour: string, messageId: string, limit: number): Promise<boolean> {
+    const Key = { pk: `SLASMS#QUOTA#${phone}#${hour}`, sk: 'QUOTA' };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.stateTable,
+          Key,
+          UpdateExpression: 'ADD #n :one, #ids :id SET expiresAt = if_not_exists(expiresAt, :ttl)',
+          ConditionExpression: '(attribute_not_exists(#n) OR #n < :limit) AND (attribute_not_exists(#ids) OR NOT contains(#ids, :msg))',
+          ExpressionAttributeNames: { '#n': 'count', '#ids': 'messageIds' },
+          ExpressionAttributeValues: { ':one': 1, ':id': new Set([messageId]), ':msg': messageId, ':limit': limit, ':ttl': Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + 2 * 86_400 },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Either the ceiling is reached or this very SMS was counted before (a retried sweep).
+      const item = await this.doc.send(new GetCommand({ TableName: this.stateTable, Key, ConsistentRead: true }));
+      const ids = item.Item?.messageIds as Set<string> | undefined;
+      return ids?.has(messageId) ?? false;
+    }
+  }
+
+  async hold(messageId: string, held: Omit<HeldSlaSms, 'key'>): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.stateTable,
+        Item: { pk: HELD_PK, sk: `${held.sendAt}#${messageId}`, ...held, expiresAt: Math.floor(Date.parse(held.sendAt) / 1000) + 7 * 86_400 },
+      }),
+    );
+  }
+
+  async dueHeld(now: Date): Promise<HeldSlaSms[]> {
+    const out: HeldSlaSms[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.stateTable,
+          KeyConditionExpression: 'pk = :p AND sk <= :due',
+          ExpressionAttributeValues: { ':p': HELD_PK, ':due': `${now.toISOString()}#\uffff` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const i of res.Items ?? []) {
+        out.push({ key: String(i.sk), sendAt: String(i.sendAt), to: String(i.to), locale: LocaleSchema.parse(i.locale), department: String(i.department), escalations: Number(i.escalations) });
+      }
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async removeHeld(key: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.stateTable, Key: { pk: HELD_PK, sk: key } }));
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * One rendering path for every message a person gets. A renderer states WHAT to say as blocks
+ * (paragraphs, real lists, the one link to act) with texts from `templates/`; this module turns the
+ * same blocks into the plain-text part and the HTML part (auto-escaped, user text isolated, in the
+ * one email document with `lang`). SMS go through {@link smsFor}. Pure.
+ */
+import type { Locale } from './config.ts';
+import { emailDocument, html, link, list as htmlList, userText, type SafeHtml } from './html.ts';
+import type { EmailMessage, MessageKind, SmsMessage, TopicMessage } from './messages.ts';
+import { gsmFriendly } from './sms.ts';
+import { cleanUserText } from './text.ts';
+
+/** A piece of a paragraph: our text, text someone outside wrote, emphasis, or a link. */
+export type Inline =
+  | string
+  | { readonly user: string }
+  | { readonly strong: string }
+  | { readonly href: string; readonly label: string }
+  /** A second line under the first (a list item's details), muted. */
+  | { readonly detail: string };
+
+export type Block =
+  | { readonly kind: 'p'; readonly parts: readonly Inline[]; readonly muted?: boolean }
+  | { readonly kind: 'list'; readonly items: ReadonlyArray<readonly Inline[]> }
+  /** Someone's words set apart (an agent's note to the customer). */
+  | { readonly kind: 'quote'; readonly parts: readonly Inline[] }
+  /** The one link to act (acknowledge, open the complaint, open the list), shown as a button. */
+  | { readonly kind: 'action'; readonly label: string; readonly href: string };
+
+export const p = (...parts: Inline[]): Block => ({ kind: 'p', parts });
+export const muted = (...parts: Inline[]): Block => ({ kind: 'p', parts, muted: true });
+export const ul = (items: ReadonlyArray<readonly Inline[]>): Block => ({ kind: 'list', items });
+export const action = (label: string, href: string): Block => ({ kind: 'action', label, href });
+export const quote = (...parts: Inline[]): Block => ({ kind: 'quote', parts });
+export const detail = (text: string): Inline => ({ detail: text });
+export const user = (text: string): Inline => ({ user: text });
+export const strong = (text: string): Inline => ({ strong: text });
+export const a = (label: string, href: string): Inline => ({ href, label });
+
+function inlineText(part: Inline): string {
+  if (typeof part === 'string') return part;
+  if ('user' in part) return cleanUserText(part.user);
+  if ('strong' in part) return part.strong;
+  if ('detail' in part) return ` ${part.detail}`;
+  return part.label;
+}
+
+/** A paragraph or list item as plain text: the link labels in place, their addresses at the end. */
+function partsText(parts: readonly Inline[]): string {
+  const links = parts.flatMap((x) => (typeof x === 'object' && 'href' in x ? [x.href] : []));
+  return [parts.map(inlineText).join(''), ...links].join(' ');
+}
+
+function inlineHtml(part: Inline): SafeHtml {
+  if (typeof part === 'string') return html`${part}`;
+  if ('user' in part) return userText(part.user);
+  if ('strong' in part) return html`<strong>${part.strong}</strong>`;
+  if ('detail' in part) return html`<span style="display:block;color:#374151;font-size:15px">${part.detail}</span>`;
+  return link(part.href, part.label);
+}
+
+/** The plain-text part: paragraphs separated by a blank line, list items as `- `. */
+export function blocksText(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => {
+      if (b.kind === 'p') return partsText(b.parts);
+      if (b.kind === 'quote') return `> ${partsText(b.parts)}`;
+      if (b.kind === 'list') return b.items.map((item) => `- ${partsText(item)}`).join('\n');
+      return /[\p{Script=Han}\uFF00-\uFFEF\u3000-\u303F]$/u.test(b.label) ? `${b.label}：${b.href}` : `${b.label}: ${b.href}`;
+    })
+    .join('\n\n');
+}
+
+/** The HTML body: real paragraphs, real lists, real links. */
+export function blocksHtml(blocks: readonly Block[]): SafeHtml {
+  return html`${blocks.map((b) => {
+    if (b.kind === 'p') return b.muted ? html`<p style="color:#4b5563;font-size:14px">${b.parts.map(inlineHtml)}</p>` : html`<p>${b.parts.map(inlineHtml)}</p>`;
+    if (b.kind === 'list') return htmlList(b.items.map((item) => html`${item.map(inlineHtml)}`));
+    if (b.kind === 'quote') return html`<blockquote style="margin:0.8em 0;padding:0.6em 0.9em;border-left:4px solid #1d4ed8;background:#eff6ff">${b.parts.map(inlineHtml)}</blockquote>`;
+    return html`<p style="margin:1.2em 0"><a href="${b.href}" style="display:inline-block;max-width:100%;box-sizing:border-box;padding:10px 16px;border-radius:6px;background:#1d4ed8;color:#ffffff;text-decoration:none;font-weight:600;overflow-wrap:anywhere">${b.label}</a></p>`;
+  })}`;
+}
+
+/** What every email says about itself. */
+export interface EmailSpec {
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly to: string;
+  readonly locale: Locale;
+  readonly subject: string;
+  readonly blocks: readonly Block[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly complaintId?: string;
+  readonly alertId?: string;
+}
+
+/** An email whose text and HTML parts say the same thing. */
+export function emailFor(spec: EmailSpec): EmailMessage {
+  const subject = cleanUserText(spec.subject);
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'email',
+    to: spec.to,
+    subject,
+    text: blocksText(spec.blocks),
+    html: emailDocument(spec.locale, subject, blocksHtml(spec.blocks)),
+    ...(spec.headers && { headers: spec.headers }),
+    ...(spec.complaintId && { complaintId: spec.complaintId }),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}
+
+/** SMS wording for a locale: English keeps to GSM-7 punctuation (one curly quote would make it UCS-2). */
+export function smsWording(text: string, locale: Locale): string {
+  return locale === 'en' ? gsmFriendly(text) : text;
+}
+
+export function smsFor(spec: { id: string; kind: MessageKind; to: string; locale: Locale; text: string; complaintId?: string; alertId?: string }): SmsMessage {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'sms',
+    to: spec.to,
+    text: smsWording(spec.text, spec.locale),
+    ...(spec.complaintId && { complaintId: spec.complaintId }),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}
+
+export function topicFor(spec: { id: string; kind: MessageKind; department: string; subject: string; locale: Locale; text: string; alertId?: string }): TopicMessage {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    channel: 'topic',
+    department: spec.department,
+    subject: cleanUserText(spec.subject),
+    text: smsWording(spec.text, spec.locale),
+    ...(spec.alertId && { alertId: spec.alertId }),
+  };
+}

@@ -1,0 +1,101 @@
+import type { Locale } from '../config.ts';
+import { zh } from '../text.ts';
+
+/** Facts an alert message may mention, in the recipient's words. */
+export interface AlertFacts {
+  readonly category: string;
+  /** Window count now (at send time). */
+  readonly count: number;
+  readonly windowMinutes: number;
+  /** The level in force: static threshold or adaptive bound. */
+  readonly level: number;
+  readonly since: string;
+}
+
+export interface AlertTexts {
+  readonly raisedSubject: (f: AlertFacts) => string;
+  readonly hello: (name: string, role?: string) => string;
+  /** `count === level` says "reached", above says "above". */
+  readonly raisedBody: (f: AlertFacts, adaptive: boolean) => string;
+  readonly newest: string;
+  readonly untitled: string;
+  readonly incidentLine: (id: string, since: string) => string;
+  readonly handle: string;
+  readonly ackLabel: string;
+  readonly consoleLabel: string;
+  readonly raisedSms: (f: AlertFacts) => string;
+  readonly reminderSubject: (f: AlertFacts, n: number) => string;
+  readonly reminderBody: (f: AlertFacts) => string;
+  readonly escalationSubject: (f: AlertFacts, level: number) => string;
+  readonly escalationBody: (f: AlertFacts, minutes: number, role: string) => string;
+  readonly resolvedSubject: (f: AlertFacts) => string;
+  readonly resolvedBody: (f: AlertFacts, peak: number, minutes: number) => string;
+  readonly surgeSubject: (f: AlertFacts, ratio: string) => string;
+  readonly surgeBody: (f: AlertFacts, atOpen: number, ratio: string, owner: string | undefined) => string;
+  readonly surgeSms: (f: AlertFacts, atOpen: number, ratio: string) => string;
+  /** An SMS version of a subject; the action link follows. */
+  readonly sms: (subject: string) => string;
+  readonly smsAck: (url: string) => string;
+  readonly smsOpen: (url: string) => string;
+}
+
+export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
+  'zh-CN': {
+    raisedSubject: (f) => zh`【投诉预警】${f.category}：${f.windowMinutes} 分钟内 ${f.count} 起投诉`,
+    hello: (name, role) => (role ? `${name}（${role}），您好：` : `${name}，您好：`),
+    raisedBody: (f, adaptive) =>
+      adaptive
+        ? zh`“${f.category}”类投诉在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起，${f.count === f.level ? '达到' : '超过'}历史同期的预警上限 ${f.level} 起。`
+        : zh`“${f.category}”类投诉在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起，${f.count === f.level ? '已达到' : '已超过'}预警阈值 ${f.level} 起。`,
+    newest: '最新投诉：',
+    untitled: '（无标题）',
+    incidentLine: (id, since) => zh`预警编号 ${id}，开始于 ${since}。`,
+    handle: '请尽快安排处理；确认后提醒和升级即停止。',
+    ackLabel: '我来处理（确认此预警）',
+    consoleLabel: '在控制台查看预警',
+    raisedSms: (f) => zh`【投诉预警】${f.category}：${f.windowMinutes}分钟内${f.count}起，${f.count === f.level ? '达到' : '超过'}阈值${f.level}起。`,
+    reminderSubject: (f, n) => zh`【投诉预警·第 ${n} 次提醒】${f.category}：仍未有人确认`,
+    reminderBody: (f) => zh`“${f.category}”预警（${f.since} 开始）仍未有人确认处理。现在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起投诉。`,
+    escalationSubject: (f, level) => zh`【投诉预警·升级 L${level}】${f.category}：预警无人确认`,
+    escalationBody: (f, minutes, role) => zh`“${f.category}”预警（${f.since} 开始）已 ${minutes} 分钟无人确认，现升级至您（${role}）。现在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起投诉。`,
+    resolvedSubject: (f) => zh`【投诉预警·已解除】${f.category}`,
+    resolvedBody: (f, peak, minutes) => zh`“${f.category}”预警（${f.since} 开始）已解除：投诉量已连续 ${minutes} 分钟低于预警线。峰值 ${peak} 起。`,
+    surgeSubject: (f, ratio) => zh`【投诉预警·情况恶化】${f.category}：${f.windowMinutes} 分钟内 ${f.count} 起，为开始时的 ${ratio} 倍`,
+    surgeBody: (f, atOpen, ratio, owner) =>
+      zh`“${f.category}”预警（${f.since} 开始）仍在加剧：最近 ${f.windowMinutes} 分钟内 ${f.count} 起投诉，开始时为 ${atOpen} 起，现为 ${ratio} 倍。` + (owner ? zh`此预警由 ${owner} 负责。` : ''),
+    surgeSms: (f, atOpen, ratio) => zh`【投诉预警·恶化】${f.category}：${f.windowMinutes}分钟内${f.count}起，开始时${atOpen}起（${ratio}倍）。`,
+    sms: (subject) => `${subject}。`,
+    smsAck: (url) => zh`确认：${url}`,
+    smsOpen: (url) => zh`查看：${url}`,
+  },
+  en: {
+    raisedSubject: (f) => `[Complaint alert] ${f.category}: ${f.count} complaints in ${f.windowMinutes} min`,
+    hello: (name, role) => (role ? `Hello ${name} (${role}),` : `Hello ${name},`),
+    raisedBody: (f, adaptive) =>
+      adaptive
+        ? `${f.count} "${f.category}" complaints arrived in the last ${f.windowMinutes} minutes, ${f.count === f.level ? 'reaching' : 'above'} the bound of ${f.level} expected for this time of week.`
+        : `${f.count} "${f.category}" complaints arrived in the last ${f.windowMinutes} minutes, ${f.count === f.level ? 'reaching' : 'above'} the alert threshold of ${f.level}.`,
+    newest: 'Newest complaints:',
+    untitled: '(no title)',
+    incidentLine: (id, since) => `Incident ${id}, since ${since}.`,
+    handle: 'Please arrange handling; once someone acknowledges, reminders and escalations stop.',
+    ackLabel: "I'm on it (acknowledge)",
+    consoleLabel: 'See the alert in the console',
+    raisedSms: (f) => `Complaint alert: ${f.category}, ${f.count} in ${f.windowMinutes} min (threshold ${f.level}).`,
+    reminderSubject: (f, n) => `[Complaint alert - reminder ${n}] ${f.category}: still unacknowledged`,
+    reminderBody: (f) => `The "${f.category}" alert (since ${f.since}) has not been acknowledged yet. Now ${f.count} complaints in the last ${f.windowMinutes} minutes.`,
+    escalationSubject: (f, level) => `[Complaint alert - escalation L${level}] ${f.category}: unacknowledged`,
+    escalationBody: (f, minutes, role) =>
+      `The "${f.category}" alert (since ${f.since}) has gone unacknowledged for ${minutes} minutes and is escalated to you (${role}). Now ${f.count} complaints in the last ${f.windowMinutes} minutes.`,
+    resolvedSubject: (f) => `[Complaint alert - all clear] ${f.category}`,
+    resolvedBody: (f, peak, minutes) => `The "${f.category}" alert (since ${f.since}) is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
+    surgeSubject: (f, ratio) => `[Complaint alert - getting worse] ${f.category}: ${f.count} in ${f.windowMinutes} min, ${ratio}x the start`,
+    surgeBody: (f, atOpen, ratio, owner) =>
+      `The "${f.category}" alert (since ${f.since}) is getting worse: ${f.count} complaints in the last ${f.windowMinutes} minutes, against ${atOpen} when it opened (${ratio}x).` +
+      (owner ? ` ${owner} owns this alert.` : ''),
+    surgeSms: (f, atOpen, ratio) => `Complaint alert getting worse: ${f.category}, ${f.count} in ${f.windowMinutes} min, was ${atOpen} at the start (${ratio}x).`,
+    sms: (subject) => `${subject}.`,
+    smsAck: (url) => `Ack: ${url}`,
+    smsOpen: (url) => `Open: ${url}`,
+  },
+};
