@@ -31,11 +31,13 @@ export function customerTimeZone(complaint: Complaint, config: PipelineConfig): 
 
 /**
  * The public note of a timeline entry: what an agent wrote for the customer. Internal entries never
- * get here; notes the system or the survey wrote (in the agents' words) are not for the customer.
+ * get here; notes the system or the survey wrote (in the agents' words) and the customer's own
+ * replies are not for the customer.
  */
 export function publicNote(entry: TimelineEntry): string | undefined {
   if (entry.internal || !entry.note) return undefined;
-  if (entry.actor === 'survey' || entry.actor.startsWith('system:') || entry.actor.startsWith('channel:')) return undefined;
+  // The customer's own words (an email reply) are theirs, not a note to them: never echoed back.
+  if (entry.actor === 'survey' || entry.actor.startsWith('system:') || entry.actor.startsWith('channel:') || entry.actor.startsWith('customer')) return undefined;
   return cleanUserText(entry.note);
 }
 

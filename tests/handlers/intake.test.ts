@@ -64,18 +64,21 @@ describe('POST /complaints', () => {
     expect(body.ref).toMatch(/^YX-/);
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.find((p) => p.TableName === 'complaints-t')).toMatchObject({ ConditionExpression: 'attribute_not_exists(id)', Item: { id: body.id, ref: body.ref, entity: 'complaint' } });
-    // The reference's uniqueness record, claimed once the complaint is stored.
-    expect(puts[0]!.TableName).toBe('complaints-t');
-    expect(puts[1]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
+    // The reference's uniqueness record, claimed once the complaint is stored (after the receipt reservation).
+    const stored = puts.findIndex((p) => p.TableName === 'complaints-t');
+    const refClaim = puts.findIndex((p) => p.TableName === 'state-t' && String(p.Item?.pk).startsWith('REF#'));
+    expect(refClaim).toBeGreaterThan(stored);
+    expect(puts[refClaim]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
   });
 
   it('draws a new reference when the first is taken, and writes it onto the stored complaint', async () => {
-    ddb.on(PutCommand, { TableName: 'state-t' }).rejectsOnce(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} })).resolves({});
+    ddb.on(PutCommand, { TableName: 'state-t' }).resolves({});
+    ddb.on(PutCommand, { TableName: 'state-t', Item: { sk: 'REF' } }).rejectsOnce(new ConditionalCheckFailedException({ message: 'taken', $metadata: {} })).resolves({});
     ddb.on(PutCommand, { TableName: 'complaints-t' }).resolves({});
     ddb.on(UpdateCommand).resolves({});
     const res = await handler(post(valid));
     expect(res.statusCode).toBe(201);
-    const claims = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).filter((p) => p.TableName === 'state-t');
+    const claims = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).filter((p) => p.TableName === 'state-t' && String(p.Item?.pk).startsWith('REF#'));
     expect(claims).toHaveLength(2);
     expect(claims[0]!.Item!.pk).not.toBe(claims[1]!.Item!.pk);
     const ref = JSON.parse(res.body!).ref;
@@ -158,7 +161,8 @@ describe('GET /complaints?ref=', () => {
     const res = await get({ ref: ` ${stored.ref.toLowerCase()} ` });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body!).items.map((c: { id: string }) => c.id)).toEqual([stored.id]);
-    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: `REF#${stored.ref}`, sk: 'REF' });
+    const refReads = ddb.commandCalls(GetCommand).filter((c) => String(c.args[0].input.Key?.pk).startsWith('REF#'));
+    expect(refReads[0]!.args[0].input.Key).toEqual({ pk: `REF#${stored.ref}`, sk: 'REF' });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(queriesBefore);
   });
 
