@@ -43,6 +43,9 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
       { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       // A customer's recent complaints: repeat detection at intake.
       { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // Sparse: the console finds a customer's complaints by email (lower-cased) or phone.
+      { name: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      { name: 'byPhone', partitionKey: { name: 'customerPhone', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings).
       { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
       // Sparse: only complaints with a pending SLA warning or escalation carry sweepBucket/sweepAt, so the
@@ -69,8 +72,18 @@ export interface HttpTrigger {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax, e.g. `/complaints/{id}`. */
   readonly path: string;
-  /** `public`: no authorizer. `agent`: IAM-authorized in AWS, bearer token locally. */
-  readonly auth: 'public' | 'agent';
+  /**
+   * `public`: no authorizer. `agent`: the Lambda authorizer (the `authorizer` trigger below) verifies a
+   * user pool access token or the console session and hands the route the caller's principal; locally
+   * the agent token or a console session. `session`: console pages, which verify the session cookie
+   * themselves so a missing or expired session leads to the sign-in page rather than a bare 401.
+   */
+  readonly auth: 'public' | 'agent' | 'session';
+}
+
+/** The HTTP API's Lambda authorizer for `agent` routes (at most one function has this trigger). */
+export interface AuthorizerTrigger {
+  readonly kind: 'authorizer';
 }
 
 /**
@@ -117,7 +130,7 @@ export interface ScheduleTrigger {
   readonly expression: string;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger;
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | AuthorizerTrigger;
 
 /** What a function may touch; the stack grants exactly this. */
 export interface FunctionAccess {
@@ -130,6 +143,8 @@ export interface FunctionAccess {
   readonly publishEvents?: boolean;
   /** Gets the public base URL (survey and unsubscribe links) in its environment. */
   readonly publicUrl?: boolean;
+  /** Verifies user pool tokens and signs people in (user pool id, app clients, hosted UI domain in its environment). */
+  readonly userPool?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -153,7 +168,11 @@ export type FunctionName =
   | 'alertEvaluator'
   | 'kpiReport'
   | SurveyFunctionName
-  | AlertOpsFunctionName;
+  | AlertOpsFunctionName
+  | ConsoleFunctionName;
+
+/** The operations console and the authorizer in front of the agent API (README "Operations console"). */
+export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleActions' | 'endSilence' | 'getCategoryAlerting' | 'removeCategoryAlerting';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName = 'alertAckPage' | 'alertAck' | 'listAlerts' | 'createSilence' | 'listSilences' | 'setCategoryAlerting';
@@ -337,6 +356,62 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     trigger: { kind: 'http', method: 'PUT', path: '/categories/{id}/alerting', auth: 'agent' },
     access: { tables: { state: 'readWrite' } },
   },
+  apiAuthorizer: {
+    entry: 'functions/handlers/api-authorizer.ts',
+    description: 'Verifies user pool access tokens and console sessions for the agent routes and names the caller.',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    trigger: { kind: 'authorizer' },
+    access: { tables: {}, userPool: true },
+  },
+  consoleRoot: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Sends people who open the API root to the console inbox.',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/', auth: 'session' },
+    access: { tables: {} },
+  },
+  consolePages: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Operations console pages (inbox, complaint, early warning, SLA board, reports), scoped by the user\'s groups.',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: { kind: 'http', method: 'GET', path: '/console/{proxy+}', auth: 'session' },
+    access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
+  },
+  consoleActions: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Operations console forms: sign-in, complaint events, acknowledge, silences, threshold overrides (CSRF-checked).',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'POST', path: '/console/{proxy+}', auth: 'session' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, publishEvents: true, userPool: true },
+  },
+  endSilence: {
+    entry: 'functions/handlers/silences.ts',
+    description: 'Ends a silence now (it stays listed with when it ended and who ended it).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'DELETE', path: '/silences/{id}', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
+  getCategoryAlerting: {
+    entry: 'functions/handlers/category-alerting.ts',
+    description: 'Shows a category\'s run-time override, if any, and the alerting settings in force.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/categories/{id}/alerting', auth: 'agent' },
+    access: { tables: { state: 'read' } },
+  },
+  removeCategoryAlerting: {
+    entry: 'functions/handlers/category-alerting.ts',
+    description: 'Removes a category\'s run-time override: the deployed config applies again.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'DELETE', path: '/categories/{id}/alerting', auth: 'agent' },
+    access: { tables: { state: 'readWrite' } },
+  },
   csatReport: {
     entry: 'functions/handlers/csat-report.ts',
     description: 'CSAT, response rate and reopen-after-survey rate per department and category over a time range.',
@@ -365,4 +440,14 @@ export const env = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** Cognito user pool id, for functions whose access says `userPool`. */
+  userPoolId: 'USER_POOL_ID',
+  /** The console's app client id (authorization code + PKCE, no secret). */
+  consoleClientId: 'CONSOLE_CLIENT_ID',
+  /** The machine app client id (client credentials). */
+  machineClientId: 'MACHINE_CLIENT_ID',
+  /** Hosted UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  userPoolDomainUrl: 'USER_POOL_DOMAIN_URL',
+  /** OAuth scope machine clients need for the agent API, e.g. `complaint-api/agent`. */
+  agentScope: 'AGENT_SCOPE',
 } as const;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseConfig } from '../domain/config.ts';
 import { env } from '../pipeline.ts';
 import { AwsNotifier } from './aws-notifier.ts';
+import { cognitoAuthenticator } from './cognito-authenticator.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
@@ -30,6 +31,11 @@ const LambdaEnvSchema = z.object({
       }
     })
     .default({}),
+  [env.userPoolId]: z.string().min(1).optional(),
+  [env.consoleClientId]: z.string().min(1).optional(),
+  [env.machineClientId]: z.string().min(1).optional(),
+  [env.userPoolDomainUrl]: z.url().optional(),
+  [env.agentScope]: z.string().min(1).optional(),
   PIPELINE_CONFIG_INLINE: z.string().min(1),
 });
 
@@ -57,6 +63,20 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     notifier: () =>
       new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
+    auth: () => {
+      const poolId = e[env.userPoolId];
+      const consoleClient = e[env.consoleClientId];
+      const domainUrl = e[env.userPoolDomainUrl];
+      if (!poolId || !consoleClient || !domainUrl) throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
+      const machineClient = e[env.machineClientId];
+      return {
+        authenticator: cognitoAuthenticator(
+          { userPoolId: poolId, clientIds: [consoleClient, ...(machineClient ? [machineClient] : [])], agentScope: e[env.agentScope] ?? '' },
+          config,
+        ),
+        signIn: { kind: 'hosted-ui', domainUrl, clientId: consoleClient },
+      };
+    },
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

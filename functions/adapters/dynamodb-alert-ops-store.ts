@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ackTokenHash, AckLinkSchema, type AckLink } from '../domain/alert-ack.ts';
 import { AlertingOverrideSchema, type AlertingOverride } from '../domain/alerting-override.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
@@ -145,6 +145,29 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
       startKey = res.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  async endSilence(id: string, now: Date, actor: string): Promise<Silence | undefined> {
+    const silence = (await this.listSilences(200)).find((s) => s.id === id);
+    if (!silence || Date.parse(silence.to) <= now.getTime()) return silence;
+    // The sort key holds the end time, so ending early moves the item: delete and put in one transaction.
+    const to = new Date(Math.max(now.getTime(), Date.parse(silence.from))).toISOString();
+    const ended: Silence = { ...silence, to, endedAt: now.toISOString(), endedBy: actor };
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.stateTable, Key: { pk: SILENCES_PK, sk: silenceSk(silence) }, ConditionExpression: 'attribute_exists(pk)' } },
+          { Put: { TableName: this.stateTable, Item: { pk: SILENCES_PK, sk: silenceSk(ended), entity: 'silence', ...ended, expiresAt: seconds(to) + SILENCE_KEEP_SECONDS } } },
+        ],
+      }),
+    );
+    return ended;
+  }
+
+  async deleteOverride(category: string): Promise<boolean> {
+    const res = await this.doc.send(new DeleteCommand({ TableName: this.stateTable, Key: { pk: `ALERTCFG#${category}`, sk: 'OVERRIDE' }, ReturnValues: 'ALL_OLD' }));
+    this.#overrides.delete(category);
+    return res.Attributes !== undefined;
   }
 
   async removeDeferred(key: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { TableName } from '../pipeline.ts';
 import { ulid } from '../domain/ids.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
+import type { ConsoleAuth } from '../ports/authenticator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -39,6 +40,18 @@ export interface Runtime {
    * local server's URL); undefined when neither is known.
    */
   publicBaseUrl(): string | undefined;
+  /** Who is calling the agent API and the console (user pool tokens in AWS, the agent token locally). */
+  readonly auth: ConsoleAuth;
+  /** Local runtime only: the outbox and the recorded domain events, for the console's local pages. */
+  readonly local?: LocalInspection;
+}
+
+/** What the local runtime recorded instead of sending (read by the console's local-only pages). */
+export interface LocalInspection {
+  /** Every email, SMS and webhook as it would have left, oldest first. */
+  outbox(): ReadonlyArray<{ readonly id: string; readonly channel: string; readonly to: string; readonly subject?: string; readonly body: string; readonly kind: string; readonly at: string; readonly complaintId?: string }>;
+  /** Every domain event published, oldest first. */
+  events(): ReadonlyArray<{ readonly detailType: string; readonly time: string; readonly detail: unknown }>;
 }
 
 export interface RuntimeParts {
@@ -54,6 +67,9 @@ export interface RuntimeParts {
   readonly events: EventPublisher | (() => EventPublisher);
   /** Where the public pages are served, when the runtime knows (read when a link is made). */
   readonly publicBaseUrl?: string | (() => string | undefined);
+  /** Sign-in and token verification; created on first use. */
+  readonly auth?: ConsoleAuth | (() => ConsoleAuth);
+  readonly local?: LocalInspection;
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -83,6 +99,10 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
+  const auth = once(() => {
+    if (!parts.auth) throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
+    return typeof parts.auth === 'function' ? parts.auth() : parts.auth;
+  });
   return {
     config: parts.config,
     clock: parts.clock,
@@ -114,6 +134,10 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get optOuts() {
       return surveys();
     },
+    get auth() {
+      return auth();
+    },
+    ...(parts.local && { local: parts.local }),
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

@@ -36,6 +36,9 @@ export const SilenceSchema = z.object({
   suppressedBreaches: z.number().int().default(0),
   lastSuppressedAt: z.string().optional(),
   lastSuppressedCount: z.number().int().optional(),
+  /** Set when someone ended it before its planned end. */
+  endedAt: z.string().optional(),
+  endedBy: z.string().optional(),
 });
 export type Silence = z.infer<typeof SilenceSchema>;
 

@@ -2,13 +2,15 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { localConsoleAuth } from '../adapters/local-authenticator.ts';
 import { buildRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
 import { functions, type FunctionName, type TableName } from '../pipeline.ts';
 import { createTables } from './create-tables.ts';
 import { localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createLocalServer, type LocalRoute } from './http-server.ts';
+import { createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
 import { Outbox } from './outbox.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -61,10 +63,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const events = new RecordedEvents('complaint-pipeline-local-bus');
     // Links in messages (survey, unsubscribe) point at this server once it listens.
     let publicBaseUrl: string | undefined;
-    const runtime = buildRuntime({ config: options.config, clock, doc: clients.doc, tableNames, notifier: outbox, events, publicBaseUrl: () => publicBaseUrl });
+    const runtime = buildRuntime({
+      config: options.config,
+      clock,
+      doc: clients.doc,
+      tableNames,
+      notifier: outbox,
+      events,
+      publicBaseUrl: () => publicBaseUrl,
+      // Console sessions expire in real time, whatever the simulated clock says.
+      auth: localConsoleAuth(options.agentToken, options.config, systemClock),
+      local: { outbox: () => outbox.entries(), events: () => events.entries() },
+    });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];
+    let authorizer: LocalServerOptions['authorizer'] | undefined;
     const pollers: StreamPoller[] = [];
     const deadLetters: unknown[] = [];
     // Every write through the runtime's DynamoDB client is counted, so settling after a scheduled run
@@ -123,6 +137,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         case 'schedule':
           scheduler.add(name, trigger.expression, mod.handler);
           break;
+        case 'authorizer':
+          authorizer = mod.handler;
+          break;
       }
     }
     await Promise.all(pollers.map((p) => p.start()));
@@ -147,7 +164,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const server: Server = createLocalServer({
       routes,
       clock,
-      agentToken: options.agentToken,
+      authorizer: authorizer ?? (async () => ({ isAuthorized: false, context: {} })),
       advanceClock: async (t) => {
         await idle();
         // The ticker may have moved the clock a few milliseconds past `t` since the request checked it.

@@ -27,7 +27,15 @@ export interface AlertOpsStore {
   /** Counts a breach the silence swallowed. */
   noteSuppressed(silence: Silence, count: number, now: Date): Promise<void>;
 
+  /**
+   * Ends a silence now (idempotent: an ended one is returned as it is).
+   * @returns the silence as it now stands, or undefined when there is no such silence
+   */
+  endSilence(id: string, now: Date, actor: string): Promise<Silence | undefined>;
+
   putOverride(override: AlertingOverride): Promise<void>;
+  /** Removes the category's override; the deployed config applies again. @returns whether there was one */
+  deleteOverride(category: string): Promise<boolean>;
   /** The category's override; may be up to 30 seconds stale in another container. */
   getOverride(category: string): Promise<AlertingOverride | undefined>;
 
