@@ -14,13 +14,17 @@ function exitOnConfigError(err: unknown): never {
 const app = new App();
 const configPath: unknown = app.node.tryGetContext('config');
 const sesSandbox: unknown = app.node.tryGetContext('sesSandbox');
+const consoleDomainPrefix: unknown = app.node.tryGetContext('consoleDomainPrefix');
 
 try {
   const config = loadConfigFile(typeof configPath === 'string' ? resolve(configPath) : undefined);
   // Loaded only once the config is valid, so a config mistake is reported before the construct
   // libraries take seconds to load.
   const { buildApp } = await import('../lib/app.ts');
-  buildApp(app, config, { sesSandbox: sesSandbox === true || sesSandbox === 'true' });
+  buildApp(app, config, {
+    sesSandbox: sesSandbox === true || sesSandbox === 'true',
+    ...(typeof consoleDomainPrefix === 'string' && { consoleDomainPrefix }),
+  });
 } catch (err) {
   exitOnConfigError(err);
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -39,6 +39,7 @@ import {
   type TableDefinition,
   type TableName,
 } from '../functions/pipeline.ts';
+import { ConsoleAuth } from './console-auth.ts';
 import { HouseFunction } from './house-function.ts';
 
 /** The parts of `functions/pipeline.ts` the stack is generated from. */
@@ -73,6 +74,11 @@ export interface ComplaintPipelineStackProps extends StackProps {
    * @default Duration.minutes(5)
    */
   readonly iteratorAgeAlarmThreshold?: Duration;
+  /**
+   * Prefix of the user pool's hosted UI domain (globally unique per region).
+   * @default `complaints-<account id>`
+   */
+  readonly consoleDomainPrefix?: string;
 }
 
 /** Environment variable receiving each table's physical name. */
@@ -111,7 +117,9 @@ export class ComplaintPipelineStack extends Stack {
   private readonly configurationSet: ConfigurationSet;
   private readonly alarmAction: IAlarmAction;
   private httpApi: HttpApi | undefined;
-  private iamAuthorizer: HttpIamAuthorizer | undefined;
+  private lambdaAuthorizer: HttpLambdaAuthorizer | undefined;
+  private consoleAuthConstruct: ConsoleAuth | undefined;
+  private consoleDomainPrefix: string | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
@@ -157,8 +165,11 @@ export class ComplaintPipelineStack extends Stack {
     this.emailIdentity = new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(this.config.sender.email) });
     this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', { reputationMetrics: true });
 
+    this.consoleDomainPrefix = props.consoleDomainPrefix;
     const functions: Record<string, HouseFunction> = {};
-    for (const [name, def] of Object.entries(pipeline.functions)) {
+    // The authorizer first: agent routes attach it as they are created.
+    const ordered = Object.entries(pipeline.functions).sort(([, a], [, b]) => Number(b.trigger.kind === 'authorizer') - Number(a.trigger.kind === 'authorizer'));
+    for (const [name, def] of ordered) {
       functions[name] = this.createFunction(name, def, pipeline.tables, props);
     }
     this.functions = functions;
@@ -260,6 +271,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.sendEmail) this.grantSendEmail(fn, props.sesSandbox ?? false);
     // The API's own URL ($default stage); a custom domain goes in the config's survey.publicBaseUrl.
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.routes().apiEndpoint);
+    if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
       case 'http':
@@ -270,6 +282,15 @@ export class ComplaintPipelineStack extends Stack {
         break;
       case 'schedule':
         this.addSchedule(scope, fn, def.trigger);
+        break;
+      case 'authorizer':
+        if (this.lambdaAuthorizer) throw new Error(`function '${name}' is a second authorizer; pipeline.ts may declare one`);
+        this.lambdaAuthorizer = new HttpLambdaAuthorizer('AgentAuthorizer', fn, {
+          responseTypes: [HttpLambdaResponseType.SIMPLE],
+          // Every request is verified: no cached verdict outlives a token's expiry or a group change.
+          resultsCacheTtl: Duration.seconds(0),
+          identitySource: [],
+        });
         break;
     }
 
@@ -332,6 +353,12 @@ export class ComplaintPipelineStack extends Stack {
         reason: `${trigger.method} ${trigger.path} is declared auth: 'public' in functions/pipeline.ts (customers use it without an account); the handler validates every request with zod.`,
       });
     }
+    if (route && trigger.auth === 'session') {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${trigger.method} ${trigger.path} is a console page: the handler verifies the session cookie (a user pool access token, aws-jwt-verify) itself so that a missing session leads to the sign-in page instead of a bare 401.`,
+      });
+    }
   }
 
   /** The HTTP API, created with its `$default` stage for the first route. */
@@ -366,9 +393,20 @@ export class ComplaintPipelineStack extends Stack {
     return api;
   }
 
-  private agentAuthorizer(): HttpIamAuthorizer {
-    this.iamAuthorizer ??= new HttpIamAuthorizer();
-    return this.iamAuthorizer;
+  /** The Lambda authorizer of agent routes (the pipeline's `authorizer` function). */
+  private agentAuthorizer(): HttpLambdaAuthorizer {
+    if (!this.lambdaAuthorizer) throw new Error("an agent route needs a function with trigger { kind: 'authorizer' } in pipeline.ts");
+    return this.lambdaAuthorizer;
+  }
+
+  /** The user pool, its groups and app clients, created with the first function that needs them. */
+  private consoleAuth(): ConsoleAuth {
+    this.consoleAuthConstruct ??= new ConsoleAuth(this, 'ConsoleAuth', {
+      config: this.config,
+      api: this.routes(),
+      ...(this.consoleDomainPrefix && { domainPrefix: this.consoleDomainPrefix }),
+    });
+    return this.consoleAuthConstruct;
   }
 
   private addStreamSource(name: string, fn: HouseFunction, trigger: StreamTrigger, iteratorAgeThreshold: Duration): void {

@@ -41,6 +41,7 @@ describe('cdk-nag AwsSolutions', () => {
     const acknowledged = acknowledgements(app);
     expect([...acknowledged.keys()].sort()).toEqual([
       'AwsSolutions-APIG4',
+      'AwsSolutions-COG8',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-SQS3',

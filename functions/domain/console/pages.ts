@@ -37,9 +37,9 @@ export function slaClock(ctx: PageContext, c: Complaint): { text: string; css: s
   if (c.sla.phase === 'met' || !c.sla.dueAt) return { text: t.met, css: 'muted' };
   if (c.sla.pausedAt) return { text: t.paused, css: 'muted' };
   const left = Date.parse(c.sla.dueAt) - ctx.now.getTime();
-  const phase = t.phase[c.sla.phase];
-  if (left < 0) return { text: `${phase}: ${t.overdue(formatDuration(-left, ctx.locale))}`, css: 'overdue' };
-  return { text: `${phase}: ${t.left(formatDuration(left, ctx.locale))}`, css: left < 4 * 3_600_000 ? 'atrisk' : '' };
+  const phase = `${t.phase[c.sla.phase]}${ctx.locale === 'zh-CN' ? '：' : ': '}`;
+  if (left < 0) return { text: `${phase}${t.overdue(formatDuration(-left, ctx.locale))}`, css: 'overdue' };
+  return { text: `${phase}${t.left(formatDuration(left, ctx.locale))}`, css: left < 4 * 3_600_000 ? 'atrisk' : '' };
 }
 
 function options(values: readonly string[], selected: string | undefined, label: (v: string) => string, any: string): Html {
@@ -78,7 +78,7 @@ export function inboxBody(ctx: PageContext, view: InboxView): Html {
 </form>
 ${
   view.items.length
-    ? html`<table class="rtable"><caption class="muted">${t.inbox.title}</caption><thead><tr><th scope="col">${t.inbox.columns.ref}</th><th scope="col">${t.inbox.columns.title}</th><th scope="col">${t.inbox.columns.category}</th><th scope="col">${t.inbox.columns.severity}</th><th scope="col">${t.inbox.columns.status}</th><th scope="col">${t.inbox.columns.sla}</th><th scope="col">${t.inbox.columns.department}</th><th scope="col">${t.inbox.columns.received}</th></tr></thead><tbody>${view.items.map(row)}</tbody></table>`
+    ? html`<table class="rtable"><caption class="vh">${t.inbox.title}</caption><thead><tr><th scope="col">${t.inbox.columns.ref}</th><th scope="col">${t.inbox.columns.title}</th><th scope="col">${t.inbox.columns.category}</th><th scope="col">${t.inbox.columns.severity}</th><th scope="col">${t.inbox.columns.status}</th><th scope="col">${t.inbox.columns.sla}</th><th scope="col">${t.inbox.columns.department}</th><th scope="col">${t.inbox.columns.received}</th></tr></thead><tbody>${view.items.map(row)}</tbody></table>`
     : html`<p class="card">${t.inbox.empty}</p>`
 }
 <div class="pager">${view.firstHref ? html`<a href="${view.firstHref}">${t.inbox.first}</a>` : ''}${view.nextHref ? html`<a href="${view.nextHref}" rel="next">${t.inbox.next}</a>` : ''}</div>`;

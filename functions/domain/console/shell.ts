@@ -22,7 +22,7 @@ export const CONSOLE_CSS = [
   '.who form{margin:0}',
   '.who button{background:transparent;color:#fff;border:1px solid #94a3b8;padding:2px 10px}',
   'main{max-width:1240px;margin:0 auto;padding:16px 12px}',
-  'h1{font-size:1.5rem;margin:4px 0 12px}h2{font-size:1.15rem;margin:20px 0 8px}',
+  'h1{font-size:1.5rem;margin:4px 0 12px;overflow-wrap:anywhere}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}h2{font-size:1.15rem;margin:20px 0 8px}',
   '.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px;margin:0 0 12px}',
   '.flash{border-radius:8px;padding:10px 12px;margin:0 0 12px;border:2px solid var(--ok);background:#f0fdf4}',
   '.flash.error{border-color:var(--bad);background:#fef2f2}',
