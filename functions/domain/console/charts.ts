@@ -60,7 +60,11 @@ export function xLabelIndexes(count: number, maxLabels = 8): number[] {
   const step = Math.max(1, Math.ceil(count / maxLabels));
   const out: number[] = [];
   for (let i = 0; i < count; i += step) out.push(i);
-  if (out[out.length - 1] !== count - 1 && count - 1 - out[out.length - 1]! >= step / 2) out.push(count - 1);
+  // The newest point always gets its label; when it would crowd the previous one, it takes that one's place.
+  if (out[out.length - 1] !== count - 1) {
+    if (count - 1 - out[out.length - 1]! < step && out.length > 1) out.pop();
+    out.push(count - 1);
+  }
   return out;
 }
 
@@ -147,5 +151,5 @@ export function lineChart(spec: LineChartSpec): Html {
     ...(spec.references ?? []).map((r, k) => html`<li>${swatch(k ? '#7c3aed' : '#b91c1c', undefined, 'ref')} ${r.name} (${fmt(r.value)})</li>`),
     ...(spec.shaded?.length && spec.shadedLabel ? [html`<li>${swatch('#fde68a', undefined, 'shade')} ${spec.shadedLabel}</li>`] : []),
   ];
-  return html`<figure class="chart-box">${svg}<figcaption><ul class="legend">${legend}</ul></figcaption></figure>`;
+  return html`<figure class="chart-box" tabindex="0">${svg}<figcaption><ul class="legend">${legend}</ul></figcaption></figure>`;
 }
