@@ -347,7 +347,8 @@ export function eventsBody(ctx: PageContext, events: ReadonlyArray<{ detailType:
   if (!events.length) return html`<p class="card">${t.empty}</p>`;
   const facts = (detail: unknown): Html => {
     if (!detail || typeof detail !== 'object') return html``;
-    const rows = Object.entries(detail as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object');
+    // Envelope fields (event id, schema version) mean nothing to a reader.
+    const rows = Object.entries(detail as Record<string, unknown>).filter(([k, v]) => k !== 'eventId' && k !== 'schemaVersion' && v !== undefined && v !== null && typeof v !== 'object');
     return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>`;
   };
   return html`${[...events].reverse().map((e) => html`<article class="message"><div><strong>${e.detailType}</strong> · ${time(ctx, e.time)}</div>${facts(e.detail)}</article>`)}`;
