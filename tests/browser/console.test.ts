@@ -204,6 +204,18 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     await ctx.close();
   });
 
+  it('shows overdue complaints on the SLA board by department and escalation level', async () => {
+    // Nine hours on: the high-severity quality complaint (first response within 8 h) is overdue.
+    expect((await api.advance('PT9H')).status).toBe(200);
+    const { ctx, page } = await signIn();
+    await page.goto(`${pipeline.url}/console/sla`);
+    const quality = page.locator('section', { has: page.getByRole('heading', { name: /Quality/ }) });
+    expect(await quality.getByRole('heading').first().textContent()).toMatch(/Overdue 1/);
+    expect(await quality.locator('caption').first().textContent()).toMatch(/^Overdue · (Not escalated|Escalation level \d) \(1\)$/);
+    expect(await quality.textContent()).toContain('收到的杯子是碎的');
+    await ctx.close();
+  }, 120_000);
+
   it('has no serious axe violations on any page, and screenshots every page at 390 and 1280 px in both locales', async () => {
     const pages = {
       inbox: '/console/inbox',

@@ -91,7 +91,9 @@ describe('department scoping in the agent API', () => {
     const ended = await admin.call('DELETE', `/silences/${created.body.id}`);
     expect(ended.status).toBe(200);
     expect(ended.body).toMatchObject({ id: created.body.id, active: false, endedBy: 'agent-token' });
-    expect(await pipeline.runtime.alertOps.activeSilence('refund', pipeline.clock.now())).toBeUndefined();
+    const listed = (await admin.call('GET', '/silences')).body.silences.find((x: { id: string }) => x.id === created.body.id);
+    expect(listed).toMatchObject({ active: false, endedBy: 'agent-token' });
+    expect(Date.parse(listed.to)).toBeLessThanOrEqual(pipeline.clock.now().getTime());
   });
 
   it('answers 401 without a token, with a forged one and with an expired-looking garbage token', async () => {
