@@ -63,20 +63,22 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     notifier: () =>
       new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
-    auth: () => {
-      const poolId = e[env.userPoolId];
-      const consoleClient = e[env.consoleClientId];
-      const domainUrl = e[env.userPoolDomainUrl];
-      if (!poolId || !consoleClient || !domainUrl) throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
-      const machineClient = e[env.machineClientId];
-      return {
-        authenticator: cognitoAuthenticator(
-          { userPoolId: poolId, clientIds: [consoleClient, ...(machineClient ? [machineClient] : [])], agentScope: e[env.agentScope] ?? '' },
-          config,
-        ),
-        signIn: { kind: 'hosted-ui', domainUrl, clientId: consoleClient },
-      };
-    },
+    // Only functions whose access says `userPool` get these variables; the others have no `auth`.
+    ...(e[env.userPoolId] &&
+      e[env.consoleClientId] &&
+      e[env.userPoolDomainUrl] && {
+        auth: () => ({
+          authenticator: cognitoAuthenticator(
+            {
+              userPoolId: e[env.userPoolId]!,
+              clientIds: [e[env.consoleClientId]!, ...(e[env.machineClientId] ? [e[env.machineClientId]!] : [])],
+              agentScope: e[env.agentScope] ?? '',
+            },
+            config,
+          ),
+          signIn: { kind: 'hosted-ui' as const, domainUrl: e[env.userPoolDomainUrl]!, clientId: e[env.consoleClientId]! },
+        }),
+      }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

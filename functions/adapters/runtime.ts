@@ -99,9 +99,18 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
-  const auth = once(() => {
-    if (!parts.auth) throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
-    return typeof parts.auth === 'function' ? parts.auth() : parts.auth;
+  // Reading `auth` never throws (callers spread the runtime); using it without a user pool does.
+  const auth = once((): ConsoleAuth => {
+    if (parts.auth) return typeof parts.auth === 'function' ? parts.auth() : parts.auth;
+    const missing = (): never => {
+      throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
+    };
+    return {
+      authenticator: { verify: async () => missing() },
+      get signIn() {
+        return missing();
+      },
+    };
   });
   return {
     config: parts.config,
