@@ -15,6 +15,7 @@ function exitOnConfigError(err: unknown): never {
 const app = new App();
 const configPath: unknown = app.node.tryGetContext('config');
 const sesSandbox: unknown = app.node.tryGetContext('sesSandbox');
+const consoleDomainPrefix: unknown = app.node.tryGetContext('consoleDomainPrefix');
 
 try {
   const configFile = typeof configPath === 'string' ? resolve(configPath) : undefined;
@@ -23,7 +24,11 @@ try {
   // Loaded only once the config is valid, so a config mistake is reported before the construct
   // libraries take seconds to load.
   const { buildApp } = await import('../lib/app.ts');
-  buildApp(app, config, { sesSandbox: sesSandbox === true || sesSandbox === 'true', ...(textModel && { textModel }) });
+  buildApp(app, config, {
+    sesSandbox: sesSandbox === true || sesSandbox === 'true',
+    ...(textModel && { textModel }),
+    ...(typeof consoleDomainPrefix === 'string' && { consoleDomainPrefix }),
+  });
 } catch (err) {
   exitOnConfigError(err);
 }

@@ -43,6 +43,9 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
       { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       // A customer's recent complaints: repeat detection at intake.
       { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // Sparse: the console finds a customer's complaints by email (lower-cased) or phone.
+      { name: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      { name: 'byPhone', partitionKey: { name: 'customerPhone', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings).
       { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
       // Sparse: only complaints with a pending SLA warning or escalation carry sweepBucket/sweepAt, so the
@@ -72,8 +75,18 @@ export interface HttpTrigger {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax, e.g. `/complaints/{id}`. */
   readonly path: string;
-  /** `public`: no authorizer. `agent`: IAM-authorized in AWS, bearer token locally. */
-  readonly auth: 'public' | 'agent';
+  /**
+   * `public`: no authorizer. `agent`: the Lambda authorizer (the `authorizer` trigger below) verifies a
+   * user pool access token or the console session and hands the route the caller's principal; locally
+   * the agent token or a console session. `session`: console pages, which verify the session cookie
+   * themselves so a missing or expired session leads to the sign-in page rather than a bare 401.
+   */
+  readonly auth: 'public' | 'agent' | 'session';
+}
+
+/** The HTTP API's Lambda authorizer for `agent` routes (at most one function has this trigger). */
+export interface AuthorizerTrigger {
+  readonly kind: 'authorizer';
 }
 
 /**
@@ -128,7 +141,7 @@ export interface InboundMailTrigger {
   readonly kind: 'inboundMail';
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | InboundMailTrigger;
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | InboundMailTrigger | AuthorizerTrigger;
 
 /** What a function may touch; the stack grants exactly this. */
 export interface FunctionAccess {
@@ -147,6 +160,8 @@ export interface FunctionAccess {
   readonly detectSentiment?: boolean;
   /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
   readonly mailBucket?: boolean;
+  /** Verifies user pool tokens and signs people in (user pool id, app clients, hosted UI domain in its environment). */
+  readonly userPool?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -172,10 +187,14 @@ export type FunctionName =
   | SurveyFunctionName
   | AlertOpsFunctionName
   | PersonalDataFunctionName
-  | 'inboundMail';
+  | 'inboundMail'
+  | ConsoleFunctionName;
 
 /** A customer's access and erasure requests (README "Personal data: export and erasure"). */
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
+
+/** The operations console and the authorizer in front of the agent API (README "Operations console"). */
+export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleActions';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName =
@@ -380,6 +399,38 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     trigger: { kind: 'http', method: 'PUT', path: '/categories/{id}/alerting', auth: 'agent' },
     access: { tables: { state: 'readWrite' } },
   },
+  apiAuthorizer: {
+    entry: 'functions/handlers/api-authorizer.ts',
+    description: 'Verifies user pool access tokens and console sessions for the agent routes and names the caller.',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    trigger: { kind: 'authorizer' },
+    access: { tables: {}, userPool: true },
+  },
+  consoleRoot: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Sends people who open the API root to the console inbox.',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/', auth: 'session' },
+    access: { tables: {} },
+  },
+  consolePages: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Operations console pages (inbox, complaint, early warning, SLA board, reports), scoped by the user\'s groups.',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: { kind: 'http', method: 'GET', path: '/console/{proxy+}', auth: 'session' },
+    access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
+  },
+  consoleActions: {
+    entry: 'functions/handlers/console.ts',
+    description: 'Operations console forms: sign-in, complaint events, acknowledge, silences, threshold overrides (CSRF-checked).',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'POST', path: '/console/{proxy+}', auth: 'session' },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, publishEvents: true, userPool: true },
+  },
   endSilence: {
     entry: 'functions/handlers/silences.ts',
     description: 'Ends an alert silence early (alerts flow again); it stays listed with who ended it and when.',
@@ -450,6 +501,16 @@ export const env = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   /** The inbound mail bucket (raw messages, quarantine, attachments), for functions whose access says `mailBucket`. */
   inboundMailBucket: 'INBOUND_MAIL_BUCKET',
+  /** Cognito user pool id, for functions whose access says `userPool`. */
+  userPoolId: 'USER_POOL_ID',
+  /** The console's app client id (authorization code + PKCE, no secret). */
+  consoleClientId: 'CONSOLE_CLIENT_ID',
+  /** The machine app client id (client credentials). */
+  machineClientId: 'MACHINE_CLIENT_ID',
+  /** Hosted UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  userPoolDomainUrl: 'USER_POOL_DOMAIN_URL',
+  /** OAuth scope machine clients need for the agent API, e.g. `complaint-api/agent`. */
+  agentScope: 'AGENT_SCOPE',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AllowedMethods, CachePolicy, Distribution, OriginProtocolPolicy, OriginRequestPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -48,6 +48,7 @@ import {
   type TableDefinition,
   type TableName,
 } from '../functions/pipeline.ts';
+import { ConsoleAuth } from './console-auth.ts';
 import { HouseFunction } from './house-function.ts';
 
 /** The parts of `functions/pipeline.ts` the stack is generated from. */
@@ -88,6 +89,11 @@ export interface ComplaintPipelineStackProps extends StackProps {
    * @default none (required when the config has `classifier`)
    */
   readonly textModel?: TextModel;
+  /**
+   * Prefix of the user pool's hosted UI domain (globally unique per region).
+   * @default `complaints-<account id>`
+   */
+  readonly consoleDomainPrefix?: string;
 }
 
 /** Environment variable receiving each table's physical name. */
@@ -136,9 +142,11 @@ export class ComplaintPipelineStack extends Stack {
   private httpApi: HttpApi | undefined;
   private httpStage: HttpStage | undefined;
   private distribution: Distribution | undefined;
-  private iamAuthorizer: HttpIamAuthorizer | undefined;
   private inboundMailBucket: Bucket | undefined;
   private inboundRuleSet: ReceiptRuleSet | undefined;
+  private lambdaAuthorizer: HttpLambdaAuthorizer | undefined;
+  private consoleAuthConstruct: ConsoleAuth | undefined;
+  private consoleDomainPrefix: string | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
@@ -191,8 +199,11 @@ export class ComplaintPipelineStack extends Stack {
     this.emailIdentity = new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(this.config.sender.email) });
     this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', { reputationMetrics: true });
 
+    this.consoleDomainPrefix = props.consoleDomainPrefix;
     const functions: Record<string, HouseFunction> = {};
-    for (const [name, def] of Object.entries(pipeline.functions)) {
+    // The authorizer first: agent routes attach it as they are created.
+    const ordered = Object.entries(pipeline.functions).sort(([, a], [, b]) => Number(b.trigger.kind === 'authorizer') - Number(a.trigger.kind === 'authorizer'));
+    for (const [name, def] of ordered) {
       // Without `inbound` in the config nothing receives mail, so its function is not deployed.
       if (def.trigger.kind === 'inboundMail' && !this.config.inbound) continue;
       functions[name] = this.createFunction(name, def, pipeline.tables, props);
@@ -336,6 +347,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());
     if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
     if (def.access.mailBucket) this.grantMailBucket(fn);
+    if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
       case 'http':
@@ -349,6 +361,15 @@ export class ComplaintPipelineStack extends Stack {
         break;
       case 'inboundMail':
         this.addInboundMail(scope, fn);
+        break;
+      case 'authorizer':
+        if (this.lambdaAuthorizer) throw new Error(`function '${name}' is a second authorizer; pipeline.ts may declare one`);
+        this.lambdaAuthorizer = new HttpLambdaAuthorizer('AgentAuthorizer', fn, {
+          responseTypes: [HttpLambdaResponseType.SIMPLE],
+          // Every request is verified: no cached verdict outlives a token's expiry or a group change.
+          resultsCacheTtl: Duration.seconds(0),
+          identitySource: [],
+        });
         break;
     }
 
@@ -518,6 +539,12 @@ export class ComplaintPipelineStack extends Stack {
         reason: `${trigger.method} ${trigger.path} is declared auth: 'public' in functions/pipeline.ts (customers use it without an account); the handler validates every request with zod.`,
       });
     }
+    if (route && trigger.auth === 'session') {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${trigger.method} ${trigger.path} is a console page: the handler verifies the session cookie (a user pool access token, aws-jwt-verify) itself so that a missing session leads to the sign-in page instead of a bare 401.`,
+      });
+    }
   }
 
   /** The HTTP API, created with its `$default` stage for the first route. */
@@ -633,9 +660,20 @@ export class ComplaintPipelineStack extends Stack {
     return distribution;
   }
 
-  private agentAuthorizer(): HttpIamAuthorizer {
-    this.iamAuthorizer ??= new HttpIamAuthorizer();
-    return this.iamAuthorizer;
+  /** The Lambda authorizer of agent routes (the pipeline's `authorizer` function). */
+  private agentAuthorizer(): HttpLambdaAuthorizer {
+    if (!this.lambdaAuthorizer) throw new Error("an agent route needs a function with trigger { kind: 'authorizer' } in pipeline.ts");
+    return this.lambdaAuthorizer;
+  }
+
+  /** The user pool, its groups and app clients, created with the first function that needs them. */
+  private consoleAuth(): ConsoleAuth {
+    this.consoleAuthConstruct ??= new ConsoleAuth(this, 'ConsoleAuth', {
+      config: this.config,
+      api: this.routes(),
+      ...(this.consoleDomainPrefix && { domainPrefix: this.consoleDomainPrefix }),
+    });
+    return this.consoleAuthConstruct;
   }
 
   private addStreamSource(name: string, fn: HouseFunction, trigger: StreamTrigger, iteratorAgeThreshold: Duration): void {

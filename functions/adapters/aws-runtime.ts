@@ -12,6 +12,7 @@ import { AwsNotifier } from './aws-notifier.ts';
 import { bundledTextModel } from './classifier-model.ts';
 import { ComprehendSentiment } from './comprehend-sentiment.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
+import { cognitoAuthenticator } from './cognito-authenticator.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { S3MailStore } from './s3-mail-store.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
@@ -37,6 +38,11 @@ const LambdaEnvSchema = z.object({
       }
     })
     .default({}),
+  [env.userPoolId]: z.string().min(1).optional(),
+  [env.consoleClientId]: z.string().min(1).optional(),
+  [env.machineClientId]: z.string().min(1).optional(),
+  [env.userPoolDomainUrl]: z.url().optional(),
+  [env.agentScope]: z.string().min(1).optional(),
   PIPELINE_CONFIG_INLINE: z.string().min(1),
 });
 
@@ -70,6 +76,22 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     ...(textModel && { textModel }),
     ...(risk?.sentiment === 'comprehend' && { sentiment: () => new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk)) }),
     ...(e[env.inboundMailBucket] && { mail: () => new S3MailStore(new S3Client({}), e[env.inboundMailBucket]!) }),
+    // Only functions whose access says `userPool` get these variables; the others have no `auth`.
+    ...(e[env.userPoolId] &&
+      e[env.consoleClientId] &&
+      e[env.userPoolDomainUrl] && {
+        auth: () => ({
+          authenticator: cognitoAuthenticator(
+            {
+              userPoolId: e[env.userPoolId]!,
+              clientIds: [e[env.consoleClientId]!, ...(e[env.machineClientId] ? [e[env.machineClientId]!] : [])],
+              agentScope: e[env.agentScope] ?? '',
+            },
+            config,
+          ),
+          signIn: { kind: 'hosted-ui' as const, domainUrl: e[env.userPoolDomainUrl]!, clientId: e[env.consoleClientId]! },
+        }),
+      }),
     events: () => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');

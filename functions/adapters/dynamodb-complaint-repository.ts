@@ -9,7 +9,9 @@ import {
   type ComplaintFilter,
   type ComplaintRepository,
   type ComplaintSummary,
+  type ContactKind,
   type CreateResult,
+  type DepartmentFilter,
   type Page,
 } from '../ports/complaint-repository.ts';
 
@@ -249,6 +251,57 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     return queryDueComplaints(this.doc, { table: this.tables.complaints, index: 'bySweepAt', bucketAttr: 'sweepBucket', bucket: DUE, timeAttr: 'sweepAt' }, now, limit);
   }
 
+  async newestInDepartment(department: string, filter: DepartmentFilter, before: string | undefined, limit: number, maxRead: number): Promise<Complaint[]> {
+    const names: Record<string, string> = { '#d': 'department', '#r': 'receivedAt' };
+    const values: Record<string, unknown> = { ':d': department, ':before': before ?? '\uffff', ':since': filter.since?.toISOString() ?? '0000' };
+    const filters: string[] = [];
+    for (const attr of ['status', 'category', 'severity'] as const) {
+      if (filter[attr] === undefined) continue;
+      names[`#${attr}`] = attr;
+      values[`:${attr}`] = filter[attr];
+      filters.push(`#${attr} = :${attr}`);
+    }
+    const out: Complaint[] = [];
+    let read = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.complaints,
+          IndexName: 'byDepartment',
+          KeyConditionExpression: '#d = :d AND #r BETWEEN :since AND :before',
+          ...(filters.length && { FilterExpression: filters.join(' AND ') }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: Math.min(200, maxRead - read),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      read += res.ScannedCount ?? 0;
+      // BETWEEN is inclusive: the item the previous page ended on is left out here.
+      out.push(...(res.Items ?? []).filter((i) => before === undefined || String(i.receivedAt) < before).map(fromItem));
+      startKey = res.LastEvaluatedKey;
+    } while (startKey && out.length < limit && read < maxRead);
+    return out.slice(0, limit);
+  }
+
+  async findByContact(kind: ContactKind, value: string, limit: number): Promise<Complaint[]> {
+    const index = { customer: ['byCustomer', 'customerId'], email: ['byEmail', 'customerEmail'], phone: ['byPhone', 'customerPhone'] }[kind];
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.complaints,
+        IndexName: index[0],
+        KeyConditionExpression: '#k = :v',
+        ExpressionAttributeNames: { '#k': index[1]! },
+        ExpressionAttributeValues: { ':v': kind === 'email' ? value.toLowerCase() : value },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map(fromItem);
+  }
+
   async newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]> {
     const res = await this.doc.send(
       new QueryCommand({
@@ -289,6 +342,9 @@ export function toItem(c: Complaint): Record<string, unknown> {
   return {
     ...c,
     customerId: c.customer.id,
+    // Sparse contact indexes for the console's search (only complaints that carry the contact).
+    ...(c.customer.email && { customerEmail: c.customer.email.toLowerCase() }),
+    ...(c.customer.phone && { customerPhone: c.customer.phone }),
     ...(running && { dueBucket: OPEN, dueAt: c.sla.dueAt }),
     ...(c.sla.nextActionAt && { sweepBucket: DUE, sweepAt: c.sla.nextActionAt }),
     // Sparse bySurveyDue: only while the survey waits to be sent (see functions/domain/survey.ts).

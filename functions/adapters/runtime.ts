@@ -7,6 +7,7 @@ import type { TableName } from '../pipeline.ts';
 import { shortRef, ulid } from '../domain/ids.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
+import type { ConsoleAuth } from '../ports/authenticator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -71,6 +72,18 @@ export interface Runtime {
   readonly textModel?: CompiledTextModel;
   /** The sentiment service for the escalation-risk score; absent: the config's lexicon. */
   readonly sentiment?: SentimentAnalyzer;
+  /** Who is calling the agent API and the console (user pool tokens in AWS, the agent token locally). */
+  readonly auth: ConsoleAuth;
+  /** Local runtime only: the outbox and the recorded domain events, for the console's local pages. */
+  readonly local?: LocalInspection;
+}
+
+/** What the local runtime recorded instead of sending (read by the console's local-only pages). */
+export interface LocalInspection {
+  /** Every email, SMS and webhook as it would have left, oldest first. */
+  outbox(): ReadonlyArray<{ readonly id: string; readonly channel: string; readonly to: string; readonly subject?: string; readonly body: string; readonly kind: string; readonly at: string; readonly complaintId?: string }>;
+  /** Every domain event published, oldest first. */
+  events(): ReadonlyArray<{ readonly detailType: string; readonly time: string; readonly detail: unknown }>;
 }
 
 export interface RuntimeParts {
@@ -92,6 +105,9 @@ export interface RuntimeParts {
   readonly sentiment?: () => SentimentAnalyzer;
   /** The mail bucket (S3 in AWS, a local folder or memory under `npm start`); only the inbound-mail function has one. */
   readonly mail?: MailStore | (() => MailStore);
+  /** Sign-in and token verification; created on first use. */
+  readonly auth?: ConsoleAuth | (() => ConsoleAuth);
+  readonly local?: LocalInspection;
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -146,6 +162,19 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     };
     return { readRaw: missing, putAttachment: missing, quarantine: missing };
   });
+  // Reading `auth` never throws (callers spread the runtime); using it without a user pool does.
+  const auth = once((): ConsoleAuth => {
+    if (parts.auth) return typeof parts.auth === 'function' ? parts.auth() : parts.auth;
+    const missing = (): never => {
+      throw new MissingResourceError('this function has no access to the user pool (see functions/pipeline.ts)');
+    };
+    return {
+      authenticator: { verify: async () => missing() },
+      get signIn() {
+        return missing();
+      },
+    };
+  });
   return {
     ...(parts.textModel && { textModel: parts.textModel }),
     get sentiment() {
@@ -199,6 +228,10 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get slaSms() {
       return slaSms();
     },
+    get auth() {
+      return auth();
+    },
+    ...(parts.local && { local: parts.local }),
     publicBaseUrl: () => {
       const known = typeof parts.publicBaseUrl === 'function' ? parts.publicBaseUrl() : parts.publicBaseUrl;
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');

@@ -1,7 +1,9 @@
 import '../adapters/aws-runtime.ts';
 import { z } from 'zod';
-import { httpHandler, json, validationError, zodIssues } from '../adapters/http.ts';
+import { agentHandler } from '../adapters/agent-route.ts';
+import { json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
+import { canSeeDepartment, visibleCategories } from '../domain/access.ts';
 import type { AlertIncident } from '../domain/alert.ts';
 
 const QuerySchema = z.object({
@@ -16,23 +18,25 @@ export const RESOLVED_READ_PER_CATEGORY = 25;
  * `GET /alerts?state=open|acknowledged|resolved[&limit=n]` (agents): alert incidents, newest first.
  * Open and acknowledged incidents come from the sparse `openAlerts` index (what is open, no Scan);
  * without `state`, both. Resolved incidents: one Query per configured category for its newest
- * incidents (keys sort by opening time), so the read is bounded by categories × 25 items.
+ * incidents (keys sort by opening time), so the read is bounded by categories × 25 items. A
+ * department user sees only their departments' incidents.
  */
-export const handler = httpHandler(async (event) => {
+export const handler = agentHandler(async (event, principal) => {
   const parsed = QuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) return validationError(zodIssues(parsed.error));
   const { state, limit } = parsed.data;
   const rt = runtime();
   let incidents: AlertIncident[];
   if (state === 'resolved') {
-    const per = await Promise.all(rt.config.categories.map((c) => rt.alerts.listRecent(c.id, RESOLVED_READ_PER_CATEGORY)));
+    const per = await Promise.all(visibleCategories(principal, rt.config).map((c) => rt.alerts.listRecent(c.id, RESOLVED_READ_PER_CATEGORY)));
     incidents = per.flat().filter((i) => i.state === 'resolved');
     incidents.sort((a, b) => ((a.resolvedAt ?? '') < (b.resolvedAt ?? '') ? 1 : -1));
   } else {
-    const refs = await rt.alerts.listOpen();
+    const refs = (await rt.alerts.listOpen()).filter((r) => visibleCategories(principal, rt.config).some((c) => c.id === r.category));
     const found = await Promise.all(refs.map((r) => rt.alerts.getIncident(r.category, r.incidentId)));
     incidents = found.filter((i): i is AlertIncident => i !== undefined && i.state !== 'resolved' && (state === undefined || i.state === state));
     incidents.sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1));
   }
+  incidents = incidents.filter((i) => canSeeDepartment(principal, i.department));
   return json(200, { state: state ?? 'open,acknowledged', incidents: incidents.slice(0, limit) });
 });

@@ -1,22 +1,24 @@
 import '../adapters/aws-runtime.ts';
-import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { agentHandler } from '../adapters/agent-route.ts';
+import { json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { AlertingOverrideInputSchema, alertingView, newOverride } from '../domain/alerting-override.ts';
+import { canSeeCategory } from '../domain/access.ts';
 import { categoryById } from '../domain/config.ts';
 
 /**
- * `/categories/{id}/alerting` (agents).
+ * `/categories/{id}/alerting` (agents), only for categories of the caller's departments.
  * - `PUT` `{ threshold?: { count, windowMinutes }, detector?, actor }` stores a run-time override with
  *   who and when. The monitor and the evaluator pick it up within 30 seconds, without a redeploy.
  * - `GET` shows the deployed settings, the override (who, when) if any, and the settings in force.
  * - `DELETE` removes the override: the deployed settings apply again (within 30 seconds everywhere).
  * Each answers with the same view.
  */
-export const handler = httpHandler(async (event) => {
+export const handler = agentHandler(async (event, principal) => {
   const rt = runtime();
   const id = event.pathParameters?.id ?? '';
   const category = categoryById(rt.config, id);
-  if (!category) return json(404, { error: 'not_found', message: `unknown category '${id}'` });
+  if (!category || !canSeeCategory(principal, id, rt.config)) return json(404, { error: 'not_found', message: `unknown category '${id}'` });
   const method = event.requestContext.http.method;
   if (method === 'GET') return json(200, alertingView(category, await rt.alertOps.getOverride(id)));
   if (method === 'DELETE') {
@@ -28,7 +30,7 @@ export const handler = httpHandler(async (event) => {
   if (!body.ok) return body.response;
   const parsed = AlertingOverrideInputSchema.safeParse(body.value);
   if (!parsed.success) return validationError(zodIssues(parsed.error));
-  const override = newOverride(id, parsed.data, rt.clock.now());
+  const override = newOverride(id, principal.kind === 'user' ? { ...parsed.data, actor: principal.id } : parsed.data, rt.clock.now());
   await rt.alertOps.putOverride(override);
   return json(200, alertingView(category, override));
 });

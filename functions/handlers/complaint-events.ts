@@ -1,12 +1,13 @@
 import '../adapters/aws-runtime.ts';
-import { httpHandler, json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
+import { agentHandler } from '../adapters/agent-route.ts';
+import { json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ComplaintEventSchema } from '../domain/lifecycle.ts';
 import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
 
-/** `POST /complaints/{id}/events` (agent route): moves a complaint through its lifecycle. */
-export const handler = httpHandler(async (event) => {
+/** `POST /complaints/{id}/events` (agent route): moves a complaint through its lifecycle (within the caller's departments). */
+export const handler = agentHandler(async (event, principal) => {
   const param = keyPathParameter(event, 'id');
   if (!param.ok) return param.response;
   const id = param.value;
@@ -14,7 +15,9 @@ export const handler = httpHandler(async (event) => {
   if (!body.ok) return body.response;
   const parsed = ComplaintEventSchema.safeParse(body.value);
   if (!parsed.success) return validationError(zodIssues(parsed.error));
-  const result = await applyComplaintEvent(id, parsed.data, runtime());
+  // People act under their own name; a machine client names the agent it acts for.
+  const change = principal.kind === 'user' ? { ...parsed.data, actor: principal.id } : parsed.data;
+  const result = await applyComplaintEvent(id, change, runtime(), principal);
   switch (result.outcome) {
     case 'not_found':
       return json(404, { error: 'not_found', message: `no complaint with id '${id}'` });

@@ -1,13 +1,15 @@
 import '../adapters/aws-runtime.ts';
-import { httpHandler, json, keyPathParameter } from '../adapters/http.ts';
+import { agentHandler, notVisible } from '../adapters/agent-route.ts';
+import { json, keyPathParameter } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
+import { canSeeDepartment } from '../domain/access.ts';
 
-/** `GET /complaints/{id}` (agent route). */
-export const handler = httpHandler(async (event) => {
+/** `GET /complaints/{id}` (agent route): one complaint of the caller's departments. */
+export const handler = agentHandler(async (event, principal) => {
   const param = keyPathParameter(event, 'id');
   if (!param.ok) return param.response;
   const id = param.value;
   const complaint = await runtime().complaints.get(id);
-  if (!complaint) return json(404, { error: 'not_found', message: `no complaint with id '${id}'` });
+  if (!complaint || !canSeeDepartment(principal, complaint.department)) return notVisible(`complaint with id '${id}'`);
   return json(200, complaint);
 });

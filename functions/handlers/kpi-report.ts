@@ -1,6 +1,8 @@
 import '../adapters/aws-runtime.ts';
-import { dateRangeQuery, httpHandler, json, validationError, zodIssues } from '../adapters/http.ts';
+import { agentHandler } from '../adapters/agent-route.ts';
+import { dateRangeQuery, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
+import { visibleDepartments } from '../domain/access.ts';
 import { reportKpis } from '../use-cases/report-kpis.ts';
 
 /** Reads grow with the complaints in range; a year keeps one request bounded. */
@@ -9,10 +11,10 @@ const QuerySchema = dateRangeQuery(366);
 /**
  * `GET /reports/kpis?from=&to=` (agent route): first-response time and on-time rate, resolution
  * on-time rate, first-contact resolution, escalation and repeat rates of the complaints received in
- * `[from, to)`, with CSAT, overall, per department and per category.
+ * `[from, to)`, with CSAT, overall, per department and per category (a department user: theirs only).
  */
-export const handler = httpHandler(async (event) => {
+export const handler = agentHandler(async (event, principal) => {
   const parsed = QuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) return validationError(zodIssues(parsed.error));
-  return json(200, await reportKpis(parsed.data.from, parsed.data.to, runtime()));
+  return json(200, await reportKpis(parsed.data.from, parsed.data.to, runtime(), principal.admin ? undefined : visibleDepartments(principal, runtime().config)));
 });

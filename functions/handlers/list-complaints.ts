@@ -1,7 +1,9 @@
 import '../adapters/aws-runtime.ts';
 import { z } from 'zod';
-import { httpHandler, json, validationError, zodIssues } from '../adapters/http.ts';
+import { agentHandler } from '../adapters/agent-route.ts';
+import { json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
+import { canSeeCategory, canSeeDepartment, visibleDepartments } from '../domain/access.ts';
 import { ComplaintStatusSchema } from '../domain/complaint.ts';
 import { normaliseRef, REF_PATTERN } from '../domain/ids.ts';
 import { InvalidCursorError } from '../ports/complaint-repository.ts';
@@ -30,15 +32,25 @@ const QuerySchema = z
 /**
  * `GET /complaints?status=&department=&category=&overdue=true&limit=&cursor=` (agent route), or
  * `GET /complaints?ref=YX-4K7M-9QD2`: the one complaint with that reference (a uniqueness record, never a Scan).
+ * A department user lists only their departments: naming another is 403, a listing by status or
+ * overdue alone is narrowed to their department, and another department's reference finds nothing.
  */
-export const handler = httpHandler(async (event) => {
+export const handler = agentHandler(async (event, principal) => {
   const parsed = QuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) return validationError(zodIssues(parsed.error));
-  const q = parsed.data;
   const rt = runtime();
-  if (q.ref) {
-    const found = await rt.complaints.getByRef(q.ref);
-    return json(200, { items: found ? [found] : [] });
+  if (parsed.data.ref) {
+    const found = await rt.complaints.getByRef(parsed.data.ref);
+    return json(200, { items: found && canSeeDepartment(principal, found.department) ? [found] : [] });
+  }
+  const q = { ...parsed.data };
+  if ((q.department && !canSeeDepartment(principal, q.department)) || (q.category && !canSeeCategory(principal, q.category, rt.config))) {
+    return json(403, { error: 'forbidden', message: 'that department or category is outside your groups' });
+  }
+  if (!principal.admin && !q.department && !q.category) {
+    const mine = visibleDepartments(principal, rt.config);
+    if (mine.length !== 1) return validationError([{ path: 'department', message: `you see several departments (${mine.join(', ')}): name one` }]);
+    q.department = mine[0];
   }
   try {
     const page = await rt.complaints.list(
@@ -51,7 +63,8 @@ export const handler = httpHandler(async (event) => {
       q.limit,
       q.cursor,
     );
-    return json(200, page);
+    // Belt and braces: nothing outside the caller's departments leaves, whatever the index returned.
+    return json(200, { ...page, items: page.items.filter((c) => canSeeDepartment(principal, c.department)) });
   } catch (err) {
     if (err instanceof InvalidCursorError) return validationError([{ path: 'cursor', message: err.message }]);
     throw err;

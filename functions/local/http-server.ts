@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { z } from 'zod';
 import { MAX_BODY_BYTES, type HttpResult } from '../adapters/http.ts';
 import { parseDuration } from '../domain/time.ts';
@@ -17,8 +17,11 @@ export interface LocalRoute {
 export interface LocalServerOptions {
   readonly routes: readonly LocalRoute[];
   readonly clock: SimulatedClock;
-  /** Bearer token agents send locally; in AWS the agent routes use IAM authorization instead. */
-  readonly agentToken: string;
+  /**
+   * The agent routes' Lambda authorizer (the module with the `authorizer` trigger), run before every
+   * agent route as API Gateway runs it; its context reaches the route as `requestContext.authorizer.lambda`.
+   */
+  readonly authorizer: (event: APIGatewayRequestAuthorizerEventV2) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>>;
   /** Moves the clock to `t`, running every schedule that comes due; resolves with the new time. */
   readonly advanceClock: (t: Date) => Promise<Date>;
   /** Local-only read endpoints (`GET /config`, `GET /local/outbox`, ...), each returning JSON. */
@@ -54,9 +57,10 @@ interface CompiledRoute extends LocalRoute {
 function compile(route: LocalRoute): CompiledRoute {
   const params: string[] = [];
   // Braces are left unescaped so `{name}` placeholders survive escaping.
-  const source = route.trigger.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+  const source = route.trigger.path.replace(/[.*?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)(\+?)\}/g, (_m, name: string, greedy: string) => {
     params.push(name);
-    return '([^/]+)';
+    // `{proxy+}` is API Gateway's greedy parameter: the rest of the path, slashes included.
+    return greedy ? '(.+)' : '([^/]+)';
   });
   return { ...route, pattern: new RegExp(`^${source}$`), params };
 }
@@ -80,12 +84,44 @@ async function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge:
   return { body: Buffer.concat(chunks), tooLarge };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1];
-  if (!presented) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** Payload 2.0 moves cookies out of the headers into `cookies`, as API Gateway does. */
+function splitHeaders(req: IncomingMessage): { headers: Record<string, string>; cookies: string[] | undefined } {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers)
+      .filter(([k]) => k !== 'cookie')
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+  );
+  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  return { headers, cookies: cookies?.length ? cookies : undefined };
+}
+
+/** The request event API Gateway hands a Lambda authorizer (payload 2.0). */
+function toAuthorizerEvent(req: IncomingMessage, url: URL, route: CompiledRoute, now: Date): APIGatewayRequestAuthorizerEventV2 {
+  const { headers, cookies } = splitHeaders(req);
+  const routeKey = `${route.trigger.method} ${route.trigger.path}`;
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:local:local/$default/${route.trigger.method}${route.trigger.path}`,
+    identitySource: [],
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies && { cookies }),
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  } as APIGatewayRequestAuthorizerEventV2;
 }
 
 /**
@@ -122,7 +158,7 @@ function toApiEvent(
   body: Buffer,
   now: Date,
 ): APIGatewayProxyEventV2 {
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const { headers, cookies } = splitHeaders(req);
   const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : undefined;
   const routeKey = `${route.trigger.method} ${route.trigger.path}`;
   return {
@@ -130,6 +166,7 @@ function toApiEvent(
     routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies && { cookies }),
     headers,
     ...(query && { queryStringParameters: query }),
     ...(route.params.length && { pathParameters }),
@@ -173,13 +210,21 @@ export function createLocalServer(options: LocalServerOptions): Server {
       for (const route of routes) {
         const match = route.pattern.exec(url.pathname);
         if (!match || route.trigger.method !== method) continue;
-        if (route.trigger.auth === 'agent' && !tokenMatches(req.headers.authorization, options.agentToken)) {
-          return send(res, 401, { error: 'unauthorized', message: 'agent routes need Authorization: Bearer <AGENT_TOKEN>' }, { 'www-authenticate': 'Bearer' });
-        }
         const params = pathParameters(route, match);
         if (!params) return send(res, 400, { error: 'bad_request', message: `malformed percent-escape in the path ${url.pathname}` });
-        const result = await route.handler(toApiEvent(req, url, route, params, body, options.clock.now()));
-        res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+        const event = toApiEvent(req, url, route, params, body, options.clock.now());
+        if (route.trigger.auth === 'agent') {
+          const verdict = await options.authorizer(toAuthorizerEvent(req, url, route, options.clock.now()));
+          if (!verdict.isAuthorized) {
+            return send(res, 401, { error: 'unauthorized', message: 'agent routes need Authorization: Bearer <token> (the agent token locally) or a console session' }, { 'www-authenticate': 'Bearer' });
+          }
+          (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: verdict.context };
+        }
+        const result = await route.handler(event);
+        res.writeHead(result.statusCode ?? 200, {
+          ...((result.headers ?? {}) as Record<string, string>),
+          ...(result.cookies?.length && { 'set-cookie': result.cookies }),
+        });
         return res.end(result.body ?? '');
       }
       const pathKnown = routes.some((r) => r.pattern.test(url.pathname));

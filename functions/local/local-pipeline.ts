@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
 import { LocalMailStore } from '../adapters/local-mail-store.ts';
+import { localConsoleAuth } from '../adapters/local-authenticator.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
@@ -13,7 +15,7 @@ import { incidentLine, messageLine } from './activity-log.ts';
 import { FileCheckpointStore } from './checkpoint-file.ts';
 import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
-import { ClockBacklogError, createLocalServer, type LocalRoute } from './http-server.ts';
+import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
 import { scopedDynamoClients, scopedEvents, scopedNotifier } from './local-access.ts';
 import { Outbox } from './outbox.ts';
 import { startLocalSmtp } from './smtp-server.ts';
@@ -110,6 +112,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // Raw mail and attachments: files next to DynamoDB Local's data when it is kept, else memory.
     const mail = new LocalMailStore(options.persistDir ? join(options.persistDir, 'mail') : undefined);
     // The sentiment stays the config's lexicon locally (fully offline), whatever escalationRisk.sentiment says.
+    // Console sessions expire in real time, whatever the simulated clock says.
+    const consoleAuth = localConsoleAuth(options.agentToken, options.config, systemClock);
+    const inspection = { outbox: () => outbox.entries(), events: () => events.entries() };
     const runtime = buildRuntime({
       config: options.config,
       clock,
@@ -120,10 +125,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       publicBaseUrl: () => publicBaseUrl,
       ...(textModel && { textModel }),
       mail,
+      auth: consoleAuth,
+      local: inspection,
     });
     setRuntime(runtime);
 
     const routes: LocalRoute[] = [];
+    let authorizer: LocalServerOptions['authorizer'] | undefined;
     const pollers: StreamPoller[] = [];
     const deadLetters: unknown[] = [];
     // Every write through the runtime's DynamoDB client is counted, so settling after a scheduled run
@@ -175,6 +183,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
         ...(def.access.textModel && textModel && { textModel }),
         ...(def.access.mailBucket && { mail }),
+        ...(def.access.userPool && { auth: consoleAuth }),
+        local: inspection,
       });
     };
     let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
@@ -218,6 +228,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         case 'inboundMail':
           inboundMailHandler = handler;
           break;
+        case 'authorizer':
+          authorizer = handler;
+          break;
       }
     }
     await Promise.all(pollers.map((p) => p.start()));
@@ -245,7 +258,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const server: Server = createLocalServer({
       routes,
       clock,
-      agentToken: options.agentToken,
+      authorizer: authorizer ?? (async () => ({ isAuthorized: false, context: {} })),
       advanceClock: async (t) => {
         try {
           await idle();

@@ -68,4 +68,23 @@ export interface ComplaintRepository {
    * @returns the complaints and how many items the query read
    */
   dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }>;
+  /**
+   * A department's newest complaints received before `before` (and since `filter.since`), matching
+   * the optional filters, newest first (byDepartment index); stops at `limit` matches or after
+   * `maxRead` items read, so a selective filter cannot turn into a long walk.
+   */
+  newestInDepartment(department: string, filter: DepartmentFilter, before: string | undefined, limit: number, maxRead: number): Promise<Complaint[]>;
+  /** Complaints by a customer id, email or phone (byCustomer, byEmail, byPhone indexes), newest first. */
+  findByContact(kind: ContactKind, value: string, limit: number): Promise<Complaint[]>;
+  /** Complaints by their short human reference, where the repository stores references. */
+  findByRef?(ref: string): Promise<Complaint[]>;
+}
+
+export type ContactKind = 'customer' | 'email' | 'phone';
+
+export interface DepartmentFilter {
+  readonly status?: ComplaintStatus;
+  readonly category?: string;
+  readonly severity?: string;
+  readonly since?: Date;
 }

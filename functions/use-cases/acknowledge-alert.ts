@@ -63,3 +63,30 @@ export async function acknowledgeAlert(token: string, deps: OpenAckLinkDeps & { 
   }
   throw new Error(`incident ${incident.id} kept changing while being acknowledged`);
 }
+
+/**
+ * Acknowledges an incident from the console, by its id, as `by` (the signed-in person).
+ *
+ * Primary course: read the incident, apply `acknowledgeIncident`, write it conditional on the version
+ * read (re-reading when the evaluator wrote in between), publish `alert.acknowledged`. An incident no
+ * longer open is `already`; the caller has checked the person may see the category.
+ */
+export async function acknowledgeIncidentById(
+  category: string,
+  incidentId: string,
+  by: string,
+  deps: { readonly clock: Clock; readonly alerts: AlertStore; readonly events: EventPublisher },
+): Promise<{ outcome: 'not_found' } | { outcome: 'already' | 'acknowledged'; incident: AlertIncident }> {
+  let incident = await deps.alerts.getIncident(category, incidentId);
+  for (let attempt = 0; incident && attempt < 5; attempt++) {
+    const after = acknowledgeIncident(incident, by, deps.clock.now());
+    if (after === incident) return { outcome: 'already', incident };
+    if (await deps.alerts.updateLifecycle(incident, after)) {
+      await deps.events.publish([alertAcknowledgedEvent(after)]);
+      return { outcome: 'acknowledged', incident: after };
+    }
+    incident = await deps.alerts.getIncident(category, incidentId);
+  }
+  if (!incident) return { outcome: 'not_found' };
+  throw new Error(`incident ${incidentId} kept changing while being acknowledged`);
+}

@@ -4,7 +4,9 @@ import type { SurveyStore } from '../ports/survey-store.ts';
 /**
  * CSAT, response rate and reopen-after-survey rate for the surveys sent in `[from, to)`, per
  * department and category. Reads the monthly fact partitions the range touches (Query, never Scan).
+ * @param departments only the surveys of these departments; all by default
  */
-export async function reportCsat(from: Date, to: Date, deps: { readonly surveys: Pick<SurveyStore, 'facts'> }): Promise<CsatReport> {
-  return csatReport(await deps.surveys.facts(from, to), from, to);
+export async function reportCsat(from: Date, to: Date, deps: { readonly surveys: Pick<SurveyStore, 'facts'> }, departments?: readonly string[]): Promise<CsatReport> {
+  const facts = await deps.surveys.facts(from, to);
+  return csatReport(departments ? facts.filter((f) => departments.includes(f.department)) : facts, from, to);
 }

@@ -19,9 +19,11 @@ export interface ReportKpisDeps {
  *
  * Primary course: one byDepartment index Query per configured department over the range (reads
  * proportional to the complaints reported on, never a Scan), plus the survey facts' monthly partitions.
+ * @param departments only these departments (a department user's report); every configured one by default
  */
-export async function reportKpis(from: Date, to: Date, deps: ReportKpisDeps) {
-  const perDepartment = await Promise.all(deps.config.departments.map((d) => deps.complaints.receivedBetween(d.id, from, to)));
-  const facts = await deps.surveys.facts(from, to);
+export async function reportKpis(from: Date, to: Date, deps: ReportKpisDeps, departments?: readonly string[]) {
+  const reported = departments ?? deps.config.departments.map((d) => d.id);
+  const perDepartment = await Promise.all(reported.map((d) => deps.complaints.receivedBetween(d, from, to)));
+  const facts = (await deps.surveys.facts(from, to)).filter((f) => reported.includes(f.department));
   return { ...kpiReport(perDepartment.flat(), from, to, deps.clock.now()), satisfaction: csatReport(facts, from, to) };
 }

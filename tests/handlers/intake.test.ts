@@ -178,7 +178,8 @@ describe('GET /complaints?ref=', () => {
 describe('GET /complaints/{id}', () => {
   it('answers 404 JSON for an unknown id', async () => {
     ddb.on(GetCommand).resolves({});
-    const res = await getComplaint({ ...post(null), routeKey: 'GET /complaints/{id}', pathParameters: { id: 'NOPE' } });
+    const principal = JSON.stringify({ id: 'agent-tool', kind: 'machine', admin: true, departments: [] });
+    const res = await getComplaint({ ...post(null), routeKey: 'GET /complaints/{id}', pathParameters: { id: 'NOPE' }, requestContext: { requestId: 'r2', authorizer: { lambda: { principal } } } as never });
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body!)).toMatchObject({ error: 'not_found' });
   });

@@ -12,6 +12,7 @@ import { functions, type FunctionDefinition, type HttpTrigger } from '../../func
 import { defaultConfig } from '../fixtures/config.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { bearerAuthorizer } from '../support/bearer-authorizer.ts';
 
 /**
  * Generated requests against EVERY HTTP route in functions/pipeline.ts (a route added there is fuzzed
@@ -299,7 +300,7 @@ describe('through the local HTTP server (raw request targets and Host headers)',
 
   it('answers every generated request to a declared route without a 5xx', async () => {
     const routes = httpFunctions.map(([name, def]) => ({ name, trigger: def.trigger, handler: handlers.get(name)! }));
-    const server = createLocalServer({ routes, clock: new SimulatedClock(new Date('2026-11-20T09:30:00Z')), agentToken: AGENT_TOKEN, advanceClock: async (t) => t, localViews: {} });
+    const server = createLocalServer({ routes, clock: new SimulatedClock(new Date('2026-11-20T09:30:00Z')), authorizer: bearerAuthorizer(AGENT_TOKEN), advanceClock: async (t) => t, localViews: {} });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
     const { port } = server.address() as AddressInfo;
     try {

@@ -44,6 +44,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect([...acknowledged.keys()].filter((id) => mailPrefixGrant.test(id))).toHaveLength(3);
     expect([...acknowledged.keys()].filter((id) => !mailPrefixGrant.test(id)).sort()).toEqual([
       'AwsSolutions-APIG4',
+      'AwsSolutions-COG8',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Resource::*]',
       // The mail bucket's access-log bucket; W3045 is acknowledged by aws-cdk-lib itself for log buckets.

@@ -156,7 +156,7 @@ describe('HTTP API', () => {
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: `${def.trigger.method} ${def.trigger.path}`,
-      AuthorizationType: def.trigger.auth === 'agent' ? 'AWS_IAM' : 'NONE',
+      AuthorizationType: def.trigger.auth === 'agent' ? 'CUSTOM' : 'NONE',
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
     });
   });
@@ -459,9 +459,9 @@ describe('generated from pipeline.ts', () => {
     });
   });
 
-  it('adds routes to the one API: agent routes IAM-authorized, public routes open', () => {
+  it('adds routes to the one API: agent routes behind the Lambda authorizer, public routes open', () => {
     extended.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    extended.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /complaints', AuthorizationType: 'AWS_IAM' });
+    extended.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /complaints', AuthorizationType: 'CUSTOM' });
     extended.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /surveys/{token}', AuthorizationType: 'NONE' });
   });
 

@@ -21,10 +21,10 @@ const complaintsTableId = logicalIdOf(template, 'AWS::DynamoDB::Table', complain
 const fnId = (name: FunctionName) => functionIdOf(template, functions[name].description);
 
 describe('agent and public routes', () => {
-  const routes: ReadonlyArray<readonly [routeKey: string, fn: FunctionName, authorization: 'AWS_IAM' | 'NONE']> = [
-    ['POST /complaints/{id}/events', 'complaintEvents', 'AWS_IAM'],
-    ['GET /complaints', 'listComplaints', 'AWS_IAM'],
-    ['GET /complaints/{id}', 'getComplaint', 'AWS_IAM'],
+  const routes: ReadonlyArray<readonly [routeKey: string, fn: FunctionName, authorization: 'CUSTOM' | 'NONE']> = [
+    ['POST /complaints/{id}/events', 'complaintEvents', 'CUSTOM'],
+    ['GET /complaints', 'listComplaints', 'CUSTOM'],
+    ['GET /complaints/{id}', 'getComplaint', 'CUSTOM'],
     // Customers file complaints without an account.
     ['POST /complaints', 'intake', 'NONE'],
   ];
@@ -39,20 +39,20 @@ describe('agent and public routes', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: routeKey,
       AuthorizationType: authorization,
-      // IAM authorization needs no authorizer resource; a public route must not get one either.
-      AuthorizerId: Match.absent(),
+      // Agent routes go through the Lambda authorizer; a public route must not get one.
+      AuthorizerId: authorization === 'CUSTOM' ? { Ref: Match.anyValue() } : Match.absent(),
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
     });
   });
 
   // Other public routes (survey links and the like) may come and go; complaint data may not go public.
-  it('keeps every /complaints route except POST /complaints behind IAM, and no route without an authorization type', () => {
+  it('keeps every /complaints route except POST /complaints behind the authorizer, and no route without an authorization type', () => {
     expect(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: Match.absent() } })).toEqual({});
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType: string } }>;
     const complaintRoutes = routes.filter((r) => /^[A-Z]+ \/complaints(\/|$)/.test(r.Properties.RouteKey));
     expect(complaintRoutes.length).toBeGreaterThanOrEqual(4);
     for (const { Properties: route } of complaintRoutes) {
-      expect(route.AuthorizationType, route.RouteKey).toBe(route.RouteKey === 'POST /complaints' ? 'NONE' : 'AWS_IAM');
+      expect(route.AuthorizationType, route.RouteKey).toBe(route.RouteKey === 'POST /complaints' ? 'NONE' : 'CUSTOM');
     }
   });
 });

@@ -48,6 +48,6 @@ describe('satisfaction survey resources', () => {
     for (const key of ['GET /s/{token}', 'POST /s/{token}', 'GET /u/{token}', 'POST /u/{token}']) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
     }
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /reports/csat', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /reports/csat', AuthorizationType: 'CUSTOM' });
   });
 });

@@ -62,7 +62,13 @@ function http(method: string, path: string, opts: { body?: string; query?: Recor
     ...(opts.params && { pathParameters: opts.params }),
     body: opts.body,
     isBase64Encoded: false,
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' }, requestId: 'r', routeKey: `${method} ${path}` } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
+      requestId: 'r',
+      routeKey: `${method} ${path}`,
+      // What the agent authorizer hands agent routes: here a machine client acting for the whole company.
+      authorizer: { lambda: { principal: JSON.stringify({ id: 'agent-tool', kind: 'machine', admin: true, departments: [] }) } },
+    } as unknown as APIGatewayProxyEventV2['requestContext'],
   };
 }
 

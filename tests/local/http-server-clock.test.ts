@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClockBacklogError, createLocalServer } from '../../functions/local/http-server.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { bearerAuthorizer } from '../support/bearer-authorizer.ts';
 
 const servers: Array<{ close(cb: () => void): void }> = [];
 afterEach(async () => {
@@ -10,7 +11,7 @@ afterEach(async () => {
 
 /** A local server whose clock endpoint meets a backlog still draining. */
 async function serverWith(advanceClock: (t: Date) => Promise<Date>): Promise<string> {
-  const server = createLocalServer({ routes: [], clock: new SimulatedClock(new Date('2026-03-02T01:00:00Z')), agentToken: 't', advanceClock, localViews: {} });
+  const server = createLocalServer({ routes: [], clock: new SimulatedClock(new Date('2026-03-02T01:00:00Z')), authorizer: bearerAuthorizer('t'), advanceClock, localViews: {} });
   servers.push(server);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServer, type LocalRoute } from '../../functions/local/http-server.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { rawRequest } from '../support/raw-http.ts';
+import { bearerAuthorizer } from '../support/bearer-authorizer.ts';
 
 const seen: APIGatewayProxyEventV2[] = [];
 const route = (path: string, method: 'GET' | 'POST' = 'GET'): LocalRoute => ({
@@ -22,7 +23,7 @@ beforeAll(async () => {
   server = createLocalServer({
     routes: [route('/s/{token}'), route('/a/{token}'), route('/complaints/{id}'), route('/complaints', 'POST')],
     clock: new SimulatedClock(new Date('2026-11-20T09:30:00Z')),
-    agentToken: 'token',
+    authorizer: bearerAuthorizer('token'),
     advanceClock: async (t) => t,
     localViews: {},
   });

@@ -1,0 +1,25 @@
+import '../adapters/aws-runtime.ts';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { logger } from '../adapters/observability.ts';
+import { authenticateBearer } from '../adapters/request-auth.ts';
+import { runtime } from '../adapters/runtime.ts';
+
+/** What the authorizer hands the agent routes: the principal, as JSON (API Gateway context values are scalars). */
+export interface AgentAuthorizerContext {
+  readonly principal: string;
+}
+
+/**
+ * The HTTP API's Lambda authorizer for agent routes: verifies the bearer token (a person's or a
+ * machine client's user pool access token; locally the agent token or a local session token) with
+ * `aws-jwt-verify`, and passes the principal to the route. Locally the server invokes this same module before each agent
+ * route. Denials are logged with their reason, never with the token.
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AgentAuthorizerContext>> {
+  const result = await authenticateBearer(runtime().auth.authenticator, event.headers);
+  if (!result.ok) {
+    logger.info('agent request refused', { routeKey: event.routeKey, reason: result.reason });
+    return { isAuthorized: false, context: { principal: '' } };
+  }
+  return { isAuthorized: true, context: { principal: JSON.stringify(result.principal) } };
+}
