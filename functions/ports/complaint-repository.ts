@@ -76,8 +76,6 @@ export interface ComplaintRepository {
   newestInDepartment(department: string, filter: DepartmentFilter, before: string | undefined, limit: number, maxRead: number): Promise<Complaint[]>;
   /** Complaints by a customer id, email or phone (byCustomer, byEmail, byPhone indexes), newest first. */
   findByContact(kind: ContactKind, value: string, limit: number): Promise<Complaint[]>;
-  /** Complaints by their short human reference, where the repository stores references. */
-  findByRef?(ref: string): Promise<Complaint[]>;
 }
 
 export type ContactKind = 'customer' | 'email' | 'phone';

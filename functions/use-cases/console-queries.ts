@@ -80,7 +80,8 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
         const one = await deps.complaints.get(key.value);
         found = one ? [one] : [];
       } else if (key.kind === 'ref') {
-        found = deps.complaints.findByRef ? await deps.complaints.findByRef(key.value) : [];
+        const one = await deps.complaints.getByRef(key.value);
+        found = one ? [one] : [];
       } else {
         found = await deps.complaints.findByContact(key.kind, key.value, 50);
       }
