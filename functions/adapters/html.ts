@@ -56,6 +56,14 @@ export function pageHandler(run: (event: APIGatewayProxyEventV2) => Promise<Http
     try {
       return await run(event);
     } catch (err) {
+      // A malformed percent-escape in the path or a field is the caller's mistake, not ours.
+      if (err instanceof URIError) {
+        return {
+          statusCode: 400,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'" },
+          body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad request</title></head><body><h1>Bad request · 请求有误</h1><p>The address is malformed. 链接格式有误。</p></body></html>',
+        };
+      }
       logger.error('page request failed', { routeKey: event.routeKey, requestId: event.requestContext?.requestId, error: err as Error });
       return {
         statusCode: 500,

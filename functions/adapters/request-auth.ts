@@ -18,7 +18,13 @@ export function readCookies(headers: Headers, cookies?: readonly string[]): Map<
   const parts = [...(cookies ?? []), ...(header(headers, 'cookie')?.split(';') ?? [])];
   for (const part of parts) {
     const i = part.indexOf('=');
-    if (i > 0) out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+    if (i <= 0) continue;
+    // A cookie value with a malformed percent-escape is nobody's session: ignore it.
+    try {
+      out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+    } catch {
+      continue;
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventPublisher, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
+import { localConsoleAuth } from '../../functions/adapters/local-authenticator.ts';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { createLocalServer } from '../../functions/local/http-server.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
@@ -42,6 +43,8 @@ beforeAll(async () => {
       tableNames: db.tables.names,
       notifier: new MemoryNotifier(),
       events: new MemoryEventPublisher(),
+      // The console's sign-in, as `npm start` has it (a generated request carries no valid session).
+      auth: localConsoleAuth('fuzz-agent-token', defaultConfig, { now: () => new Date('2026-11-20T09:30:00Z') }),
     }),
   );
   for (const [name, def] of httpFunctions) {
@@ -79,9 +82,13 @@ function event(trigger: HttpTrigger, parts: Partial<APIGatewayProxyEventV2>): AP
       stage: '$default',
       time: '20/Nov/2026:09:30:00 +0000',
       timeEpoch: 0,
-    },
+      // What API Gateway adds after the agent authorizer let the request through (an admin machine client).
+      authorizer: { lambda: { principal: FUZZ_PRINCIPAL } },
+    } as APIGatewayProxyEventV2['requestContext'],
   };
 }
+
+const FUZZ_PRINCIPAL = JSON.stringify({ id: 'fuzz-agent', kind: 'machine', admin: true, departments: [] });
 
 /** Strings an attacker sends: ordinary, full Unicode, escapes, near and over DynamoDB's key limits. */
 const hostileString = fc.oneof(
