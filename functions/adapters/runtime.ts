@@ -92,6 +92,8 @@ export interface RuntimeParts {
   readonly sentiment?: () => SentimentAnalyzer;
   /** The mail bucket (S3 in AWS, a local folder or memory under `npm start`); only the inbound-mail function has one. */
   readonly mail?: MailStore | (() => MailStore);
+  /** The lease on this function's message claims (functions/pipeline.ts `claimLeaseSecondsOf`); @default claimLeaseSeconds */
+  readonly claimLeaseSeconds?: number;
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -129,7 +131,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
-  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state'), parts.claimLeaseSeconds));
   const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));

@@ -8,7 +8,7 @@ import { LocalMailStore } from '../adapters/local-mail-store.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
-import { functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
+import { claimLeaseSecondsOf, functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
 import { incidentLine, messageLine } from './activity-log.ts';
 import { FileCheckpointStore } from './checkpoint-file.ts';
 import { createTables } from './create-tables.ts';
@@ -175,6 +175,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
         ...(def.access.textModel && textModel && { textModel }),
         ...(def.access.mailBucket && { mail }),
+        claimLeaseSeconds: claimLeaseSecondsOf(name),
       });
     };
     let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
