@@ -35,7 +35,8 @@ export type InvocationTime = Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
  * The wait never goes past the invocation's remaining time less the safety margin. When the lease
  * ends later than that, the whole remaining time is waited and the error rethrown: the retry of the
  * record finds that much less of the lease left. A lease is the claiming function's timeout plus a
- * margin (functions/pipeline.ts `claimLeaseSecondsOf`), so at most one such retry is needed.
+ * margin (functions/pipeline.ts `claimLeaseSecondsOf`), so for any timeout of 15 s or more (the
+ * margins twice plus the lease's) at most one such retry is needed.
  * Without a Lambda context (tests calling a handler directly) nothing is waited.
  */
 export async function waitingOutHeldClaims<T>(attempt: () => Promise<T>, context: InvocationTime | undefined, options: HeldClaimWaitOptions): Promise<T> {
