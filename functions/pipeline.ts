@@ -499,6 +499,8 @@ export const env = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Base URL of the public pages, for functions whose access says `publicUrl`. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** Seconds a claim made by this function is leased for (`claimLeaseSecondsOf`), for functions that send messages. */
+  claimLeaseSeconds: 'CLAIM_LEASE_SECONDS',
   /** The inbound mail bucket (raw messages, quarantine, attachments), for functions whose access says `mailBucket`. */
   inboundMailBucket: 'INBOUND_MAIL_BUCKET',
   /** Cognito user pool id, for functions whose access says `userPool`. */
@@ -525,3 +527,17 @@ export const claimLeaseSeconds: number = Math.max(
     .filter((f) => f.access.sendEmail || f.access.publishSms || f.access.sendSmsToPhones)
     .map((f) => f.timeoutSeconds),
 );
+
+/** Added to a function's timeout for its claims' lease: clock skew between containers, and the send's own latency. */
+export const claimLeaseMarginSeconds = 5;
+
+/**
+ * The lease on a claim made by function `name`: its timeout plus a margin. An invocation cannot
+ * outlive its timeout, so a claim is never taken from a process that may still be sending; and the
+ * lease is no longer than the claiming function needs, so a stream consumer meeting a dead holder's
+ * claim can wait it out within one or two invocations (functions/adapters/held-claim-wait.ts)
+ * instead of exhausting its retries. `claimLeaseSeconds` above stays the bound over all functions.
+ */
+export function claimLeaseSecondsOf(name: FunctionName): number {
+  return functions[name].timeoutSeconds + claimLeaseMarginSeconds;
+}

@@ -37,6 +37,7 @@ import type { TextModel } from '../functions/domain/text-model.ts';
 import { ConfigError, type InboundSettings, type PipelineConfig } from '../functions/domain/config.ts';
 import { MAIL_PREFIX } from '../functions/domain/inbound-mail.ts';
 import {
+  claimLeaseMarginSeconds,
   env,
   functions as pipelineFunctions,
   tables as pipelineTables,
@@ -342,6 +343,10 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.publishSms) fn.bindTopics(this.departmentTopics, env.departmentTopics);
     if (def.access.sendSmsToPhones) this.grantSmsToPhones(fn);
     if (def.access.sendEmail) this.grantSendEmail(fn, props.sesSandbox ?? false);
+    // The lease on this function's message claims: its own timeout plus a margin (claimLeaseSecondsOf).
+    if (def.access.sendEmail || def.access.publishSms || def.access.sendSmsToPhones) {
+      fn.addEnvironment(env.claimLeaseSeconds, String(def.timeoutSeconds + claimLeaseMarginSeconds));
+    }
     // The API's own URL ($default stage), or the WAF-protected distribution in front of it; a custom
     // domain goes in the config's survey.publicBaseUrl.
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());

@@ -27,6 +27,7 @@ const LambdaEnvSchema = z.object({
   [env.sesConfigurationSet]: z.string().min(1).optional(),
   [env.publicBaseUrl]: z.url().optional(),
   [env.inboundMailBucket]: z.string().min(1).optional(),
+  [env.claimLeaseSeconds]: z.coerce.number().int().positive().optional(),
   [env.departmentTopics]: z
     .string()
     .transform((s, ctx) => {
@@ -75,6 +76,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
     ...(textModel && { textModel }),
     ...(risk?.sentiment === 'comprehend' && { sentiment: () => new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk)) }),
+    ...(e[env.claimLeaseSeconds] !== undefined && { claimLeaseSeconds: e[env.claimLeaseSeconds] }),
     ...(e[env.inboundMailBucket] && { mail: () => new S3MailStore(new S3Client({}), e[env.inboundMailBucket]!) }),
     // Only functions whose access says `userPool` get these variables; the others have no `auth`.
     ...(e[env.userPoolId] &&

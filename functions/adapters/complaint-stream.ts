@@ -3,7 +3,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
+import { waitingOutHeldClaims, type HeldClaimWaitOptions } from './held-claim-wait.ts';
 import { logger } from './observability.ts';
+import { runtime } from './runtime.ts';
 
 /** Thrown for a stream image that is not a complaint; it fails alone and reaches the on-failure queue. */
 export class InvalidImageError extends Error {
@@ -61,16 +63,23 @@ export type StreamOrdering = 'in_order' | 'independent';
  * (for updates) old complaint images are parsed with the schema, and records are handled one after
  * the other in stream order. With `in_order`, the first failure fails the rest of the batch too
  * (InOrderBatchProcessor); with `independent`, a record that fails is reported alone in the partial
- * batch response.
+ * batch response. A record meeting a message another delivery holds (a process that died between
+ * claim and send) waits out the claim's lease within the invocation and is run again
+ * (waitingOutHeldClaims), instead of failing until the mapping's retries run out.
+ * @param options the clock and sleep of that wait; @default the runtime's clock and a timer
  */
-export function complaintStreamHandler(ordering: StreamOrdering, run: (complaint: Complaint, previous: Complaint | undefined) => Promise<unknown>) {
+export function complaintStreamHandler(
+  ordering: StreamOrdering,
+  run: (complaint: Complaint, previous: Complaint | undefined) => Promise<unknown>,
+  options: HeldClaimWaitOptions = { clock: () => runtime().clock },
+) {
   const processor = ordering === 'in_order' ? new InOrderBatchProcessor(EventType.DynamoDBStreams) : new BatchProcessor(EventType.DynamoDBStreams);
-  const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
+  const handleRecord = async (record: DynamoDBRecord, context?: Context): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (!image) throw new InvalidImageError('record has no new image');
     const complaint = parseImage(image, record);
     const previous = record.dynamodb?.OldImage ? parseImage(record.dynamodb.OldImage, record) : undefined;
-    await run(complaint, previous);
+    await waitingOutHeldClaims(() => run(complaint, previous), context, options);
   };
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
     processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });

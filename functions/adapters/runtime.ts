@@ -108,6 +108,8 @@ export interface RuntimeParts {
   /** Sign-in and token verification; created on first use. */
   readonly auth?: ConsoleAuth | (() => ConsoleAuth);
   readonly local?: LocalInspection;
+  /** The lease on this function's message claims (functions/pipeline.ts `claimLeaseSecondsOf`); @default claimLeaseSeconds */
+  readonly claimLeaseSeconds?: number;
 }
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
@@ -145,7 +147,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
   const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
-  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state')));
+  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state'), parts.claimLeaseSeconds));
   const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));

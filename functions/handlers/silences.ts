@@ -24,7 +24,7 @@ export const handler = agentHandler(async (event, principal) => {
     const silence = await rt.alertOps.findSilence(id);
     if (!silence || !canSeeCategory(principal, silence.category, rt.config)) return json(404, { error: 'not_found', message: `no silence '${id}'` });
     const now = rt.clock.now();
-    const ended = endSilenceEarly(silence, now, principal.kind === 'user' ? principal.id : query.data.actor);
+    const ended = endSilenceEarly(silence, now, principal.kind === 'user' ? principal.id : (query.data.actor ?? principal.id));
     if (!ended.ok) return json(409, { error: 'already_ended', message: `silence '${id}' already ended at ${silence.to}` });
     if (!(await rt.alertOps.replaceSilence(silence, ended.silence))) {
       return json(409, { error: 'conflict', message: `silence '${id}' changed meanwhile; read it again and retry` });

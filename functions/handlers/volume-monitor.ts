@@ -3,10 +3,11 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { CountableRecord } from '../domain/volume.ts';
 import { logger, metrics } from '../adapters/observability.ts';
+import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';
 
@@ -48,11 +49,13 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
  * Not order-sensitive: counts add up the same in any order, and alerting looks at the window count
  * after the whole batch, so an unparsable record need not hold back the ones after it.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
   processor.register(event.Records, async (record: DynamoDBRecord) => toCountable(record), { throwOnFullBatchFailure: false });
   const processed = await processor.process();
   const countable = processed.flatMap((r) => (r[0] === 'success' ? [r[1] as CountableRecord] : []));
-  const result = await monitorVolume(countable, runtime());
+  // An alert held by a delivery that died is waited out here rather than failing the batch until
+  // the mapping's retries run out (waitingOutHeldClaims); counting again is harmless.
+  const result = await waitingOutHeldClaims(() => monitorVolume(countable, runtime()), context, { clock: () => runtime().clock });
   if (result.opened.length) logger.info('alert incidents opened', { incidents: result.opened.map((i) => i.id) });
   metrics.addMetric('ComplaintsCounted', MetricUnit.Count, result.counted);
   metrics.publishStoredMetrics();

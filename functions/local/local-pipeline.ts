@@ -10,7 +10,7 @@ import { systemClock } from '../adapters/system-clock.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { compileTextModel, type TextModel } from '../domain/text-model.ts';
 import { windowBuckets, windowCount } from '../domain/volume.ts';
-import { functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
+import { claimLeaseSecondsOf, functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
 import { incidentLine, messageLine } from './activity-log.ts';
 import { FileCheckpointStore } from './checkpoint-file.ts';
 import { createTables } from './create-tables.ts';
@@ -185,6 +185,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         ...(def.access.mailBucket && { mail }),
         ...(def.access.userPool && { auth: consoleAuth }),
         local: inspection,
+        claimLeaseSeconds: claimLeaseSecondsOf(name),
       });
     };
     let inboundMailHandler: ((event: any) => Promise<any>) | undefined;

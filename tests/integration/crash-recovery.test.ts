@@ -1,8 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { complaintStreamHandler } from '../../functions/adapters/complaint-stream.ts';
 import { DynamoMessageLedger } from '../../functions/adapters/dynamodb-message-ledger.ts';
-import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { HELD_CLAIM_SAFETY_MARGIN_MS } from '../../functions/adapters/held-claim-wait.ts';
+import { buildRuntime, runtime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import type { OutboundMessage } from '../../functions/domain/messages.ts';
@@ -13,10 +15,11 @@ import { handler as monitor } from '../../functions/handlers/volume-monitor.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
-import { claimLeaseSeconds, type TableName } from '../../functions/pipeline.ts';
+import { claimLeaseSeconds, claimLeaseSecondsOf, functions, type TableName } from '../../functions/pipeline.ts';
 import type { Notifier } from '../../functions/ports/notifier.ts';
 import { answerSurvey } from '../../functions/use-cases/answer-survey.ts';
 import { MessageInProgressError } from '../../functions/use-cases/deliver-once.ts';
+import { notifyProgress } from '../../functions/use-cases/notify-progress.ts';
 import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
 import { reportCsat } from '../../functions/use-cases/report-csat.ts';
 import { sweepSla } from '../../functions/use-cases/sweep-sla.ts';
@@ -49,8 +52,8 @@ beforeEach(async () => {
   setRuntime(rt);
 });
 
-function runtimeWith(notifier: Notifier): Runtime {
-  return buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier, events, publicBaseUrl: BASE });
+function runtimeWith(notifier: Notifier, claimLeaseSeconds?: number): Runtime {
+  return buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier, events, publicBaseUrl: BASE, ...(claimLeaseSeconds !== undefined && { claimLeaseSeconds }) });
 }
 
 /** A notifier whose first send of a matching message never returns: the process died in it. */
@@ -71,9 +74,9 @@ class DyingNotifier implements Notifier {
  * Runs `work` with a runtime whose notifier dies on the first matching message, and returns once it
  * died there. The work never continues, like a Lambda invocation killed by its timeout or by OOM.
  */
-async function crashDuring(dieOn: (m: OutboundMessage) => boolean, work: (deps: Runtime) => Promise<unknown>): Promise<void> {
+async function crashDuring(dieOn: (m: OutboundMessage) => boolean, work: (deps: Runtime) => Promise<unknown>, claimLeaseSeconds?: number): Promise<void> {
   const dying = new DyingNotifier(dieOn);
-  const deps = runtimeWith(dying);
+  const deps = runtimeWith(dying, claimLeaseSeconds);
   setRuntime(deps);
   try {
     await Promise.race([
@@ -194,10 +197,11 @@ describe('a crash between claim and send, for each effect kind', () => {
     await crashDuring(of('sla_warning'), (deps) => sweepSla(deps));
     expect(sentOf('sla_warning')).toEqual([]);
 
+    // The next sweep is a run of its own, with its own grouped message (ids per person, sweep and
+    // channel: functions/use-cases/sweep-sla.ts): it sends the warning the dead run never sent, once.
     after(60_000);
-    expect(await sweepSla(rt)).toMatchObject({ due: 1, warnings: 0, skipped: 1 });
-    after(LEASE_MS);
     expect(await sweepSla(rt)).toMatchObject({ due: 1, warnings: 1 });
+    after(LEASE_MS);
     expect(await sweepSla(rt)).toMatchObject({ due: 0, warnings: 0 });
     expect(sentOf('sla_warning').map((m) => m.to)).toEqual(['wang.lei@youxuan-mall.example.com']);
     expect((await rt.complaints.get('S000001'))!.sla.warned).toBe(true);
@@ -296,5 +300,69 @@ describe('the claim record itself', () => {
     const sent = (await db.clients.doc.send(new GetCommand({ TableName: names.state, Key: { pk: 'MSG#x:1', sk: 'MSG' } }))).Item;
     expect(sent).toMatchObject({ state: 'sent', sentAt: clock.now().toISOString() });
     expect(sent?.leaseUntil).toBeUndefined();
+  });
+});
+
+describe('a stream consumer meeting a dead process\'s claim', () => {
+  // The progress notifier's own lease and timeout; its sleep moves the simulated clock, and the
+  // invocation's remaining time is read on that clock, so no real time passes.
+  const lease = claimLeaseSecondsOf('progressNotifier') * 1000;
+  const timeout = functions.progressNotifier.timeoutSeconds * 1000;
+  let slept: number[];
+  beforeEach(() => {
+    rt = runtimeWith(outbox, lease / 1000);
+    setRuntime(rt);
+  });
+  const handler = complaintStreamHandler('in_order', (complaint, previous) => notifyProgress(complaint, previous, runtime()), {
+    clock: () => clock,
+    sleep: async (ms) => {
+      slept.push(ms);
+      after(ms);
+    },
+  });
+  const invocation = (): Context => {
+    const deadline = clock.now().getTime() + timeout;
+    return { getRemainingTimeInMillis: () => deadline - clock.now().getTime() } as Context;
+  };
+  const crashedReceipt = async (): Promise<{ Records: DynamoDBRecord[] }> => {
+    slept = [];
+    const created = createComplaint({ channel: 'web', customer: { id: 'w-1', email: 'w@example.com' }, description: '快递延迟', category: 'logistics-delay', severity: 'medium' }, defaultConfig, t0, 'W000001');
+    if (!created.ok) throw new Error('fixture');
+    const batch = { Records: [streamRecord(1, created.complaint)] };
+    await crashDuring(of('progress'), () => handler(batch, invocation()), lease / 1000);
+    expect(sentOf('progress')).toEqual([]);
+    return batch;
+  };
+
+  it('waits out a lease that ends within the invocation, then sends the message once: the first retry succeeds', async () => {
+    const batch = await crashedReceipt();
+    after(20_000);
+    expect(await handler(batch, invocation())).toEqual({ batchItemFailures: [] });
+    expect(slept).toEqual([lease - 20_000]);
+    expect(sentOf('progress').map((m) => m.to)).toEqual(['w@example.com']);
+    // A later redelivery finds it sent.
+    expect(await handler(batch, invocation())).toEqual({ batchItemFailures: [] });
+    expect(sentOf('progress')).toHaveLength(1);
+  });
+
+  it('when the lease ends after the invocation, waits what it can and fails; the next retry then sends it once', async () => {
+    const batch = await crashedReceipt();
+    after(1_000);
+    await expect(handler(batch, invocation())).rejects.toThrow('All records failed');
+    expect(slept).toEqual([timeout - HELD_CLAIM_SAFETY_MARGIN_MS]);
+    expect(sentOf('progress')).toEqual([]);
+    expect(await handler(batch, invocation())).toEqual({ batchItemFailures: [] });
+    expect(slept).toEqual([timeout - HELD_CLAIM_SAFETY_MARGIN_MS, lease - 1_000 - (timeout - HELD_CLAIM_SAFETY_MARGIN_MS)]);
+    expect(sentOf('progress').map((m) => m.to)).toEqual(['w@example.com']);
+  });
+
+  it('never takes a live claim: the holder still sending within its lease keeps it, nothing is sent twice', async () => {
+    const batch = await crashedReceipt();
+    // The holder is alive in this scenario (a slow send): with no invocation time left to wait, the
+    // record fails and the message is not sent by this delivery.
+    const ending = { getRemainingTimeInMillis: () => HELD_CLAIM_SAFETY_MARGIN_MS } as Context;
+    await expect(handler(batch, ending)).rejects.toThrow('All records failed');
+    expect(slept).toEqual([]);
+    expect(sentOf('progress')).toEqual([]);
   });
 });
