@@ -151,7 +151,14 @@ describe('POST /complaints', () => {
 });
 
 describe('GET /complaints?ref=', () => {
-  const get = (query: Record<string, string>) => listComplaints({ ...post(null), routeKey: 'GET /complaints', queryStringParameters: query });
+  const get = (query: Record<string, string>) =>
+    listComplaints({
+      ...post(null),
+      routeKey: 'GET /complaints',
+      queryStringParameters: query,
+      // What API Gateway adds once the agent authorizer let the caller in (an admin machine client).
+      requestContext: { ...post(null).requestContext, authorizer: { lambda: { principal: JSON.stringify({ id: 'agent-tool', kind: 'machine', admin: true, departments: [] }) } } } as never,
+    });
 
   it('finds the complaint through its uniqueness record, however the reference is typed', async () => {
     const stored = JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!);

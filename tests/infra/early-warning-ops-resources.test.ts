@@ -13,7 +13,7 @@ describe('early-warning operations routes', () => {
     ['DELETE /silences/{id}', 'endSilence'],
     ['GET /categories/{id}/alerting', 'getCategoryAlerting'],
     ['DELETE /categories/{id}/alerting', 'clearCategoryAlerting'],
-  ] as const)('%s reaches %s behind IAM', (routeKey, fn) => {
+  ] as const)('%s reaches %s behind the agent authorizer', (routeKey, fn) => {
     const integrationId = logicalIdOf(template, 'AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [fnId(fn), 'Arn'] },
@@ -21,7 +21,8 @@ describe('early-warning operations routes', () => {
     logicalIdOf(template, 'AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: routeKey,
-      AuthorizationType: 'AWS_IAM',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: Match.anyValue(),
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
     });
   });
