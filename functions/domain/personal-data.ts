@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { displayTitle, type AlertIncident } from './alert.ts';
 import type { Complaint } from './complaint.ts';
+import { LocaleSchema } from './config.ts';
+import { alertTitleLine } from './templates/triage.ts';
 
 /**
  * Personal data: what an erasure removes and keeps.
@@ -42,10 +44,14 @@ export function eraseComplaint(complaint: Complaint, now: Date): Complaint {
   };
 }
 
-/** The texts of a complaint that may have been copied elsewhere (alert titles, survey-link excerpts). */
+/**
+ * The texts of a complaint that may have been copied elsewhere (survey-link excerpts, and alert
+ * incidents' newest-complaint lines as every locale writes them: mark, title, how it was classified).
+ */
 export function erasableTexts(complaint: Complaint): string[] {
   if (complaint.erasedAt !== undefined) return [];
-  return [displayTitle(complaint), complaint.title, complaint.description].filter((t): t is string => t !== undefined && t !== '');
+  const alertLines = LocaleSchema.options.map((locale) => alertTitleLine(complaint, locale));
+  return [displayTitle(complaint), complaint.title, complaint.description, ...alertLines].filter((t): t is string => t !== undefined && t !== '');
 }
 
 /**
