@@ -36,6 +36,38 @@ describe('eraseComplaint', () => {
     expect(erasableTexts(erased)).toEqual([]);
   });
 
+  it('removes the email Message-ID and the attachment names and storage keys from the timeline, keeping what came', () => {
+    const c = complaint();
+    const emailed = {
+      ...c,
+      timeline: [
+        ...c.timeline,
+        {
+          at: later.toISOString(),
+          event: 'customer_email',
+          actor: 'customer',
+          note: 'see my ID',
+          messageId: '<wang.fang.1@mail.example.com>',
+          attachments: [
+            { name: 'Wang Fang ID.png', contentType: 'image/png', size: 10, key: 'attachments/C1/1-Wang Fang ID.png' },
+            { name: 'Wang Fang.exe', contentType: 'application/octet-stream', size: 5, notKept: 'type_not_allowed' as const },
+          ],
+        },
+      ],
+    } as typeof c;
+    const erased = eraseComplaint(emailed, later);
+    expect(JSON.stringify(erased)).not.toMatch(/Wang|wang|see my ID/);
+    expect(erased.timeline.at(-1)).toEqual({
+      at: later.toISOString(),
+      event: 'customer_email',
+      actor: 'customer',
+      attachments: [
+        { name: ERASED_TEXT, contentType: 'image/png', size: 10 },
+        { name: ERASED_TEXT, contentType: 'application/octet-stream', size: 5, notKept: 'type_not_allowed' },
+      ],
+    });
+  });
+
   it('names the texts that may have been copied elsewhere, with the alert lines every locale writes', () => {
     const c = complaint();
     const lines = [alertTitleLine(c, 'zh-CN'), alertTitleLine(c, 'en')];
