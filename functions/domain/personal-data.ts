@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { displayTitle, type AlertIncident } from './alert.ts';
 import type { Complaint } from './complaint.ts';
+import { LocaleSchema } from './config.ts';
+import { alertTitleLine } from './templates/triage.ts';
 
 /**
  * Personal data: what an erasure removes and keeps.
  *
  * Removed from a customer's complaints: the customer's name, email, phone, locale and time zone
  * (only the customer id stays, as the key the erasure record names), the title, the description,
- * the order id and external id, every note in the timeline (agents' notes and quoted survey
- * comments) and the survey comment. Kept: ids, category, department, severity, statuses, times, SLA
+ * the order id and external id, every note in the timeline (agents' notes, quoted survey comments,
+ * customers' emailed words), the email Message-IDs and attachment names and storage keys on the
+ * timeline, and the survey comment. Kept: ids, category, department, severity, statuses, times, SLA
  * and escalation facts, survey ratings: everything the KPI report and the CSAT facts count, none of
  * which says who the customer is or what they wrote.
  */
@@ -36,16 +39,24 @@ export function eraseComplaint(complaint: Complaint, now: Date): Complaint {
     version: complaint.version + 1,
     customer: { id: complaint.customer.id },
     description: '',
-    timeline: complaint.timeline.map(({ note: _note, ...entry }) => entry),
+    timeline: complaint.timeline.map(({ note: _note, messageId: _messageId, attachments, ...entry }) => ({
+      ...entry,
+      // How many files came, of which type and size, stays; their names and storage keys go.
+      ...(attachments && { attachments: attachments.map(({ name: _name, key: _key, ...kept }) => ({ ...kept, name: ERASED_TEXT })) }),
+    })),
     ...(answer && { surveyAnswer: answer }),
     erasedAt: now.toISOString(),
   };
 }
 
-/** The texts of a complaint that may have been copied elsewhere (alert titles, survey-link excerpts). */
+/**
+ * The texts of a complaint that may have been copied elsewhere (survey-link excerpts, and alert
+ * incidents' newest-complaint lines as every locale writes them: mark, title, how it was classified).
+ */
 export function erasableTexts(complaint: Complaint): string[] {
   if (complaint.erasedAt !== undefined) return [];
-  return [displayTitle(complaint), complaint.title, complaint.description].filter((t): t is string => t !== undefined && t !== '');
+  const alertLines = LocaleSchema.options.map((locale) => alertTitleLine(complaint, locale));
+  return [displayTitle(complaint), complaint.title, complaint.description, ...alertLines].filter((t): t is string => t !== undefined && t !== '');
 }
 
 /**

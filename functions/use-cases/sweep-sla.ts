@@ -47,6 +47,9 @@ export interface SweepResult {
 /** At most this many complaints per run; the rest wait for the next run (every 5 minutes). */
 const MAX_PER_SWEEP = 500;
 
+/** The ledger id under which one delivery of a scheduled run holds it (a lease, given back when the run ends). */
+export const SWEEP_RUN_PREFIX = 'sla-run:';
+
 /**
  * The scheduled SLA sweeper.
  *
@@ -62,12 +65,31 @@ const MAX_PER_SWEEP = 500;
  *
  * Sending before writing means a crash in between re-derives the same steps: a retry of the same
  * scheduled run (same `sweepId`) finds its messages claimed; a later run lists them again in its own
- * grouped message (a repeat in a digest, never a storm).
+ * grouped message (a repeat in a digest, never a storm). One delivery of a run at a time holds it
+ * (a ledger lease under `sla-run:<sweepId>`); a concurrent delivery of the same run sends and
+ * records nothing and counts the planned complaints as skipped.
  * @param sweepId the scheduled run's time (EventBridge `time`); the clock's minute when absent
  */
 export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<SweepResult> {
   const now = deps.clock.now();
   const id = sweepId ?? now.toISOString().slice(0, 16);
+  // Two deliveries of one scheduled run share its message ids. Each would send the messages the
+  // other had not claimed yet and then meet the other's claims, so neither would record anything
+  // and a later run would send everything again. One delivery at a time runs the sweep instead.
+  const run = await deps.ledger.claim(`${SWEEP_RUN_PREFIX}${id}`, now);
+  if (run.kind === 'in_progress') {
+    const { items, itemsRead } = await deps.complaints.dueForSweep(now, MAX_PER_SWEEP);
+    const planned = items.filter((c) => planSweep(c, deps.config, now).complaint !== c).length;
+    return { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: planned, recipients: 0, sms: { sent: 0, held: 0, overQuota: 0 }, heldSummaries: 0 };
+  }
+  try {
+    return await sweepOnce(deps, id, now);
+  } finally {
+    if (run.kind === 'claimed') await deps.ledger.release(run.claim);
+  }
+}
+
+async function sweepOnce(deps: SweepSlaDeps, id: string, now: Date): Promise<SweepResult> {
   const base = deps.publicBaseUrl?.();
   const heldSummaries = await sendHeldSummaries(deps, now, base);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertIncident } from '../../functions/domain/alert.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import { alertTitleLine } from '../../functions/domain/templates/triage.ts';
 import { erasableTexts, eraseComplaint, ERASED_TEXT, scrubIncident } from '../../functions/domain/personal-data.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -35,8 +36,46 @@ describe('eraseComplaint', () => {
     expect(erasableTexts(erased)).toEqual([]);
   });
 
-  it('names the texts that may have been copied elsewhere', () => {
-    expect(erasableTexts(complaint())).toEqual(['Card stolen', 'Card stolen', 'My card was stolen']);
+  it('removes the email Message-ID and the attachment names and storage keys from the timeline, keeping what came', () => {
+    const c = complaint();
+    const emailed = {
+      ...c,
+      timeline: [
+        ...c.timeline,
+        {
+          at: later.toISOString(),
+          event: 'customer_email',
+          actor: 'customer',
+          note: 'see my ID',
+          messageId: '<wang.fang.1@mail.example.com>',
+          attachments: [
+            { name: 'Wang Fang ID.png', contentType: 'image/png', size: 10, key: 'attachments/C1/1-Wang Fang ID.png' },
+            { name: 'Wang Fang.exe', contentType: 'application/octet-stream', size: 5, notKept: 'type_not_allowed' as const },
+          ],
+        },
+      ],
+    } as typeof c;
+    const erased = eraseComplaint(emailed, later);
+    expect(JSON.stringify(erased)).not.toMatch(/Wang|wang|see my ID/);
+    expect(erased.timeline.at(-1)).toEqual({
+      at: later.toISOString(),
+      event: 'customer_email',
+      actor: 'customer',
+      attachments: [
+        { name: ERASED_TEXT, contentType: 'image/png', size: 10 },
+        { name: ERASED_TEXT, contentType: 'application/octet-stream', size: 5, notKept: 'type_not_allowed' },
+      ],
+    });
+  });
+
+  it('names the texts that may have been copied elsewhere, with the alert lines every locale writes', () => {
+    const c = complaint();
+    const lines = [alertTitleLine(c, 'zh-CN'), alertTitleLine(c, 'en')];
+    expect(lines.every((l) => l.startsWith('Card stolen (') && l.length > 'Card stolen ()'.length)).toBe(true);
+    expect(erasableTexts(c)).toEqual(['Card stolen', 'Card stolen', 'My card was stolen', ...lines]);
+    // The incident's newest-complaint line of that complaint goes, in whichever locale it was written.
+    const incident = { newestTitles: [lines[0]!, 'Login failed', lines[1]!], topTerms: [] } as unknown as AlertIncident;
+    expect(scrubIncident(incident, erasableTexts(c))?.newestTitles).toEqual([ERASED_TEXT, 'Login failed', ERASED_TEXT]);
   });
 });
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
@@ -30,6 +31,8 @@ beforeEach(() => {
   ddb.reset();
   s3Mock.reset();
   ddb.on(QueryCommand).resolves({ Items: [] });
+  // The recipient's receipt window (the receipt cap): empty.
+  ddb.on(GetCommand, { TableName: 'state-t' }).resolves({});
 });
 
 const raw = readFileSync(new URL('../fixtures/mail/plain.eml', import.meta.url));
@@ -66,6 +69,12 @@ describe('inbound-mail handler (SES receipt rule action)', () => {
     const tx = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(tx[0]!.Put).toMatchObject({ TableName: 'state-t', Item: { pk: 'EXT#email#plain-0001@mail.example.com' } });
     expect(tx[1]!.Put).toMatchObject({ TableName: 'complaints-t', Item: { channel: 'email', title: 'Parcel never arrived', externalId: 'plain-0001@mail.example.com' } });
+    // The sender's receipt was reserved (under the hash of the address, never the address) before storing.
+    const rcpt = `RCPT#${createHash('sha256').update('email:alice@example.com', 'utf8').digest('hex')}`;
+    const reservation = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).find((p) => p.Item?.pk === rcpt);
+    expect(reservation).toMatchObject({ TableName: 'state-t', Item: { sk: 'RCPT', sent: { [tx[1]!.Put!.Item!.id as string]: Date.parse('2026-11-23T02:00:00Z') } } });
+    expect(JSON.stringify(reservation)).not.toContain('alice@example.com');
+    expect(tx[1]!.Put!.Item!.receiptWithheld).toBeUndefined();
   });
 
   it('quarantines spam by copying it under quarantine/, without reading or filing it', async () => {

@@ -16,13 +16,17 @@ describe('Comprehend sentiment grant', () => {
     expect(allStatements(synthTemplate({}, withSentiment('lexicon'))).filter(detectsSentiment)).toEqual([]);
   });
 
-  it('is granted to intake alone when the config switches Comprehend on', () => {
+  it('is granted to intake and the inbound-mail function (email complaints go through the same intake) and to nothing else when the config switches Comprehend on', () => {
     const template = synthTemplate({}, withSentiment('comprehend'));
-    const intake = statementsOfFunction(template, functionIdOf(template, functions.intake.description)).filter(detectsSentiment);
-    expect(intake).toHaveLength(1);
-    expect(actionsOf(intake[0]!)).toEqual(['comprehend:DetectSentiment']);
-    expect(resourcesOf(intake[0]!)).toEqual(['*']);
-    expect(allStatements(template).filter(detectsSentiment)).toHaveLength(1);
+    const granted = (Object.keys(functions) as FunctionName[]).filter((name) => functions[name].access.detectSentiment === true);
+    expect(granted.sort()).toEqual(['inboundMail', 'intake']);
+    for (const name of granted) {
+      const statements = statementsOfFunction(template, functionIdOf(template, functions[name].description)).filter(detectsSentiment);
+      expect(statements, name).toHaveLength(1);
+      expect(actionsOf(statements[0]!), name).toEqual(['comprehend:DetectSentiment']);
+      expect(resourcesOf(statements[0]!), name).toEqual(['*']);
+    }
+    expect(allStatements(template).filter(detectsSentiment)).toHaveLength(granted.length);
   });
 
   it('passes cdk-nag with Comprehend on (the wildcard is acknowledged with its reason)', () => {

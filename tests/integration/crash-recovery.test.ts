@@ -194,24 +194,37 @@ describe('a crash between claim and send, for each effect kind', () => {
     if (!created.ok) throw new Error('fixture');
     await rt.complaints.create(created.complaint);
     clock.set(new Date(t0.getTime() + 18.5 * 3600_000));
-    await crashDuring(of('sla_warning'), (deps) => sweepSla(deps));
+    // The scheduled run dies while sending its grouped warning (one message per person and sweep).
+    await crashDuring(of('sla_warning'), (deps) => sweepSla(deps, 'run-1'));
     expect(sentOf('sla_warning')).toEqual([]);
 
-    // The next sweep is a run of its own, with its own grouped message (ids per person, sweep and
-    // channel: functions/use-cases/sweep-sla.ts): it sends the warning the dead run never sent, once.
+    // A retry of that same run meets the live claim: nothing is sent and no complaint is recorded.
     after(60_000);
-    expect(await sweepSla(rt)).toMatchObject({ due: 1, warnings: 1 });
+    expect(await sweepSla(rt, 'run-1')).toMatchObject({ due: 1, warnings: 0, skipped: 1 });
+    expect(sentOf('sla_warning')).toEqual([]);
+    expect((await rt.complaints.get('S000001'))!.sla.warned).toBeFalsy();
     after(LEASE_MS);
+    expect(await sweepSla(rt, 'run-1')).toMatchObject({ due: 1, warnings: 1 });
     expect(await sweepSla(rt)).toMatchObject({ due: 0, warnings: 0 });
     expect(sentOf('sla_warning').map((m) => m.to)).toEqual(['wang.lei@youxuan-mall.example.com']);
+    // It went out under the dead run's own message id, now marked sent.
+    const ledger = new DynamoMessageLedger(db.clients.doc, names.state);
+    expect(await ledger.claim('sla:run-1:wang.lei@youxuan-mall.example.com:email', clock.now())).toEqual({ kind: 'sent' });
     expect((await rt.complaints.get('S000001'))!.sla.warned).toBe(true);
 
+    // A run dies sending the escalation; a later scheduled run (its own sweep id) lists it again in
+    // its own message, once, and records the level; the dead run's retry then finds nothing due.
     clock.set(new Date(t0.getTime() + 24.5 * 3600_000));
-    await crashDuring(of('escalation'), (deps) => sweepSla(deps));
+    await crashDuring(of('escalation'), (deps) => sweepSla(deps, 'run-2'));
+    expect(sentOf('escalation')).toEqual([]);
+    after(5 * 60_000);
+    expect(await sweepSla(rt, 'run-3')).toMatchObject({ due: 1, escalations: 1 });
     after(LEASE_MS);
-    expect(await sweepSla(rt)).toMatchObject({ escalations: 1 });
+    expect(await sweepSla(rt, 'run-2')).toMatchObject({ due: 0, escalations: 0 });
     expect(await sweepSla(rt)).toMatchObject({ due: 0 });
     expect(sentOf('escalation').map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    const head = sentOf('escalation').find((m) => m.channel === 'email')!.to;
+    expect(await ledger.claim(`sla:run-3:${head}:email`, clock.now())).toEqual({ kind: 'sent' });
     expect((await rt.complaints.get('S000001'))!.escalationLevel).toBe(1);
   });
 
