@@ -2,6 +2,7 @@
 import type { ComplaintStatus } from '../complaint.ts';
 import type { Locale, PipelineConfig, Severity } from '../config.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
+import { departmentNameById } from '../names.ts';
 
 const zh = {
   appName: '投诉运营台',
@@ -342,13 +343,9 @@ const en: Text = {
 export const CONSOLE_TEXT: Readonly<Record<Locale, Text>> = { 'zh-CN': zh, en };
 export type ConsoleText = Text;
 
-/** A department's name for people: the configured name in Chinese, a readable id in English. */
+/** A department's name for people, in the page's language (the config's `names`), as messages name it. */
 export function departmentLabel(config: PipelineConfig, id: string, locale: Locale): string {
-  const d = config.departments.find((x) => x.id === id);
-  if (!d) return id;
-  if (locale === 'zh-CN') return d.name;
-  const words = d.id.replace(/-/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return departmentNameById(config, id, locale);
 }
 
 export function categoryLabel(config: PipelineConfig, id: string, locale: Locale): string {
