@@ -41,6 +41,8 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     // Ten refund complaints within the hour: finance's alert fires.
     for (let i = 0; i < 10; i += 1) {
       await submit(`refund${i}`, { customer: { id: `cust-refund-${i}`, email: `r${i}@example.com` }, title: `Refund not received ${i}`, description: 'my refund never arrived', category: 'refund' });
+      // A second apart, so "newest first" has one right answer (two in the same millisecond tie).
+      expect((await api.call('POST', '/local/clock', { advanceBy: 'PT1S' })).status).toBe(200);
     }
     await api.settle();
     expect((await pipeline.runtime.alerts.findOpen('refund'))?.state).toBe('open');
