@@ -5,21 +5,11 @@
  * is a parameter (see {@link seededRandom}).
  */
 import { fitBaseline, scaleBaselines, stepMinutes, judgeScales, pageableVerdicts, strongestFired, type Cadence, type FittedBaseline, type RobustParameters, type ScaleId, type StepSeries } from './multi-scale.ts';
+import { seededRandom } from './random.ts';
 
 export type SurgeShape = 'sharp' | 'step' | 'sparse';
 export const SURGE_SHAPES: readonly SurgeShape[] = ['sharp', 'step', 'sparse'];
 
-/** A deterministic uniform [0, 1) source (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   const u = Math.max(random(), 1e-300);

@@ -1,6 +1,7 @@
 import { evaluatePredictions } from './classifier-evaluation.ts';
 import { countFeatures, tfidfVector, type SparseVector } from './text-features.ts';
 import { linearScores, softmax, TEXT_MODEL_FORMAT, TEXT_MODEL_VERSION, type TextModel } from './text-model.ts';
+import { seededRandom } from './random.ts';
 
 /** One labelled text. */
 export interface TrainingRow {
@@ -62,17 +63,6 @@ export class TrainingDataError extends Error {
   override readonly name = 'TrainingDataError';
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

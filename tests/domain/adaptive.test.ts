@@ -11,18 +11,8 @@ import {
   tailProbabilityFor,
   type AdaptiveParameters,
 } from '../../functions/domain/adaptive.ts';
+import { seededRandom as seeded } from '../../functions/domain/random.ts';
 
-/** Deterministic randomness: mulberry32, so every run simulates the same windows. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson by inversion (Knuth's product method overflows for large means, so chunk it). */
 function poisson(rand: () => number, mean: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateDetector, seededRandom, syntheticSeries, walkSeries } from '../../functions/domain/detection-evaluation.ts';
+import { evaluateDetector, syntheticSeries, walkSeries } from '../../functions/domain/detection-evaluation.ts';
+import { seededRandom } from '../../functions/domain/random.ts';
 import { fitBaseline, judgeScales, pageableVerdicts, robustBaseline, scaleTail, scalesFor, strongestFired, type RobustParameters } from '../../functions/domain/multi-scale.ts';
 
 const params: RobustParameters = { falseAlarmsPerMonth: 0.5, minCount: 5, minWeeks: 3, historyWeeks: 12, shortWindowMinutes: 60, slidingShort: false };
