@@ -6,6 +6,7 @@ import type { OutboundMessage } from '../domain/messages.ts';
 import { isSilenceActive, SilenceSchema, type Silence } from '../domain/silence.ts';
 import type { AlertOpsStore, DeferredSms } from '../ports/alert-ops.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 /** An expired ack link answers "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -192,21 +193,12 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
   }
 
   async dueSms(now: Date): Promise<DeferredSms[]> {
-    const out: DeferredSms[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.stateTable,
-          KeyConditionExpression: 'pk = :p AND sk <= :due',
-          ExpressionAttributeValues: { ':p': SMS_QUEUE_PK, ':due': `${now.toISOString()}#\uffff` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const i of res.Items ?? []) out.push({ key: String(i.sk), sendAt: String(i.sendAt), category: String(i.category), message: i.message as OutboundMessage });
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.stateTable,
+      KeyConditionExpression: 'pk = :p AND sk <= :due',
+      ExpressionAttributeValues: { ':p': SMS_QUEUE_PK, ':due': `${now.toISOString()}#\uffff` },
+    });
+    return items.map((i): DeferredSms => ({ key: String(i.sk), sendAt: String(i.sendAt), category: String(i.category), message: i.message as OutboundMessage }));
   }
 
   async removeDeferred(key: string): Promise<void> {

@@ -1,22 +1,11 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertIncident } from '../domain/alert.ts';
 import type { Complaint } from '../domain/complaint.ts';
 import type { ErasureRecord } from '../domain/personal-data.ts';
 import type { CustomerDataStore, PersonalItem } from '../ports/customer-data.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import { alertKey, incidentKey, parseIncident } from './dynamodb-alert-store.ts';
-
-/** Reads every page of a Query. */
-async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const res = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(res.Items ?? []));
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+import { queryAll } from './dynamodb-query.ts';
 
 /** What an export shows of each kind of state item: no token hashes, no internal pointers. */
 const EXPORTED_FIELDS: Record<PersonalItem['kind'], readonly string[]> = {

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocaleSchema } from '../domain/config.ts';
 import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 const HELD_PK = 'SLASMS#HELD';
 
@@ -48,23 +49,12 @@ export class DynamoSlaSmsStore implements SlaSmsStore {
   }
 
   async dueHeld(now: Date): Promise<HeldSlaSms[]> {
-    const out: HeldSlaSms[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.stateTable,
-          KeyConditionExpression: 'pk = :p AND sk <= :due',
-          ExpressionAttributeValues: { ':p': HELD_PK, ':due': `${now.toISOString()}#\uffff` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const i of res.Items ?? []) {
-        out.push({ key: String(i.sk), sendAt: String(i.sendAt), to: String(i.to), locale: LocaleSchema.parse(i.locale), department: String(i.department), escalations: Number(i.escalations) });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.stateTable,
+      KeyConditionExpression: 'pk = :p AND sk <= :due',
+      ExpressionAttributeValues: { ':p': HELD_PK, ':due': `${now.toISOString()}#\uffff` },
+    });
+    return items.map((i): HeldSlaSms => ({ key: String(i.sk), sendAt: String(i.sendAt), to: String(i.to), locale: LocaleSchema.parse(i.locale), department: String(i.department), escalations: Number(i.escalations) }));
   }
 
   async removeHeld(key: string): Promise<void> {
