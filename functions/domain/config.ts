@@ -252,6 +252,45 @@ export const InboundSettingsSchema = z.strictObject({
 });
 export type InboundSettings = z.infer<typeof InboundSettingsSchema>;
 
+/** ISO weekday names, for a weekly schedule people configure. */
+export const WeekdaySchema = z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']);
+export type Weekday = z.infer<typeof WeekdaySchema>;
+
+/**
+ * The weekly management digest (see the README's "Weekly digest"): who gets it, in which language,
+ * and when, in the company's time zone (`company.timeZone`).
+ */
+export const DigestSettingsSchema = z.strictObject({
+  /** Who gets the digest; each may name their own language, else the block's `locale`. @default [] (no digest is sent) */
+  recipients: z
+    .array(
+      z.strictObject({
+        email: z.email(),
+        /** How the digest greets them; none when absent. */
+        name: z.string().min(1).optional(),
+        /** Their language; the block's `locale` when absent. */
+        locale: LocaleSchema.optional(),
+      }),
+    )
+    .default([]),
+  /** Language of recipients who name none. @default the config's `defaultLocale` */
+  locale: LocaleSchema.optional(),
+  /** When it is sent, in the company's time zone; it covers the last whole week (Monday to Sunday) before then. @default Monday 09:00 */
+  schedule: z
+    .strictObject({
+      /** @default 'MON' */
+      weekday: WeekdaySchema.default('MON'),
+      /** @default '09:00' */
+      time: ClockTimeSchema.default('09:00'),
+    })
+    .prefault({}),
+  /** How many of the fastest-rising categories the digest names. @default 3 */
+  risingCategories: z.number().int().min(1).max(20).default(3),
+  /** How many poor survey answers the digest lists (the count is always complete). @default 10 */
+  poorAnswers: z.number().int().min(0).max(50).default(10),
+});
+export type DigestSettings = z.infer<typeof DigestSettingsSchema>;
+
 const SeverityRuleSchema = z.strictObject({
   severity: SeveritySchema,
   keywords: KeywordsSchema,
@@ -367,6 +406,7 @@ export const PipelineConfigSchema = z
     escalationRisk: EscalationRiskSchema.optional(),
     /** Two-way email; without it nothing is received and customer emails carry no reply address. */
     inbound: InboundSettingsSchema.optional(),
+    digest: DigestSettingsSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();
@@ -394,6 +434,15 @@ export const PipelineConfigSchema = z
     if (!config.locales.includes(config.defaultLocale)) {
       ctx.addIssue({ code: 'custom', path: ['defaultLocale'], message: `'${config.defaultLocale}' is not in locales` });
     }
+    if (config.digest.locale && !config.locales.includes(config.digest.locale)) {
+      ctx.addIssue({ code: 'custom', path: ['digest', 'locale'], message: `'${config.digest.locale}' is not in locales` });
+    }
+    const digestEmails = new Set<string>();
+    config.digest.recipients.forEach((r, i) => {
+      if (r.locale && !config.locales.includes(r.locale)) ctx.addIssue({ code: 'custom', path: ['digest', 'recipients', i, 'locale'], message: `'${r.locale}' is not in locales` });
+      if (digestEmails.has(r.email.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['digest', 'recipients', i, 'email'], message: `'${r.email}' is listed twice; they would get the digest twice` });
+      digestEmails.add(r.email.toLowerCase());
+    });
     try {
       new Intl.DateTimeFormat('en', { timeZone: config.company.timeZone });
     } catch {
