@@ -28,3 +28,8 @@ export function consoleListUrl(base: string, filter: { department?: string | und
 export function consoleAlertsUrl(base: string): string {
   return join(base, '/console/alerts');
 }
+
+/** The reports page (KPIs and CSAT per week), grouped by category as the weekly digest is. */
+export function consoleReportsUrl(base: string): string {
+  return join(base, '/console/reports?by=category');
+}

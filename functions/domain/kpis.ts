@@ -35,7 +35,8 @@ export interface KpiFigures {
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 
-function median(values: number[]): number | null {
+/** The median of `values` to one decimal, null for none (KPI durations: first response, time to acknowledge). */
+export function median(values: readonly number[]): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

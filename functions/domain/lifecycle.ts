@@ -3,6 +3,16 @@ import type { Complaint, ComplaintStatus, TimelineEntry } from './complaint.ts';
 import type { PipelineConfig } from './config.ts';
 import { enterResolutionPhase, pauseSla, resumeSla, slaDueTimes, withNextAction } from './sla.ts';
 
+/** A resolution's survey id: the complaint and how often it was reopened before (one survey per resolution). */
+export function surveyIdFor(complaintId: string, reopenCount: number): string {
+  return `${complaintId}-r${reopenCount}`;
+}
+
+/** The complaint a survey asks about, from the survey's id ({@link surveyIdFor}). */
+export function complaintIdOfSurvey(surveyId: string): string {
+  return surveyId.replace(/-r\d+$/, '');
+}
+
 export const ComplaintEventTypeSchema = z.enum([
   'acknowledge',
   'start',
@@ -102,7 +112,7 @@ export function applyEvent(
         resolvedAt: at,
         sla: { ...sla, phase: 'met' },
         // Each resolution gets its own survey, due after the configured delay.
-        survey: { id: `${complaint.id}-r${complaint.reopenCount}`, dueAt: new Date(now.getTime() + config.survey.delayDays * 86_400_000).toISOString() },
+        survey: { id: surveyIdFor(complaint.id, complaint.reopenCount), dueAt: new Date(now.getTime() + config.survey.delayDays * 86_400_000).toISOString() },
         ...(event.firstContactResolution !== undefined && { firstContactResolution: event.firstContactResolution }),
       };
       break;

@@ -6,7 +6,7 @@
  */
 import type { Locale } from './config.ts';
 import { emailDocument, html, link, list as htmlList, userText, type SafeHtml } from './html.ts';
-import type { EmailMessage, MessageKind, SmsMessage, TopicMessage } from './messages.ts';
+import type { EmailMessage, InlineImage, MessageKind, SmsMessage, TopicMessage } from './messages.ts';
 import { gsmFriendly } from './sms.ts';
 import { cleanUserText } from './text.ts';
 
@@ -25,7 +25,13 @@ export type Block =
   /** Someone's words set apart (an agent's note to the customer). */
   | { readonly kind: 'quote'; readonly parts: readonly Inline[] }
   /** The one link to act (acknowledge, open the complaint, open the list), shown as a button. */
-  | { readonly kind: 'action'; readonly label: string; readonly href: string };
+  | { readonly kind: 'action'; readonly label: string; readonly href: string }
+  /** A section title. */
+  | { readonly kind: 'heading'; readonly text: string }
+  /** A data table (figures): a header row, then rows of cells; `numeric` columns align right. */
+  | { readonly kind: 'table'; readonly caption: string; readonly head: readonly string[]; readonly rows: ReadonlyArray<readonly (readonly Inline[])[]>; readonly numeric: readonly boolean[] }
+  /** An image carried in the email (`cid:`), with the text a reader without images gets instead. */
+  | { readonly kind: 'image'; readonly src: string; readonly alt: string; readonly width: number; readonly height: number };
 
 export const p = (...parts: Inline[]): Block => ({ kind: 'p', parts });
 export const muted = (...parts: Inline[]): Block => ({ kind: 'p', parts, muted: true });
@@ -36,6 +42,9 @@ export const detail = (text: string): Inline => ({ detail: text });
 export const user = (text: string): Inline => ({ user: text });
 export const strong = (text: string): Inline => ({ strong: text });
 export const a = (label: string, href: string): Inline => ({ href, label });
+export const heading = (text: string): Block => ({ kind: 'heading', text });
+export const table = (caption: string, head: readonly string[], rows: ReadonlyArray<readonly (readonly Inline[])[]>, numeric: readonly boolean[]): Block => ({ kind: 'table', caption, head, rows, numeric });
+export const image = (src: string, alt: string, width: number, height: number): Block => ({ kind: 'image', src, alt, width, height });
 
 function inlineText(part: Inline): string {
   if (typeof part === 'string') return part;
@@ -66,6 +75,9 @@ export function blocksText(blocks: readonly Block[]): string {
       if (b.kind === 'p') return partsText(b.parts);
       if (b.kind === 'quote') return `> ${partsText(b.parts)}`;
       if (b.kind === 'list') return b.items.map((item) => `- ${partsText(item)}`).join('\n');
+      if (b.kind === 'heading') return `## ${b.text}`;
+      if (b.kind === 'table') return [b.caption, ...b.rows.map((row) => `- ${row.map(partsText).join(' | ')}`)].join('\n');
+      if (b.kind === 'image') return `[${b.alt}]`;
       return /[\p{Script=Han}\uFF00-\uFFEF\u3000-\u303F]$/u.test(b.label) ? `${b.label}：${b.href}` : `${b.label}: ${b.href}`;
     })
     .join('\n\n');
@@ -76,9 +88,26 @@ export function blocksHtml(blocks: readonly Block[]): SafeHtml {
   return html`${blocks.map((b) => {
     if (b.kind === 'p') return b.muted ? html`<p style="color:#4b5563;font-size:14px">${b.parts.map(inlineHtml)}</p>` : html`<p>${b.parts.map(inlineHtml)}</p>`;
     if (b.kind === 'list') return htmlList(b.items.map((item) => html`${item.map(inlineHtml)}`));
+    if (b.kind === 'heading') return html`<h2 style="margin:1.4em 0 0.5em;font-size:18px;line-height:1.3;color:#111827">${b.text}</h2>`;
+    if (b.kind === 'table') return tableHtml(b);
+    if (b.kind === 'image') return html`<p style="margin:0.8em 0"><img src="${b.src}" alt="${b.alt}" width="${b.width}" height="${b.height}" style="display:block;width:100%;max-width:${b.width}px;height:auto;border:0"></p>`;
     if (b.kind === 'quote') return html`<blockquote style="margin:0.8em 0;padding:0.6em 0.9em;border-left:4px solid #1d4ed8;background:#eff6ff">${b.parts.map(inlineHtml)}</blockquote>`;
     return html`<p style="margin:1.2em 0"><a href="${b.href}" style="display:inline-block;max-width:100%;box-sizing:border-box;padding:10px 16px;border-radius:6px;background:#1d4ed8;color:#ffffff;text-decoration:none;font-weight:600;overflow-wrap:anywhere">${b.label}</a></p>`;
   })}`;
+}
+
+/**
+ * A table mail clients lay out alike (Outlook's Word engine included): attributes plus inline styles,
+ * no CSS classes; cells may wrap, so a phone never scrolls sideways.
+ */
+function tableHtml(b: Extract<Block, { kind: 'table' }>): SafeHtml {
+  const cell = 'padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top';
+  const align = (i: number) => (b.numeric[i] ? 'right' : 'left');
+  return html`<table width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0.5em 0 1em;font-size:14px;line-height:1.4"><caption style="text-align:left;font-weight:600;padding:0 0 6px;color:#374151">${b.caption}</caption><thead><tr>${b.head.map(
+    (h, i) => html`<th scope="col" align="${align(i)}" style="${cell};text-align:${align(i)};background:#f3f4f6;color:#111827;font-weight:600">${h}</th>`,
+  )}</tr></thead><tbody>${b.rows.map(
+    (row) => html`<tr>${row.map((parts, i) => (i === 0 ? html`<th scope="row" align="left" style="${cell};text-align:left;font-weight:400">${parts.map(inlineHtml)}</th>` : html`<td align="${align(i)}" style="${cell};text-align:${align(i)};white-space:nowrap">${parts.map(inlineHtml)}</td>`))}</tr>`,
+  )}</tbody></table>`;
 }
 
 /** What every email says about itself. */
@@ -92,6 +121,8 @@ export interface EmailSpec {
   readonly headers?: Readonly<Record<string, string>>;
   readonly complaintId?: string;
   readonly alertId?: string;
+  /** Images the blocks show by `cid:`. */
+  readonly inlineImages?: readonly InlineImage[];
 }
 
 /** An email whose text and HTML parts say the same thing. */
@@ -108,6 +139,7 @@ export function emailFor(spec: EmailSpec): EmailMessage {
     ...(spec.headers && { headers: spec.headers }),
     ...(spec.complaintId && { complaintId: spec.complaintId }),
     ...(spec.alertId && { alertId: spec.alertId }),
+    ...(spec.inlineImages?.length && { inlineImages: spec.inlineImages }),
   };
 }
 

@@ -10,6 +10,7 @@ export const MessageKindSchema = z.enum([
   'escalation',
   'survey',
   'survey_followup',
+  'digest',
 ]);
 export type MessageKind = z.infer<typeof MessageKindSchema>;
 
@@ -31,6 +32,21 @@ export interface EmailMessage extends MessageBase {
   readonly headers?: Readonly<Record<string, string>>;
   /** Where replies go (a customer email's `complaints+<token>@…` address); sent as the Reply-To header. */
   readonly replyTo?: string;
+  /**
+   * Images the HTML shows inline (`<img src="cid:<contentId>">`): sent as parts of a
+   * multipart/related MIME message, because mail clients block `data:` images and remote ones.
+   */
+  readonly inlineImages?: readonly InlineImage[];
+}
+
+/** An image carried inside an email and referenced from its HTML by Content-ID. */
+export interface InlineImage {
+  /** Without angle brackets, e.g. `digest-chart@complaints`. */
+  readonly contentId: string;
+  readonly contentType: 'image/png';
+  readonly filename: string;
+  /** The image bytes, base64 (plain data, so a message stays JSON: the outbox journal, logs of ids). */
+  readonly base64: string;
 }
 
 export interface SmsMessage extends MessageBase {
