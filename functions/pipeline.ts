@@ -7,6 +7,8 @@
  * so both sides can read it and a filter, route or schedule cannot drift between them.
  */
 
+import type { PipelineConfig } from './domain/config.ts';
+
 /** Logical table names; physical names are derived by the stack (AWS) or the local runtime. */
 export type TableName = 'complaints' | 'state';
 
@@ -134,6 +136,24 @@ export interface ScheduleTrigger {
 }
 
 /**
+ * A weekly schedule people set in the config, read on the company's wall clock (`company.timeZone`):
+ * in AWS an EventBridge Scheduler schedule with `ScheduleExpressionTimezone` (so 09:00 stays 09:00
+ * local across daylight-saving changes; EventBridge rules know only UTC), locally the scheduler on the
+ * simulated clock. The function receives `{ scheduleArn, scheduledTime }` (Scheduler's context).
+ */
+export interface CompanyScheduleTrigger {
+  readonly kind: 'companySchedule';
+  /** The six-field `cron(...)` expression, from the config. */
+  readonly expression: (config: PipelineConfig) => string;
+}
+
+/** `cron(...)` for a weekday and `HH:MM` time (fields read in whatever zone the schedule has). */
+export function weeklyCron(schedule: { readonly weekday: string; readonly time: string }): string {
+  const [hours, minutes] = schedule.time.split(':').map(Number);
+  return `cron(${minutes} ${hours} ? * ${schedule.weekday} *)`;
+}
+
+/**
  * Mail to the configured complaints address: in AWS an SES receipt rule (raw message to the mail
  * bucket, then this function, asynchronously); locally the SMTP server of `npm start`.
  */
@@ -141,7 +161,7 @@ export interface InboundMailTrigger {
   readonly kind: 'inboundMail';
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | InboundMailTrigger | AuthorizerTrigger;
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | CompanyScheduleTrigger | InboundMailTrigger | AuthorizerTrigger;
 
 /** What a function may touch; the stack grants exactly this. */
 export interface FunctionAccess {
@@ -188,7 +208,8 @@ export type FunctionName =
   | AlertOpsFunctionName
   | PersonalDataFunctionName
   | 'inboundMail'
-  | ConsoleFunctionName;
+  | ConsoleFunctionName
+  | 'weeklyDigest';
 
 /** A customer's access and erasure requests (README "Personal data: export and erasure"). */
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
@@ -470,6 +491,16 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     memoryMb: 1024,
     trigger: { kind: 'http', method: 'GET', path: '/reports/kpis', auth: 'agent' },
     access: { tables: { complaints: 'read', state: 'read' } },
+  },
+  weeklyDigest: {
+    entry: 'functions/handlers/weekly-digest.ts',
+    description: 'Emails the weekly management digest (last week against the week before, with a chart) to the configured recipients, once per week each.',
+    timeoutSeconds: 60,
+    // The chart is rendered in WebAssembly; memory also buys CPU.
+    memoryMb: 1024,
+    trigger: { kind: 'companySchedule', expression: (config) => weeklyCron(config.digest.schedule) },
+    // Reads: byDepartment and the alert and survey-fact partitions (Queries); state write: the message ledger.
+    access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publicUrl: true },
   },
   exportCustomer: {
     entry: 'functions/handlers/customer-data.ts',

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, TimeZone, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -17,6 +17,8 @@ import {
   type Attribute,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { ContextAttribute, Schedule as SchedulerSchedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -44,6 +46,7 @@ import {
   type FunctionDefinition,
   type HttpTrigger,
   type KeyAttribute,
+  type CompanyScheduleTrigger,
   type ScheduleTrigger,
   type StreamTrigger,
   type TableDefinition,
@@ -364,6 +367,9 @@ export class ComplaintPipelineStack extends Stack {
       case 'schedule':
         this.addSchedule(scope, fn, def.trigger);
         break;
+      case 'companySchedule':
+        this.addCompanySchedule(scope, fn, def.trigger);
+        break;
       case 'inboundMail':
         this.addInboundMail(scope, fn);
         break;
@@ -418,8 +424,11 @@ export class ComplaintPipelineStack extends Stack {
    * access before real use".
    */
   private grantSendEmail(fn: HouseFunction, sandbox: boolean): void {
+    // The digest's recipients are people the sandbox must know too.
     const recipientIdentities = sandbox
-      ? this.config.departments.map((d) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: d.head.email }))
+      ? [...new Set([...this.config.departments.map((d) => d.head.email), ...this.config.digest.recipients.map((r) => r.email)])].map((email) =>
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: email }),
+        )
       : [];
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -720,6 +729,26 @@ export class ComplaintPipelineStack extends Stack {
     new Rule(scope, 'Schedule', {
       schedule: Schedule.expression(trigger.expression),
       targets: [new LambdaFunction(fn, { deadLetterQueue: this.onFailureQueue, retryAttempts: 2 })],
+    });
+  }
+
+  /**
+   * An EventBridge Scheduler schedule in the company's time zone (EventBridge rules know only UTC, so
+   * a rule at 01:00 UTC would drift to 08:00 or 10:00 local wherever clocks change). The target gets
+   * Scheduler's context (`{ scheduleArn, scheduledTime }`), retries twice within an hour, then goes to
+   * the on-failure queue like a failed rule target; the role Scheduler assumes may invoke only this
+   * function and send only to that queue.
+   */
+  private addCompanySchedule(scope: Construct, fn: HouseFunction, trigger: CompanyScheduleTrigger): void {
+    new SchedulerSchedule(scope, 'CompanySchedule', {
+      schedule: ScheduleExpression.expression(trigger.expression(this.config), TimeZone.of(this.config.company.timeZone)),
+      description: `Runs ${scope.node.id} on the company's wall clock (${this.config.company.timeZone}).`,
+      target: new LambdaInvoke(fn, {
+        input: ScheduleTargetInput.fromObject({ scheduleArn: ContextAttribute.scheduleArn, scheduledTime: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.onFailureQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
     });
   }
 

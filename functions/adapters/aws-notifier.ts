@@ -23,8 +23,9 @@ export class AwsNotifier implements Notifier {
   async send(message: OutboundMessage): Promise<void> {
     switch (message.channel) {
       case 'email':
-        // SendEmail cannot carry custom headers (List-Unsubscribe): those messages go as raw MIME.
-        if ((message.headers && Object.keys(message.headers).length) || message.replyTo) {
+        // SendEmail cannot carry custom headers (List-Unsubscribe) or inline images (the digest's
+        // chart): those messages go as raw MIME, through the same client and the same IAM grant.
+        if ((message.headers && Object.keys(message.headers).length) || message.replyTo || message.inlineImages?.length) {
           await this.ses.send(
             new SendRawEmailCommand({
               ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),
@@ -86,15 +87,47 @@ function encodeHeader(value: string): string {
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return wrap76(Buffer.from(text, 'utf8').toString('base64'));
+}
+
+function wrap76(base64: string): string {
+  return (base64.match(/.{1,76}/g) ?? []).join('\r\n');
+}
+
+/** A file name safe inside a quoted MIME parameter. */
+function safeFilename(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /**
  * A MIME message (multipart/alternative: text and HTML, both UTF-8 base64) with the message's extra
  * headers and its Reply-To. Header values lose any line breaks, so nothing can inject a header.
+ * Inline images put the HTML in a multipart/related part with them, each with its Content-ID, so
+ * `<img src="cid:…">` shows in the mail client (which blocks `data:` and remote images).
  */
 export function rawEmail(message: EmailMessage, from: string): string {
   const boundary = `=_${message.id.replace(/[^A-Za-z0-9]/g, '').slice(-40)}_alt`;
+  const related = `=_${message.id.replace(/[^A-Za-z0-9]/g, '').slice(-40)}_rel`;
+  const htmlPart = ['Content-Type: text/html; charset=UTF-8', 'Content-Transfer-Encoding: base64', '', base64Lines(message.html)];
+  const images = message.inlineImages ?? [];
+  const htmlWithImages = images.length
+    ? [
+        `Content-Type: multipart/related; type="text/html"; boundary="${related}"`,
+        '',
+        `--${related}`,
+        ...htmlPart,
+        ...images.flatMap((img) => [
+          `--${related}`,
+          `Content-Type: ${img.contentType}; name="${safeFilename(img.filename)}"`,
+          'Content-Transfer-Encoding: base64',
+          `Content-ID: <${img.contentId.replace(/[<>\r\n]/g, '')}>`,
+          `Content-Disposition: inline; filename="${safeFilename(img.filename)}"`,
+          '',
+          wrap76(img.base64),
+        ]),
+        `--${related}--`,
+      ]
+    : htmlPart;
   const headers = { ...(message.replyTo && { 'Reply-To': message.replyTo }), ...message.headers };
   const extra = Object.entries(headers).map(([name, value]) => `${name.replace(/[^A-Za-z0-9-]/g, '')}: ${value.replace(/[\r\n]+/g, ' ')}`);
   return [
@@ -111,10 +144,7 @@ export function rawEmail(message: EmailMessage, from: string): string {
     '',
     base64Lines(message.text),
     `--${boundary}`,
-    'Content-Type: text/html; charset=UTF-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines(message.html),
+    ...htmlWithImages,
     `--${boundary}--`,
     '',
   ].join('\r\n');

@@ -26,6 +26,8 @@ export interface LocalServerOptions {
   readonly advanceClock: (t: Date) => Promise<Date>;
   /** Local-only read endpoints (`GET /config`, `GET /local/outbox`, ...), each returning JSON. */
   readonly localViews: Readonly<Record<string, () => unknown | Promise<unknown>>>;
+  /** Local-only HTML pages by path (`GET /local/outbox/{id}.html`); undefined: not one of them. @default none */
+  readonly localPage?: (pathname: string) => string | undefined;
 }
 
 /**
@@ -205,6 +207,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
       if (method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
       const view = options.localViews[url.pathname];
       if (method === 'GET' && view) return send(res, 200, await view());
+      const localPage = method === 'GET' ? options.localPage?.(url.pathname) : undefined;
+      if (localPage !== undefined) return send(res, 200, localPage, { 'content-type': 'text/html; charset=utf-8' });
       if (method === 'POST' && url.pathname === '/local/clock') return send(res, ...(await clockRequest(body, options)));
 
       for (const route of routes) {

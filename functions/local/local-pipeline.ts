@@ -17,7 +17,7 @@ import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
 import { scopedDynamoClients, scopedEvents, scopedNotifier } from './local-access.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, outboxHtml } from './outbox.ts';
 import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -226,6 +226,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         case 'schedule':
           scheduler.add(name, trigger.expression, handler);
           break;
+        case 'companySchedule':
+          // EventBridge Scheduler in AWS: the cron reads the company's wall clock, not UTC.
+          scheduler.addZoned(name, trigger.expression(options.config), options.config.company.timeZone, handler);
+          break;
         case 'inboundMail':
           inboundMailHandler = handler;
           break;
@@ -300,6 +304,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/volume': () => volumeView(runtime, clock.now()),
         '/local/streams': () => pollers.map((p) => ({ function: p.name, ...p.stats })),
         '/local/mail': () => mail.list(),
+      },
+      // An email as a mail client shows it, inline images included (`cid:` made `data:` for the browser).
+      localPage: (pathname) => {
+        const id = /^\/local\/outbox\/(msg-\d+)\.html$/.exec(pathname)?.[1];
+        const entry = id === undefined ? undefined : outbox.entries().find((e) => e.id === id);
+        return entry && outboxHtml(entry);
       },
     });
     const wanted = options.port ?? 3000;

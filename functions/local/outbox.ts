@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Department, PipelineConfig } from '../domain/config.ts';
-import type { MessageKind, OutboundMessage } from '../domain/messages.ts';
+import type { InlineImage, MessageKind, OutboundMessage } from '../domain/messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 
@@ -20,6 +20,8 @@ export interface OutboxEntry {
   readonly alertId?: string;
   /** For topic publications: which department's SNS topic carried it. */
   readonly viaTopic?: string;
+  /** Images the HTML shows by `cid:` (the digest's chart), as the MIME message would carry them. */
+  readonly inlineImages?: readonly InlineImage[];
 }
 
 /** Where the outbox keeps its entries beyond memory, and who hears about each one. */
@@ -78,7 +80,16 @@ export class Outbox implements Notifier {
       case 'email':
         {
           const headers = { ...(message.replyTo && { 'Reply-To': message.replyTo }), ...message.headers };
-          this.#push({ channel: 'email', to: message.to, subject: message.subject, body: message.text, html: message.html, ...(Object.keys(headers).length && { headers }), ...refs });
+          this.#push({
+            channel: 'email',
+            to: message.to,
+            subject: message.subject,
+            body: message.text,
+            html: message.html,
+            ...(Object.keys(headers).length && { headers }),
+            ...(message.inlineImages?.length && { inlineImages: message.inlineImages }),
+            ...refs,
+          });
         }
         return;
       case 'sms':
@@ -114,6 +125,21 @@ export class Outbox implements Notifier {
     if (this.options.journal !== undefined) appendFileSync(this.options.journal, `${JSON.stringify(recorded)}\n`);
     this.options.onEntry?.(recorded);
   }
+}
+
+/**
+ * An email's HTML as a browser can show it from the outbox: each `cid:` reference to an inline image
+ * becomes a `data:` URL of that image. For display only: the message itself keeps `cid:`, which is
+ * what mail clients show (they block `data:` images).
+ * @returns undefined for an entry without HTML
+ */
+export function outboxHtml(entry: Pick<OutboxEntry, 'html' | 'inlineImages'>): string | undefined {
+  if (entry.html === undefined) return undefined;
+  const images = new Map((entry.inlineImages ?? []).map((img) => [img.contentId, img]));
+  return entry.html.replace(/(["'])cid:([^"']+)\1/g, (whole, quote: string, cid: string) => {
+    const img = images.get(cid);
+    return img ? `${quote}data:${img.contentType};base64,${img.base64}${quote}` : whole;
+  });
 }
 
 /** The subscribers the stack puts on a department's alert topic. */

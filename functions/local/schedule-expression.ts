@@ -1,7 +1,8 @@
 /**
- * EventBridge rule schedule expressions: `rate(...)` and six-field `cron(...)`, evaluated in UTC.
- * Pure: every function takes the time it works on.
+ * EventBridge schedule expressions: `rate(...)` and six-field `cron(...)`, evaluated in UTC (rules)
+ * or in a time zone (EventBridge Scheduler schedules). Pure: every function takes the time it works on.
  */
+import { localParts, zonedTime } from '../domain/business-time.ts';
 
 /** Thrown for an expression EventBridge would refuse; the message names the expression. */
 export class ScheduleExpressionError extends Error {
@@ -53,12 +54,26 @@ export function parseScheduleExpression(expression: string): Schedule {
  * The first time strictly after `after` at which the expression fires. For a rate that is
  * `after` plus the period: callers pass the previous fire time (or the time the schedule was
  * created) to walk the series.
+ *
+ * With `timeZone` a cron's fields are read on that zone's wall clock, as EventBridge Scheduler reads
+ * a schedule with `ScheduleExpressionTimezone`: `cron(0 9 ? * MON *)` in Asia/Shanghai fires at
+ * 01:00 UTC. A wall time skipped by a daylight-saving gap fires when the gap ends; one that happens
+ * twice fires at the first. Rates ignore the zone.
+ * @param timeZone an IANA zone; UTC when absent (EventBridge rules)
  * @throws ScheduleExpressionError when the expression is invalid or a cron never fires again
  */
-export function nextFireAfter(expression: string | Schedule, after: Date): Date {
+export function nextFireAfter(expression: string | Schedule, after: Date, timeZone?: string): Date {
   const schedule = typeof expression === 'string' ? parseScheduleExpression(expression) : expression;
   if (schedule.kind === 'rate') return new Date(after.getTime() + schedule.periodMs);
-  return nextCronTime(schedule, after);
+  if (timeZone === undefined) return nextCronTime(schedule, after);
+  // Walk the zone's wall clock as if it were UTC, then map each wall time found back to an instant.
+  const local = localParts(after, timeZone);
+  let wall = new Date(Date.parse(`${local.date}T00:00:00Z`) + local.minutes * 60_000 + (after.getTime() % 60_000));
+  for (;;) {
+    wall = nextCronTime(schedule, wall);
+    const t = zonedTime(wall.toISOString().slice(0, 10), wall.getUTCHours() * 60 + wall.getUTCMinutes(), timeZone);
+    if (t.getTime() > after.getTime()) return t;
+  }
 }
 
 function parseRate(expression: string, body: string): number {

@@ -13,12 +13,23 @@ export type LocalScheduledEvent = ScheduledEvent<Record<string, never>>;
 
 export type ScheduledRun = (event: LocalScheduledEvent) => Promise<unknown>;
 
+/**
+ * What a function behind an EventBridge Scheduler schedule (one with a time zone) is invoked with:
+ * the input the stack gives its target, the schedule's ARN and the time it was due.
+ */
+export interface ZonedScheduledEvent {
+  readonly scheduleArn: string;
+  readonly scheduledTime: string;
+}
+
+export type ZonedScheduledRun = (event: ZonedScheduledEvent) => Promise<unknown>;
+
 /** One schedule firing during `advanceTo`. */
 export interface FiredRun {
   readonly name: string;
   /** The simulated time the schedule fired at (the clock's value while it ran). */
   readonly time: Date;
-  readonly event: LocalScheduledEvent;
+  readonly event: LocalScheduledEvent | ZonedScheduledEvent;
   readonly outcome: { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: unknown };
 }
 
@@ -35,12 +46,10 @@ export interface LocalSchedulerOptions {
   readonly settle?: () => Promise<void>;
 }
 
-interface Entry {
-  readonly name: string;
-  readonly schedule: Schedule;
-  readonly run: ScheduledRun;
-  next: Date;
-}
+type Entry = { readonly name: string; readonly schedule: Schedule; next: Date } & (
+  | { readonly timeZone?: undefined; readonly run: ScheduledRun }
+  | { readonly timeZone: string; readonly run: ZonedScheduledRun }
+);
 
 /**
  * Fires EventBridge schedule expressions against a simulated clock: nothing happens until
@@ -71,6 +80,18 @@ export class LocalScheduler {
     this.#entries.push({ name, schedule, run, next: nextFireAfter(schedule, this.#clock.now()) });
   }
 
+  /**
+   * Registers an EventBridge Scheduler schedule whose cron reads the wall clock of `timeZone`
+   * (`ScheduleExpressionTimezone`), e.g. Monday 09:00 in the company's zone.
+   * @throws ScheduleExpressionError for an invalid expression
+   * @throws DuplicateScheduleError when the name is taken
+   */
+  addZoned(name: string, expression: string, timeZone: string, run: ZonedScheduledRun): void {
+    if (this.#entries.some((e) => e.name === name)) throw new DuplicateScheduleError(`a schedule named "${name}" already exists`);
+    const schedule = parseScheduleExpression(expression);
+    this.#entries.push({ name, schedule, timeZone, run, next: nextFireAfter(schedule, this.#clock.now(), timeZone) });
+  }
+
   /** Each schedule's expression and next fire time, soonest first. */
   upcoming(): { name: string; expression: string; next: Date }[] {
     return this.#entries
@@ -98,14 +119,14 @@ export class LocalScheduler {
       // When something else moved the clock past a fire time, the schedule fires once, now.
       const time = new Date(Math.max(entry.next.getTime(), this.#clock.now().getTime()));
       this.#clock.set(time);
-      const event = this.#event(entry.name, time);
+      const event = entry.timeZone === undefined ? this.#event(entry.name, time) : this.#zonedEvent(entry.name, entry.next);
       let outcome: FiredRun['outcome'];
       try {
-        outcome = { ok: true, result: await entry.run(event) };
+        outcome = { ok: true, result: entry.timeZone === undefined ? await entry.run(event as LocalScheduledEvent) : await entry.run(event as ZonedScheduledEvent) };
       } catch (error) {
         outcome = { ok: false, error };
       }
-      entry.next = nextFireAfter(entry.schedule, time);
+      entry.next = nextFireAfter(entry.schedule, time, entry.timeZone);
       fired.push({ name: entry.name, time, event, outcome });
       await this.#options.settle?.();
     }
@@ -120,6 +141,16 @@ export class LocalScheduler {
       if (entry.next.getTime() <= t.getTime() && (due === undefined || entry.next.getTime() < due.next.getTime())) due = entry;
     }
     return due;
+  }
+
+  /** EventBridge Scheduler's context: the time the schedule was due, to the second, even when it fires late. */
+  #zonedEvent(name: string, due: Date): ZonedScheduledEvent {
+    const region = this.#options.region ?? 'local';
+    const account = this.#options.account ?? '000000000000';
+    return {
+      scheduleArn: `arn:aws:scheduler:${region}:${account}:schedule/default/${name}`,
+      scheduledTime: new Date(Math.floor(due.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    };
   }
 
   #event(name: string, time: Date): LocalScheduledEvent {
