@@ -342,7 +342,8 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
   const seriesCount = Math.max(1, spec.series.length);
   const barWidth = Math.min(48, (groupWidth * 0.8) / seriesCount);
   const valueLabels = spec.series.flatMap((series) => series.values.map((value) => format.format(value)));
-  const showValues = valueLabels.every((label) => textWidth(label, VALUE_SIZE) <= barWidth + 2);
+  // Bars of a group touch, so a label wider than its bar would run into its neighbour's.
+  const showValues = valueLabels.every((label) => textWidth(label, VALUE_SIZE) <= barWidth - 1);
   spec.categories.forEach((_, c) => {
     const groupLeft = plotLeft + c * groupWidth + (groupWidth - barWidth * seriesCount) / 2;
     spec.series.forEach((series, s) => {
