@@ -51,6 +51,38 @@ export async function renderChartPng(spec: ChartSpec): Promise<Uint8Array> {
   return renderSvgPng(svg);
 }
 
+/** Where an SVG puts ink, in its own (CSS pixel) coordinates. */
+export interface InkBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The box of everything `svg` draws, as resvg lays it out with the chart font (text as its glyph
+ * outlines): how the chart's own layout is checked against what is really drawn.
+ *
+ * @returns undefined when nothing is drawn
+ */
+export async function svgInkBox(svg: string): Promise<InkBox | undefined> {
+  const { resvg, font } = await loadRenderer();
+  const instance = new resvg.Resvg(svg, { font: fontOptions(font) });
+  try {
+    const box = instance.getBBox();
+    if (!box) return undefined;
+    const { x, y, width, height } = box;
+    box.free();
+    return { x, y, width, height };
+  } finally {
+    instance.free();
+  }
+}
+
+function fontOptions(font: Uint8Array) {
+  return { loadSystemFonts: false, fontBuffers: [font], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY };
+}
+
 /**
  * Renders an SVG that uses the chart font to a PNG at {@link CHART_PIXEL_RATIO}.
  *
@@ -59,7 +91,7 @@ export async function renderChartPng(spec: ChartSpec): Promise<Uint8Array> {
 export async function renderSvgPng(svg: string): Promise<Uint8Array> {
   const { resvg, font } = await loadRenderer();
   const instance = new resvg.Resvg(svg, {
-    font: { loadSystemFonts: false, fontBuffers: [font], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+    font: fontOptions(font),
     fitTo: { mode: 'zoom', value: CHART_PIXEL_RATIO },
     background: '#ffffff',
   });

@@ -12,26 +12,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import subsetFont from 'subset-font';
+import { chartFontCharacters } from '../domain/chart-font-characters.ts';
 
 const SOURCE = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const SOURCE_SHA256 = '2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3';
 const TARGET = fileURLToPath(new URL('../../assets/fonts/chart-sans-gb2312.ttf', import.meta.url));
-
-/** Every character GB2312 encodes (rows 0xA1–0xF7, cells 0xA1–0xFE), decoded with the GBK superset. */
-function gb2312Characters(): string {
-  const decoder = new TextDecoder('gbk', { fatal: true });
-  let out = '';
-  for (let row = 0xa1; row <= 0xf7; row += 1) {
-    for (let cell = 0xa1; cell <= 0xfe; cell += 1) {
-      try {
-        out += decoder.decode(Uint8Array.of(row, cell));
-      } catch {
-        // Unassigned positions of GB2312.
-      }
-    }
-  }
-  return out;
-}
 
 /**
  * The first face of a TrueType collection as a standalone font: its table directory with the tables
@@ -65,27 +50,6 @@ export function firstFaceOfCollection(ttc: Buffer): Buffer {
     offset += padded(table.data.length);
   });
   return out;
-}
-
-/** Characters of the code points from `first` to `last`, inclusive. */
-function range(first: number, last: number): string {
-  let out = '';
-  for (let code = first; code <= last; code += 1) out += String.fromCodePoint(code);
-  return out;
-}
-
-/** The characters the chart font keeps. */
-export function chartFontCharacters(): string {
-  return [
-    range(0x20, 0x7e), // ASCII
-    range(0xa0, 0xff), // Latin-1
-    range(0x2010, 0x2027), // dashes, quotes, bullet, ellipsis
-    range(0x2030, 0x203a), // per mille, primes, angle quotes
-    '€™−×÷',
-    range(0x3000, 0x303f), // CJK punctuation
-    range(0xff01, 0xff5e), // full-width forms
-    gb2312Characters(),
-  ].join('');
 }
 
 async function main(): Promise<void> {

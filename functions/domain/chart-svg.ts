@@ -37,7 +37,7 @@ const TICK_SIZE = 13;
 const CATEGORY_SIZE = 13;
 const VALUE_SIZE = 12;
 const LEGEND_SIZE = 13;
-const LINE_HEIGHT = 1.25;
+const LINE_HEIGHT = 1.3;
 const PLOT_HEIGHT = 240;
 const CATEGORY_LINES = 3;
 /* The font's U+2026 is a centred, full-width CJK ellipsis: Latin text is cut with three full stops. */
@@ -128,8 +128,8 @@ export function textWidth(text: string, fontSize: number): number {
   return em * fontSize;
 }
 
-/* The font's glyphs reach about 0.9 em above the baseline (accents, CJK) and 0.25 em below. */
-const ASCENT = 0.92;
+/* The font's glyphs reach at most 1 em above the baseline (box drawing) and 0.26 em below (checked by tests/adapters/chart-png.test.ts). */
+const ASCENT = 1;
 const DESCENT = 0.26;
 
 /** The box a text can occupy once drawn (an upper bound, from {@link textWidth} and the font's extent). */
