@@ -192,6 +192,12 @@ export interface FunctionDefinition {
   readonly memoryMb: number;
   readonly trigger: Trigger;
   readonly access: FunctionAccess;
+  /**
+   * Repository-relative files the function reads at run time (a WebAssembly module, a font): the
+   * stack copies them next to the bundle, flat by basename; code finds them with `bundleAssetPath`
+   * (`functions/adapters/bundle-asset.ts`), which points at the repository path when run locally.
+   */
+  readonly bundleAssets?: readonly string[];
 }
 
 export type FunctionName =

@@ -335,6 +335,7 @@ export class ComplaintPipelineStack extends Stack {
         def.trigger.auth === 'public' &&
         this.config.protection.publicReservedConcurrency !== null && { reservedConcurrentExecutions: this.config.protection.publicReservedConcurrency }),
       ...(def.access.textModel && this.config.classifier && props.textModel && { textModel: props.textModel }),
+      ...(def.bundleAssets && { bundleAssets: def.bundleAssets }),
     });
 
     for (const [tableName, access] of Object.entries(def.access.tables) as [TableName, 'read' | 'readWrite' | undefined][]) {

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -24,6 +25,29 @@ export const SERVICE_NAME = 'complaint-pipeline';
  * built-ins, which would otherwise fail with "Dynamic require of ... is not supported".
  */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * The absolute paths of a function's bundle assets, checked at synth time: each must exist (a missing
+ * file would only show as an error at run time) and basenames must differ (they land in one folder).
+ */
+function resolveBundleAssets(projectRoot: string, assets: readonly string[], id: string): string[] {
+  const seen = new Set<string>();
+  return assets.map((asset) => {
+    const source = join(projectRoot, asset);
+    if (!existsSync(source)) throw new Error(`${id}: bundle asset ${asset} does not exist`);
+    if (seen.has(basename(asset))) throw new Error(`${id}: two bundle assets are named ${basename(asset)}`);
+    seen.add(basename(asset));
+    return source;
+  });
+}
+
+/**
+ * A shell command copying one file, the same in sh and cmd.exe: Node runs the bundler anyway, so it
+ * does the copy (no `cp` on Windows, no `copy` elsewhere).
+ */
+function copyCommand(source: string, target: string): string {
+  return `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(source)} ${JSON.stringify(target)}`;
+}
 
 /** How a function may use a table. */
 export type TableAccess = 'read' | 'readWrite';
@@ -81,6 +105,13 @@ export interface HouseFunctionProps {
    */
   readonly logEncryptionKey?: IKey;
   /**
+   * Files, relative to {@link HouseFunctionProps.projectRoot}, copied next to the bundle (flat, by
+   * basename) for the code to read at run time through `bundleAssetPath` (e.g. a WebAssembly module
+   * or a font). They stay separate files, out of the JavaScript bundle.
+   * @default none
+   */
+  readonly bundleAssets?: readonly string[];
+  /**
    * Directory the entry and `package-lock.json` are resolved against.
    * @default PROJECT_ROOT (the repository root)
    */
@@ -104,6 +135,7 @@ export class HouseFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const bundleAssets = resolveBundleAssets(projectRoot, props.bundleAssets ?? [], id);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       ...(props.logEncryptionKey && { encryptionKey: props.logEncryptionKey }),
@@ -146,6 +178,13 @@ export class HouseFunction extends NodejsFunction {
           'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
           ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
         },
+        ...(bundleAssets.length > 0 && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => bundleAssets.map((source) => copyCommand(source, join(outputDir, basename(source)))),
+          },
+        }),
       },
     });
 
