@@ -7,6 +7,7 @@
  * so both sides can read it and a filter, route or schedule cannot drift between them.
  */
 
+import { CHART_BUNDLE_ASSETS } from './adapters/chart-png.ts';
 import type { PipelineConfig } from './domain/config.ts';
 
 /** Logical table names; physical names are derived by the stack (AWS) or the local runtime. */
@@ -507,6 +508,8 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     trigger: { kind: 'companySchedule', expression: (config) => weeklyCron(config.digest.schedule) },
     // Reads: byDepartment and the alert and survey-fact partitions (Queries); state write: the message ledger.
     access: { tables: { complaints: 'read', state: 'readWrite' }, sendEmail: true, publicUrl: true },
+    // The chart's WebAssembly renderer and font (renderChartPng).
+    bundleAssets: CHART_BUNDLE_ASSETS,
   },
   exportCustomer: {
     entry: 'functions/handlers/customer-data.ts',

@@ -1,0 +1,35 @@
+import '../adapters/aws-runtime.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { renderChartPng } from '../adapters/chart-png.ts';
+import { logger, metrics } from '../adapters/observability.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { sendWeeklyDigest, type WeeklyDigestResult } from '../use-cases/send-weekly-digest.ts';
+
+/** What EventBridge Scheduler hands the function (the target input the stack sets; locally the same). */
+const DigestEventSchema = z.object({
+  scheduleArn: z.string().optional(),
+  /** When the schedule was due: the digest reports the last whole week before it. */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** Thrown for an invocation that is not a schedule's; the message names the failing field. */
+export class InvalidDigestEventError extends Error {
+  override readonly name = 'InvalidDigestEventError';
+}
+
+/**
+ * Scheduled weekly digest (Monday 09:00 in the company's time zone by default): last week against
+ * the week before, emailed to `digest.recipients`. A second firing in the same week, or a retry,
+ * sends nothing twice (the message ledger).
+ */
+export async function handler(event: unknown): Promise<WeeklyDigestResult> {
+  const parsed = DigestEventSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new InvalidDigestEventError(`not a schedule event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const at = parsed.data.scheduledTime === undefined ? undefined : new Date(parsed.data.scheduledTime);
+  const result = await sendWeeklyDigest({ ...runtime(), renderChart: renderChartPng }, at);
+  logger.info('weekly digest', { ...result });
+  metrics.addMetric('DigestsSent', MetricUnit.Count, result.sent);
+  metrics.publishStoredMetrics();
+  return result;
+}
