@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { newIncident, renderAlertRaised, type AlertIncident } from '../../functions/domain/alert.ts';
 import { ChannelSchema, ComplaintStatusSchema, createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../../functions/domain/config.ts';
+import { digestFigures } from '../../functions/domain/digest.ts';
+import { renderDigest } from '../../functions/domain/digest-message.ts';
 import { renderAllClear, renderEscalation, renderReminder, renderSurge } from '../../functions/domain/incident.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
 import type { EmailMessage, MessageKind, OutboundMessage } from '../../functions/domain/messages.ts';
@@ -154,12 +156,40 @@ function alertMessages(config: PipelineConfig): OutboundMessage[] {
   ];
 }
 
-function all(locale: Locale): OutboundMessage[] {
-  const config = speaking(locale);
-  return [...progressMessages(locale, 'email'), ...progressMessages(locale, 'sms'), ...surveyMessages(locale, config), ...slaMessages(config, locale), ...alertMessages(config)];
+/** The weekly digest: a busy week with every figure, and an empty one (every figure "no data"). */
+function digestMessages(config: PipelineConfig, locale: Locale): OutboundMessage[] {
+  const now = new Date('2026-11-30T01:00:00.000Z');
+  const complaints = config.categories.flatMap((c, i) =>
+    Array.from({ length: 1 + i }, (_, k) => ({
+      id: `D${i}${k}`,
+      department: c.department,
+      category: c.id,
+      receivedAt: new Date(Date.UTC(2026, 10, 16 + ((i + k) % 14), 2)).toISOString(),
+      firstResponseDueAt: new Date(Date.UTC(2026, 10, 16 + ((i + k) % 14), 6)).toISOString(),
+      resolutionDueAt: new Date(Date.UTC(2026, 10, 18 + ((i + k) % 14), 2)).toISOString(),
+      ...(k % 2 === 0 && { firstRespondedAt: new Date(Date.UTC(2026, 10, 16 + ((i + k) % 14), 3)).toISOString(), resolvedAt: new Date(Date.UTC(2026, 10, 17 + ((i + k) % 14), 2)).toISOString(), firstContactResolution: k % 4 === 0 }),
+      escalationLevel: k % 3,
+      ...(k === 1 && { repeatOf: `D${i}0` }),
+    })),
+  );
+  const surveys = config.categories.map((c, i) => ({ surveyId: `${c.id}-s${i}-r0`, department: c.department, category: c.id, sentAt: '2026-11-24T03:00:00.000Z', answeredAt: '2026-11-25T03:00:00.000Z', rating: 1 + (i % 5), solved: i % 2 === 0 }));
+  const incidents = config.categories.map((c, i) => ({ ...newIncident(c, 99, [], new Date(Date.UTC(2026, 10, 17 + i, 2))), ...(i % 2 === 0 && { acknowledgedAt: new Date(Date.UTC(2026, 10, 17 + i, 3, 25)).toISOString() }) }));
+  const busy = digestFigures({ complaints, surveys, incidents }, now, config);
+  const poorAnswers = busy.poorAnswers.map((a, i) => ({ ...a, complaintId: `01KAXDIGEST00000000000000${i}`, reference: `YX-7KQM-${String(i).padStart(4, '0')}` }));
+  const recipient = { email: 'management.board.weekly.digest@youxuan-mall.example.com', name: locale === 'en' ? 'Alexandra Montgomery-Richardson' : '欧阳娜娜', locale };
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 4, 0xb0, 0, 0, 2, 0x80]);
+  return [
+    renderDigest({ figures: busy, recipient, poorAnswers, chart: png, base: BASE, config }),
+    renderDigest({ figures: digestFigures({ complaints: [], surveys: [], incidents: [] }, now, config), recipient, poorAnswers: [], base: BASE, config }),
+  ];
 }
 
-const KINDS: readonly MessageKind[] = ['alert', 'alert_escalation', 'alert_resolved', 'progress', 'sla_warning', 'escalation', 'survey', 'survey_followup'];
+function all(locale: Locale): OutboundMessage[] {
+  const config = speaking(locale);
+  return [...progressMessages(locale, 'email'), ...progressMessages(locale, 'sms'), ...surveyMessages(locale, config), ...slaMessages(config, locale), ...alertMessages(config), ...digestMessages(config, locale)];
+}
+
+const KINDS: readonly MessageKind[] = ['alert', 'alert_escalation', 'alert_resolved', 'progress', 'sla_warning', 'escalation', 'survey', 'survey_followup', 'digest'];
 
 function budget(m: OutboundMessage, locale: Locale): number {
   if (m.kind === 'progress') return locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
@@ -193,6 +223,13 @@ describe.each(LOCALES)('every message kind in %s', (locale) => {
         if (locale === 'en') expect(plain, m.id).not.toMatch(/(?:severity|Status:?) (?:low|medium|high|critical|received|in_progress|reopened)\b/);
       }
     }
+  });
+
+  it('digest: every figure is a number or the no-data mark, never NaN', () => {
+    const digests = messages.filter((m): m is EmailMessage => m.kind === 'digest' && m.channel === 'email');
+    expect(digests).toHaveLength(2);
+    for (const m of digests) expect(`${m.subject}${m.text}${m.html}`).not.toMatch(/NaN|undefined|null|Infinity/);
+    expect(digests[1]!.text).toContain('| — | — | —');
   });
 
   it.each(KINDS)('%s: every SMS within its segment budget', (kind) => {
