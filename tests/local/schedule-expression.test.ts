@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../fixtures/config.ts';
 import { nextFireAfter, parseScheduleExpression, ScheduleExpressionError } from '../../functions/local/schedule-expression.ts';
 import { functions } from '../../functions/pipeline.ts';
 
@@ -45,6 +46,25 @@ describe('nextFireAfter', () => {
     ['cron(0 0 ? * L *)', '2026-03-01T00:00:00.000Z', '2026-03-07T00:00:00.000Z'],
   ])('%s after %s is %s', (expression, after, expected) => {
     expect(nextFireAfter(expression, new Date(after)).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    // Monday 09:00 in Shanghai is 01:00 UTC; from just before and just after it.
+    ['cron(0 9 ? * MON *)', 'Asia/Shanghai', '2026-11-30T00:59:00.000Z', '2026-11-30T01:00:00.000Z'],
+    ['cron(0 9 ? * MON *)', 'Asia/Shanghai', '2026-11-30T01:00:00.000Z', '2026-12-07T01:00:00.000Z'],
+    // Sunday 20:00 UTC is already Monday 04:00 in Shanghai: the next Monday 09:00 local is 5 hours on.
+    ['cron(0 9 ? * MON *)', 'Asia/Shanghai', '2026-11-29T20:00:00.000Z', '2026-11-30T01:00:00.000Z'],
+    // New York keeps 09:00 local across the DST end on 1 Nov 2026: 13:00 UTC before, 14:00 UTC after.
+    ['cron(0 9 ? * MON *)', 'America/New_York', '2026-10-25T00:00:00.000Z', '2026-10-26T13:00:00.000Z'],
+    ['cron(0 9 ? * MON *)', 'America/New_York', '2026-10-27T00:00:00.000Z', '2026-11-02T14:00:00.000Z'],
+    // 02:30 does not exist in New York on 8 Mar 2026 (spring forward): it fires when the gap ends, 03:00 EDT.
+    ['cron(30 2 ? * SUN *)', 'America/New_York', '2026-03-07T12:00:00.000Z', '2026-03-08T07:00:00.000Z'],
+    // 01:30 happens twice on 1 Nov 2026: it fires once, at the first (EDT).
+    ['cron(30 1 ? * SUN *)', 'America/New_York', '2026-10-31T12:00:00.000Z', '2026-11-01T05:30:00.000Z'],
+    ['cron(30 1 ? * SUN *)', 'America/New_York', '2026-11-01T05:30:00.000Z', '2026-11-08T06:30:00.000Z'],
+    ['rate(1 hour)', 'Asia/Shanghai', '2026-11-30T00:59:00.000Z', '2026-11-30T01:59:00.000Z'],
+  ])('%s in %s after %s is %s', (expression, timeZone, after, expected) => {
+    expect(nextFireAfter(expression, new Date(after), timeZone).toISOString()).toBe(expected);
   });
 
   it('accepts a parsed schedule', () => {
@@ -99,6 +119,7 @@ describe('parseScheduleExpression', () => {
   it('accepts every schedule in the pipeline description', () => {
     for (const { trigger } of Object.values(functions)) {
       if (trigger.kind === 'schedule') expect(() => parseScheduleExpression(trigger.expression)).not.toThrow();
+      if (trigger.kind === 'companySchedule') expect(() => parseScheduleExpression(trigger.expression(defaultConfig))).not.toThrow();
     }
   });
 });

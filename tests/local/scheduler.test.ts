@@ -46,6 +46,24 @@ describe('LocalScheduler', () => {
     expect(clock.now().toISOString()).toBe('2026-03-02T09:30:00.000Z');
   });
 
+  it('fires a zoned schedule on the zone\'s wall clock with EventBridge Scheduler\'s context', async () => {
+    const clock = new SimulatedClock(new Date('2026-11-29T12:00:00.000Z'));
+    const scheduler = new LocalScheduler(clock, { region: 'ap-southeast-1', account: '123456789012' });
+    const calls: Array<{ event: unknown; clockAt: string }> = [];
+    scheduler.addZoned('weeklyDigest', 'cron(0 9 ? * MON *)', 'Asia/Shanghai', async (event) => {
+      calls.push({ event, clockAt: clock.now().toISOString() });
+    });
+    expect(scheduler.upcoming()).toEqual([{ name: 'weeklyDigest', expression: 'cron(0 9 ? * MON *)', next: new Date('2026-11-30T01:00:00.000Z') }]);
+
+    await scheduler.advanceTo(new Date('2026-12-07T01:00:00.000Z'));
+
+    expect(calls).toEqual([
+      { event: { scheduleArn: 'arn:aws:scheduler:ap-southeast-1:123456789012:schedule/default/weeklyDigest', scheduledTime: '2026-11-30T01:00:00Z' }, clockAt: '2026-11-30T01:00:00.000Z' },
+      { event: { scheduleArn: 'arn:aws:scheduler:ap-southeast-1:123456789012:schedule/default/weeklyDigest', scheduledTime: '2026-12-07T01:00:00Z' }, clockAt: '2026-12-07T01:00:00.000Z' },
+    ]);
+    expect(() => scheduler.addZoned('weeklyDigest', 'cron(0 9 ? * MON *)', 'Asia/Shanghai', async () => undefined)).toThrow(DuplicateScheduleError);
+  });
+
   it('hands the run an event shaped like the one EventBridge delivers', async () => {
     const clock = new SimulatedClock(START);
     const scheduler = new LocalScheduler(clock, { region: 'eu-west-1', account: '123456789012' });
