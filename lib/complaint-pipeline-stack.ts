@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, TimeZone, Token, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -17,10 +17,9 @@ import {
   type Attribute,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { ContextAttribute, Schedule as SchedulerSchedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -741,16 +740,29 @@ export class ComplaintPipelineStack extends Stack {
    * function and send only to that queue.
    */
   private addCompanySchedule(scope: Construct, fn: HouseFunction, trigger: CompanyScheduleTrigger): void {
-    new SchedulerSchedule(scope, 'CompanySchedule', {
-      schedule: ScheduleExpression.expression(trigger.expression(this.config), TimeZone.of(this.config.company.timeZone)),
-      description: `Runs ${scope.node.id} on the company's wall clock (${this.config.company.timeZone}).`,
-      target: new LambdaInvoke(fn, {
-        input: ScheduleTargetInput.fromObject({ scheduleArn: ContextAttribute.scheduleArn, scheduledTime: ContextAttribute.scheduledTime }),
-        deadLetterQueue: this.onFailureQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(1),
-      }),
+    // Scheduler's own role, scoped to this function's ARN (the L2 target also grants `<arn>:*`, every
+    // version and alias, which nothing here uses) and to this account's schedules.
+    const role = new Role(scope, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      description: `EventBridge Scheduler invokes ${scope.node.id} and dead-letters what it cannot deliver.`,
     });
+    role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    role.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.onFailureQueue.queueArn] }));
+    const schedule = new CfnSchedule(scope, 'CompanySchedule', {
+      description: `Runs ${scope.node.id} on the company's wall clock (${this.config.company.timeZone}).`,
+      scheduleExpression: trigger.expression(this.config),
+      scheduleExpressionTimezone: this.config.company.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: fn.functionArn,
+        roleArn: role.roleArn,
+        input: JSON.stringify({ scheduleArn: '<aws.scheduler.schedule-arn>', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.onFailureQueue.queueArn },
+      },
+    });
+    schedule.node.addDependency(role);
   }
 
   private alarm(
