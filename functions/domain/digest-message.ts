@@ -154,7 +154,7 @@ export function renderDigest(input: DigestMessageInput): EmailMessage {
   const blocks: Block[] = [
     p(t.hello(recipient.name)),
     p(t.intro(company, week, previousWeek, config.company.timeZone)),
-    heading(t.headline),
+    // The table's caption is the section's title: a heading as well would say it twice.
     table(t.headline, [t.figure, ...columns], headlineRows(f, t, locale), [false, true, true, true]),
     heading(t.perCategory),
   ];
@@ -167,7 +167,7 @@ export function renderDigest(input: DigestMessageInput): EmailMessage {
   }
   blocks.push(
     table(
-      t.perCategory,
+      t.perCategoryTable,
       [t.category, ...columns],
       f.categories.map((c) => [[name(c)], [n.count(c.previous)], [n.count(c.current)], [n.categoryChange(c)]]),
       [false, true, true, true],

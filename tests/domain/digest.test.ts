@@ -3,98 +3,10 @@
  * every figure and every change checked against values worked out by hand in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import { newIncident, type AlertIncident } from '../../functions/domain/alert.ts';
-import type { Locale, PipelineConfig } from '../../functions/domain/config.ts';
-import { digestFigures, digestSurveyReadFrom, digestWeeks, type DigestSources } from '../../functions/domain/digest.ts';
+import type { Locale } from '../../functions/domain/config.ts';
+import { digestFigures, digestSurveyReadFrom, digestWeeks } from '../../functions/domain/digest.ts';
 import { digestChartSpec, digestFormat, digestMessageId, digestRecipients, renderDigest, weekLabel, type PoorAnswerRef } from '../../functions/domain/digest-message.ts';
-import type { KpiComplaint } from '../../functions/domain/kpis.ts';
-import type { SurveyFact } from '../../functions/domain/survey.ts';
-import { defaultConfig } from '../fixtures/config.ts';
-
-const now = new Date('2026-11-30T01:00:00.000Z'); // Monday 09:00 in Asia/Shanghai
-const config: PipelineConfig = defaultConfig;
-const h = (iso: string) => `2026-${iso}:00.000Z`;
-
-function complaint(id: string, category: string, received: string, f: Partial<KpiComplaint> & { frDue: string; resDue: string }): KpiComplaint {
-  const { frDue, resDue, ...rest } = f;
-  return {
-    id,
-    department: config.categories.find((c) => c.id === category)!.department,
-    category,
-    receivedAt: h(received),
-    firstResponseDueAt: h(frDue),
-    resolutionDueAt: h(resDue),
-    escalationLevel: 0,
-    ...rest,
-  };
-}
-
-/**
- * The week before: 16-22 Nov local = [11-15T16:00Z, 11-22T16:00Z). Last week: [11-22T16:00Z, 11-29T16:00Z).
- */
-const complaints: KpiComplaint[] = [
-  // Sunday 15 Nov 23:59 local: the week before the week before, counted nowhere.
-  complaint('p0', 'refund', '11-15T15:59', { frDue: '11-15T19:59', resDue: '11-17T15:59' }),
-  // Week before: 4 complaints.
-  complaint('p1', 'logistics-delay', '11-16T02:00', { frDue: '11-16T06:00', firstRespondedAt: h('11-16T03:00'), resDue: '11-18T02:00', resolvedAt: h('11-17T02:00'), firstContactResolution: true }),
-  complaint('p2', 'logistics-delay', '11-17T02:00', { frDue: '11-17T06:00', firstRespondedAt: h('11-17T08:00'), resDue: '11-19T02:00', resolvedAt: h('11-20T02:00'), firstContactResolution: false, escalationLevel: 1 }),
-  complaint('p3', 'refund', '11-18T02:00', { frDue: '11-18T06:00', firstRespondedAt: h('11-18T05:00'), resDue: '11-25T02:00', repeatOf: 'p0' }),
-  // Monday 16 Nov 01:00 local: the week before's first hour.
-  complaint('p4', 'product-quality', '11-15T17:00', { frDue: '11-15T21:00', firstRespondedAt: h('11-15T20:00'), resDue: '11-17T17:00', resolvedAt: h('11-16T17:00') }),
-  // Last week: 6 complaints.
-  complaint('c1', 'refund', '11-23T02:00', { frDue: '11-23T06:00', firstRespondedAt: h('11-23T04:00'), resDue: '11-25T02:00', resolvedAt: h('11-24T02:00'), firstContactResolution: true }),
-  complaint('c2', 'refund', '11-24T02:00', { frDue: '11-24T06:00', firstRespondedAt: h('11-24T07:00'), resDue: '11-26T02:00', resolvedAt: h('11-25T02:00'), firstContactResolution: true }),
-  complaint('c3', 'refund', '11-25T02:00', { frDue: '11-25T06:00', firstRespondedAt: h('11-25T05:00'), resDue: '11-27T02:00', resolvedAt: h('11-28T02:00'), firstContactResolution: false, escalationLevel: 2, repeatOf: 'p3' }),
-  complaint('c4', 'logistics-delay', '11-26T02:00', { frDue: '11-26T06:00', resDue: '12-03T02:00', escalationLevel: 1 }),
-  // Sunday 29 Nov 23:00 local: last week's last hour; its first response is due after the run.
-  complaint('c5', 'after-sales', '11-29T15:00', { frDue: '11-30T05:00', resDue: '12-01T15:00' }),
-  complaint('c6', 'after-sales', '11-27T02:00', { frDue: '11-27T06:00', firstRespondedAt: h('11-27T03:00'), resDue: '11-29T02:00', resolvedAt: h('11-28T02:00'), firstContactResolution: true }),
-  // Monday 30 Nov 00:00 local: this week, counted nowhere.
-  complaint('n1', 'refund', '11-29T16:00', { frDue: '11-29T20:00', resDue: '12-01T16:00' }),
-];
-
-function fact(n: string, category: string, sent: string, answer?: { at: string; rating: number; solved: boolean }): SurveyFact {
-  return {
-    surveyId: `${n}-r0`,
-    department: config.categories.find((c) => c.id === category)!.department,
-    category,
-    sentAt: h(sent),
-    ...(answer && { answeredAt: h(answer.at), rating: answer.rating, solved: answer.solved, reopened: answer.rating <= 2 || !answer.solved }),
-  };
-}
-
-const surveys: SurveyFact[] = [
-  // Sent before both weeks, answered (poorly: rating 2) last week: listed, in no cohort.
-  fact('s0', 'refund', '11-10T03:00', { at: '11-24T01:00', rating: 2, solved: true }),
-  // Week before's cohort: 4 sent, 3 answered, 1 satisfied.
-  fact('s1', 'logistics-delay', '11-16T03:00', { at: '11-17T03:00', rating: 5, solved: true }),
-  fact('s2', 'logistics-delay', '11-17T03:00', { at: '11-18T03:00', rating: 2, solved: false }), // poor, but answered the week before
-  fact('s3', 'refund', '11-18T03:00'),
-  fact('s4', 'refund', '11-20T03:00', { at: '11-23T03:00', rating: 1, solved: false }), // poor, answered last week
-  // Last week's cohort: 5 sent, 3 answered, 2 satisfied.
-  fact('s5', 'refund', '11-24T03:00', { at: '11-25T03:00', rating: 4, solved: true }),
-  fact('s6', 'after-sales', '11-25T03:00', { at: '11-26T06:00', rating: 3, solved: false }), // poor: not solved
-  fact('s7', 'refund', '11-26T03:00'),
-  fact('s8', 'after-sales', '11-27T03:00', { at: '11-28T03:00', rating: 5, solved: true }),
-  fact('s9', 'refund', '11-28T03:00'),
-];
-
-function incident(category: string, opened: string, ackMinutes?: number): AlertIncident {
-  const c = config.categories.find((x) => x.id === category)!;
-  const i = newIncident(c, 30, [], new Date(h(opened)));
-  return ackMinutes === undefined ? i : { ...i, state: 'acknowledged', acknowledgedAt: new Date(Date.parse(h(opened)) + ackMinutes * 60_000).toISOString() };
-}
-
-const incidents: AlertIncident[] = [
-  incident('refund', '11-10T02:00', 5), // before both weeks
-  incident('logistics-delay', '11-17T02:00', 30),
-  incident('refund', '11-19T10:00'),
-  incident('refund', '11-24T02:00', 10),
-  incident('refund', '11-26T02:00', 40),
-  incident('after-sales', '11-28T02:00', 60),
-];
-
-const sources: DigestSources = { complaints, surveys, incidents };
+import { config, h, now, sources } from '../fixtures/digest-weeks.ts';
 
 describe('digestWeeks', () => {
   it.each([

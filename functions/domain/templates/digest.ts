@@ -34,6 +34,8 @@ export interface DigestTexts {
     readonly ackTime: string;
   };
   readonly perCategory: string;
+  /** The per-category table's caption (under the chart). */
+  readonly perCategoryTable: string;
   readonly category: string;
   readonly chartAlt: (week: string, previousWeek: string) => string;
   readonly chart: { readonly title: string; readonly xLabel: string; readonly yLabel: string };
@@ -75,6 +77,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
       ackTime: '预警确认用时（中位数）',
     },
     perCategory: '各类别投诉量',
+    perCategoryTable: '各类别投诉量明细',
     category: '类别',
     chartAlt: (week, previousWeek) => `柱状图：各类别投诉量，前一周（${previousWeek}）与上周（${week}）对比；数据见下表。`,
     chart: { title: '各类别投诉量', xLabel: '类别', yLabel: '投诉数' },
@@ -115,6 +118,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
       ackTime: 'Time to acknowledge (median)',
     },
     perCategory: 'Complaints per category',
+    perCategoryTable: 'Complaints per category, in figures',
     category: 'Category',
     chartAlt: (week, previousWeek) => `Bar chart of complaints per category, the week before (${previousWeek}) against last week (${week}); the table below has the same figures.`,
     chart: { title: 'Complaints per category', xLabel: 'Category', yLabel: 'Complaints' },

@@ -1,0 +1,66 @@
+/**
+ * The weekly digest as people see it: the email of the two synthetic weeks, with its real chart PNG,
+ * opened in Chromium at 390 px (a phone) and 1280 px (a desktop) in both languages, the way the
+ * outbox shows it (`cid:` made `data:`). Nothing may scroll sideways on the phone; the chart must
+ * load at its full resolution; screenshots go to test-artifacts/.
+ */
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderChartPng } from '../../functions/adapters/chart-png.ts';
+import { digestFigures } from '../../functions/domain/digest.ts';
+import { digestChartSpec, renderDigest, type PoorAnswerRef } from '../../functions/domain/digest-message.ts';
+import { outboxHtml } from '../../functions/local/outbox.ts';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { config, now, sources } from '../fixtures/digest-weeks.ts';
+
+const BASE = 'https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com';
+let browser: Browser;
+
+describe.skipIf(skipBrowserTests)('weekly digest email in Chromium', () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each([
+    ['zh-CN', 390],
+    ['zh-CN', 1280],
+    ['en', 390],
+    ['en', 1280],
+  ] as const)('%s at %i px: tables and chart fit, nothing scrolls sideways, no serious accessibility finding', async (locale, width) => {
+    const figures = digestFigures(sources, now, config);
+    const poorAnswers: PoorAnswerRef[] = figures.poorAnswers.map((a, i) => ({ ...a, complaintId: a.surveyId.replace(/-r\d+$/, ''), reference: `YX-${'4K7M9QD2'.slice(i)}${'AB'.slice(0, i)}-9QD${i}` }));
+    const chart = await renderChartPng(digestChartSpec(figures, config, locale));
+    const email = renderDigest({ figures, recipient: { email: 'boss@example.com', name: locale === 'en' ? 'David Wong' : '赵敏', locale }, poorAnswers, chart, base: BASE, config });
+    const html = outboxHtml({ html: email.html, inlineImages: email.inlineImages })!;
+    expect(html).not.toContain('cid:');
+
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, isMobile: width === 390, bypassCSP: true });
+    const page = await ctx.newPage();
+    await page.setContent(html, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: any }).document;
+      const img = d.querySelector('img');
+      return {
+        scrollWidth: d.documentElement.scrollWidth,
+        img: { natural: img.naturalWidth, shown: img.getBoundingClientRect().width, right: img.getBoundingClientRect().right },
+        tables: [...d.querySelectorAll('table')].map((t: any) => t.getBoundingClientRect().right),
+      };
+    });
+    if (width === 390) expect(layout.scrollWidth, 'nothing scrolls sideways on a phone').toBeLessThanOrEqual(390);
+    expect(layout.img.natural).toBe(1200);
+    expect(layout.img.shown).toBeLessThanOrEqual(600);
+    expect(layout.img.right).toBeLessThanOrEqual(width);
+    expect(layout.tables).toHaveLength(2);
+    for (const right of layout.tables) expect(right).toBeLessThanOrEqual(width);
+    expect(await page.locator('th[scope="col"]').count()).toBe(8);
+    expect(await page.locator(`a[href="${BASE}/console/reports?by=category"]`).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, `digest-email-${locale}-${width}.png`), fullPage: true });
+    await ctx.close();
+  }, 120_000);
+});
