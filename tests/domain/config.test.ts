@@ -27,6 +27,15 @@ describe('shipped default config', () => {
   });
 });
 
+describe('the digest block', () => {
+  it('defaults to Monday 09:00, three rising categories, ten poor answers, and nobody when absent', () => {
+    const raw = rawDefaultConfig();
+    delete raw.digest;
+    const config = parseConfig(raw, 'test.json');
+    expect(config.digest).toEqual({ recipients: [], schedule: { weekday: 'MON', time: '09:00' }, risingCategories: 3, poorAnswers: 10 });
+  });
+});
+
 describe('config validation names the key path and the reason', () => {
   it.each([
     ['unknown department', (c: any) => (c.categories[2].department = 'nobody'), 'categories[2].department', "unknown department 'nobody'"],
@@ -37,6 +46,12 @@ describe('config validation names the key path and the reason', () => {
     ['duplicate category', (c: any) => (c.categories[1].id = c.categories[0].id), 'categories[1].id', 'duplicate'],
     ['bad time zone', (c: any) => (c.company.timeZone = 'Mars/Olympus'), 'company.timeZone', 'Mars/Olympus'],
     ['missing sender', (c: any) => delete c.sender, 'sender', ''],
+    ['digest recipient without an address', (c: any) => (c.digest.recipients[1].email = 'david.wong'), 'digest.recipients[1].email', ''],
+    ['digest recipient listed twice', (c: any) => c.digest.recipients.push({ email: 'Zhao.Min@youxuan-mall.example.com' }), 'digest.recipients[2].email', 'listed twice'],
+    ['digest recipient language not offered', (c: any) => ((c.locales = ['zh-CN']), (c.defaultLocale = 'zh-CN')), 'digest.recipients[1].locale', "'en' is not in locales"],
+    ['digest language not offered', (c: any) => ((c.locales = ['en']), (c.defaultLocale = 'en'), delete c.digest.recipients[1].locale), 'digest.locale', "'zh-CN' is not in locales"],
+    ['digest weekday', (c: any) => (c.digest.schedule.weekday = 'Monday'), 'digest.schedule.weekday', ''],
+    ['digest time', (c: any) => (c.digest.schedule.time = '9am'), 'digest.schedule.time', '24-hour time'],
   ])('%s', (_name, breakIt, path, reason) => {
     const raw = rawDefaultConfig();
     breakIt(raw);
