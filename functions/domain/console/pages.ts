@@ -338,7 +338,7 @@ export function outboxBody(ctx: PageContext, entries: readonly OutboxEntryView[]
   if (!entries.length) return html`<p class="card">${t.empty}</p>`;
   return html`${[...entries].reverse().map(
     (m) =>
-      html`<article class="message${m.channel === 'sms' ? ' sms' : ''}" aria-label="${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook} ${m.to}"><div><strong>${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook}</strong> · ${t.to}: ${m.to} · ${time(ctx, m.at)}${m.viaTopic ? html` · ${t.viaTopic} ${m.viaTopic}` : ''}${m.complaintId ? html` · <a href="/console/complaints/${encodeURIComponent(m.complaintId)}">${m.complaintId}</a>` : ''}</div>${m.subject ? html`<div><strong>${t.subject}:</strong> ${m.subject}</div>` : ''}<pre>${m.body}</pre></article>`,
+      html`<article class="message${m.channel === 'sms' ? ' sms' : ''}" aria-label="${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook} ${m.to}"><div><strong>${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook}</strong> · ${t.to}: ${m.to} · ${time(ctx, m.at)}${m.viaTopic ? html` · ${t.viaTopic} ${m.viaTopic}` : ''}${m.complaintId ? html` · <a href="/console/complaints/${encodeURIComponent(m.complaintId)}">${m.complaintId}</a>` : ''}</div>${m.subject ? html`<div><strong>${t.subject}:</strong> ${m.subject}</div>` : ''}${m.channel === 'email' ? html`<div><a href="/local/outbox/${encodeURIComponent(m.id)}.html">${t.view}</a></div>` : ''}<pre>${m.body}</pre></article>`,
   )}`;
 }
 
