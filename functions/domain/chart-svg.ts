@@ -474,6 +474,17 @@ export function layoutToSvg(layout: ChartLayout): string {
   return parts.join('\n');
 }
 
+/**
+ * What an email's `<img>` of the chart needs: its size in CSS pixels (the PNG has twice as many) and
+ * a text alternative listing the figures, in the chart's language.
+ *
+ * @throws ChartSpecError as {@link layoutChart}
+ */
+export function chartImageAttributes(spec: ChartSpec): { width: number; height: number; alt: string } {
+  const layout = layoutChart(spec);
+  return { width: layout.width, height: layout.height, alt: layout.description };
+}
+
 /** The SVG of a grouped bar chart for `spec` ({@link layoutChart} then {@link layoutToSvg}). */
 export function chartSvg(spec: ChartSpec): string {
   return layoutToSvg(layoutChart(spec));

@@ -4,6 +4,7 @@ import {
   type ChartRect,
   CHART_WIDTH,
   ChartSpecError,
+  chartImageAttributes,
   chartSvg,
   layoutChart,
   niceTicks,
@@ -151,6 +152,11 @@ describe('chartSvg', () => {
     expect(svg).toContain('xml:lang="en"');
     // Every opened element is closed: text elements pair up and nothing else nests.
     expect(svg.match(/<text /g)?.length).toBe(svg.match(/<\/text>/g)?.length);
+  });
+
+  it('gives an image tag its CSS size and the same description as alt text', () => {
+    const layout = layoutChart(englishSpec);
+    expect(chartImageAttributes(englishSpec)).toEqual({ width: 600, height: layout.height, alt: layout.description });
   });
 
   it('describes the chart for screen readers in its language', () => {
