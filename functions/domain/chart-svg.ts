@@ -356,11 +356,14 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
   const barThickness = Math.ceil(VALUE_SIZE * (ASCENT + DESCENT)) + 2;
   const groupGap = 12;
   const groupHeight = Math.max(spec.series.length * barThickness, nameLines * categoryLine) + groupGap;
-  const plotHeight = Math.max(1, spec.categories.length) * groupHeight;
+  const groupsHeight = Math.max(1, spec.categories.length) * groupHeight;
+  // Tall enough for the turned category axis title (up to 220 px), the groups centred in it.
+  const plotHeight = Math.max(groupsHeight, Math.min(220, xTitle ? textWidth(xTitle, AXIS_TITLE_SIZE) + 2 * OVERHANG * AXIS_TITLE_SIZE + 8 : 0));
   const plotBottom = plotTop + plotHeight;
+  const groupsTop = plotTop + (plotHeight - groupsHeight) / 2;
 
   spec.categories.forEach((_, c) => {
-    const groupTop = plotTop + c * groupHeight;
+    const groupTop = groupsTop + c * groupHeight;
     const middle = groupTop + groupHeight / 2;
     const barsTop = middle - (spec.series.length * barThickness) / 2;
     spec.series.forEach((series, s) => {
@@ -395,7 +398,7 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
   if (xTitle) {
     texts.push({
       role: 'xLabel',
-      text: truncateToWidth(xTitle, plotHeight, AXIS_TITLE_SIZE),
+      text: truncateToWidth(xTitle, plotHeight - 2 * OVERHANG * AXIS_TITLE_SIZE, AXIS_TITLE_SIZE),
       x: xTitleX,
       y: (plotTop + plotBottom) / 2,
       fontSize: AXIS_TITLE_SIZE,
