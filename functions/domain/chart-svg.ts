@@ -242,16 +242,16 @@ function withEllipsis(text: string, width: number, fontSize: number): string {
 }
 
 /**
- * Round y axis ticks from 0 to at least `max`: steps of 1, 2 or 5 times a power of ten, about
- * five of them, whole numbers only when every value is whole.
+ * Round value axis ticks from 0 to at least `max`: steps of 1, 2 or 5 times a power of ten, about
+ * `count` of them, whole numbers only when every value is whole.
  */
-export function niceTicks(max: number, integers: boolean): number[] {
+export function niceTicks(max: number, integers: boolean, count = 5): number[] {
   if (!(max > 0)) return [0, 1];
-  const rough = max / 5;
+  const rough = max / count;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = Math.max(integers ? 1 : 0, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power);
-  const count = Math.ceil(max / step - 1e-9);
-  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  const steps = Math.ceil(max / step - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 /** Formats axis and bar values for the chart's language: compact (1.5M, 150万) from a million up. */
@@ -329,12 +329,7 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
 
   const values = spec.series.flatMap((series) => series.values);
   const max = Math.max(0, ...values);
-  const ticks = niceTicks(max, values.every(Number.isInteger));
-  const top = ticks[ticks.length - 1] ?? 1;
-  const format = numberFormat(spec.lang, top);
-  const tickLabels = ticks.map((tick) => format.format(tick));
-  const valueLabels = spec.series.map((series) => series.values.map((value) => format.format(value)));
-  const valueLabelWidth = Math.max(0, ...valueLabels.flat().map((label) => textWidth(label, VALUE_SIZE)));
+  const integers = values.every(Number.isInteger);
 
   // Left to right: the category axis title (turned), the category names, the plot, room for the
   // value at the end of the longest bar and for half of the last tick label.
@@ -344,8 +339,22 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
   const wordWidths = spec.categories.map((category) => textWidth(cleanText(category), CATEGORY_SIZE));
   const namesWidth = Math.min(Math.max(0, ...wordWidths), Math.floor(contentWidth * 0.36));
   const plotLeft = Math.ceil(namesLeft + namesWidth + 8);
-  const lastTickHalf = textWidth(tickLabels[tickLabels.length - 1] ?? '', TICK_SIZE) / 2;
-  const plotRight = Math.floor(width - PADDING - Math.max(lastTickHalf, valueLabelWidth + 6));
+
+  // About five ticks, fewer when their labels would not have room between them.
+  const scale = (count: number) => {
+    const ticks = niceTicks(max, integers, count);
+    const top = ticks[ticks.length - 1] ?? 1;
+    const format = numberFormat(spec.lang, top);
+    const tickLabels = ticks.map((tick) => format.format(tick));
+    const valueLabels = spec.series.map((series) => series.values.map((value) => format.format(value)));
+    const valueLabelWidth = Math.max(0, ...valueLabels.flat().map((label) => textWidth(label, VALUE_SIZE)));
+    const lastTickHalf = textWidth(tickLabels[tickLabels.length - 1] ?? '', TICK_SIZE) / 2;
+    const plotRight = Math.floor(width - PADDING - Math.max(lastTickHalf, valueLabelWidth + 6));
+    const spacing = (plotRight - plotLeft) / Math.max(1, ticks.length - 1);
+    const fits = tickLabels.every((label) => textWidth(label, TICK_SIZE) + 2 * OVERHANG * TICK_SIZE + 8 <= spacing);
+    return { ticks, top, format, tickLabels, valueLabels, plotRight, fits };
+  };
+  const { ticks, top, format, tickLabels, valueLabels, plotRight } = [5, 4, 3, 2, 1].map(scale).find((s) => s.fits) ?? scale(1);
   const plotWidth = plotRight - plotLeft;
   const xOf = (value: number): number => plotLeft + (value / top) * plotWidth;
 

@@ -31,6 +31,11 @@ describe('niceTicks', () => {
   ])('$max (whole numbers: $integers) → $ticks', ({ max, integers, ticks }) => {
     expect(niceTicks(max, integers)).toEqual(ticks);
   });
+
+  it('takes fewer, larger steps when asked for fewer ticks', () => {
+    expect(niceTicks(863_199, true, 2)).toEqual([0, 500_000, 1_000_000]);
+    expect(niceTicks(863_199, true, 1)).toEqual([0, 1_000_000]);
+  });
 });
 
 describe('wrapText and truncateToWidth', () => {
