@@ -42,11 +42,12 @@ function resolveBundleAssets(projectRoot: string, assets: readonly string[], id:
 }
 
 /**
- * A shell command copying one file, the same in sh and cmd.exe: Node runs the bundler anyway, so it
- * does the copy (no `cp` on Windows, no `copy` elsewhere).
+ * One shell command copying each source file to its target, the same in sh and cmd.exe: Node runs
+ * the bundler anyway, so it does the copy (no `cp` on Windows, no `copy` elsewhere).
  */
-function copyCommand(source: string, target: string): string {
-  return `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(source)} ${JSON.stringify(target)}`;
+function copyCommand(copies: readonly (readonly [source: string, target: string])[]): string {
+  const script = "const fs = require('node:fs'); const a = process.argv.slice(1); for (let i = 0; i < a.length; i += 2) fs.copyFileSync(a[i], a[i + 1]);";
+  return `node -e "${script}" ${copies.flat().map((path) => JSON.stringify(path)).join(' ')}`;
 }
 
 /** How a function may use a table. */
@@ -132,6 +133,8 @@ export interface HouseFunctionProps {
 export class HouseFunction extends NodejsFunction {
   /** Whether the trained text classifier is inlined into this function's bundle. */
   readonly bundlesTextModel: boolean;
+  /** Absolute paths of the files copied next to the bundle ({@link HouseFunctionProps.bundleAssets}). */
+  readonly bundleAssets: readonly string[];
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
@@ -182,13 +185,14 @@ export class HouseFunction extends NodejsFunction {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => bundleAssets.map((source) => copyCommand(source, join(outputDir, basename(source)))),
+            afterBundling: (_inputDir: string, outputDir: string) => [copyCommand(bundleAssets.map((source) => [source, join(outputDir, basename(source))]))],
           },
         }),
       },
     });
 
     this.bundlesTextModel = props.textModel !== undefined;
+    this.bundleAssets = bundleAssets;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -6,9 +6,12 @@
 export interface ChartSpec {
   /** Shown above the chart (wrapped to two lines, then cut with an ellipsis). */
   title: string;
-  /** The x axis title, under the category names. */
+  /**
+   * Title of the category axis. The bars are drawn horizontally (names need the room), so it runs
+   * up the left edge, beside the category names.
+   */
   xLabel: string;
-  /** The y axis title, along the left edge. */
+  /** Title of the value axis, under its ticks at the bottom. */
   yLabel: string;
   /** One group of bars per category, left to right. */
   categories: string[];

@@ -1,10 +1,10 @@
 /**
- * Lays out a {@link ChartSpec} as a grouped bar chart and writes it as SVG.
+ * Lays out a {@link ChartSpec} as a grouped (horizontal) bar chart and writes it as SVG.
  *
  * Pure and deterministic: every text is placed with widths computed from the chart font's advance
  * widths (`assets/fonts/chart-sans-gb2312.ttf`, WenQuanYi Micro Hei), rounded up, so a text never
- * runs past the canvas or into its neighbour; long category names wrap onto up to three lines and
- * are then cut with an ellipsis. The layout is returned as data (texts, rectangles, lines) so tests
+ * runs past the canvas or into its neighbour; long category names wrap onto two lines and are then
+ * cut with an ellipsis. The layout is returned as data (texts, rectangles, lines) so tests
  * can check every text's box, and {@link chartSvg} writes that one layout.
  */
 import type { ChartSpec } from './chart-spec.ts';
@@ -27,19 +27,21 @@ export const MAX_SERIES = 3;
  */
 export const SERIES_COLOURS: readonly string[] = ['#1f3c73', '#f2c14e', '#d2571b'];
 
+/*
+ * Font sizes are for the 600 px canvas; a phone shows it at about 360 px, where 15 px text is still
+ * about 9 px tall.
+ */
 const INK = '#1a1a1a';
 const MUTED_INK = '#4a4a4a';
 const GRID = '#d9d9d9';
 const PADDING = 16;
-const TITLE_SIZE = 18;
-const AXIS_TITLE_SIZE = 14;
-const TICK_SIZE = 13;
-const CATEGORY_SIZE = 13;
-const VALUE_SIZE = 12;
-const LEGEND_SIZE = 13;
+const TITLE_SIZE = 20;
+const AXIS_TITLE_SIZE = 16;
+const TICK_SIZE = 15;
+const CATEGORY_SIZE = 15;
+const VALUE_SIZE = 14;
+const LEGEND_SIZE = 15;
 const LINE_HEIGHT = 1.3;
-const PLOT_HEIGHT = 240;
-const CATEGORY_LINES = 3;
 /* The font's U+2026 is a centred, full-width CJK ellipsis: Latin text is cut with three full stops. */
 const CJK_ELLIPSIS = '…';
 const LATIN_ELLIPSIS = '...';
@@ -131,16 +133,29 @@ export function textWidth(text: string, fontSize: number): number {
 /* The font's glyphs reach at most 1 em above the baseline (box drawing) and 0.26 em below (checked by tests/adapters/chart-png.test.ts). */
 const ASCENT = 1;
 const DESCENT = 0.26;
+/* Some glyphs' ink overhangs their advance a little (the hook of a final "f"). */
+const OVERHANG = 0.06;
 
 /** The box a text can occupy once drawn (an upper bound, from {@link textWidth} and the font's extent). */
 export function textBox(text: ChartText): Box {
   const width = textWidth(text.text, text.fontSize);
   const start = text.anchor === 'start' ? 0 : text.anchor === 'middle' ? -width / 2 : -width;
+  const overhang = OVERHANG * text.fontSize;
   if (text.vertical) {
     // Turned counter-clockwise: the text runs bottom to top and its "up" points left.
-    return { left: text.x - ASCENT * text.fontSize, right: text.x + DESCENT * text.fontSize, top: text.y - start - width, bottom: text.y - start };
+    return {
+      left: text.x - ASCENT * text.fontSize,
+      right: text.x + DESCENT * text.fontSize,
+      top: text.y - start - width - overhang,
+      bottom: text.y - start + overhang,
+    };
   }
-  return { left: text.x + start, right: text.x + start + width, top: text.y - ASCENT * text.fontSize, bottom: text.y + DESCENT * text.fontSize };
+  return {
+    left: text.x + start - overhang,
+    right: text.x + start + width + overhang,
+    top: text.y - ASCENT * text.fontSize,
+    bottom: text.y + DESCENT * text.fontSize,
+  };
 }
 
 /** Whether two boxes overlap (touching edges do not). */
@@ -227,16 +242,16 @@ function withEllipsis(text: string, width: number, fontSize: number): string {
 }
 
 /**
- * Round y axis ticks from 0 to at least `max`: steps of 1, 2 or 5 times a power of ten, about
- * five of them, whole numbers only when every value is whole.
+ * Round value axis ticks from 0 to at least `max`: steps of 1, 2 or 5 times a power of ten, about
+ * `count` of them, whole numbers only when every value is whole.
  */
-export function niceTicks(max: number, integers: boolean): number[] {
+export function niceTicks(max: number, integers: boolean, count = 5): number[] {
   if (!(max > 0)) return [0, 1];
-  const rough = max / 5;
+  const rough = max / count;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = Math.max(integers ? 1 : 0, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power);
-  const count = Math.ceil(max / step - 1e-9);
-  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  const steps = Math.ceil(max / step - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 /** Formats axis and bar values for the chart's language: compact (1.5M, 150万) from a million up. */
@@ -259,9 +274,12 @@ function validate(spec: ChartSpec): void {
 }
 
 /**
- * Lays out `spec`: title, legend, y axis with round ticks and grid lines, one group of bars per
- * category with value labels where every label fits over its bar, wrapped category names, axis
- * titles. The height follows from what the texts need; the width is {@link CHART_WIDTH}.
+ * Lays out `spec` as horizontal grouped bars, so category names get a column of their own instead of
+ * a sliver under each group (on a phone the 600 px chart is shown about 360 px wide): title, legend,
+ * a group of bars per category (one bar per series, each with its value at its end), category names
+ * wrapped to two lines in the left column with the category axis title (`xLabel`) turned along it,
+ * the value axis with round ticks and grid lines at the bottom and its title (`yLabel`) under it.
+ * The height follows from the number of categories and series; the width is {@link CHART_WIDTH}.
  *
  * @throws ChartSpecError when a series' length differs from the categories' or a value is negative
  *   or not finite, or there are more than {@link MAX_SERIES} series
@@ -281,7 +299,7 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
   }
 
   // Legend: swatch and name per series, flowing onto further rows when the width runs out.
-  const swatch = 12;
+  const swatch = 14;
   const legendRow = LEGEND_SIZE * 1.6;
   let legendX = PADDING;
   if (spec.series.length > 0) y += 6;
@@ -307,82 +325,113 @@ export function layoutChart(spec: ChartSpec): ChartLayout {
     legendX += itemWidth + 20;
   });
   if (spec.series.length > 0) y = legendTop + legendRow;
-
-  // Room above the plot for the value label over the tallest bar.
-  const plotTop = y + VALUE_SIZE * 1.6;
-  const plotBottom = plotTop + PLOT_HEIGHT;
+  const plotTop = y + 14;
 
   const values = spec.series.flatMap((series) => series.values);
   const max = Math.max(0, ...values);
-  const ticks = niceTicks(max, values.every(Number.isInteger));
-  const top = ticks[ticks.length - 1] ?? 1;
-  const format = numberFormat(spec.lang, top);
-  const tickLabels = ticks.map((tick) => format.format(tick));
-  const tickLabelWidth = Math.max(...tickLabels.map((label) => textWidth(label, TICK_SIZE)));
+  const integers = values.every(Number.isInteger);
 
-  const yTitleX = PADDING + ASCENT * AXIS_TITLE_SIZE;
-  const plotLeft = Math.ceil(yTitleX + DESCENT * AXIS_TITLE_SIZE + 8 + tickLabelWidth + 8);
-  const plotRight = width - PADDING;
+  // Left to right: the category axis title (turned), the category names, the plot, room for the
+  // value at the end of the longest bar and for half of the last tick label.
+  const xTitle = truncateToWidth(cleanText(spec.xLabel), 10_000, AXIS_TITLE_SIZE);
+  const xTitleX = PADDING + ASCENT * AXIS_TITLE_SIZE;
+  const namesLeft = xTitle ? Math.ceil(xTitleX + DESCENT * AXIS_TITLE_SIZE + 8) : PADDING;
+  const wordWidths = spec.categories.map((category) => textWidth(cleanText(category), CATEGORY_SIZE));
+  const namesWidth = Math.min(Math.max(0, ...wordWidths), Math.floor(contentWidth * 0.36));
+  const plotLeft = Math.ceil(namesLeft + namesWidth + 8);
+
+  // About five ticks, fewer when their labels would not have room between them.
+  const scale = (count: number) => {
+    const ticks = niceTicks(max, integers, count);
+    const top = ticks[ticks.length - 1] ?? 1;
+    const format = numberFormat(spec.lang, top);
+    const tickLabels = ticks.map((tick) => format.format(tick));
+    const valueLabels = spec.series.map((series) => series.values.map((value) => format.format(value)));
+    const valueLabelWidth = Math.max(0, ...valueLabels.flat().map((label) => textWidth(label, VALUE_SIZE)));
+    const lastTickHalf = textWidth(tickLabels[tickLabels.length - 1] ?? '', TICK_SIZE) / 2;
+    const plotRight = Math.floor(width - PADDING - Math.max(lastTickHalf, valueLabelWidth + 6));
+    const spacing = (plotRight - plotLeft) / Math.max(1, ticks.length - 1);
+    const fits = tickLabels.every((label) => textWidth(label, TICK_SIZE) + 2 * OVERHANG * TICK_SIZE + 8 <= spacing);
+    return { ticks, top, format, tickLabels, valueLabels, plotRight, fits };
+  };
+  const { ticks, top, format, tickLabels, valueLabels, plotRight } = [5, 4, 3, 2, 1].map(scale).find((s) => s.fits) ?? scale(1);
   const plotWidth = plotRight - plotLeft;
-  const yOf = (value: number): number => plotBottom - (value / top) * PLOT_HEIGHT;
+  const xOf = (value: number): number => plotLeft + (value / top) * plotWidth;
 
-  const yTitle = truncateToWidth(cleanText(spec.yLabel), PLOT_HEIGHT, AXIS_TITLE_SIZE);
-  if (yTitle) {
-    texts.push({ role: 'yLabel', text: yTitle, x: yTitleX, y: (plotTop + plotBottom) / 2, fontSize: AXIS_TITLE_SIZE, anchor: 'middle', vertical: true, fill: INK });
-  }
-  ticks.forEach((tick, i) => {
-    const tickY = yOf(tick);
-    if (tick > 0) lines.push({ role: 'grid', x1: plotLeft, y1: tickY, x2: plotRight, y2: tickY, stroke: GRID });
-    texts.push({ role: 'tick', text: tickLabels[i] ?? '', x: plotLeft - 8, y: tickY + 0.35 * TICK_SIZE, fontSize: TICK_SIZE, anchor: 'end', fill: MUTED_INK });
-  });
+  // Groups: as tall as their bars or their (up to two) name lines, whichever is more.
+  const categoryLine = CATEGORY_SIZE * LINE_HEIGHT;
+  const names = spec.categories.map((category) => wrapText(category, namesWidth, CATEGORY_SIZE, 2));
+  const nameLines = Math.max(1, ...names.map((n) => n.length));
+  const barThickness = Math.ceil(VALUE_SIZE * (ASCENT + DESCENT)) + 2;
+  const groupGap = 12;
+  const groupHeight = Math.max(spec.series.length * barThickness, nameLines * categoryLine) + groupGap;
+  const groupsHeight = Math.max(1, spec.categories.length) * groupHeight;
+  // Tall enough for the turned category axis title (up to 220 px), the groups centred in it.
+  const plotHeight = Math.max(groupsHeight, Math.min(220, xTitle ? textWidth(xTitle, AXIS_TITLE_SIZE) + 2 * OVERHANG * AXIS_TITLE_SIZE + 8 : 0));
+  const plotBottom = plotTop + plotHeight;
+  const groupsTop = plotTop + (plotHeight - groupsHeight) / 2;
 
-  // Bars: a group per category, 80 % of the group's width shared by its bars (at most 48 px each).
-  const groups = Math.max(1, spec.categories.length);
-  const groupWidth = plotWidth / groups;
-  const seriesCount = Math.max(1, spec.series.length);
-  const barWidth = Math.min(48, (groupWidth * 0.8) / seriesCount);
-  const valueLabels = spec.series.flatMap((series) => series.values.map((value) => format.format(value)));
-  // Bars of a group touch, so a label wider than its bar would run into its neighbour's.
-  const showValues = valueLabels.every((label) => textWidth(label, VALUE_SIZE) <= barWidth - 1);
   spec.categories.forEach((_, c) => {
-    const groupLeft = plotLeft + c * groupWidth + (groupWidth - barWidth * seriesCount) / 2;
+    const groupTop = groupsTop + c * groupHeight;
+    const middle = groupTop + groupHeight / 2;
+    const barsTop = middle - (spec.series.length * barThickness) / 2;
     spec.series.forEach((series, s) => {
       const value = series.values[c] ?? 0;
-      const barX = groupLeft + s * barWidth;
-      const barTop = yOf(value);
-      rects.push({ role: 'bar', x: barX, y: barTop, width: barWidth, height: plotBottom - barTop, fill: SERIES_COLOURS[s] ?? INK });
-      if (showValues) {
-        texts.push({ role: 'value', text: format.format(value), x: barX + barWidth / 2, y: barTop - 4, fontSize: VALUE_SIZE, anchor: 'middle', fill: INK });
-      }
+      const barY = barsTop + s * barThickness;
+      const barEnd = xOf(value);
+      rects.push({ role: 'bar', x: plotLeft, y: barY, width: barEnd - plotLeft, height: barThickness, fill: SERIES_COLOURS[s] ?? INK });
+      texts.push({
+        role: 'value',
+        text: valueLabels[s]?.[c] ?? '',
+        x: barEnd + 4,
+        y: barY + barThickness / 2 + 0.37 * VALUE_SIZE,
+        fontSize: VALUE_SIZE,
+        anchor: 'start',
+        fill: INK,
+      });
     });
-  });
-  lines.push({ role: 'axis', x1: plotLeft, y1: plotBottom, x2: plotRight, y2: plotBottom, stroke: INK });
-  lines.push({ role: 'axis', x1: plotLeft, y1: plotTop - 4, x2: plotLeft, y2: plotBottom, stroke: INK });
-
-  // Category names under their groups, wrapped to the group's width.
-  const categoryLine = CATEGORY_SIZE * LINE_HEIGHT;
-  let categoryLines = 0;
-  spec.categories.forEach((category, c) => {
-    const wrapped = wrapText(category, groupWidth - 6, CATEGORY_SIZE, CATEGORY_LINES);
-    categoryLines = Math.max(categoryLines, wrapped.length);
-    wrapped.forEach((line, l) => {
+    const nameLinesHere = names[c] ?? [];
+    const namesTop = middle - (nameLinesHere.length * categoryLine) / 2;
+    nameLinesHere.forEach((line, l) => {
       texts.push({
         role: 'category',
         text: line,
-        x: plotLeft + (c + 0.5) * groupWidth,
-        y: plotBottom + 6 + (l + 1) * categoryLine - 0.3 * CATEGORY_SIZE,
+        x: plotLeft - 8,
+        y: namesTop + (l + 1) * categoryLine - 0.3 * CATEGORY_SIZE,
         fontSize: CATEGORY_SIZE,
-        anchor: 'middle',
+        anchor: 'end',
         fill: INK,
       });
     });
   });
-  y = plotBottom + 6 + categoryLines * categoryLine;
-
-  const xTitle = truncateToWidth(cleanText(spec.xLabel), plotWidth, AXIS_TITLE_SIZE);
   if (xTitle) {
-    y += 8 + AXIS_TITLE_SIZE * LINE_HEIGHT;
-    texts.push({ role: 'xLabel', text: xTitle, x: plotLeft + plotWidth / 2, y: y - 0.3 * AXIS_TITLE_SIZE, fontSize: AXIS_TITLE_SIZE, anchor: 'middle', fill: INK });
+    texts.push({
+      role: 'xLabel',
+      text: truncateToWidth(xTitle, plotHeight - 2 * OVERHANG * AXIS_TITLE_SIZE, AXIS_TITLE_SIZE),
+      x: xTitleX,
+      y: (plotTop + plotBottom) / 2,
+      fontSize: AXIS_TITLE_SIZE,
+      anchor: 'middle',
+      vertical: true,
+      fill: INK,
+    });
+  }
+
+  // The value axis along the bottom: grid lines up through the plot, tick labels under it.
+  ticks.forEach((tick, i) => {
+    const tickX = xOf(tick);
+    if (tick > 0) lines.push({ role: 'grid', x1: tickX, y1: plotTop, x2: tickX, y2: plotBottom, stroke: GRID });
+    texts.push({ role: 'tick', text: tickLabels[i] ?? '', x: tickX, y: plotBottom + 6 + TICK_SIZE * (LINE_HEIGHT - 0.3), fontSize: TICK_SIZE, anchor: 'middle', fill: MUTED_INK });
+  });
+  lines.push({ role: 'axis', x1: plotLeft, y1: plotTop, x2: plotLeft, y2: plotBottom, stroke: INK });
+  lines.push({ role: 'axis', x1: plotLeft, y1: plotBottom, x2: plotRight, y2: plotBottom, stroke: INK });
+  y = plotBottom + 6 + TICK_SIZE * LINE_HEIGHT;
+
+  const yTitle = truncateToWidth(cleanText(spec.yLabel), plotRight - PADDING, AXIS_TITLE_SIZE);
+  if (yTitle) {
+    y += 6 + AXIS_TITLE_SIZE * LINE_HEIGHT;
+    const centre = Math.min(Math.max((plotLeft + plotRight) / 2, PADDING + textWidth(yTitle, AXIS_TITLE_SIZE) / 2), plotRight - textWidth(yTitle, AXIS_TITLE_SIZE) / 2);
+    texts.push({ role: 'yLabel', text: yTitle, x: centre, y: y - 0.3 * AXIS_TITLE_SIZE, fontSize: AXIS_TITLE_SIZE, anchor: 'middle', fill: INK });
   }
 
   return {
@@ -435,6 +484,17 @@ export function layoutToSvg(layout: ChartLayout): string {
   }
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/**
+ * What an email's `<img>` of the chart needs: its size in CSS pixels (the PNG has twice as many) and
+ * a text alternative listing the figures, in the chart's language.
+ *
+ * @throws ChartSpecError as {@link layoutChart}
+ */
+export function chartImageAttributes(spec: ChartSpec): { width: number; height: number; alt: string } {
+  const layout = layoutChart(spec);
+  return { width: layout.width, height: layout.height, alt: layout.description };
 }
 
 /** The SVG of a grouped bar chart for `spec` ({@link layoutChart} then {@link layoutToSvg}). */

@@ -62,6 +62,7 @@ const VALUES = {
   typical: (c: number, s: number) => ((c * 7 + s * 5) % 23) + s,
   zero: () => 0,
   huge: (c: number, s: number) => 987_654_321 * (1 + ((c + s) % 3)),
+  hundredThousands: (c: number, s: number) => 123_457 * (1 + ((c * 3 + s) % 7)),
   fractional: (c: number, s: number) => ((c + 1) * (s + 2)) / 97,
 };
 
@@ -81,7 +82,7 @@ export function caseSpec(lang: ChartSpec['lang'], categories: number, series: nu
   };
 }
 
-/** Both languages, 1 to 12 categories, 1 to 3 series, with long names and typical, zero, huge and fractional values. */
+/** Both languages, 1 to 12 categories, 1 to 3 series, with long names and typical, zero, huge, six-digit and fractional values. */
 export const chartCases: { name: string; spec: ChartSpec }[] = (['en', 'zh-CN'] as const).flatMap((lang) =>
   Array.from({ length: 12 }, (_, c) => c + 1).flatMap((categories) =>
     [1, 2, 3].flatMap((series) =>

@@ -4,6 +4,7 @@ import {
   type ChartRect,
   CHART_WIDTH,
   ChartSpecError,
+  chartImageAttributes,
   chartSvg,
   layoutChart,
   niceTicks,
@@ -29,6 +30,11 @@ describe('niceTicks', () => {
     { max: 2_500_000_000, integers: true, ticks: [0, 500_000_000, 1_000_000_000, 1_500_000_000, 2_000_000_000, 2_500_000_000] },
   ])('$max (whole numbers: $integers) → $ticks', ({ max, integers, ticks }) => {
     expect(niceTicks(max, integers)).toEqual(ticks);
+  });
+
+  it('takes fewer, larger steps when asked for fewer ticks', () => {
+    expect(niceTicks(863_199, true, 2)).toEqual([0, 500_000, 1_000_000]);
+    expect(niceTicks(863_199, true, 1)).toEqual([0, 1_000_000]);
   });
 });
 
@@ -57,25 +63,27 @@ describe('wrapText and truncateToWidth', () => {
 });
 
 describe('layoutChart', () => {
-  it('labels both axes, lists every series in the legend, and ticks the y axis from 0', () => {
+  it('labels both axes, lists every series in the legend, and ticks the value axis from 0', () => {
     const layout = layoutChart(englishSpec);
     const texts = (role: string) => layout.texts.filter((t) => t.role === role).map((t) => t.text);
     expect(texts('xLabel')).toEqual(['Category']);
     expect(texts('yLabel')).toEqual(['Complaints']);
     expect(texts('legend')).toEqual(['Week of 16 Nov', 'Week of 23 Nov']);
     expect(texts('tick')).toEqual(['0', '10', '20', '30']);
-    expect(texts('title')).toEqual(['Complaints received per category: last week against the week before']);
+    expect(texts('title').join(' ')).toBe('Complaints received per category: last week against the week before');
     expect(layout.rects.filter((r) => r.role === 'bar')).toHaveLength(12);
     expect(layout.rects.filter((r) => r.role === 'swatch').map((r) => r.fill)).toEqual(SERIES_COLOURS.slice(0, 2));
     expect(texts('value')).toEqual(['12', '15', '30', '22', '7', '9', '0', '3', '19', '25', '4', '6']);
   });
 
-  it('puts a bar as high as its value on the tick scale', () => {
+  it('makes a bar as long as its value on the tick scale, starting at the category axis', () => {
     const layout = layoutChart({ ...englishSpec, series: [{ name: 'a', values: [10, 20, 30, 0, 5, 15] }] });
     const bars = layout.rects.filter((r) => r.role === 'bar');
-    const tenHeight = bars[0]?.height ?? 0;
-    expect(tenHeight).toBeGreaterThan(0);
-    expect(bars.map((b) => b.height / tenHeight)).toEqual([1, 2, 3, 0, 0.5, 1.5].map((v) => expect.closeTo(v, 6)));
+    const axis = layout.lines.find((l) => l.role === 'axis' && l.x1 === l.x2);
+    const ten = bars[0]?.width ?? 0;
+    expect(ten).toBeGreaterThan(0);
+    expect(bars.map((b) => b.width / ten)).toEqual([1, 2, 3, 0, 0.5, 1.5].map((v) => expect.closeTo(v, 6)));
+    for (const bar of bars) expect(bar.x).toBe(axis?.x1);
   });
 
   it('writes Chinese labels and formats numbers in the chart language (compact from a million)', () => {
@@ -87,9 +95,12 @@ describe('layoutChart', () => {
     expect(hugeEn.texts.filter((t) => t.role === 'tick').map((t) => t.text)).toContain('3M');
   });
 
-  it('shows value labels only when every one fits over its bar', () => {
-    const many = layoutChart(chartCases.find((c) => c.name === 'en, 12 categories, 3 series, huge values')?.spec ?? englishSpec);
-    expect(many.texts.filter((t) => t.role === 'value')).toEqual([]);
+  it('writes each value just past the end of its bar, also for 12 categories of 3 series', () => {
+    const layout = layoutChart(chartCases.find((c) => c.name === 'en, 12 categories, 3 series, huge values')?.spec ?? englishSpec);
+    const bars = layout.rects.filter((r) => r.role === 'bar');
+    const values = layout.texts.filter((t) => t.role === 'value');
+    expect(values).toHaveLength(36);
+    values.forEach((value, i) => expect(value.x).toBeCloseTo((bars[i]?.x ?? 0) + (bars[i]?.width ?? 0) + 4, 6));
   });
 
   it.each([
@@ -146,6 +157,11 @@ describe('chartSvg', () => {
     expect(svg).toContain('xml:lang="en"');
     // Every opened element is closed: text elements pair up and nothing else nests.
     expect(svg.match(/<text /g)?.length).toBe(svg.match(/<\/text>/g)?.length);
+  });
+
+  it('gives an image tag its CSS size and the same description as alt text', () => {
+    const layout = layoutChart(englishSpec);
+    expect(chartImageAttributes(englishSpec)).toEqual({ width: 600, height: layout.height, alt: layout.description });
   });
 
   it('describes the chart for screen readers in its language', () => {
