@@ -12,6 +12,12 @@
  * function runtime in.
  */
 
+/** The CloudWatch namespace of every custom metric. */
+export const METRICS_NAMESPACE = 'ComplaintPipeline';
+
+/** The `service` dimension every custom metric carries (Powertools adds it; the same service name as the logs). */
+export const METRICS_SERVICE = 'complaint-pipeline';
+
 /** Dimensions a metric may carry besides `service`. */
 export type MetricDimension = 'category' | 'channel' | 'outcome';
 

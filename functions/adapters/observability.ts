@@ -1,13 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { METRICS, type DimensionedMetricName, type MetricDimension, type PlainMetricName } from './metric-names.ts';
+import { METRICS, METRICS_NAMESPACE, METRICS_SERVICE, type DimensionedMetricName, type MetricDimension, type PlainMetricName } from './metric-names.ts';
 
 /** One service name for every function's logs and metrics (the `service` dimension of every metric). */
-export const SERVICE_NAME = 'complaint-pipeline';
-
-/** The CloudWatch namespace of every custom metric. */
-export const METRICS_NAMESPACE = 'ComplaintPipeline';
+export const SERVICE_NAME = METRICS_SERVICE;
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
