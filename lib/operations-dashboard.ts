@@ -104,7 +104,7 @@ export class OperationsDashboard extends Construct {
           height: 2,
         }),
       ],
-      [new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: Math.max(2, 1 + Math.ceil(alarms.length / 4)) })],
+      [new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: Math.min(6, Math.max(2, 1 + Math.ceil(alarms.length / 6))) })],
       [
         this.graph('Complaints received per category', props.config.categories.map((c) => this.custom('ComplaintsReceived', c.id, { label: c.id })), { stacked: true }),
         this.graph(

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,56 +6,8 @@ import { INBOUND_EMAIL_OUTCOMES, MESSAGE_CHANNELS, METRIC_NAMES, METRICS, METRIC
 import { functions as pipelineFunctions } from '../../functions/pipeline.ts';
 import { PROJECT_ROOT, SERVICE_NAME } from '../../lib/house-function.ts';
 import { SES_CONFIGURATION_SET_DIMENSION, SES_DASHBOARD_EVENTS } from '../../lib/operations-dashboard.ts';
+import { dashboardBody, layoutSvg, shownMetrics, type ShownMetric, type Widget } from './dashboard-body.ts';
 import { defaultConfig, logicalIdOf, synthTemplate } from './template-helpers.ts';
-
-interface Widget {
-  readonly type: string;
-  readonly width: number;
-  readonly height: number;
-  readonly x: number;
-  readonly y: number;
-  readonly properties: { title?: string; metrics?: unknown[][]; alarms?: string[]; annotations?: { horizontal?: Array<{ value: number }> } };
-}
-
-/** A metric a graph shows: namespace, name and dimensions; a `{Ref}` or `{Fn::GetAtt}` value reads `<LogicalId>`. */
-interface ShownMetric {
-  readonly namespace: string;
-  readonly name: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly widget: string;
-}
-
-/** The dashboard body as JSON, with each CloudFormation reference written `<LogicalId>` where it stands. */
-function dashboardBody(template: Template): { widgets: Widget[] } {
-  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-  expect(dashboards).toHaveLength(1);
-  const body = (dashboards[0] as { Properties: { DashboardBody: unknown } }).Properties.DashboardBody;
-  const parts = typeof body === 'string' ? [body] : (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-  const text = parts
-    .map((p) => {
-      if (typeof p === 'string') return p;
-      const ref = p as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
-      if (ref.Ref) return `<${ref.Ref}>`;
-      if (ref['Fn::GetAtt']) return `<${ref['Fn::GetAtt'][0]}>`;
-      throw new Error(`unexpected token in the dashboard body: ${JSON.stringify(p)}`);
-    })
-    .join('');
-  return JSON.parse(text) as { widgets: Widget[] };
-}
-
-/** Every metric the graphs show (math expressions are skipped; the metrics they use are listed beside them). */
-function shownMetrics(widgets: readonly Widget[]): ShownMetric[] {
-  return widgets.flatMap((w) =>
-    (w.properties.metrics ?? []).flatMap((row) => {
-      const plain = row.filter((cell): cell is string => typeof cell === 'string');
-      if (plain.length < 2) return [];
-      const [namespace, name, ...dims] = plain;
-      const dimensions: Record<string, string> = {};
-      for (let i = 0; i + 1 < dims.length; i += 2) dimensions[dims[i]!] = dims[i + 1]!;
-      return [{ namespace: namespace!, name: name!, dimensions, widget: w.properties.title ?? '' }];
-    }),
-  );
-}
 
 /** The TypeScript sources under functions/ (recursively). */
 function functionSources(dir = join(PROJECT_ROOT, 'functions')): Array<{ path: string; text: string }> {
@@ -178,6 +130,14 @@ describe('operations dashboard', () => {
       ['AWS/SES', 'Reputation.BounceRate', {}],
       ['AWS/SES', 'Reputation.ComplaintRate', {}],
     ]);
+  });
+
+  it('matches the layout picture in docs/ (regenerated into test-artifacts/dashboard-layout.svg)', () => {
+    const svg = layoutSvg(widgets);
+    mkdirSync(join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+    writeFileSync(join(PROJECT_ROOT, 'test-artifacts', 'dashboard-layout.svg'), svg);
+    const committed = readFileSync(join(PROJECT_ROOT, 'docs', 'dashboard-layout.svg'), 'utf8');
+    expect(committed, 'the dashboard changed: copy test-artifacts/dashboard-layout.svg to docs/').toBe(svg);
   });
 
   it('shows the state of every alarm of the stack', () => {
