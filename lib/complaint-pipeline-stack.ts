@@ -53,6 +53,7 @@ import {
 } from '../functions/pipeline.ts';
 import { ConsoleAuth } from './console-auth.ts';
 import { HouseFunction } from './house-function.ts';
+import { OperationsDashboard } from './operations-dashboard.ts';
 
 /** The parts of `functions/pipeline.ts` the stack is generated from. */
 export interface PipelineDescription {
@@ -217,6 +218,15 @@ export class ComplaintPipelineStack extends Stack {
     this.publicDistribution = this.distribution;
     this.mailBucket = this.inboundMailBucket;
     this.receiptRuleSet = this.inboundRuleSet;
+
+    new OperationsDashboard(this, 'OperationsDashboard', {
+      config: this.config,
+      functions,
+      definitions: pipeline.functions,
+      onFailureQueue: this.onFailureQueue,
+      configurationSet: this.configurationSet,
+      iteratorAgeAlarmThreshold: props.iteratorAgeAlarmThreshold ?? Duration.minutes(5),
+    });
 
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.operationsTopic.topicArn,

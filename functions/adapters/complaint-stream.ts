@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import { waitingOutHeldClaims, type HeldClaimWaitOptions } from './held-claim-wait.ts';
-import { logger } from './observability.ts';
+import { instrumented, logger } from './observability.ts';
 import { runtime } from './runtime.ts';
 
 /** Thrown for a stream image that is not a complaint; it fails alone and reaches the on-failure queue. */
@@ -81,6 +81,8 @@ export function complaintStreamHandler(
     const previous = record.dynamodb?.OldImage ? parseImage(record.dynamodb.OldImage, record) : undefined;
     await waitingOutHeldClaims(() => run(complaint, previous), context, options);
   };
-  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+  return instrumented(
+    async (event: DynamoDBStreamEvent, context: Context | undefined): Promise<DynamoDBBatchResponse> =>
+      processPartialResponse(event, handleRecord, processor, { ...(context && { context }), processInParallel: false }),
+  );
 }

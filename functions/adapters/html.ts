@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PAGE_CSS, type Page } from '../domain/survey-pages.ts';
 import { MAX_BODY_BYTES, type HttpResult } from './http.ts';
-import { logger } from './observability.ts';
+import { instrumented, logger } from './observability.ts';
 
 /**
  * The pages' Content-Security-Policy: nothing may load (no scripts, images, fonts or frames) except the
@@ -50,9 +50,12 @@ function plain(statusCode: number, text: string): HttpResult {
   return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: text };
 }
 
-/** Wraps a page handler: an unexpected failure is logged and answered with a short HTML 500 page. */
+/**
+ * Wraps a page handler: an unexpected failure is logged and answered with a short HTML 500 page.
+ * Instrumented (request id, cold start, metrics flushed) like every handler.
+ */
 export function pageHandler(run: (event: APIGatewayProxyEventV2) => Promise<HttpResult>) {
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+  return instrumented(async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     try {
       return await run(event);
     } catch (err) {
@@ -71,5 +74,5 @@ export function pageHandler(run: (event: APIGatewayProxyEventV2) => Promise<Http
         body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><h1>Something went wrong · 出错了</h1><p>Please try again in a minute. 请稍后重试。</p></body></html>',
       };
     }
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { formatPath } from '../domain/config.ts';
-import { logger } from './observability.ts';
+import { instrumented, logger } from './observability.ts';
 
 /** Request bodies above this size are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -86,17 +86,18 @@ export function keyPathParameter(event: APIGatewayProxyEventV2, name: string): {
 
 /**
  * Wraps an HTTP handler so an unexpected failure is logged and answered with a JSON 500, never a
- * stack trace; bad input is handled inside and never reaches here.
+ * stack trace; bad input is handled inside and never reaches here. Instrumented (request id, cold
+ * start, metrics flushed) like every handler.
  */
 export function httpHandler(run: (event: APIGatewayProxyEventV2) => Promise<HttpResult>) {
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+  return instrumented(async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     try {
       return await run(event);
     } catch (err) {
       logger.error('request failed', { routeKey: event.routeKey, requestId: event.requestContext?.requestId, error: err as Error });
       return json(500, { error: 'internal', message: 'the request could not be completed; it is safe to retry' });
     }
-  };
+  });
 }
 
 const DAY_MS = 86_400_000;

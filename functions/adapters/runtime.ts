@@ -31,6 +31,7 @@ import { parseMime } from './mime-parser.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
+import { meteredNotifier } from './metered-notifier.ts';
 
 /** Everything a handler needs, wired once per container (Lambda) or once per process (local). */
 export interface Runtime {
@@ -152,7 +153,8 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
   const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
-  const notifier = once(() => (typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
+  // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.
+  const notifier = once(() => meteredNotifier(typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
   const sentiment = parts.sentiment && once(parts.sentiment);
   const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));

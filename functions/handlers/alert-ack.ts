@@ -1,6 +1,6 @@
 import '../adapters/aws-runtime.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
-import { logger } from '../adapters/observability.ts';
+import { countMetric, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ackExpiredPage, ackNotFoundPage, ackPage, acknowledgedPage, alreadyHandledPage } from '../domain/alert-pages.ts';
 import { LocaleSchema, type Locale, type PipelineConfig } from '../domain/config.ts';
@@ -44,6 +44,7 @@ export const handler = pageHandler(async (event) => {
       return htmlResponse(alreadyHandledPage(wanted ?? result.link.locale, result.incident, config));
     case 'acknowledged':
       logger.info('alert acknowledged', { incidentId: result.incident.id, category: result.incident.category, by: result.link.recipient });
+      countMetric('AlertsAcknowledged');
       return htmlResponse(acknowledgedPage(wanted ?? result.link.locale, result.incident, config));
   }
 });

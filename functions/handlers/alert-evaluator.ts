@@ -1,8 +1,7 @@
 import '../adapters/aws-runtime.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { logger, metrics } from '../adapters/observability.ts';
+import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { evaluateAlerts, type EvaluateAlertsResult } from '../use-cases/evaluate-alerts.ts';
 
@@ -12,11 +11,11 @@ const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event
  * Alert evaluator, every five minutes: reminders and escalations for unacknowledged incidents and the
  * all-clear when volume has fallen. Errors throw so EventBridge retries; every effect is idempotent.
  */
-export async function handler(event: ScheduledEvent): Promise<EvaluateAlertsResult> {
+export const handler = instrumented(async (event: ScheduledEvent): Promise<EvaluateAlertsResult> => {
   ScheduleEventSchema.parse(event);
   const result = await evaluateAlerts(runtime());
   if (result.escalated.length || result.resolved.length || result.reminded.length) logger.info('alert incidents evaluated', { ...result });
-  metrics.addMetric('AlertIncidentsOpen', MetricUnit.Count, result.evaluated - result.resolved.length);
-  metrics.publishStoredMetrics();
+  countMetric('AlertIncidentsOpen', result.evaluated - result.resolved.length);
+  countMetric('AlertsResolved', result.resolved.length);
   return result;
-}
+});

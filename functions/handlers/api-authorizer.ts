@@ -1,6 +1,6 @@
 import '../adapters/aws-runtime.ts';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { logger } from '../adapters/observability.ts';
+import { instrumented, logger } from '../adapters/observability.ts';
 import { authenticateBearer } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
 
@@ -15,11 +15,11 @@ export interface AgentAuthorizerContext {
  * `aws-jwt-verify`, and passes the principal to the route. Locally the server invokes this same module before each agent
  * route. Denials are logged with their reason, never with the token.
  */
-export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AgentAuthorizerContext>> {
+export const handler = instrumented(async (event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AgentAuthorizerContext>> => {
   const result = await authenticateBearer(runtime().auth.authenticator, event.headers);
   if (!result.ok) {
     logger.info('agent request refused', { routeKey: event.routeKey, reason: result.reason });
     return { isAuthorized: false, context: { principal: '' } };
   }
   return { isAuthorized: true, context: { principal: JSON.stringify(result.principal) } };
-}
+});

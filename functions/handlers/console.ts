@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { pageHandler, readFormBody } from '../adapters/html.ts';
 import type { HttpResult } from '../adapters/http.ts';
-import { logger } from '../adapters/observability.ts';
+import { countMetric, logger } from '../adapters/observability.ts';
 import { csrfMatches, csrfToken, readCookies, sameOrigin, sessionCookie, sessionToken } from '../adapters/request-auth.ts';
 import { runtime, type Runtime } from '../adapters/runtime.ts';
 import { canSeeCategory, canSeeDepartment, visibleCategories, type Principal } from '../domain/access.ts';
@@ -436,6 +436,7 @@ async function action(req: Request, s: Session, fields: URLSearchParams): Promis
     if (!canSeeCategory(s.principal, category, rt.config)) return render(req, s, 403, t.errors.forbidden, 'alerts', html``);
     const result = await acknowledgeIncidentById(category, decodeURIComponent(ack[2]!), `console:${s.principal.id}`, rt);
     if (result.outcome === 'not_found') return notFound(req, s);
+    if (result.outcome === 'acknowledged') countMetric('AlertsAcknowledged');
     return redirect('/console/alerts?done=ack');
   }
   if (req.path === '/console/silences') {

@@ -1,7 +1,7 @@
 import '../adapters/aws-runtime.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { logger, metrics } from '../adapters/observability.ts';
+import { countMetric, countMetricBy, instrumented, logger } from '../adapters/observability.ts';
+import type { INBOUND_EMAIL_OUTCOMES } from '../adapters/metric-names.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
 import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
@@ -36,43 +36,39 @@ export class InvalidInboundEventError extends Error {
  * as `inbound/<SES message id>`; this takes it in. An error throws, so Lambda's asynchronous retries
  * try again — every step is idempotent (Message-ID dedup, entries carry their message id).
  */
-export async function handler(event: unknown): Promise<Array<{ messageId: string; outcome: ReceiveEmailResult['outcome'] }>> {
+export const handler = instrumented(async (event: unknown): Promise<Array<{ messageId: string; outcome: ReceiveEmailResult['outcome'] }>> => {
   const parsed = SesReceiptEventSchema.safeParse(event);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     logger.error('invalid SES receipt event', { issues });
-    metrics.addMetric('InvalidInboundEvents', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
+    countMetric('InvalidInboundEvents');
     // Thrown, so after Lambda's asynchronous retries the event lands in the on-failure queue.
     throw new InvalidInboundEventError(issues.join('; '));
   }
   const results: Array<{ messageId: string; outcome: ReceiveEmailResult['outcome'] }> = [];
-  try {
-    for (const record of parsed.data.Records) {
-      const { mail, receipt } = record.ses;
-      const result = await receiveEmail(
-        {
-          key: `${MAIL_PREFIX.inbound}${mail.messageId}`,
-          recipients: receipt.recipients,
-          deliveryId: mail.messageId,
-          spamVerdict: receipt.spamVerdict.status,
-          virusVerdict: receipt.virusVerdict.status,
-        },
-        runtime(),
-      );
-      // Keys only: no addresses, subjects or text in the logs.
-      logger.info('inbound email', {
-        sesMessageId: mail.messageId,
-        outcome: result.outcome,
-        ...('reason' in result && { reason: result.reason }),
-        ...('complaint' in result && { complaintId: result.complaint.id }),
-        ...('event' in result && { event: result.event }),
-      });
-      metrics.addMetric(`InboundEmail_${result.outcome}`, MetricUnit.Count, 1);
-      results.push({ messageId: mail.messageId, outcome: result.outcome });
-    }
-  } finally {
-    metrics.publishStoredMetrics();
+  for (const record of parsed.data.Records) {
+    const { mail, receipt } = record.ses;
+    const result = await receiveEmail(
+      {
+        key: `${MAIL_PREFIX.inbound}${mail.messageId}`,
+        recipients: receipt.recipients,
+        deliveryId: mail.messageId,
+        spamVerdict: receipt.spamVerdict.status,
+        virusVerdict: receipt.virusVerdict.status,
+      },
+      runtime(),
+    );
+    // Keys only: no addresses, subjects or text in the logs.
+    logger.info('inbound email', {
+      sesMessageId: mail.messageId,
+      outcome: result.outcome,
+      ...('reason' in result && { reason: result.reason }),
+      ...('complaint' in result && { complaintId: result.complaint.id }),
+      ...('event' in result && { event: result.event }),
+    });
+    countMetricBy('InboundEmails', result.outcome satisfies (typeof INBOUND_EMAIL_OUTCOMES)[number]);
+    if (result.outcome === 'created') countMetricBy('ComplaintsReceived', result.complaint.category);
+    results.push({ messageId: mail.messageId, outcome: result.outcome });
   }
   return results;
-}
+});

@@ -1,7 +1,7 @@
 import '../adapters/aws-runtime.ts';
 import { ComplaintInputSchema } from '../domain/complaint.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
-import { logger } from '../adapters/observability.ts';
+import { countMetricBy, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 
@@ -20,6 +20,7 @@ export const handler = httpHandler(async (event) => {
       return json(200, result.complaint);
     case 'created':
       logger.info('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
+      countMetricBy('ComplaintsReceived', result.complaint.category);
       // Channels only: the recipient's address or number never goes to the logs.
       if (result.complaint.receiptWithheld) logger.warn('receipt withheld by the per-recipient cap', { complaintId: result.complaint.id, channels: result.complaint.receiptWithheld });
       return json(201, result.complaint);

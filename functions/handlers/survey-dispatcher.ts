@@ -1,8 +1,7 @@
 import '../adapters/aws-runtime.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { logger, metrics } from '../adapters/observability.ts';
+import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';
 
@@ -12,11 +11,10 @@ const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event
  * Survey dispatcher, every fifteen minutes: sends due surveys once per resolution. Errors throw so
  * EventBridge retries; a retry or an overlapping run sends nothing twice.
  */
-export async function handler(event: ScheduledEvent): Promise<DispatchResult> {
+export const handler = instrumented(async (event: ScheduledEvent): Promise<DispatchResult> => {
   ScheduleEventSchema.parse(event);
   const result = await dispatchSurveys(runtime());
   if (result.due) logger.info('survey dispatch', { ...result });
-  metrics.addMetric('SurveysSent', MetricUnit.Count, result.sent);
-  metrics.publishStoredMetrics();
+  countMetric('SurveysSent', result.sent);
   return result;
-}
+});

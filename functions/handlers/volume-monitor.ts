@@ -1,12 +1,11 @@
 import '../adapters/aws-runtime.ts';
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { CountableRecord } from '../domain/volume.ts';
-import { logger, metrics } from '../adapters/observability.ts';
+import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';
@@ -35,7 +34,7 @@ function toCountable(record: DynamoDBRecord): CountableRecord {
   } catch (err) {
     // Keys only: images hold customers' contact details, which never go to logs.
     logger.error('invalid stream record', { eventID: record.eventID, sequenceNumber, keys, reason: (err as Error).message });
-    metrics.addMetric('InvalidStreamRecords', MetricUnit.Count, 1);
+    countMetric('InvalidStreamRecords');
     throw err instanceof InvalidRecordError ? err : new InvalidRecordError((err as Error).message);
   }
 }
@@ -49,7 +48,7 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
  * Not order-sensitive: counts add up the same in any order, and alerting looks at the window count
  * after the whole batch, so an unparsable record need not hold back the ones after it.
  */
-export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+export const handler = instrumented(async (event: DynamoDBStreamEvent, context: Context | undefined): Promise<DynamoDBBatchResponse> => {
   processor.register(event.Records, async (record: DynamoDBRecord) => toCountable(record), { throwOnFullBatchFailure: false });
   const processed = await processor.process();
   const countable = processed.flatMap((r) => (r[0] === 'success' ? [r[1] as CountableRecord] : []));
@@ -57,7 +56,7 @@ export async function handler(event: DynamoDBStreamEvent, context?: Context): Pr
   // the mapping's retries run out (waitingOutHeldClaims); counting again is harmless.
   const result = await waitingOutHeldClaims(() => monitorVolume(countable, runtime()), context, { clock: () => runtime().clock });
   if (result.opened.length) logger.info('alert incidents opened', { incidents: result.opened.map((i) => i.id) });
-  metrics.addMetric('ComplaintsCounted', MetricUnit.Count, result.counted);
-  metrics.publishStoredMetrics();
+  countMetric('ComplaintsCounted', result.counted);
+  countMetric('AlertsRaised', result.opened.length);
   return processor.response();
-}
+});

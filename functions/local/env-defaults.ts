@@ -4,5 +4,4 @@
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-process.env.POWERTOOLS_TRACE_DISABLED ??= 'true';
 process.env.AWS_REGION ??= 'local';
