@@ -64,6 +64,17 @@ export const TimeZoneSchema = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Asia/Shanghai');
 
+/** Storage layout settings for high complaint rates (README "Sparse index buckets"). */
+export const ScaleSchema = z.strictObject({
+  /**
+   * Partition values (buckets) of each sparse due index (`byDueAt`, `bySweepAt`, `bySurveyDue`) and of
+   * `openAlerts`; every reader queries all of them. Raise it, never lower it: items in a bucket past
+   * the new count would no longer be read. @default 16 (1M complaints a day at under 10% of a partition's
+   * write limit, even at ten times the average rate)
+   */
+  dueIndexBuckets: z.number().int().min(1).max(64).default(16),
+});
+
 /** When a department works; SLA clocks count only these hours when a calendar is given. */
 export const BusinessHoursSchema = z
   .strictObject({
@@ -367,6 +378,7 @@ export const PipelineConfigSchema = z
     escalationRisk: EscalationRiskSchema.optional(),
     /** Two-way email; without it nothing is received and customer emails carry no reply address. */
     inbound: InboundSettingsSchema.optional(),
+    scale: ScaleSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();
