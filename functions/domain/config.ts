@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOLIDAY_SCHEDULE_NAMES } from './holiday-schedules.ts';
 
 /** Locales the pipeline ships templates for. */
 export const LocaleSchema = z.enum(['zh-CN', 'en']);
@@ -85,8 +86,16 @@ export const BusinessHoursSchema = z
     end: ClockTimeSchema,
     /** Whole days off, as local dates (YYYY-MM-DD). */
     holidays: z.array(z.iso.date()).default([]),
+    /** Days worked although their weekday is not in `days` (make-up working days, 调休), as local dates. */
+    workdays: z.array(z.iso.date()).optional(),
+    /**
+     * An official schedule whose holidays and make-up working days apply too (`cn-mainland`: the State
+     * Council's schedule; functions/domain/holiday-schedules.ts). `holidays` and `workdays` above win over it.
+     */
+    holidaySchedule: z.enum(HOLIDAY_SCHEDULE_NAMES).optional(),
   })
-  .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] });
+  .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
+  .refine((b) => !(b.workdays ?? []).some((d) => b.holidays.includes(d)), { message: 'a date cannot be both a holiday and a workday', path: ['workdays'] });
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
 
 /** One level of a department's escalation chain (level 1 is told first). */
