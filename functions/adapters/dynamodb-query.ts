@@ -29,7 +29,10 @@ export interface BucketedQueryInput {
   readonly limit: number;
   /** Where each bucket starts (a cursor); absent: every bucket from the start. */
   readonly from?: readonly BucketPosition[];
-  /** At most this many Query requests; past it the result is partial and `positions` say where to go on. @default unbounded */
+  /**
+   * At most this many Query requests after the first round (one per bucket, always made); past it the
+   * result is partial and `positions` say where to go on. @default unbounded
+   */
   readonly maxRequests?: number;
 }
 
@@ -85,8 +88,9 @@ export async function queryBucketsMerged(doc: DynamoDBDocumentClient, q: Buckete
   const sortOf = (item: Record<string, unknown>) => String(item[q.sortAttr]);
   while (items.length < q.limit) {
     const starved = state.filter((s) => s.buffer.length === 0 && !s.exhausted);
-    if (requests + starved.length > (q.maxRequests ?? Infinity)) break;
     if (starved.length > 0) {
+      // The first round always runs, so every call makes progress whatever the budget.
+      if (requests > 0 && requests + starved.length > (q.maxRequests ?? Infinity)) break;
       await Promise.all(starved.map(fetch));
       continue;
     }
