@@ -1,5 +1,6 @@
 import '../functions/local/env-defaults.ts';
 import { benchSlaSweep } from './sla-sweep.ts';
+import { benchSlaCache } from './sla-cache.ts';
 import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
 import { benchTextModel } from './text-model.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     `sla sweep: ${sweep.due} due → ${sweep.readsAt1k} items read at 1k, ${sweep.readsAt100k} at 100k vs naive scan ${sweep.scanReadsAt100k} at 100k → ${sweep.ratioAt100k}× fewer`,
   );
   console.log(JSON.stringify(sweep));
+  console.log(JSON.stringify(await benchSlaCache(log)));
   const replay = await benchReplay(log);
   console.log(
     `replay: ${replay.rowsPerSecond} rows/s on the whole file (${replay.cadence} cadence, ${replay.seconds} s of replay time); on ${replay.comparedRows} rows ${replay.comparedRowsPerSecond} rows/s vs naive ${replay.naiveRowsPerSecond} rows/s → ${replay.ratio}× faster`,

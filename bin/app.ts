@@ -3,6 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { loadClassifierModel } from '../functions/adapters/classifier-model.ts';
 import { loadConfigFile } from '../functions/adapters/config-file.ts';
 import { ConfigError } from '../functions/domain/config.ts';
+import { holidayScheduleWarnings } from '../functions/domain/holiday-schedules.ts';
 
 /** Prints a config error and exits; any other error keeps its stack trace. */
 function exitOnConfigError(err: unknown): never {
@@ -20,6 +21,8 @@ const consoleDomainPrefix: unknown = app.node.tryGetContext('consoleDomainPrefix
 try {
   const configFile = typeof configPath === 'string' ? resolve(configPath) : undefined;
   const config = loadConfigFile(configFile);
+  // A holiday schedule that ends within the SLA horizon gives wrong due times after it: say so.
+  for (const warning of holidayScheduleWarnings(config.departments, new Date())) console.warn(`Warning: ${warning}`);
   const textModel = loadClassifierModel(config, configFile);
   // Loaded only once the config is valid, so a config mistake is reported before the construct
   // libraries take seconds to load.

@@ -7,11 +7,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { parseConfig } from '../domain/config.ts';
+import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import { env } from '../pipeline.ts';
 import { AwsNotifier } from './aws-notifier.ts';
 import { bundledTextModel } from './classifier-model.ts';
 import { ComprehendSentiment } from './comprehend-sentiment.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
+import { logger } from './observability.ts';
 import { cognitoAuthenticator } from './cognito-authenticator.ts';
 import { EventBridgePublisher } from './eventbridge-publisher.ts';
 import { S3MailStore } from './s3-mail-store.ts';
@@ -59,6 +61,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
   }
   const e = parsed.data;
   const config = parseConfig(JSON.parse(e.PIPELINE_CONFIG_INLINE), 'bundled config');
+  for (const warning of holidayScheduleWarnings(config.departments, systemClock.now())) logger.warn(warning);
   // Inlined at synth only into functions whose access says textModel; parsed once per container.
   const textModel = bundledTextModel(process.env.PIPELINE_TEXT_MODEL_INLINE, config);
   const risk = config.escalationRisk;

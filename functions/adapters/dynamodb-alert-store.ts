@@ -3,11 +3,12 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { AlertIncidentSchema, type AlertIncident } from '../domain/alert.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
+import { queryAll } from './dynamodb-query.ts';
+import { bucketedIndexKeys, bucketValue, bucketValues } from './index-buckets.ts';
 
 /** The state table's sparse index of open-incident pointers (see `tables` in functions/pipeline.ts). */
 export const OPEN_INDEX = 'openAlerts';
-const OPEN_INDEX_KEY = 'openList';
-const OPEN_INDEX_VALUE = 'OPEN';
+const OPEN_INDEX_KEYS = bucketedIndexKeys(OPEN_INDEX);
 /** Attributes an evaluation writes; count, peak and titles belong to the monitor. */
 const LIFECYCLE_FIELDS = [
   'state',
@@ -36,6 +37,8 @@ export class DynamoAlertStore implements AlertStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly stateTable: string,
+    /** Buckets of the sparse openAlerts index (config `scale.dueIndexBuckets`). */
+    private readonly dueIndexBuckets: number,
   ) {}
 
   async openIncident(incident: AlertIncident): Promise<{ opened: boolean; incident: AlertIncident }> {
@@ -48,7 +51,15 @@ export class DynamoAlertStore implements AlertStore {
               Put: {
                 TableName: this.stateTable,
                 // The pointer carries the sparse `openAlerts` index key: the evaluator Queries it, never Scans.
-                Item: { pk, sk: 'OPEN', incidentId: incident.id, category: incident.category, [OPEN_INDEX_KEY]: OPEN_INDEX_VALUE, openedAt: incident.openedAt },
+                // Its bucket follows from the category, the pointer's identity.
+                Item: {
+                  pk,
+                  sk: 'OPEN',
+                  incidentId: incident.id,
+                  category: incident.category,
+                  [OPEN_INDEX_KEYS.partition]: bucketValue(OPEN_INDEX, incident.category, this.dueIndexBuckets),
+                  [OPEN_INDEX_KEYS.sort]: incident.openedAt,
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -108,23 +119,23 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async listOpen(): Promise<Array<{ category: string; incidentId: string }>> {
-    const out: Array<{ category: string; incidentId: string }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
+    // Every bucket in parallel, merged oldest opening first (the order one partition gave).
+    const pages = await Promise.all(
+      bucketValues(OPEN_INDEX, this.dueIndexBuckets).map((bucket) =>
+        queryAll(this.doc, {
           TableName: this.stateTable,
           IndexName: OPEN_INDEX,
           KeyConditionExpression: '#k = :v',
-          ExpressionAttributeNames: { '#k': OPEN_INDEX_KEY },
-          ExpressionAttributeValues: { ':v': OPEN_INDEX_VALUE },
-          ExclusiveStartKey: startKey,
+          ExpressionAttributeNames: { '#k': OPEN_INDEX_KEYS.partition },
+          ExpressionAttributeValues: { ':v': bucket },
         }),
-      );
-      for (const i of res.Items ?? []) out.push({ category: String(i.category), incidentId: String(i.incidentId) });
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+      ),
+    );
+    return pages
+      .flat()
+      .map((i) => ({ item: i, openedAt: String(i[OPEN_INDEX_KEYS.sort]) }))
+      .sort((a, b) => (a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : 0))
+      .map(({ item: i }) => ({ category: String(i.category), incidentId: String(i.incidentId) }));
   }
 
   async updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean> {

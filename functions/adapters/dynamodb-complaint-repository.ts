@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import { tables as tableDefinitions } from '../pipeline.ts';
+import { queryBucketsMerged, type BucketPosition } from './dynamodb-query.ts';
+import { bucketedIndexKeys, bucketValue, bucketValueAt, bucketValues, type BucketedIndex } from './index-buckets.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
   InvalidCursorError,
@@ -25,6 +27,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: { complaints: string; state: string },
+    /** Buckets of the sparse due indexes (config `scale.dueIndexBuckets`). */
+    private readonly dueIndexBuckets: number,
   ) {}
 
   async create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult> {
@@ -68,7 +72,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   private async createComplaint(complaint: Complaint): Promise<CreateResult> {
     const put = {
       TableName: this.tables.complaints,
-      Item: toItem(complaint),
+      Item: toItem(complaint, this.dueIndexBuckets),
       ConditionExpression: 'attribute_not_exists(id)',
     };
     if (complaint.externalId === undefined) {
@@ -138,7 +142,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tables.complaints,
-          Item: toItem(next),
+          Item: toItem(next, this.dueIndexBuckets),
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         }),
@@ -188,39 +192,28 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>> {
+    if (filter.overdueAt) return this.listOverdue(filter, filter.overdueAt, limit, cursor);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const filters: string[] = [];
-    let index: string;
-    let key: string;
     const useFilter = (attr: 'status' | 'department' | 'category', value: string | undefined) => {
       if (value === undefined) return;
       names[`#${attr}`] = attr;
       values[`:${attr}`] = value;
       filters.push(`#${attr} = :${attr}`);
     };
-    if (filter.overdueAt) {
-      index = 'byDueAt';
-      key = 'dueBucket = :open AND dueAt <= :now';
-      values[':open'] = OPEN;
-      values[':now'] = filter.overdueAt.toISOString();
-      useFilter('status', filter.status);
-      useFilter('department', filter.department);
-      useFilter('category', filter.category);
-    } else {
-      // The most selective index available answers; the other criteria filter its pages.
-      const [attr, rest] = filter.department !== undefined
-        ? (['department', ['status', 'category']] as const)
-        : filter.category !== undefined
-          ? (['category', ['status']] as const)
-          : (['status', []] as const);
-      index = { department: 'byDepartment', category: 'byCategory', status: 'byStatus' }[attr];
-      names['#k'] = attr;
-      values[':k'] = filter[attr];
-      key = '#k = :k';
-      for (const r of rest) useFilter(r, filter[r]);
-    }
-    const startKey = cursor ? decodeCursor(cursor, index, String(filter.overdueAt ? OPEN : values[':k'])) : undefined;
+    // The most selective index available answers; the other criteria filter its pages.
+    const [attr, rest] = filter.department !== undefined
+      ? (['department', ['status', 'category']] as const)
+      : filter.category !== undefined
+        ? (['category', ['status']] as const)
+        : (['status', []] as const);
+    const index = { department: 'byDepartment', category: 'byCategory', status: 'byStatus' }[attr];
+    names['#k'] = attr;
+    values[':k'] = filter[attr];
+    const key = '#k = :k';
+    for (const r of rest) useFilter(r, filter[r]);
+    const startKey = cursor ? decodeCursor(cursor, index, String(values[':k'])) : undefined;
     let res;
     try {
       res = await this.doc.send(
@@ -229,9 +222,9 @@ export class DynamoComplaintRepository implements ComplaintRepository {
           IndexName: index,
           KeyConditionExpression: key,
           ...(filters.length && { FilterExpression: filters.join(' AND ') }),
-          ...(Object.keys(names).length && { ExpressionAttributeNames: names }),
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ScanIndexForward: Boolean(filter.overdueAt),
+          ScanIndexForward: false,
           Limit: limit,
           ...(startKey && { ExclusiveStartKey: startKey }),
         }),
@@ -247,8 +240,52 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     };
   }
 
+  /**
+   * Overdue complaints, oldest due first, over every bucket of `byDueAt`. The cursor holds each
+   * bucket's position; a page may hold fewer than `limit` items and still have a cursor when the
+   * filters leave little in what was read (as a single filtered Query page does).
+   */
+  private async listOverdue(filter: ComplaintFilter, overdueAt: Date, limit: number, cursor: string | undefined): Promise<Page<Complaint>> {
+    const names: Record<string, string> = { '#bucket': DUE_AT.partition, '#time': DUE_AT.sort };
+    const values: Record<string, unknown> = { ':now': overdueAt.toISOString() };
+    const filters: string[] = [];
+    for (const attr of ['status', 'department', 'category'] as const) {
+      if (filter[attr] === undefined) continue;
+      names[`#${attr}`] = attr;
+      values[`:${attr}`] = filter[attr];
+      filters.push(`#${attr} = :${attr}`);
+    }
+    const from = cursor ? decodeOverdueCursor(cursor, this.dueIndexBuckets) : undefined;
+    let res;
+    try {
+      res = await queryBucketsMerged(this.doc, {
+        input: {
+          TableName: this.tables.complaints,
+          IndexName: 'byDueAt',
+          KeyConditionExpression: '#bucket = :bucket AND #time <= :now',
+          ...(filters.length && { FilterExpression: filters.join(' AND ') }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: true,
+        },
+        buckets: bucketValues('byDueAt', this.dueIndexBuckets),
+        sortAttr: DUE_AT.sort,
+        keyAttrs: ['id', DUE_AT.partition, DUE_AT.sort],
+        limit,
+        ...(from && { from }),
+        // One round of pages plus as many again: a filtered listing answers in bounded time.
+        maxRequests: 2 * this.dueIndexBuckets,
+      });
+    } catch (err) {
+      if (from && isValidationError(err)) throw new InvalidCursorError('cursor is not one this API issued');
+      throw err;
+    }
+    const more = res.positions.some((p) => !p.done);
+    return { items: res.items.map(fromItem), ...(more && { cursor: encodeOverdueCursor(res.positions) }) };
+  }
+
   async dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
-    return queryDueComplaints(this.doc, { table: this.tables.complaints, index: 'bySweepAt', bucketAttr: 'sweepBucket', bucket: DUE, timeAttr: 'sweepAt' }, now, limit);
+    return queryDueComplaints(this.doc, { table: this.tables.complaints, index: 'bySweepAt', buckets: this.dueIndexBuckets }, now, limit);
   }
 
   async newestInDepartment(department: string, filter: DepartmentFilter, before: string | undefined, limit: number, maxRead: number): Promise<Complaint[]> {
@@ -328,68 +365,62 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 }
 
-/** Partition values of the two sparse indexes: one partition each, read from the oldest due time. */
-const OPEN = 'open';
-const DUE = 'due';
+const DUE_AT = bucketedIndexKeys('byDueAt');
+const SWEEP_AT = bucketedIndexKeys('bySweepAt');
+const SURVEY_DUE_AT = bucketedIndexKeys('bySurveyDue');
 
 /**
  * The stored item: the complaint plus the index keys derived from it. The sparse index keys are set
  * only while they apply, and a Put replaces the whole item, so a complaint leaves those indexes as
- * soon as nothing is pending for it.
+ * soon as nothing is pending for it. Their partition values are the complaint's bucket (see
+ * index-buckets.ts), the same on every write of the complaint.
+ * @param dueIndexBuckets config `scale.dueIndexBuckets`
  */
-export function toItem(c: Complaint): Record<string, unknown> {
+export function toItem(c: Complaint, dueIndexBuckets: number): Record<string, unknown> {
   const running = c.sla.phase !== 'met' && !c.sla.pausedAt && c.sla.dueAt !== undefined;
+  const surveyDueAt = c.survey && !c.survey.sentAt && !c.survey.skipped ? (c.survey.sending?.until ?? c.survey.dueAt) : undefined;
   return {
     ...c,
     customerId: c.customer.id,
     // Sparse contact indexes for the console's search (only complaints that carry the contact).
     ...(c.customer.email && { customerEmail: c.customer.email.toLowerCase() }),
     ...(c.customer.phone && { customerPhone: c.customer.phone }),
-    ...(running && { dueBucket: OPEN, dueAt: c.sla.dueAt }),
-    ...(c.sla.nextActionAt && { sweepBucket: DUE, sweepAt: c.sla.nextActionAt }),
+    ...(running && { [DUE_AT.partition]: bucketValue('byDueAt', c.id, dueIndexBuckets), [DUE_AT.sort]: c.sla.dueAt }),
+    ...(c.sla.nextActionAt && { [SWEEP_AT.partition]: bucketValue('bySweepAt', c.id, dueIndexBuckets), [SWEEP_AT.sort]: c.sla.nextActionAt }),
     // Sparse bySurveyDue: only while the survey waits to be sent (see functions/domain/survey.ts).
     // While a dispatcher holds it, it is due again when that claim runs out.
-    ...(c.survey && !c.survey.sentAt && !c.survey.skipped && { surveyBucket: SURVEY_DUE, surveyDueAt: c.survey.sending?.until ?? c.survey.dueAt }),
+    ...(surveyDueAt !== undefined && { [SURVEY_DUE_AT.partition]: bucketValue('bySurveyDue', c.id, dueIndexBuckets), [SURVEY_DUE_AT.sort]: surveyDueAt }),
   };
 }
 
-/** Partition value of the sparse bySurveyDue index. */
-export const SURVEY_DUE = 'due';
-
-/** A sparse "what is due" index: one bucket partition, sorted by the due time. */
+/** A sparse "what is due" index of the complaints table, sharded into `buckets` partition values. */
 export interface DueIndex {
   readonly table: string;
-  readonly index: string;
-  readonly bucketAttr: string;
-  readonly bucket: string;
-  readonly timeAttr: string;
+  readonly index: Exclude<BucketedIndex, 'openAlerts'>;
+  readonly buckets: number;
 }
 
 /**
- * Complaints whose due time in a sparse index has come, oldest first, at most `limit`; with the items
- * the queries read (what is due, never the table).
+ * Complaints whose due time in a sparse index has come, oldest first, at most `limit`, over every
+ * bucket in parallel; with the items the queries read (what is due plus at most one page per bucket,
+ * never the table).
  */
 export async function queryDueComplaints(doc: DynamoDBDocumentClient, due: DueIndex, now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
-  const items: Complaint[] = [];
-  let itemsRead = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: due.table,
-        IndexName: due.index,
-        KeyConditionExpression: '#bucket = :bucket AND #time <= :now',
-        ExpressionAttributeNames: { '#bucket': due.bucketAttr, '#time': due.timeAttr },
-        ExpressionAttributeValues: { ':bucket': due.bucket, ':now': now.toISOString() },
-        Limit: Math.min(100, limit - items.length),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    itemsRead += res.ScannedCount ?? 0;
-    items.push(...(res.Items ?? []).map(fromItem));
-    startKey = res.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
-  return { items, itemsRead };
+  const keys = bucketedIndexKeys(due.index);
+  const res = await queryBucketsMerged(doc, {
+    input: {
+      TableName: due.table,
+      IndexName: due.index,
+      KeyConditionExpression: '#bucket = :bucket AND #time <= :now',
+      ExpressionAttributeNames: { '#bucket': keys.partition, '#time': keys.sort },
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    },
+    buckets: bucketValues(due.index, due.buckets),
+    sortAttr: keys.sort,
+    keyAttrs: ['id', keys.partition, keys.sort],
+    limit,
+  });
+  return { items: res.items.map(fromItem), itemsRead: res.itemsRead };
 }
 
 function fromItem(item: Record<string, unknown>): Complaint {
@@ -400,6 +431,45 @@ function fromItem(item: Record<string, unknown>): Complaint {
 
 function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/**
+ * The overdue listing's cursor: per bucket of `byDueAt`, `0` when it is read to the end, `null` when
+ * it is not started, or `[dueAt, id]` of the item to continue after (the partition value follows from
+ * the bucket's place, so it is not repeated).
+ */
+function encodeOverdueCursor(positions: readonly BucketPosition[]): string {
+  const compact = positions.map((p) => (p.done ? 0 : p.after ? [p.after[DUE_AT.sort], p.after.id] : null));
+  return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads an overdue cursor back into bucket positions; anything this API did not issue for this
+ * number of buckets (forged, truncated, from another listing, or from before the bucket count
+ * changed) is refused.
+ * @throws InvalidCursorError
+ */
+function decodeOverdueCursor(cursor: string, buckets: number): BucketPosition[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    raw = undefined;
+  }
+  const refuse = () => new InvalidCursorError('cursor is not one this API issued for this listing; start again without it');
+  if (!Array.isArray(raw) || raw.length !== buckets) throw refuse();
+  return raw.map((entry: unknown, n): BucketPosition => {
+    if (entry === 0) return { done: true };
+    if (entry === null) return { done: false };
+    const valid =
+      Array.isArray(entry) &&
+      entry.length === 2 &&
+      entry.every((v) => typeof v === 'string' && v.length > 0) &&
+      Buffer.byteLength(entry[0] as string, 'utf8') <= MAX_SORT_KEY_BYTES &&
+      Buffer.byteLength(entry[1] as string, 'utf8') <= MAX_PARTITION_KEY_BYTES;
+    if (!valid) throw refuse();
+    return { done: false, after: { id: entry[1], [DUE_AT.partition]: bucketValueAt('byDueAt', n, buckets), [DUE_AT.sort]: entry[0] } };
+  });
 }
 
 /** DynamoDB's key size limits, in UTF-8 bytes: partition key values 2048, sort key values 1024. */

@@ -6,7 +6,7 @@ import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';
 import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
-import { CorruptItemError, queryDueComplaints, SURVEY_DUE, toItem } from './dynamodb-complaint-repository.ts';
+import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
 
 /** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -71,15 +71,12 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: { complaints: () => string; state: () => string },
+    /** Buckets of the sparse due indexes (config `scale.dueIndexBuckets`). */
+    private readonly dueIndexBuckets: number,
   ) {}
 
   async due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
-    return queryDueComplaints(
-      this.doc,
-      { table: this.tables.complaints(), index: 'bySurveyDue', bucketAttr: 'surveyBucket', bucket: SURVEY_DUE, timeAttr: 'surveyDueAt' },
-      now,
-      limit,
-    );
+    return queryDueComplaints(this.doc, { table: this.tables.complaints(), index: 'bySurveyDue', buckets: this.dueIndexBuckets }, now, limit);
   }
 
   async lastSurveyedAt(customerId: string): Promise<string | undefined> {
@@ -98,7 +95,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
             {
               Put: {
                 TableName: this.tables.complaints(),
-                Item: toItem(claim.next),
+                Item: toItem(claim.next, this.dueIndexBuckets),
                 ConditionExpression: 'version = :v',
                 ExpressionAttributeValues: { ':v': claim.complaint.version },
               },
@@ -163,7 +160,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tables.complaints(), Item: toItem(restored), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': claim.next.version } } },
+            { Put: { TableName: this.tables.complaints(), Item: toItem(restored, this.dueIndexBuckets), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': claim.next.version } } },
             ...cleanup,
           ],
         }),
@@ -216,7 +213,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
                   {
                     Put: {
                       TableName: this.tables.complaints(),
-                      Item: toItem(args.complaint.next),
+                      Item: toItem(args.complaint.next, this.dueIndexBuckets),
                       ConditionExpression: 'version = :v',
                       ExpressionAttributeValues: { ':v': args.complaint.expectedVersion },
                     },

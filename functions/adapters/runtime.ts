@@ -143,14 +143,14 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
         get state() {
           return table('state');
         },
-      }),
+      }, parts.config.scale.dueIndexBuckets),
   );
   const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
-  const alerts = once(() => new DynamoAlertStore(parts.doc, table('state')));
+  const alerts = once(() => new DynamoAlertStore(parts.doc, table('state'), parts.config.scale.dueIndexBuckets));
   const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
   const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state'), parts.claimLeaseSeconds));
   const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
-  const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }));
+  const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, parts.config.scale.dueIndexBuckets));
   const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
   const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
   // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.

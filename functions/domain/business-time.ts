@@ -3,12 +3,23 @@
  *
  * Pure: every function takes the instants it works on. Time zones come from the built-in Intl API only.
  *
+ * Which days are worked: a date in the calendar's `holidays` is off and one in its `workdays` is worked;
+ * otherwise a date in its `holidaySchedule`'s holidays is off and one in its make-up working days (调休)
+ * is worked; otherwise the ISO weekday decides (`days`).
+ *
+ * Cached: a calendar (by object identity: configs are parsed once) is prepared once, and each local
+ * day's working interval is computed once, so a sweep of thousands of complaints does the Intl
+ * conversions for the few days they span rather than for every complaint (`npm run bench`, sla-cache).
+ * `uncachedBusinessTime` computes the same from scratch, for the benchmark and the property test.
+ *
  * Model: a working day D contributes one interval of instants, [opening, closing), where opening and
  * closing are the instants of the calendar's local `start` and `end` on D (see {@link zonedTime}). Working
  * hours are wall-clock hours, so on a DST day the interval is shorter or longer in real time; the three
  * calendar functions below share this one model, so they always agree with each other.
  */
 import type { BusinessHours } from './config.ts';
+import { HOLIDAY_SCHEDULES, type HolidaySchedule } from './holiday-schedules.ts';
+import { zonedFormatter } from './time-zone.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -30,32 +41,10 @@ export interface DailyWindow {
   timeZone: string;
 }
 
-// Building a DateTimeFormat costs far more than using one, and day-by-day loops call it thousands of times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      // h23, not hour12: false: the latter renders midnight as "24" in some ICU versions.
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The local wall clock at instant `ms`, written as if it were a UTC instant (whole seconds). */
 function wallClockMs(ms: number, timeZone: string): number {
   const fields: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(ms)) {
+  for (const p of zonedFormatter('wallClock', timeZone).formatToParts(ms)) {
     if (p.type !== 'literal') fields[p.type] = Number(p.value);
   }
   const hour = fields['hour'] ?? 0;
@@ -181,34 +170,89 @@ function checkedMs(t: Date): number {
   return ms;
 }
 
-/** A calendar prepared once per call: parsed clock times and a holiday set, so the day loop does lookups only. */
+/** A calendar prepared for the day loop: parsed clock times and date sets, so the loop does lookups only. */
 interface Calendar {
   timeZone: string;
   days: ReadonlySet<number>;
   holidays: ReadonlySet<string>;
+  workdays: ReadonlySet<string>;
+  schedule: HolidaySchedule | undefined;
   startMinutes: number;
   endMinutes: number;
+  /** Days off that can be met in a row beyond the weekly pattern (bounds the search loop). */
+  extraDaysOff: number;
+  /** Working interval per local epoch day (`null`: a day off); absent when uncached. */
+  intervals: Map<number, Interval | null> | undefined;
 }
 
-function prepare(calendar: BusinessHours): Calendar {
+interface Interval {
+  open: number;
+  close: number;
+}
+
+/** Days whose interval a cached calendar keeps; past it the memo starts afresh (decades of days). */
+const MAX_CACHED_DAYS = 20_000;
+
+function prepare(calendar: BusinessHours, cached: boolean): Calendar {
   const startMinutes = clockMinutes(calendar.start);
   const endMinutes = clockMinutes(calendar.end);
   // The schema refines this too; an unparsed calendar must not make the day loop run forever.
   if (startMinutes >= endMinutes) throw new RangeError(`business hours start ${calendar.start} is not before end ${calendar.end}`);
   if (!calendar.days.some((d) => d >= 1 && d <= 7)) throw new RangeError('business hours name no ISO weekday (1..7)');
+  const schedule = calendar.holidaySchedule ? HOLIDAY_SCHEDULES[calendar.holidaySchedule] : undefined;
+  if (calendar.holidaySchedule && !schedule) throw new RangeError(`unknown holiday schedule '${calendar.holidaySchedule}'`);
+  const holidays = new Set(calendar.holidays);
   return {
     timeZone: calendar.timeZone,
     days: new Set(calendar.days),
-    holidays: new Set(calendar.holidays),
+    holidays,
+    workdays: new Set(calendar.workdays ?? []),
+    schedule,
     startMinutes,
     endMinutes,
+    extraDaysOff: holidays.size + (schedule?.holidays.size ?? 0),
+    intervals: cached ? new Map() : undefined,
   };
 }
 
+const prepared = new WeakMap<BusinessHours, Calendar>();
+
+/** The prepared calendar with its per-day memo, made once per calendar object. */
+function cachedCalendar(calendar: BusinessHours): Calendar {
+  let cal = prepared.get(calendar);
+  if (!cal) {
+    cal = prepare(calendar, true);
+    prepared.set(calendar, cal);
+  }
+  return cal;
+}
+
+/** Whether local date `day` is worked (see the rules at the top of this file). */
+function isWorkingDay(cal: Calendar, day: number): boolean {
+  const needDate = cal.holidays.size > 0 || cal.workdays.size > 0 || cal.schedule !== undefined;
+  if (!needDate) return cal.days.has(isoWeekdayOfEpochDay(day));
+  const date = dateOfEpochDay(day);
+  if (cal.holidays.has(date)) return false;
+  if (cal.workdays.has(date)) return true;
+  if (cal.schedule?.holidays.has(date)) return false;
+  if (cal.schedule?.workdays.has(date)) return true;
+  return cal.days.has(isoWeekdayOfEpochDay(day));
+}
+
 /** The working interval of local day `day` as [open, close) instants, or undefined on a day off. */
-function workingInterval(cal: Calendar, day: number): { open: number; close: number } | undefined {
-  if (!cal.days.has(isoWeekdayOfEpochDay(day))) return undefined;
-  if (cal.holidays.size > 0 && cal.holidays.has(dateOfEpochDay(day))) return undefined;
+function workingInterval(cal: Calendar, day: number): Interval | undefined {
+  const memo = cal.intervals?.get(day);
+  if (memo !== undefined) return memo ?? undefined;
+  const interval = computeInterval(cal, day);
+  if (cal.intervals) {
+    if (cal.intervals.size >= MAX_CACHED_DAYS) cal.intervals.clear();
+    cal.intervals.set(day, interval ?? null);
+  }
+  return interval;
+}
+
+function computeInterval(cal: Calendar, day: number): Interval | undefined {
+  if (!isWorkingDay(cal, day)) return undefined;
   const open = zonedMs(day, cal.startMinutes, cal.timeZone);
   const close = zonedMs(day, cal.endMinutes, cal.timeZone);
   // Both ends inside one DST gap leave nothing to work (Europe/Berlin 02:00-03:00 on the spring-forward Sunday).
@@ -235,14 +279,23 @@ function checkedDuration(durationMs: number): number {
  * @throws RangeError on an invalid `start`, a negative or non-finite duration, or a calendar without working time
  */
 export function addBusinessTime(start: Date, durationMs: number, calendar: BusinessHours | undefined): Date {
+  return addWith(start, durationMs, calendar, cachedCalendar);
+}
+
+/** How a function gets its prepared calendar: cached, or prepared afresh. */
+type Preparer = (calendar: BusinessHours) => Calendar;
+
+const uncached: Preparer = (calendar) => prepare(calendar, false);
+
+function addWith(start: Date, durationMs: number, calendar: BusinessHours | undefined, get: Preparer): Date {
   const from = checkedMs(start);
   let remaining = checkedDuration(durationMs);
   if (!calendar) return new Date(from + remaining);
   if (remaining === 0) return new Date(from);
-  const cal = prepare(calendar);
+  const cal = get(calendar);
   // Days with no working time (holidays, weekends, a day swallowed by a gap) are finite in number for any
   // real calendar; the bound only turns a pathological one into an error rather than a hung Lambda.
-  const lastDay = localEpochDay(from, cal.timeZone) + Math.ceil(remaining / MINUTE_MS) * 7 + cal.holidays.size + 14;
+  const lastDay = localEpochDay(from, cal.timeZone) + Math.ceil(remaining / MINUTE_MS) * 7 + cal.extraDaysOff + 14;
   for (let day = localEpochDay(from, cal.timeZone); day <= lastDay; day++) {
     const interval = workingInterval(cal, day);
     if (!interval) continue;
@@ -264,11 +317,15 @@ export function addBusinessTime(start: Date, durationMs: number, calendar: Busin
  * @throws RangeError on an invalid Date
  */
 export function businessTimeBetween(from: Date, to: Date, calendar: BusinessHours | undefined): number {
+  return betweenWith(from, to, calendar, cachedCalendar);
+}
+
+function betweenWith(from: Date, to: Date, calendar: BusinessHours | undefined, get: Preparer): number {
   const a = checkedMs(from);
   const b = checkedMs(to);
   if (b <= a) return 0;
   if (!calendar) return b - a;
-  const cal = prepare(calendar);
+  const cal = get(calendar);
   let total = 0;
   // One day past `to`'s local date: a fall-back that crosses midnight backwards (00:30 to 23:30) gives
   // instants inside today's interval yesterday's date.
@@ -288,9 +345,13 @@ export function businessTimeBetween(from: Date, to: Date, calendar: BusinessHour
  * @throws RangeError on an invalid Date
  */
 export function isBusinessTime(t: Date, calendar: BusinessHours | undefined): boolean {
+  return isWith(t, calendar, cachedCalendar);
+}
+
+function isWith(t: Date, calendar: BusinessHours | undefined, get: Preparer): boolean {
   const ms = checkedMs(t);
   if (!calendar) return true;
-  const cal = prepare(calendar);
+  const cal = get(calendar);
   const day = localEpochDay(ms, cal.timeZone);
   // Tomorrow's interval too, for the hour repeated across midnight by a fall-back (see businessTimeBetween).
   return [day, day + 1].some((d) => {
@@ -298,6 +359,16 @@ export function isBusinessTime(t: Date, calendar: BusinessHours | undefined): bo
     return interval !== undefined && interval.open <= ms && ms < interval.close;
   });
 }
+
+/**
+ * The same three functions computing every day from scratch (no prepared calendar, no per-day memo):
+ * the baseline the benchmark and the property test compare the cached ones against.
+ */
+export const uncachedBusinessTime = {
+  addBusinessTime: (start: Date, durationMs: number, calendar: BusinessHours | undefined): Date => addWith(start, durationMs, calendar, uncached),
+  businessTimeBetween: (from: Date, to: Date, calendar: BusinessHours | undefined): number => betweenWith(from, to, calendar, uncached),
+  isBusinessTime: (t: Date, calendar: BusinessHours | undefined): boolean => isWith(t, calendar, uncached),
+};
 
 /**
  * Whether the local wall clock at `t` reads within `[start, end)`. A window with `start > end` wraps

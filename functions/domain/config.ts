@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOLIDAY_SCHEDULE_NAMES } from './holiday-schedules.ts';
 
 /** Locales the pipeline ships templates for. */
 export const LocaleSchema = z.enum(['zh-CN', 'en']);
@@ -64,6 +65,17 @@ export const TimeZoneSchema = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Asia/Shanghai');
 
+/** Storage layout settings for high complaint rates (README "Sparse index buckets"). */
+export const ScaleSchema = z.strictObject({
+  /**
+   * Partition values (buckets) of each sparse due index (`byDueAt`, `bySweepAt`, `bySurveyDue`) and of
+   * `openAlerts`; every reader queries all of them. Raise it, never lower it: items in a bucket past
+   * the new count would no longer be read. @default 16 (1M complaints a day at under 10% of a partition's
+   * write limit, even at ten times the average rate)
+   */
+  dueIndexBuckets: z.number().int().min(1).max(64).default(16),
+});
+
 /** When a department works; SLA clocks count only these hours when a calendar is given. */
 export const BusinessHoursSchema = z
   .strictObject({
@@ -74,8 +86,16 @@ export const BusinessHoursSchema = z
     end: ClockTimeSchema,
     /** Whole days off, as local dates (YYYY-MM-DD). */
     holidays: z.array(z.iso.date()).default([]),
+    /** Days worked although their weekday is not in `days` (make-up working days, 调休), as local dates. */
+    workdays: z.array(z.iso.date()).optional(),
+    /**
+     * An official schedule whose holidays and make-up working days apply too (`cn-mainland`: the State
+     * Council's schedule; functions/domain/holiday-schedules.ts). `holidays` and `workdays` above win over it.
+     */
+    holidaySchedule: z.enum(HOLIDAY_SCHEDULE_NAMES).optional(),
   })
-  .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] });
+  .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
+  .refine((b) => !(b.workdays ?? []).some((d) => b.holidays.includes(d)), { message: 'a date cannot be both a holiday and a workday', path: ['workdays'] });
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
 
 /** One level of a department's escalation chain (level 1 is told first). */
@@ -407,6 +427,7 @@ export const PipelineConfigSchema = z
     /** Two-way email; without it nothing is received and customer emails carry no reply address. */
     inbound: InboundSettingsSchema.optional(),
     digest: DigestSettingsSchema.prefault({}),
+    scale: ScaleSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();

@@ -1,4 +1,5 @@
 /** Time arithmetic on instants. Pure: every function takes the time it works on. */
+import { zonedFormatter } from './time-zone.ts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -36,46 +37,19 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
-// Building an Intl formatter costs far more than using one; replays format thousands of times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function localFormatter(timeZone: string, locale: string): Intl.DateTimeFormat {
-  const key = `${timeZone}|${locale}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(key, f);
-  }
-  return f;
-}
-
 /** A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. */
 export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
-  const parts = localFormatter(timeZone, locale).formatToParts(t);
+  const parts = zonedFormatter('minute', timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
 }
 
-const shortFormatters = new Map<string, Intl.DateTimeFormat>();
 /**
  * A due time short enough for an SMS, in the recipient's zone: `24 Nov 18:00 GMT+8` (en),
  * `11月24日 18:00（北京时间）` (zh-CN, Asia/Shanghai) or `11月24日 18:00（GMT-5）`.
  */
 export function formatShortTime(t: Date, timeZone: string, locale: string): string {
-  const key = `${timeZone}|${locale}`;
-  let f = shortFormatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone, month: locale === 'zh-CN' ? 'numeric' : 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
-    shortFormatters.set(key, f);
-  }
-  const parts = f.formatToParts(t);
+  const parts = zonedFormatter('short', timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const zone = get('timeZoneName');
   if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;

@@ -145,7 +145,8 @@ const InboxQuerySchema = z.object({
   overdue: z.literal('1').optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
   before: z.iso.datetime().optional().catch(undefined),
-  cursor: z.string().max(2048).optional().catch(undefined),
+  // Up to a position per due-index bucket (see list-complaints).
+  cursor: z.string().max(8192).optional().catch(undefined),
 });
 
 async function inboxPage(req: Request, s: Session): Promise<HttpResult> {

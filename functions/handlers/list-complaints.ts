@@ -15,7 +15,8 @@ const QuerySchema = z
     category: z.string().min(1).max(48).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().min(1).max(2048).optional(),
+    // The overdue listing's cursor holds a position per due-index bucket: about 80 characters each, 64 buckets at most.
+    cursor: z.string().min(1).max(8192).optional(),
     /** A short reference as a person reads it out (`yx-4k7m-9qd2` works too). */
     ref: z
       .string()

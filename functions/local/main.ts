@@ -2,6 +2,7 @@ import './env-defaults.ts';
 import { loadClassifierModel } from '../adapters/classifier-model.ts';
 import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
+import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import type { TextModel } from '../domain/text-model.ts';
 import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfigFile(process.env.PIPELINE_CONFIG || undefined);
     textModel = loadClassifierModel(config, process.env.PIPELINE_CONFIG || undefined);
+    for (const warning of holidayScheduleWarnings(config.departments, new Date())) console.warn(`Warning: ${warning}`);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -18,7 +18,7 @@ const at = (iso: string) => new Date(iso);
 /** Shanghai office hours without holidays: UTC+8 all year, so local 09:00 is 01:00Z and 18:00 is 10:00Z. */
 const shanghai: BusinessHours = { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00', holidays: [] };
 
-/** The shipped customer-service calendar, with the 2026 National Day and 2027 holidays. */
+/** The shipped customer-service calendar: Monday to Friday with the official mainland schedule (cn-mainland). */
 const shippedCalendar = defaultConfig.departments.find((d) => d.id === 'customer-service')?.businessHours;
 if (!shippedCalendar) throw new Error('the shipped config lost the customer-service calendar');
 

@@ -80,7 +80,7 @@ beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { TableName: 'state-t', Key: { pk: linkItem.pk, sk: 'LINK' } }).resolves({ Item: linkItem });
-  ddb.on(GetCommand, { TableName: 'complaints-t', Key: { id: 'C1' } }).resolves({ Item: toItem(sentComplaint()) });
+  ddb.on(GetCommand, { TableName: 'complaints-t', Key: { id: 'C1' } }).resolves({ Item: toItem(sentComplaint(), defaultConfig.scale.dueIndexBuckets) });
   ddb.on(TransactWriteCommand).resolves({});
 });
 

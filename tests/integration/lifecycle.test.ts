@@ -110,7 +110,7 @@ describe('SLA sweeper against DynamoDB Local', () => {
     const worker = async () => {
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
         const res = await db.clients.doc.send(
-          new BatchWriteCommand({ RequestItems: { [complaintsTable]: chunk.map((c) => ({ PutRequest: { Item: toItem(c) } })) } }),
+          new BatchWriteCommand({ RequestItems: { [complaintsTable]: chunk.map((c) => ({ PutRequest: { Item: toItem(c, defaultConfig.scale.dueIndexBuckets) } })) } }),
         );
         expect(res.UnprocessedItems?.[complaintsTable] ?? []).toEqual([]);
       }

@@ -43,7 +43,7 @@ function complaints(count: number, at: Date, config: PipelineConfig = defaultCon
 
 async function store(items: Complaint[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
-    await db.clients.doc.send(new BatchWriteCommand({ RequestItems: { [complaintsTable]: items.slice(i, i + 25).map((c) => ({ PutRequest: { Item: toItem(c) } })) } }));
+    await db.clients.doc.send(new BatchWriteCommand({ RequestItems: { [complaintsTable]: items.slice(i, i + 25).map((c) => ({ PutRequest: { Item: toItem(c, defaultConfig.scale.dueIndexBuckets) } })) } }));
   }
 }
 
