@@ -8,6 +8,8 @@ const MARK_PK_PREFIX = 'COUNTED#';
 const MARK_SK = 'volume-monitor';
 /** BatchGetItem reads at most this many keys per call. */
 const BATCH_GET_KEYS = 100;
+/** Reads of a chunk's marks before giving up on keys DynamoDB keeps leaving unprocessed. */
+const UNPROCESSED_ROUNDS = 6;
 /** Stream records live 24 hours; marks outlive them. */
 const MARK_TTL_SECONDS = 2 * 86_400;
 /** Counters feed the sliding windows and, later, weekly baselines. */
@@ -42,8 +44,11 @@ export class DynamoVolumeStore implements VolumeStore {
     const unique = [...new Set(eventIds)];
     for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_KEYS).map((id) => markKey(id));
-      // UnprocessedKeys come back under throttling; the SDK's retry policy spaces the next call.
-      while (keys?.length) {
+      for (let round = 0; keys?.length; round++) {
+        // UnprocessedKeys come back under throttling: back off, and past a few rounds fail the batch
+        // (the mapping retries it).
+        if (round === UNPROCESSED_ROUNDS) throw new Error(`${keys.length} counted marks still unprocessed after ${round} reads`);
+        if (round > 0) await new Promise((done) => setTimeout(done, 50 * 2 ** round));
         const res: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.stateTable]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } } }),
         );
