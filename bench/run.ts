@@ -5,6 +5,7 @@ import { benchReplay } from './replay.ts';
 import { benchVolumeMonitor } from './volume-monitor.ts';
 import { benchTextModel } from './text-model.ts';
 import { benchDetection } from './detection.ts';
+import { benchIntakeLoad } from './intake-load.ts';
 
 /**
  * `npm run bench`: each benchmark measures our implementation and a naive baseline in the same run
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const volume = await benchVolumeMonitor(log);
   console.log(
-    `volume monitor: ${volume.writesPerComplaint} writes/complaint vs naive ${volume.naiveWritesPerComplaint} → ${volume.ratio}× fewer`,
+    `volume monitor: ${volume.counterWritesPerComplaint} counter writes/complaint vs naive ${volume.naiveWritesPerComplaint} → ${volume.ratio}× fewer (plus ${volume.markWritesPerComplaint} counted mark/complaint, ${volume.writesPerComplaint} writes/complaint in all)`,
   );
   console.log(JSON.stringify(volume));
   const sweep = await benchSlaSweep(log);
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
   );
   console.log(JSON.stringify(text));
   for (const detection of await benchDetection(log)) console.log(JSON.stringify(detection));
+  const intake = await benchIntakeLoad(log);
+  console.log(
+    `intake load: ${intake.perSecond} complaints/s at ${intake.clients} clients (p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms) vs ${intake.sequentialPerSecond}/s from one client → ${intake.ratio}×; ${intake.accepted} accepted = ${intake.stored} stored = ${intake.counted} counted = ${intake.receipted} receipted`,
+  );
+  console.log(JSON.stringify(intake));
 }
 
 main().catch((err: unknown) => {

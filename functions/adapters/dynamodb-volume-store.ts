@@ -1,17 +1,17 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { hourlyRollup, padSequence, type CounterIncrement } from '../domain/volume.ts';
-import type { VolumeStore } from '../ports/volume-store.ts';
+import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hourlyRollup, type CounterIncrement } from '../domain/volume.ts';
+import type { CommitOutcome, VolumeStore } from '../ports/volume-store.ts';
 
-const LEDGER_PK = 'LEDGER#volume-monitor';
-/**
- * Ledger entries read back when checking a batch. A redelivered record was counted by an entry whose
- * first sequence number is at or below the record's; entries of other shards can interleave, so we
- * look back this many entries (one Query page) rather than just one.
- */
-const LEDGER_LOOKBACK = 25;
-/** Stream records live 24 hours; ledger entries outlive them. */
-const LEDGER_TTL_SECONDS = 2 * 86_400;
+/** Key prefix of the per-record marks; the record's stream `eventID` follows. */
+const MARK_PK_PREFIX = 'COUNTED#';
+const MARK_SK = 'volume-monitor';
+/** BatchGetItem reads at most this many keys per call. */
+const BATCH_GET_KEYS = 100;
+/** Reads of a chunk's marks before giving up on keys DynamoDB keeps leaving unprocessed. */
+const UNPROCESSED_ROUNDS = 6;
+/** Stream records live 24 hours; marks outlive them. */
+const MARK_TTL_SECONDS = 2 * 86_400;
 /** Counters feed the sliding windows and, later, weekly baselines. */
 const COUNTER_TTL_SECONDS = 35 * 86_400;
 /**
@@ -23,8 +23,15 @@ const HOURLY_TTL_SECONDS = 14 * 7 * 86_400;
 
 /**
  * Per-minute counters `CNT#<category>` / `<minute ISO>`, hourly rollups `HCNT#<category>` /
- * `<hour ISO>` (written in the same transaction, so both always agree) and the ledger of counted stream sequence
- * numbers, in the state table.
+ * `<hour ISO>` and a mark per counted stream record `COUNTED#<eventID>` / `volume-monitor`, in the
+ * state table, all written in one transaction so they always agree.
+ *
+ * The marks are keyed by the record's `eventID`, which DynamoDB Streams makes globally unique and
+ * which stays the same on every delivery: whether a record was counted is a point read, whatever
+ * the number of shards, their interleaving, splits, or the way Lambda cut, bisected or extended the
+ * batch that brings it again. (Lambda does not tell a handler its shard, and sequence numbers are
+ * ordered only within one, so neither can key a ledger.) Each mark is a separate item, spread
+ * over partitions: no hot key however busy one category gets.
  */
 export class DynamoVolumeStore implements VolumeStore {
   constructor(
@@ -32,48 +39,45 @@ export class DynamoVolumeStore implements VolumeStore {
     private readonly stateTable: string,
   ) {}
 
-  async alreadyCounted(sequenceNumbers: readonly string[]): Promise<Set<string>> {
-    if (!sequenceNumbers.length) return new Set();
-    const padded = sequenceNumbers.map(padSequence);
-    const max = padded.reduce((a, b) => (a > b ? a : b));
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.stateTable,
-        KeyConditionExpression: 'pk = :pk AND sk <= :max',
-        ExpressionAttributeValues: { ':pk': LEDGER_PK, ':max': max },
-        ScanIndexForward: false,
-        Limit: LEDGER_LOOKBACK,
-        ConsistentRead: true,
-      }),
-    );
+  async alreadyCounted(eventIds: readonly string[]): Promise<Set<string>> {
     const counted = new Set<string>();
-    for (const item of res.Items ?? []) for (const s of (item.seqs as string[] | undefined) ?? []) counted.add(s);
-    return new Set(sequenceNumbers.filter((s) => counted.has(padSequence(s))));
+    const unique = [...new Set(eventIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_KEYS).map((id) => markKey(id));
+      for (let round = 0; keys?.length; round++) {
+        // UnprocessedKeys come back under throttling: back off, and past a few rounds fail the batch
+        // (the mapping retries it).
+        if (round === UNPROCESSED_ROUNDS) throw new Error(`${keys.length} counted marks still unprocessed after ${round} reads`);
+        if (round > 0) await new Promise((done) => setTimeout(done, 50 * 2 ** round));
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.stateTable]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } } }),
+        );
+        for (const item of res.Responses?.[this.stateTable] ?? []) counted.add(String(item.pk).slice(MARK_PK_PREFIX.length));
+        keys = res.UnprocessedKeys?.[this.stateTable]?.Keys;
+      }
+    }
+    return counted;
   }
 
-  async commit(sequenceNumbers: readonly string[], increments: readonly CounterIncrement[], now: Date): Promise<boolean> {
-    if (!sequenceNumbers.length) return true;
-    const padded = sequenceNumbers.map(padSequence).sort();
-    const nowSeconds = Math.floor(now.getTime() / 1000);
+  async commit(eventIds: readonly string[], increments: readonly CounterIncrement[], now: Date): Promise<CommitOutcome> {
+    if (!eventIds.length) return 'committed';
+    const expiresAt = Math.floor(now.getTime() / 1000) + MARK_TTL_SECONDS;
+    const items = [
+      ...eventIds.map((id) => ({
+        name: 'mark' as const,
+        item: { Put: { TableName: this.stateTable, Item: { ...markKey(id), expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      })),
+      ...increments.map((inc) => ({ name: 'counter' as const, item: { Update: this.#add(counterKey(inc.category), inc, COUNTER_TTL_SECONDS) } })),
+      ...hourlyRollup(increments).map((inc) => ({ name: 'rollup' as const, item: { Update: this.#add(hourlyKey(inc.category), inc, HOURLY_TTL_SECONDS) } })),
+    ];
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.stateTable,
-                Item: { pk: LEDGER_PK, sk: padded[0], seqs: padded, expiresAt: nowSeconds + LEDGER_TTL_SECONDS },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...increments.map((inc) => ({ Update: this.#add(counterKey(inc.category), inc, COUNTER_TTL_SECONDS) })),
-            ...hourlyRollup(increments).map((inc) => ({ Update: this.#add(hourlyKey(inc.category), inc, HOURLY_TTL_SECONDS) })),
-          ],
-        }),
-      );
-      return true;
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
+      return 'committed';
     } catch (err) {
-      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = (err.CancellationReasons ?? []).map((r, i) => ({ name: items[i]?.name, code: r.Code }));
+      if (reasons.some((r) => r.name === 'mark' && r.code === 'ConditionalCheckFailed')) return 'already-counted';
+      if (reasons.some((r) => r.code === 'TransactionConflict')) return 'conflict';
       throw err;
     }
   }
@@ -123,4 +127,8 @@ function counterKey(category: string): string {
 
 function hourlyKey(category: string): string {
   return `HCNT#${category}`;
+}
+
+function markKey(eventId: string): { pk: string; sk: string } {
+  return { pk: `${MARK_PK_PREFIX}${eventId}`, sk: MARK_SK };
 }

@@ -1,5 +1,5 @@
 import { hourlyRollup, type CounterIncrement } from '../domain/volume.ts';
-import type { VolumeStore } from '../ports/volume-store.ts';
+import type { CommitOutcome, VolumeStore } from '../ports/volume-store.ts';
 
 /** Sorted (time, count) pairs of one counter series; appends in time order cost O(1). */
 class Series {
@@ -46,23 +46,23 @@ function lowerBound(values: readonly number[], x: number): number {
 
 /**
  * The volume store in memory, for replays and tests: the same contract as the DynamoDB store
- * (minute counters, hourly rollups, a ledger of counted sequence numbers), without expiry.
+ * (minute counters, hourly rollups, the counted records' event ids), without expiry.
  */
 export class MemoryVolumeStore implements VolumeStore {
   readonly #minutes = new Map<string, Series>();
   readonly #hours = new Map<string, Series>();
   readonly #counted = new Set<string>();
 
-  async alreadyCounted(sequenceNumbers: readonly string[]): Promise<Set<string>> {
-    return new Set(sequenceNumbers.filter((s) => this.#counted.has(s)));
+  async alreadyCounted(eventIds: readonly string[]): Promise<Set<string>> {
+    return new Set(eventIds.filter((s) => this.#counted.has(s)));
   }
 
-  async commit(sequenceNumbers: readonly string[], increments: readonly CounterIncrement[]): Promise<boolean> {
-    if (sequenceNumbers.some((s) => this.#counted.has(s))) return false;
-    for (const s of sequenceNumbers) this.#counted.add(s);
+  async commit(eventIds: readonly string[], increments: readonly CounterIncrement[]): Promise<CommitOutcome> {
+    if (eventIds.some((s) => this.#counted.has(s))) return 'already-counted';
+    for (const s of eventIds) this.#counted.add(s);
     for (const inc of increments) series(this.#minutes, inc.category).add(inc.bucket, inc.count);
     for (const inc of hourlyRollup(increments)) series(this.#hours, inc.category).add(inc.bucket, inc.count);
-    return true;
+    return 'committed';
   }
 
   async buckets(category: string, fromBucket: string, toBucket: string): Promise<Array<{ bucket: string; count: number }>> {
@@ -75,7 +75,7 @@ export class MemoryVolumeStore implements VolumeStore {
     return s ? s.range(Date.parse(fromHour), Date.parse(toHour)).map((b) => ({ hour: b.key, count: b.count })) : [];
   }
 
-  /** Forgets counted sequence numbers; a replay that never redelivers can keep memory flat. */
+  /** Forgets which records were counted; a replay that never redelivers can keep memory flat. */
   forgetLedger(): void {
     this.#counted.clear();
   }

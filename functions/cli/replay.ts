@@ -89,7 +89,7 @@ export async function replayRows(
     seq += 1;
     const receivedAt = row.at.toISOString();
     complaints.add(category, { id: `R${seq}`, title: row.label, description: row.label, receivedAt });
-    return { sequenceNumber: String(seq), category, receivedAt };
+    return { eventId: String(seq), category, receivedAt };
   };
 
   if (cadence === 'day') {

@@ -28,9 +28,9 @@ function toCountable(record: DynamoDBRecord): CountableRecord {
   const image = record.dynamodb?.NewImage;
   const keys = record.dynamodb?.Keys;
   try {
-    if (!sequenceNumber || !image) throw new InvalidRecordError('record has no sequence number or new image');
+    if (!record.eventID || !image) throw new InvalidRecordError('record has no eventID or new image');
     const parsed = CountableImageSchema.parse(unmarshall(image as Record<string, AttributeValue>));
-    return { sequenceNumber, category: parsed.category, receivedAt: parsed.receivedAt };
+    return { eventId: record.eventID, category: parsed.category, receivedAt: parsed.receivedAt };
   } catch (err) {
     // Keys only: images hold customers' contact details, which never go to logs.
     logger.error('invalid stream record', { eventID: record.eventID, sequenceNumber, keys, reason: (err as Error).message });
@@ -39,16 +39,17 @@ function toCountable(record: DynamoDBRecord): CountableRecord {
   }
 }
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
 /**
  * Volume monitor on the complaints stream (INSERTs of complaints only, by the mapping's filter).
  * Unparsable records fail alone (partial batch response); everything else is counted once. Transient
- * errors throw so the mapping retries the batch, which the counting ledger makes harmless.
+ * errors throw so the mapping retries the batch, which the per-record counted marks make harmless.
  * Not order-sensitive: counts add up the same in any order, and alerting looks at the window count
  * after the whole batch, so an unparsable record need not hold back the ones after it.
+ * The batch processor keeps the batch's outcome in its own state, so each call gets its own: the
+ * local runtime calls this handler for several shards at once.
  */
 export const handler = instrumented(async (event: DynamoDBStreamEvent, context: Context | undefined): Promise<DynamoDBBatchResponse> => {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   processor.register(event.Records, async (record: DynamoDBRecord) => toCountable(record), { throwOnFullBatchFailure: false });
   const processed = await processor.process();
   const countable = processed.flatMap((r) => (r[0] === 'success' ? [r[1] as CountableRecord] : []));

@@ -56,18 +56,25 @@ const NEWEST_TITLES = 5;
 /** How many newest titles the frequent words are counted over. */
 const TITLES_FOR_TERMS = 20;
 /**
- * Minute counters per transaction: each may bring one hourly rollup, and the ledger entry takes one
- * more of DynamoDB's 100 items.
+ * Times a batch's undecided records are decided again after a concurrent delivery or transaction
+ * got in the way, before the batch fails and the mapping retries it.
  */
-const MINUTE_COUNTERS_PER_COMMIT = 49;
+const COMMIT_ATTEMPTS = 8;
+
+/** Thrown when concurrent deliveries kept a batch from committing; the mapping retries the batch. */
+export class CountingContendedError extends Error {
+  override readonly name = 'CountingContendedError';
+}
 
 /**
  * Counts a batch of new complaints and raises an alert incident on a threshold breach.
  *
  * Primary course:
- * 1. drop records an earlier delivery already counted (streams deliver at least once);
- * 2. write each (category, minute) counter once for the batch, atomically with a ledger entry of the
- *    counted sequence numbers;
+ * 1. drop records an earlier delivery already counted (streams deliver at least once): a point read
+ *    of each record's mark, keyed by its stream `eventID`, so it holds for any number of shards;
+ * 2. write each (category, minute) counter once for the batch, atomically with a mark per counted
+ *    record; when a concurrent delivery marked one of them or held a counter first, nothing was
+ *    written, and those records are decided again (1.), a bounded number of times;
  * 3. for each category in the batch, sum its sliding window and ask the category's detector(s):
  *    the static threshold, the adaptive detector (by default the short window, the last day and the
  *    last week, each against its bound from the category's robust baseline), or both; on a
@@ -79,11 +86,7 @@ const MINUTE_COUNTERS_PER_COMMIT = 49;
  */
 export async function monitorVolume(records: readonly CountableRecord[], deps: MonitorVolumeDeps): Promise<MonitorVolumeResult> {
   const now = deps.clock.now();
-  const seen = await deps.volume.alreadyCounted(records.map((r) => r.sequenceNumber));
-  const fresh = records.filter((r) => !seen.has(r.sequenceNumber));
-  for (const plan of planCommits(fresh, MINUTE_COUNTERS_PER_COMMIT)) {
-    await deps.volume.commit(plan.sequenceNumbers, plan.increments, now);
-  }
+  const counted = await countOnce(records, now, deps.volume);
 
   const opened: AlertIncident[] = [];
   const windowCounts: Record<string, number> = {};
@@ -132,7 +135,32 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     }
     if (incident.notifiedAt === undefined && !silence) await notifyRaised(incident, category, deps);
   }
-  return { counted: fresh.length, replayed: records.length - fresh.length, opened, windowCounts };
+  return { counted, replayed: records.length - counted, opened, windowCounts };
+}
+
+/**
+ * Decides which records are new and commits their counts; repeats the decision for the records of a
+ * commit that a concurrent delivery pre-empted. A crash anywhere leaves either nothing or whole
+ * commits (counters with their marks) behind, so the redelivery decides the same way.
+ * @returns how many records this call counted
+ */
+async function countOnce(records: readonly CountableRecord[], now: Date, volume: VolumeStore): Promise<number> {
+  let counted = 0;
+  // One mark per record: a record listed twice is one complaint.
+  let undecided = [...new Map(records.map((r) => [r.eventId, r])).values()];
+  for (let attempt = 0; undecided.length; attempt++) {
+    if (attempt === COMMIT_ATTEMPTS) throw new CountingContendedError(`${undecided.length} records still contended after ${attempt} attempts`);
+    const seen = await volume.alreadyCounted(undecided.map((r) => r.eventId));
+    const fresh = undecided.filter((r) => !seen.has(r.eventId));
+    const again: string[] = [];
+    for (const plan of planCommits(fresh)) {
+      if ((await volume.commit(plan.eventIds, plan.increments, now)) === 'committed') counted += plan.eventIds.length;
+      else again.push(...plan.eventIds);
+    }
+    const retry = new Set(again);
+    undecided = fresh.filter((r) => retry.has(r.eventId));
+  }
+  return counted;
 }
 
 /** What the category's detectors make of its window count now. */

@@ -29,7 +29,7 @@ function setup(detector: 'adaptive' | 'static', cache?: BaselineCache) {
     seq += 1;
     const receivedAt = new Date(at).toISOString();
     complaints.add(base.id, { id: `C${seq}`, title: 'card declined', description: 'card declined', receivedAt });
-    return monitorVolume([{ sequenceNumber: String(seq), category: base.id, receivedAt }], deps);
+    return monitorVolume([{ eventId: String(seq), category: base.id, receivedAt }], deps);
   };
   return { deps, arrive, alerts, notifier, category: base.id, start: clock.now().getTime() };
 }
