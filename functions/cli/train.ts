@@ -12,7 +12,8 @@ import { evaluatePredictions, majorityLabel } from '../domain/classifier-evaluat
 import { ConfigError } from '../domain/config.ts';
 import { compileTextModel, predictText } from '../domain/text-model.ts';
 import { stratifiedSplit, trainTextModel, TrainingDataError, type TrainingRow } from '../domain/train-text-model.ts';
-import { CliInputError, columnIndex, parseFlags, progressLine, readCsvFile, required, rowText } from './text-csv.ts';
+import { CliInputError, parseFlags, required } from './args.ts';
+import { columnIndex, progressLine, readCsvFile, rowText } from './text-csv.ts';
 import { renderTrainingReport, type NamedEvaluation } from './train-report.ts';
 
 const USAGE =
