@@ -268,7 +268,7 @@ export class ComplaintPipelineStack extends Stack {
         indexName: index.name,
         partitionKey: attribute(index.partitionKey),
         sortKey: index.sortKey && attribute(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
       });
     }
     return table;

@@ -81,7 +81,7 @@ function createTableInput(tableName: string, definition: TableDefinition): Creat
       GlobalSecondaryIndexes: definition.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
       })),
     }),
     ...(definition.stream !== undefined && {

@@ -41,13 +41,23 @@ export function itemSize(item: Record<string, AttributeValue>): number {
 }
 
 /**
- * Bytes an item occupies with the index entries it appears in (indexes project ALL, see
- * functions/pipeline.ts: an entry is the whole item), each with DynamoDB's 100-byte overhead.
+ * Bytes an item occupies with the index entries it appears in (functions/pipeline.ts: ALL projects
+ * the whole item, INCLUDE the table and index keys plus the included attributes), each with
+ * DynamoDB's 100-byte overhead.
  */
 export function storedBytes(table: TableName, item: Record<string, AttributeValue>): number {
-  const size = itemSize(item) + ITEM_OVERHEAD_BYTES;
-  const entries = tables[table].indexes.filter((ix) => item[ix.partitionKey.name] !== undefined && (!ix.sortKey || item[ix.sortKey.name] !== undefined)).length;
-  return size * (1 + entries);
+  const def = tables[table];
+  let bytes = itemSize(item) + ITEM_OVERHEAD_BYTES;
+  for (const ix of def.indexes) {
+    if (item[ix.partitionKey.name] === undefined || (ix.sortKey && item[ix.sortKey.name] === undefined)) continue;
+    if (!ix.include) {
+      bytes += itemSize(item) + ITEM_OVERHEAD_BYTES;
+      continue;
+    }
+    const names = new Set([def.partitionKey.name, def.sortKey?.name, ix.partitionKey.name, ix.sortKey?.name, ...ix.include].filter((n): n is string => n !== undefined));
+    bytes += itemSize(Object.fromEntries(Object.entries(item).filter(([k]) => names.has(k)))) + ITEM_OVERHEAD_BYTES;
+  }
+  return bytes;
 }
 
 /** Schedule runs in a 730-hour month, from the expression (rate or cron). */
@@ -273,6 +283,8 @@ export interface MeasureOptions {
   readonly textModel?: TextModel;
   /** Lifecycles measured and averaged (after one unmeasured warm-up). @default 6 */
   readonly lifecycles?: number;
+  /** Run one unmeasured lifecycle first, so module loading and JIT warm-up are not counted as CPU time. @default true */
+  readonly warmUp?: boolean;
   /** Progress lines (phases), for a terminal. */
   readonly progress?: (line: string) => void;
 }
@@ -424,8 +436,10 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
       return { afterIntake, afterAck, afterResolve, afterSurvey, afterAnswer };
     };
 
-    say('warm-up lifecycle');
-    await lifecycle('warm', 2);
+    if (options.warmUp ?? true) {
+      say('warm-up lifecycle');
+      await lifecycle('warm', 2);
+    }
 
     say('idle schedule runs');
     const idleFrom = await snapshot();
