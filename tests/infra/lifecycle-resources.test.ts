@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
-import { actionsOf, functionIdOf, logicalIdOf, resourcesOf, SMS_TO_PHONES_NOT_RESOURCE, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+import { actionsOf, cfnProjection, functionIdOf, logicalIdOf, resourcesOf, SMS_TO_PHONES_NOT_RESOURCE, statementsOfFunction, synthTemplate } from './template-helpers.ts';
 
 // The resources the complaint lifecycle added (agent routes, the SLA sweeper, the sweep and overdue
 // indexes, the progress notifier), pinned as a spec: a change to pipeline.ts that weakens one of
@@ -95,7 +95,7 @@ describe('complaints table indexes', () => {
           IndexName: name,
           KeySchema: keySchema(index.partitionKey, index.sortKey),
           // Exact: a narrower projection than pipeline.ts declares would starve the handlers that read it.
-          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
+          Projection: cfnProjection(index),
         }),
       ]),
     });

@@ -6,7 +6,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } fr
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTables } from '../../functions/local/create-tables.ts';
 import { DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
-import { tables } from '../../functions/pipeline.ts';
+import { projectionOf, tables } from '../../functions/pipeline.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-test-'));
 afterAll(() => {
@@ -76,8 +76,8 @@ describe('startDynamoDbLocal', () => {
         tables.complaints.indexes
           .map((i) => [
             i.name,
-            i.include ? 'INCLUDE' : 'ALL',
-            i.include ? [...i.include] : undefined,
+            projectionOf(i).type,
+            projectionOf(i).nonKeyAttributes && [...projectionOf(i).nonKeyAttributes!],
             [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : [])],
           ])
           .sort(byName),
