@@ -67,7 +67,7 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     `  - Stream consumers: each of ${a.streamShards} shards fills a batch during its batching window (1 to batchSize records); per-record work is as measured with one record per batch, an upper bound for per-batch writes.`,
     '  - Schedules fire at their fixed rate whatever the volume: an idle run (nothing due) is a fixed cost; what a run does for complaints is in the lifecycle.',
     `  - Logs: what handlers write at the deployed level (INFO) plus ${a.platformLogBytesPerInvocation} bytes of START/END/REPORT lines per invocation and ${a.logEventOverheadBytes} bytes per event.`,
-    '  - Storage: steady state once the retention (config retention.complaintDays, TTL of state items) is reached; every index projects ALL, so an indexed item is stored once more per index.',
+    '  - Storage: steady state once the retention (config retention.complaintDays, TTL of state items) is reached; an index projecting ALL stores the item once more, KEYS_ONLY/INCLUDE only its keys (functions/pipeline.ts).',
     '  - DynamoDB Streams GetRecords by Lambda triggers are free; the on-failure SQS queue sees traffic only when batches fail.',
     `  - ${a.alertsPerMillionComplaints} alert incidents per million complaints (each: raise, email + topic SMS, acknowledge page and click, all-clear).`,
   ];
