@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DynamoDBClient, ScanCommand, type AttributeValue, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand, ScanCommand, type AttributeValue, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { topicSubscribers } from './outbox.ts';
 import { nextFireAfter } from './schedule-expression.ts';
 import { startLocalPipeline, type LocalPipeline } from './local-pipeline.ts';
@@ -381,12 +381,19 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
       await advance('PT0S');
       return meter.usage;
     };
+    // This DynamoDB Local holds only the pipeline's two tables: find each by its logical name's suffix.
+    const physical = (await scanClient.send(new ListTablesCommand({}))).TableNames ?? [];
+    const physicalName = (table: TableName) => {
+      const name = physical.find((t) => t.endsWith(`-${table}`));
+      if (!name) throw new LifecycleMeasurementError(`no ${table} table in the local runtime's DynamoDB Local`);
+      return name;
+    };
     const keysNow = async () => {
       const seen = new Map<string, { table: TableName; item: Record<string, AttributeValue> }>();
       for (const table of Object.keys(tables) as TableName[]) {
         let startKey: Record<string, AttributeValue> | undefined;
         do {
-          const page = await scanClient!.send(new ScanCommand({ TableName: `complaint-pipeline-${table}`, ExclusiveStartKey: startKey }));
+          const page = await scanClient!.send(new ScanCommand({ TableName: physicalName(table), ExclusiveStartKey: startKey }));
           for (const item of page.Items ?? []) {
             const def = tables[table];
             const key = `${table}|${JSON.stringify(item[def.partitionKey.name])}|${def.sortKey ? JSON.stringify(item[def.sortKey.name]) : ''}`;
