@@ -122,8 +122,11 @@ export interface Usage {
   readonly topicPublishes: number;
 }
 
+/** No SDK calls. */
 export const ZERO_SDK: SdkCalls = { dynamodb: 0, eventBridge: 0, ses: 0, sns: 0 };
+/** A function that did nothing. */
 export const ZERO_FUNCTION: FunctionUsage = { invocations: 0, records: 0, cpuMs: 0, sdkCalls: ZERO_SDK, logBytes: 0, logEvents: 0 };
+/** Nothing counted: the start of every sum. */
 export const ZERO_USAGE: Usage = {
   functions: {},
   dynamodb: { readRequests: 0, writeRequests: 0, readUnits: 0, writeUnits: 0 },
