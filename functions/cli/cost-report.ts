@@ -55,6 +55,7 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     `  writes by function, command, table/index (WRU per lifecycle): ${topWrites.map(([k, v]) => `${k} ${dec(v, 1)}`).join('; ')}`,
     `  reads (RRU per lifecycle): ${topReads.map(([k, v]) => `${k} ${dec(v, 1)}`).join('; ')}`,
     `  one alert incident beyond its complaints: ${dec(profile.alert.dynamodb.writeUnits, 1)} WRU, ${dec(profile.alert.dynamodb.readUnits, 1)} RRU, ${dec(profile.alert.emails, 0)} emails, ${dec(profile.alert.topicPublishes, 0)} topic SMS`,
+    ...(profile.unmeasuredSchedules?.length ? [`  schedules that never ran while measuring (runs counted, work not): ${profile.unmeasuredSchedules.join(', ')}`] : []),
     `  custom metrics seen: ${profile.customMetrics.length ? profile.customMetrics.join(', ') : 'none'}`,
     ...(Object.keys(bill.unpricedSms).length
       ? [`  SMS not priced: ${Object.entries(bill.unpricedSms).map(([p, c]) => `${int.format(c)} a month to ${p}`).join(', ')}${bill.unpricedSms['+86'] ? ' (SNS cannot send SMS into mainland China: a local SMS provider is needed there)' : ''}`]

@@ -209,6 +209,8 @@ export interface LifecycleProfile {
   readonly alert: Usage;
   /** One schedule run with nothing due, per scheduled function (`usage.functions[name]`, invocations 1). */
   readonly idleRuns: Readonly<Record<string, Usage>>;
+  /** Schedules that never ran during the measurement: their runs are counted, their work is not. */
+  readonly unmeasuredSchedules?: readonly string[];
   /** Distinct EMF metrics (namespace, name, dimension values) the functions emitted. */
   readonly customMetrics: readonly string[];
   readonly shapes: Readonly<Record<string, FunctionShape>>;
