@@ -22,6 +22,18 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /**
+   * Non-key attributes the index projects (INCLUDE; empty: KEYS_ONLY); absent: it projects ALL. An
+   * index that projects less is written only when its keys or these attributes change, and stores
+   * less (README "Cost"); its readers fetch anything else from the table.
+   */
+  readonly include?: readonly string[];
+}
+
+/** How an index projects, as DynamoDB and CloudFormation spell it. */
+export function projectionOf(index: IndexDefinition): { readonly type: 'ALL' | 'INCLUDE' | 'KEYS_ONLY'; readonly nonKeyAttributes?: readonly string[] } {
+  if (index.include === undefined) return { type: 'ALL' };
+  return index.include.length > 0 ? { type: 'INCLUDE', nonKeyAttributes: index.include } : { type: 'KEYS_ONLY' };
 }
 
 export interface TableDefinition {
@@ -30,7 +42,7 @@ export interface TableDefinition {
   /** Attribute holding an epoch-seconds expiry for DynamoDB TTL. */
   readonly ttlAttribute: string;
   readonly stream?: 'NEW_AND_OLD_IMAGES';
-  /** Global secondary indexes, projected ALL. Sparse where the key attributes are only set when relevant. */
+  /** Global secondary indexes, projected ALL unless `include` says otherwise. Sparse where the key attributes are only set when relevant. */
   readonly indexes: readonly IndexDefinition[];
 }
 
@@ -44,11 +56,13 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
       { name: 'byCategory', partitionKey: { name: 'category', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
       { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
-      // A customer's recent complaints: repeat detection at intake.
-      { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
-      // Sparse: the console finds a customer's complaints by email (lower-cased) or phone.
-      { name: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
-      { name: 'byPhone', partitionKey: { name: 'customerPhone', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // A customer's recent complaints: repeat detection at intake, the console's search, export and
+      // erasure. Its readers ask for id, category and receivedAt only, so complaint updates need not rewrite it.
+      { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: ['category'] },
+      // Sparse: the console finds a customer's complaints by email (lower-cased) or phone. Keys only: the
+      // console reads each complaint it finds from the table, so complaint updates need not rewrite them.
+      { name: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: [] },
+      { name: 'byPhone', partitionKey: { name: 'customerPhone', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: [] },
       // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings).
       { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
       // Sparse: only complaints with a pending SLA warning or escalation carry sweepBucket/sweepAt, so the

@@ -41,9 +41,11 @@ import {
   claimLeaseMarginSeconds,
   env,
   functions as pipelineFunctions,
+  projectionOf,
   tables as pipelineTables,
   type FunctionDefinition,
   type HttpTrigger,
+  type IndexDefinition,
   type KeyAttribute,
   type CompanyScheduleTrigger,
   type ScheduleTrigger,
@@ -280,7 +282,7 @@ export class ComplaintPipelineStack extends Stack {
         indexName: index.name,
         partitionKey: attribute(index.partitionKey),
         sortKey: index.sortKey && attribute(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...indexProjection(index),
       });
     }
     return table;
@@ -800,4 +802,11 @@ function attribute(key: KeyAttribute): Attribute {
 
 function pascalCase(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** The CDK projection of an index as functions/pipeline.ts declares it. */
+function indexProjection(index: IndexDefinition): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  const p = projectionOf(index);
+  if (p.type === 'INCLUDE') return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...(p.nonKeyAttributes ?? [])] };
+  return { projectionType: p.type === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL };
 }

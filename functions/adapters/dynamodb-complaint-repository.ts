@@ -334,9 +334,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
         ExpressionAttributeValues: { ':v': kind === 'email' ? value.toLowerCase() : value },
         ScanIndexForward: false,
         Limit: limit,
+        ProjectionExpression: 'id',
       }),
     );
-    return (res.Items ?? []).map(fromItem);
+    // The contact indexes project keys only (functions/pipeline.ts): each complaint is read from the
+    // table, current rather than as the eventually consistent index saw it.
+    const found = await Promise.all((res.Items ?? []).map((i) => this.get(String(i.id))));
+    return found.filter((c): c is Complaint => c !== undefined);
   }
 
   async newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]> {

@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadTextModelFile, TextModelFileError } from '../adapters/text-model-file.ts';
 import { compileTextModel, predictText } from '../domain/text-model.ts';
-import { CliInputError, columnIndex, parseFlags, readCsvFile, required, rowText } from './text-csv.ts';
+import { CliInputError, parseFlags, required } from './args.ts';
+import { columnIndex, readCsvFile, rowText } from './text-csv.ts';
 
 const USAGE = 'usage: npm run classify -- --model <model.json> --file <csv> --text-column <col> [--text-column <col> ...] --json <out.json>';
 

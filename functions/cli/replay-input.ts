@@ -3,10 +3,11 @@ import { negativeBinomialBound, tailProbabilityFor } from '../domain/adaptive.ts
 import { zonedTime } from '../domain/business-time.ts';
 import type { Category, PipelineConfig } from '../domain/config.ts';
 import type { Cadence } from '../domain/multi-scale.ts';
+import { choiceFlag, CliInputError, numberFlag, optional, parseFlags } from './args.ts';
 
 /** A replay input problem the user can fix: printed as one line, exit code 2. */
-export class ReplayInputError extends Error {
-  override readonly name = 'ReplayInputError';
+export class ReplayInputError extends CliInputError {
+  override readonly name: string = 'ReplayInputError';
 }
 
 export type DetectorChoice = 'static' | 'adaptive' | 'both';
@@ -38,34 +39,17 @@ const USAGE =
 
 /** Parses the command line. @throws ReplayInputError naming the problem */
 export function parseReplayArgs(argv: readonly string[]): ReplayOptions {
-  const values: Record<string, string[]> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (!flag.startsWith('--')) throw new ReplayInputError(`unexpected argument '${flag}'; ${USAGE}`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new ReplayInputError(`${flag} needs a value; ${USAGE}`);
-    (values[flag.slice(2)] ??= []).push(value);
-    i++;
-  }
-  const known = new Set(['file', 'time-column', 'category-column', 'detector', 'config', 'json', 'chart', 'window', 'threshold', 'charts', 'cadence']);
-  for (const k of Object.keys(values)) if (!known.has(k)) throw new ReplayInputError(`unknown option --${k}; ${USAGE}`);
-  const one = (k: string) => values[k]?.at(-1);
+  const values = parseFlags(argv, ['file', 'time-column', 'category-column', 'detector', 'config', 'json', 'chart', 'window', 'threshold', 'charts', 'cadence'], USAGE);
+  const one = (k: string) => optional(values, k);
   const file = one('file');
   const timeColumn = one('time-column');
   const categoryColumns = values['category-column'] ?? [];
   if (!file || !timeColumn || !categoryColumns.length) throw new ReplayInputError(`--file, --time-column and --category-column are required; ${USAGE}`);
-  const detector = one('detector') ?? 'both';
-  if (detector !== 'static' && detector !== 'adaptive' && detector !== 'both') throw new ReplayInputError(`--detector must be static, adaptive or both, not '${detector}'`);
-  const int = (k: string, min: number, max: number): number | undefined => {
-    const v = one(k);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ReplayInputError(`--${k} must be a whole number from ${min} to ${max}, not '${v}'`);
-    return n;
-  };
+  const detector = choiceFlag(values, 'detector', ['static', 'adaptive', 'both'], 'both');
+  const int = (k: string, min: number, max: number): number | undefined =>
+    one(k) === undefined ? undefined : numberFlag(values, k, { ok: (n) => Number.isInteger(n) && n >= min && n <= max, what: `a whole number from ${min} to ${max}` });
   const threshold = int('threshold', 1, 1_000_000);
-  const cadence = one('cadence');
-  if (cadence !== undefined && cadence !== 'day' && cadence !== 'hour') throw new ReplayInputError(`--cadence must be day or hour, not '${cadence}'`);
+  const cadence = one('cadence') === undefined ? undefined : choiceFlag(values, 'cadence', ['day', 'hour'], 'hour');
   const configFile = one('config');
   const json = one('json');
   const chartDir = one('chart');

@@ -26,6 +26,7 @@ import { zonedTime } from '../domain/business-time.ts';
 import type { Cadence } from '../domain/multi-scale.ts';
 import { localDate } from '../domain/step-series.ts';
 import type { AdaptiveSettings } from '../domain/config.ts';
+import { CliInputError } from './args.ts';
 import { createProgress } from './progress.ts';
 import { parseReplayArgs, readReplay, replayCategories, ReplayInputError, type DetectorChoice, type ReplayCategory, type ReplayOptions, type ReplayRow } from './replay-input.ts';
 import { renderChart, renderReport, type ReplayRun } from './replay-report.ts';
@@ -173,7 +174,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     ({ rows, cadence } = readReplay(csv, options, config.company.timeZone));
   } catch (err) {
-    if (err instanceof ReplayInputError) {
+    // Bad flags (args.ts) and bad input (ReplayInputError) alike.
+    if (err instanceof CliInputError) {
       console.error(`replay: ${err.message}`);
       return 2;
     }

@@ -1,37 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-
-/** A problem with the command line or the input the user can fix: printed as one line, exit code 2. */
-export class CliInputError extends Error {
-  override readonly name = 'CliInputError';
-}
-
-/**
- * Parses `--flag value` pairs; a flag may repeat.
- * @param known the flags allowed (without `--`)
- * @throws CliInputError for an unknown flag, a flag without value or a stray argument
- */
-export function parseFlags(argv: readonly string[], known: readonly string[], usage: string): Record<string, string[]> {
-  const values: Record<string, string[]> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (!flag.startsWith('--')) throw new CliInputError(`unexpected argument '${flag}'; ${usage}`);
-    const name = flag.slice(2);
-    if (!known.includes(name)) throw new CliInputError(`unknown option ${flag}; ${usage}`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new CliInputError(`${flag} needs a value; ${usage}`);
-    (values[name] ??= []).push(value);
-    i++;
-  }
-  return values;
-}
-
-/** The last value of a flag that must be given. @throws CliInputError naming the missing flag */
-export function required(values: Record<string, string[]>, name: string, usage: string): string {
-  const v = values[name]?.at(-1);
-  if (v === undefined) throw new CliInputError(`missing --${name}; ${usage}`);
-  return v;
-}
+import { CliInputError } from './args.ts';
 
 /** A CSV's header and data rows (row 1 is the first row after the header). */
 export interface CsvTable {

@@ -12,7 +12,8 @@ import { evaluatePredictions, majorityLabel } from '../domain/classifier-evaluat
 import { ConfigError } from '../domain/config.ts';
 import { compileTextModel, predictText } from '../domain/text-model.ts';
 import { stratifiedSplit, trainTextModel, TrainingDataError, type TrainingRow } from '../domain/train-text-model.ts';
-import { CliInputError, columnIndex, parseFlags, progressLine, readCsvFile, required, rowText } from './text-csv.ts';
+import { choiceFlag, CliInputError, numberFlag, parseFlags, required } from './args.ts';
+import { columnIndex, progressLine, readCsvFile, rowText } from './text-csv.ts';
 import { renderTrainingReport, type NamedEvaluation } from './train-report.ts';
 
 const USAGE =
@@ -45,17 +46,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainCliOptions {
   if (!textColumns.length) throw new CliInputError(`missing --text-column; ${USAGE}`);
   const labelColumn = required(v, 'label-column', USAGE);
   const out = required(v, 'out', USAGE);
-  const num = (name: string, fallback: number, ok: (n: number) => boolean, what: string): number => {
-    const raw = v[name]?.at(-1);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (raw.trim() === '' || !ok(n)) throw new CliInputError(`--${name} must be ${what}, not '${raw}'`);
-    return n;
-  };
-  const algorithm = v.algorithm?.at(-1) ?? 'auto';
-  if (algorithm !== 'auto' && algorithm !== 'logreg' && algorithm !== 'complement-nb') {
-    throw new CliInputError(`--algorithm must be auto, logreg or complement-nb, not '${algorithm}'`);
-  }
+  const num = (name: string, fallback: number, ok: (n: number) => boolean, what: string): number => numberFlag(v, name, { ok, what, fallback });
+  const algorithm = choiceFlag(v, 'algorithm', ['auto', 'logreg', 'complement-nb'], 'auto');
   const labelMap = v['label-map']?.at(-1);
   const configFile = v.config?.at(-1);
   return {

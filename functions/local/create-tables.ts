@@ -12,7 +12,12 @@ import {
   type KeySchemaElement,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { tables, type KeyAttribute, type TableDefinition, type TableName } from '../pipeline.ts';
+import { projectionOf, tables, type IndexDefinition, type KeyAttribute, type TableDefinition, type TableName } from '../pipeline.ts';
+
+function projection(index: IndexDefinition): { ProjectionType: 'ALL' | 'INCLUDE' | 'KEYS_ONLY'; NonKeyAttributes?: string[] } {
+  const p = projectionOf(index);
+  return { ProjectionType: p.type, ...(p.nonKeyAttributes && { NonKeyAttributes: [...p.nonKeyAttributes] }) };
+}
 
 /** What the local runtime needs to know about a created table. */
 export interface CreatedTable {
@@ -81,7 +86,7 @@ function createTableInput(tableName: string, definition: TableDefinition): Creat
       GlobalSecondaryIndexes: definition.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projection(index),
       })),
     }),
     ...(definition.stream !== undefined && {

@@ -13,6 +13,7 @@ import { windowBuckets, windowCount } from '../domain/volume.ts';
 import { claimLeaseSecondsOf, functions, type FunctionDefinition, type FunctionName, type TableName } from '../pipeline.ts';
 import { incidentLine, messageLine } from './activity-log.ts';
 import { FileCheckpointStore } from './checkpoint-file.ts';
+import type { LocalInstrumentation } from './instrumentation.ts';
 import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
@@ -58,6 +59,8 @@ export interface LocalPipelineOptions {
   readonly textModel?: TextModel;
   /** SMTP port for inbound mail (when the config has `inbound`); 0 picks a free one. @default 0 */
   readonly smtpPort?: number;
+  /** Measurement hooks (`npm run cost`): each function's clients and invocations. @default none */
+  readonly instrument?: LocalInstrumentation;
 }
 
 export interface LocalPipeline {
@@ -168,18 +171,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
     const scheduler = new LocalScheduler(clock, { settle: () => idle() });
     // As in Lambda, a function sees only what its description grants: its own runtime per invocation.
+    const instrument = options.instrument;
     const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const runtimeFor = (name: FunctionName, def: FunctionDefinition): Runtime => {
       const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: () => (writes += 1) });
       stops.push(async () => scoped.dynamo.destroy());
+      instrument?.dynamoClient?.(name, scoped.dynamo);
+      const notifier = scopedNotifier(name, def.access, outbox);
+      const published = scopedEvents(name, def.access, events);
       const granted = Object.fromEntries((Object.keys(tableNames) as TableName[]).filter((t) => def.access.tables[t]).map((t) => [t, tableNames[t]]));
       return buildRuntime({
         config: options.config,
         clock,
         doc: scoped.doc,
         tableNames: granted,
-        notifier: scopedNotifier(name, def.access, outbox),
-        events: scopedEvents(name, def.access, events),
+        notifier: instrument?.notifier?.(name, notifier) ?? notifier,
+        events: instrument?.events?.(name, published) ?? published,
         ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
         ...(def.access.textModel && textModel && { textModel }),
         ...(def.access.mailBucket && { mail }),
@@ -192,7 +199,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
       const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any> };
       const fnRuntime = runtimeFor(name, def);
-      const handler = (event: any, context?: any) => runWithRuntime(fnRuntime, () => mod.handler(event, context));
+      const run = (event: any, context?: any) => runWithRuntime(fnRuntime, () => mod.handler(event, context));
+      const measure = instrument?.invoke;
+      const handler = measure ? (event: any, context?: any) => measure(name, event, () => run(event, context)) : run;
       const trigger = def.trigger;
       switch (trigger.kind) {
         case 'http':

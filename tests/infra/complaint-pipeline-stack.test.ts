@@ -14,6 +14,7 @@ import {
   actionsOf,
   allStatements,
   buildTestApp,
+  cfnProjection,
   defaultConfig,
   functionIdOf,
   hasWildcard,
@@ -56,7 +57,7 @@ describe('tables', () => {
       GlobalSecondaryIndexes: tables.complaints.indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: keySchema(index),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: cfnProjection(index),
       })),
     });
   });

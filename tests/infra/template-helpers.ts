@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { loadConfigFile } from '../../functions/adapters/config-file.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
+import { projectionOf, type IndexDefinition } from '../../functions/pipeline.ts';
 import { buildApp, type BuildAppOptions } from '../../lib/app.ts';
 import type { ComplaintPipelineStack } from '../../lib/complaint-pipeline-stack.ts';
 
@@ -109,4 +110,10 @@ export function renderJoin(value: unknown): string {
   const ref = (value as { Ref?: string }).Ref;
   if (ref) return `ref:${ref}`;
   throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** The CloudFormation `Projection` of an index as functions/pipeline.ts declares it. */
+export function cfnProjection(index: IndexDefinition): Record<string, unknown> {
+  const p = projectionOf(index);
+  return { ProjectionType: p.type, ...(p.nonKeyAttributes && { NonKeyAttributes: [...p.nonKeyAttributes] }) };
 }

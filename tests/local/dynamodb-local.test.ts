@@ -6,7 +6,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } fr
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTables } from '../../functions/local/create-tables.ts';
 import { DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
-import { tables } from '../../functions/pipeline.ts';
+import { projectionOf, tables } from '../../functions/pipeline.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-test-'));
 afterAll(() => {
@@ -68,13 +68,16 @@ describe('startDynamoDbLocal', () => {
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
       expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
-      // Exactly the indexes pipeline.ts describes, each projected ALL with its keys.
+      // Exactly the indexes pipeline.ts describes, each with its keys and projection (ALL unless it includes less).
       const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
-      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.KeySchema]).sort(byName)).toEqual(
+      expect(
+        Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.Projection?.NonKeyAttributes, i.KeySchema]).sort(byName),
+      ).toEqual(
         tables.complaints.indexes
           .map((i) => [
             i.name,
-            'ALL',
+            projectionOf(i).type,
+            projectionOf(i).nonKeyAttributes && [...projectionOf(i).nonKeyAttributes!],
             [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : [])],
           ])
           .sort(byName),

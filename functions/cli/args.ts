@@ -1,0 +1,69 @@
+/**
+ * Command-line helpers shared by the CLIs (`npm run train`, `classify`, `replay`, `cost`): one way
+ * to read `--flag value` pairs and one wording for a bad or missing flag.
+ */
+
+/** A problem with the command line or the input the user can fix: printed as one line, exit code 2. */
+export class CliInputError extends Error {
+  override readonly name: string = 'CliInputError';
+}
+
+/**
+ * Parses `--flag value` pairs; a flag may repeat.
+ * @param known the flags allowed (without `--`)
+ * @throws CliInputError for an unknown flag, a flag without value or a stray argument
+ */
+export function parseFlags(argv: readonly string[], known: readonly string[], usage: string): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (!flag.startsWith('--')) throw new CliInputError(`unexpected argument '${flag}'; ${usage}`);
+    const name = flag.slice(2);
+    if (!known.includes(name)) throw new CliInputError(`unknown option ${flag}; ${usage}`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new CliInputError(`${flag} needs a value; ${usage}`);
+    (values[name] ??= []).push(value);
+    i++;
+  }
+  return values;
+}
+
+/** The last value of a flag that must be given. @throws CliInputError naming the missing flag */
+export function required(values: Record<string, string[]>, name: string, usage: string): string {
+  const v = values[name]?.at(-1);
+  if (v === undefined) throw new CliInputError(`missing --${name}; ${usage}`);
+  return v;
+}
+
+/** The last value of an optional flag. */
+export function optional(values: Record<string, string[]>, name: string): string | undefined {
+  return values[name]?.at(-1);
+}
+
+/**
+ * A numeric flag: its last value, or `fallback` when it is not given.
+ * @param ok whether the number is allowed; `what` says what is, for the error
+ * @throws CliInputError naming the flag when the value is not a number `ok` accepts (or missing without fallback)
+ */
+export function numberFlag(
+  values: Record<string, string[]>,
+  name: string,
+  rule: { readonly ok: (n: number) => boolean; readonly what: string; readonly fallback?: number; readonly usage?: string },
+): number {
+  const raw = values[name]?.at(-1);
+  if (raw === undefined) {
+    if (rule.fallback !== undefined) return rule.fallback;
+    throw new CliInputError(`missing --${name} (${rule.what})${rule.usage ? `; ${rule.usage}` : ''}`);
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !rule.ok(n)) throw new CliInputError(`--${name} must be ${rule.what}, not '${raw}'`);
+  return n;
+}
+
+/** A flag with one of a few values (the last given, else `fallback`). @throws CliInputError listing the allowed values */
+export function choiceFlag<T extends string>(values: Record<string, string[]>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = values[name]?.at(-1);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new CliInputError(`--${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not '${raw}'`);
+  return raw as T;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LifecycleProfile } from '../../functions/domain/cost-model.ts';
+import { functions } from '../../functions/pipeline.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+// Handlers log and emit metrics as deployed (INFO, EMF on): set before they load, restored after.
+const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, metrics: process.env.POWERTOOLS_METRICS_DISABLED };
+let profile: LifecycleProfile;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const { measureLifecycles } = await import('../../functions/local/measure-lifecycle.ts');
+  // Surveys due at once instead of a week later: the same calls, a week fewer of idle schedule runs to simulate.
+  const config = { ...defaultConfig, survey: { ...defaultConfig.survey, delayDays: 0 } };
+  profile = await measureLifecycles({ config, lifecycles: 2, warmUp: false });
+}, 600_000);
+afterAll(() => {
+  for (const [key, value] of [
+    ['POWERTOOLS_LOG_LEVEL', saved.level],
+    ['POWERTOOLS_METRICS_DISABLED', saved.metrics],
+  ] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+describe('measuring a complaint lifecycle on the local runtime', () => {
+  it('counts the requests each step makes, the same for every lifecycle', () => {
+    const n = profile.lifecycle.requestsBy;
+    // Intake writes the complaint exactly once (no extra update), and each agent event once.
+    expect(n['intake PutItem complaints']).toBe(1);
+    expect(n['intake UpdateItem complaints']).toBeUndefined();
+    expect(n['complaintEvents PutItem complaints']).toBe(3);
+    // Measured per lifecycle over two: whole numbers mean both did the same.
+    for (const [key, count] of Object.entries(n)) {
+      if (/^(intake|complaintEvents|surveyAnswer|surveyPage) /.test(key)) expect(Number.isInteger(count), `${key}: ${count}`).toBe(true);
+    }
+  });
+
+  it('counts invocations per function, stream records, HTTP requests and messages', () => {
+    const f = profile.lifecycle.functions;
+    expect(f.intake?.invocations).toBe(1);
+    expect(f.complaintEvents?.invocations).toBe(3); // acknowledge, start, resolve
+    expect(f.apiAuthorizer?.invocations).toBe(3); // every agent request, no cached verdict
+    expect(f.surveyPage?.invocations).toBe(1);
+    expect(f.surveyAnswer?.invocations).toBe(1);
+    expect(f.volumeMonitor?.records).toBe(1); // INSERTs only
+    expect(profile.lifecycle.httpRequests).toBe(6);
+    // Four progress emails and the survey.
+    expect(profile.lifecycle.emails).toBe(5);
+    expect(profile.lifecycle.eventChunks).toBeGreaterThanOrEqual(5);
+  });
+
+  it('takes capacity as DynamoDB reports it, indexes included', () => {
+    const d = profile.lifecycle.dynamodb;
+    expect(d.writeUnits).toBeGreaterThanOrEqual(d.writeRequests);
+    expect(d.readUnits).toBeGreaterThan(0);
+    expect(profile.lifecycle.writeUnitsBy['intake PutItem complaints/byStatus']).toBeGreaterThan(0);
+    // byCustomer projects only what its readers ask for: updates that keep its keys do not write it.
+    expect(profile.lifecycle.writeUnitsBy['complaintEvents PutItem complaints/byCustomer'] ?? 0).toBe(0);
+    expect(profile.lifecycle.storageByteMonths).toBeGreaterThan(0);
+  });
+
+  it('measures logs, metrics, idle schedule runs and one alert', () => {
+    expect(profile.lifecycle.functions.complaintEvents?.logBytes).toBeGreaterThan(0);
+    expect(profile.customMetrics).toContain('ComplaintPipeline/ComplaintsCounted{service=complaint-pipeline}');
+    const scheduled = Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule').map(([name]) => name);
+    expect(Object.keys(profile.idleRuns).sort()).toEqual(scheduled.sort());
+    for (const name of scheduled) expect(profile.idleRuns[name]?.functions[name]?.invocations).toBeCloseTo(1, 9);
+    expect(profile.alert.topicPublishes).toBeGreaterThanOrEqual(1);
+    expect(profile.alert.emails).toBeGreaterThanOrEqual(1);
+  });
+});
