@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Locales the pipeline ships templates for. */
 export const LocaleSchema = z.enum(['zh-CN', 'en']);

@@ -1,7 +1,7 @@
 import '../adapters/aws-runtime.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger, metrics } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';

@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CountableRecord } from '../domain/volume.ts';
 import { logger, metrics } from '../adapters/observability.ts';
 import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';
