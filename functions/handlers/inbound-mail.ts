@@ -1,8 +1,9 @@
 import '../adapters/aws-runtime.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
+import { parseMime } from '../adapters/mime-parser.ts';
 import { logger, metrics } from '../adapters/observability.ts';
-import { runtime } from '../adapters/runtime.ts';
+import { extendRuntime, runtime } from '../adapters/runtime.ts';
 import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
 import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
 
@@ -58,7 +59,9 @@ export async function handler(event: unknown): Promise<Array<{ messageId: string
           spamVerdict: receipt.spamVerdict.status,
           virusVerdict: receipt.virusVerdict.status,
         },
-        runtime(),
+        // The MIME parser (mailparser and its charset tables) is wired here, not in the shared runtime, so
+        // only this function's bundle carries it.
+        extendRuntime(runtime(), { parseMime }),
       );
       // Keys only: no addresses, subjects or text in the logs.
       logger.info('inbound email', {
