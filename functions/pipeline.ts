@@ -172,6 +172,11 @@ export interface FunctionDefinition {
   readonly memoryMb: number;
   readonly trigger: Trigger;
   readonly access: FunctionAccess;
+  /**
+   * Repo-relative files copied next to the function's bundle (flat, by basename); code finds them
+   * with `bundleAssetPath` (functions/adapters/bundle-asset.ts).
+   */
+  readonly bundleAssets?: readonly string[];
 }
 
 export type FunctionName =

@@ -1,29 +1,23 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
+import { HANDLER_FILE } from './bundling.ts';
+import { FunctionBundler, type BundleRequest } from './function-bundler.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** One service name for every function's Powertools logs, metrics and traces. */
 export const SERVICE_NAME = 'complaint-pipeline';
-
-/**
- * Makes `require` available inside the ESM bundle: some dependencies still call it for Node
- * built-ins, which would otherwise fail with "Dynamic require of ... is not supported".
- */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** How a function may use a table. */
 export type TableAccess = 'read' | 'readWrite';
@@ -81,15 +75,29 @@ export interface HouseFunctionProps {
    */
   readonly logEncryptionKey?: IKey;
   /**
-   * Directory the entry and `package-lock.json` are resolved against.
+   * Directory the entry and bundle assets are resolved against.
    * @default PROJECT_ROOT (the repository root)
    */
   readonly projectRoot?: string;
+  /**
+   * Repo-relative files copied next to the function's bundle, flat by basename (the `bundleAssets`
+   * of its definition in `functions/pipeline.ts`); code finds them with `bundleAssetPath`.
+   * @default none
+   */
+  readonly bundleAssets?: readonly string[];
+  /**
+   * The stack's bundler, which builds all planned functions in one esbuild call. Plan this function
+   * with {@link HouseFunction.bundleRequest} before creating the first one.
+   * @default a bundler of this function alone
+   */
+  readonly bundler?: FunctionBundler;
 }
 
 /**
  * The house Lambda: Node.js 24 on arm64, X-Ray tracing, an explicit log group with retention,
- * an ESM bundle built by the local esbuild (never Docker), minified with source maps.
+ * an ESM bundle built by the local esbuild (never Docker) with the options of `lib/bundling.ts`:
+ * minified, split so what only some paths need loads on first use, the AWS SDK left to the runtime,
+ * source maps kept out of the artifact.
  *
  * Its role holds only what is granted through the `bind*` helpers plus writing to its own log
  * group: it does not carry the AWSLambdaBasicExecutionRole managed policy, which would let it
@@ -98,9 +106,27 @@ export interface HouseFunctionProps {
  * The log group and role are created beside the function, as `<id>LogGroup` and `<id>Role`, so
  * give each function its own scope.
  */
-export class HouseFunction extends NodejsFunction {
+export class HouseFunction extends LambdaFunction {
   /** Whether the trained text classifier is inlined into this function's bundle. */
   readonly bundlesTextModel: boolean;
+
+  /**
+   * What a function with these properties is bundled from: its entry and the compile-time constants
+   * (the config, and the text model where it is carried). The stack plans every function's request
+   * with its bundler before creating any, so they are all built in one esbuild call.
+   *
+   * @param props the function's properties
+   * @returns the bundle request
+   */
+  static bundleRequest(props: Pick<HouseFunctionProps, 'entry' | 'config' | 'textModel'>): BundleRequest {
+    return {
+      entry: props.entry,
+      define: {
+        'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
+        ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
+      },
+    };
+  }
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
@@ -110,11 +136,10 @@ export class HouseFunction extends NodejsFunction {
     });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
 
+    const bundler = props.bundler ?? new FunctionBundler(projectRoot);
     super(scope, id, {
-      entry: join(projectRoot, props.entry),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      code: bundler.code(HouseFunction.bundleRequest(props), props.bundleAssets),
+      handler: `${HANDLER_FILE.replace(/\.mjs$/, '')}.handler`,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -126,26 +151,6 @@ export class HouseFunction extends NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Prefer the ESM build of dependencies that ship both, so tree shaking works.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings only; embedding the sources would double the asset.
-        sourcesContent: false,
-        // Pin the SDK to the version tested here instead of whatever the runtime ships that day.
-        bundleAwsSDK: true,
-        define: {
-          'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
-          ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
-        },
       },
     });
 
