@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import type { PipelineConfig } from '../functions/domain/config.ts';
+import type { TextModel } from '../functions/domain/text-model.ts';
 
 /**
  * The one place the esbuild options of the Lambda bundles are set: `lib/` bundles with them at
@@ -9,13 +11,16 @@ import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
  * Why each option (measurements in the README's "Bundles and cold start"):
  * - `@aws-sdk/*` stays external: the Node.js runtime ships the SDK v3, and bundling even a
  *   tree-shaken one costs 150-400 KB per function.
- * - `splitting`: what a function loads only on some paths (the SES/SNS/S3/EventBridge/Comprehend
- *   adapters, `aws-jwt-verify`) is imported dynamically and lands in its own chunk, loaded on first
- *   use instead of at cold start.
+ * - CommonJS, splitting off, all entries in ONE build: each entry is tree-shaken on its own into
+ *   one self-contained file (with splitting on, esbuild shares whole modules between entries and
+ *   every function grew by ~75 KB). In CommonJS output a module that is only imported dynamically
+ *   (the SES/SNS/S3/EventBridge/Comprehend adapters, `aws-jwt-verify`) is initialised on first use,
+ *   `require` of its SDK client included, so those clients are not loaded at cold start; in ESM
+ *   output esbuild would hoist their imports to the top of the file.
  * - minified, source maps written beside the build (`bundleFunctions` `outdir`, under `cdk.out` at
  *   synth) and never deployed: Node would parse them at every cold start with
- *   `--enable-source-maps`, and they are as large as the code. A stack trace's `index.mjs:1:<col>`
- *   is mapped back with the map of the same asset (README "Bundles and cold start").
+ *   `--enable-source-maps`, and they are as large as the code. A stack trace's `index.js:1:<col>`
+ *   is mapped back with the map of the same build (README "Bundles and cold start").
  * - `charset: 'utf8'`: the Chinese texts stay 3 bytes a character instead of 6-byte `\u` escapes.
  * - `mainFields` module first: the ESM build of dependencies that ship both, so tree shaking works.
  */
@@ -23,17 +28,21 @@ import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 /** The Lambda runtime's Node.js major version, as esbuild's target. */
 export const BUNDLE_TARGET = 'node24';
 
-/** The file Lambda loads (`index.handler`) in every function's asset. */
-export const HANDLER_FILE = 'index.mjs';
+/** The file Lambda loads (`index.handler`) in every function's asset (CommonJS: no package.json says otherwise there). */
+export const HANDLER_FILE = 'index.js';
 
 /** Packages the Lambda Node.js runtime provides, left out of every bundle. */
 export const RUNTIME_PROVIDED_PACKAGES: readonly string[] = ['@aws-sdk/*'];
 
 /**
- * Makes `require` available inside the ESM bundle: some dependencies still call it for Node
- * built-ins, which would otherwise fail with "Dynamic require of ... is not supported".
+ * Makes `require` available inside an ESM bundle: some dependencies still call it for Node
+ * built-ins, which would otherwise fail with "Dynamic require of ... is not supported". (The house
+ * bundles are CommonJS; the bench's naive baseline is ESM.)
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** `import.meta.url` in CommonJS output, where esbuild would leave it empty (config-file.ts resolves paths with it). */
+const IMPORT_META_URL_BANNER = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 /**
  * The esbuild options of the function bundles (without entry points and output directory).
@@ -45,25 +54,38 @@ export function functionBundleOptions(define: Readonly<Record<string, string>>):
   return {
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: BUNDLE_TARGET,
     mainFields: ['module', 'main'],
     external: [...RUNTIME_PROVIDED_PACKAGES],
-    splitting: true,
+    splitting: false,
     minify: true,
     treeShaking: true,
     sourcemap: 'external',
     sourcesContent: false,
     legalComments: 'none',
     charset: 'utf8',
-    banner: { js: ESM_REQUIRE_BANNER },
-    outExtension: { '.js': '.mjs' },
-    // Requested entries are named by `bundleFunctions`; these names are for dynamically imported modules.
-    entryNames: 'lazy-[name]-[hash]',
-    chunkNames: 'chunk-[hash]',
-    define: { ...define },
+    banner: { js: IMPORT_META_URL_BANNER },
+    define: { 'import.meta.url': 'importMetaUrl', ...define },
     metafile: true,
     logLevel: 'silent',
+  };
+}
+
+/**
+ * The compile-time constants of a function bundle: the validated config, inlined as
+ * `process.env.PIPELINE_CONFIG_INLINE` so handlers read it at cold start without an environment
+ * variable (whose 4 KB total would not hold a real config) or a network call; and the trained text
+ * model as `process.env.PIPELINE_TEXT_MODEL_INLINE` for the functions that carry it.
+ *
+ * @param config the pipeline config
+ * @param textModel the trained classifier, for the functions whose access says `textModel`
+ * @returns esbuild `define` entries
+ */
+export function functionDefines(config: PipelineConfig, textModel?: TextModel): Record<string, string> {
+  return {
+    'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(config)),
+    ...(textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(textModel)) }),
   };
 }
 
@@ -97,8 +119,8 @@ export function entryOutputName(entry: string): string {
 }
 
 /**
- * Bundles every entry in ONE esbuild call (esbuild parses shared modules once and works in
- * parallel), chunks shared between entries written once into `outdir`.
+ * Bundles every entry in ONE esbuild call: esbuild parses the shared modules once and links each
+ * entry on its own, in parallel.
  *
  * @param options.projectRoot directory the entries are relative to
  * @param options.entries entry modules relative to `projectRoot`; duplicates are built once
@@ -159,9 +181,9 @@ export function bundleFunctions(options: {
 }
 
 /**
- * Copies one entry's files into a function asset directory: the entry as {@link HANDLER_FILE}, its
- * chunks under their own names (the entry imports them as `./chunk-<hash>.mjs`), and the function's
- * bundle assets flat by basename (the `bundleAssets` contract of `functions/pipeline.ts`).
+ * Copies one entry's files into a function asset directory: the entry as {@link HANDLER_FILE}, any
+ * chunks under their own names (the house options make none; an override with splitting may), and
+ * the function's bundle assets flat by basename (the `bundleAssets` contract of `functions/pipeline.ts`).
  *
  * @param bundle the entry's share of a build
  * @param assetDir the (empty) directory CDK stages as the function's code

@@ -10,7 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
-import { HANDLER_FILE } from './bundling.ts';
+import { functionDefines, HANDLER_FILE } from './bundling.ts';
 import { FunctionBundler, type BundleRequest } from './function-bundler.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
@@ -121,10 +121,7 @@ export class HouseFunction extends LambdaFunction {
   static bundleRequest(props: Pick<HouseFunctionProps, 'entry' | 'config' | 'textModel'>): BundleRequest {
     return {
       entry: props.entry,
-      define: {
-        'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
-        ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
-      },
+      define: functionDefines(props.config, props.textModel),
     };
   }
 
