@@ -31,6 +31,9 @@ export const BUNDLE_TARGET = 'node24';
 /** The file Lambda loads (`index.handler`) in every function's asset (CommonJS: no package.json says otherwise there). */
 export const HANDLER_FILE = 'index.js';
 
+/** The Lambda handler setting: the `handler` export of {@link HANDLER_FILE}. */
+export const LAMBDA_HANDLER = `${HANDLER_FILE.replace(/\.[cm]?js$/, '')}.handler`;
+
 /** Packages the Lambda Node.js runtime provides, left out of every bundle. */
 export const RUNTIME_PROVIDED_PACKAGES: readonly string[] = ['@aws-sdk/*'];
 

@@ -10,7 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
-import { functionDefines, HANDLER_FILE } from './bundling.ts';
+import { functionDefines, LAMBDA_HANDLER } from './bundling.ts';
 import { FunctionBundler, type BundleRequest } from './function-bundler.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
@@ -136,7 +136,7 @@ export class HouseFunction extends LambdaFunction {
     const bundler = props.bundler ?? new FunctionBundler(projectRoot);
     super(scope, id, {
       code: bundler.code(HouseFunction.bundleRequest(props), props.bundleAssets),
-      handler: `${HANDLER_FILE.replace(/\.mjs$/, '')}.handler`,
+      handler: LAMBDA_HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
