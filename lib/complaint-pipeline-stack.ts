@@ -1,4 +1,5 @@
-import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Stage, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -54,7 +55,8 @@ import {
   type TableName,
 } from '../functions/pipeline.ts';
 import { ConsoleAuth } from './console-auth.ts';
-import { HouseFunction } from './house-function.ts';
+import { FunctionBundler } from './function-bundler.ts';
+import { HouseFunction, type HouseFunctionProps, PROJECT_ROOT } from './house-function.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
 
 /** The parts of `functions/pipeline.ts` the stack is generated from. */
@@ -153,6 +155,7 @@ export class ComplaintPipelineStack extends Stack {
   private lambdaAuthorizer: HttpLambdaAuthorizer | undefined;
   private consoleAuthConstruct: ConsoleAuth | undefined;
   private consoleDomainPrefix: string | undefined;
+  private bundler: FunctionBundler | undefined;
 
   constructor(scope: Construct, id: string, props: ComplaintPipelineStackProps) {
     super(scope, id, props);
@@ -209,9 +212,14 @@ export class ComplaintPipelineStack extends Stack {
     const functions: Record<string, HouseFunction> = {};
     // The authorizer first: agent routes attach it as they are created.
     const ordered = Object.entries(pipeline.functions).sort(([, a], [, b]) => Number(b.trigger.kind === 'authorizer') - Number(a.trigger.kind === 'authorizer'));
-    for (const [name, def] of ordered) {
-      // Without `inbound` in the config nothing receives mail, so its function is not deployed.
-      if (def.trigger.kind === 'inboundMail' && !this.config.inbound) continue;
+    // Without `inbound` in the config nothing receives mail, so its function is not deployed.
+    const deployed = ordered.filter(([, def]) => def.trigger.kind !== 'inboundMail' || this.config.inbound);
+    // Every function is planned before the first is created, so one esbuild call bundles them all.
+    // The builds (and their source maps, which are not deployed) stay in the cloud assembly directory.
+    const assembly = Stage.of(this)?.outdir;
+    this.bundler = new FunctionBundler(PROJECT_ROOT, assembly && join(assembly, 'function-bundles'));
+    for (const [, def] of deployed) this.bundler.plan(HouseFunction.bundleRequest(this.functionBundleProps(def, props)));
+    for (const [name, def] of deployed) {
       functions[name] = this.createFunction(name, def, pipeline.tables, props);
     }
     this.functions = functions;
@@ -333,11 +341,12 @@ export class ComplaintPipelineStack extends Stack {
   ): HouseFunction {
     const scope = new Construct(this, name);
     const fn = new HouseFunction(scope, 'Function', {
-      entry: def.entry,
+      ...this.functionBundleProps(def, props),
+      bundler: this.bundler,
+      ...(def.bundleAssets && { bundleAssets: def.bundleAssets }),
       description: def.description,
       timeout: Duration.seconds(def.timeoutSeconds),
       memorySize: def.memoryMb,
-      config: this.config,
       logRetention: this.logRetention,
       ...(this.dataKey && { logEncryptionKey: this.dataKey }),
       // A public route's function is capped, so a flood cannot take the concurrency the stream
@@ -345,8 +354,6 @@ export class ComplaintPipelineStack extends Stack {
       ...(def.trigger.kind === 'http' &&
         def.trigger.auth === 'public' &&
         this.config.protection.publicReservedConcurrency !== null && { reservedConcurrentExecutions: this.config.protection.publicReservedConcurrency }),
-      ...(def.access.textModel && this.config.classifier && props.textModel && { textModel: props.textModel }),
-      ...(def.bundleAssets && { bundleAssets: def.bundleAssets }),
     });
 
     for (const [tableName, access] of Object.entries(def.access.tables) as [TableName, 'read' | 'readWrite' | undefined][]) {
@@ -402,6 +409,15 @@ export class ComplaintPipelineStack extends Stack {
       description: `Function '${name}' threw or timed out: ${def.description}`,
     });
     return fn;
+  }
+
+  /** What a function's bundle is built from: its entry, the config, and the text model where it is carried. */
+  private functionBundleProps(def: FunctionDefinition, props: ComplaintPipelineStackProps): Pick<HouseFunctionProps, 'entry' | 'config' | 'textModel'> {
+    return {
+      entry: def.entry,
+      config: this.config,
+      ...(def.access.textModel && this.config.classifier && props.textModel && { textModel: props.textModel }),
+    };
   }
 
   /**

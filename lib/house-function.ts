@@ -1,54 +1,23 @@
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from '../functions/domain/config.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
+import { functionDefines, LAMBDA_HANDLER } from './bundling.ts';
+import { FunctionBundler, type BundleRequest } from './function-bundler.ts';
 
 /** The repository root: handler entries in `functions/pipeline.ts` are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** One service name for every function's Powertools logs, metrics and traces. */
 export const SERVICE_NAME = 'complaint-pipeline';
-
-/**
- * Makes `require` available inside the ESM bundle: some dependencies still call it for Node
- * built-ins, which would otherwise fail with "Dynamic require of ... is not supported".
- */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/**
- * The absolute paths of a function's bundle assets, checked at synth time: each must exist (a missing
- * file would only show as an error at run time) and basenames must differ (they land in one folder).
- */
-function resolveBundleAssets(projectRoot: string, assets: readonly string[], id: string): string[] {
-  const seen = new Set<string>();
-  return assets.map((asset) => {
-    const source = join(projectRoot, asset);
-    if (!existsSync(source)) throw new Error(`${id}: bundle asset ${asset} does not exist`);
-    if (seen.has(basename(asset))) throw new Error(`${id}: two bundle assets are named ${basename(asset)}`);
-    seen.add(basename(asset));
-    return source;
-  });
-}
-
-/**
- * One shell command copying each source file to its target, the same in sh and cmd.exe: Node runs
- * the bundler anyway, so it does the copy (no `cp` on Windows, no `copy` elsewhere).
- */
-function copyCommand(copies: readonly (readonly [source: string, target: string])[]): string {
-  const script = "const fs = require('node:fs'); const a = process.argv.slice(1); for (let i = 0; i < a.length; i += 2) fs.copyFileSync(a[i], a[i + 1]);";
-  return `node -e "${script}" ${copies.flat().map((path) => JSON.stringify(path)).join(' ')}`;
-}
 
 /** How a function may use a table. */
 export type TableAccess = 'read' | 'readWrite';
@@ -106,22 +75,29 @@ export interface HouseFunctionProps {
    */
   readonly logEncryptionKey?: IKey;
   /**
-   * Files, relative to {@link HouseFunctionProps.projectRoot}, copied next to the bundle (flat, by
-   * basename) for the code to read at run time through `bundleAssetPath` (e.g. a WebAssembly module
-   * or a font). They stay separate files, out of the JavaScript bundle.
+   * Directory the entry and bundle assets are resolved against.
+   * @default PROJECT_ROOT (the repository root)
+   */
+  readonly projectRoot?: string;
+  /**
+   * Repo-relative files copied next to the function's bundle, flat by basename (the `bundleAssets`
+   * of its definition in `functions/pipeline.ts`); code finds them with `bundleAssetPath`.
    * @default none
    */
   readonly bundleAssets?: readonly string[];
   /**
-   * Directory the entry and `package-lock.json` are resolved against.
-   * @default PROJECT_ROOT (the repository root)
+   * The stack's bundler, which builds all planned functions in one esbuild call. Plan this function
+   * with {@link HouseFunction.bundleRequest} before creating the first one.
+   * @default a bundler of this function alone
    */
-  readonly projectRoot?: string;
+  readonly bundler?: FunctionBundler;
 }
 
 /**
  * The house Lambda: Node.js 24 on arm64, X-Ray tracing, an explicit log group with retention,
- * an ESM bundle built by the local esbuild (never Docker), minified with source maps.
+ * an ESM bundle built by the local esbuild (never Docker) with the options of `lib/bundling.ts`:
+ * minified, split so what only some paths need loads on first use, the AWS SDK left to the runtime,
+ * source maps kept out of the artifact.
  *
  * Its role holds only what is granted through the `bind*` helpers plus writing to its own log
  * group: it does not carry the AWSLambdaBasicExecutionRole managed policy, which would let it
@@ -130,26 +106,37 @@ export interface HouseFunctionProps {
  * The log group and role are created beside the function, as `<id>LogGroup` and `<id>Role`, so
  * give each function its own scope.
  */
-export class HouseFunction extends NodejsFunction {
+export class HouseFunction extends LambdaFunction {
   /** Whether the trained text classifier is inlined into this function's bundle. */
   readonly bundlesTextModel: boolean;
-  /** Absolute paths of the files copied next to the bundle ({@link HouseFunctionProps.bundleAssets}). */
-  readonly bundleAssets: readonly string[];
+
+  /**
+   * What a function with these properties is bundled from: its entry and the compile-time constants
+   * (the config, and the text model where it is carried). The stack plans every function's request
+   * with its bundler before creating any, so they are all built in one esbuild call.
+   *
+   * @param props the function's properties
+   * @returns the bundle request
+   */
+  static bundleRequest(props: Pick<HouseFunctionProps, 'entry' | 'config' | 'textModel'>): BundleRequest {
+    return {
+      entry: props.entry,
+      define: functionDefines(props.config, props.textModel),
+    };
+  }
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
-    const bundleAssets = resolveBundleAssets(projectRoot, props.bundleAssets ?? [], id);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       ...(props.logEncryptionKey && { encryptionKey: props.logEncryptionKey }),
     });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
 
+    const bundler = props.bundler ?? new FunctionBundler(projectRoot);
     super(scope, id, {
-      entry: join(projectRoot, props.entry),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      code: bundler.code(HouseFunction.bundleRequest(props), props.bundleAssets),
+      handler: LAMBDA_HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -161,38 +148,10 @@ export class HouseFunction extends NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Prefer the ESM build of dependencies that ship both, so tree shaking works.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings only; embedding the sources would double the asset.
-        sourcesContent: false,
-        // Pin the SDK to the version tested here instead of whatever the runtime ships that day.
-        bundleAwsSDK: true,
-        define: {
-          'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(props.config)),
-          ...(props.textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(props.textModel)) }),
-        },
-        ...(bundleAssets.length > 0 && {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => [copyCommand(bundleAssets.map((source) => [source, join(outputDir, basename(source))]))],
-          },
-        }),
       },
     });
 
     this.bundlesTextModel = props.textModel !== undefined;
-    this.bundleAssets = bundleAssets;
     logGroup.grantWrite(role);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,24 +1,35 @@
-import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig } from '../domain/config.ts';
 import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import { env } from '../pipeline.ts';
-import { AwsNotifier } from './aws-notifier.ts';
+import type { Authenticator } from '../ports/authenticator.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { MailStore } from '../ports/inbound-mail.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import { bundledTextModel } from './classifier-model.ts';
-import { ComprehendSentiment } from './comprehend-sentiment.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
 import { logger } from './observability.ts';
-import { cognitoAuthenticator } from './cognito-authenticator.ts';
-import { EventBridgePublisher } from './eventbridge-publisher.ts';
-import { S3MailStore } from './s3-mail-store.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
+
+/**
+ * `load` once per container, on first use; a failed load is retried by the next call. The adapters
+ * below are imported this way: only DynamoDB is needed by (nearly) every invocation, so the SES, SNS,
+ * EventBridge, S3 and Comprehend clients and `aws-jwt-verify` are not loaded at cold start, and a
+ * function that never sends email never loads the SES client at all (esbuild puts each dynamically
+ * imported adapter in its own chunk; see lib/bundling.ts).
+ */
+function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    }));
+}
 
 // A function only gets the variables of the resources its `access` grants; each is optional here and
 // the runtime fails clearly when a port without its resource is used.
@@ -74,33 +85,73 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
       ...(e[env.complaintsTable] && { complaints: e[env.complaintsTable] }),
       ...(e[env.stateTable] && { state: e[env.stateTable] }),
     },
-    notifier: () =>
-      new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]),
+    notifier: (): Notifier => {
+      const notifier = loadOnce(async () => {
+        const [{ AwsNotifier }, { SESClient }, { SNSClient }] = await Promise.all([
+          import('./aws-notifier.ts'),
+          import('@aws-sdk/client-ses'),
+          import('@aws-sdk/client-sns'),
+        ]);
+        return new AwsNotifier(new SESClient({}), new SNSClient({}), config.sender, e[env.departmentTopics], e[env.sesConfigurationSet]);
+      });
+      return { send: async (message) => (await notifier()).send(message) };
+    },
     ...(e[env.publicBaseUrl] && { publicBaseUrl: e[env.publicBaseUrl] }),
     ...(textModel && { textModel }),
-    ...(risk?.sentiment === 'comprehend' && { sentiment: () => new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk)) }),
+    ...(risk?.sentiment === 'comprehend' && {
+      sentiment: (): SentimentAnalyzer => {
+        const sentiment = loadOnce(async () => {
+          const [{ ComprehendSentiment }, { ComprehendClient }] = await Promise.all([import('./comprehend-sentiment.ts'), import('@aws-sdk/client-comprehend')]);
+          return new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk));
+        });
+        return { negativity: async (text, language) => (await sentiment()).negativity(text, language) };
+      },
+    }),
     ...(e[env.claimLeaseSeconds] !== undefined && { claimLeaseSeconds: e[env.claimLeaseSeconds] }),
-    ...(e[env.inboundMailBucket] && { mail: () => new S3MailStore(new S3Client({}), e[env.inboundMailBucket]!) }),
+    ...(e[env.inboundMailBucket] && {
+      mail: (): MailStore => {
+        const bucket = e[env.inboundMailBucket]!;
+        const store = loadOnce(async () => {
+          const [{ S3MailStore }, { S3Client }] = await Promise.all([import('./s3-mail-store.ts'), import('@aws-sdk/client-s3')]);
+          return new S3MailStore(new S3Client({}), bucket);
+        });
+        return {
+          readRaw: async (key, maxBytes) => (await store()).readRaw(key, maxBytes),
+          putAttachment: async (key, body, contentType) => (await store()).putAttachment(key, body, contentType),
+          quarantine: async (key) => (await store()).quarantine(key),
+        };
+      },
+    }),
     // Only functions whose access says `userPool` get these variables; the others have no `auth`.
     ...(e[env.userPoolId] &&
       e[env.consoleClientId] &&
       e[env.userPoolDomainUrl] && {
-        auth: () => ({
-          authenticator: cognitoAuthenticator(
-            {
-              userPoolId: e[env.userPoolId]!,
-              clientIds: [e[env.consoleClientId]!, ...(e[env.machineClientId] ? [e[env.machineClientId]!] : [])],
-              agentScope: e[env.agentScope] ?? '',
-            },
-            config,
-          ),
-          signIn: { kind: 'hosted-ui' as const, domainUrl: e[env.userPoolDomainUrl]!, clientId: e[env.consoleClientId]! },
-        }),
+        auth: () => {
+          const authenticator = loadOnce(async (): Promise<Authenticator> => {
+            const { cognitoAuthenticator } = await import('./cognito-authenticator.ts');
+            return cognitoAuthenticator(
+              {
+                userPoolId: e[env.userPoolId]!,
+                clientIds: [e[env.consoleClientId]!, ...(e[env.machineClientId] ? [e[env.machineClientId]!] : [])],
+                agentScope: e[env.agentScope] ?? '',
+              },
+              config,
+            );
+          });
+          return {
+            authenticator: { verify: async (token: string) => (await authenticator()).verify(token) },
+            signIn: { kind: 'hosted-ui' as const, domainUrl: e[env.userPoolDomainUrl]!, clientId: e[env.consoleClientId]! },
+          };
+        },
       }),
-    events: () => {
+    events: (): EventPublisher => {
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');
-      return new EventBridgePublisher(new EventBridgeClient({}), bus);
+      const publisher = loadOnce(async () => {
+        const [{ EventBridgePublisher }, { EventBridgeClient }] = await Promise.all([import('./eventbridge-publisher.ts'), import('@aws-sdk/client-eventbridge')]);
+        return new EventBridgePublisher(new EventBridgeClient({}), bus);
+      });
+      return { publish: async (events) => (await publisher()).publish(events) };
     },
   });
 }

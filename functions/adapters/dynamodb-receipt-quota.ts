@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 

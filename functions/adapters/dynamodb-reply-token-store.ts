@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isWellFormedReplyToken, REPLY_TOKEN_BYTES, replyTokenFrom, sha256Hex } from '../domain/inbound-mail.ts';
 import type { ReplyTokenRecord, ReplyTokenStore } from '../ports/inbound-mail.ts';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';

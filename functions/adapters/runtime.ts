@@ -11,7 +11,7 @@ import type { ConsoleAuth } from '../ports/authenticator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import type { MailStore, MimeParser, ReplyTokenStore } from '../ports/inbound-mail.ts';
+import type { MailStore, ReplyTokenStore } from '../ports/inbound-mail.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
@@ -27,7 +27,6 @@ import { DynamoCustomerDataStore } from './dynamodb-customer-data.ts';
 import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
 import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
 import { DynamoReplyTokenStore } from './dynamodb-reply-token-store.ts';
-import { parseMime } from './mime-parser.ts';
 import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
@@ -60,7 +59,6 @@ export interface Runtime {
   readonly replyTokens: ReplyTokenStore;
   /** The mail bucket: raw inbound messages, quarantine, attachments. */
   readonly mail: MailStore;
-  readonly parseMime: MimeParser;
   /** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
   readonly slaSms: SlaSmsStore;
   /**
@@ -228,7 +226,6 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     get mail() {
       return mail();
     },
-    parseMime,
     get slaSms() {
       return slaSms();
     },
@@ -241,6 +238,19 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
       return (parts.config.survey.publicBaseUrl ?? known)?.replace(/\/+$/, '');
     },
   };
+}
+
+/**
+ * The runtime plus ports only one handler wires (e.g. the MIME parser, which only the inbound-mail
+ * function bundles). The runtime's own ports stay lazy getters: nothing is created by extending it,
+ * unlike a spread, which would read (and so create, or fail on) every port.
+ *
+ * @param rt the runtime
+ * @param extra the additional ports
+ * @returns an object with the runtime's ports and `extra`'s
+ */
+export function extendRuntime<T extends object>(rt: Runtime, extra: T): Runtime & T {
+  return Object.create(rt, Object.getOwnPropertyDescriptors(extra)) as Runtime & T;
 }
 
 let current: Runtime | undefined;

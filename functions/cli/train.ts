@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../adapters/config-file.ts';
 import { classify } from '../domain/classify.ts';
 import { evaluatePredictions, majorityLabel } from '../domain/classifier-evaluation.ts';

@@ -5,7 +5,7 @@
  * credentials with the agent scope, or the local agent token) acts for the whole company.
  * Every read and write of the agent API and the console passes through these functions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Category, PipelineConfig } from './config.ts';
 
 /** The group whose members see and act on everything. */

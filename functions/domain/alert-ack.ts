@@ -5,7 +5,7 @@
  * tampered token hashes to nothing (404); an expired one says so (410); neither ever acknowledges.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AlertIncident } from './alert.ts';
 import { LocaleSchema, type AlertingSettings } from './config.ts';
 import type { DomainEvent } from './events.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Category, Department, Locale } from './config.ts';
 import type { ScaleId } from './multi-scale.ts';
 import { truncate } from './escape.ts';

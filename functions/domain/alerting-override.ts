@@ -4,7 +4,7 @@
  * it over the deployed config on their next read (cached per container for at most 30 seconds), so
  * a change needs no redeploy. Fields not given keep the config's values.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Category } from './config.ts';
 
 export const AlertingOverrideInputSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { E164Schema, LocaleSchema, SeveritySchema, TimeZoneSchema, type PipelineConfig, type Severity } from './config.ts';
 import { decideCategory, grade } from './classify.ts';
 import { assessEscalationRisk, EscalationRiskAssessmentSchema, lexiconNegativity, type Negativity } from './escalation-risk.ts';

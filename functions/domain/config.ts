@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HOLIDAY_SCHEDULE_NAMES } from './holiday-schedules.ts';
 
 /** Locales the pipeline ships templates for. */

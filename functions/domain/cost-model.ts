@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The monthly AWS bill of the pipeline, from request counts measured per complaint lifecycle

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { keywordMatches } from './classify.ts';
 import type { EscalationRiskSettings, RiskSignal } from './config.ts';
 

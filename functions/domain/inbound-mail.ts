@@ -4,7 +4,7 @@
  * complaint. Parsing MIME, storage and sending live in adapters; time comes in as an argument.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Complaint, ComplaintInput, TimelineEntry } from './complaint.ts';
 import type { InboundSettings, Locale, PipelineConfig } from './config.ts';
 import { applyEvent, type TransitionError } from './lifecycle.ts';

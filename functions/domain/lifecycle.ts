@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Complaint, ComplaintStatus, TimelineEntry } from './complaint.ts';
 import type { PipelineConfig } from './config.ts';
 import { enterResolutionPhase, pauseSla, resumeSla, slaDueTimes, withNextAction } from './sla.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a message is about; the outbox and the logs show it. */
 export const MessageKindSchema = z.enum([

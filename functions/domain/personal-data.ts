@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayTitle, type AlertIncident } from './alert.ts';
 import type { Complaint } from './complaint.ts';
 import { LocaleSchema } from './config.ts';

@@ -3,7 +3,7 @@
  * Breaches during a silence open no incident and send nothing; they are counted on the silence
  * (how many, the last count and when), which `GET /silences` shows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SilenceInputSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
  * The satisfaction survey: when it goes out, what the invitation and the department follow-up say,
  * what an answer does to the complaint, and the CSAT figures. Pure: time and facts come in as arguments.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isWithinDailyWindow, nextWindowEnd } from './business-time.ts';
 import type { Complaint, SurveyAnswerRecord } from './complaint.ts';
 import { LocaleSchema, type Locale, type PipelineConfig } from './config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { countFeatures, tfidfVector, type SparseVector } from './text-features.ts';
 
 /** The model file format's name and the version this code reads and writes. */

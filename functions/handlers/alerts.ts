@@ -1,5 +1,5 @@
 import '../adapters/aws-runtime.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';

@@ -1,7 +1,7 @@
 import '../adapters/aws-runtime.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageHandler, readFormBody } from '../adapters/html.ts';
 import type { HttpResult } from '../adapters/http.ts';
 import { countMetric, logger } from '../adapters/observability.ts';

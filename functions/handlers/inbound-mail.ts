@@ -1,8 +1,9 @@
 import '../adapters/aws-runtime.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { countMetric, countMetricBy, instrumented, logger } from '../adapters/observability.ts';
 import type { INBOUND_EMAIL_OUTCOMES } from '../adapters/metric-names.ts';
-import { runtime } from '../adapters/runtime.ts';
+import { parseMime } from '../adapters/mime-parser.ts';
+import { extendRuntime, runtime } from '../adapters/runtime.ts';
 import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
 import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
 
@@ -56,7 +57,9 @@ export const handler = instrumented(async (event: unknown): Promise<Array<{ mess
         spamVerdict: receipt.spamVerdict.status,
         virusVerdict: receipt.virusVerdict.status,
       },
-      runtime(),
+      // The MIME parser (mailparser and its charset tables) is wired here, not in the shared runtime, so
+      // only this function's bundle carries it.
+      extendRuntime(runtime(), { parseMime }),
     );
     // Keys only: no addresses, subjects or text in the logs.
     logger.info('inbound email', {

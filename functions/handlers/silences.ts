@@ -2,7 +2,7 @@ import '../adapters/aws-runtime.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endSilenceEarly, isSilenceActive, newSilence, silenceInputSchemaFor } from '../domain/silence.ts';
 
 const EndQuerySchema = z.strictObject({ actor: z.string().trim().min(1).max(100).optional() });

@@ -1,6 +1,6 @@
 import '../adapters/aws-runtime.ts';
 import type { ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';

@@ -3,7 +3,7 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CountableRecord } from '../domain/volume.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';

@@ -1,6 +1,6 @@
 import '../adapters/aws-runtime.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderChartPng } from '../adapters/chart-png.ts';
 import { logger, metrics } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';

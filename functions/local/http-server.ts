@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_BYTES, type HttpResult } from '../adapters/http.ts';
 import { parseDuration } from '../domain/time.ts';
 import type { HttpTrigger } from '../pipeline.ts';

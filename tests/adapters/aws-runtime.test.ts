@@ -1,6 +1,7 @@
+import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-comprehend';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsRuntime } from '../../functions/adapters/aws-runtime.ts';
-import { ComprehendSentiment } from '../../functions/adapters/comprehend-sentiment.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { predictText } from '../../functions/domain/text-model.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -22,10 +23,18 @@ afterEach(() => {
 });
 
 describe('the Lambda runtime and triage', () => {
-  it('uses Comprehend only when the config switches it on', () => {
+  it('uses Comprehend only when the config switches it on, loading its client on first use', async () => {
     expect(coldStart(defaultConfig).sentiment).toBeUndefined();
-    const on = coldStart({ ...defaultConfig, escalationRisk: { ...defaultConfig.escalationRisk!, sentiment: 'comprehend' } });
-    expect(on.sentiment).toBeInstanceOf(ComprehendSentiment);
+    const comprehend = mockClient(ComprehendClient);
+    try {
+      comprehend.on(DetectSentimentCommand).resolves({ Sentiment: 'NEGATIVE', SentimentScore: { Negative: 0.83 } });
+      const on = coldStart({ ...defaultConfig, escalationRisk: { ...defaultConfig.escalationRisk!, sentiment: 'comprehend' } });
+      await expect(on.sentiment!.negativity('the parcel never came', 'en')).resolves.toEqual({ score: 0.83, source: 'comprehend' });
+      await expect(on.sentiment!.negativity('still nothing', 'en')).resolves.toEqual({ score: 0.83, source: 'comprehend' });
+      expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(2);
+    } finally {
+      comprehend.restore();
+    }
   });
 
   it('compiles the bundled model once when the config has a classifier', () => {
