@@ -58,7 +58,28 @@ export interface LocalPipelineOptions {
   readonly textModel?: TextModel;
   /** SMTP port for inbound mail (when the config has `inbound`); 0 picks a free one. @default 0 */
   readonly smtpPort?: number;
+  /**
+   * Use a DynamoDB Local (or any DynamoDB endpoint) that is already running instead of starting one;
+   * `stop()` then leaves it running. Cannot be combined with `persistDir`, which belongs to the
+   * DynamoDB Local this pipeline starts.
+   * @default undefined: start a DynamoDB Local of its own
+   */
+  readonly dynamoDbEndpoint?: string;
+  /**
+   * Physical table names are `<tablePrefix>-<table>`; a distinct prefix lets several pipelines share
+   * one DynamoDB Local, each polling only its own tables' streams.
+   * @default 'complaint-pipeline'
+   */
+  readonly tablePrefix?: string;
 }
+
+/** Thrown when options contradict each other; names the options. */
+export class LocalPipelineOptionsError extends Error {
+  override readonly name = 'LocalPipelineOptionsError';
+}
+
+/** The table prefix when `tablePrefix` is not given. */
+export const DEFAULT_TABLE_PREFIX = 'complaint-pipeline';
 
 export interface LocalPipeline {
   readonly url: string;
@@ -88,11 +109,22 @@ export interface LocalPipeline {
  * consumers start at TRIM_HORIZON and resume after their checkpoint, as deployed mappings do.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const dynamo = await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
+  if (options.dynamoDbEndpoint !== undefined && options.persistDir) {
+    throw new LocalPipelineOptionsError('persistDir and dynamoDbEndpoint exclude each other: persistDir is the data folder of the DynamoDB Local this pipeline starts');
+  }
+  const dynamo =
+    options.dynamoDbEndpoint !== undefined
+      ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
+      : await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
   const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
   try {
     const clients = localDynamoClients(dynamo.endpoint);
-    const tableNames: Record<TableName, string> = { complaints: 'complaint-pipeline-complaints', state: 'complaint-pipeline-state' };
+    stops.unshift(async () => {
+      clients.dynamo.destroy();
+      clients.streams.destroy();
+    });
+    const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+    const tableNames: Record<TableName, string> = { complaints: `${prefix}-complaints`, state: `${prefix}-state` };
     const created = await createTables(clients.dynamo, tableNames);
 
     const clock = new SimulatedClock(options.startTime);
