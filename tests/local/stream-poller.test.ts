@@ -99,6 +99,11 @@ async function turnsUntil(timer: ManualTimer, done: () => boolean, stepMs = 20, 
   throw new Error('the poller did not get there within 10,000 turns');
 }
 
+/** Lets pending callbacks and I/O completions run, without waiting for any time to pass. */
+async function turnsOfTheEventLoop(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('StreamPoller against DynamoDB Local', () => {
@@ -406,14 +411,28 @@ describe('StreamPoller against DynamoDB Local', () => {
 
     it('waits for the handler to finish and for retries to succeed', async () => {
       let finished = 0;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       const h = await harness({}, async (_event, call) => {
-        await new Promise((r) => setTimeout(r, 150));
+        await gate;
         if (call === 1) throw new Error('transient');
         finished++;
       });
       await h.poller.start();
       await h.putAll(['i0', 'i1']);
-      await h.poller.idle();
+      // The first invocation is in flight and held there.
+      await vi.waitFor(() => expect(h.calls.length).toBeGreaterThanOrEqual(1), { timeout: 10_000, interval: 10 });
+      let idled = false;
+      const idling = h.poller.idle().then(() => {
+        idled = true;
+      });
+      await turnsOfTheEventLoop(20);
+      expect(idled).toBe(false);
+
+      release();
+      await idling;
 
       expect(finished).toBeGreaterThanOrEqual(1);
       expect(h.calls.flatMap((e) => h.ids(e)).slice(-2)).toEqual(['i0', 'i1']);
@@ -465,8 +484,13 @@ describe('StreamPoller against DynamoDB Local', () => {
     await h.put('slow');
     await vi.waitFor(() => expect(h.calls).toHaveLength(1), { timeout: 5_000, interval: 10 });
 
-    const stopped = h.poller.stop();
-    setTimeout(() => release(), 100);
+    let stoppedYet = false;
+    const stopped = h.poller.stop().then(() => {
+      stoppedYet = true;
+    });
+    await turnsOfTheEventLoop(20);
+    expect(stoppedYet).toBe(false);
+    release();
     await stopped;
 
     expect(finished).toBe(true);
