@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
 import { LocalMailStore } from '../adapters/local-mail-store.ts';
@@ -112,6 +112,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   if (options.dynamoDbEndpoint !== undefined && options.persistDir) {
     throw new LocalPipelineOptionsError('persistDir and dynamoDbEndpoint exclude each other: persistDir is the data folder of the DynamoDB Local this pipeline starts');
   }
+  // A port in use would otherwise be found only after Java, the tables and every handler have started.
+  const wantedPort = options.port ?? 3000;
+  if (wantedPort !== 0 && !(await portIsFree(wantedPort))) throw new PortInUseError(wantedPort);
   const dynamo =
     options.dynamoDbEndpoint !== undefined
       ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
@@ -375,6 +378,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const stop of stops) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** Whether nothing listens on `port` at 127.0.0.1 (where the HTTP server will listen). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
 }
 
 /**
