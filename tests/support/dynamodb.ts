@@ -93,13 +93,22 @@ export interface TestDynamoDb {
   stop(): Promise<void>;
 }
 
+export interface TestDynamoDbOptions {
+  /**
+   * Start a DynamoDB Local of its own instead of using the suite's: for tests of behaviour that
+   * depends on the whole database being quiet (DynamoDB Local's sequence numbers are global).
+   * @default false
+   */
+  readonly ownJvm?: boolean;
+}
+
 /**
  * Connects to the suite's DynamoDB Local (or starts one of its own when there is none) and creates
  * one set of tables; the caller stops it. Prefer `withDynamoDbLocal`, which wires this into the
  * file's hooks.
  */
-export async function startTestDynamoDb(): Promise<TestDynamoDb> {
-  const shared = await suiteDynamoDbEndpoint();
+export async function startTestDynamoDb(options: TestDynamoDbOptions = {}): Promise<TestDynamoDb> {
+  const shared = options.ownJvm ? undefined : await suiteDynamoDbEndpoint();
   const local: DynamoDbLocal = shared !== undefined ? { endpoint: shared, stop: async () => undefined } : await startDynamoDbLocal();
   const made: string[] = [];
   const clients = localDynamoClients(local.endpoint);
@@ -155,14 +164,14 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
  * it('stores', async () => { const { names } = await db.freshTables(); ... });
  * ```
  */
-export function withDynamoDbLocal(): TestDynamoDb {
+export function withDynamoDbLocal(options: TestDynamoDbOptions = {}): TestDynamoDb {
   let current: TestDynamoDb | undefined;
   const get = (): TestDynamoDb => {
     if (current === undefined) throw new Error('DynamoDB Local is not running: use the handle inside tests or hooks, after beforeAll');
     return current;
   };
   beforeAll(async () => {
-    current = await startTestDynamoDb();
+    current = await startTestDynamoDb(options);
   });
   afterAll(async () => {
     await current?.stop();
