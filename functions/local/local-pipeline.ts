@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
 import { LocalMailStore } from '../adapters/local-mail-store.ts';
@@ -61,7 +61,28 @@ export interface LocalPipelineOptions {
   readonly smtpPort?: number;
   /** Measurement hooks (`npm run cost`): each function's clients and invocations. @default none */
   readonly instrument?: LocalInstrumentation;
+  /**
+   * Use a DynamoDB Local (or any DynamoDB endpoint) that is already running instead of starting one;
+   * `stop()` then leaves it running. Cannot be combined with `persistDir`, which belongs to the
+   * DynamoDB Local this pipeline starts.
+   * @default undefined: start a DynamoDB Local of its own
+   */
+  readonly dynamoDbEndpoint?: string;
+  /**
+   * Physical table names are `<tablePrefix>-<table>`; a distinct prefix lets several pipelines share
+   * one DynamoDB Local, each polling only its own tables' streams.
+   * @default 'complaint-pipeline'
+   */
+  readonly tablePrefix?: string;
 }
+
+/** Thrown when options contradict each other; names the options. */
+export class LocalPipelineOptionsError extends Error {
+  override readonly name = 'LocalPipelineOptionsError';
+}
+
+/** The table prefix when `tablePrefix` is not given. */
+export const DEFAULT_TABLE_PREFIX = 'complaint-pipeline';
 
 export interface LocalPipeline {
   readonly url: string;
@@ -91,11 +112,25 @@ export interface LocalPipeline {
  * consumers start at TRIM_HORIZON and resume after their checkpoint, as deployed mappings do.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const dynamo = await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
+  if (options.dynamoDbEndpoint !== undefined && options.persistDir) {
+    throw new LocalPipelineOptionsError('persistDir and dynamoDbEndpoint exclude each other: persistDir is the data folder of the DynamoDB Local this pipeline starts');
+  }
+  // A port in use would otherwise be found only after Java, the tables and every handler have started.
+  const wantedPort = options.port ?? 3000;
+  if (wantedPort !== 0 && !(await portIsFree(wantedPort))) throw new PortInUseError(wantedPort);
+  const dynamo =
+    options.dynamoDbEndpoint !== undefined
+      ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
+      : await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
   const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
   try {
     const clients = localDynamoClients(dynamo.endpoint);
-    const tableNames: Record<TableName, string> = { complaints: 'complaint-pipeline-complaints', state: 'complaint-pipeline-state' };
+    stops.unshift(async () => {
+      clients.dynamo.destroy();
+      clients.streams.destroy();
+    });
+    const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+    const tableNames: Record<TableName, string> = { complaints: `${prefix}-complaints`, state: `${prefix}-state` };
     const created = await createTables(clients.dynamo, tableNames);
 
     const clock = new SimulatedClock(options.startTime);
@@ -362,6 +397,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const stop of stops) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** Whether nothing listens on `port` at 127.0.0.1 (where the HTTP server will listen). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
 }
 
 /**

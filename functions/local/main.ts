@@ -4,7 +4,7 @@ import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
 import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import type { TextModel } from '../domain/text-model.ts';
-import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
+import { DEFAULT_TABLE_PREFIX, PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
@@ -35,6 +35,10 @@ async function main(): Promise<void> {
     console.error(`SMTP_PORT must be a port number, got '${process.env.SMTP_PORT}'`);
     process.exit(1);
   }
+  if (process.env.DYNAMODB_ENDPOINT && process.env.DYNAMODB_PERSIST_DIR) {
+    console.error('DYNAMODB_ENDPOINT and DYNAMODB_PERSIST_DIR exclude each other: the data folder belongs to a DynamoDB Local that npm start runs itself');
+    process.exit(1);
+  }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
   let pipeline;
   try {
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
       smtpPort,
       ...(textModel && { textModel }),
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
+      ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
+      ...(process.env.DYNAMODB_TABLE_PREFIX && { tablePrefix: process.env.DYNAMODB_TABLE_PREFIX }),
       // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
       activityLog: (line) => console.log(line),
     });
@@ -65,6 +71,9 @@ async function main(): Promise<void> {
     `  outbox:       GET  ${pipeline.url}/local/outbox   (every email and SMS SES/SNS would send)`,
     `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
+    ...(process.env.DYNAMODB_ENDPOINT
+      ? [`  dynamodb:     ${process.env.DYNAMODB_ENDPOINT} (already running; tables ${process.env.DYNAMODB_TABLE_PREFIX || DEFAULT_TABLE_PREFIX}-*)`]
+      : []),
     ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints and outbox survive a restart)`] : []),
     ...(pipeline.smtpPort !== undefined && config.inbound
       ? [`  email in:     smtp://127.0.0.1:${pipeline.smtpPort}   (mail to ${config.inbound.address} or a reply address; SMTP_PORT)`]

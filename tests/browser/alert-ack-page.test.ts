@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
@@ -15,7 +16,7 @@ describe.skipIf(skipBrowserTests)('alert acknowledge page in Chromium', () => {
   beforeAll(async () => {
     // Friday 10:00 in Shanghai. refund (finance, English): 10 within 60 minutes.
     [pipeline, browser] = await Promise.all([
-      startLocalPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') }),
+      startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') }),
       launchChromium(),
     ]);
     for (let i = 0; i < 10; i += 1) {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
@@ -28,7 +29,7 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
   beforeAll(async () => {
     // Friday 10:00 in Shanghai.
     [pipeline, browser] = await Promise.all([
-      startLocalPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') }),
+      startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') }),
       launchChromium(),
     ]);
     const submit = async (key: string, body: Record<string, unknown>) => {

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surveyFormPage } from '../../functions/domain/survey-pages.ts';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
 import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
@@ -42,7 +43,7 @@ describe.skipIf(skipBrowserTests)('survey and unsubscribe pages in Chromium', ()
   beforeAll(async () => {
     // Monday 10:00 in Shanghai: the surveys fall due seven days later in daytime, outside quiet hours.
     [pipeline, browser] = await Promise.all([
-      startLocalPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-16T02:00:00Z') }),
+      startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-16T02:00:00Z') }),
       launchChromium(),
     ]);
     const customers = {

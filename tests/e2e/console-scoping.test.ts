@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
 
@@ -26,7 +27,7 @@ describe('department scoping in the agent API', () => {
   let logistics: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    pipeline = await startLocalPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') });
+    pipeline = await startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-20T02:00:00Z') });
     for (const [key, category] of [
       ['parcel', 'logistics-delay'],
       ['refund', 'refund'],

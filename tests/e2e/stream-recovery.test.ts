@@ -68,6 +68,10 @@ describe('npm start: stream processing never stalls or loses records', () => {
     // Eight writers post until well past the point of the crash; the crash lands while requests are in flight.
     let acknowledged = 0;
     let crashed = false;
+    let reached80: () => void = () => undefined;
+    const eightyAcknowledged = new Promise<void>((r) => {
+      reached80 = r;
+    });
     const writer = async (w: number) => {
       for (let i = 0; !crashed; i++) {
         try {
@@ -77,14 +81,19 @@ describe('npm start: stream processing never stalls or loses records', () => {
             title: `parcel late ${w}-${i}`,
             description: 'parcel late, the courier never came',
           });
-          if (res.status === 201) acknowledged++;
+          if (res.status === 201 && ++acknowledged === 80) reached80();
         } catch {
           return; // the server is gone
         }
       }
     };
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    while (acknowledged < 80) await new Promise((r) => setTimeout(r, 20));
+    await Promise.race([
+      eightyAcknowledged,
+      Promise.all(writers).then(() => {
+        throw new Error(`the pipeline went away after ${acknowledged} acknowledged complaints, before the crash:\n${first.output()}`);
+      }),
+    ]);
     crashed = true;
     await first.crash();
     await Promise.all(writers);

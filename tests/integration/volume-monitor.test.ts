@@ -1,48 +1,38 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { streamRecord } from '../support/stream-records.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { handler } from '../../functions/handlers/volume-monitor.ts';
-import { createTables } from '../../functions/local/create-tables.ts';
-import { localDynamoClients, startDynamoDbLocal, type DynamoDbLocal, type LocalDynamoClients } from '../../functions/local/dynamodb-local.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { withDynamoDbLocal } from '../support/dynamodb.ts';
 
 // account-security: 5 complaints within 30 minutes make a breach.
 const CATEGORY = 'account-security';
 const start = Date.parse('2026-11-20T02:00:00.000Z');
 
-let dynamo: DynamoDbLocal;
-let clients: LocalDynamoClients;
-let tableNo = 0;
+const db = withDynamoDbLocal();
 let state: string;
 let clock: SimulatedClock;
 let outbox: Outbox;
 let events: RecordedEvents;
 let seq = 0;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  clients = localDynamoClients(dynamo.endpoint);
-});
-afterAll(async () => {
+afterAll(() => {
   setRuntime(undefined);
-  await dynamo?.stop();
 });
 
 // Fresh tables per test: counters, ledger and incidents start empty.
 beforeEach(async () => {
-  tableNo += 1;
-  const tableNames = { complaints: `vm-complaints-${tableNo}`, state: `vm-state-${tableNo}` };
-  await createTables(clients.dynamo, tableNames);
+  const tableNames = (await db.freshTables()).names;
   state = tableNames.state;
   clock = new SimulatedClock(new Date(start + 10 * 60_000));
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('test-bus');
-  setRuntime(buildRuntime({ config: defaultConfig, clock, doc: clients.doc, tableNames, notifier: outbox, events }));
+  setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames, notifier: outbox, events }));
 });
 
 function record(category = CATEGORY, minute = 0, image?: Record<string, unknown>): DynamoDBRecord {
@@ -52,12 +42,12 @@ function record(category = CATEGORY, minute = 0, image?: Record<string, unknown>
 }
 
 async function counters(): Promise<Record<string, number>> {
-  const res = await clients.doc.send(new ScanCommand({ TableName: state, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'CNT#' } }));
+  const res = await db.clients.doc.send(new ScanCommand({ TableName: state, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'CNT#' } }));
   return Object.fromEntries((res.Items ?? []).map((i) => [`${i.pk}|${i.sk}`, Number(i.count)]));
 }
 
 async function incidents() {
-  const res = await clients.doc.send(
+  const res = await db.clients.doc.send(
     new QueryCommand({ TableName: state, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `ALERT#${CATEGORY}`, ':s': 'INC#' } }),
   );
   return res.Items ?? [];

@@ -10,7 +10,7 @@ import {
   type StreamPollerOptions,
 } from '../../functions/local/stream-poller.ts';
 import { functions, type StreamTrigger } from '../../functions/pipeline.ts';
-import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { withDynamoDbLocal, type TestDynamoDb } from '../support/dynamodb.ts';
 import { ManualTimer } from '../support/manual-timer.ts';
 
 const db = withDynamoDbLocal();
@@ -42,14 +42,14 @@ afterEach(async () => {
 });
 
 /** Fresh tables and a poller on the complaints stream that records every invocation. */
-async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond = () => undefined, extra: Partial<StreamPollerOptions> = {}) {
-  const tables = await db.freshTables();
+async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond = () => undefined, extra: Partial<StreamPollerOptions> = {}, on: TestDynamoDb = db) {
+  const tables = await on.freshTables();
   const table = tables.names.complaints;
   const streamArn = tables.streamArn('complaints');
   const calls: DynamoDBStreamEvent[] = [];
   const failures: { info: StreamBatchFailure; records: readonly DynamoDBRecord[] }[] = [];
   const options: StreamPollerOptions = {
-    streams: db.clients.streams,
+    streams: on.clients.streams,
     streamArn,
     trigger: trigger(overrides),
     name: 'testConsumer',
@@ -68,7 +68,7 @@ async function harness(overrides: Partial<StreamTrigger> = {}, respond: Respond 
   const poller = new StreamPoller(options);
   running.push(poller);
   const put = async (id: string, extraAttributes: Record<string, unknown> = {}) => {
-    await db.clients.doc.send(new PutCommand({ TableName: table, Item: { id, entity: 'complaint', ...extraAttributes } }));
+    await on.clients.doc.send(new PutCommand({ TableName: table, Item: { id, entity: 'complaint', ...extraAttributes } }));
   };
   /** Sequential writes, so stream order is write order. */
   const putAll = async (ids: readonly string[]) => {
@@ -97,6 +97,11 @@ async function turnsUntil(timer: ManualTimer, done: () => boolean, stepMs = 20, 
     timer.advance(stepMs);
   }
   throw new Error('the poller did not get there within 10,000 turns');
+}
+
+/** Lets pending callbacks and I/O completions run, without waiting for any time to pass. */
+async function turnsOfTheEventLoop(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -328,11 +333,13 @@ describe('StreamPoller against DynamoDB Local', () => {
   describe('recovers from an iterator before the oldest record (TrimmedDataAccessException)', () => {
     // A transaction's first write to the table: the sequence number the empty shard's iterator
     // expects goes to the other table's item, and DynamoDB Local answers every read with
-    // TrimmedDataAccessException until the iterator is re-positioned.
+    // TrimmedDataAccessException until the iterator is re-positioned. Sequence numbers are global
+    // to a DynamoDB Local, so this needs one no other file writes to.
+    const quiet = withDynamoDbLocal({ ownJvm: true });
     it.each(['LATEST', 'TRIM_HORIZON'] as const)('when the first write is transactional (starting at %s)', async (startingPosition) => {
-      const h = await harness({}, undefined, { startingPosition });
+      const h = await harness({}, undefined, { startingPosition }, quiet);
       await h.poller.start();
-      await db.clients.doc.send(
+      await quiet.clients.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: h.tables.names.state, Item: { pk: 'EXT#web#e-1', sk: 'EXT' }, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -406,14 +413,28 @@ describe('StreamPoller against DynamoDB Local', () => {
 
     it('waits for the handler to finish and for retries to succeed', async () => {
       let finished = 0;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       const h = await harness({}, async (_event, call) => {
-        await new Promise((r) => setTimeout(r, 150));
+        await gate;
         if (call === 1) throw new Error('transient');
         finished++;
       });
       await h.poller.start();
       await h.putAll(['i0', 'i1']);
-      await h.poller.idle();
+      // The first invocation is in flight and held there.
+      await vi.waitFor(() => expect(h.calls.length).toBeGreaterThanOrEqual(1), { timeout: 10_000, interval: 10 });
+      let idled = false;
+      const idling = h.poller.idle().then(() => {
+        idled = true;
+      });
+      await turnsOfTheEventLoop(20);
+      expect(idled).toBe(false);
+
+      release();
+      await idling;
 
       expect(finished).toBeGreaterThanOrEqual(1);
       expect(h.calls.flatMap((e) => h.ids(e)).slice(-2)).toEqual(['i0', 'i1']);
@@ -465,8 +486,13 @@ describe('StreamPoller against DynamoDB Local', () => {
     await h.put('slow');
     await vi.waitFor(() => expect(h.calls).toHaveLength(1), { timeout: 5_000, interval: 10 });
 
-    const stopped = h.poller.stop();
-    setTimeout(() => release(), 100);
+    let stoppedYet = false;
+    const stopped = h.poller.stop().then(() => {
+      stoppedYet = true;
+    });
+    await turnsOfTheEventLoop(20);
+    expect(stoppedYet).toBe(false);
+    release();
     await stopped;
 
     expect(finished).toBe(true);
