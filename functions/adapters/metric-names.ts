@@ -48,6 +48,7 @@ export const METRICS = {
   SlaSmsHeld: { description: 'SLA SMS held for quiet hours by a sweep.' },
   SlaSmsOverCeiling: { description: 'SLA SMS not sent because a person reached the hourly SMS ceiling.' },
   SurveysSent: { description: 'Satisfaction surveys the dispatcher sent.' },
+  DigestsSent: { description: 'Weekly management digests emailed (one per recipient per week).' },
   InboundEmails: { dimension: 'outcome', description: 'Emails to the complaints address, by what became of them.' },
   InvalidInboundEvents: { description: 'SES receipt events the inbound-mail function could not read; they go to the on-failure queue.' },
 } as const satisfies Record<string, MetricSpec>;

@@ -1,8 +1,7 @@
 import '../adapters/aws-runtime.ts';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { renderChartPng } from '../adapters/chart-png.ts';
-import { logger, metrics } from '../adapters/observability.ts';
+import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { sendWeeklyDigest, type WeeklyDigestResult } from '../use-cases/send-weekly-digest.ts';
 
@@ -23,13 +22,12 @@ export class InvalidDigestEventError extends Error {
  * the week before, emailed to `digest.recipients`. A second firing in the same week, or a retry,
  * sends nothing twice (the message ledger).
  */
-export async function handler(event: unknown): Promise<WeeklyDigestResult> {
+export const handler = instrumented(async (event: unknown): Promise<WeeklyDigestResult> => {
   const parsed = DigestEventSchema.safeParse(event ?? {});
   if (!parsed.success) throw new InvalidDigestEventError(`not a schedule event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const at = parsed.data.scheduledTime === undefined ? undefined : new Date(parsed.data.scheduledTime);
   const result = await sendWeeklyDigest({ ...runtime(), renderChart: renderChartPng }, at);
   logger.info('weekly digest', { ...result });
-  metrics.addMetric('DigestsSent', MetricUnit.Count, result.sent);
-  metrics.publishStoredMetrics();
+  countMetric('DigestsSent', result.sent);
   return result;
-}
+});

@@ -96,16 +96,16 @@ export function clampUsage(u: Usage): Usage {
   };
 }
 
-/** Each function's memory and trigger from functions/pipeline.ts (the one description). */
-export function functionShapes(): Record<string, FunctionShape> {
+/** Each function's memory and trigger from functions/pipeline.ts (the one description); a schedule set in the config reads it. */
+export function functionShapes(config: PipelineConfig): Record<string, FunctionShape> {
   return Object.fromEntries(
     Object.entries(functions).map(([name, def]) => {
       const t = def.trigger;
       const shape: FunctionShape =
         t.kind === 'stream'
           ? { memoryMb: def.memoryMb, trigger: 'stream', batchSize: t.batchSize, batchingWindowSeconds: t.maxBatchingWindowSeconds }
-          : t.kind === 'schedule'
-            ? { memoryMb: def.memoryMb, trigger: 'schedule', runsPerMonth: runsPerMonth(t.expression) }
+          : t.kind === 'schedule' || t.kind === 'companySchedule'
+            ? { memoryMb: def.memoryMb, trigger: 'schedule', runsPerMonth: runsPerMonth(t.kind === 'schedule' ? t.expression : t.expression(config)) }
             : { memoryMb: def.memoryMb, trigger: t.kind };
       return [name, shape];
     }),
@@ -455,7 +455,7 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
     const idleFrom = await snapshot();
     await advance('PT2H');
     const idleDelta = addUsage(await snapshot(), idleFrom, -1);
-    const shapes = functionShapes();
+    const shapes = functionShapes(options.config);
     const idleRuns: Record<string, Usage> = {};
     // Schedules slower than the idle window (a weekly one): priced from all their runs, at the end.
     const slow: string[] = [];

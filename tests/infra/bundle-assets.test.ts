@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_BUNDLE_ASSETS } from '../../functions/adapters/chart-png.ts';
 import { type FunctionDefinition, tables } from '../../functions/pipeline.ts';
 import { buildApp } from '../../lib/app.ts';
-import { HouseFunction, PROJECT_ROOT } from '../../lib/house-function.ts';
+import { HANDLER_FILE, stageEntryBundle } from '../../lib/bundling.ts';
+import { PROJECT_ROOT } from '../../lib/house-function.ts';
 import { defaultConfig } from './template-helpers.ts';
 
 const run = promisify(execFile);
@@ -36,21 +37,25 @@ describe('bundle assets', () => {
     outdirs.push(outdir);
     // Bundling is on (no 'aws:cdk:bundling-stacks' override), for a pipeline of this one function.
     const app = new App({ outdir });
-    const stack = buildApp(app, defaultConfig, { nag: false, pipeline: { tables, functions: { chartProbe } } });
+    const stack = buildApp(app, defaultConfig, { nag: false, pipeline: { tables, functions: { chartProbe, plain: { ...chartProbe, entry: 'functions/handlers/get-complaint.ts', trigger: { kind: 'schedule', expression: 'rate(2 days)' }, bundleAssets: undefined } } } });
     app.synth();
-    const fn = Stack.of(stack).resolve((stack.functions.chartProbe?.node.defaultChild as { code: unknown } | undefined)?.code) as { s3Key: string };
-    const assetDir = join(outdir, `asset.${fn.s3Key.replace(/\.zip$/, '')}`);
+    const assetDirOf = (name: string) => {
+      const fn = Stack.of(stack).resolve((stack.functions[name]?.node.defaultChild as { code: unknown } | undefined)?.code) as { s3Key: string };
+      return join(outdir, `asset.${fn.s3Key.replace(/\.zip$/, '')}`);
+    };
+    const assetDir = assetDirOf('chartProbe');
 
     for (const asset of CHART_BUNDLE_ASSETS) {
       const copied = join(assetDir, basename(asset));
       expect(existsSync(copied), copied).toBe(true);
       expect(readFileSync(copied).equals(readFileSync(join(PROJECT_ROOT, asset))), asset).toBe(true);
     }
-    // The wasm and the font stay out of the JavaScript bundle.
-    expect(statSync(join(assetDir, 'index.mjs')).size).toBeLessThan(300 * 1024);
+    // The wasm and the font stay out of the JavaScript bundle, and out of functions that do not declare them.
+    expect(statSync(join(assetDir, HANDLER_FILE)).size).toBeLessThan(300 * 1024);
+    for (const asset of CHART_BUNDLE_ASSETS) expect(existsSync(join(assetDirOf('plain'), basename(asset))), asset).toBe(false);
 
     // Run the bundle as Lambda would: from its folder, with LAMBDA_TASK_ROOT pointing there.
-    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)}); process.stdout.write(await m.handler());`;
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(assetDir, HANDLER_FILE)).href)}); process.stdout.write(await (m.handler ?? m.default.handler)());`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: tmpdir(),
       env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: assetDir, POWERTOOLS_METRICS_DISABLED: 'true' },
@@ -61,20 +66,13 @@ describe('bundle assets', () => {
     expect(png.readUInt32BE(16)).toBe(1200);
   });
 
-  it('are not given to functions that do not declare them', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildApp(app, defaultConfig, { nag: false, pipeline: { tables, functions: { chartProbe, plain: { ...chartProbe, description: 'Plain.', bundleAssets: undefined } } } });
-    expect(stack.functions.chartProbe?.bundleAssets).toEqual(CHART_BUNDLE_ASSETS.map((asset) => join(PROJECT_ROOT, asset)));
-    expect(stack.functions.plain?.bundleAssets).toEqual([]);
-  });
-
   it.each([
-    { name: 'a missing file', assets: ['assets/fonts/no-such-font.ttf'], error: /Chart: bundle asset assets\/fonts\/no-such-font\.ttf does not exist/ },
-    { name: 'two files of one name', assets: ['assets/fonts/README.md', 'README.md'], error: /Chart: two bundle assets are named README\.md/ },
-  ])('fail the synth for $name, naming it', ({ assets, error }) => {
-    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
-    const create = () =>
-      new HouseFunction(stack, 'Chart', { entry: chartProbe.entry, description: 'x', timeout: Duration.seconds(5), memorySize: 128, config: defaultConfig, bundleAssets: assets });
-    expect(create).toThrow(error);
+    { name: 'a missing file', assets: ['assets/fonts/no-such-font.ttf'], error: /bundle asset 'assets\/fonts\/no-such-font\.ttf' is not a file/ },
+    { name: 'two files of one name', assets: ['assets/fonts/README.md', 'README.md'], error: /bundle asset 'README\.md' collides/ },
+  ])('fail the staging for $name, naming it', ({ assets, error }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-assets-'));
+    outdirs.push(dir);
+    const stage = () => stageEntryBundle({ entry: chartProbe.entry, entryFile: join(PROJECT_ROOT, 'package.json'), chunks: [] } as never, join(dir, 'asset'), PROJECT_ROOT, assets);
+    expect(stage).toThrow(error);
   });
 });

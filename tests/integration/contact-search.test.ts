@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
 import { projectionOf, tables } from '../../functions/pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
@@ -9,7 +10,7 @@ let pipeline: LocalPipeline;
 const api = client(() => pipeline.url, TOKEN);
 
 beforeAll(async () => {
-  pipeline = await startLocalPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN });
+  pipeline = await startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN });
 }, 180_000);
 afterAll(async () => {
   await pipeline?.stop();
