@@ -15,6 +15,20 @@ import { logger } from './observability.ts';
 import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
 
+type CognitoModule = typeof import('./cognito-authenticator.ts');
+let loadCognito: (() => Promise<CognitoModule>) | undefined;
+
+/**
+ * Gives this function the Cognito token verifier (aws-jwt-verify). Only the handlers that check
+ * tokens (the authorizer and the console) call it, through `adapters/aws-cognito.ts`, so the other
+ * functions' bundles do not carry the verifier.
+ *
+ * @param load loads the verifier module
+ */
+export function provideCognitoAuthenticator(load: () => Promise<CognitoModule>): void {
+  loadCognito = load;
+}
+
 /**
  * `load` once per container, on first use; a failed load is retried by the next call. The adapters
  * below are imported this way: only DynamoDB is needed by (nearly) every invocation, so the SES, SNS,
@@ -128,7 +142,8 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
       e[env.userPoolDomainUrl] && {
         auth: () => {
           const authenticator = loadOnce(async (): Promise<Authenticator> => {
-            const { cognitoAuthenticator } = await import('./cognito-authenticator.ts');
+            if (!loadCognito) throw new MissingResourceError('this function does not carry the Cognito verifier: its handler imports adapters/aws-cognito.ts');
+            const { cognitoAuthenticator } = await loadCognito();
             return cognitoAuthenticator(
               {
                 userPoolId: e[env.userPoolId]!,

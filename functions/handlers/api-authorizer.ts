@@ -1,4 +1,5 @@
 import '../adapters/aws-runtime.ts';
+import '../adapters/aws-cognito.ts';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { instrumented, logger } from '../adapters/observability.ts';
 import { authenticateBearer } from '../adapters/request-auth.ts';

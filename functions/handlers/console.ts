@@ -1,4 +1,5 @@
 import '../adapters/aws-runtime.ts';
+import '../adapters/aws-cognito.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';

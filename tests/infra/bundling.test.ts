@@ -22,7 +22,7 @@ const OVER_BUDGET: Readonly<Record<string, { readonly ceilingBytes: number; read
     why: 'mailparser with iconv-lite charset tables (GBK, Big5, Shift_JIS, EUC-KR) and html-to-text: about 900 KB',
   },
   'functions/handlers/console.ts': {
-    ceilingBytes: 345_000,
+    ceilingBytes: 360_000,
     why: 'every console page and its texts in both languages, served by one entry (GET pages, POST actions, root)',
   },
 };

@@ -31,6 +31,8 @@ describe('finding a customer\'s complaints by contact, with indexes that project
       const created = await api.call('POST', '/complaints', { channel: 'web', customer, title: description.slice(0, 20), description });
       expect(created.status).toBe(201);
       ids.push(created.body.id as string);
+      // A second apart, so newest-first has one answer (two posts can share a millisecond).
+      expect((await api.call('POST', '/local/clock', { advanceBy: 'PT1S' })).status).toBe(200);
     }
     expect((await api.call('POST', `/complaints/${ids[0]}/events`, { type: 'acknowledge', actor: 'agent:search' })).status).toBe(200);
     await api.settle();

@@ -65,7 +65,7 @@ describe('measuring a complaint lifecycle on the local runtime', () => {
   it('measures logs, metrics, idle schedule runs and one alert', () => {
     expect(profile.lifecycle.functions.complaintEvents?.logBytes).toBeGreaterThan(0);
     expect(profile.customMetrics).toContain('ComplaintPipeline/ComplaintsCounted{service=complaint-pipeline}');
-    const scheduled = Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule').map(([name]) => name);
+    const scheduled = Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule' || def.trigger.kind === 'companySchedule').map(([name]) => name);
     expect(Object.keys(profile.idleRuns).sort()).toEqual(scheduled.sort());
     for (const name of scheduled) expect(profile.idleRuns[name]?.functions[name]?.invocations).toBeCloseTo(1, 9);
     expect(profile.alert.topicPublishes).toBeGreaterThanOrEqual(1);

@@ -350,8 +350,12 @@ describe('StreamPoller against DynamoDB Local', () => {
       await h.put('second');
       await h.poller.idle();
 
+      // The stall (on the old poller) shows as 'first' and 'second' never delivered. Whether DynamoDB
+      // Local answers the first read with TrimmedDataAccessException depends on when that read lands
+      // relative to the transaction, so the recovery count is bounded rather than fixed: at most one
+      // re-positioning, never a loop.
       expect(h.calls.flatMap((e) => h.ids(e))).toEqual(['first', 'second']);
-      expect(h.poller.stats.trimmedRecoveries).toBe(1);
+      expect(h.poller.stats.trimmedRecoveries).toBeLessThanOrEqual(1);
     });
   });
 

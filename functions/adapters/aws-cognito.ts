@@ -1,0 +1,7 @@
+/**
+ * Side-effect import for the handlers that verify Cognito tokens (the API authorizer and the
+ * console): it hands the AWS runtime the verifier, which the other functions' bundles leave out.
+ */
+import { provideCognitoAuthenticator } from './aws-runtime.ts';
+
+provideCognitoAuthenticator(() => import('./cognito-authenticator.ts'));
