@@ -148,5 +148,7 @@ describe('complaint lifecycle, locally', () => {
     const overdue = await api.call('GET', '/complaints?overdue=true&department=customer-service');
     expect(overdue.body.items.map((c: any) => c.id)).not.toContain(created.body.id);
     expect((await api.outbox()).filter((m) => m.complaintId === created.body.id && m.kind !== 'progress')).toEqual([]);
-  });
+    // Up to eight simulated days of five-minute schedules, each querying every bucket of the sparse
+    // indexes (scale.dueIndexBuckets, 16 by default): minutes of work on a busy two-core machine.
+  }, 300_000);
 });
