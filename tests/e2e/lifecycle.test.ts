@@ -82,6 +82,13 @@ describe('complaint lifecycle, locally', () => {
   it('warns at 75% of the first-response target and escalates level by level, each once', async () => {
     // Logistics works around the clock: medium severity → first response due in 24h, warning at 18h,
     // escalation level 1 at 24h, level 2 four hours later (slaPolicy.escalationIntervalMinutes = 240).
+    // Start at the next 08:30 Shanghai (00:30 UTC), so no step lands in the night's quiet hours, which
+    // would hold the SMS depending on the time of day the test happens to run.
+    const clockNow = Date.parse((await api.call('GET', '/local/clock')).body.now);
+    const morning = new Date(clockNow);
+    morning.setUTCHours(0, 30, 0, 0);
+    if (morning.getTime() <= clockNow) morning.setUTCDate(morning.getUTCDate() + 1);
+    expect((await api.call('POST', '/local/clock', { now: morning.toISOString() })).status).toBe(200);
     const created = await api.call('POST', '/complaints', {
       channel: 'phone',
       customer: { id: 'alone-1', phone: '+8613700000001' },
