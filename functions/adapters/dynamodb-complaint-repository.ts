@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import { tables as tableDefinitions } from '../pipeline.ts';
-import { queryBucketsMerged, type BucketPosition } from './dynamodb-query.ts';
+import { queryAll, queryBucketsMerged, type BucketPosition } from './dynamodb-query.ts';
 import { bucketedIndexKeys, bucketValue, bucketValueAt, bucketValues, type BucketedIndex } from './index-buckets.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
@@ -170,25 +170,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async receivedBetween(department: string, from: Date, to: Date): Promise<KpiComplaint[]> {
-    const out: KpiComplaint[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.complaints,
-          IndexName: 'byDepartment',
-          // receivedAt < to: BETWEEN is inclusive, so the upper bound is filtered below.
-          KeyConditionExpression: 'department = :d AND receivedAt BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':d': department, ':from': from.toISOString(), ':to': to.toISOString() },
-          ProjectionExpression:
-            'id, department, category, receivedAt, firstResponseDueAt, resolutionDueAt, firstRespondedAt, resolvedAt, firstContactResolution, escalationLevel, repeatOf',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const i of res.Items ?? []) if (String(i.receivedAt) < to.toISOString()) out.push(i as KpiComplaint);
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tables.complaints,
+      IndexName: 'byDepartment',
+      // receivedAt < to: BETWEEN is inclusive, so the upper bound is filtered below.
+      KeyConditionExpression: 'department = :d AND receivedAt BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':d': department, ':from': from.toISOString(), ':to': to.toISOString() },
+      ProjectionExpression:
+        'id, department, category, receivedAt, firstResponseDueAt, resolutionDueAt, firstRespondedAt, resolvedAt, firstContactResolution, escalationLevel, repeatOf',
+    });
+    return items.filter((i) => String(i.receivedAt) < to.toISOString()) as KpiComplaint[];
   }
 
   async list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>> {
