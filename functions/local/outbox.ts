@@ -15,6 +15,11 @@ export interface OutboxEntry {
   /** Extra email headers (List-Unsubscribe, Reply-To and References on customer emails). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly kind: MessageKind;
+  /**
+   * The message's deterministic id (its `MSG#<id>` claim in the ledger): two entries with one
+   * messageId are the same message sent twice (README "Delivery guarantees", the remaining windows).
+   */
+  readonly messageId: string;
   readonly at: string;
   readonly complaintId?: string;
   readonly alertId?: string;
@@ -72,6 +77,7 @@ export class Outbox implements Notifier {
     const at = this.clock.now().toISOString();
     const refs = {
       kind: message.kind,
+      messageId: message.id,
       at,
       ...(message.complaintId !== undefined && { complaintId: message.complaintId }),
       ...(message.alertId !== undefined && { alertId: message.alertId }),

@@ -59,7 +59,7 @@ describe('npm start: stream processing never stalls or loses records', () => {
     expect(app.output()).not.toContain('TrimmedDataAccessException');
   });
 
-  it('kill -9 mid-load, restart on the same folder: every stored complaint counted once and receipted once', async () => {
+  it('kill -9 mid-load, restart on the same folder: every stored complaint counted once and receipted (one message, sent twice at most for the one the kill interrupted)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipeline-crash-'));
     folders.push(dir);
     const first = await start({ DYNAMODB_PERSIST_DIR: dir });
@@ -119,12 +119,22 @@ describe('npm start: stream processing never stalls or loses records', () => {
     const receipts = readFileSync(join(dir, 'outbox.jsonl'), 'utf8')
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { kind: string; complaintId?: string })
+      .map((line) => JSON.parse(line) as { kind: string; complaintId?: string; messageId: string })
       .filter((m) => m.kind === 'progress');
-    const perComplaint = new Map<string, number>();
-    for (const r of receipts) perComplaint.set(r.complaintId ?? '', (perComplaint.get(r.complaintId ?? '') ?? 0) + 1);
+    const perComplaint = new Map<string, Set<string>>();
+    for (const r of receipts) {
+      expect(r.messageId).toEqual(expect.any(String));
+      const ids = perComplaint.get(r.complaintId ?? '') ?? new Set<string>();
+      perComplaint.set(r.complaintId ?? '', ids.add(r.messageId));
+    }
+    // Every stored complaint got its receipt, and only one receipt message (one message id) each.
     expect([...perComplaint.keys()].sort()).toEqual([...stored].sort());
-    expect([...perComplaint.values()].every((n) => n === 1)).toBe(true);
+    expect([...perComplaint.entries()].filter(([, ids]) => ids.size !== 1)).toEqual([]);
+    // The one window README "Delivery guarantees" admits: a process killed after the outbox took a
+    // message and before the ledger marked it sent leaves the claim in progress, and the restart
+    // sends that message again once the lease is over. The progress notifier sends one message at a
+    // time in stream order, so the kill can catch at most one such message.
+    expect(receipts.length - stored.length).toBeLessThanOrEqual(1);
     // The restarted consumers wait out the leases of the claims the killed process held (up to the
     // progress notifier's timeout plus 5 s, README "Delivery guarantees") before those receipts go.
   }, 300_000);

@@ -9,6 +9,7 @@ describe('npm start activity lines', () => {
       to: '+8613800138005',
       body: '张三 您好：账号异常登录',
       kind: 'progress',
+      messageId: 'progress:01M8TH0D9FTPJKPFF96XT612NT:1:sms',
       at: '2026-03-02T01:00:00.000Z',
       complaintId: '01M8TH0D9FTPJKPFF96XT612NT',
     });
