@@ -97,6 +97,22 @@ function splitHeaders(req: IncomingMessage): { headers: Record<string, string>; 
   return { headers, cookies: cookies?.length ? cookies : undefined };
 }
 
+/** The `requestContext` API Gateway (HTTP API, payload 2.0) gives a route and its authorizer alike. */
+function requestContextOf(req: IncomingMessage, url: URL, routeKey: string, now: Date): APIGatewayProxyEventV2['requestContext'] {
+  return {
+    accountId: 'local',
+    apiId: 'local',
+    domainName: url.host,
+    domainPrefix: 'local',
+    http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+    requestId: randomUUID(),
+    routeKey,
+    stage: '$default',
+    time: now.toUTCString(),
+    timeEpoch: now.getTime(),
+  };
+}
+
 /** The request event API Gateway hands a Lambda authorizer (payload 2.0). */
 function toAuthorizerEvent(req: IncomingMessage, url: URL, route: CompiledRoute, now: Date): APIGatewayRequestAuthorizerEventV2 {
   const { headers, cookies } = splitHeaders(req);
@@ -111,18 +127,7 @@ function toAuthorizerEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
     rawQueryString: url.search.replace(/^\?/, ''),
     ...(cookies && { cookies }),
     headers,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: url.host,
-      domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
+    requestContext: requestContextOf(req, url, routeKey, now),
   } as APIGatewayRequestAuthorizerEventV2;
 }
 
@@ -174,18 +179,7 @@ function toApiEvent(
     ...(route.params.length && { pathParameters }),
     body: body.length ? body.toString('utf8') : undefined,
     isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: url.host,
-      domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
+    requestContext: requestContextOf(req, url, routeKey, now),
   };
 }
 
