@@ -33,6 +33,7 @@ export interface DigestTexts {
     readonly incidents: string;
     readonly ackTime: string;
   };
+  /** The heading over the chart and its table (the chart carries its own title, so not the same words). */
   readonly perCategory: string;
   /** The per-category table's caption (under the chart). */
   readonly perCategoryTable: string;
@@ -76,7 +77,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
       incidents: '预警事件',
       ackTime: '预警确认用时（中位数）',
     },
-    perCategory: '各类别投诉量',
+    perCategory: '按类别',
     perCategoryTable: '各类别投诉量明细',
     category: '类别',
     chartAlt: (week, previousWeek) => `柱状图：各类别投诉量，前一周（${previousWeek}）与上周（${week}）对比；数据见下表。`,
@@ -117,7 +118,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
       incidents: 'Alert incidents',
       ackTime: 'Time to acknowledge (median)',
     },
-    perCategory: 'Complaints per category',
+    perCategory: 'By category',
     perCategoryTable: 'Complaints per category, in figures',
     category: 'Category',
     chartAlt: (week, previousWeek) => `Bar chart of complaints per category, the week before (${previousWeek}) against last week (${week}); the table below has the same figures.`,
