@@ -398,8 +398,9 @@ export interface DueIndex {
 
 /**
  * Complaints whose due time in a sparse index has come, oldest first, at most `limit`, over every
- * bucket in parallel; with the items the queries read (what is due plus at most one page per bucket,
- * never the table).
+ * bucket in parallel; with the index entries the queries read (what is due plus at most one page per
+ * bucket, never the table). The indexes project keys only, so each complaint returned is then read
+ * from the table once (BatchGetItem): reads stay proportional to what is due.
  */
 export async function queryDueComplaints(doc: DynamoDBDocumentClient, due: DueIndex, now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
   const keys = bucketedIndexKeys(due.index);
