@@ -52,10 +52,14 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
     ttlAttribute: 'expiresAt',
     stream: 'NEW_AND_OLD_IMAGES',
     indexes: [
-      // Newest complaints per category: alert context (newest titles) and listings.
-      { name: 'byCategory', partitionKey: { name: 'category', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
-      { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
-      { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' } },
+      // The listings' and reports' indexes project keys and the few small attributes their readers filter
+      // on inside the Query; readers fetch each complaint they return from the table (BatchGetItem), so
+      // a complaint update rewrites no full copy here and only a change of these attributes writes at all.
+      // Newest complaints per category: alert context (newest titles) and listings filtered by status.
+      { name: 'byCategory', partitionKey: { name: 'category', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: ['status'] },
+      { name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: [] },
+      // Listings, the console's department pages (filtered by status, category, severity), KPIs and digests.
+      { name: 'byDepartment', partitionKey: { name: 'department', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: ['status', 'category', 'severity'] },
       // A customer's recent complaints: repeat detection at intake, the console's search, export and
       // erasure. Its readers ask for id, category and receivedAt only, so complaint updates need not rewrite it.
       { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: ['category'] },
@@ -63,13 +67,14 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
       // console reads each complaint it finds from the table, so complaint updates need not rewrite them.
       { name: 'byEmail', partitionKey: { name: 'customerEmail', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: [] },
       { name: 'byPhone', partitionKey: { name: 'customerPhone', type: 'S' }, sortKey: { name: 'receivedAt', type: 'S' }, include: [] },
-      // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings).
-      { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' } },
+      // Sparse: only complaints whose SLA clock runs carry dueBucket/dueAt ("overdue" listings, filtered
+      // by status, department and category inside the Query).
+      { name: 'byDueAt', partitionKey: { name: 'dueBucket', type: 'S' }, sortKey: { name: 'dueAt', type: 'S' }, include: ['status', 'department', 'category'] },
       // Sparse: only complaints with a pending SLA warning or escalation carry sweepBucket/sweepAt, so the
       // sweeper's reads are proportional to what is due, not to the table.
-      { name: 'bySweepAt', partitionKey: { name: 'sweepBucket', type: 'S' }, sortKey: { name: 'sweepAt', type: 'S' } },
+      { name: 'bySweepAt', partitionKey: { name: 'sweepBucket', type: 'S' }, sortKey: { name: 'sweepAt', type: 'S' }, include: [] },
       // Sparse: only resolved complaints whose survey waits to be sent carry surveyBucket/surveyDueAt.
-      { name: 'bySurveyDue', partitionKey: { name: 'surveyBucket', type: 'S' }, sortKey: { name: 'surveyDueAt', type: 'S' } },
+      { name: 'bySurveyDue', partitionKey: { name: 'surveyBucket', type: 'S' }, sortKey: { name: 'surveyDueAt', type: 'S' }, include: [] },
     ],
   },
   state: {

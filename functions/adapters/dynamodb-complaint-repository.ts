@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema, type Complaint } from '../domain/complaint.ts';
 import { tables as tableDefinitions } from '../pipeline.ts';
-import { queryAll, queryBucketsMerged, type BucketPosition } from './dynamodb-query.ts';
+import { batchGetOrdered, queryAll, queryBucketsMerged, type BucketPosition } from './dynamodb-query.ts';
 import { bucketedIndexKeys, bucketValue, bucketValueAt, bucketValues, type BucketedIndex } from './index-buckets.ts';
 import type { KpiComplaint } from '../domain/kpis.ts';
 import {
@@ -170,16 +170,16 @@ export class DynamoComplaintRepository implements ComplaintRepository {
   }
 
   async receivedBetween(department: string, from: Date, to: Date): Promise<KpiComplaint[]> {
-    const items = await queryAll(this.doc, {
+    const found = await queryAll(this.doc, {
       TableName: this.tables.complaints,
       IndexName: 'byDepartment',
-      // receivedAt < to: BETWEEN is inclusive, so the upper bound is filtered below.
+      // receivedAt < to: BETWEEN is inclusive, so the upper bound is filtered out here.
       KeyConditionExpression: 'department = :d AND receivedAt BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':d': department, ':from': from.toISOString(), ':to': to.toISOString() },
-      ProjectionExpression:
-        'id, department, category, receivedAt, firstResponseDueAt, resolutionDueAt, firstRespondedAt, resolvedAt, firstContactResolution, escalationLevel, repeatOf',
+      ProjectionExpression: 'id, receivedAt',
     });
-    return items.filter((i) => String(i.receivedAt) < to.toISOString()) as KpiComplaint[];
+    const inRange = found.filter((i) => String(i.receivedAt) < to.toISOString());
+    return (await fetchFound(this.doc, this.tables.complaints, inRange, KPI_ATTRIBUTES)) as KpiComplaint[];
   }
 
   async list(filter: ComplaintFilter, limit: number, cursor?: string): Promise<Page<Complaint>> {
@@ -226,7 +226,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       throw err;
     }
     return {
-      items: (res.Items ?? []).map(fromItem),
+      items: (await fetchFound(this.doc, this.tables.complaints, res.Items ?? [])).map(fromItem),
       ...(res.LastEvaluatedKey && { cursor: encodeCursor(res.LastEvaluatedKey) }),
     };
   }
@@ -272,7 +272,8 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       throw err;
     }
     const more = res.positions.some((p) => !p.done);
-    return { items: res.items.map(fromItem), ...(more && { cursor: encodeOverdueCursor(res.positions) }) };
+    const items = (await fetchFound(this.doc, this.tables.complaints, res.items)).map(fromItem);
+    return { items, ...(more && { cursor: encodeOverdueCursor(res.positions) }) };
   }
 
   async dueForSweep(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
@@ -289,7 +290,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       values[`:${attr}`] = filter[attr];
       filters.push(`#${attr} = :${attr}`);
     }
-    const out: Complaint[] = [];
+    const out: Record<string, unknown>[] = [];
     let read = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -308,10 +309,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
       );
       read += res.ScannedCount ?? 0;
       // BETWEEN is inclusive: the item the previous page ended on is left out here.
-      out.push(...(res.Items ?? []).filter((i) => before === undefined || String(i.receivedAt) < before).map(fromItem));
+      out.push(...(res.Items ?? []).filter((i) => before === undefined || String(i.receivedAt) < before));
       startKey = res.LastEvaluatedKey;
     } while (startKey && out.length < limit && read < maxRead);
-    return out.slice(0, limit);
+    return (await fetchFound(this.doc, this.tables.complaints, out.slice(0, limit))).map(fromItem);
   }
 
   async findByContact(kind: ContactKind, value: string, limit: number): Promise<Complaint[]> {
@@ -330,8 +331,7 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     );
     // The contact indexes project keys only (functions/pipeline.ts): each complaint is read from the
     // table, current rather than as the eventually consistent index saw it.
-    const found = await Promise.all((res.Items ?? []).map((i) => this.get(String(i.id))));
-    return found.filter((c): c is Complaint => c !== undefined);
+    return (await fetchFound(this.doc, this.tables.complaints, res.Items ?? [], undefined, true)).map(fromItem);
   }
 
   async newestInCategory(category: string, limit: number): Promise<ComplaintSummary[]> {
@@ -341,12 +341,13 @@ export class DynamoComplaintRepository implements ComplaintRepository {
         IndexName: 'byCategory',
         KeyConditionExpression: 'category = :c',
         ExpressionAttributeValues: { ':c': category },
-        ProjectionExpression: 'id, title, description, receivedAt, classification, escalationRisk',
+        ProjectionExpression: 'id',
         ScanIndexForward: false,
         Limit: limit,
       }),
     );
-    return (res.Items ?? []).map((i) => {
+    const found = await fetchFound(this.doc, this.tables.complaints, res.Items ?? [], ['title', 'description', 'receivedAt', 'classification', 'escalationRisk']);
+    return found.map((i) => {
       const classification = ComplaintSchema.shape.classification.safeParse(i.classification);
       return {
         id: String(i.id),
@@ -397,8 +398,9 @@ export interface DueIndex {
 
 /**
  * Complaints whose due time in a sparse index has come, oldest first, at most `limit`, over every
- * bucket in parallel; with the items the queries read (what is due plus at most one page per bucket,
- * never the table).
+ * bucket in parallel; with the index entries the queries read (what is due plus at most one page per
+ * bucket, never the table). The indexes project keys only, so each complaint returned is then read
+ * from the table once (BatchGetItem): reads stay proportional to what is due.
  */
 export async function queryDueComplaints(doc: DynamoDBDocumentClient, due: DueIndex, now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
   const keys = bucketedIndexKeys(due.index);
@@ -415,7 +417,46 @@ export async function queryDueComplaints(doc: DynamoDBDocumentClient, due: DueIn
     keyAttrs: ['id', keys.partition, keys.sort],
     limit,
   });
-  return { items: res.items.map(fromItem), itemsRead: res.itemsRead };
+  return { items: (await fetchFound(doc, due.table, res.items)).map(fromItem), itemsRead: res.itemsRead };
+}
+
+/** What the KPI reports read of each complaint (`KpiComplaint`). */
+const KPI_ATTRIBUTES = [
+  'department',
+  'category',
+  'receivedAt',
+  'firstResponseDueAt',
+  'resolutionDueAt',
+  'firstRespondedAt',
+  'resolvedAt',
+  'firstContactResolution',
+  'escalationLevel',
+  'repeatOf',
+];
+
+/**
+ * The complaints an index Query found, read from the table in the Query's order. The complaint
+ * indexes project keys and at most a few small filter attributes (functions/pipeline.ts), so a
+ * complaint update does not rewrite a full copy in each; readers pay one item read per complaint
+ * they return instead. A complaint deleted since the index saw it (TTL, erasure) is left out.
+ * @param attributes only these attributes (and `id`); absent: the whole complaint
+ * @param consistentRead read what the last write left, not what the index saw @default false
+ */
+async function fetchFound(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  found: readonly Record<string, unknown>[],
+  attributes?: readonly string[],
+  consistentRead = false,
+): Promise<Record<string, unknown>[]> {
+  const items = await batchGetOrdered(doc, {
+    table,
+    keys: found.map((i) => ({ id: i.id })),
+    keyAttrs: ['id'],
+    ...(attributes && { attributes }),
+    consistentRead,
+  });
+  return items.filter((i): i is Record<string, unknown> => i !== undefined);
 }
 
 function fromItem(item: Record<string, unknown>): Complaint {

@@ -1,4 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Reads every page of a Query (follows `LastEvaluatedKey`). */
 export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -115,3 +116,69 @@ export async function queryBucketsMerged(doc: DynamoDBDocumentClient, q: Buckete
   });
   return { items, itemsRead, requests, positions };
 }
+
+/** Most keys DynamoDB takes in one BatchGetItem request. */
+export const BATCH_GET_MAX_KEYS = 100;
+
+/** What `batchGetOrdered` reads and how hard it tries. */
+export interface BatchGetInput {
+  readonly table: string;
+  /** Table keys, in the order the result keeps; a key may repeat (it is read once). */
+  readonly keys: readonly Record<string, unknown>[];
+  /** Attributes of the table key, to match returned items to their keys. */
+  readonly keyAttrs: readonly string[];
+  /** Only these attributes (the key attributes are added); absent: the whole item. */
+  readonly attributes?: readonly string[];
+  /** @default false (eventually consistent, half the read units; index readers are eventually consistent anyway) */
+  readonly consistentRead?: boolean;
+  /**
+   * Requests per chunk (the first plus retries of `UnprocessedKeys`) before giving up.
+   * @default 8
+   */
+  readonly maxAttempts?: number;
+  /** First retry delay; each next one doubles, with full jitter. @default 25 */
+  readonly baseDelayMs?: number;
+}
+
+/**
+ * Reads items by key with BatchGetItem (chunks of at most 100 keys, a few chunks at a time) and
+ * hands them back in the order of `keys`, `undefined` where no item exists. Keys DynamoDB leaves
+ * unprocessed (throttling, the 16 MB response limit) are asked again after an exponential backoff
+ * with jitter, so a partial answer is never mistaken for missing items.
+ * @throws Error when keys are still unprocessed after `maxAttempts` requests
+ */
+export async function batchGetOrdered(doc: DynamoDBDocumentClient, q: BatchGetInput): Promise<(Record<string, unknown> | undefined)[]> {
+  const keyOf = (item: Record<string, unknown>) => JSON.stringify(q.keyAttrs.map((a) => item[a]));
+  const unique = new Map<string, Record<string, unknown>>();
+  for (const key of q.keys) unique.set(keyOf(key), key);
+  const chunks: Record<string, unknown>[][] = [];
+  const all = [...unique.values()];
+  for (let i = 0; i < all.length; i += BATCH_GET_MAX_KEYS) chunks.push(all.slice(i, i + BATCH_GET_MAX_KEYS));
+  const names = q.attributes && [...new Set([...q.keyAttrs, ...q.attributes])];
+  const projection = names && {
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+  };
+  const found = new Map<string, Record<string, unknown>>();
+  const maxAttempts = q.maxAttempts ?? 8;
+  const baseDelayMs = q.baseDelayMs ?? 25;
+  const readChunk = async (chunk: Record<string, unknown>[]) => {
+    let pending: Record<string, unknown>[] = chunk;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > maxAttempts) throw new Error(`BatchGetItem on ${q.table}: ${pending.length} keys still unprocessed after ${maxAttempts} requests`);
+      if (attempt > 1) await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 2));
+      const res = await doc.send(
+        new BatchGetCommand({
+          RequestItems: { [q.table]: { Keys: pending, ...projection, ...(q.consistentRead && { ConsistentRead: true }) } },
+        }),
+      );
+      for (const item of res.Responses?.[q.table] ?? []) found.set(keyOf(item), item);
+      pending = (res.UnprocessedKeys?.[q.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  };
+  // A few chunks in flight: a long key list is not read one round trip after another, nor all at once.
+  for (let i = 0; i < chunks.length; i += BATCH_GET_PARALLEL_CHUNKS) await Promise.all(chunks.slice(i, i + BATCH_GET_PARALLEL_CHUNKS).map(readChunk));
+  return q.keys.map((key) => found.get(keyOf(key)));
+}
+
+const BATCH_GET_PARALLEL_CHUNKS = 4;

@@ -87,6 +87,17 @@ describe('complaints table indexes', () => {
     expect(gsis.map((g) => g.IndexName).sort()).toEqual(tables.complaints.indexes.map((i) => i.name).sort());
   });
 
+  // A complaint update must not rewrite a full copy of the complaint in any index (README "Cost"):
+  // every index projects keys and at most a few small attributes, and its readers fetch the items.
+  it('projects no complaints index ALL, and INCLUDEs only what pipeline.ts lists', () => {
+    const gsis = template.toJSON().Resources[complaintsTableId].Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }>;
+    for (const gsi of gsis) {
+      expect(gsi.Projection.ProjectionType, gsi.IndexName).not.toBe('ALL');
+      expect(gsi.Projection.NonKeyAttributes ?? [], gsi.IndexName).toEqual(tables.complaints.indexes.find((i) => i.name === gsi.IndexName)?.include ?? []);
+      expect((gsi.Projection.NonKeyAttributes ?? []).length, gsi.IndexName).toBeLessThanOrEqual(3);
+    }
+  });
+
   it.each(indexes)('%s has its key schema, typed key attributes and the projection pipeline.ts gives it', (name, index: IndexDefinition) => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       ...complaintsKey,
@@ -122,7 +133,8 @@ describe('complaints table indexes', () => {
             { AttributeName: partition, KeyType: 'HASH' },
             { AttributeName: sort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys (and for byDueAt the listing's filter attributes) only: the readers fetch the items.
+          Projection: cfnProjection(tables.complaints.indexes.find((i) => i.name === name)!),
         }),
       ]),
       AttributeDefinitions: Match.arrayWith([{ AttributeName: partition, AttributeType: 'S' }]),

@@ -22,7 +22,8 @@ describe('satisfaction survey resources', () => {
             { AttributeName: 'surveyBucket', KeyType: 'HASH' },
             { AttributeName: 'surveyDueAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys only: the dispatcher fetches the due complaints from the table.
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ]),
     });
