@@ -31,6 +31,7 @@ import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
 import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 import { meteredNotifier } from './metered-notifier.ts';
+import { selectedEvents } from './selected-events.ts';
 
 /** Everything a handler needs, wired once per container (Lambda) or once per process (local). */
 export interface Runtime {
@@ -153,7 +154,8 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
   // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.
   const notifier = once(() => meteredNotifier(typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
-  const events = once(() => (typeof parts.events === 'function' ? parts.events() : parts.events));
+  // Only the event types the config names go to the bus (every type by default).
+  const events = once(() => selectedEvents(typeof parts.events === 'function' ? parts.events() : parts.events, parts.config.events.publish));
   const sentiment = parts.sentiment && once(parts.sentiment);
   const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));
   const mail = once((): MailStore => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HOLIDAY_SCHEDULE_NAMES } from './holiday-schedules.ts';
+import { DOMAIN_EVENT_TYPES, type DomainEventType } from './events.ts';
 
 /** Locales the pipeline ships templates for. */
 export const LocaleSchema = z.enum(['zh-CN', 'en']);
@@ -365,6 +366,42 @@ export const EscalationRiskSchema = z.strictObject({
 });
 export type EscalationRiskSettings = z.infer<typeof EscalationRiskSchema>;
 
+const EventTypeListSchema = z.array(
+  z.enum(DOMAIN_EVENT_TYPES, { error: (issue) => `unknown event type ${JSON.stringify(issue.input)} (known: ${DOMAIN_EVENT_TYPES.join(', ')})` }),
+);
+
+/**
+ * Which domain events go to the custom bus (see the README's "Domain events"). Each event put is
+ * billed whether or not a rule on the bus matches it, so a company with no consumer can name fewer
+ * types (or none). Event ids and detail schemas of what is published do not change.
+ */
+export const EventsSettingsSchema = z.strictObject({
+  /**
+   * `"all"`, or the event types to publish (`[]`: none). Parsed by hand rather than as a union, so
+   * a wrong entry is reported at its own index instead of as "invalid input" for the whole key.
+   * @default 'all'
+   */
+  publish: z.unknown().optional().transform((value, ctx): 'all' | DomainEventType[] => {
+    if (value === undefined || value === 'all') return 'all';
+    if (!Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be "all" or a list of event types (${DOMAIN_EVENT_TYPES.join(', ')})` });
+      return z.NEVER;
+    }
+    const list = EventTypeListSchema.safeParse(value);
+    if (!list.success) {
+      for (const issue of list.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }
+    const seen = new Set<DomainEventType>();
+    list.data.forEach((type, i) => {
+      if (seen.has(type)) ctx.addIssue({ code: 'custom', path: [i], message: `'${type}' is listed twice` });
+      seen.add(type);
+    });
+    return list.data;
+  }),
+});
+export type EventsSettings = z.infer<typeof EventsSettingsSchema>;
+
 export const PipelineConfigSchema = z
   .strictObject({
     company: z.strictObject({
@@ -428,6 +465,7 @@ export const PipelineConfigSchema = z
     inbound: InboundSettingsSchema.optional(),
     digest: DigestSettingsSchema.prefault({}),
     scale: ScaleSchema.prefault({}),
+    events: EventsSettingsSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const departmentIds = new Set<string>();

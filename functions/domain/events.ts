@@ -18,18 +18,21 @@ export type AlertRaisedDetail = {
 };
 
 /** Every event type on the bus; `detail` schemas are documented in the README (schemaVersion 1). */
-export type DomainEventType =
-  | 'complaint.received'
-  | 'complaint.status_changed'
-  | 'complaint.sla_warning'
-  | 'complaint.escalated'
-  | 'complaint.resolved'
-  | 'alert.raised'
-  | 'alert.acknowledged'
-  | 'alert.escalated'
-  | 'alert.resolved'
-  | 'survey.sent'
-  | 'survey.answered';
+export const DOMAIN_EVENT_TYPES = [
+  'complaint.received',
+  'complaint.status_changed',
+  'complaint.sla_warning',
+  'complaint.escalated',
+  'complaint.resolved',
+  'alert.raised',
+  'alert.acknowledged',
+  'alert.escalated',
+  'alert.resolved',
+  'survey.sent',
+  'survey.answered',
+] as const;
+
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 export interface DomainEvent {
   readonly type: DomainEventType;

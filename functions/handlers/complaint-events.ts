@@ -35,7 +35,8 @@ export const handler = agentHandler(async (event, principal) => {
         currentVersion: result.currentVersion,
       });
     case 'applied':
-      logger.info('complaint event applied', { complaintId: id, type: parsed.data.type, version: result.complaint.version });
+      // DEBUG: the complaint's timeline records every event with its actor and time.
+      logger.debug('complaint event applied', { complaintId: id, type: parsed.data.type, version: result.complaint.version });
       return json(200, result.complaint);
   }
 });

@@ -19,7 +19,9 @@ export const handler = httpHandler(async (event) => {
       logger.info('duplicate external id', { complaintId: result.complaint.id, channel: result.complaint.channel });
       return json(200, result.complaint);
     case 'created':
-      logger.info('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
+      // DEBUG: the stored complaint, ComplaintsReceived and complaint.received already record it, and
+      // a line per complaint is paid for in log ingestion at every volume.
+      logger.debug('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
       countMetricBy('ComplaintsReceived', result.complaint.category);
       // Channels only: the recipient's address or number never goes to the logs.
       if (result.complaint.receiptWithheld) logger.warn('receipt withheld by the per-recipient cap', { complaintId: result.complaint.id, channels: result.complaint.receiptWithheld });

@@ -45,8 +45,8 @@ export const handler = pageHandler(async (event) => {
     case 'expired':
       return htmlResponse(expiredPage(locale, config));
     case 'recorded':
-      // No comment and no contact details in logs.
-      logger.info('survey answered', { surveyId: result.link.surveyId, complaintId: result.link.complaintId, rating: parsed.answer.rating, solved: parsed.answer.solved, effect: result.effect });
+      // No comment and no contact details in logs. DEBUG: the answer is on the complaint and in survey.answered.
+      logger.debug('survey answered', { surveyId: result.link.surveyId, complaintId: result.link.complaintId, rating: parsed.answer.rating, solved: parsed.answer.solved, effect: result.effect });
       return htmlResponse(thankYouPage(locale, result.effect, config));
   }
 });

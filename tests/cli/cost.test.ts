@@ -60,6 +60,13 @@ describe('npm run cost: bad input', () => {
     expect(stderr).toContain('categories[0].threshold.count');
   });
 
+  it('a --config publishing an unknown event type names events.publish and the entry', async () => {
+    const raw = { ...rawDefaultConfig(), events: { publish: ['complaint.received', 'complaint.updated'] } };
+    const { code, stderr } = await run(['--complaints-per-day', '1000', '--config', file('bad-events.json', raw)]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('events.publish[1]: unknown event type "complaint.updated"');
+  });
+
   it('a --config that is not there says so', async () => {
     const { code, stderr } = await run(['--complaints-per-day', '1000', '--config', join(dir, 'missing.json')]);
     expect(code).toBe(2);

@@ -36,6 +36,16 @@ describe('the digest block', () => {
   });
 });
 
+describe('the events block', () => {
+  it('publishes every event type when absent, and exactly the listed ones (none for []) when given', () => {
+    expect(parseConfig(rawDefaultConfig(), 'test.json').events.publish).toBe('all');
+    const only = (publish: unknown) => parseConfig({ ...rawDefaultConfig(), events: { publish } }, 'test.json').events.publish;
+    expect(only('all')).toBe('all');
+    expect(only([])).toEqual([]);
+    expect(only(['complaint.received', 'survey.answered'])).toEqual(['complaint.received', 'survey.answered']);
+  });
+});
+
 describe('config validation names the key path and the reason', () => {
   it.each([
     ['unknown department', (c: any) => (c.categories[2].department = 'nobody'), 'categories[2].department', "unknown department 'nobody'"],
@@ -52,6 +62,9 @@ describe('config validation names the key path and the reason', () => {
     ['digest language not offered', (c: any) => ((c.locales = ['en']), (c.defaultLocale = 'en'), delete c.digest.recipients[1].locale), 'digest.locale', "'zh-CN' is not in locales"],
     ['digest weekday', (c: any) => (c.digest.schedule.weekday = 'Monday'), 'digest.schedule.weekday', ''],
     ['digest time', (c: any) => (c.digest.schedule.time = '9am'), 'digest.schedule.time', '24-hour time'],
+    ['events to publish neither "all" nor a list', (c: any) => (c.events = { publish: 'none' }), 'events.publish', 'must be "all" or a list of event types'],
+    ['an unknown event type', (c: any) => (c.events = { publish: ['complaint.received', 'complaint.closed'] }), 'events.publish[1]', 'unknown event type "complaint.closed"'],
+    ['an event type listed twice', (c: any) => (c.events = { publish: ['survey.answered', 'survey.answered'] }), 'events.publish[1]', "'survey.answered' is listed twice"],
   ])('%s', (_name, breakIt, path, reason) => {
     const raw = rawDefaultConfig();
     breakIt(raw);

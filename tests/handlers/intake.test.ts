@@ -9,6 +9,7 @@ import { handler as getComplaint } from '../../functions/handlers/get-complaint.
 import { handler as listComplaints } from '../../functions/handlers/list-complaints.ts';
 import { REF_PATTERN } from '../../functions/domain/ids.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { captureLogLines } from '../support/log-lines.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const ddb = mockClient(doc);
@@ -69,6 +70,17 @@ describe('POST /complaints', () => {
     const refClaim = puts.findIndex((p) => p.TableName === 'state-t' && String(p.Item?.pk).startsWith('REF#'));
     expect(refClaim).toBeGreaterThan(stored);
     expect(puts[refClaim]).toMatchObject({ TableName: 'state-t', Item: { pk: `REF#${body.ref}`, sk: 'REF', complaintId: body.id } });
+  });
+
+  it('writes nothing to the log at INFO for an ordinary complaint; at DEBUG one line with its id and category, never the contact details', async () => {
+    ddb.on(PutCommand).resolves({});
+    const atInfo = await captureLogLines('INFO', () => handler(post(valid)));
+    expect(atInfo).toEqual([]);
+    const atDebug = await captureLogLines('DEBUG', () => handler(post(valid)));
+    const received = atDebug.filter((l) => l.message === 'complaint received');
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ level: 'DEBUG', category: 'logistics-delay' });
+    expect(JSON.stringify(atDebug)).not.toMatch(/chen@example\.com|\+8613912345678|陈女士/);
   });
 
   it('draws a new reference when the first is taken, and writes it onto the stored complaint', async () => {

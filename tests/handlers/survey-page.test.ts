@@ -15,6 +15,7 @@ import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { markSurveySent } from '../../functions/domain/survey.ts';
 import { handler } from '../../functions/handlers/survey-page.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { captureLogLines } from '../support/log-lines.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const ddb = mockClient(doc);
@@ -96,13 +97,25 @@ describe('survey page handler', () => {
 
   it('decodes a base64-encoded form body (as API Gateway may send it) and records the answer once', async () => {
     const body = new URLSearchParams({ rating: '2', solved: 'no', comment: '<b>late</b>', lang: 'en' }).toString();
-    const res = await handler(request('POST', TOKEN, { body, base64: true, contentType: 'application/x-www-form-urlencoded; charset=UTF-8' }));
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('We have reopened your complaint');
+    let res: Awaited<ReturnType<typeof handler>> | undefined;
+    // The answer is on the complaint and in survey.answered: at INFO the log gets nothing; at DEBUG a line without the comment.
+    const logged = await captureLogLines('INFO', async () => (res = await handler(request('POST', TOKEN, { body, base64: true, contentType: 'application/x-www-form-urlencoded; charset=UTF-8' }))));
+    expect(logged).toEqual([]);
+    expect(res!.statusCode).toBe(200);
+    expect(res!.body).toContain('We have reopened your complaint');
     const [write] = ddb.commandCalls(TransactWriteCommand);
     const items = write!.args[0].input.TransactItems!;
     expect(items[0]!.Update).toMatchObject({ Key: { pk: linkItem.pk, sk: 'LINK' }, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND linkExpiresAt > :at' });
     expect(items[2]!.Put).toMatchObject({ TableName: 'complaints-t', ConditionExpression: 'version = :v', Item: { status: 'reopened', surveyAnswer: { rating: 2, solved: false, comment: '<b>late</b>' } } });
+  });
+
+  it('logs an answer only at DEBUG, with its rating and effect and never the comment', async () => {
+    const body = new URLSearchParams({ rating: '5', solved: 'yes', comment: 'thanks, 陈女士 here' }).toString();
+    const logged = await captureLogLines('DEBUG', () => handler(request('POST', TOKEN, { body, contentType: 'application/x-www-form-urlencoded' })));
+    const answered = logged.filter((l) => l.message === 'survey answered');
+    expect(answered).toHaveLength(1);
+    expect(answered[0]).toMatchObject({ level: 'DEBUG', rating: 5, solved: true });
+    expect(JSON.stringify(logged)).not.toContain('陈女士');
   });
 
   it('answers 404 for a malformed token without touching the table, and for an unknown one', async () => {
