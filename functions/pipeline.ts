@@ -452,7 +452,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: {}, userPool: true },
   },
   consoleRoot: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-root.ts',
     description: 'Sends people who open the API root to the console inbox.',
     timeoutSeconds: 5,
     memoryMb: 256,
@@ -460,7 +460,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: {} },
   },
   consolePages: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-pages.ts',
     description: 'Operations console pages (inbox, complaint, early warning, SLA board, reports), scoped by the user\'s groups.',
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -468,7 +468,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
   },
   consoleActions: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-actions.ts',
     description: 'Operations console forms: sign-in, complaint events, acknowledge, silences, threshold overrides (CSRF-checked).',
     timeoutSeconds: 29,
     memoryMb: 512,

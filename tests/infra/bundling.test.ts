@@ -21,9 +21,13 @@ const OVER_BUDGET: Readonly<Record<string, { readonly ceilingBytes: number; read
     ceilingBytes: 375_000,
     why: 'postal-mime (about 70 KB, half of it its HTML entity table) on top of a shared runtime of about 297 KB',
   },
-  'functions/handlers/console.ts': {
-    ceilingBytes: 360_000,
-    why: 'every console page and its texts in both languages, served by one entry (GET pages, POST actions, root)',
+  'functions/handlers/console-pages.ts': {
+    ceilingBytes: 345_000,
+    why: 'every console page and its texts in both languages on top of the shared runtime (about 250 KB)',
+  },
+  'functions/handlers/console-actions.ts': {
+    ceilingBytes: 320_000,
+    why: 'the console forms, the complaint page they show again, the sign-in page and the texts in both languages on top of the shared runtime',
   },
 };
 
