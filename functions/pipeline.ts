@@ -293,7 +293,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Counts new complaints per category and minute, raises one alert incident per breach.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       // Only new complaints count; updates (status changes) and TTL deletions never reach it.
       filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       // A record's counted mark, its counter and the hourly rollup share one transaction (100 items):
@@ -325,7 +325,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Tells customers about each visible step of their complaint and publishes complaint events.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       filterPatterns: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       batchSize: 50,
       maxBatchingWindowSeconds: 1,
@@ -370,7 +370,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Tells the owning department about poor survey answers and publishes survey.answered.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       // Only complaint changes that carry a survey answer; the handler acts on a new answer only.
       filterPatterns: [{ eventName: ['MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] }, surveyAnswer: { M: { answeredAt: { S: [{ exists: true }] } } } } } }],
       batchSize: 20,
@@ -576,13 +576,11 @@ export const env = {
  * before another delivery may take it over: the longest timeout of any function that sends email or
  * SMS. A Lambda invocation cannot outlive its timeout, so a claim is never taken from a process that
  * may still be sending, and one left by a process that died (timeout, out of memory, killed) frees
- * itself after at most this long.
+ * itself after at most this long. A literal, not computed from `functions`: the adapters and use cases
+ * read it in every Lambda bundle, and computing it would put the whole function table (about 10 KB)
+ * into each; tests/infra/bundling.test.ts checks it against the table.
  */
-export const claimLeaseSeconds: number = Math.max(
-  ...Object.values(functions)
-    .filter((f) => f.access.sendEmail || f.access.publishSms || f.access.sendSmsToPhones)
-    .map((f) => f.timeoutSeconds),
-);
+export const claimLeaseSeconds: number = 120;
 
 /** Added to a function's timeout for its claims' lease: clock skew between containers, and the send's own latency. */
 export const claimLeaseMarginSeconds = 5;
