@@ -298,7 +298,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     description: 'Counts new complaints per category and minute, raises one alert incident per breach.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       // Only new complaints count; updates (status changes) and TTL deletions never reach it.
       filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       // A record's counted mark, its counter and the hourly rollup share one transaction (100 items):
@@ -332,7 +332,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     // 256: per record it mostly waits (opt-out read, claims, SES, PutEvents; about 380 ms of SDK calls
     // against a few ms of rendering), and Lambda bills the wait by memory; nobody waits on its reply.
     memoryMb: 256,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       filterPatterns: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] } } } }],
       batchSize: 50,
       maxBatchingWindowSeconds: 1,
@@ -378,7 +378,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 60,
     // 256: one PutEvents (and for a poor answer one message) per record, all waiting on the SDK.
     memoryMb: 256,
-    trigger: complaintsStream({
+    trigger: /* @__PURE__ */ complaintsStream({
       // Only complaint changes that carry a survey answer; the handler acts on a new answer only.
       filterPatterns: [{ eventName: ['MODIFY'], dynamodb: { NewImage: { entity: { S: ['complaint'] }, surveyAnswer: { M: { answeredAt: { S: [{ exists: true }] } } } } } }],
       batchSize: 20,
@@ -460,7 +460,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: {}, userPool: true },
   },
   consoleRoot: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-root.ts',
     description: 'Sends people who open the API root to the console inbox.',
     timeoutSeconds: 5,
     memoryMb: 256,
@@ -468,7 +468,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: {} },
   },
   consolePages: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-pages.ts',
     description: 'Operations console pages (inbox, complaint, early warning, SLA board, reports), scoped by the user\'s groups.',
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -476,7 +476,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
   },
   consoleActions: {
-    entry: 'functions/handlers/console.ts',
+    entry: 'functions/handlers/console-actions.ts',
     description: 'Operations console forms: sign-in, complaint events, acknowledge, silences, threshold overrides (CSRF-checked).',
     timeoutSeconds: 29,
     memoryMb: 512,
@@ -584,13 +584,11 @@ export const env = {
  * before another delivery may take it over: the longest timeout of any function that sends email or
  * SMS. A Lambda invocation cannot outlive its timeout, so a claim is never taken from a process that
  * may still be sending, and one left by a process that died (timeout, out of memory, killed) frees
- * itself after at most this long.
+ * itself after at most this long. A literal, not computed from `functions`: the adapters and use cases
+ * read it in every Lambda bundle, and computing it would put the whole function table (about 10 KB)
+ * into each; tests/infra/bundling.test.ts checks it against the table.
  */
-export const claimLeaseSeconds: number = Math.max(
-  ...Object.values(functions)
-    .filter((f) => f.access.sendEmail || f.access.publishSms || f.access.sendSmsToPhones)
-    .map((f) => f.timeoutSeconds),
-);
+export const claimLeaseSeconds: number = 120;
 
 /** Added to a function's timeout for its claims' lease: clock skew between containers, and the send's own latency. */
 export const claimLeaseMarginSeconds = 5;

@@ -1,46 +1,60 @@
-import { simpleParser, type AddressObject } from 'mailparser';
+import PostalMime, { type Address, type Attachment } from 'postal-mime';
+import { htmlToText } from '../domain/html-text.ts';
 import { ParsedEmailSchema, type ParsedEmail } from '../domain/inbound-mail.ts';
 import type { MimeParser } from '../ports/inbound-mail.ts';
 
-function firstAddress(from: AddressObject | AddressObject[] | undefined): { address: string; name?: string } | undefined {
-  const list = Array.isArray(from) ? from.flatMap((f) => f.value) : (from?.value ?? []);
-  const first = list.find((a) => a.address);
+function firstAddress(from: Address | undefined): { address: string; name?: string } | undefined {
+  const first = (from?.group ?? (from ? [from] : [])).find((a) => a.address);
   if (!first?.address) return undefined;
   return { address: first.address, ...(first.name && { name: first.name }) };
 }
 
-function messageIds(value: string | string[] | undefined): string[] {
-  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return list.flatMap((v) => v.match(/<[^<>\s]+>|[^<>\s]+@[^<>\s]+/g) ?? []).map((id) => id.replace(/^<|>$/g, ''));
+function messageIds(value: string | undefined): string[] {
+  return (value?.match(/<[^<>\s]+>|[^<>\s]+@[^<>\s]+/g) ?? []).map((id) => id.replace(/^<|>$/g, ''));
 }
 
 /**
- * MIME parsing with `mailparser`: charsets (UTF-8, GB2312/GBK, …), quoted-printable and base64,
- * HTML-only messages (their text is derived from the HTML), attachments. Inline images that the HTML
- * refers to (signature logos) are not attachments a person chose to send, so they are left out.
+ * An inline image the HTML shows (a signature logo): not an attachment a person chose to send.
+ * postal-mime marks parts inside multipart/related; some clients put them in multipart/mixed and
+ * still point at them with `cid:`.
+ */
+function isInlineImage(attachment: Attachment, html: string | undefined): boolean {
+  if (attachment.related) return true;
+  const cid = attachment.contentId?.replace(/^<|>$/g, '');
+  return cid !== undefined && cid !== '' && html !== undefined && html.includes(`cid:${cid}`);
+}
+
+/**
+ * MIME parsing with `postal-mime`: no dependencies, and charsets (UTF-8, GB2312/GBK/GB18030, Big5,
+ * Shift_JIS, ISO-8859-x) are decoded with the platform's `TextDecoder` (Node's full ICU), so the
+ * bundle carries no charset tables. Quoted-printable and base64, HTML-only messages (their text is
+ * derived from the HTML by {@link htmlToText}), attachments. Inline images that the
+ * HTML refers to are left out.
  */
 export const parseMime: MimeParser = async (raw) => {
-  const mail = await simpleParser(Buffer.from(raw), { skipImageLinks: true, skipTextToHtml: true });
+  const mail = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const headers: Record<string, string> = {};
   for (const { key, line } of mail.headerLines) {
-    const name = key.toLowerCase();
-    if (headers[name] !== undefined) continue;
-    headers[name] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    if (headers[key] !== undefined) continue;
+    headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
   }
-  const contentType = mail.headers.get('content-type');
-  const mediaType = typeof contentType === 'object' && contentType !== null && 'value' in contentType ? String(contentType.value) : 'text/plain';
+  const mediaType = (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim() || 'text/plain';
   const from = firstAddress(mail.from);
   const parsed: ParsedEmail = {
     ...(mail.messageId && { messageId: mail.messageId.replace(/^<|>$/g, '') }),
     ...(from && { from }),
     ...(mail.subject !== undefined && { subject: mail.subject }),
-    text: mail.text ?? '',
+    // postal-mime converts HTML to text only between the two parts of an alternative; an HTML-only body is converted here.
+    text: mail.text ?? (mail.html === undefined ? '' : htmlToText(mail.html)),
     references: [...messageIds(mail.references), ...messageIds(mail.inReplyTo)],
     headers,
     contentType: mediaType.toLowerCase(),
     attachments: mail.attachments
-      .filter((a) => !a.related)
-      .map((a) => ({ ...(a.filename && { filename: a.filename }), contentType: a.contentType, size: a.size, content: new Uint8Array(a.content) })),
+      .filter((a) => !isInlineImage(a, mail.html))
+      .map((a) => {
+        const content = typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);
+        return { ...(a.filename && { filename: a.filename }), contentType: a.mimeType, size: content.byteLength, content };
+      }),
   };
   return ParsedEmailSchema.parse(parsed);
 };

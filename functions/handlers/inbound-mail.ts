@@ -57,8 +57,8 @@ export const handler = instrumented(async (event: unknown): Promise<Array<{ mess
         spamVerdict: receipt.spamVerdict.status,
         virusVerdict: receipt.virusVerdict.status,
       },
-      // The MIME parser (mailparser and its charset tables) is wired here, not in the shared runtime, so
-      // only this function's bundle carries it.
+      // The MIME parser (postal-mime) is wired here, not in the shared runtime, so only this function's
+      // bundle carries it.
       extendRuntime(runtime(), { parseMime }),
     );
     // Keys only: no addresses, subjects or text in the logs.
