@@ -39,13 +39,26 @@ export function requiredDynamoActions(commandName: string, input: Record<string,
   }
 }
 
+/** Whether a DynamoDB command (by its SDK name) may write: anything that is not a read. */
+export function isWrite(commandName: string): boolean {
+  return !/^(Get|Query|Scan|Describe|List|BatchGet|TransactGet)/.test(commandName);
+}
+
+/** The physical tables a write command writes to (a transaction's condition checks write nothing). */
+export function writtenTables(commandName: string, input: Record<string, any>): string[] {
+  return [...new Set(requiredDynamoActions(commandName, input).flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))];
+}
+
 export interface ScopedClientsOptions {
   readonly function: string;
   readonly access: FunctionAccess;
   readonly tableNames: Readonly<Record<TableName, string>>;
   readonly clientConfig: DynamoDBClientConfig;
-  /** Called for every request that is not a read, before it is sent (the local runtime counts writes). */
-  readonly onWrite?: () => void;
+  /**
+   * Called for every request that is not a read, before it is sent, with the physical tables it
+   * writes (the local runtime counts writes to tables whose streams it polls).
+   */
+  readonly onWrite?: (tables: readonly string[]) => void;
 }
 
 /**
@@ -69,7 +82,7 @@ export function scopedDynamoClients(options: ScopedClientsOptions): { dynamo: Dy
           );
         }
       }
-      if (!/^(Get|Query|Scan|Describe|List|BatchGet|TransactGet)/.test(commandName)) options.onWrite?.();
+      if (options.onWrite && isWrite(commandName)) options.onWrite(writtenTables(commandName, args.input as Record<string, any>));
       return next(args);
     },
     { step: 'initialize', name: 'localAccessCheck' },

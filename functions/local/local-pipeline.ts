@@ -17,7 +17,7 @@ import type { LocalInstrumentation } from './instrumentation.ts';
 import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
-import { scopedDynamoClients, scopedEvents, scopedNotifier } from './local-access.ts';
+import { isWrite, scopedDynamoClients, scopedEvents, scopedNotifier, writtenTables } from './local-access.ts';
 import { Outbox, outboxHtml } from './outbox.ts';
 import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
@@ -172,14 +172,23 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     let authorizer: LocalServerOptions['authorizer'] | undefined;
     const pollers: StreamPoller[] = [];
     const deadLetters: unknown[] = [];
-    // Every write through the runtime's DynamoDB client is counted, so settling after a scheduled run
-    // that wrote nothing (most runs) returns at once: no write, no stream record to wait for. This is
-    // what lets `POST /local/clock` move a week (thousands of schedule runs) in seconds.
+    // Every write to a table whose stream a poller reads is counted (through the runtime's client and
+    // every function's), so settling after a scheduled run that wrote no such item returns at once: no
+    // record any consumer could see, nothing to wait for. Most runs write nothing, or only to the state
+    // table (the SLA sweeper claims and releases its run there every five minutes), which has no
+    // consumer; this is what lets `POST /local/clock` move days of schedule runs without a poll each.
+    const polledTables = new Set(
+      Object.values(functions).flatMap((def) => (def.trigger.kind === 'stream' ? [tableNames[def.trigger.table]] : [])),
+    );
     let writes = 0;
     let settledWrites = -1;
+    const countWrite = (tables: readonly string[]) => {
+      if (tables.some((t) => polledTables.has(t))) writes += 1;
+    };
     clients.dynamo.middlewareStack.add(
       (next, context) => async (args) => {
-        if (!/^(Get|Query|Scan|Describe|List|BatchGet|TransactGet)/.test(context.commandName ?? '')) writes += 1;
+        const command = context.commandName ?? '';
+        if (isWrite(command)) countWrite(writtenTables(command, args.input as Record<string, any>));
         return next(args);
       },
       { step: 'initialize', name: 'localWriteCounter' },
@@ -209,7 +218,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const instrument = options.instrument;
     const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const runtimeFor = (name: FunctionName, def: FunctionDefinition): Runtime => {
-      const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: () => (writes += 1) });
+      const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: countWrite });
       stops.push(async () => scoped.dynamo.destroy());
       instrument?.dynamoClient?.(name, scoped.dynamo);
       const notifier = scopedNotifier(name, def.access, outbox);

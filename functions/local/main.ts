@@ -1,4 +1,5 @@
 import './env-defaults.ts';
+import * as z from 'zod';
 import { loadClassifierModel } from '../adapters/classifier-model.ts';
 import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
@@ -8,6 +9,13 @@ import { DEFAULT_TABLE_PREFIX, PortInUseError, startLocalPipeline } from './loca
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
+/**
+ * `LOCAL_CLOCK_START`: where the simulated clock starts (an ISO 8601 instant with its offset), so a
+ * walk that needs a given weekday and time starts there instead of firing days of schedules to get
+ * there. Unset: the real time.
+ */
+const ClockStartSchema = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional();
+
 /** Where the local SMTP server listens for inbound mail unless SMTP_PORT says otherwise. */
 const DEFAULT_SMTP_PORT = 2525;
 
@@ -39,6 +47,11 @@ async function main(): Promise<void> {
     console.error('DYNAMODB_ENDPOINT and DYNAMODB_PERSIST_DIR exclude each other: the data folder belongs to a DynamoDB Local that npm start runs itself');
     process.exit(1);
   }
+  const clockStart = ClockStartSchema.safeParse(process.env.LOCAL_CLOCK_START || undefined);
+  if (!clockStart.success) {
+    console.error(`LOCAL_CLOCK_START must be an ISO 8601 instant such as 2026-11-20T20:00:00+08:00, got '${process.env.LOCAL_CLOCK_START}'`);
+    process.exit(1);
+  }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
   let pipeline;
   try {
@@ -47,6 +60,7 @@ async function main(): Promise<void> {
       port,
       agentToken,
       smtpPort,
+      ...(clockStart.data && { startTime: clockStart.data }),
       ...(textModel && { textModel }),
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
       ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),

@@ -43,4 +43,11 @@ describe('npm start refuses clearly', () => {
     expect(output).toContain('broken.json');
     expect(output).toContain('not valid JSON at line 4, column 3');
   });
+
+  it.each(['next friday', '2026-11-20T20:00:00'])('a LOCAL_CLOCK_START that is not an instant with an offset (%s): names the variable and an example', async (value) => {
+    const { code, output } = await runStart({ LOCAL_CLOCK_START: value, PORT: '0' });
+    expect(code).toBe(1);
+    expect(output).toContain(`LOCAL_CLOCK_START must be an ISO 8601 instant such as 2026-11-20T20:00:00+08:00, got '${value}'`);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
 });
