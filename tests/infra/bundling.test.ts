@@ -18,11 +18,11 @@ const BUDGET_BYTES = 300 * 1024;
  */
 const OVER_BUDGET: Readonly<Record<string, { readonly ceilingBytes: number; readonly why: string }>> = {
   'functions/handlers/inbound-mail.ts': {
-    ceilingBytes: 375_000,
+    ceilingBytes: 365_000,
     why: 'postal-mime (about 70 KB, half of it its HTML entity table) on top of a shared runtime of about 297 KB',
   },
   'functions/handlers/console-pages.ts': {
-    ceilingBytes: 345_000,
+    ceilingBytes: 335_000,
     why: 'every console page and its texts in both languages on top of the shared runtime (about 250 KB)',
   },
 };
