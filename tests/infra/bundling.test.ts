@@ -25,6 +25,10 @@ const OVER_BUDGET: Readonly<Record<string, { readonly ceilingBytes: number; read
     ceilingBytes: 335_000,
     why: 'every console page and its texts in both languages on top of the shared runtime (about 250 KB)',
   },
+  'functions/handlers/console-actions.ts': {
+    ceilingBytes: 310_000,
+    why: 'the shared runtime builds every store it might need (about 250 KB) and events.publish filtering went in after the split: 0.3 KB over',
+  },
 };
 
 const entries = [...new Set(Object.values(functions).map((f) => f.entry))];
