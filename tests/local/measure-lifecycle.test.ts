@@ -59,6 +59,9 @@ describe('measuring a complaint lifecycle on the local runtime', () => {
     expect(profile.lifecycle.writeUnitsBy['intake PutItem complaints/byStatus']).toBeGreaterThan(0);
     // byCustomer projects only what its readers ask for: updates that keep its keys do not write it.
     expect(profile.lifecycle.writeUnitsBy['complaintEvents PutItem complaints/byCustomer'] ?? 0).toBe(0);
+    // No index projects the whole complaint: a status change deletes and puts a small byStatus entry
+    // (1 unit each) for each of the three agent events, not two copies of the 1–2 KB item.
+    expect(profile.lifecycle.writeUnitsBy['complaintEvents PutItem complaints/byStatus']).toBeLessThanOrEqual(6);
     expect(profile.lifecycle.storageByteMonths).toBeGreaterThan(0);
   });
 
