@@ -61,4 +61,11 @@ describe('config for synth', () => {
     expect(result.stderr).toContain("classifier.labels: model label 'Money back' is not a category id and has no entry in classifier.labels");
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
+
+  it('makes bin/app.ts exit 1 for an upgrade step naming no index, naming the context key', async () => {
+    const result = await runApp({ omitIndexes: 'byStatsu' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('context omitIndexes: no index named byStatsu');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
 });
