@@ -1,28 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
-import { rawDefaultConfig } from '../fixtures/config.ts';
+import { writeTwoBucketConfig } from '../fixtures/config.ts';
 
 const TOKEN = 'survey-token';
 let app: LocalProcess;
 let browser: Browser;
 const api = client(() => app.url, TOKEN);
+// Two buckets: the week below is about two thousand schedule runs, none of them about buckets.
+const { path: configPath, dir } = writeTwoBucketConfig();
 /** Daytime for the customer when the survey falls due: tomorrow 10:00 in Shanghai (02:00 UTC). */
 const today = new Date();
-/**
- * The shipped config with two buckets per sparse index instead of 16: the week below runs about two
- * thousand schedule runs, each querying every bucket, and none of them is about buckets (their
- * coverage: tests/adapters/index-buckets.test.ts, the sweep bench, and the lifecycle walk at the
- * default). Two, not one, so every reader still fans out over buckets and merges.
- */
-const dir = mkdtempSync(join(tmpdir(), 'survey-e2e-'));
-const configPath = join(dir, 'config.json');
-writeFileSync(configPath, JSON.stringify({ ...rawDefaultConfig(), scale: { ...rawDefaultConfig().scale, dueIndexBuckets: 2 } }));
 const morning = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1, 2, 0));
 
 describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () => {
