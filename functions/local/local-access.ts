@@ -40,13 +40,26 @@ export function requiredDynamoActions(commandName: string, input: Record<string,
 }
 
 /** Whether a DynamoDB command (by its SDK name) may write: anything that is not a read. */
-export function isWrite(commandName: string): boolean {
+function isWrite(commandName: string): boolean {
   return !/^(Get|Query|Scan|Describe|List|BatchGet|TransactGet)/.test(commandName);
 }
 
-/** The physical tables a write command writes to (a transaction's condition checks write nothing). */
-export function writtenTables(commandName: string, input: Record<string, any>): string[] {
-  return [...new Set(requiredDynamoActions(commandName, input).flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))];
+/**
+ * Calls `onWrite` for every request of `client` that is not a read, before it is sent, with the
+ * physical tables it writes (a transaction's condition checks write nothing).
+ */
+export function watchWrites(client: DynamoDBClient, onWrite: (tables: readonly string[]) => void): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const commandName = context.commandName ?? '';
+      if (isWrite(commandName)) {
+        const required = requiredDynamoActions(commandName, args.input as Record<string, any>);
+        onWrite([...new Set(required.flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))]);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'localWriteWatch' },
+  );
 }
 
 export interface ScopedClientsOptions {
@@ -82,11 +95,11 @@ export function scopedDynamoClients(options: ScopedClientsOptions): { dynamo: Dy
           );
         }
       }
-      if (options.onWrite && isWrite(commandName)) options.onWrite(writtenTables(commandName, args.input as Record<string, any>));
       return next(args);
     },
     { step: 'initialize', name: 'localAccessCheck' },
   );
+  if (options.onWrite) watchWrites(dynamo, options.onWrite);
   return { dynamo, doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
 }
 

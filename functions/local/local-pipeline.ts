@@ -17,7 +17,7 @@ import type { LocalInstrumentation } from './instrumentation.ts';
 import { createTables } from './create-tables.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.ts';
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
-import { isWrite, scopedDynamoClients, scopedEvents, scopedNotifier, writtenTables } from './local-access.ts';
+import { scopedDynamoClients, scopedEvents, scopedNotifier, watchWrites } from './local-access.ts';
 import { Outbox, outboxHtml } from './outbox.ts';
 import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
@@ -185,14 +185,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const countWrite = (tables: readonly string[]) => {
       if (tables.some((t) => polledTables.has(t))) writes += 1;
     };
-    clients.dynamo.middlewareStack.add(
-      (next, context) => async (args) => {
-        const command = context.commandName ?? '';
-        if (isWrite(command)) countWrite(writtenTables(command, args.input as Record<string, any>));
-        return next(args);
-      },
-      { step: 'initialize', name: 'localWriteCounter' },
-    );
+    watchWrites(clients.dynamo, countWrite);
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
     // again while handling produced more (a consumer's writes feed another consumer).
     const idle = async (timeoutMs = IDLE_TIMEOUT_MS) => {
