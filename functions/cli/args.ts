@@ -53,8 +53,31 @@ export function numberFlag(
   const raw = values[name]?.at(-1);
   if (raw === undefined) {
     if (rule.fallback !== undefined) return rule.fallback;
-    throw new CliInputError(`missing --${name} (${rule.what})${rule.usage ? `; ${rule.usage}` : ''}`);
+    throw missingNumber(name, rule);
   }
+  return checkedNumber(raw, name, rule);
+}
+
+/**
+ * A numeric flag that takes a comma-separated list (`1000,100000`): its last value's numbers in the
+ * order given, duplicates dropped.
+ * @throws CliInputError naming the flag and the first entry `ok` refuses (or when missing)
+ */
+export function numberListFlag(
+  values: Record<string, string[]>,
+  name: string,
+  rule: { readonly ok: (n: number) => boolean; readonly what: string; readonly usage?: string },
+): number[] {
+  const raw = values[name]?.at(-1);
+  if (raw === undefined) throw missingNumber(name, rule);
+  return [...new Set(raw.split(',').map((entry) => checkedNumber(entry, name, rule)))];
+}
+
+function missingNumber(name: string, rule: { readonly what: string; readonly usage?: string }): CliInputError {
+  return new CliInputError(`missing --${name} (${rule.what})${rule.usage ? `; ${rule.usage}` : ''}`);
+}
+
+function checkedNumber(raw: string, name: string, rule: { readonly ok: (n: number) => boolean; readonly what: string }): number {
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || !rule.ok(n)) throw new CliInputError(`--${name} must be ${rule.what}, not '${raw}'`);
   return n;

@@ -29,7 +29,11 @@ export type SurveyClaimResult = { ok: true; token: string } | { ok: false; reaso
 export type RecordAnswerResult = 'recorded' | 'already_answered' | 'expired' | 'not_found' | 'stale';
 
 export interface SurveyStore {
-  /** Complaints whose survey is due at `now` (the sparse bySurveyDue index), oldest due first. */
+  /**
+   * Complaints whose survey is due at `now` (the sparse bySurveyDue index), oldest due first. A copy
+   * may lag the last write by a moment (eventually consistent): act on it only with a write
+   * conditioned on its version.
+   */
   due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }>;
   /** When the customer was last sent a survey, if within the throttle record's life. */
   lastSurveyedAt(customerId: string): Promise<string | undefined>;

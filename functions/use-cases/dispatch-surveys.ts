@@ -59,9 +59,9 @@ const DAY_MS = 86_400_000;
 /**
  * The scheduled survey dispatcher.
  *
- * Primary course: Query the sparse index for due surveys; for each, re-read the complaint (the index
- * is eventually consistent) and decide at send time: skip for good (not resolved or closed any more,
- * opted out, throttled, no contact), wait out the customer's quiet hours, or send. Sending first
+ * Primary course: Query the sparse index for due surveys (the store reads each complaint it finds
+ * from the table in one batch); for each, decide at send time: skip for good (not resolved or closed
+ * any more, opted out, throttled, no contact), wait out the customer's quiet hours, or send. Sending first
  * claims the survey in one transaction (complaint marked sent on its version, link issued, the
  * customer's throttle slot taken), so of two overlapping runs exactly one sends; then the messages go
  * out once per message id, and the survey is marked sent. A failed send gives the claim back for the
@@ -76,9 +76,13 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
   let postponed = 0;
   let stale = 0;
   const skipped: Partial<Record<SkipReason, number>> = {};
-  for (const indexed of items) {
-    const complaint = await deps.complaints.get(indexed.id);
-    if (!complaint) continue;
+  // No second, consistent read of each complaint before deciding: the batch read may be stale (an
+  // agent reopened it, a customer answered, an overlapping run claimed it a moment ago), but every
+  // decision that acts is a write conditioned on the version read (postpone, skip, and the claim's
+  // transaction), so a stale copy only fails its condition and counts as `stale`; the complaint, if
+  // still due, is in the index for the next run. What the copy cannot show (opt-out, the customer's
+  // last survey) is read consistently below, and the throttle is guarded again by the claim.
+  for (const complaint of items) {
     const [optedOut, lastSurveyedAt] = await Promise.all([deps.optOuts.isOptedOut(complaint.customer.id), deps.surveys.lastSurveyedAt(complaint.customer.id)]);
     const decision = decideSurvey(complaint, { optedOut, ...(lastSurveyedAt && { lastSurveyedAt }) }, now, deps.config);
     switch (decision.kind) {

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PRICES_PATH } from '../../functions/adapters/price-file.ts';
-import { CliInputError, numberFlag, parseFlags } from '../../functions/cli/args.ts';
-import { jsonLine, main, parseCostArgs } from '../../functions/cli/cost.ts';
+import { loadPriceFile } from '../../functions/adapters/price-file.ts';
+import { CliInputError, numberFlag, numberListFlag, parseFlags } from '../../functions/cli/args.ts';
+import { costReport, jsonLine, main, parseCostArgs, type MeasureProfile } from '../../functions/cli/cost.ts';
+import { ZERO_FUNCTION, ZERO_USAGE, type LifecycleProfile } from '../../functions/domain/cost-model.ts';
 import { rawDefaultConfig } from '../fixtures/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cost-cli-'));
@@ -16,15 +18,15 @@ const file = (name: string, content: unknown) => {
   return path;
 };
 
-/** Runs the CLI in-process up to where it would start measuring; returns the exit code and stderr. */
-async function run(argv: string[]): Promise<{ code: number; stderr: string; stdout: string[] }> {
+/** Runs the CLI in-process (measuring with `measure`, by default refusing to); returns the exit code and output. */
+async function run(argv: string[], measure: MeasureProfile = () => Promise.reject(new Error('not measured in this test'))): Promise<{ code: number; stderr: string; stdout: string[] }> {
   const errors: string[] = [];
   const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
     errors.push(args.join(' '));
   });
   const stdout: string[] = [];
   try {
-    const code = await main(argv, (line) => stdout.push(line));
+    const code = await main(argv, (line) => stdout.push(line), measure);
     return { code, stderr: errors.join('\n'), stdout };
   } finally {
     spy.mockRestore();
@@ -41,6 +43,10 @@ describe('npm run cost: bad input', () => {
     [['--complaints-per-day', '-5'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not '-5'"],
     [['--complaints-per-day', '0'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not '0'"],
     [['--complaints-per-day', ''], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not ''"],
+    [['--complaints-per-day', '1000,abc,100000'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not 'abc'"],
+    [['--complaints-per-day', '1000,,100000'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not ''"],
+    [['--complaints-per-day', '1000,'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not ''"],
+    [['--complaints-per-day', '1000,2e9'], "--complaints-per-day must be a number of complaints a day above 0 (up to 1e9), not '2e9'"],
     [[], 'missing --complaints-per-day'],
     [['--complaints-per-day'], '--complaints-per-day needs a value'],
     [['--complaints-per-day', '1000', '--lifecycles', '2.5'], "--lifecycles must be a whole number from 1 to 50, not '2.5'"],
@@ -95,8 +101,9 @@ describe('npm run cost: bad input', () => {
 
 describe('npm run cost: arguments and the JSON line', () => {
   it('reads the flags', () => {
-    expect(parseCostArgs(['--complaints-per-day', '1e6', '--config', 'c.json', '--lifecycles', '4'])).toEqual({ complaintsPerDay: 1e6, configFile: 'c.json', lifecycles: 4 });
-    expect(parseCostArgs(['--complaints-per-day', '1000'])).toEqual({ complaintsPerDay: 1000, lifecycles: 6 });
+    expect(parseCostArgs(['--complaints-per-day', '1e6', '--config', 'c.json', '--lifecycles', '4'])).toEqual({ complaintsPerDay: [1e6], configFile: 'c.json', lifecycles: 4 });
+    expect(parseCostArgs(['--complaints-per-day', '1000'])).toEqual({ complaintsPerDay: [1000], lifecycles: 6 });
+    expect(parseCostArgs(['--complaints-per-day', '1000000, 1000,100000,1000'])).toEqual({ complaintsPerDay: [1e6, 1000, 100_000], lifecycles: 6 });
   });
 
   it('ends with one JSON line in the agreed shape, delivery apart', () => {
@@ -123,6 +130,65 @@ describe('npm run cost: arguments and the JSON line', () => {
   });
 });
 
+// A lifecycle with one HTTP request and 10 records to one stream consumer that batches up to 100
+// records in a 10-second window: at 1,000 a day a batch holds one record, at 1,000,000 it is full.
+const profile: LifecycleProfile = {
+  lifecycle: {
+    ...ZERO_USAGE,
+    functions: {
+      intake: { ...ZERO_FUNCTION, invocations: 1, cpuMs: 5 },
+      notifier: { ...ZERO_FUNCTION, invocations: 10, records: 10, cpuMs: 10 },
+    },
+    dynamodb: { readRequests: 1, writeRequests: 2, readUnits: 1, writeUnits: 4 },
+    httpRequests: 1,
+  },
+  alert: ZERO_USAGE,
+  idleRuns: {},
+  customMetrics: [],
+  shapes: { intake: { memoryMb: 512, trigger: 'http' }, notifier: { memoryMb: 256, trigger: 'stream', batchSize: 100, batchingWindowSeconds: 10 } },
+  lifecyclesMeasured: 2,
+};
+const prices = loadPriceFile(DEFAULT_PRICES_PATH);
+const perStreamBatch = (table: string) => /records per stream invocation at this rate \(\d+ shards\): notifier ([\d.]+)/.exec(table)?.[1];
+
+describe('npm run cost: several volumes from one measurement', () => {
+  it('measures once and prints a table per volume in the order given, then one JSON line per volume', async () => {
+    let measured = 0;
+    const { code, stdout } = await run(['--complaints-per-day', '1000,1000000,100000', '--lifecycles', '2'], async (options) => {
+      measured += 1;
+      expect(options.lifecycles).toBe(2);
+      return profile;
+    });
+    expect(code).toBe(0);
+    expect(measured).toBe(1);
+    expect(stdout).toEqual(costReport(profile, prices, [1000, 1_000_000, 100_000]));
+    const json = stdout.slice(-3).map((l) => JSON.parse(l) as { complaintsPerDay: number; usdPerMonth: number });
+    expect(json.map((j) => j.complaintsPerDay)).toEqual([1000, 1_000_000, 100_000]);
+    expect(stdout.slice(0, -3).filter((l) => l.startsWith('{'))).toEqual([]);
+  });
+
+  it('prices each volume at its own rate: stream batches and the monthly total grow with it, per lifecycle falls to the variable part', () => {
+    const lines = costReport(profile, prices, [1000, 1_000_000]);
+    const [small, , large] = lines;
+    expect(lines[1]).toBe('');
+    expect(small).toContain('Monthly AWS estimate: 1,000 complaints a day');
+    expect(large).toContain('Monthly AWS estimate: 1,000,000 complaints a day');
+    expect(perStreamBatch(small!)).toBe('1.0');
+    expect(perStreamBatch(large!)).toBe('100.0');
+    const [a, b] = lines.slice(-2).map((l) => JSON.parse(l) as { usdPerMonth: number; usdPerMillionLifecycles: number; variableUsdPerMillionLifecycles: number });
+    expect(b!.usdPerMonth).toBeGreaterThan(a!.usdPerMonth * 100);
+    expect(b!.usdPerMillionLifecycles).toBeLessThan(a!.usdPerMillionLifecycles);
+    expect(b!.variableUsdPerMillionLifecycles).toBeLessThan(a!.variableUsdPerMillionLifecycles); // fewer stream invocations per record
+  });
+
+  it('one volume prints as before: the table, then its JSON line', () => {
+    const lines = costReport(profile, prices, [100_000]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('100,000 complaints a day');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ cost: 'monthly', complaintsPerDay: 100_000 });
+  });
+});
+
 describe('shared argument helpers', () => {
   it('numberFlag: fallback, bounds and the flag named in the error', () => {
     const v = parseFlags(['--n', '7'], ['n', 'm'], 'usage');
@@ -130,5 +196,12 @@ describe('shared argument helpers', () => {
     expect(numberFlag(v, 'm', { ok: (n) => n > 0, what: 'positive', fallback: 3 })).toBe(3);
     expect(() => numberFlag(v, 'm', { ok: (n) => n > 0, what: 'positive' })).toThrow(new CliInputError('missing --m (positive)'));
     expect(() => numberFlag(v, 'n', { ok: (n) => n > 10, what: 'above 10' })).toThrow("--n must be above 10, not '7'");
+  });
+
+  it('numberListFlag: the last value split on commas, in order, duplicates dropped; a bad entry named', () => {
+    const v = parseFlags(['--n', '9', '--n', '3,1,3'], ['n', 'm'], 'usage');
+    expect(numberListFlag(v, 'n', { ok: (n) => n > 0, what: 'positive' })).toEqual([3, 1]);
+    expect(() => numberListFlag(v, 'm', { ok: (n) => n > 0, what: 'positive', usage: 'usage' })).toThrow(new CliInputError('missing --m (positive); usage'));
+    expect(() => numberListFlag(v, 'n', { ok: (n) => n > 2, what: 'above 2' })).toThrow("--n must be above 2, not '1'");
   });
 });

@@ -95,6 +95,39 @@ describe('survey dispatcher against DynamoDB Local', () => {
     expect(stored?.timeline.at(-1)).toMatchObject({ event: 'survey_sent', internal: true });
   });
 
+  it('sends no survey for a complaint reopened before its survey was due', async () => {
+    const c = await storeResolved();
+    const reopened = applyEvent(c, { type: 'reopen', actor: 'customer' }, new Date(t0.getTime() + 86_400_000), defaultConfig);
+    if (!reopened.ok) throw new Error('fixture');
+    expect(await rt.complaints.update(reopened.complaint, c.version)).toBe(true);
+    clock.set(due);
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 0, sent: 0 });
+    expect(surveys()).toEqual([]);
+  });
+
+  it('sends no survey when the complaint is reopened after the run read it: the claim is conditioned on the version read', async () => {
+    const c = await storeResolved();
+    clock.set(due);
+    // The run's copy is the resolved complaint; an agent reopens it before the run claims (as when the
+    // batch read returns a copy a moment older than the last write).
+    const reopenAfterRead: SurveyStore = new Proxy(rt.surveys, {
+      get(target, prop, receiver) {
+        if (prop !== 'due') return Reflect.get(target, prop, receiver).bind(target);
+        return async (...args: Parameters<SurveyStore['due']>) => {
+          const result = await target.due(...args);
+          const reopened = applyEvent(c, { type: 'reopen', actor: 'agent:a' }, due, defaultConfig);
+          if (!reopened.ok || !(await rt.complaints.update(reopened.complaint, c.version))) throw new Error('fixture');
+          return result;
+        };
+      },
+    });
+    expect(await dispatchSurveys({ ...rt, surveys: reopenAfterRead, publicBaseUrl: () => BASE })).toMatchObject({ due: 1, sent: 0, stale: 1 });
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 0, sent: 0 });
+    expect(surveys()).toEqual([]);
+    expect(await rt.surveys.lastSurveyedAt(c.customer.id)).toBeUndefined();
+    expect((await rt.complaints.get(c.id))?.status).toBe('reopened');
+  });
+
   it('surveys a customer once per throttle period even when two of their complaints fall due in overlapping runs', async () => {
     await storeResolved({ email: 'same@example.com' }, 'same-customer');
     await storeResolved({ email: 'same@example.com' }, 'same-customer');
