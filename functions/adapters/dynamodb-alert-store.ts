@@ -4,7 +4,7 @@ import { AlertIncidentSchema, type AlertIncident } from '../domain/alert.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import { queryAll } from './dynamodb-query.ts';
-import { bucketedIndexKeys, bucketValue, bucketValues } from './index-buckets.ts';
+import { bucketedIndexKeys, bucketValue, bucketValueAt, bucketValues } from './index-buckets.ts';
 
 /** The state table's sparse index of open-incident pointers (see `tables` in functions/pipeline.ts). */
 export const OPEN_INDEX = 'openAlerts';
@@ -118,10 +118,16 @@ export class DynamoAlertStore implements AlertStore {
     );
   }
 
-  async listOpen(): Promise<Array<{ category: string; incidentId: string }>> {
-    // Every bucket in parallel, merged oldest opening first (the order one partition gave).
+  async listOpen(categories?: readonly string[]): Promise<Array<{ category: string; incidentId: string }>> {
+    // A pointer's bucket follows from its category, so only those categories' buckets can hold theirs
+    // (7 categories fill at most 7 of 16); bucket 0 also keeps pointers written before buckets existed.
+    const buckets =
+      categories === undefined
+        ? bucketValues(OPEN_INDEX, this.dueIndexBuckets)
+        : [...new Set([bucketValueAt(OPEN_INDEX, 0, this.dueIndexBuckets), ...categories.map((c) => bucketValue(OPEN_INDEX, c, this.dueIndexBuckets))])];
+    // Those buckets in parallel, merged oldest opening first (the order one partition gave).
     const pages = await Promise.all(
-      bucketValues(OPEN_INDEX, this.dueIndexBuckets).map((bucket) =>
+      buckets.map((bucket) =>
         queryAll(this.doc, {
           TableName: this.stateTable,
           IndexName: OPEN_INDEX,
@@ -133,6 +139,7 @@ export class DynamoAlertStore implements AlertStore {
     );
     return pages
       .flat()
+      .filter((i) => categories === undefined || categories.includes(String(i.category)))
       .map((i) => ({ item: i, openedAt: String(i[OPEN_INDEX_KEYS.sort]) }))
       .sort((a, b) => (a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : 0))
       .map(({ item: i }) => ({ category: String(i.category), incidentId: String(i.incidentId) }));

@@ -37,8 +37,8 @@ export class MemoryAlertStore implements AlertStore {
     return this.#get(category, incidentId);
   }
 
-  async listOpen(): Promise<Array<{ category: string; incidentId: string }>> {
-    return [...this.#open.entries()].map(([category, incidentId]) => ({ category, incidentId }));
+  async listOpen(categories?: readonly string[]): Promise<Array<{ category: string; incidentId: string }>> {
+    return [...this.#open.entries()].filter(([category]) => !categories || categories.includes(category)).map(([category, incidentId]) => ({ category, incidentId }));
   }
 
   async updateLifecycle(before: AlertIncident, after: AlertIncident): Promise<boolean> {

@@ -32,7 +32,7 @@ export const handler = agentHandler(async (event, principal) => {
     incidents = per.flat().filter((i) => i.state === 'resolved');
     incidents.sort((a, b) => ((a.resolvedAt ?? '') < (b.resolvedAt ?? '') ? 1 : -1));
   } else {
-    const refs = (await rt.alerts.listOpen()).filter((r) => visibleCategories(principal, rt.config).some((c) => c.id === r.category));
+    const refs = await rt.alerts.listOpen(visibleCategories(principal, rt.config).map((c) => c.id));
     const found = await Promise.all(refs.map((r) => rt.alerts.getIncident(r.category, r.incidentId)));
     incidents = found.filter((i): i is AlertIncident => i !== undefined && i.state !== 'resolved' && (state === undefined || i.state === state));
     incidents.sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1));

@@ -175,8 +175,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // Every write to a table whose stream a poller reads is counted (through the runtime's client and
     // every function's), so settling after a scheduled run that wrote no such item returns at once: no
     // record any consumer could see, nothing to wait for. Most runs write nothing, or only to the state
-    // table (the SLA sweeper claims and releases its run there every five minutes), which has no
-    // consumer; this is what lets `POST /local/clock` move days of schedule runs without a poll each.
+    // table (the SLA sweeper's run lease, when it has something to do), which has no consumer; this is
+    // what lets `POST /local/clock` move days of schedule runs without a poll each.
     const polledTables = new Set(
       Object.values(functions).flatMap((def) => (def.trigger.kind === 'stream' ? [tableNames[def.trigger.table]] : [])),
     );

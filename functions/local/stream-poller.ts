@@ -96,8 +96,10 @@ export interface StreamPollerOptions {
   /** The function name, used in logs, the request context and the function ARN. */
   readonly name: string;
   /**
-   * Pause between reads when a shard has nothing new.
-   * @default 100
+   * Pause between reads when a shard has nothing new. Lambda polls a DynamoDB stream's shards four
+   * times a second; polling faster only loads DynamoDB Local (an idle `npm start` has a poller per
+   * stream consumer reading all the time), and `idle()` cuts a pause short anyway.
+   * @default 250
    */
   readonly pollIntervalMs?: number;
   /**
@@ -386,7 +388,7 @@ export class StreamPoller {
   }
 
   get #pollInterval(): number {
-    return this.#options.pollIntervalMs ?? 100;
+    return this.#options.pollIntervalMs ?? 250;
   }
 
   /** Ends the current nap, or the next one when a turn is running (so the request is never lost). */

@@ -14,8 +14,11 @@ export interface AlertStore {
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;
-  /** The open and acknowledged incidents of all categories, without a Scan. */
-  listOpen(): Promise<Array<{ category: string; incidentId: string }>>;
+  /**
+   * The open and acknowledged incidents, without a Scan: of all categories, or only of `categories`
+   * (which reads only the index partitions those categories' pointers can be in).
+   */
+  listOpen(categories?: readonly string[]): Promise<Array<{ category: string; incidentId: string }>>;
   /**
    * Writes an evaluation's outcome (state, reminders, escalation, calm period, version) onto the
    * incident, conditional on the version it was read at; a resolved incident also frees its

@@ -81,7 +81,8 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
   let evaluated = 0;
   // SMS held for quiet hours that are due now go first.
   await flushDeferredSms(deps);
-  for (const ref of await deps.alerts.listOpen()) {
+  // Only configured categories: an incident of a category since removed has nobody left to tell.
+  for (const ref of await deps.alerts.listOpen(deps.config.categories.map((c) => c.id))) {
     const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
     if (!incident || incident.state === 'resolved') continue;
     evaluated += 1;

@@ -67,38 +67,54 @@ export const SWEEP_RUN_PREFIX = 'sla-run:';
  * scheduled run (same `sweepId`) finds its messages claimed; a later run lists them again in its own
  * grouped message (a repeat in a digest, never a storm). One delivery of a run at a time holds it
  * (a ledger lease under `sla-run:<sweepId>`); a concurrent delivery of the same run sends and
- * records nothing and counts the planned complaints as skipped.
+ * records nothing and counts the planned complaints as skipped. A run with nothing to send or record
+ * (nothing held is due, no complaint's step has come: most runs) takes no lease, so it writes nothing.
  * @param sweepId the scheduled run's time (EventBridge `time`); the clock's minute when absent
  */
 export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<SweepResult> {
   const now = deps.clock.now();
   const id = sweepId ?? now.toISOString().slice(0, 16);
+  // Read before claiming, so an idle run costs its reads and no lease writes. Using reads made before
+  // the claim sends nothing twice: a delivery that claims only after another delivery of the same run
+  // finished finds that run's messages (same ids) sent, and its complaint writes fail their version
+  // condition; a plan a moment old is what any run sends from anyway (read, plan, send, then write).
+  const [held, found] = await Promise.all([deps.slaSms.dueHeld(now), deps.complaints.dueForSweep(now, MAX_PER_SWEEP)]);
+  const { items, itemsRead } = found;
+  const planned: PlannedStep[] = [];
+  for (const complaint of items) {
+    const { steps, complaint: next } = planSweep(complaint, deps.config, now);
+    if (next !== complaint) planned.push({ before: complaint, after: next, steps });
+  }
+  const quiet = { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: 0, recipients: 0, sms: { sent: 0, held: 0, overQuota: 0 }, heldSummaries: 0 };
+  if (held.length === 0 && planned.length === 0) return quiet;
   // Two deliveries of one scheduled run share its message ids. Each would send the messages the
   // other had not claimed yet and then meet the other's claims, so neither would record anything
   // and a later run would send everything again. One delivery at a time runs the sweep instead.
   const run = await deps.ledger.claim(`${SWEEP_RUN_PREFIX}${id}`, now);
-  if (run.kind === 'in_progress') {
-    const { items, itemsRead } = await deps.complaints.dueForSweep(now, MAX_PER_SWEEP);
-    const planned = items.filter((c) => planSweep(c, deps.config, now).complaint !== c).length;
-    return { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: planned, recipients: 0, sms: { sent: 0, held: 0, overQuota: 0 }, heldSummaries: 0 };
-  }
+  if (run.kind === 'in_progress') return { ...quiet, skipped: planned.length };
   try {
-    return await sweepOnce(deps, id, now);
+    return await sweepOnce(deps, id, now, { held, due: items.length, itemsRead, planned });
   } finally {
     if (run.kind === 'claimed') await deps.ledger.release(run.claim);
   }
 }
 
-async function sweepOnce(deps: SweepSlaDeps, id: string, now: Date): Promise<SweepResult> {
-  const base = deps.publicBaseUrl?.();
-  const heldSummaries = await sendHeldSummaries(deps, now, base);
+/** A complaint whose SLA steps have come: as read, as it will be written, and the steps between. */
+interface PlannedStep {
+  readonly before: Complaint;
+  readonly after: Complaint;
+  readonly steps: SlaStep[];
+}
 
-  const { items, itemsRead } = await deps.complaints.dueForSweep(now, MAX_PER_SWEEP);
-  const planned: Array<{ before: Complaint; after: Complaint; steps: SlaStep[] }> = [];
-  for (const complaint of items) {
-    const { steps, complaint: next } = planSweep(complaint, deps.config, now);
-    if (next !== complaint) planned.push({ before: complaint, after: next, steps });
-  }
+async function sweepOnce(
+  deps: SweepSlaDeps,
+  id: string,
+  now: Date,
+  read: { held: readonly HeldSlaSms[]; due: number; itemsRead: number; planned: readonly PlannedStep[] },
+): Promise<SweepResult> {
+  const { due, itemsRead, planned } = read;
+  const base = deps.publicBaseUrl?.();
+  const heldSummaries = await sendHeldSummaries(deps, read.held, base);
 
   const groups = groupSlaSteps(planned.map((x) => ({ complaint: x.before, steps: x.steps })), deps.config);
   const sms = { sent: 0, held: 0, overQuota: 0 };
@@ -116,7 +132,7 @@ async function sweepOnce(deps: SweepSlaDeps, id: string, now: Date): Promise<Swe
     // Some person's message is held by a run that may still be sending: record no complaint, so a
     // later sweep re-derives the steps once that claim is sent or its lease has run out.
     if (!(err instanceof MessageInProgressError)) throw err;
-    return { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: planned.length, recipients: groups.length, sms, heldSummaries };
+    return { due, itemsRead, warnings: 0, escalations: 0, skipped: planned.length, recipients: groups.length, sms, heldSummaries };
   }
 
   let warnings = 0;
@@ -131,7 +147,7 @@ async function sweepOnce(deps: SweepSlaDeps, id: string, now: Date): Promise<Swe
     warnings += steps.filter((s) => s.kind === 'warning').length;
     escalations += steps.filter((s) => s.kind === 'escalation').length;
   }
-  return { due: items.length, itemsRead, warnings, escalations, skipped, recipients: groups.length, sms, heldSummaries };
+  return { due, itemsRead, warnings, escalations, skipped, recipients: groups.length, sms, heldSummaries };
 }
 
 /** Quiet hours first (critical categories excepted), then the hourly ceiling. */
@@ -149,9 +165,8 @@ async function decideSms(group: SlaRecipientGroup, sweepId: string, now: Date, d
   return { kind: 'send' };
 }
 
-/** One SMS per person for everything quiet hours held for them, then the held items go. */
-async function sendHeldSummaries(deps: SweepSlaDeps, now: Date, base: string | undefined): Promise<number> {
-  const due = await deps.slaSms.dueHeld(now);
+/** One SMS per person for everything quiet hours held for them (`due`: what is due now), then the held items go. */
+async function sendHeldSummaries(deps: SweepSlaDeps, due: readonly HeldSlaSms[], base: string | undefined): Promise<number> {
   const byPhone = new Map<string, HeldSlaSms[]>();
   for (const h of due) byPhone.set(h.to, [...(byPhone.get(h.to) ?? []), h]);
   let sent = 0;

@@ -176,4 +176,33 @@ describe('sparse due indexes over buckets, against DynamoDB Local', () => {
     const open = await alerts.listOpen();
     expect(open.map((o) => o.category)).toEqual([...categories].reverse());
   });
+
+  it('lists the open incidents of given categories from their buckets and bucket 0 only, a legacy pointer too', async () => {
+    const { names: fresh } = await db.freshTables();
+    const queried: unknown[] = [];
+    const counting = {
+      send: (command: QueryCommand) => {
+        queried.push(command.input.ExpressionAttributeValues?.[':v']);
+        return db.clients.doc.send(command);
+      },
+    } as unknown as typeof db.clients.doc;
+    const alerts = new DynamoAlertStore(counting, fresh.state, BUCKETS);
+    const template = defaultConfig.categories[0]!;
+    const categories = Array.from({ length: 20 }, (_, i) => `cat-${i}`);
+    const [legacyCategory, ...rest] = categories.filter((c) => bucketNumber(c, BUCKETS) !== 0);
+    // Opened before buckets existed: its pointer is in bucket 0, not in its category's bucket.
+    const legacyIncident = newIncident({ ...template, id: legacyCategory! }, 5, [], new Date(T0));
+    expect((await new DynamoAlertStore(db.clients.doc, fresh.state, 1).openIncident(legacyIncident)).opened).toBe(true);
+    for (const [i, category] of categories.filter((c) => c !== legacyCategory).entries()) {
+      expect((await alerts.openIncident(newIncident({ ...template, id: category }, 5, [], new Date(T0 + (i + 1) * MINUTE)))).opened).toBe(true);
+    }
+    const wanted = [legacyCategory!, rest[0]!, rest[1]!];
+    queried.length = 0;
+    const open = await alerts.listOpen(wanted);
+    expect(open.map((o) => o.category)).toEqual(wanted);
+    const buckets = new Set([0, ...wanted.map((c) => bucketNumber(c, BUCKETS))]);
+    expect(queried).toHaveLength(buckets.size);
+    expect(buckets.size).toBeLessThan(BUCKETS);
+    expect(await alerts.listOpen([])).toEqual([]);
+  });
 });
