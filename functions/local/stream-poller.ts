@@ -191,6 +191,8 @@ export interface StreamPollerStats {
   pollErrors: number;
   /** Iterators re-positioned because they pointed before the oldest record of their shard. */
   trimmedRecoveries: number;
+  /** Sleeps of invocations on the invocation clock (held claims' leases waited out). */
+  clockWaits: number;
 }
 
 /** Thrown by `start()` twice or after `stop()`, and by `idle()` when the poller is not running. */
@@ -273,6 +275,7 @@ export class StreamPoller {
     deadLetteredRecords: 0,
     pollErrors: 0,
     trimmedRecoveries: 0,
+    clockWaits: 0,
   };
   /** Shards being read or waiting for their parent, by id. */
   readonly #active = new Map<string, ShardState>();
@@ -802,6 +805,7 @@ export class StreamPoller {
 
   async #sleepOn(clock: InvocationClock, ms: number): Promise<void> {
     const sleep = { until: clock.now().getTime() + ms };
+    this.#stats.clockWaits++;
     this.#sleeps.add(sleep);
     this.#settleWaiters();
     try {

@@ -511,6 +511,7 @@ describe('StreamPoller against DynamoDB Local', () => {
       clock.set(new Date(t0.getTime() + 30_000));
       expect(await h.poller.idle()).toBe('idle');
       expect(handled).toEqual(['held']);
+      expect(h.poller.stats.clockWaits).toBe(1);
       // Simulated milliseconds: the 30 s the clock moved, not the real time the test took.
       expect(seen).toEqual([
         { id: 'held', remaining: 60_000 },
