@@ -16,14 +16,28 @@ const MIN_WAIT_MS = 250;
 export interface HeldClaimWaitOptions {
   /** The clock the claims' leases are on (the runtime's: the system clock in Lambda, the simulated one locally). */
   readonly clock: () => Clock;
-  /** @default a timer (real milliseconds; the local clock follows real time) */
+  /**
+   * How to wait `ms` on `clock`.
+   * @default the invocation's own `sleep` when it has one (the local stream poller's, on the
+   * simulated clock), else a timer (real milliseconds, as in Lambda)
+   */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default HELD_CLAIM_SAFETY_MARGIN_MS */
   readonly safetyMarginMs?: number;
 }
 
-/** The part of the Lambda context the wait needs; the local stream poller provides it too. */
-export type InvocationTime = Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
+/**
+ * The part of the Lambda context the wait needs. The local stream poller's context has both members,
+ * on the simulated clock; Lambda's has only the remaining time, on real time, and a timer waits.
+ */
+export type InvocationTime = Partial<Pick<Context, 'getRemainingTimeInMillis'>> & {
+  /**
+   * Local runtime only: waits `ms` on the clock the remaining time counts down on (the simulated
+   * one), so the wait ends when that clock gets there, following real time or moved ahead by
+   * `POST /local/clock`; meanwhile the runtime counts the consumer as idle, so the clock can move.
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
+};
 
 /**
  * Runs `attempt` (the effects of one stream record or batch, idempotent through the ledgers) and,
@@ -38,9 +52,11 @@ export type InvocationTime = Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
  * margin (functions/pipeline.ts `claimLeaseSecondsOf`), so for any timeout of 15 s or more (the
  * margins twice plus the lease's) at most one such retry is needed.
  * Without a Lambda context (tests calling a handler directly) nothing is waited.
+ * The remaining time, the sleep and the lease must be on one clock, or the wait is cut short or
+ * overruns: in Lambda all three are real time; locally all three are the simulated clock.
  */
 export async function waitingOutHeldClaims<T>(attempt: () => Promise<T>, context: InvocationTime | undefined, options: HeldClaimWaitOptions): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => sleepMs(ms));
+  const sleep = options.sleep ?? context?.sleep ?? ((ms: number) => sleepMs(ms));
   const margin = options.safetyMarginMs ?? HELD_CLAIM_SAFETY_MARGIN_MS;
   for (;;) {
     try {

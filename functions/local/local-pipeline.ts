@@ -187,15 +187,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
     watchWrites(clients.dynamo, countWrite);
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
-    // again while handling produced more (a consumer's writes feed another consumer).
+    // again while handling produced more (a consumer's writes feed another consumer). A consumer
+    // asleep on the simulated clock (waiting out a held claim's lease) counts as idle: only moving
+    // the clock can wake it, and the scheduler and `POST /local/clock` wait here before they move it.
     const idle = async (timeoutMs = IDLE_TIMEOUT_MS) => {
       if (writes === settledWrites) return;
       let before: number;
       let seen: number;
+      let asleep: boolean;
       do {
         seen = writes;
         before = pollers.reduce((n, p) => n + p.stats.recordsRead, 0);
         const outcomes = await Promise.allSettled(pollers.map((p) => p.idle(timeoutMs)));
+        asleep = outcomes.some((o) => o.status === 'fulfilled' && o.value === 'waitingForClock');
         const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
         if (failed.length > 0) {
           if (failed.every((e) => e instanceof StreamPollerIdleTimeoutError)) {
@@ -204,7 +208,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           throw failed.find((e) => !(e instanceof StreamPollerIdleTimeoutError));
         }
       } while (pollers.reduce((n, p) => n + p.stats.recordsRead, 0) !== before || writes !== seen);
-      settledWrites = seen;
+      // Not settled while a consumer sleeps: once the clock wakes it, its delivery may write only to
+      // tables no consumer reads (the ledger), and the next settle must still wait for it.
+      if (!asleep) settledWrites = seen;
     };
     const scheduler = new LocalScheduler(clock, { settle: () => idle() });
     // As in Lambda, a function sees only what its description grants: its own runtime per invocation.
@@ -259,6 +265,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
               ...(persistDir !== undefined && { checkpoints: new FileCheckpointStore(join(persistDir, 'stream-checkpoints'), name) }),
               timeoutSeconds: def.timeoutSeconds,
               memoryMb: def.memoryMb,
+              // Leases are on the simulated clock: so are the invocation's remaining time and its waits.
+              invocationClock: clock,
               onFailure: (info) => {
                 deadLetters.push({ function: name, ...info });
               },

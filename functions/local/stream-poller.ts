@@ -70,6 +70,21 @@ export const realTimer: PollerTimer = {
 };
 
 /**
+ * A clock the invoked function can sleep on: the local runtime's simulated clock (SimulatedClock).
+ */
+export interface InvocationClock {
+  now(): Date;
+  /** Resolves once the clock reads `t` or later; rejects with the signal's reason when it aborts first. */
+  sleepUntil(t: Date, options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/**
+ * How `idle()` found the poller: everything handled, or an invocation asleep on the invocation
+ * clock (a held claim's lease), which only a move of that clock can end.
+ */
+export type StreamPollerIdleState = 'idle' | 'waitingForClock';
+
+/**
  * Where the poller keeps, per shard, the sequence number up to which every record is handled (or
  * filtered, or given to `onFailure`): the event source mapping's checkpoint. A restarted poller
  * resumes just after it, so it neither skips records nor re-delivers more than the last batch.
@@ -115,8 +130,8 @@ export interface StreamPollerOptions {
    */
   readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
   /**
-   * The function's timeout, as the handler's Lambda context reports it (`getRemainingTimeInMillis`);
-   * not enforced locally.
+   * The function's timeout, as the handler's Lambda context reports it (`getRemainingTimeInMillis`,
+   * counted down on `invocationClock` when there is one); not enforced locally.
    * @default 60
    */
   readonly timeoutSeconds?: number;
@@ -130,6 +145,16 @@ export interface StreamPollerOptions {
    * @default realTimer
    */
   readonly timer?: PollerTimer;
+  /**
+   * The clock the invoked function lives on, when it is not `timer`: the local runtime's simulated
+   * clock. The handler's context then counts its remaining time down on it and offers `sleep` on it
+   * (functions/adapters/held-claim-wait.ts waits out a lease with it). While an invocation sleeps
+   * there, `idle()` resolves ('waitingForClock'): nothing can move until that clock does, and whoever
+   * waits for idle (the scheduler, `POST /local/clock`) is the one who can move it. `stop()` ends
+   * such a sleep with a StreamPollerStateError; the batch is left for the next start.
+   * @default undefined: remaining time on `timer`, and no `sleep` in the context (a handler uses a timer)
+   */
+  readonly invocationClock?: InvocationClock;
   /**
    * Keeps the checkpoint per shard across restarts. Shards with a saved checkpoint are read from
    * just after it, whatever `startingPosition` says.
@@ -168,6 +193,8 @@ export interface StreamPollerStats {
   pollErrors: number;
   /** Iterators re-positioned because they pointed before the oldest record of their shard. */
   trimmedRecoveries: number;
+  /** Sleeps of invocations on the invocation clock (held claims' leases waited out). */
+  clockWaits: number;
 }
 
 /** Thrown by `start()` twice or after `stop()`, and by `idle()` when the poller is not running. */
@@ -214,7 +241,7 @@ interface ShardState {
 
 interface IdleWaiter {
   readonly afterRead: number;
-  readonly resolve: () => void;
+  readonly resolve: (state: StreamPollerIdleState) => void;
   readonly reject: (err: Error) => void;
 }
 
@@ -250,6 +277,7 @@ export class StreamPoller {
     deadLetteredRecords: 0,
     pollErrors: 0,
     trimmedRecoveries: 0,
+    clockWaits: 0,
   };
   /** Shards being read or waiting for their parent, by id. */
   readonly #active = new Map<string, ShardState>();
@@ -266,6 +294,12 @@ export class StreamPoller {
   #poked = false;
   readonly #timer: PollerTimer;
   #saved: Readonly<Record<string, string>> = {};
+  /** When the invocation in flight sleeps on the invocation clock: the times it sleeps until. */
+  readonly #sleeps = new Set<{ readonly until: number }>();
+  /** Aborted by `stop()`, ending a sleep on the invocation clock that nothing else would end. */
+  readonly #stopping = new AbortController();
+  /** `stop()` ended the in-flight invocation's sleep: its failure is not the handler's. */
+  #cutShort = false;
 
   constructor(options: StreamPollerOptions) {
     const { trigger } = options;
@@ -327,6 +361,8 @@ export class StreamPoller {
     }
     this.#state = 'stopping';
     this.#poke();
+    // Once stopped nobody moves the invocation clock for this poller: end its sleep instead.
+    this.#stopping.abort(new StreamPollerStateError(`stream poller "${this.#options.name}" stopped while an invocation waited for the clock`));
     await this.#loop;
     this.#state = 'stopped';
     for (const waiter of this.#waiters) {
@@ -337,25 +373,28 @@ export class StreamPoller {
 
   /**
    * Resolves once every record written to the table before this call has been handled: read,
-   * filtered or delivered, and succeeded or given to `onFailure`. A batching window still open is
-   * cut short, since nothing else is coming that the caller waits for.
+   * filtered or delivered, and succeeded or given to `onFailure` ('idle'); or as soon as the
+   * invocation in flight sleeps on the invocation clock ('waitingForClock'), since nothing here can
+   * move before that clock does. A batching window still open is cut short, since nothing else is
+   * coming that the caller waits for.
    * @throws StreamPollerIdleTimeoutError after `timeoutMs`, saying what is still pending
    * @throws StreamPollerStateError when the poller is not running
    */
-  idle(timeoutMs = 30_000): Promise<void> {
+  idle(timeoutMs = 30_000): Promise<StreamPollerIdleState> {
     if (this.#state !== 'running') {
       return Promise.reject(new StreamPollerStateError(`stream poller "${this.#options.name}" is not running`));
     }
-    return new Promise<void>((resolve, reject) => {
+    if (this.#waitingForClock()) return Promise.resolve('waitingForClock');
+    return new Promise<StreamPollerIdleState>((resolve, reject) => {
       const timer = this.#timer.setTimeout(() => {
         this.#waiters.delete(waiter);
         reject(new StreamPollerIdleTimeoutError(`stream poller "${this.#options.name}" was not idle within ${timeoutMs} ms: ${this.#describePending()}`));
       }, timeoutMs);
       const waiter: IdleWaiter = {
         afterRead: this.#reads,
-        resolve: () => {
+        resolve: (state) => {
           this.#timer.clearTimeout(timer);
-          resolve();
+          resolve(state);
         },
         reject: (err) => {
           this.#timer.clearTimeout(timer);
@@ -600,6 +639,11 @@ export class StreamPoller {
     }
     const batch = shard.buffer.slice(0, size);
     const outcome = await this.#invoke(shard, batch);
+    if (this.#cutShort) {
+      this.#cutShort = false;
+      // stop() ended its wait for the clock: no retry and no give-up; after a restart the batch is read again.
+      if (outcome.kind !== 'success') return;
+    }
     shard.invocations++;
     shard.lastInvocationEndedAt = this.#timer.now();
     if (outcome.kind === 'success') {
@@ -743,7 +787,7 @@ export class StreamPoller {
         awsRequestId: requestId,
         timeoutSeconds: this.#options.timeoutSeconds ?? 60,
         memoryMb: this.#options.memoryMb ?? 512,
-        timer: this.#timer,
+        ...this.#invocationTime(),
       });
       response = await this.#options.handler(event, context);
     } catch (err) {
@@ -754,15 +798,54 @@ export class StreamPoller {
     return interpretResponse(response, batch);
   }
 
-  /** Called between turns, never while a batch is in flight. */
+  /** The context's clock: the invocation clock when there is one (with a sleep on it), else the timer. */
+  #invocationTime(): { now: () => number; sleep?: (ms: number) => Promise<void> } {
+    const clock = this.#options.invocationClock;
+    if (clock === undefined) return { now: () => this.#timer.now() };
+    return { now: () => clock.now().getTime(), sleep: (ms) => this.#sleepOn(clock, ms) };
+  }
+
+  async #sleepOn(clock: InvocationClock, ms: number): Promise<void> {
+    const sleep = { until: clock.now().getTime() + ms };
+    this.#stats.clockWaits++;
+    this.#sleeps.add(sleep);
+    this.#settleWaiters();
+    try {
+      await clock.sleepUntil(new Date(sleep.until), { signal: this.#stopping.signal });
+    } catch (err) {
+      if (this.#stopping.signal.aborted) this.#cutShort = true;
+      throw err;
+    } finally {
+      this.#sleeps.delete(sleep);
+    }
+  }
+
+  /**
+   * The invocation in flight sleeps until a time the invocation clock has not reached. Read from the
+   * clock, not from the sleep's end, so the moment the clock moves past it the poller is busy again,
+   * before the woken handler has run a single step.
+   */
+  #waitingForClock(): boolean {
+    const clock = this.#options.invocationClock;
+    if (clock === undefined || this.#sleeps.size === 0) return false;
+    const now = clock.now().getTime();
+    return [...this.#sleeps].every((s) => s.until > now);
+  }
+
+  /** Called between turns, and when the invocation in flight starts sleeping on the invocation clock. */
   #settleWaiters(): void {
+    if (this.#waitingForClock()) {
+      for (const waiter of this.#waiters) waiter.resolve('waitingForClock');
+      this.#waiters.clear();
+      return;
+    }
     for (const waiter of this.#waiters) {
       const done =
         !this.#rediscover &&
         [...this.#active.values()].every((shard) => shard.buffer.length === 0 && (shard.ended || shard.caughtUpAtRead > waiter.afterRead));
       if (done) {
         this.#waiters.delete(waiter);
-        waiter.resolve();
+        waiter.resolve('idle');
       }
     }
   }
@@ -859,17 +942,23 @@ function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
   throw new TypeError(`unknown attribute value type: ${JSON.stringify(value)}`);
 }
 
-/** A Lambda context for a local invocation, so handlers that log or read it work unchanged. */
+/**
+ * A Lambda context for a local invocation, so handlers that log or read it work unchanged. Its
+ * remaining time counts down on `now`; with `sleep` (the simulated clock's) it also carries a way to
+ * wait on that same clock, which Lambda's context does not have (functions/adapters/held-claim-wait.ts).
+ */
 function lambdaContext(fn: {
   functionName: string;
   functionArn: string;
   awsRequestId: string;
   timeoutSeconds: number;
   memoryMb: number;
-  timer: PollerTimer;
-}): Context {
-  const deadline = fn.timer.now() + fn.timeoutSeconds * 1000;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}): Context & { readonly sleep?: (ms: number) => Promise<void> } {
+  const deadline = fn.now() + fn.timeoutSeconds * 1000;
   return {
+    ...(fn.sleep && { sleep: fn.sleep }),
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn.functionName,
     functionVersion: '$LATEST',
@@ -878,7 +967,7 @@ function lambdaContext(fn: {
     awsRequestId: fn.awsRequestId,
     logGroupName: `/aws/lambda/${fn.functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - fn.timer.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - fn.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -49,6 +49,26 @@ describe('waitingOutHeldClaims', () => {
     expect(s.slept).toEqual([]);
   });
 
+  it("sleeps on the invocation's own clock when its context offers a sleep (the local poller's, on the simulated clock)", async () => {
+    const s = setup(t0.getTime() + 30_000);
+    const context: InvocationTime = {
+      ...s.context,
+      sleep: (ms) => s.clock.sleepUntil(new Date(s.clock.now().getTime() + ms)),
+    };
+    let outcome: string | undefined;
+    const waiting = waitingOutHeldClaims(s.attempt, context, { clock: s.options.clock }).then((r) => {
+      outcome = r;
+    });
+    await new Promise((r) => setImmediate(r));
+    s.clock.set(new Date(t0.getTime() + 29_999));
+    await new Promise((r) => setImmediate(r));
+    expect([outcome, s.attempts()]).toEqual([undefined, 1]);
+    // POST /local/clock moves it past the lease in one step: the wait ends there, and the attempt runs again.
+    s.clock.set(new Date(t0.getTime() + 120_000));
+    await waiting;
+    expect([outcome, s.attempts()]).toEqual(['sent', 2]);
+  });
+
   it('does not wait when the invocation has no time left beyond the margin', async () => {
     const s = setup(t0.getTime() + 1_000, HELD_CLAIM_SAFETY_MARGIN_MS);
     await expect(waitingOutHeldClaims(s.attempt, s.context, s.options)).rejects.toThrow(MessageInProgressError);

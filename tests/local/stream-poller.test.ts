@@ -9,6 +9,8 @@ import {
   type StreamCheckpointStore,
   type StreamPollerOptions,
 } from '../../functions/local/stream-poller.ts';
+import type { InvocationTime } from '../../functions/adapters/held-claim-wait.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { functions, type StreamTrigger } from '../../functions/pipeline.ts';
 import { withDynamoDbLocal, type TestDynamoDb } from '../support/dynamodb.ts';
 import { ManualTimer } from '../support/manual-timer.ts';
@@ -102,6 +104,18 @@ async function turnsUntil(timer: ManualTimer, done: () => boolean, stepMs = 20, 
 /** Lets pending callbacks and I/O completions run, without waiting for any time to pass. */
 async function turnsOfTheEventLoop(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The store a restarted poller reads: what the previous one saved. */
+function memoryCheckpoints() {
+  const saved = new Map<string, Record<string, string>>();
+  const store: StreamCheckpointStore = {
+    load: async (arn) => ({ ...saved.get(arn) }),
+    save: async (arn, shard, seq) => {
+      saved.set(arn, { ...saved.get(arn), [shard]: seq });
+    },
+  };
+  return { store, saved };
 }
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -360,18 +374,6 @@ describe('StreamPoller against DynamoDB Local', () => {
   });
 
   describe('checkpoints', () => {
-    /** The store a restarted poller reads: what the previous one saved. */
-    function memoryCheckpoints() {
-      const saved = new Map<string, Record<string, string>>();
-      const store: StreamCheckpointStore = {
-        load: async (arn) => ({ ...saved.get(arn) }),
-        save: async (arn, shard, seq) => {
-          saved.set(arn, { ...saved.get(arn), [shard]: seq });
-        },
-      };
-      return { store, saved };
-    }
-
     it('a restarted poller resumes just after the checkpoint: nothing skipped, nothing handled twice', async () => {
       const { store, saved } = memoryCheckpoints();
       const h = await harness({}, undefined, { startingPosition: 'TRIM_HORIZON', checkpoints: store });
@@ -474,6 +476,76 @@ describe('StreamPoller against DynamoDB Local', () => {
     it('refuses when the poller is not running', async () => {
       const h = await harness();
       await expect(h.poller.idle()).rejects.toThrow(StreamPollerStateError);
+    });
+  });
+
+  describe('on an invocation clock (the local runtime passes its simulated clock)', () => {
+    const t0 = new Date('2026-11-16T02:00:00.000Z');
+
+    it("counts the context's remaining time down on that clock and sleeps on it; idle() lets go while the handler sleeps, then waits for it once the clock moved", async () => {
+      const clock = new SimulatedClock(t0);
+      const seen: Array<{ id: string | undefined; remaining: number }> = [];
+      const handled: string[] = [];
+      const h = await harness({}, undefined, {
+        invocationClock: clock,
+        timeoutSeconds: 60,
+        handler: async (event, context) => {
+          const time = context as InvocationTime;
+          const id = event.Records[0]?.dynamodb?.Keys?.id?.S;
+          seen.push({ id, remaining: time.getRemainingTimeInMillis?.() ?? -1 });
+          await time.sleep?.(30_000);
+          seen.push({ id, remaining: time.getRemainingTimeInMillis?.() ?? -1 });
+          handled.push(id ?? '');
+        },
+      });
+      await h.poller.start();
+      await h.put('held');
+
+      expect(await h.poller.idle()).toBe('waitingForClock');
+      expect(handled).toEqual([]);
+      // Asked again while it still sleeps: at once, whatever real time passes.
+      expect(await h.poller.idle()).toBe('waitingForClock');
+      clock.set(new Date(t0.getTime() + 29_999));
+      expect(await h.poller.idle()).toBe('waitingForClock');
+
+      clock.set(new Date(t0.getTime() + 30_000));
+      expect(await h.poller.idle()).toBe('idle');
+      expect(handled).toEqual(['held']);
+      expect(h.poller.stats.clockWaits).toBe(1);
+      // Simulated milliseconds: the 30 s the clock moved, not the real time the test took.
+      expect(seen).toEqual([
+        { id: 'held', remaining: 60_000 },
+        { id: 'held', remaining: 30_000 },
+      ]);
+    });
+
+    it('stop() ends such a sleep; the batch is neither retried nor given up on, and a restart delivers it again', async () => {
+      const clock = new SimulatedClock(t0);
+      const { store, saved } = memoryCheckpoints();
+      const deliveries: string[] = [];
+      const h = await harness({}, undefined, {
+        invocationClock: clock,
+        startingPosition: 'TRIM_HORIZON',
+        checkpoints: store,
+        handler: async (event, context) => {
+          deliveries.push(event.Records.map((r) => r.dynamodb?.Keys?.id?.S).join());
+          if (deliveries.length === 1) await (context as InvocationTime).sleep?.(60_000);
+        },
+      });
+      await h.poller.start();
+      await h.put('held');
+      expect(await h.poller.idle()).toBe('waitingForClock');
+
+      await h.poller.stop();
+      expect(deliveries).toEqual(['held']);
+      expect(h.poller.stats).toMatchObject({ failures: 0, deadLetteredBatches: 0 });
+      expect(h.failures).toEqual([]);
+      expect(saved.get(h.streamArn)).toBeUndefined();
+
+      const restarted = h.restart();
+      await restarted.start();
+      expect(await restarted.idle()).toBe('idle');
+      expect(deliveries).toEqual(['held', 'held']);
     });
   });
 
