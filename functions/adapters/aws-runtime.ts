@@ -12,8 +12,26 @@ import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import { bundledTextModel } from './classifier-model.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
 import { logger } from './observability.ts';
-import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
+import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime, type StoreFactories } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
+
+let providedStores: StoreFactories = {};
+
+/**
+ * Names the DynamoDB stores a handler uses (factories from `adapters/dynamodb-stores.ts`). Every
+ * handler module calls it once, at load, and exports the result as `stores`: in Lambda the runtime
+ * builds only these, so a function's bundle carries no other store adapter; the local runtime gives
+ * each function exactly its handler's `stores` too, so a store a handler forgot fails in the local
+ * and end-to-end tests as it would in Lambda ({@link MissingResourceError}).
+ *
+ * @param stores the factories of the stores the handler's code uses
+ * @returns `stores`, for the handler module to export
+ */
+export function provideStores<T extends StoreFactories>(stores: T): T {
+  // Merged, not replaced: a test process may load several handler modules (Lambda loads one).
+  providedStores = { ...providedStores, ...stores };
+  return stores;
+}
 
 type CognitoModule = typeof import('./cognito-authenticator.ts');
 let loadCognito: (() => Promise<CognitoModule>) | undefined;
@@ -77,9 +95,11 @@ const LambdaEnvSchema = z.object({
 /**
  * The runtime inside Lambda: SDK clients created once per container, tables and topics from the
  * environment the stack sets, the config inlined by the bundler.
+ * @param source the environment
+ * @param stores the store factories; @default the ones the loaded handler module provided ({@link provideStores})
  * @throws when the environment is incomplete (names the missing variables) or the config is invalid
  */
-export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runtime {
+export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores: StoreFactories = providedStores): Runtime {
   const parsed = LambdaEnvSchema.safeParse({ ...source, PIPELINE_CONFIG_INLINE: process.env.PIPELINE_CONFIG_INLINE });
   if (!parsed.success) {
     throw new Error(`Lambda environment invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -95,6 +115,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     config,
     clock: systemClock,
     doc,
+    stores,
     tableNames: {
       ...(e[env.complaintsTable] && { complaints: e[env.complaintsTable] }),
       ...(e[env.stateTable] && { state: e[env.stateTable] }),

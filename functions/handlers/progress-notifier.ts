@@ -1,7 +1,11 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { ledgerStore, replyTokenStore, surveyStore } from '../adapters/dynamodb-stores.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { notifyProgress } from '../use-cases/notify-progress.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ ledger: ledgerStore, surveys: surveyStore, replyTokens: replyTokenStore });
 
 /**
  * Progress notifier on the complaints stream (complaint INSERTs and MODIFYs, by the mapping's

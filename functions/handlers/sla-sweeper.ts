@@ -1,7 +1,11 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore, ledgerStore, slaSmsStore } from '../adapters/dynamodb-stores.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { sweepSla, type SweepResult } from '../use-cases/sweep-sla.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, ledger: ledgerStore, slaSms: slaSmsStore });
 
 /**
  * Scheduled SLA sweeper: warnings at 75% of a target, escalations along the chain after it, grouped

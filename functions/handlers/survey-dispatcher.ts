@@ -1,9 +1,13 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore, ledgerStore, replyTokenStore, surveyStore } from '../adapters/dynamodb-stores.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, ledger: ledgerStore, surveys: surveyStore, replyTokens: replyTokenStore });
 
 const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() });
 

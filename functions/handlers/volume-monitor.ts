@@ -1,4 +1,5 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { alertOpsStore, alertStore, complaintStore, ledgerStore, volumeStore } from '../adapters/dynamodb-stores.ts';
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -9,6 +10,9 @@ import { countMetric, instrumented, logger } from '../adapters/observability.ts'
 import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, ledger: ledgerStore });
 
 /** The part of a complaint's stream image that counting needs. */
 const CountableImageSchema = z.object({
