@@ -1,5 +1,7 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore, alertStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
 import { countMetric, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';

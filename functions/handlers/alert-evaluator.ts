@@ -1,5 +1,10 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore, alertStore, ledgerStore, volumeStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';

@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertStore } from '../adapters/dynamodb-stores.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import * as z from 'zod';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, validationError, zodIssues } from '../adapters/http.ts';

@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore } from '../adapters/dynamodb-stores.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';

@@ -1,5 +1,9 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore, alertStore, complaintStore, surveyStore, volumeStore } from '../adapters/dynamodb-stores.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
+import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import '../adapters/aws-cognito.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';

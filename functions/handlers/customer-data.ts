@@ -1,5 +1,6 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, customerDataStore } from '../adapters/dynamodb-stores.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { customerDataStore } from '../adapters/dynamodb-customer-data.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { CustomerIdSchema, EraseRequestSchema } from '../domain/personal-data.ts';

@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore } from '../adapters/dynamodb-stores.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { agentHandler, notVisible } from '../adapters/agent-route.ts';
 import { json, keyPathParameter } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';

@@ -1,5 +1,9 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, receiptStore, replyTokenStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-sentiment.ts';
+import '../adapters/aws-mail.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
+import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
 import * as z from 'zod';
 import { countMetric, countMetricBy, instrumented, logger } from '../adapters/observability.ts';
 import type { INBOUND_EMAIL_OUTCOMES } from '../adapters/metric-names.ts';

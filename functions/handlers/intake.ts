@@ -1,5 +1,7 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, receiptStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-sentiment.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
 import { ComplaintInputSchema } from '../domain/complaint.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { countMetricBy, logger } from '../adapters/observability.ts';

@@ -1,5 +1,6 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, surveyStore } from '../adapters/dynamodb-stores.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { dateRangeQuery, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';

@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore } from '../adapters/dynamodb-stores.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import * as z from 'zod';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, validationError, zodIssues } from '../adapters/http.ts';

@@ -1,5 +1,9 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { ledgerStore, replyTokenStore, surveyStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { notifyProgress } from '../use-cases/notify-progress.ts';

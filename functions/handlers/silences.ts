@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore } from '../adapters/dynamodb-stores.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';

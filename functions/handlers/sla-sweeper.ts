@@ -1,5 +1,9 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, ledgerStore, slaSmsStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { slaSmsStore } from '../adapters/dynamodb-sla-sms-store.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { sweepSla, type SweepResult } from '../use-cases/sweep-sla.ts';

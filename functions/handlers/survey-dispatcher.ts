@@ -1,5 +1,10 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { complaintStore, ledgerStore, replyTokenStore, surveyStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';

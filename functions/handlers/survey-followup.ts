@@ -1,5 +1,8 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore, ledgerStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { followUpSurvey } from '../use-cases/follow-up-survey.ts';

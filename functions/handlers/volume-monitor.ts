@@ -1,5 +1,11 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertOpsStore, alertStore, complaintStore, ledgerStore, volumeStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';

@@ -1,5 +1,9 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { alertStore, complaintStore, ledgerStore, surveyStore } from '../adapters/dynamodb-stores.ts';
+import '../adapters/aws-messaging.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import * as z from 'zod';
 import { renderChartPng } from '../adapters/chart-png.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
