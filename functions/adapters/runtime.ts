@@ -86,9 +86,10 @@ export interface RuntimeParts {
    */
   readonly tableNames: Partial<Record<TableName, string>>;
   /**
-   * The DynamoDB-backed ports this runtime can build (functions/adapters/dynamodb-stores.ts). A
-   * Lambda function gets the ones its handler names, so its bundle carries no other adapter; using
-   * a store that is not here fails with {@link MissingResourceError}.
+   * The DynamoDB-backed ports this runtime can build: factories exported beside each adapter (e.g.
+   * `complaintStore` in dynamodb-complaint-repository.ts; `allStores` in dynamodb-stores.ts has them
+   * all). A Lambda function gets the ones its handler names, so its bundle carries no other
+   * adapter; reading a port whose factory is not here throws {@link MissingResourceError}.
    */
   readonly stores: StoreFactories;
   readonly notifier: Notifier | (() => Notifier);
