@@ -3,6 +3,7 @@ import { BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient
 import { loadConfigFile } from '../functions/adapters/config-file.ts';
 import { DynamoComplaintRepository } from '../functions/adapters/dynamodb-complaint-repository.ts';
 import { buildRuntime } from '../functions/adapters/runtime.ts';
+import { allStores } from '../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../functions/domain/complaint.ts';
 import type { PipelineConfig, Severity } from '../functions/domain/config.ts';
 import { ulid } from '../functions/domain/ids.ts';
@@ -245,7 +246,7 @@ export async function benchSlaSweep(log: (line: string) => void): Promise<SlaSwe
       if (scan.due !== DUE) throw new Error(`the Scan found ${scan.due} due complaints, expected ${DUE}`);
 
       const clock = new SimulatedClock(NOW);
-      const runtime = buildRuntime({ config, clock, doc: clients.doc, tableNames, notifier: new Outbox(config, clock), events: new RecordedEvents('bench') });
+      const runtime = buildRuntime({ stores: allStores, config, clock, doc: clients.doc, tableNames, notifier: new Outbox(config, clock), events: new RecordedEvents('bench') });
       const t2 = performance.now();
       const sweep = await sweepSla(runtime);
       const sweepMs = performance.now() - t2;

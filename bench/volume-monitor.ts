@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { loadConfigFile } from '../functions/adapters/config-file.ts';
 import { buildRuntime, setRuntime } from '../functions/adapters/runtime.ts';
+import { allStores } from '../functions/adapters/dynamodb-stores.ts';
 import { bucketOf } from '../functions/domain/volume.ts';
 import { handler } from '../functions/handlers/volume-monitor.ts';
 import { createTables } from '../functions/local/create-tables.ts';
@@ -76,7 +77,7 @@ export async function benchVolumeMonitor(log: (line: string) => void): Promise<V
     const clock = new SimulatedClock(new Date(start));
     const counter = countWrites(clients.doc);
     const outbox = new Outbox(config, clock);
-    setRuntime(buildRuntime({ config, clock, doc: clients.doc, tableNames, notifier: outbox, events: new RecordedEvents('bench') }));
+    setRuntime(buildRuntime({ stores: allStores, config, clock, doc: clients.doc, tableNames, notifier: outbox, events: new RecordedEvents('bench') }));
 
     const records = Array.from({ length: COMPLAINTS }, (_, i) => streamRecord(i, start, streamArn));
     const batches: DynamoDBStreamEvent[] = [];

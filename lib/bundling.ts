@@ -88,7 +88,8 @@ export function functionBundleOptions(define: Readonly<Record<string, string>>):
 export function functionDefines(config: PipelineConfig, textModel?: TextModel): Record<string, string> {
   return {
     'process.env.PIPELINE_CONFIG_INLINE': JSON.stringify(JSON.stringify(config)),
-    ...(textModel && { 'process.env.PIPELINE_TEXT_MODEL_INLINE': JSON.stringify(JSON.stringify(textModel)) }),
+    // `undefined` elsewhere (not left to the environment), so the bundle leaves the classifier code out.
+    'process.env.PIPELINE_TEXT_MODEL_INLINE': textModel ? JSON.stringify(JSON.stringify(textModel)) : 'undefined',
   };
 }
 

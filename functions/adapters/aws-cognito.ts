@@ -2,6 +2,6 @@
  * Side-effect import for the handlers that verify Cognito tokens (the API authorizer and the
  * console): it hands the AWS runtime the verifier, which the other functions' bundles leave out.
  */
-import { provideCognitoAuthenticator } from './aws-runtime.ts';
+import { provideAdapter } from './aws-runtime.ts';
 
-provideCognitoAuthenticator(() => import('./cognito-authenticator.ts'));
+provideAdapter('cognito', () => import('./cognito-authenticator.ts'));

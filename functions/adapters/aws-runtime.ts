@@ -12,21 +12,62 @@ import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import { bundledTextModel } from './classifier-model.ts';
 import { LexiconSentiment } from './lexicon-sentiment.ts';
 import { logger } from './observability.ts';
-import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime } from './runtime.ts';
+import { buildRuntime, MissingResourceError, setRuntimeFactory, type Runtime, type StoreFactories } from './runtime.ts';
 import { systemClock } from './system-clock.ts';
 
-type CognitoModule = typeof import('./cognito-authenticator.ts');
-let loadCognito: (() => Promise<CognitoModule>) | undefined;
+let providedStores: StoreFactories = {};
 
 /**
- * Gives this function the Cognito token verifier (aws-jwt-verify). Only the handlers that check
- * tokens (the authorizer and the console) call it, through `adapters/aws-cognito.ts`, so the other
- * functions' bundles do not carry the verifier.
+ * Names the DynamoDB stores a handler uses (factories from `adapters/dynamodb-stores.ts`). Every
+ * handler module calls it once, at load, and exports the result as `stores`: in Lambda the runtime
+ * builds only these, so a function's bundle carries no other store adapter; the local runtime gives
+ * each function exactly its handler's `stores` too, so a store a handler forgot fails in the local
+ * and end-to-end tests as it would in Lambda ({@link MissingResourceError}).
  *
- * @param load loads the verifier module
+ * @param stores the factories of the stores the handler's code uses
+ * @returns `stores`, for the handler module to export
  */
-export function provideCognitoAuthenticator(load: () => Promise<CognitoModule>): void {
-  loadCognito = load;
+export function provideStores<T extends StoreFactories>(stores: T): T {
+  // Merged, not replaced: a test process may load several handler modules (Lambda loads one).
+  providedStores = { ...providedStores, ...stores };
+  return stores;
+}
+
+/** The adapter modules a handler hands the AWS runtime, each by a side-effect import of its own. */
+interface AdapterModules {
+  /** `adapters/aws-cognito.ts`: the token verifier (aws-jwt-verify). */
+  readonly cognito: typeof import('./cognito-authenticator.ts');
+  /** `adapters/aws-messaging.ts`: email (SES) and SMS (SNS). */
+  readonly notifier: typeof import('./aws-notifier.ts');
+  /** `adapters/aws-events.ts`: domain events to EventBridge. */
+  readonly events: typeof import('./eventbridge-publisher.ts');
+  /** `adapters/aws-mail.ts`: the inbound mail bucket (S3). */
+  readonly mail: typeof import('./s3-mail-store.ts');
+  /** `adapters/aws-sentiment.ts`: Comprehend for the escalation-risk score. */
+  readonly sentiment: typeof import('./comprehend-sentiment.ts');
+}
+type AdapterKind = keyof AdapterModules;
+
+const adapterLoaders: { -readonly [K in AdapterKind]?: () => Promise<AdapterModules[K]> } = {};
+
+/**
+ * Gives this function an adapter the shared AWS runtime does not carry itself. In CommonJS output a
+ * dynamically imported module still sits in the file, so an adapter `import()`ed here would be in
+ * every function's bundle; instead the handlers whose function is granted the resource (`access` in
+ * functions/pipeline.ts) import the side-effect module that calls this, and the bundle test checks
+ * that exactly those carry it.
+ *
+ * @param kind which adapter
+ * @param load loads its module (on first use, not at cold start)
+ */
+export function provideAdapter<K extends AdapterKind>(kind: K, load: () => Promise<AdapterModules[K]>): void {
+  (adapterLoaders as Record<K, () => Promise<AdapterModules[K]>>)[kind] = load;
+}
+
+async function adapterModule<K extends AdapterKind>(kind: K): Promise<AdapterModules[K]> {
+  const load = adapterLoaders[kind] as (() => Promise<AdapterModules[K]>) | undefined;
+  if (!load) throw new MissingResourceError(`this function does not carry the ${kind} adapter: its handler does not import the module that provides it (provideAdapter)`);
+  return load();
 }
 
 /**
@@ -77,9 +118,11 @@ const LambdaEnvSchema = z.object({
 /**
  * The runtime inside Lambda: SDK clients created once per container, tables and topics from the
  * environment the stack sets, the config inlined by the bundler.
+ * @param source the environment
+ * @param stores the store factories; @default the ones the loaded handler module provided ({@link provideStores})
  * @throws when the environment is incomplete (names the missing variables) or the config is invalid
  */
-export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runtime {
+export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores: StoreFactories = providedStores): Runtime {
   const parsed = LambdaEnvSchema.safeParse({ ...source, PIPELINE_CONFIG_INLINE: process.env.PIPELINE_CONFIG_INLINE });
   if (!parsed.success) {
     throw new Error(`Lambda environment invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -87,14 +130,16 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
   const e = parsed.data;
   const config = parseConfig(JSON.parse(e.PIPELINE_CONFIG_INLINE), 'bundled config');
   for (const warning of holidayScheduleWarnings(config.departments, systemClock.now())) logger.warn(warning);
-  // Inlined at synth only into functions whose access says textModel; parsed once per container.
-  const textModel = bundledTextModel(process.env.PIPELINE_TEXT_MODEL_INLINE, config);
+  // Inlined at synth only into functions whose access says textModel; parsed once per container. The
+  // other bundles define it as undefined, so esbuild drops this branch and the classifier code with it.
+  const textModel = process.env.PIPELINE_TEXT_MODEL_INLINE === undefined ? undefined : bundledTextModel(process.env.PIPELINE_TEXT_MODEL_INLINE, config);
   const risk = config.escalationRisk;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   return buildRuntime({
     config,
     clock: systemClock,
     doc,
+    stores,
     tableNames: {
       ...(e[env.complaintsTable] && { complaints: e[env.complaintsTable] }),
       ...(e[env.stateTable] && { state: e[env.stateTable] }),
@@ -102,7 +147,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     notifier: (): Notifier => {
       const notifier = loadOnce(async () => {
         const [{ AwsNotifier }, { SESClient }, { SNSClient }] = await Promise.all([
-          import('./aws-notifier.ts'),
+          adapterModule('notifier'),
           import('@aws-sdk/client-ses'),
           import('@aws-sdk/client-sns'),
         ]);
@@ -115,7 +160,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
     ...(risk?.sentiment === 'comprehend' && {
       sentiment: (): SentimentAnalyzer => {
         const sentiment = loadOnce(async () => {
-          const [{ ComprehendSentiment }, { ComprehendClient }] = await Promise.all([import('./comprehend-sentiment.ts'), import('@aws-sdk/client-comprehend')]);
+          const [{ ComprehendSentiment }, { ComprehendClient }] = await Promise.all([adapterModule('sentiment'), import('@aws-sdk/client-comprehend')]);
           return new ComprehendSentiment(new ComprehendClient({}), new LexiconSentiment(risk));
         });
         return { negativity: async (text, language) => (await sentiment()).negativity(text, language) };
@@ -126,7 +171,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
       mail: (): MailStore => {
         const bucket = e[env.inboundMailBucket]!;
         const store = loadOnce(async () => {
-          const [{ S3MailStore }, { S3Client }] = await Promise.all([import('./s3-mail-store.ts'), import('@aws-sdk/client-s3')]);
+          const [{ S3MailStore }, { S3Client }] = await Promise.all([adapterModule('mail'), import('@aws-sdk/client-s3')]);
           return new S3MailStore(new S3Client({}), bucket);
         });
         return {
@@ -142,8 +187,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
       e[env.userPoolDomainUrl] && {
         auth: () => {
           const authenticator = loadOnce(async (): Promise<Authenticator> => {
-            if (!loadCognito) throw new MissingResourceError('this function does not carry the Cognito verifier: its handler imports adapters/aws-cognito.ts');
-            const { cognitoAuthenticator } = await loadCognito();
+            const { cognitoAuthenticator } = await adapterModule('cognito');
             return cognitoAuthenticator(
               {
                 userPoolId: e[env.userPoolId]!,
@@ -163,7 +207,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env): Runti
       const bus = e[env.eventBus];
       if (!bus) throw new MissingResourceError('this function has no access to the event bus (see functions/pipeline.ts)');
       const publisher = loadOnce(async () => {
-        const [{ EventBridgePublisher }, { EventBridgeClient }] = await Promise.all([import('./eventbridge-publisher.ts'), import('@aws-sdk/client-eventbridge')]);
+        const [{ EventBridgePublisher }, { EventBridgeClient }] = await Promise.all([adapterModule('events'), import('@aws-sdk/client-eventbridge')]);
         return new EventBridgePublisher(new EventBridgeClient({}), bus);
       });
       return { publish: async (events) => (await publisher()).publish(events) };

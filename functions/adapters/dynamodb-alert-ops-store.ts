@@ -7,6 +7,7 @@ import { isSilenceActive, SilenceSchema, type Silence } from '../domain/silence.
 import type { AlertOpsStore, DeferredSms } from '../ports/alert-ops.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import { queryAll } from './dynamodb-query.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** An expired ack link answers "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -219,3 +220,6 @@ function parseSilence(item: Record<string, unknown>): Silence {
 function seconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }
+
+/** Acknowledge links, silences, run-time overrides and held SMS. */
+export const alertOpsStore: StoreFactory<'alertOps'> = (ctx) => new DynamoAlertOpsStore(ctx.doc, ctx.table('state'));

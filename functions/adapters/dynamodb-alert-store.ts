@@ -5,6 +5,7 @@ import type { AlertStore } from '../ports/alert-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import { queryAll } from './dynamodb-query.ts';
 import { bucketedIndexKeys, bucketValue, bucketValueAt, bucketValues } from './index-buckets.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** The state table's sparse index of open-incident pointers (see `tables` in functions/pipeline.ts). */
 export const OPEN_INDEX = 'openAlerts';
@@ -240,3 +241,6 @@ export function incidentKey(id: string): string {
 function expiry(openedAt: string): number {
   return Math.floor(Date.parse(openedAt) / 1000) + INCIDENT_TTL_SECONDS;
 }
+
+/** Alert incidents. */
+export const alertStore: StoreFactory<'alerts'> = (ctx) => new DynamoAlertStore(ctx.doc, ctx.table('state'), ctx.config.scale.dueIndexBuckets);

@@ -16,6 +16,7 @@ import {
   type DepartmentFilter,
   type Page,
 } from '../ports/complaint-repository.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** Thrown when stored data does not match the schema: never silently passed on. */
 export class CorruptItemError extends Error {
@@ -554,3 +555,21 @@ function refKey(ref: string): string {
 function externalIdKey(channel: string, externalId: string): string {
   return `EXT#${channel}#${externalId}`;
 }
+
+/**
+ * Complaints, with the state table only for externalId claims: a function granted just the
+ * complaints table (getComplaint) must be able to read complaints without it.
+ */
+export const complaintStore: StoreFactory<'complaints'> = (ctx) =>
+  new DynamoComplaintRepository(
+    ctx.doc,
+    {
+      get complaints() {
+        return ctx.table('complaints');
+      },
+      get state() {
+        return ctx.table('state');
+      },
+    },
+    ctx.config.scale.dueIndexBuckets,
+  );

@@ -6,6 +6,7 @@ import type { CustomerDataStore, PersonalItem } from '../ports/customer-data.ts'
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import { alertKey, incidentKey, parseIncident } from './dynamodb-alert-store.ts';
 import { queryAll } from './dynamodb-query.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** What an export shows of each kind of state item: no token hashes, no internal pointers. */
 const EXPORTED_FIELDS: Record<PersonalItem['kind'], readonly string[]> = {
@@ -137,3 +138,7 @@ export class DynamoCustomerDataStore implements CustomerDataStore {
     }));
   }
 }
+
+/** A customer's data across both tables (export and erasure); reads complaints through the runtime's repository. */
+export const customerDataStore: StoreFactory<'customerData'> = (ctx) =>
+  new DynamoCustomerDataStore(ctx.doc, { complaints: () => ctx.table('complaints'), state: () => ctx.table('state') }, ctx.complaints);

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { claimLeaseSeconds } from '../pipeline.ts';
 import type { ClaimOutcome, MessageClaim, MessageLedger } from '../ports/notifier.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** Sent-message ids are remembered for 30 days, longer than any redelivery can come. */
 const MESSAGE_TTL_SECONDS = 30 * 86_400;
@@ -83,3 +84,6 @@ export class DynamoMessageLedger implements MessageLedger {
     }
   }
 }
+
+/** Message claims (deliver once), with this function's claim lease. */
+export const ledgerStore: StoreFactory<'ledger'> = (ctx) => new DynamoMessageLedger(ctx.doc, ctx.table('state'), ctx.claimLeaseSeconds);

@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import * as z from 'zod';
 import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** Writers racing for one recipient retry this often; then the receipt is withheld (that race is the flood the cap is for). */
 const MAX_ATTEMPTS = 8;
@@ -73,3 +74,6 @@ export class DynamoReceiptQuota implements ReceiptQuota {
 function itemKey(recipient: ReceiptRecipient): { pk: string; sk: string } {
   return { pk: `RCPT#${createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex')}`, sk: 'RCPT' };
 }
+
+/** Receipts per recipient (the receipt cap). */
+export const receiptStore: StoreFactory<'receipts'> = (ctx) => new DynamoReceiptQuota(ctx.doc, ctx.table('state'));

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import * as z from 'zod';
 import { isWellFormedReplyToken, REPLY_TOKEN_BYTES, replyTokenFrom, sha256Hex } from '../domain/inbound-mail.ts';
 import type { ReplyTokenRecord, ReplyTokenStore } from '../ports/inbound-mail.ts';
+import type { StoreFactory } from './runtime.ts';
 
 const ReplyItemSchema = z.object({ complaintId: z.string(), recipientHash: z.string(), tokenExpiresAt: z.string() });
 
@@ -36,3 +37,6 @@ export class DynamoReplyTokenStore implements ReplyTokenStore {
     return { complaintId: item.data.complaintId, recipientHash: item.data.recipientHash, expiresAt: item.data.tokenExpiresAt };
   }
 }
+
+/** Reply addresses on customer emails. */
+export const replyTokenStore: StoreFactory<'replyTokens'> = (ctx) => new DynamoReplyTokenStore(ctx.doc, ctx.table('state'));

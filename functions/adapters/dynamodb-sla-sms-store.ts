@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { LocaleSchema } from '../domain/config.ts';
 import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
 import { queryAll } from './dynamodb-query.ts';
+import type { StoreFactory } from './runtime.ts';
 
 const HELD_PK = 'SLASMS#HELD';
 
@@ -61,3 +62,6 @@ export class DynamoSlaSmsStore implements SlaSmsStore {
     await this.doc.send(new DeleteCommand({ TableName: this.stateTable, Key: { pk: HELD_PK, sk: key } }));
   }
 }
+
+/** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
+export const slaSmsStore: StoreFactory<'slaSms'> = (ctx) => new DynamoSlaSmsStore(ctx.doc, ctx.table('state'));

@@ -7,6 +7,7 @@ import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';
 import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
 import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -291,3 +292,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
     return { customerId: res.Item.customerId, locale: locale.data };
   }
 }
+
+/** Survey links, answers and opt-outs (the runtime's `surveys` and `optOuts`). */
+export const surveyStore: StoreFactory<'surveys'> = (ctx) =>
+  new DynamoSurveyStore(ctx.doc, { complaints: () => ctx.table('complaints'), state: () => ctx.table('state') }, ctx.config.scale.dueIndexBuckets);

@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hourlyRollup, type CounterIncrement } from '../domain/volume.ts';
 import type { CommitOutcome, VolumeStore } from '../ports/volume-store.ts';
+import type { StoreFactory } from './runtime.ts';
 
 /** Key prefix of the per-record marks; the record's stream `eventID` follows. */
 const MARK_PK_PREFIX = 'COUNTED#';
@@ -132,3 +133,6 @@ function hourlyKey(category: string): string {
 function markKey(eventId: string): { pk: string; sk: string } {
   return { pk: `${MARK_PK_PREFIX}${eventId}`, sk: MARK_SK };
 }
+
+/** Minute counters and fitted baselines. */
+export const volumeStore: StoreFactory<'volume'> = (ctx) => new DynamoVolumeStore(ctx.doc, ctx.table('state'));

@@ -20,16 +20,6 @@ import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
 import type { SlaSmsStore } from '../ports/sla-sms-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
-import { DynamoAlertOpsStore } from './dynamodb-alert-ops-store.ts';
-import { DynamoAlertStore } from './dynamodb-alert-store.ts';
-import { DynamoComplaintRepository } from './dynamodb-complaint-repository.ts';
-import { DynamoCustomerDataStore } from './dynamodb-customer-data.ts';
-import { DynamoMessageLedger } from './dynamodb-message-ledger.ts';
-import { DynamoReceiptQuota } from './dynamodb-receipt-quota.ts';
-import { DynamoReplyTokenStore } from './dynamodb-reply-token-store.ts';
-import { DynamoSurveyStore } from './dynamodb-survey-store.ts';
-import { DynamoSlaSmsStore } from './dynamodb-sla-sms-store.ts';
-import { DynamoVolumeStore } from './dynamodb-volume-store.ts';
 import { meteredNotifier } from './metered-notifier.ts';
 import { selectedEvents } from './selected-events.ts';
 
@@ -95,6 +85,13 @@ export interface RuntimeParts {
    * may be missing; using a port that needs it then fails with a clear error.
    */
   readonly tableNames: Partial<Record<TableName, string>>;
+  /**
+   * The DynamoDB-backed ports this runtime can build: factories exported beside each adapter (e.g.
+   * `complaintStore` in dynamodb-complaint-repository.ts; `allStores` in dynamodb-stores.ts has them
+   * all). A Lambda function gets the ones its handler names, so its bundle carries no other
+   * adapter; reading a port whose factory is not here throws {@link MissingResourceError}.
+   */
+  readonly stores: StoreFactories;
   readonly notifier: Notifier | (() => Notifier);
   readonly events: EventPublisher | (() => EventPublisher);
   /** Where the public pages are served, when the runtime knows (read when a link is made). */
@@ -111,6 +108,44 @@ export interface RuntimeParts {
   /** The lease on this function's message claims (functions/pipeline.ts `claimLeaseSecondsOf`); @default claimLeaseSeconds */
   readonly claimLeaseSeconds?: number;
 }
+
+/** The runtime's DynamoDB-backed ports, by name; `surveys` also serves `optOuts`. */
+export interface StorePorts {
+  readonly complaints: ComplaintRepository;
+  readonly volume: VolumeStore;
+  readonly alerts: AlertStore;
+  readonly alertOps: AlertOpsStore;
+  readonly ledger: MessageLedger;
+  readonly receipts: ReceiptQuota;
+  readonly surveys: SurveyStore & OptOutStore;
+  readonly customerData: CustomerDataStore;
+  readonly slaSms: SlaSmsStore;
+  readonly replyTokens: ReplyTokenStore;
+}
+
+/** The name of a DynamoDB-backed port. */
+export type StoreName = keyof StorePorts;
+
+/** What a store factory is given: the client, the table names this function may use, the config. */
+export interface StoreContext {
+  readonly doc: DynamoDBDocumentClient;
+  readonly config: PipelineConfig;
+  /**
+   * The physical name of a table.
+   * @throws MissingResourceError when this function was not granted the table
+   */
+  table(name: TableName): string;
+  /** The lease on this function's message claims. */
+  readonly claimLeaseSeconds?: number;
+  /** The runtime's complaint repository (built on first use). */
+  complaints(): ComplaintRepository;
+}
+
+/** Builds one port; called once, on the port's first use. */
+export type StoreFactory<K extends StoreName> = (ctx: StoreContext) => StorePorts[K];
+
+/** The store factories a runtime may use, by port name. */
+export type StoreFactories = { readonly [K in StoreName]?: StoreFactory<K> };
 
 /** Thrown when a handler uses a port whose resource its function was not granted. */
 export class MissingResourceError extends Error {
@@ -131,33 +166,34 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     let value: T | undefined;
     return () => (value ??= make());
   };
-  // The state table is only needed for externalId claims: a function granted just the complaints
-  // table (getComplaint) must be able to read complaints without it.
-  const complaints = once(
-    () =>
-      new DynamoComplaintRepository(parts.doc, {
-        get complaints() {
-          return table('complaints');
-        },
-        get state() {
-          return table('state');
-        },
-      }, parts.config.scale.dueIndexBuckets),
-  );
-  const volume = once(() => new DynamoVolumeStore(parts.doc, table('state')));
-  const alerts = once(() => new DynamoAlertStore(parts.doc, table('state'), parts.config.scale.dueIndexBuckets));
-  const alertOps = once(() => new DynamoAlertOpsStore(parts.doc, table('state')));
-  const ledger = once(() => new DynamoMessageLedger(parts.doc, table('state'), parts.claimLeaseSeconds));
-  const receipts = once(() => new DynamoReceiptQuota(parts.doc, table('state')));
-  const surveys = once(() => new DynamoSurveyStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, parts.config.scale.dueIndexBuckets));
-  const customerData = once(() => new DynamoCustomerDataStore(parts.doc, { complaints: () => table('complaints'), state: () => table('state') }, complaints));
-  const slaSms = once(() => new DynamoSlaSmsStore(parts.doc, table('state')));
+  const ctx: StoreContext = {
+    doc: parts.doc,
+    config: parts.config,
+    table,
+    ...(parts.claimLeaseSeconds !== undefined && { claimLeaseSeconds: parts.claimLeaseSeconds }),
+    complaints: () => complaints(),
+  };
+  const store = <K extends StoreName>(name: K): (() => StorePorts[K]) =>
+    once(() => {
+      const make = parts.stores[name] as StoreFactory<K> | undefined;
+      if (!make) throw new MissingResourceError(`this function's handler does not wire the ${name} store (provideStores in its handler module)`);
+      return make(ctx);
+    });
+  const complaints = store('complaints');
+  const volume = store('volume');
+  const alerts = store('alerts');
+  const alertOps = store('alertOps');
+  const ledger = store('ledger');
+  const receipts = store('receipts');
+  const surveys = store('surveys');
+  const customerData = store('customerData');
+  const slaSms = store('slaSms');
+  const replyTokens = store('replyTokens');
   // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.
   const notifier = once(() => meteredNotifier(typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   // Only the event types the config names go to the bus (every type by default).
   const events = once(() => selectedEvents(typeof parts.events === 'function' ? parts.events() : parts.events, parts.config.events.publish));
   const sentiment = parts.sentiment && once(parts.sentiment);
-  const replyTokens = once(() => new DynamoReplyTokenStore(parts.doc, table('state')));
   const mail = once((): MailStore => {
     if (parts.mail) return typeof parts.mail === 'function' ? parts.mail() : parts.mail;
     // Fails on use, not on access: callers spread the runtime into deps objects.

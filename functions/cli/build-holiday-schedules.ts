@@ -1,6 +1,6 @@
 /**
  * `npm run calendars`: writes functions/domain/calendars/cn-mainland.ts from the `chinese-days`
- * package (a devDependency), so the functions carry the dates only (about 10 KB) and no package.
+ * package (a devDependency), so the functions carry the dates only (about 3 KB, as runs of days) and no package.
  * tests/domain/holiday-schedules.test.ts fails when the file and the installed package disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +17,33 @@ export function chineseDaysData(): { version: string; holidays: string[]; workda
   return { version: pkg.version, holidays: Object.keys(data.holidays).sort(), workdays: Object.keys(data.workdays).sort() };
 }
 
-/** The module text for the data: dates grouped by year, one line per year. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Sorted dates as runs of consecutive days: `YYYY-MM-DD` alone, or `YYYY-MM-DD+n` for it and the
+ * `n` days after it (`expandDateRuns` in functions/domain/holiday-schedules.ts reads them back). A
+ * holiday period is one entry instead of up to eight, which keeps every function's bundle about
+ * 7 KB smaller.
+ */
+export function dateRuns(dates: readonly string[]): string[] {
+  const runs: Array<{ start: string; extra: number }> = [];
+  let previous = Number.NaN;
+  for (const date of dates) {
+    const t = Date.parse(`${date}T00:00:00Z`);
+    const open = runs.at(-1);
+    if (open && t - previous === DAY_MS) open.extra += 1;
+    else runs.push({ start: date, extra: 0 });
+    previous = t;
+  }
+  return runs.map((r) => (r.extra === 0 ? r.start : `${r.start}+${r.extra}`));
+}
+
+/** The module text for the data: runs of dates grouped by year, one line per year. */
 export function renderCnMainland(data: ReturnType<typeof chineseDaysData>): string {
   const byYear = (dates: string[]) => {
-    const years = [...new Set(dates.map((d) => d.slice(0, 4)))];
-    return years.map((y) => `    ${dates.filter((d) => d.startsWith(y)).map((d) => `'${d}'`).join(', ')},`).join('\n');
+    const runs = dateRuns(dates);
+    const years = [...new Set(runs.map((d) => d.slice(0, 4)))];
+    return years.map((y) => `    ${runs.filter((d) => d.startsWith(y)).map((d) => `'${d}'`).join(', ')},`).join('\n');
   };
   const last = [...data.holidays, ...data.workdays].sort().at(-1)!;
   return `/**
@@ -32,11 +54,11 @@ export const CN_MAINLAND = {
   source: 'chinese-days ${data.version}',
   /** The last day the schedule knows: dates after it follow the plain weekly days. */
   coversThrough: '${last.slice(0, 4)}-12-31',
-  /** Days off, weekends inside a holiday period included. */
+  /** Days off, weekends inside a holiday period included (\`YYYY-MM-DD+n\`: that day and the n after it). */
   holidays: [
 ${byYear(data.holidays)}
   ],
-  /** Weekend days worked in exchange for a holiday. */
+  /** Weekend days worked in exchange for a holiday (same notation). */
   workdays: [
 ${byYear(data.workdays)}
   ],

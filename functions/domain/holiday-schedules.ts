@@ -5,6 +5,23 @@
  */
 import { CN_MAINLAND } from './calendars/cn-mainland.ts';
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Dates from runs as the calendar files write them: `YYYY-MM-DD`, or `YYYY-MM-DD+n` for that day and
+ * the `n` days after it (a holiday period in one entry).
+ *
+ * @param runs the runs, as `npm run calendars` writes them
+ * @returns every date they cover, `YYYY-MM-DD`
+ */
+export function expandDateRuns(runs: readonly string[]): string[] {
+  return runs.flatMap((run) => {
+    const [start = run, extra = '0'] = run.split('+');
+    const first = Date.parse(`${start}T00:00:00Z`);
+    return Array.from({ length: Number(extra) + 1 }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
+  });
+}
+
 /** A published schedule: days off and weekend days worked in exchange (调休). */
 export interface HolidaySchedule {
   /** Where the dates come from, for messages. */
@@ -20,8 +37,8 @@ export const HOLIDAY_SCHEDULES = {
   'cn-mainland': {
     source: CN_MAINLAND.source,
     coversThrough: CN_MAINLAND.coversThrough,
-    holidays: new Set<string>(CN_MAINLAND.holidays),
-    workdays: new Set<string>(CN_MAINLAND.workdays),
+    holidays: new Set(expandDateRuns(CN_MAINLAND.holidays)),
+    workdays: new Set(expandDateRuns(CN_MAINLAND.workdays)),
   },
 } as const satisfies Record<string, HolidaySchedule>;
 

@@ -2,7 +2,7 @@ import type { Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
 import { a, muted, type Block } from './message-render.ts';
 import type { ProgressStep } from './lifecycle.ts';
-import { surveyTexts } from './templates/survey.ts';
+import { optOutTexts } from './templates/survey.ts';
 
 /**
  * Progress steps a customer is told about even after opting out: the confirmation that a complaint
@@ -13,7 +13,7 @@ export const REQUIRED_PROGRESS_STEPS: ReadonlySet<ProgressStep> = new Set<Progre
 
 /** The opt-out footer of a customer email: paragraphs for the text part and HTML for the HTML part. */
 export function emailOptOutFooter(locale: Locale, unsubscribeUrl: string | undefined): { text: string[]; html: string } {
-  const t = surveyTexts[locale].optOut;
+  const t = optOutTexts[locale];
   if (!unsubscribeUrl) return { text: [t.emailFooter], html: `<p style="color:#4b5563;font-size:13px">${escapeHtml(t.emailFooter)}</p>` };
   return {
     text: [`${t.emailFooter} ${t.emailLinkLabel} ${unsubscribeUrl}`],
@@ -23,7 +23,7 @@ export function emailOptOutFooter(locale: Locale, unsubscribeUrl: string | undef
 
 /** The opt-out footer of a customer email as message blocks (the one rendering path). */
 export function optOutBlocks(locale: Locale, unsubscribeUrl: string | undefined): Block[] {
-  const t = surveyTexts[locale].optOut;
+  const t = optOutTexts[locale];
   if (!unsubscribeUrl) return [muted(t.emailFooter)];
   return [muted(t.emailFooter, ' ', a(t.emailLinkLabel.replace(/[:：]$/, ''), unsubscribeUrl))];
 }
@@ -39,7 +39,7 @@ export function listUnsubscribeHeaders(unsubscribeUrl: string | undefined): Reco
 
 /** An SMS to a customer with the STOP wording appended. */
 export function smsWithOptOut(text: string, locale: Locale): string {
-  const suffix = surveyTexts[locale].optOut.smsSuffix;
+  const suffix = optOutTexts[locale].smsSuffix;
   // After a link, a space: an SMS app would otherwise read the suffix as part of the address.
   return locale === 'zh-CN' && !/[A-Za-z0-9/]$/.test(text) ? `${text}${suffix}` : `${text} ${suffix}`;
 }

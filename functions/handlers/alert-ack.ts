@@ -1,10 +1,16 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
 import { countMetric, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ackExpiredPage, ackNotFoundPage, ackPage, acknowledgedPage, alreadyHandledPage } from '../domain/alert-pages.ts';
 import { LocaleSchema, type Locale, type PipelineConfig } from '../domain/config.ts';
 import { acknowledgeAlert, openAckLink } from '../use-cases/acknowledge-alert.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ alerts: alertStore, alertOps: alertOpsStore });
 
 function wantedLocale(value: string | null | undefined, config: PipelineConfig): Locale | undefined {
   const parsed = LocaleSchema.safeParse(value ?? undefined);

@@ -1,9 +1,18 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { evaluateAlerts, type EvaluateAlertsResult } from '../use-cases/evaluate-alerts.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, ledger: ledgerStore });
 
 const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() });
 

@@ -1,10 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import * as z from 'zod';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { canSeeDepartment, visibleCategories } from '../domain/access.ts';
 import type { AlertIncident } from '../domain/alert.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ alerts: alertStore });
 
 const QuerySchema = z.object({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),

@@ -1,9 +1,12 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
 import '../adapters/aws-cognito.ts';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { instrumented, logger } from '../adapters/observability.ts';
 import { authenticateBearer } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({});
 
 /** What the authorizer hands the agent routes: the principal, as JSON (API Gateway context values are scalars). */
 export interface AgentAuthorizerContext {

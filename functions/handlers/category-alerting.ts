@@ -1,10 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { AlertingOverrideInputSchema, alertingView, newOverride } from '../domain/alerting-override.ts';
 import { canSeeCategory } from '../domain/access.ts';
 import { categoryById } from '../domain/config.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ alertOps: alertOpsStore });
 
 /**
  * `/categories/{id}/alerting` (agents), only for categories of the caller's departments.

@@ -1,10 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { ComplaintEventSchema } from '../domain/lifecycle.ts';
 import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore });
 
 /** `POST /complaints/{id}/events` (agent route): moves a complaint through its lifecycle (within the caller's departments). */
 export const handler = agentHandler(async (event, principal) => {

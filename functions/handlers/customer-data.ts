@@ -1,9 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { customerDataStore } from '../adapters/dynamodb-customer-data.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { CustomerIdSchema, EraseRequestSchema } from '../domain/personal-data.ts';
 import { eraseCustomerData } from '../use-cases/erase-customer-data.ts';
 import { exportCustomerData } from '../use-cases/export-customer-data.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, customerData: customerDataStore });
 
 /**
  * A customer's access and erasure requests (agents only).

@@ -1,4 +1,9 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-sentiment.ts';
+import '../adapters/aws-mail.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
+import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
 import * as z from 'zod';
 import { countMetric, countMetricBy, instrumented, logger } from '../adapters/observability.ts';
 import type { INBOUND_EMAIL_OUTCOMES } from '../adapters/metric-names.ts';
@@ -6,6 +11,9 @@ import { parseMime } from '../adapters/mime-parser.ts';
 import { extendRuntime, runtime } from '../adapters/runtime.ts';
 import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
 import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, receipts: receiptStore, replyTokens: replyTokenStore });
 
 /** The parts of SES's receipt-rule Lambda event the pipeline uses (the raw message is in S3, not in the event). */
 export const SesReceiptEventSchema = z.object({

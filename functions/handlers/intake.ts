@@ -1,9 +1,15 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-sentiment.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
 import { ComplaintInputSchema } from '../domain/complaint.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { countMetricBy, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, receipts: receiptStore });
 
 /** `POST /complaints`: 201 with the stored complaint, 200 with the first one for a repeated externalId. */
 export const handler = httpHandler(async (event) => {

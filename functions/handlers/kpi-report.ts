@@ -1,9 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { dateRangeQuery, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { visibleDepartments } from '../domain/access.ts';
 import { reportKpis } from '../use-cases/report-kpis.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, surveys: surveyStore });
 
 /** Reads grow with the complaints in range; a year keeps one request bounded. */
 const QuerySchema = dateRangeQuery(366);

@@ -1,4 +1,5 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import * as z from 'zod';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, validationError, zodIssues } from '../adapters/http.ts';
@@ -7,6 +8,9 @@ import { canSeeCategory, canSeeDepartment, visibleDepartments } from '../domain/
 import { ComplaintStatusSchema } from '../domain/complaint.ts';
 import { normaliseRef, REF_PATTERN } from '../domain/ids.ts';
 import { InvalidCursorError } from '../ports/complaint-repository.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore });
 
 const QuerySchema = z
   .strictObject({

@@ -1,9 +1,13 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import * as z from 'zod';
 import { endSilenceEarly, isSilenceActive, newSilence, silenceInputSchemaFor } from '../domain/silence.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ alertOps: alertOpsStore });
 
 const EndQuerySchema = z.strictObject({ actor: z.string().trim().min(1).max(100).optional() });
 import { canSeeCategory } from '../domain/access.ts';

@@ -1,7 +1,15 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { slaSmsStore } from '../adapters/dynamodb-sla-sms-store.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { sweepSla, type SweepResult } from '../use-cases/sweep-sla.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, ledger: ledgerStore, slaSms: slaSmsStore });
 
 /**
  * Scheduled SLA sweeper: warnings at 75% of a target, escalations along the chain after it, grouped

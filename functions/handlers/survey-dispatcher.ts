@@ -1,9 +1,18 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { dispatchSurveys, type DispatchResult } from '../use-cases/dispatch-surveys.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, ledger: ledgerStore, surveys: surveyStore, replyTokens: replyTokenStore });
 
 const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() });
 

@@ -1,7 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { followUpSurvey } from '../use-cases/follow-up-survey.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ alertOps: alertOpsStore, ledger: ledgerStore });
 
 /**
  * Survey follow-up on the complaints stream (changes carrying a survey answer, by the mapping's

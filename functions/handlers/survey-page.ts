@@ -1,10 +1,15 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { alreadyAnsweredPage, expiredPage, notFoundPage, surveyFormPage, thankYouPage } from '../domain/survey-pages.ts';
 import { parseSurveyForm, requestedLocale } from '../domain/survey.ts';
 import { answerSurvey, openSurvey } from '../use-cases/answer-survey.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, surveys: surveyStore });
 
 /**
  * `GET /s/{token}`: the survey page; `POST /s/{token}`: records the answer and thanks the customer.

@@ -1,10 +1,14 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { notFoundPage, unsubscribedPage, unsubscribePage } from '../domain/survey-pages.ts';
 import { requestedLocale } from '../domain/survey.ts';
 import { findUnsubscribeLink, unsubscribeCustomer } from '../use-cases/unsubscribe-customer.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ surveys: surveyStore });
 
 /**
  * `GET /u/{token}`: a page with one button (a GET never opts out: mail scanners prefetch links);

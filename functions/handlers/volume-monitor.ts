@@ -1,4 +1,11 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-events.ts';
+import '../adapters/aws-messaging.ts';
+import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -9,6 +16,9 @@ import { countMetric, instrumented, logger } from '../adapters/observability.ts'
 import { waitingOutHeldClaims } from '../adapters/held-claim-wait.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, ledger: ledgerStore });
 
 /** The part of a complaint's stream image that counting needs. */
 const CountableImageSchema = z.object({

@@ -1,9 +1,17 @@
-import '../adapters/aws-runtime.ts';
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-messaging.ts';
+import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import * as z from 'zod';
 import { renderChartPng } from '../adapters/chart-png.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
-import { runtime } from '../adapters/runtime.ts';
+import { extendRuntime, runtime } from '../adapters/runtime.ts';
 import { sendWeeklyDigest, type WeeklyDigestResult } from '../use-cases/send-weekly-digest.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore, alerts: alertStore, ledger: ledgerStore, surveys: surveyStore });
 
 /** What EventBridge Scheduler hands the function (the target input the stack sets; locally the same). */
 const DigestEventSchema = z.object({
@@ -26,7 +34,7 @@ export const handler = instrumented(async (event: unknown): Promise<WeeklyDigest
   const parsed = DigestEventSchema.safeParse(event ?? {});
   if (!parsed.success) throw new InvalidDigestEventError(`not a schedule event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const at = parsed.data.scheduledTime === undefined ? undefined : new Date(parsed.data.scheduledTime);
-  const result = await sendWeeklyDigest({ ...runtime(), renderChart: renderChartPng }, at);
+  const result = await sendWeeklyDigest(extendRuntime(runtime(), { renderChart: renderChartPng }), at);
   logger.info('weekly digest', { ...result });
   countMetric('DigestsSent', result.sent);
   return result;

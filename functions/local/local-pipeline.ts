@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
-import { buildRuntime, runWithRuntime, setRuntime, type Runtime } from '../adapters/runtime.ts';
+import { allStores } from '../adapters/dynamodb-stores.ts';
+import { buildRuntime, runWithRuntime, setRuntime, type Runtime, type StoreFactories } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
 import { LocalMailStore } from '../adapters/local-mail-store.ts';
 import { localConsoleAuth } from '../adapters/local-authenticator.ts';
@@ -154,6 +155,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const consoleAuth = localConsoleAuth(options.agentToken, options.config, systemClock);
     const inspection = { outbox: () => outbox.entries(), events: () => events.entries() };
     const runtime = buildRuntime({
+      stores: allStores,
       config: options.config,
       clock,
       doc: clients.doc,
@@ -216,7 +218,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // As in Lambda, a function sees only what its description grants: its own runtime per invocation.
     const instrument = options.instrument;
     const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const runtimeFor = (name: FunctionName, def: FunctionDefinition): Runtime => {
+    const runtimeFor = (name: FunctionName, def: FunctionDefinition, stores: StoreFactories): Runtime => {
       const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: countWrite });
       stops.push(async () => scoped.dynamo.destroy());
       instrument?.dynamoClient?.(name, scoped.dynamo);
@@ -227,6 +229,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         config: options.config,
         clock,
         doc: scoped.doc,
+        // Only the stores the handler names, as its Lambda bundle has (provideStores in aws-runtime.ts).
+        stores,
         tableNames: granted,
         notifier: instrument?.notifier?.(name, notifier) ?? notifier,
         events: instrument?.events?.(name, published) ?? published,
@@ -240,8 +244,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
     let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
-      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any> };
-      const fnRuntime = runtimeFor(name, def);
+      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any>; stores?: StoreFactories };
+      // A handler that names no stores (the console root) gets none, as in Lambda.
+      const fnRuntime = runtimeFor(name, def, mod.stores ?? {});
       const run = (event: any, context?: any) => runWithRuntime(fnRuntime, () => mod.handler(event, context));
       const measure = instrument?.invoke;
       const handler = measure ? (event: any, context?: any) => measure(name, event, () => run(event, context)) : run;

@@ -2,6 +2,10 @@ import { ComprehendClient, DetectSentimentCommand } from '@aws-sdk/client-compre
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsRuntime } from '../../functions/adapters/aws-runtime.ts';
+import { complaintStore } from '../../functions/adapters/dynamodb-complaint-repository.ts';
+import { MissingResourceError } from '../../functions/adapters/runtime.ts';
+// What the intake and inbound-mail handlers import: the functions granted Comprehend carry its adapter.
+import '../../functions/adapters/aws-sentiment.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { predictText } from '../../functions/domain/text-model.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -23,6 +27,16 @@ afterEach(() => {
 });
 
 describe('the Lambda runtime and triage', () => {
+  it('builds only the stores and adapters the handler provided; any other fails as a missing resource', async () => {
+    process.env.PIPELINE_CONFIG_INLINE = JSON.stringify(defaultConfig);
+    const rt = createAwsRuntime({ ...lambdaEnv, EVENT_BUS_NAME: 'bus-t' }, { complaints: complaintStore });
+    expect(typeof rt.complaints.get).toBe('function');
+    expect(() => rt.alerts).toThrow(MissingResourceError);
+    expect(() => rt.surveys).toThrow(/does not wire the surveys store/);
+    // This file imports no module that provides the EventBridge adapter (adapters/aws-events.ts).
+    await expect(rt.events.publish([{ type: 'complaint.received', complaintId: 'c1', at: '2026-11-20T09:30:00Z' } as never])).rejects.toThrow(MissingResourceError);
+  });
+
   it('uses Comprehend only when the config switches it on, loading its client on first use', async () => {
     expect(coldStart(defaultConfig).sentiment).toBeUndefined();
     const comprehend = mockClient(ComprehendClient);

@@ -2,6 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsRuntime } from '../../functions/adapters/aws-runtime.ts';
+// What the handlers of functions granted publishEvents import: the EventBridge adapter.
+import '../../functions/adapters/aws-events.ts';
 import { selectedEvents } from '../../functions/adapters/selected-events.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import type { DomainEvent } from '../../functions/domain/events.ts';

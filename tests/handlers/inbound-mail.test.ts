@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactW
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { S3MailStore } from '../../functions/adapters/s3-mail-store.ts';
 import { handler, InvalidInboundEventError } from '../../functions/handlers/inbound-mail.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -17,6 +18,7 @@ const ddb = mockClient(doc);
 const s3Mock = mockClient(s3);
 setRuntime(
   buildRuntime({
+    stores: allStores,
     config: defaultConfig,
     clock: { now: () => new Date('2026-11-23T02:00:00Z') },
     doc,

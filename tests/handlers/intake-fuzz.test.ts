@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler } from '../../functions/handlers/intake.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -17,6 +18,7 @@ ddb.on(QueryCommand).resolves({ Items: [] });
 ddb.on(GetCommand).resolves({});
 setRuntime(
   buildRuntime({
+    stores: allStores,
     config: defaultConfig,
     clock: { now: () => new Date('2026-11-20T09:30:00Z') },
     doc,

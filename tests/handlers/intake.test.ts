@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler } from '../../functions/handlers/intake.ts';
 import { handler as getComplaint } from '../../functions/handlers/get-complaint.ts';
 import { handler as listComplaints } from '../../functions/handlers/list-complaints.ts';
@@ -16,6 +17,7 @@ const ddb = mockClient(doc);
 const fixedNow = new Date('2026-11-20T09:30:00.000Z');
 setRuntime(
   buildRuntime({
+    stores: allStores,
     config: defaultConfig,
     clock: { now: () => fixedNow },
     doc,

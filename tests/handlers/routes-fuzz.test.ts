@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventPublisher, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
 import { localConsoleAuth } from '../../functions/adapters/local-authenticator.ts';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createLocalServer } from '../../functions/local/http-server.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { functions, type FunctionDefinition, type HttpTrigger } from '../../functions/pipeline.ts';
@@ -37,6 +38,7 @@ const known = { complaintId: '', categoryId: defaultConfig.categories[0]!.id };
 beforeAll(async () => {
   setRuntime(
     buildRuntime({
+      stores: allStores,
       config: defaultConfig,
       clock: { now: () => new Date('2026-11-20T09:30:00Z') },
       doc: db.clients.doc,

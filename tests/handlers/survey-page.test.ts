@@ -10,6 +10,7 @@ import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.t
 import { tokenHash } from '../../functions/adapters/dynamodb-survey-store.ts';
 import { PAGE_CSP } from '../../functions/adapters/html.ts';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { markSurveySent } from '../../functions/domain/survey.ts';
@@ -22,6 +23,7 @@ const ddb = mockClient(doc);
 const now = new Date('2026-11-24T02:00:00.000Z');
 setRuntime(
   buildRuntime({
+    stores: allStores,
     config: defaultConfig,
     clock: { now: () => now },
     doc,

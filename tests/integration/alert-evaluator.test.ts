@@ -3,6 +3,7 @@ import type { DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
 import { streamRecord } from '../support/stream-records.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler as evaluator } from '../../functions/handlers/alert-evaluator.ts';
 import { handler as monitor } from '../../functions/handlers/volume-monitor.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
@@ -29,7 +30,7 @@ beforeEach(async () => {
   clock = new SimulatedClock(new Date(start));
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('test-bus');
-  setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events }));
+  setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events }));
 });
 
 function record(receivedAt: Date): DynamoDBRecord {

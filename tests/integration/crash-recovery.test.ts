@@ -5,6 +5,7 @@ import { complaintStreamHandler } from '../../functions/adapters/complaint-strea
 import { DynamoMessageLedger } from '../../functions/adapters/dynamodb-message-ledger.ts';
 import { HELD_CLAIM_SAFETY_MARGIN_MS } from '../../functions/adapters/held-claim-wait.ts';
 import { buildRuntime, runtime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import type { OutboundMessage } from '../../functions/domain/messages.ts';
@@ -53,7 +54,7 @@ beforeEach(async () => {
 });
 
 function runtimeWith(notifier: Notifier, claimLeaseSeconds?: number): Runtime {
-  return buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier, events, publicBaseUrl: BASE, ...(claimLeaseSeconds !== undefined && { claimLeaseSeconds }) });
+  return buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier, events, publicBaseUrl: BASE, ...(claimLeaseSeconds !== undefined && { claimLeaseSeconds }) });
 }
 
 /** A notifier whose first send of a matching message never returns: the process died in it. */

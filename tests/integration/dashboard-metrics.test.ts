@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/adapters/metric-names.ts';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler as ackHandler } from '../../functions/handlers/alert-ack.ts';
 import { handler as evaluator } from '../../functions/handlers/alert-evaluator.ts';
 import { handler as inboundMail } from '../../functions/handlers/inbound-mail.ts';
@@ -77,7 +78,7 @@ beforeAll(async () => {
   clock = new SimulatedClock(new Date(start));
   outbox = new Outbox(defaultConfig, clock);
   mail = new LocalMailStore();
-  setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), mail, publicBaseUrl: 'https://alerts.example.com' }));
+  setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), mail, publicBaseUrl: 'https://alerts.example.com' }));
 });
 
 describe('the dashboard\'s custom metrics, emitted by the handlers (DynamoDB Local)', () => {

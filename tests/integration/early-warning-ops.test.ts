@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, DynamoDBRecord, ScheduledEvent } from 'aws
 import { streamRecord } from '../support/stream-records.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler as ackHandler } from '../../functions/handlers/alert-ack.ts';
 import { handler as alertsHandler } from '../../functions/handlers/alerts.ts';
 import { handler as overrideHandler } from '../../functions/handlers/category-alerting.ts';
@@ -31,7 +32,7 @@ beforeEach(async () => {
   clock = new SimulatedClock(new Date(start));
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('test-bus');
-  rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events, publicBaseUrl: BASE });
+  rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events, publicBaseUrl: BASE });
   setRuntime(rt);
 });
 

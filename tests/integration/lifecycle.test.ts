@@ -5,6 +5,7 @@ import type { TableName } from '../../functions/pipeline.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
@@ -31,7 +32,7 @@ beforeEach(async () => {
   clock = new SimulatedClock(t0);
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('bus');
-  rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events });
+  rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events });
   setRuntime(rt);
 });
 
@@ -90,7 +91,7 @@ describe('progress notifier against DynamoDB Local', () => {
         await outbox.send(m);
       },
     };
-    setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: flaky, events }));
+    setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: flaky, events }));
     const first = await progressNotifier({ Records: records }, context);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '12' }, { itemIdentifier: '13' }]);
     expect(sent).toEqual([`${received.id}:t0:progress:email`]);

@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import type { Complaint, ComplaintInput } from '../../functions/domain/complaint.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
 import { handler as customerData } from '../../functions/handlers/customer-data.ts';
@@ -91,7 +92,7 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     names = (await db.freshTables()).names;
     clock = new SimulatedClock(t0);
     const outbox = new Outbox(defaultConfig, clock);
-    rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE });
+    rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE });
     setRuntime(rt);
 
     const customer = { id: CUSTOMER, ...personal, locale: 'en' as const };

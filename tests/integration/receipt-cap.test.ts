@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoReceiptQuota } from '../../functions/adapters/dynamodb-receipt-quota.ts';
 import { MemoryEventPublisher, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
 import { buildRuntime, runtime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import { handler as intake } from '../../functions/handlers/intake.ts';
 import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   tables = await db.freshTables();
   setRuntime(
     buildRuntime({
+      stores: allStores,
       config: defaultConfig,
       clock: { now: () => now },
       doc: db.clients.doc,

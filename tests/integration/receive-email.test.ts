@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { emailCustomerId, type Verdict } from '../../functions/domain/inbound-mail.ts';
@@ -27,7 +28,7 @@ function setup(config: PipelineConfig = defaultConfig) {
     const { names } = await db.freshTables();
     clock = new SimulatedClock(t0);
     mail = new LocalMailStore();
-    rt = buildRuntime({ config, clock, doc: db.clients.doc, tableNames: names, notifier: new Outbox(config, clock), events: new RecordedEvents('bus'), mail });
+    rt = buildRuntime({ stores: allStores, config, clock, doc: db.clients.doc, tableNames: names, notifier: new Outbox(config, clock), events: new RecordedEvents('bus'), mail });
     setRuntime(rt);
   };
 }

@@ -3,6 +3,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
 import { buildRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { shortRef } from '../../functions/domain/ids.ts';
@@ -27,7 +28,7 @@ async function setup(config: PipelineConfig, t0: Date): Promise<void> {
   complaintsTable = names.complaints;
   clock = new SimulatedClock(t0);
   outbox = new Outbox(config, clock);
-  rt = buildRuntime({ config, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE });
+  rt = buildRuntime({ stores: allStores, config, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE });
 }
 
 let n = 0;

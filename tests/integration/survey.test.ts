@@ -1,6 +1,7 @@
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import type { OutboundMessage } from '../../functions/domain/messages.ts';
@@ -32,7 +33,7 @@ beforeEach(async () => {
   clock = new SimulatedClock(t0);
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('bus');
-  rt = buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events, publicBaseUrl: BASE });
+  rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events, publicBaseUrl: BASE });
   setRuntime(rt);
 });
 

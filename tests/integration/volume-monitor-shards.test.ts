@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { seededRandom } from '../../functions/domain/random.ts';
 import { handler } from '../../functions/handlers/volume-monitor.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
@@ -185,7 +186,7 @@ describe('volume monitor with 64 shards against DynamoDB Local', () => {
     const { client, faults } = faultyClient(db.clients.doc, seededRandom(SEED + 1));
     const clock = new SimulatedClock(new Date(now));
     const outbox = new Outbox(defaultConfig, clock);
-    setRuntime(buildRuntime({ config: defaultConfig, clock, doc: client, tableNames: names, notifier: outbox, events: new RecordedEvents('test-bus') }));
+    setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: client, tableNames: names, notifier: outbox, events: new RecordedEvents('test-bus') }));
 
     const stats = { invocations: 0, bisections: 0, redeliveries: 0 };
     // Every shard has its own schedule (its own seeded source), so the interleaving of the

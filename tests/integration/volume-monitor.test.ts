@@ -3,6 +3,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { streamRecord } from '../support/stream-records.ts';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler } from '../../functions/handlers/volume-monitor.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
@@ -32,7 +33,7 @@ beforeEach(async () => {
   clock = new SimulatedClock(new Date(start + 10 * 60_000));
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('test-bus');
-  setRuntime(buildRuntime({ config: defaultConfig, clock, doc: db.clients.doc, tableNames, notifier: outbox, events }));
+  setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames, notifier: outbox, events }));
 });
 
 function record(category = CATEGORY, minute = 0, image?: Record<string, unknown>): DynamoDBRecord {

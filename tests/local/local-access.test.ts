@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRuntime, MissingResourceError, runWithRuntime, runtime } from '../../functions/adapters/runtime.ts';
+import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamodb-local.ts';
 import { LocalAccessDeniedError, scopedDynamoClients, scopedEvents, scopedNotifier } from '../../functions/local/local-access.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
@@ -71,6 +72,7 @@ describe('the local runtime is as strict as IAM', () => {
     const clock = new SimulatedClock(new Date('2026-03-02T01:00:00Z'));
     const { doc } = clientsFor('getComplaint');
     const rt = buildRuntime({
+      stores: allStores,
       config: defaultConfig,
       clock,
       doc,

@@ -69,16 +69,32 @@ export interface OptOutTexts {
   readonly smsSuffix: string;
 }
 
+/**
+ * The opt-out wording per locale, apart from the other survey texts: every function that sends a
+ * customer message carries it, and only the survey's functions need the rest.
+ */
+export const optOutTexts: Readonly<Record<Locale, OptOutTexts>> = {
+  'zh-CN': {
+    emailFooter: '如不想再收到此类消息，可随时退订。',
+    emailLinkLabel: '退订：',
+    smsSuffix: '回复TD退订',
+  },
+  en: {
+    emailFooter: 'Do not want these messages? You can unsubscribe at any time.',
+    emailLinkLabel: 'Unsubscribe:',
+    smsSuffix: 'Reply STOP to opt out',
+  },
+};
+
 export interface SurveyLocaleTexts {
   readonly message: SurveyMessageTemplate;
   readonly page: SurveyPageTexts;
   readonly followup: SurveyFollowupTemplate;
-  readonly optOut: OptOutTexts;
 }
 
 /**
- * Survey texts, one set per locale: the invitation, the pages, the department follow-up and the
- * opt-out wording. Customise the wording here; to add a locale, add it to `LocaleSchema` in
+ * Survey texts, one set per locale: the invitation, the pages and the department follow-up (the
+ * opt-out wording is {@link optOutTexts}). Customise the wording here; to add a locale, add it to `LocaleSchema` in
  * config.ts and a complete set here (the compiler names anything missing).
  */
 export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
@@ -137,11 +153,6 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
       sms: (c) => zh`【满意度回访】投诉${c.reference}评分${c.rating}/5${c.solved ? '' : '，未解决'}${c.reopened ? '，已重新打开' : ''}，详情见邮件。`,
       open: '在控制台打开此投诉',
     },
-    optOut: {
-      emailFooter: '如不想再收到此类消息，可随时退订。',
-      emailLinkLabel: '退订：',
-      smsSuffix: '回复TD退订',
-    },
   },
   en: {
     message: {
@@ -197,11 +208,6 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
       ],
       sms: (c) => `Survey follow-up: complaint ${c.reference} rated ${c.rating}/5${c.solved ? '' : ', not solved'}${c.reopened ? ', reopened' : ''}. Details by email.`,
       open: 'Open the complaint in the console',
-    },
-    optOut: {
-      emailFooter: 'Do not want these messages? You can unsubscribe at any time.',
-      emailLinkLabel: 'Unsubscribe:',
-      smsSuffix: 'Reply STOP to opt out',
     },
   },
 };
