@@ -2,6 +2,7 @@ import type { Complaint, TimelineEntry } from './complaint.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import type { DomainEvent } from './events.ts';
 import { progressStepOf, type ProgressStep } from './lifecycle.ts';
+import { progressRecipients } from './progress-channels.ts';
 import { emailFor, muted, p, quote, smsFor, smsWording, strong, user, type Block, type Inline } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
 import { categoryName, companyName, departmentName, referenceOf } from './names.ts';
@@ -54,9 +55,10 @@ function quoting(paragraph: string, quoted: readonly string[]): Inline[] {
 const SMS_NOTE_MAX = 120;
 
 /**
- * The messages a customer gets for timeline entry `index`: none for internal or system entries;
- * otherwise an email when they gave an address and an SMS when they gave a phone — only the
- * preferred one (email) unless the config asks for both. Ids are deterministic per entry and channel.
+ * The messages a customer gets for timeline entry `index`, one per recipient of
+ * {@link progressRecipients}: none for internal or system entries; otherwise an email when they gave
+ * an address and an SMS when they gave a phone — only the preferred one (email) unless the config
+ * asks for both. Ids are deterministic per entry and channel.
  * Every message names the complaint by its short reference, gives due times in the customer's time
  * zone, and carries the agent's public note (in full in the email, shortened to the segment budget
  * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
@@ -93,29 +95,23 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
   ];
   const base = { kind: 'progress' as const, complaintId: complaint.id };
   const idBase = `${complaint.id}:t${index}:progress`;
-  const { email, phone } = complaint.customer;
-  const wantsBoth = config.customerNotifications.channels === 'all';
-  const messages: OutboundMessage[] = [];
-  if (email) {
-    const headers = listUnsubscribeHeaders(optOut.unsubscribeUrl);
-    messages.push(
-      emailFor({
+  return progressRecipients(complaint, index, config).map(({ channel, to }) => {
+    if (channel === 'email') {
+      const headers = listUnsubscribeHeaders(optOut.unsubscribeUrl);
+      return emailFor({
         ...base,
         id: `${idBase}:email`,
-        to: email,
+        to,
         locale,
         subject: template.subject(ctx),
         blocks: [...blocks, ...optOutBlocks(locale, optOut.unsubscribeUrl)],
         ...(headers && { headers }),
-      }),
-    );
-  }
-  if (phone && (!email || wantsBoth)) {
+      });
+    }
     const budget = locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
     const text = fitSms((n) => smsWithOptOut(smsWording(template.sms(ctx, n), locale), locale), note ? smsWording(clip(note, SMS_NOTE_MAX), locale) : '', budget, locale === 'en' ? '...' : '…');
-    messages.push(smsFor({ ...base, id: `${idBase}:sms`, to: phone, locale, text }));
-  }
-  return messages;
+    return smsFor({ ...base, id: `${idBase}:sms`, to, locale, text });
+  });
 }
 
 /**

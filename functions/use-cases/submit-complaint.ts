@@ -1,6 +1,6 @@
 import { createComplaint, type Complaint, type ComplaintInput, type IntakeError } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
-import { renderProgress } from '../domain/progress.ts';
+import { progressRecipients } from '../domain/progress-channels.ts';
 import { withholdReceipts, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import { textLanguage } from '../domain/escalation-risk.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
@@ -71,14 +71,12 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
 
 /**
  * Reserves the receipt of a new complaint for each of its recipients (the channels its receipt would
- * use, exactly as the progress notifier renders it).
+ * use: `progressRecipients`, the rule the progress notifier sends by).
  * @returns the complaint with any withheld receipt recorded, and the recipients reserved
  */
 async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now: Date): Promise<{ complaint: Complaint; reserved: ReceiptRecipient[] }> {
   const limit = deps.config.protection.receiptsPerRecipientPerHour;
-  const recipients: ReceiptRecipient[] = renderProgress(complaint, 0, deps.config).flatMap((m) =>
-    m.channel === 'email' || m.channel === 'sms' ? [{ channel: m.channel, to: m.to }] : [],
-  );
+  const recipients: ReceiptRecipient[] = progressRecipients(complaint, 0, deps.config);
   const reserved: ReceiptRecipient[] = [];
   const withheld: ReceiptChannel[] = [];
   for (const recipient of recipients) {
