@@ -3,6 +3,7 @@ import { createComplaint, type Complaint } from '../../functions/domain/complain
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
 import { complaintEvents, renderProgress } from '../../functions/domain/progress.ts';
+import { progressRecipients } from '../../functions/domain/progress-channels.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const t0 = new Date('2026-11-16T02:00:00.000Z');
@@ -90,6 +91,27 @@ describe('progress messages', () => {
     expect(renderProgress(internal.complaint, 1, defaultConfig)).toEqual([]);
     const [email] = renderProgress(visible.complaint, 1, defaultConfig) as [EmailMessage];
     expect(email.text).toContain('The courier found your parcel.');
+  });
+});
+
+describe('progress recipients', () => {
+  const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+  it.each([
+    ['email and phone, preferred channel', { email: 'a@example.com', phone: '+12125550100' }, defaultConfig, [['email', 'a@example.com']]],
+    ['email and phone, both channels', { email: 'a@example.com', phone: '+12125550100' }, all, [['email', 'a@example.com'], ['sms', '+12125550100']]],
+    ['phone only', { phone: '+12125550100' }, defaultConfig, [['sms', '+12125550100']]],
+    ['no contact', {}, all, []],
+  ] as const)('%s: the channels renderProgress sends on', (_name, customer, config, expected) => {
+    const c = make({ ...customer });
+    expect(progressRecipients(c, 0, config).map((r) => [r.channel, r.to])).toEqual(expected);
+    expect(renderProgress(c, 0, config).map((m) => [m.channel, 'to' in m ? m.to : undefined])).toEqual(expected);
+  });
+
+  it('none for an internal note', () => {
+    const r = applyEvent(make({ email: 'a@example.com' }), { type: 'update', actor: 'agent:li', note: 'called the courier', internal: true }, t0, defaultConfig);
+    if (!r.ok) throw new Error('update');
+    expect(progressRecipients(r.complaint, 1, defaultConfig)).toEqual([]);
+    expect(progressRecipients(r.complaint, 5, defaultConfig)).toEqual([]);
   });
 });
 
