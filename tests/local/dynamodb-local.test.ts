@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTables } from '../../functions/local/create-tables.ts';
-import { DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
+import { DYNAMODB_LOCAL_JVM_OPTIONS, DynamoDbLocalError, localDynamoClients, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { projectionOf, tables } from '../../functions/pipeline.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-test-'));
@@ -38,6 +38,25 @@ describe('startDynamoDbLocal', () => {
     const error = await withPath(bin, () => startDynamoDbLocal()).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(DynamoDbLocalError);
     expect((error as Error).message).toMatch(/Java 17 or newer.*reports 1\.8\.0_292/);
+  });
+
+  it('starts the JVM with its options before those set in JAVA_TOOL_OPTIONS, and leaves that variable as it was', async () => {
+    // A java that passes the version check, then records the options it was started with and exits.
+    const bin = mkdtempSync(join(scratch, 'options-java-'));
+    const seen = join(bin, 'options.txt');
+    const java = join(bin, 'java');
+    writeFileSync(java, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo 'openjdk version "21.0.2"' >&2; exit 0; fi\necho "$JAVA_TOOL_OPTIONS" > '${seen}'\nexit 3\n`);
+    chmodSync(java, 0o755);
+    const saved = process.env.JAVA_TOOL_OPTIONS;
+    process.env.JAVA_TOOL_OPTIONS = '-Duser.choice=1';
+    try {
+      await expect(withPath(bin, () => startDynamoDbLocal({ startTimeoutMs: 5_000 }))).rejects.toThrow(DynamoDbLocalError);
+      expect(readFileSync(seen, 'utf8').trim()).toBe(`${DYNAMODB_LOCAL_JVM_OPTIONS} -Duser.choice=1`);
+      expect(process.env.JAVA_TOOL_OPTIONS).toBe('-Duser.choice=1');
+    } finally {
+      if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+      else process.env.JAVA_TOOL_OPTIONS = saved;
+    }
   });
 
   it('refuses a port another server already listens on', async () => {
