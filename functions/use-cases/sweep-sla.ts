@@ -85,7 +85,7 @@ export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<Sw
     const { steps, complaint: next } = planSweep(complaint, deps.config, now);
     if (next !== complaint) planned.push({ before: complaint, after: next, steps });
   }
-  const quiet = { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: 0, recipients: 0, sms: { sent: 0, held: 0, overQuota: 0 }, heldSummaries: 0 };
+  const quiet: SweepResult = { due: items.length, itemsRead, warnings: 0, escalations: 0, skipped: 0, recipients: 0, sms: { sent: 0, held: 0, overQuota: 0 }, heldSummaries: 0 };
   if (held.length === 0 && planned.length === 0) return quiet;
   // Two deliveries of one scheduled run share its message ids. Each would send the messages the
   // other had not claimed yet and then meet the other's claims, so neither would record anything
@@ -93,7 +93,7 @@ export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<Sw
   const run = await deps.ledger.claim(`${SWEEP_RUN_PREFIX}${id}`, now);
   if (run.kind === 'in_progress') return { ...quiet, skipped: planned.length };
   try {
-    return await sweepOnce(deps, id, now, { held, due: items.length, itemsRead, planned });
+    return await sweepOnce(deps, id, now, held, planned, quiet);
   } finally {
     if (run.kind === 'claimed') await deps.ledger.release(run.claim);
   }
@@ -106,15 +106,20 @@ interface PlannedStep {
   readonly steps: SlaStep[];
 }
 
+/**
+ * Sends and records what the reads before the claim found.
+ * @param quiet the run's result had it done nothing (what was read, every count zero)
+ */
 async function sweepOnce(
   deps: SweepSlaDeps,
   id: string,
   now: Date,
-  read: { held: readonly HeldSlaSms[]; due: number; itemsRead: number; planned: readonly PlannedStep[] },
+  held: readonly HeldSlaSms[],
+  planned: readonly PlannedStep[],
+  quiet: SweepResult,
 ): Promise<SweepResult> {
-  const { due, itemsRead, planned } = read;
   const base = deps.publicBaseUrl?.();
-  const heldSummaries = await sendHeldSummaries(deps, read.held, base);
+  const heldSummaries = await sendHeldSummaries(deps, held, base);
 
   const groups = groupSlaSteps(planned.map((x) => ({ complaint: x.before, steps: x.steps })), deps.config);
   const sms = { sent: 0, held: 0, overQuota: 0 };
@@ -132,7 +137,7 @@ async function sweepOnce(
     // Some person's message is held by a run that may still be sending: record no complaint, so a
     // later sweep re-derives the steps once that claim is sent or its lease has run out.
     if (!(err instanceof MessageInProgressError)) throw err;
-    return { due, itemsRead, warnings: 0, escalations: 0, skipped: planned.length, recipients: groups.length, sms, heldSummaries };
+    return { ...quiet, skipped: planned.length, recipients: groups.length, sms, heldSummaries };
   }
 
   let warnings = 0;
@@ -147,7 +152,7 @@ async function sweepOnce(
     warnings += steps.filter((s) => s.kind === 'warning').length;
     escalations += steps.filter((s) => s.kind === 'escalation').length;
   }
-  return { due, itemsRead, warnings, escalations, skipped, recipients: groups.length, sms, heldSummaries };
+  return { ...quiet, warnings, escalations, skipped, recipients: groups.length, sms, heldSummaries };
 }
 
 /** Quiet hours first (critical categories excepted), then the hourly ceiling. */
