@@ -17,7 +17,8 @@ const SILENCE_KEEP_SECONDS = 90 * 86_400;
 const OVERRIDE_CACHE_MS = 30_000;
 
 const SILENCES_PK = 'SILENCES';
-const SMS_QUEUE_PK = 'SMSQ';
+/** The partition of alert SMS held for quiet hours (sort key `<send time>#<message id>`). */
+export const SMS_QUEUE_PK = 'SMSQ';
 
 /**
  * State-table items (keys in functions/pipeline.ts `tables.state`):

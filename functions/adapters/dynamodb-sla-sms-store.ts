@@ -5,7 +5,8 @@ import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
 import { queryAll } from './dynamodb-query.ts';
 import type { StoreFactory } from './runtime.ts';
 
-const HELD_PK = 'SLASMS#HELD';
+/** The partition of SLA SMS held for quiet hours (sort key `<send time>#<message id>`). */
+export const HELD_PK = 'SLASMS#HELD';
 
 /**
  * In the state table: `SLASMS#QUOTA#<phone>#<hour>` counters (with the ids they counted) and the

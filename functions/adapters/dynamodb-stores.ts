@@ -9,6 +9,7 @@ import { surveyStore } from './dynamodb-survey-store.ts';
 import { customerDataStore } from './dynamodb-customer-data.ts';
 import { slaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { replyTokenStore } from './dynamodb-reply-token-store.ts';
+import { dueTimesStore } from './dynamodb-due-times.ts';
 
 /**
  * Every DynamoDB store: the local runtime's process-wide runtime and tests that exercise all ports.
@@ -26,4 +27,5 @@ export const allStores: Required<StoreFactories> = {
   customerData: customerDataStore,
   slaSms: slaSmsStore,
   replyTokens: replyTokenStore,
+  dueTimes: dueTimesStore,
 };

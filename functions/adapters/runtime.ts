@@ -18,6 +18,7 @@ import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
+import type { DueTimes } from '../ports/due-times.ts';
 import type { SlaSmsStore } from '../ports/sla-sms-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { meteredNotifier } from './metered-notifier.ts';
@@ -52,6 +53,8 @@ export interface Runtime {
   readonly mail: MailStore;
   /** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
   readonly slaSms: SlaSmsStore;
+  /** When the scheduled functions' next work is due (asked by the local scheduler only). */
+  readonly dueTimes: DueTimes;
   /**
    * Base URL of the public pages (survey and unsubscribe links), without a trailing slash:
    * `survey.publicBaseUrl` from the config, else what the runtime knows (the HTTP API URL in AWS, the
@@ -121,6 +124,7 @@ export interface StorePorts {
   readonly customerData: CustomerDataStore;
   readonly slaSms: SlaSmsStore;
   readonly replyTokens: ReplyTokenStore;
+  readonly dueTimes: DueTimes;
 }
 
 /** The name of a DynamoDB-backed port. */
@@ -189,6 +193,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const customerData = store('customerData');
   const slaSms = store('slaSms');
   const replyTokens = store('replyTokens');
+  const dueTimes = store('dueTimes');
   // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.
   const notifier = once(() => meteredNotifier(typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
   // Only the event types the config names go to the bus (every type by default).
@@ -266,6 +271,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get slaSms() {
       return slaSms();
+    },
+    get dueTimes() {
+      return dueTimes();
     },
     get auth() {
       return auth();

@@ -4,6 +4,13 @@ import { zonedFormatter } from './time-zone.ts';
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 
+/** The earliest of some times, skipping the absent ones; none: undefined. */
+export function earliest(times: ReadonlyArray<Date | undefined>): Date | undefined {
+  let first: Date | undefined;
+  for (const t of times) if (t !== undefined && (first === undefined || t.getTime() < first.getTime())) first = t;
+  return first;
+}
+
 export function addMinutes(t: Date, minutes: number): Date {
   return new Date(t.getTime() + minutes * MINUTE_MS);
 }

@@ -3,16 +3,17 @@ import '../adapters/aws-events.ts';
 import '../adapters/aws-messaging.ts';
 import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { alertStore } from '../adapters/dynamodb-alert-store.ts';
+import { dueTimesStore } from '../adapters/dynamodb-due-times.ts';
 import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
 import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
-import { evaluateAlerts, type EvaluateAlertsResult } from '../use-cases/evaluate-alerts.ts';
+import { evaluateAlerts, nextAlertWork, type EvaluateAlertsResult } from '../use-cases/evaluate-alerts.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, ledger: ledgerStore });
+export const stores = provideStores({ volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, ledger: ledgerStore, dueTimes: dueTimesStore });
 
 const ScheduleEventSchema = z.object({ 'detail-type': z.literal('Scheduled Event'), time: z.string() });
 
@@ -28,3 +29,9 @@ export const handler = instrumented(async (event: ScheduledEvent): Promise<Evalu
   countMetric('AlertsResolved', result.resolved.length);
   return result;
 });
+
+/**
+ * When a run could next find work (see the use case): the local scheduler asks it to skip the runs
+ * that would find nothing due; Lambda never calls it, every EventBridge run invokes the handler.
+ */
+export const nextWork = (): Promise<Date | undefined> => nextAlertWork(runtime());

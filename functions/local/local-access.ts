@@ -46,17 +46,21 @@ function isWrite(commandName: string): boolean {
 
 /**
  * Calls `onWrite` for every request of `client` that is not a read, before it is sent, with the
- * physical tables it writes (a transaction's condition checks write nothing).
+ * physical tables it writes (a transaction's condition checks write nothing), and `onDone` once it
+ * has been answered (or failed).
  */
-export function watchWrites(client: DynamoDBClient, onWrite: (tables: readonly string[]) => void): void {
+export function watchWrites(client: DynamoDBClient, onWrite: (tables: readonly string[]) => void, onDone?: () => void): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const commandName = context.commandName ?? '';
-      if (isWrite(commandName)) {
-        const required = requiredDynamoActions(commandName, args.input as Record<string, any>);
-        onWrite([...new Set(required.flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))]);
+      if (!isWrite(commandName)) return next(args);
+      const required = requiredDynamoActions(commandName, args.input as Record<string, any>);
+      onWrite([...new Set(required.flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))]);
+      try {
+        return await next(args);
+      } finally {
+        onDone?.();
       }
-      return next(args);
     },
     { step: 'initialize', name: 'localWriteWatch' },
   );
@@ -72,6 +76,8 @@ export interface ScopedClientsOptions {
    * writes (the local runtime counts writes to tables whose streams it polls).
    */
   readonly onWrite?: (tables: readonly string[]) => void;
+  /** Called when such a request has been answered (or failed). */
+  readonly onWriteDone?: () => void;
 }
 
 /**
@@ -99,7 +105,7 @@ export function scopedDynamoClients(options: ScopedClientsOptions): { dynamo: Dy
     },
     { step: 'initialize', name: 'localAccessCheck' },
   );
-  if (options.onWrite) watchWrites(dynamo, options.onWrite);
+  if (options.onWrite) watchWrites(dynamo, options.onWrite, options.onWriteDone);
   return { dynamo, doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) };
 }
 

@@ -22,7 +22,7 @@ import { scopedDynamoClients, scopedEvents, scopedNotifier, watchWrites } from '
 import { Outbox, outboxHtml } from './outbox.ts';
 import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
-import { LocalScheduler } from './scheduler.ts';
+import { LocalScheduler, type NextWork } from './scheduler.ts';
 import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
 import { StreamPoller, StreamPollerIdleTimeoutError } from './stream-poller.ts';
 
@@ -75,6 +75,13 @@ export interface LocalPipelineOptions {
    * @default 'complaint-pipeline'
    */
   readonly tablePrefix?: string;
+  /**
+   * Skip the scheduled runs that would find nothing due (the SLA sweeper, survey dispatcher and alert
+   * evaluator say when they next could: see LocalScheduler), so `POST /local/clock` passes an idle
+   * week in a few requests. `false` invokes every run, as EventBridge does (`npm run cost` prices
+   * the idle runs). @default true
+   */
+  readonly skipIdleRuns?: boolean;
 }
 
 /** Thrown when options contradict each other; names the options. */
@@ -184,10 +191,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     );
     let writes = 0;
     let settledWrites = -1;
+    // Every write to any table, counted when sent and again when answered: a schedule's answer to
+    // "when is my next work?" holds only while this has not moved (LocalScheduler's `writes`).
+    let allWrites = 0;
     const countWrite = (tables: readonly string[]) => {
+      allWrites += 1;
       if (tables.some((t) => polledTables.has(t))) writes += 1;
     };
-    watchWrites(clients.dynamo, countWrite);
+    const countWriteDone = () => {
+      allWrites += 1;
+    };
+    watchWrites(clients.dynamo, countWrite, countWriteDone);
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
     // again while handling produced more (a consumer's writes feed another consumer). A consumer
     // asleep on the simulated clock (waiting out a held claim's lease) counts as idle: only moving
@@ -214,12 +228,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // tables no consumer reads (the ledger), and the next settle must still wait for it.
       if (!asleep) settledWrites = seen;
     };
-    const scheduler = new LocalScheduler(clock, { settle: () => idle() });
+    const skipIdleRuns = options.skipIdleRuns ?? true;
+    const scheduler = new LocalScheduler(clock, { settle: () => idle(), ...(skipIdleRuns && { writes: () => allWrites }) });
     // As in Lambda, a function sees only what its description grants: its own runtime per invocation.
     const instrument = options.instrument;
     const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const runtimeFor = (name: FunctionName, def: FunctionDefinition, stores: StoreFactories): Runtime => {
-      const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: countWrite });
+      const scoped = scopedDynamoClients({ function: name, access: def.access, tableNames, clientConfig, onWrite: countWrite, onWriteDone: countWriteDone });
       stops.push(async () => scoped.dynamo.destroy());
       instrument?.dynamoClient?.(name, scoped.dynamo);
       const notifier = scopedNotifier(name, def.access, outbox);
@@ -244,7 +259,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
     let inboundMailHandler: ((event: any) => Promise<any>) | undefined;
     for (const [name, def] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
-      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as { handler: (event: any, context?: any) => Promise<any>; stores?: StoreFactories };
+      const mod = (await import(pathToFileURL(resolve(REPO_ROOT, def.entry)).href)) as {
+        handler: (event: any, context?: any) => Promise<any>;
+        stores?: StoreFactories;
+        /** A scheduled handler's "when could a run next find work?" (LocalScheduler's NextWork). */
+        nextWork?: NextWork;
+      };
       // A handler that names no stores (the console root) gets none, as in Lambda.
       const fnRuntime = runtimeFor(name, def, mod.stores ?? {});
       const run = (event: any, context?: any) => runWithRuntime(fnRuntime, () => mod.handler(event, context));
@@ -282,9 +302,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           );
           break;
         }
-        case 'schedule':
-          scheduler.add(name, trigger.expression, handler);
+        case 'schedule': {
+          const nextWork = mod.nextWork;
+          scheduler.add(name, trigger.expression, handler, nextWork && (() => runWithRuntime(fnRuntime, nextWork)));
           break;
+        }
         case 'companySchedule':
           // EventBridge Scheduler in AWS: the cron reads the company's wall clock, not UTC.
           scheduler.addZoned(name, trigger.expression(options.config), options.config.company.timeZone, handler);
@@ -324,6 +346,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       clock,
       authorizer: authorizer ?? (async () => ({ isAuthorized: false, context: {} })),
       advanceClock: async (t) => {
+        // A test or tool may have written to the tables with a client of its own, which no count sees.
+        scheduler.forgetNextWork();
         try {
           await idle();
         } catch (err) {
@@ -362,6 +386,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/clock': () => ({ now: clock.now().toISOString() }),
         '/local/volume': () => volumeView(runtime, clock.now()),
         '/local/streams': () => pollers.map((p) => ({ function: p.name, ...p.stats })),
+        '/local/schedules': () => scheduler.upcoming(),
         '/local/mail': () => mail.list(),
       },
       // An email as a mail client shows it, inline images included (`cid:` made `data:` for the browser).

@@ -335,7 +335,7 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
         meter.hooks.dynamoClient?.(name, client);
       },
     };
-    pipeline = await startLocalPipeline({ config: options.config, port: 0, agentToken: token, startTime: start, instrument: hooks, ...(options.textModel && { textModel: options.textModel }) });
+    pipeline = await startLocalPipeline({ config: options.config, port: 0, agentToken: token, startTime: start, instrument: hooks, skipIdleRuns: false, ...(options.textModel && { textModel: options.textModel }) });
     const p = pipeline;
     const first = dynamoClients[0];
     if (!first) throw new LifecycleMeasurementError('the local runtime made no DynamoDB client');

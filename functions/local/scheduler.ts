@@ -14,6 +14,13 @@ export type LocalScheduledEvent = ScheduledEvent<Record<string, never>>;
 export type ScheduledRun = (event: LocalScheduledEvent) => Promise<unknown>;
 
 /**
+ * A scheduled function's own answer to "when could a run of mine next find work?": the earliest
+ * due time among what it would read (the same index keys its runs query), a time at or before now
+ * when work is due, `undefined` when nothing is pending at all (only a write can create work).
+ */
+export type NextWork = () => Promise<Date | undefined>;
+
+/**
  * What a function behind an EventBridge Scheduler schedule (one with a time zone) is invoked with:
  * the input the stack gives its target, the schedule's ARN and the time it was due.
  */
@@ -44,9 +51,34 @@ export interface LocalSchedulerOptions {
    * @default none
    */
   readonly settle?: () => Promise<void>;
+  /**
+   * How many writes the data has seen so far (any table, counted when a write is sent and again when
+   * it completes). A schedule added with `nextWork` skips the runs before its next work only while
+   * this count has not moved since it asked; any write makes it ask again before its next run.
+   * @default none: every run fires
+   */
+  readonly writes?: () => number;
 }
 
-type Entry = { readonly name: string; readonly schedule: Schedule; next: Date } & (
+/** How many runs of one schedule fired, and how many were skipped as idle (see `add`'s `nextWork`). */
+export interface ScheduleStats {
+  readonly name: string;
+  readonly expression: string;
+  readonly next: Date;
+  readonly runs: number;
+  readonly skippedIdle: number;
+}
+
+type Entry = {
+  readonly name: string;
+  readonly schedule: Schedule;
+  next: Date;
+  runs: number;
+  skippedIdle: number;
+  readonly nextWork?: NextWork;
+  /** The last answer of `nextWork` and the write count when it was asked; none: ask before the next run. */
+  wake?: { readonly at: Date | undefined; readonly writes: number };
+} & (
   | { readonly timeZone?: undefined; readonly run: ScheduledRun }
   | { readonly timeZone: string; readonly run: ZonedScheduledRun }
 );
@@ -55,6 +87,12 @@ type Entry = { readonly name: string; readonly schedule: Schedule; next: Date } 
  * Fires EventBridge schedule expressions against a simulated clock: nothing happens until
  * `advanceTo` moves time forward, then every schedule that came due fires in time order with
  * the clock set to its fire time, so a week of schedules can pass in a second.
+ *
+ * A schedule added with `nextWork` (and a scheduler given `writes`) does not invoke its function
+ * for a run that would find nothing to do: nothing it reads is due before that run's time and
+ * nothing was written since it last asked. Such a run is counted as skipped; in AWS it would have
+ * read the same keys, found them not due and written nothing. A week without complaints to sweep
+ * then costs one question instead of two thousand runs.
  */
 export class LocalScheduler {
   readonly #clock: SimulatedClock;
@@ -74,10 +112,10 @@ export class LocalScheduler {
    * @throws ScheduleExpressionError for an invalid expression
    * @throws DuplicateScheduleError when the name is taken
    */
-  add(name: string, expression: string, run: ScheduledRun): void {
+  add(name: string, expression: string, run: ScheduledRun, nextWork?: NextWork): void {
     if (this.#entries.some((e) => e.name === name)) throw new DuplicateScheduleError(`a schedule named "${name}" already exists`);
     const schedule = parseScheduleExpression(expression);
-    this.#entries.push({ name, schedule, run, next: nextFireAfter(schedule, this.#clock.now()) });
+    this.#entries.push({ name, schedule, run, next: nextFireAfter(schedule, this.#clock.now()), runs: 0, skippedIdle: 0, ...(nextWork && { nextWork }) });
   }
 
   /**
@@ -89,14 +127,22 @@ export class LocalScheduler {
   addZoned(name: string, expression: string, timeZone: string, run: ZonedScheduledRun): void {
     if (this.#entries.some((e) => e.name === name)) throw new DuplicateScheduleError(`a schedule named "${name}" already exists`);
     const schedule = parseScheduleExpression(expression);
-    this.#entries.push({ name, schedule, timeZone, run, next: nextFireAfter(schedule, this.#clock.now(), timeZone) });
+    this.#entries.push({ name, schedule, timeZone, run, next: nextFireAfter(schedule, this.#clock.now(), timeZone), runs: 0, skippedIdle: 0 });
   }
 
-  /** Each schedule's expression and next fire time, soonest first. */
-  upcoming(): { name: string; expression: string; next: Date }[] {
+  /** Each schedule's expression, next fire time and runs so far (fired and skipped as idle), soonest first. */
+  upcoming(): ScheduleStats[] {
     return this.#entries
-      .map((e) => ({ name: e.name, expression: e.schedule.expression, next: new Date(e.next) }))
+      .map((e) => ({ name: e.name, expression: e.schedule.expression, next: new Date(e.next), runs: e.runs, skippedIdle: e.skippedIdle }))
       .sort((a, b) => a.next.getTime() - b.next.getTime());
+  }
+
+  /**
+   * Forgets every schedule's answer to `nextWork`, so each asks again before its next run: for
+   * writes the scheduler cannot count (another client on the same tables).
+   */
+  forgetNextWork(): void {
+    for (const entry of this.#entries) delete entry.wake;
   }
 
   /**
@@ -119,6 +165,11 @@ export class LocalScheduler {
       // When something else moved the clock past a fire time, the schedule fires once, now.
       const time = new Date(Math.max(entry.next.getTime(), this.#clock.now().getTime()));
       this.#clock.set(time);
+      if (await this.#idle(entry, time)) {
+        entry.next = nextFireAfter(entry.schedule, time, entry.timeZone);
+        entry.skippedIdle += 1;
+        continue;
+      }
       const event = entry.timeZone === undefined ? this.#event(entry.name, time) : this.#zonedEvent(entry.name, entry.next);
       let outcome: FiredRun['outcome'];
       try {
@@ -127,11 +178,39 @@ export class LocalScheduler {
         outcome = { ok: false, error };
       }
       entry.next = nextFireAfter(entry.schedule, time, entry.timeZone);
+      entry.runs += 1;
       fired.push({ name: entry.name, time, event, outcome });
       await this.#options.settle?.();
     }
     this.#clock.set(t);
     return fired;
+  }
+
+  /**
+   * Whether the run of `entry` at `time` would find nothing to do: its last answer to `nextWork`
+   * still holds (no write since) and names no time at or before `time`. Asks again when a write
+   * came in between; a write while it asks, or a failure to answer, makes the run fire.
+   */
+  async #idle(entry: Entry, time: Date): Promise<boolean> {
+    const writes = this.#options.writes;
+    if (entry.nextWork === undefined || writes === undefined) return false;
+    if (entry.wake === undefined || entry.wake.writes !== writes()) {
+      const before = writes();
+      let at: Date | undefined;
+      try {
+        at = await entry.nextWork();
+      } catch {
+        // The run itself will meet the same trouble and record it in its outcome.
+        delete entry.wake;
+        return false;
+      }
+      if (writes() !== before) {
+        delete entry.wake;
+        return false;
+      }
+      entry.wake = { at, writes: before };
+    }
+    return entry.wake.at === undefined || entry.wake.at.getTime() > time.getTime();
   }
 
   /** The earliest schedule due at or before `t`; on a tie, the one added first. */

@@ -14,6 +14,7 @@ import {
   type SkipReason,
 } from '../domain/survey.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DueTimes } from '../ports/due-times.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
@@ -55,6 +56,15 @@ export class NoPublicUrlError extends Error {
 
 const MAX_PER_RUN = 200;
 const DAY_MS = 86_400_000;
+
+/**
+ * When a dispatcher run could next find work: the first survey's due time (a claim's lease end while
+ * one is held), undefined when no survey waits. A run before then finds nothing due and writes
+ * nothing; the local scheduler skips such runs.
+ */
+export async function nextSurveyWork(deps: { readonly dueTimes: DueTimes }): Promise<Date | undefined> {
+  return deps.dueTimes.nextSurveyAt();
+}
 
 /**
  * The scheduled survey dispatcher.

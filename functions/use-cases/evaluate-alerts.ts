@@ -26,6 +26,7 @@ import { MINUTE_MS } from '../domain/time.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DueTimes } from '../ports/due-times.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
@@ -90,6 +91,17 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
     await evaluateIncident(incident, now, deps, result);
   }
   return { evaluated, ...result };
+}
+
+/**
+ * When an evaluator run could next find work: now while any incident of a configured category is open
+ * or acknowledged (its reminders, escalations and all-clear depend on time and counts), else the
+ * first held SMS's send time; undefined when neither exists (only the volume monitor opening an
+ * incident, or an SMS being held, can make work). The local scheduler skips the runs before it.
+ */
+export async function nextAlertWork(deps: Pick<EvaluateAlertsDeps, 'config' | 'clock' | 'alerts'> & { readonly dueTimes: DueTimes }): Promise<Date | undefined> {
+  const [open, held] = await Promise.all([deps.alerts.listOpen(deps.config.categories.map((c) => c.id)), deps.dueTimes.nextHeldAlertSmsAt()]);
+  return open.length > 0 ? deps.clock.now() : held;
 }
 
 /**

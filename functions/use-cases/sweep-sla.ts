@@ -2,9 +2,11 @@ import type { Complaint } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
 import { smsSendTime } from '../domain/quiet-hours.ts';
+import { earliest } from '../domain/time.ts';
 import { sweepSla as planSweep, type SlaStep } from '../domain/sla.ts';
 import { groupSlaSteps, renderHeldSlaSummary, renderSlaGroup, slaEvents, slaMessageIds, type SlaRecipientGroup, type SlaSmsDecision } from '../domain/sla-messages.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DueTimes } from '../ports/due-times.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
@@ -97,6 +99,15 @@ export async function sweepSla(deps: SweepSlaDeps, sweepId?: string): Promise<Sw
   } finally {
     if (run.kind === 'claimed') await deps.ledger.release(run.claim);
   }
+}
+
+/**
+ * When a sweep could next find work: the first held SMS's send time or the first complaint's next SLA
+ * action time, whichever comes first (undefined: neither exists, and only a write can make one). A run
+ * before then reads both, finds nothing due and writes nothing; the local scheduler skips such runs.
+ */
+export async function nextSweepWork(deps: { readonly dueTimes: DueTimes }): Promise<Date | undefined> {
+  return earliest(await Promise.all([deps.dueTimes.nextHeldSlaSmsAt(), deps.dueTimes.nextSweepAt()]));
 }
 
 /** A complaint whose SLA steps have come: as read, as it will be written, and the steps between. */

@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb-alert-store.ts';
 import { DynamoComplaintRepository, toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
+import { DynamoDueTimes } from '../../functions/adapters/dynamodb-due-times.ts';
 import { DynamoSurveyStore } from '../../functions/adapters/dynamodb-survey-store.ts';
 import { bucketNumber, bucketValues } from '../../functions/adapters/index-buckets.ts';
 import { newIncident } from '../../functions/domain/alert.ts';
@@ -72,6 +73,15 @@ describe('sparse due indexes over buckets, against DynamoDB Local', () => {
     expect(res.items.map((c) => c.id)).toContain(legacy.id);
     // Reads: what is due, plus nothing (no bucket filled its page, so no empty page was needed).
     expect(res.itemsRead).toBe(due.length);
+  });
+
+  it('names the earliest next action time over every bucket (the legacy item too); none in empty tables', async () => {
+    const first = all.map((c) => c.sla.nextActionAt!).sort()[0]!;
+    const dueTimes = (tables: Record<TableName, string>) => new DynamoDueTimes(db.clients.doc, { complaints: () => tables.complaints, state: () => tables.state }, BUCKETS);
+    expect(await dueTimes(names).nextSweepAt()).toEqual(new Date(first));
+    const { names: empty } = await db.freshTables();
+    expect(await dueTimes(empty).nextSweepAt()).toBeUndefined();
+    expect(await dueTimes(empty).nextSurveyAt()).toBeUndefined();
   });
 
   it('keeps the limit: the oldest `limit` due complaints, in order', async () => {
@@ -160,6 +170,8 @@ describe('sparse due indexes over buckets, against DynamoDB Local', () => {
     const expected = resolved.sort(byTime((c) => c.survey?.dueAt)).map((c) => c.id);
     expect((await surveys.due(at, 100)).items.map((c) => c.id)).toEqual(expected);
     expect((await surveys.due(at, 5)).items.map((c) => c.id)).toEqual(expected.slice(0, 5));
+    const dueTimes = new DynamoDueTimes(db.clients.doc, { complaints: () => fresh.complaints, state: () => fresh.state }, BUCKETS);
+    expect(await dueTimes.nextSurveyAt()).toEqual(new Date(resolved[0]!.survey!.dueAt));
   });
 
   it('lists open incidents across buckets, oldest opening first', async () => {

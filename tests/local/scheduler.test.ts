@@ -53,7 +53,7 @@ describe('LocalScheduler', () => {
     scheduler.addZoned('weeklyDigest', 'cron(0 9 ? * MON *)', 'Asia/Shanghai', async (event) => {
       calls.push({ event, clockAt: clock.now().toISOString() });
     });
-    expect(scheduler.upcoming()).toEqual([{ name: 'weeklyDigest', expression: 'cron(0 9 ? * MON *)', next: new Date('2026-11-30T01:00:00.000Z') }]);
+    expect(scheduler.upcoming()).toEqual([{ name: 'weeklyDigest', expression: 'cron(0 9 ? * MON *)', next: new Date('2026-11-30T01:00:00.000Z'), runs: 0, skippedIdle: 0 }]);
 
     await scheduler.advanceTo(new Date('2026-12-07T01:00:00.000Z'));
 
@@ -100,7 +100,7 @@ describe('LocalScheduler', () => {
     await scheduler.advanceTo(new Date('2026-03-02T11:10:00.000Z'));
 
     expect(calls.map((c) => c.clockAt)).toEqual(['2026-03-02T09:10:00.000Z', '2026-03-02T10:10:00.000Z', '2026-03-02T11:10:00.000Z']);
-    expect(scheduler.upcoming()).toEqual([{ name: 'every-hour', expression: 'rate(1 hour)', next: new Date('2026-03-02T12:10:00.000Z') }]);
+    expect(scheduler.upcoming()).toEqual([{ name: 'every-hour', expression: 'rate(1 hour)', next: new Date('2026-03-02T12:10:00.000Z'), runs: 3, skippedIdle: 0 }]);
   });
 
   it('lets a week pass: a daily cron fires seven times', async () => {
@@ -210,5 +210,106 @@ describe('LocalScheduler', () => {
 
     expect(calls.map((c) => c.clockAt)).toEqual(['2026-03-02T09:00:00.000Z']);
     expect(scheduler.upcoming()[0]?.next.toISOString()).toBe('2026-03-02T09:05:00.000Z');
+  });
+
+  describe('skipping runs that would find nothing (nextWork)', () => {
+    /** A scheduler whose write count the test moves, and a schedule every 5 minutes that records its runs and questions. */
+    function skipping(answer: () => Date | undefined | Promise<Date | undefined>) {
+      const clock = new SimulatedClock(new Date('2026-03-02T08:00:00.000Z'));
+      let writes = 0;
+      const scheduler = new LocalScheduler(clock, { writes: () => writes });
+      const { calls, run } = recorder(clock);
+      const asked: string[] = [];
+      scheduler.add('sweeper', 'rate(5 minutes)', run, async () => {
+        asked.push(clock.now().toISOString());
+        return answer();
+      });
+      return { clock, scheduler, calls, asked, write: () => (writes += 1) };
+    }
+
+    it('asks once and skips every run before the next work, then fires from it on', async () => {
+      const t = skipping(() => new Date('2026-03-02T09:02:00.000Z'));
+
+      await t.scheduler.advanceTo(new Date('2026-03-02T09:20:00.000Z'));
+
+      // 08:05 … 09:00 skipped (12 runs); 09:05 is past the work's time, and every run after it fires.
+      expect(t.calls.map((c) => c.clockAt)).toEqual(['2026-03-02T09:05:00.000Z', '2026-03-02T09:10:00.000Z', '2026-03-02T09:15:00.000Z', '2026-03-02T09:20:00.000Z']);
+      expect(t.asked).toEqual(['2026-03-02T08:05:00.000Z']);
+      expect(t.scheduler.upcoming()[0]).toMatchObject({ runs: 4, skippedIdle: 12 });
+      expect(t.clock.now().toISOString()).toBe('2026-03-02T09:20:00.000Z');
+    });
+
+    it('skips a whole week when nothing is pending, asking once', async () => {
+      const t = skipping(() => undefined);
+
+      await t.scheduler.advanceTo(new Date('2026-03-09T08:00:00.000Z'));
+
+      expect(t.calls).toEqual([]);
+      expect(t.asked).toHaveLength(1);
+      expect(t.scheduler.upcoming()[0]).toMatchObject({ runs: 0, skippedIdle: 7 * 288, next: new Date('2026-03-09T08:05:00.000Z') });
+    });
+
+    it('asks again after a write, and fires the run the write made due', async () => {
+      let work: Date | undefined;
+      const t = skipping(() => work);
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:30:00.000Z'));
+      expect(t.calls).toEqual([]);
+
+      // Say an intake wrote a complaint whose next action is at 08:41.
+      work = new Date('2026-03-02T08:41:00.000Z');
+      t.write();
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:45:00.000Z'));
+
+      expect(t.calls.map((c) => c.clockAt)).toEqual(['2026-03-02T08:45:00.000Z']);
+      expect(t.asked).toEqual(['2026-03-02T08:05:00.000Z', '2026-03-02T08:35:00.000Z']);
+    });
+
+    it('does not trust an answer given while a write came in: the run fires', async () => {
+      const t = skipping(() => {
+        t.write();
+        return undefined;
+      });
+
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:10:00.000Z'));
+
+      expect(t.calls.map((c) => c.clockAt)).toEqual(['2026-03-02T08:05:00.000Z', '2026-03-02T08:10:00.000Z']);
+    });
+
+    it('fires the run when the question fails: the run meets the trouble and records it', async () => {
+      const t = skipping(() => Promise.reject(new Error('table is gone')));
+
+      const fired = await t.scheduler.advanceTo(new Date('2026-03-02T08:05:00.000Z'));
+
+      expect(fired.map((f) => f.outcome)).toEqual([{ ok: true, result: 'done' }]);
+    });
+
+    it('asks again after forgetNextWork (writes it cannot count)', async () => {
+      let work: Date | undefined;
+      const t = skipping(() => work);
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:10:00.000Z'));
+      work = new Date('2026-03-02T08:00:00.000Z');
+
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:15:00.000Z'));
+      expect(t.calls).toEqual([]);
+      t.scheduler.forgetNextWork();
+      await t.scheduler.advanceTo(new Date('2026-03-02T08:20:00.000Z'));
+
+      expect(t.calls.map((c) => c.clockAt)).toEqual(['2026-03-02T08:20:00.000Z']);
+    });
+
+    it('fires every run without a write count, and every run of a schedule that gives no nextWork', async () => {
+      const clock = new SimulatedClock(new Date('2026-03-02T08:00:00.000Z'));
+      const uncounted = new LocalScheduler(clock);
+      const a = recorder(clock);
+      uncounted.add('a', 'rate(5 minutes)', a.run, async () => undefined);
+      await uncounted.advanceTo(new Date('2026-03-02T08:15:00.000Z'));
+      expect(a.calls).toHaveLength(3);
+
+      const counted = new LocalScheduler(clock, { writes: () => 0 });
+      const b = recorder(clock);
+      counted.add('b', 'rate(5 minutes)', b.run);
+      await counted.advanceTo(new Date('2026-03-02T08:30:00.000Z'));
+      expect(b.calls).toHaveLength(3);
+    });
   });
 });
