@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
+import { bucketNumber } from '../../functions/adapters/index-buckets.ts';
 import { buildRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { newIncident } from '../../functions/domain/alert.ts';
 import { categoryById } from '../../functions/domain/config.ts';
@@ -26,6 +27,8 @@ import { withDynamoDbLocal } from '../support/dynamodb.ts';
  */
 const db = withDynamoDbLocal();
 const HOUR = 3_600_000;
+/** Four buckets: every answer is the first key over several partitions, at a quarter of the default's Queries. */
+const config = { ...defaultConfig, scale: { ...defaultConfig.scale, dueIndexBuckets: 4 } };
 let clock: SimulatedClock;
 let outbox: Outbox;
 let rt: Runtime;
@@ -33,8 +36,8 @@ let rt: Runtime;
 async function setup(t0: Date): Promise<void> {
   const { names } = await db.freshTables();
   clock = new SimulatedClock(t0);
-  outbox = new Outbox(defaultConfig, clock);
-  rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: 'https://complaints.example.com' });
+  outbox = new Outbox(config, clock);
+  rt = buildRuntime({ stores: allStores, config, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: 'https://complaints.example.com' });
 }
 
 let n = 0;
@@ -42,7 +45,7 @@ function complaint(category: string, severity: 'low' | 'medium' | 'high' | 'crit
   n += 1;
   const r = createComplaint(
     { channel: 'web', customer: { id: `next-${n}`, email: `n${n}@example.com`, phone: '+12125550147' }, description: 'next work', category, severity },
-    defaultConfig,
+    config,
     at,
     `NW${String(n).padStart(6, '0')}`,
   );
@@ -52,7 +55,7 @@ function complaint(category: string, severity: 'low' | 'medium' | 'high' | 'crit
 
 function advance(c: Complaint, types: readonly ('acknowledge' | 'start' | 'resolve')[], at: Date): Complaint {
   for (const type of types) {
-    const next = applyEvent(c, { type, actor: 'agent:test' }, at, defaultConfig);
+    const next = applyEvent(c, { type, actor: 'agent:test' }, at, config);
     if (!next.ok) throw new Error(`fixture: ${type}`);
     c = next.complaint;
   }
@@ -110,6 +113,7 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
       complaint('product-quality', 'medium', new Date(t0.getTime() + HOUR)),
       complaint('account-security', 'critical', new Date(t0.getTime() + 2 * HOUR)),
     ];
+    expect(new Set(items.map((c) => bucketNumber(c.id, 4))).size, 'in more than one bucket').toBeGreaterThan(1);
     for (const c of items) await rt.complaints.create(c);
     const [, , , acknowledged] = items;
     await rt.complaints.update(advance(acknowledged!, ['acknowledge'], new Date(t0.getTime() + 2.2 * HOUR)), acknowledged!.version);
@@ -141,7 +145,7 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
 
   it('alert evaluator: nothing to do without incidents or held SMS; a held SMS at its time; every run while an incident is open', async () => {
     expect(await nextAlertWork(rt)).toBeUndefined();
-    const category = categoryById(defaultConfig, 'logistics-delay')!;
+    const category = categoryById(config, 'logistics-delay')!;
     const sendAt = new Date(t0.getTime() + 3 * HOUR);
     await rt.alertOps!.deferSms({ id: 'held-sms-1', kind: 'alert_escalation', channel: 'sms', to: '+8613800138001', text: '物流延误 告警' }, category.id, sendAt);
     expect(await nextAlertWork(rt)).toEqual(sendAt);
