@@ -230,7 +230,8 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
       outbox: '/console/outbox',
       events: '/console/events',
     };
-    for (const width of [390, 1280]) {
+    // The two widths in two tabs at once: each page waits mostly on Chromium (layout, screenshot, axe).
+    const atWidth = async (width: number) => {
       const { ctx, page } = await signIn({ width, bypassCSP: true });
       for (const locale of ['zh-CN', 'en'] as const) {
         for (const [name, path] of Object.entries(pages)) {
@@ -244,7 +245,8 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
         }
       }
       await ctx.close();
-    }
+    };
+    await Promise.all([atWidth(390), atWidth(1280)]);
     const ctx = await browser.newContext({ bypassCSP: true });
     const login = await ctx.newPage();
     for (const locale of ['zh-CN', 'en'] as const) {
