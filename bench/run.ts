@@ -7,6 +7,7 @@ import { benchTextModel } from './text-model.ts';
 import { benchDetection } from './detection.ts';
 import { benchIntakeLoad } from './intake-load.ts';
 import { benchBundles } from './bundles.ts';
+import { benchIdleWalk } from './idle-walk.ts';
 
 /**
  * `npm run bench`: each benchmark measures our implementation and a naive baseline in the same run
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
     `intake load: ${intake.perSecond} complaints/s at ${intake.clients} clients (p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms) vs ${intake.sequentialPerSecond}/s from one client → ${intake.ratio}×; ${intake.accepted} accepted = ${intake.stored} stored = ${intake.counted} counted = ${intake.receipted} receipted`,
   );
   console.log(JSON.stringify(intake));
+  const walk = await benchIdleWalk(log);
+  console.log(
+    `idle walk: ${walk.simulatedDays} simulated days of SLA steps in ${walk.seconds} s with idle runs skipped vs ${walk.naiveSeconds} s invoking every run → ${walk.ratio}× faster; ${walk.runs} runs vs ${walk.naiveRuns}, ${walk.requests} DynamoDB requests vs ${walk.naiveRequests} (${walk.requestRatio}× fewer); ${walk.messages} messages, the same in both: ${walk.sameMessages}`,
+  );
+  console.log(JSON.stringify(walk));
   const bundles = await benchBundles(log);
   console.log(
     `bundles: ${bundles.functions.length} entries, largest ${(bundles.maxBytes / 1024).toFixed(0)} KB, ${bundles.sizeRatio}× smaller in total than the naive bundling; module init ${bundles.initRatio}× faster wall, ${bundles.initCpuRatio}× CPU (median over entries; below 1 is slower)`,
