@@ -52,6 +52,11 @@ async function main(): Promise<void> {
     console.error(`LOCAL_CLOCK_START must be an ISO 8601 instant such as 2026-11-20T20:00:00+08:00, got '${process.env.LOCAL_CLOCK_START}'`);
     process.exit(1);
   }
+  const idleRuns = process.env.LOCAL_IDLE_RUNS || 'skip';
+  if (idleRuns !== 'skip' && idleRuns !== 'invoke') {
+    console.error(`LOCAL_IDLE_RUNS must be 'skip' (the default: scheduled runs with nothing due are skipped) or 'invoke' (every run, as EventBridge does), got '${idleRuns}'`);
+    process.exit(1);
+  }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
   let pipeline;
   try {
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
       ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
       ...(process.env.DYNAMODB_TABLE_PREFIX && { tablePrefix: process.env.DYNAMODB_TABLE_PREFIX }),
+      skipIdleRuns: idleRuns === 'skip',
       // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
       activityLog: (line) => console.log(line),
     });

@@ -50,4 +50,11 @@ describe('npm start refuses clearly', () => {
     expect(output).toContain(`LOCAL_CLOCK_START must be an ISO 8601 instant such as 2026-11-20T20:00:00+08:00, got '${value}'`);
     expect(output).not.toMatch(/^\s+at /m);
   });
+
+  it('a LOCAL_IDLE_RUNS other than skip or invoke: names the variable and both values', async () => {
+    const { code, output } = await runStart({ LOCAL_IDLE_RUNS: 'sometimes', PORT: '0' });
+    expect(code).toBe(1);
+    expect(output).toContain("LOCAL_IDLE_RUNS must be 'skip' (the default: scheduled runs with nothing due are skipped) or 'invoke' (every run, as EventBridge does), got 'sometimes'");
+    expect(output).not.toMatch(/^\s+at /m);
+  });
 });
