@@ -3,6 +3,7 @@ import '../adapters/aws-sentiment.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
 import { ComplaintInputSchema } from '../domain/complaint.ts';
+import { publicComplaint } from '../domain/public-complaint.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { countMetricBy, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
@@ -11,7 +12,10 @@ import { submitComplaint } from '../use-cases/submit-complaint.ts';
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
 export const stores = provideStores({ complaints: complaintStore, receipts: receiptStore });
 
-/** `POST /complaints`: 201 with the stored complaint, 200 with the first one for a repeated externalId. */
+/**
+ * `POST /complaints`: 201 with the stored complaint's public view, 200 with the first one's for a
+ * repeated externalId (which anyone may send: the view holds nothing about the person who did first).
+ */
 export const handler = httpHandler(async (event) => {
   const body = readJsonBody(event);
   if (!body.ok) return body.response;
@@ -23,7 +27,7 @@ export const handler = httpHandler(async (event) => {
       return validationError([{ path: 'category', message: `unknown category '${result.error.category}'` }]);
     case 'duplicate':
       logger.info('duplicate external id', { complaintId: result.complaint.id, channel: result.complaint.channel });
-      return json(200, result.complaint);
+      return json(200, publicComplaint(result.complaint));
     case 'created':
       // DEBUG: the stored complaint, ComplaintsReceived and complaint.received already record it, and
       // a line per complaint is paid for in log ingestion at every volume.
@@ -31,6 +35,6 @@ export const handler = httpHandler(async (event) => {
       countMetricBy('ComplaintsReceived', result.complaint.category);
       // Channels only: the recipient's address or number never goes to the logs.
       if (result.complaint.receiptWithheld) logger.warn('receipt withheld by the per-recipient cap', { complaintId: result.complaint.id, channels: result.complaint.receiptWithheld });
-      return json(201, result.complaint);
+      return json(201, publicComplaint(result.complaint));
   }
 });

@@ -8,7 +8,9 @@ import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { handler } from '../../functions/handlers/intake.ts';
 import { handler as getComplaint } from '../../functions/handlers/get-complaint.ts';
 import { handler as listComplaints } from '../../functions/handlers/list-complaints.ts';
+import type { Complaint } from '../../functions/domain/complaint.ts';
 import { REF_PATTERN } from '../../functions/domain/ids.ts';
+import { publicComplaint } from '../../functions/domain/public-complaint.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { captureLogLines } from '../support/log-lines.ts';
 
@@ -55,13 +57,23 @@ const valid = {
   description: '下单一周了物流还没更新',
 };
 
+/** Posts `body` and returns the complaint item intake wrote to the complaints table. */
+async function storedComplaint(body: unknown): Promise<Complaint> {
+  ddb.on(PutCommand).resolves({});
+  const res = await handler(post(body));
+  expect(res.statusCode).toBe(201);
+  const put = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'complaints-t' && c.args[0].input.Item?.id === JSON.parse(res.body!).id);
+  return put!.args[0].input.Item as Complaint;
+}
+
 describe('POST /complaints', () => {
-  it('stores a classified complaint and answers 201 with it', async () => {
+  it('stores a classified complaint and answers 201 with its public view', async () => {
     ddb.on(PutCommand).resolves({});
     const res = await handler(post(valid));
     expect(res.statusCode).toBe(201);
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ status: 'received', category: 'logistics-delay', department: 'logistics', severity: 'medium', receivedAt: fixedNow.toISOString() });
+    expect(Object.keys(body).sort()).toEqual(['category', 'channel', 'department', 'firstResponseDueAt', 'id', 'receivedAt', 'ref', 'resolutionDueAt', 'severity', 'status']);
     expect(body.id).toMatch(/^[0-9A-Z]{26}$/);
     expect(body.ref).toMatch(REF_PATTERN);
     expect(body.ref).toMatch(/^YX-/);
@@ -110,7 +122,7 @@ describe('POST /complaints', () => {
   });
 
   it('answers 200 with the first complaint for a repeated externalId and stores nothing', async () => {
-    const first = { ...JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!), externalId: 'ZD-1001' };
+    const first = { ...(await storedComplaint(valid)), externalId: 'ZD-1001' };
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(PutCommand).resolves({});
@@ -120,9 +132,15 @@ describe('POST /complaints', () => {
     ddb.on(GetCommand, { TableName: 'state-t' }).resolves({});
     ddb.on(GetCommand, { TableName: 'state-t', Key: { pk: 'EXT#app#ZD-1001', sk: 'EXT' } }).resolves({ Item: { pk: 'EXT#app#ZD-1001', sk: 'EXT', complaintId: first.id } });
     ddb.on(GetCommand, { TableName: 'complaints-t' }).resolves({ Item: first });
-    const res = await handler(post({ ...valid, externalId: 'ZD-1001' }));
+    // Anyone can send the same externalId: the answer is the first complaint's public view, with
+    // nothing of the person who sent it or of what they wrote.
+    const res = await handler(post({ ...valid, customer: { id: 'someone-else' }, description: 'what did they write?', externalId: 'ZD-1001' }));
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body!).id).toBe(first.id);
+    const body = JSON.parse(res.body!);
+    expect(body).toEqual(publicComplaint(first));
+    expect(body.id).toBe(first.id);
+    expect(res.body).not.toMatch(/chen@example\.com|\+8613912345678|陈女士|cust-9|快递一直没到|下单一周了物流还没更新/);
+    expect(Object.keys(body)).toEqual(expect.not.arrayContaining(['customer', 'title', 'description', 'timeline', 'escalationRisk', 'classification', 'expiresAt', 'version']));
   });
 
   it.each([
@@ -175,11 +193,11 @@ describe('GET /complaints?ref=', () => {
     });
 
   it('finds the complaint through its uniqueness record, however the reference is typed', async () => {
-    const stored = JSON.parse((await (ddb.on(PutCommand).resolves({}), handler(post(valid)))).body!);
+    const stored = await storedComplaint(valid);
     ddb.on(GetCommand, { TableName: 'state-t' }).resolves({ Item: { pk: `REF#${stored.ref}`, sk: 'REF', complaintId: stored.id } });
     ddb.on(GetCommand, { TableName: 'complaints-t' }).resolves({ Item: stored });
     const queriesBefore = ddb.commandCalls(QueryCommand).length;
-    const res = await get({ ref: ` ${stored.ref.toLowerCase()} ` });
+    const res = await get({ ref: ` ${stored.ref!.toLowerCase()} ` });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body!).items.map((c: { id: string }) => c.id)).toEqual([stored.id]);
     const refReads = ddb.commandCalls(GetCommand).filter((c) => String(c.args[0].input.Key?.pk).startsWith('REF#'));

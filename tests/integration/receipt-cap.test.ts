@@ -39,7 +39,8 @@ afterAll(() => setRuntime(undefined));
 const LIMIT = defaultConfig.protection.receiptsPerRecipientPerHour;
 const sms = (to: string) => ({ channel: 'sms' as const, to });
 
-async function post(body: Record<string, unknown>): Promise<{ status: number; complaint: Complaint }> {
+/** Posts a complaint; returns the status, the public answer and the complaint as stored. */
+async function post(body: Record<string, unknown>): Promise<{ status: number; answer: Record<string, unknown>; complaint: Complaint }> {
   const res = await intake({
     version: '2.0',
     routeKey: 'POST /complaints',
@@ -50,7 +51,10 @@ async function post(body: Record<string, unknown>): Promise<{ status: number; co
     isBase64Encoded: false,
     requestContext: { requestId: 'r', http: { method: 'POST' } },
   } as unknown as APIGatewayProxyEventV2);
-  return { status: res.statusCode!, complaint: JSON.parse(res.body!) };
+  const answer = JSON.parse(res.body!) as Record<string, unknown>;
+  const complaint = await runtime().complaints.get(String(answer.id));
+  if (!complaint) throw new Error(`complaint ${String(answer.id)} was not stored: ${res.body}`);
+  return { status: res.statusCode!, answer, complaint };
 }
 
 describe('DynamoReceiptQuota against DynamoDB Local', () => {
@@ -90,8 +94,10 @@ describe('POST /complaints with one phone number, again and again', () => {
     const posted: Complaint[] = [];
     for (let i = 0; i < LIMIT + 3; i += 1) {
       now = new Date(T0.getTime() + i * 60_000);
-      const { status, complaint } = await post({ channel: 'web', customer: { id: `victim-${i}`, phone }, description: `包裹没到 ${i}` });
+      const { status, answer, complaint } = await post({ channel: 'web', customer: { id: `victim-${i}`, phone }, description: `包裹没到 ${i}` });
       expect(status).toBe(201);
+      // The caller learns that no receipt went out (the public answer carries receiptWithheld).
+      expect(answer.receiptWithheld).toEqual(complaint.receiptWithheld);
       posted.push(complaint);
     }
     expect(posted.slice(0, LIMIT).every((c) => c.receiptWithheld === undefined)).toBe(true);
