@@ -114,7 +114,11 @@ export class OperationsDashboard extends Construct {
         ),
       ],
       [
-        this.graph('Messages sent per channel', MESSAGE_CHANNELS.map((ch) => this.custom('MessagesSent', ch, { label: ch }))),
+        this.graph('Messages sent per channel', [
+          ...MESSAGE_CHANNELS.map((ch) => this.custom('MessagesSent', ch, { label: ch })),
+          // Not sent: a flood of intakes naming new numbers spent the hour's receipt SMS budget.
+          this.custom('ReceiptSmsOverBudget', { label: 'receipt SMS over budget (not sent)' }),
+        ]),
         this.graph('Messages failed per channel', MESSAGE_CHANNELS.map((ch) => this.custom('MessagesFailed', ch, { label: ch }))),
       ],
       [

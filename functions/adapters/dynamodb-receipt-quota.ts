@@ -53,6 +53,44 @@ export class DynamoReceiptQuota implements ReceiptQuota {
     return false;
   }
 
+  async takeSmsBudget(now: Date, limit: number): Promise<boolean> {
+    const hourEnd = Math.floor(now.getTime() / RECEIPT_WINDOW_MS + 1) * RECEIPT_WINDOW_MS;
+    try {
+      // One atomic conditional ADD: racing intakes can never take more than `limit` in an hour.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.stateTable,
+          Key: budgetKey(now),
+          UpdateExpression: 'ADD #taken :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(#taken) OR #taken < :limit',
+          ExpressionAttributeNames: { '#taken': 'taken' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil((hourEnd + RECEIPT_WINDOW_MS) / 1000) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async returnSmsBudget(takenAt: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.stateTable,
+          Key: budgetKey(takenAt),
+          UpdateExpression: 'ADD #taken :minusOne',
+          ConditionExpression: '#taken > :zero',
+          ExpressionAttributeNames: { '#taken': 'taken' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
   async release(recipient: ReceiptRecipient, complaintId: string): Promise<void> {
     try {
       await this.doc.send(
@@ -71,9 +109,14 @@ export class DynamoReceiptQuota implements ReceiptQuota {
   }
 }
 
+/** `RCPTBUDGET#sms` / `<yyyy-mm-ddThh>`: one counter per clock hour (UTC), removed by TTL an hour after it ends. */
+function budgetKey(at: Date): { pk: string; sk: string } {
+  return { pk: 'RCPTBUDGET#sms', sk: at.toISOString().slice(0, 13) };
+}
+
 function itemKey(recipient: ReceiptRecipient): { pk: string; sk: string } {
   return { pk: `RCPT#${createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex')}`, sk: 'RCPT' };
 }
 
-/** Receipts per recipient (the receipt cap). */
+/** Receipts per recipient (the receipt cap) and the hourly receipt SMS budget. */
 export const receiptStore: StoreFactory<'receipts'> = (ctx) => new DynamoReceiptQuota(ctx.doc, ctx.table('state'));

@@ -4,6 +4,8 @@ import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 /** The receipt quota in memory (replays and use-case tests), with the same decision as DynamoDB's. */
 export class MemoryReceiptQuota implements ReceiptQuota {
   readonly #windows = new Map<string, ReceiptWindow>();
+  /** Receipt SMS taken per clock hour (UTC), by `yyyy-mm-ddThh`. */
+  readonly #smsTaken = new Map<string, number>();
 
   async reserve(recipient: ReceiptRecipient, complaintId: string, now: Date, limit: number): Promise<boolean> {
     const key = recipientKey(recipient);
@@ -16,5 +18,19 @@ export class MemoryReceiptQuota implements ReceiptQuota {
     const key = recipientKey(recipient);
     const { [complaintId]: _released, ...rest } = this.#windows.get(key) ?? {};
     this.#windows.set(key, rest);
+  }
+
+  async takeSmsBudget(now: Date, limit: number): Promise<boolean> {
+    const hour = now.toISOString().slice(0, 13);
+    const taken = this.#smsTaken.get(hour) ?? 0;
+    if (taken >= limit) return false;
+    this.#smsTaken.set(hour, taken + 1);
+    return true;
+  }
+
+  async returnSmsBudget(takenAt: Date): Promise<void> {
+    const hour = takenAt.toISOString().slice(0, 13);
+    const taken = this.#smsTaken.get(hour) ?? 0;
+    if (taken > 0) this.#smsTaken.set(hour, taken - 1);
   }
 }

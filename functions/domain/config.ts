@@ -205,6 +205,14 @@ export const ProtectionSchema = z.strictObject({
    * minutes; beyond it the complaint is stored and counted but its receipt is withheld. @default 5
    */
   receiptsPerRecipientPerHour: z.number().int().min(1).max(1000).default(5),
+  /**
+   * At most this many receipt SMS in one clock hour, company-wide: someone posting complaints with a
+   * new phone number each time passes the per-recipient cap, and each receipt SMS is paid for (and
+   * SNS's monthly spend limit, once reached, stops the department heads' alert SMS too). Beyond it the
+   * SMS receipt is withheld; the email receipt still goes. Set it to about twice the receipt SMS of
+   * your busiest hour; `null` sets no budget. @default 500
+   */
+  receiptSmsPerHour: z.number().int().min(1).max(10_000_000).nullable().default(500),
   /** The HTTP API stage's default throttle, every route (AWS only). @default { rateLimit: 50, burstLimit: 100 } */
   apiThrottle: ThrottleSchema.default({ rateLimit: 50, burstLimit: 100 }),
   /** Each public route's throttle: intake, survey, unsubscribe and acknowledge pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */

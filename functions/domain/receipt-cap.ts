@@ -2,7 +2,8 @@
  * The per-recipient receipt cap: anyone can post a complaint naming any phone number or address, so
  * at most `protection.receiptsPerRecipientPerHour` receipts go to one recipient in any 60 minutes.
  * Beyond it the complaint is stored and counted as usual, but its receipt is withheld and its
- * timeline says why. Pure: the caller passes the time and the recipient's window.
+ * timeline says why. Receipt SMS also draw on a company-wide hourly budget (`protection.receiptSmsPerHour`),
+ * since a caller can name a new number each time. Pure: the caller passes the time and the recipient's window.
  */
 import type { Complaint, TimelineEntry } from './complaint.ts';
 
@@ -54,22 +55,49 @@ export function recipientKey(recipient: ReceiptRecipient): string {
 /** The timeline event of a withheld receipt (an internal entry: the customer is not told). */
 export const RECEIPT_WITHHELD_EVENT = 'receipt_withheld';
 
+/** Why a receipt was withheld: its recipient's hourly cap, or the company's hourly receipt SMS budget. */
+export type WithholdReason = 'recipient_cap' | 'sms_budget';
+
+/** A receipt withheld at intake. */
+export interface WithheldReceipt {
+  readonly channel: ReceiptChannel;
+  readonly reason: WithholdReason;
+}
+
+/** The limits the notes name. */
+export interface ReceiptLimits {
+  /** `protection.receiptsPerRecipientPerHour`. */
+  readonly perRecipient: number;
+  /** `protection.receiptSmsPerHour` (null: no budget). */
+  readonly smsPerHour: number | null;
+}
+
+function withheldNote(w: WithheldReceipt, limits: ReceiptLimits): string {
+  const what = w.channel === 'sms' ? 'SMS' : 'email';
+  if (w.reason === 'sms_budget') {
+    return `Receipt by SMS not sent: the ${limits.smsPerHour ?? 0} receipt SMS this hour allows company-wide were already sent (protection.receiptSmsPerHour). The complaint is stored and counted as usual.`;
+  }
+  const n = limits.perRecipient;
+  return `Receipt by ${what} not sent: this ${w.channel === 'sms' ? 'phone number' : 'address'} already had ${n} receipt${n === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`;
+}
+
 /**
- * Records on a new complaint that its receipt on `channels` is withheld: `receiptWithheld` lists them
- * (the progress notifier skips those receipts) and one internal timeline entry per channel says why.
+ * Records on a new complaint that some of its receipts are withheld: `receiptWithheld` lists their
+ * channels (the progress notifier skips those receipts) and one internal timeline entry per channel
+ * says why.
  * @returns the complaint unchanged when nothing is withheld
  */
-export function withholdReceipts(complaint: Complaint, channels: readonly ReceiptChannel[], limit: number): Complaint {
-  if (channels.length === 0) return complaint;
-  const entries: TimelineEntry[] = channels.map((channel) => ({
+export function withholdReceipts(complaint: Complaint, withheld: readonly WithheldReceipt[], limits: ReceiptLimits): Complaint {
+  if (withheld.length === 0) return complaint;
+  const entries: TimelineEntry[] = withheld.map((w) => ({
     at: complaint.receivedAt,
     actor: 'system',
     event: RECEIPT_WITHHELD_EVENT,
     status: complaint.status,
     internal: true,
-    note: `Receipt by ${channel === 'sms' ? 'SMS' : 'email'} not sent: this ${channel === 'sms' ? 'phone number' : 'address'} already had ${limit} receipt${limit === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`,
+    note: withheldNote(w, limits),
   }));
-  return { ...complaint, receiptWithheld: [...channels], timeline: [...complaint.timeline, ...entries] };
+  return { ...complaint, receiptWithheld: withheld.map((w) => w.channel), timeline: [...complaint.timeline, ...entries] };
 }
 
 /** True when the message for timeline entry `index` on `channel` is a receipt the cap withheld. */

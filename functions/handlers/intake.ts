@@ -5,7 +5,7 @@ import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
 import { ComplaintInputSchema } from '../domain/complaint.ts';
 import { publicComplaint } from '../domain/public-complaint.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
-import { countMetricBy, logger } from '../adapters/observability.ts';
+import { countMetric, countMetricBy, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { submitComplaint } from '../use-cases/submit-complaint.ts';
 
@@ -33,8 +33,12 @@ export const handler = httpHandler(async (event) => {
       // a line per complaint is paid for in log ingestion at every volume.
       logger.debug('complaint received', { complaintId: result.complaint.id, category: result.complaint.category });
       countMetricBy('ComplaintsReceived', result.complaint.category);
-      // Channels only: the recipient's address or number never goes to the logs.
-      if (result.complaint.receiptWithheld) logger.warn('receipt withheld by the per-recipient cap', { complaintId: result.complaint.id, channels: result.complaint.receiptWithheld });
+      // Channels and reasons only: the recipient's address or number never goes to the logs.
+      if (result.withheld.length) {
+        logger.warn('receipt withheld', { complaintId: result.complaint.id, withheld: result.withheld.map((w) => `${w.channel}:${w.reason}`) });
+        const overBudget = result.withheld.filter((w) => w.reason === 'sms_budget').length;
+        if (overBudget) countMetric('ReceiptSmsOverBudget', overBudget);
+      }
       return json(201, publicComplaint(result.complaint));
   }
 });

@@ -10,4 +10,13 @@ export interface ReceiptQuota {
   reserve(recipient: ReceiptRecipient, complaintId: string, now: Date, limit: number): Promise<boolean>;
   /** Gives a reservation back (the complaint was not stored after all). */
   release(recipient: ReceiptRecipient, complaintId: string): Promise<void>;
+  /**
+   * Takes one receipt SMS from the company-wide budget of the clock hour (UTC) `now` falls in, when
+   * fewer than `limit` were taken in that hour. Not idempotent: a retried intake may take a second
+   * unit, which errs on the side of sending fewer SMS.
+   * @returns false when the hour's budget is spent (nothing was taken)
+   */
+  takeSmsBudget(now: Date, limit: number): Promise<boolean>;
+  /** Gives back a unit taken at `takenAt` (the complaint was not stored after all). */
+  returnSmsBudget(takenAt: Date): Promise<void>;
 }

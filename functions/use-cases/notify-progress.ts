@@ -52,7 +52,7 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
       complaint.customer.email && base
         ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}`
         : undefined;
-    // A receipt the per-recipient cap withheld at intake is never sent (the timeline says why).
+    // A receipt withheld at intake (recipient cap or SMS budget) is never sent (the timeline says why).
     const messages = renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
     sent += await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
   }

@@ -1,7 +1,7 @@
 import { createComplaint, type Complaint, type ComplaintInput, type IntakeError } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { progressRecipients } from '../domain/progress-channels.ts';
-import { withholdReceipts, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
+import { withholdReceipts, type ReceiptRecipient, type WithheldReceipt } from '../domain/receipt-cap.ts';
 import { textLanguage } from '../domain/escalation-risk.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -23,8 +23,15 @@ export interface SubmitComplaintDeps {
   readonly newRef: () => string;
 }
 
+/** A receipt reserved at intake: the recipient's slot, and a unit of the SMS budget when `budgeted`. */
+interface Reservation {
+  readonly recipient: ReceiptRecipient;
+  readonly budgeted: boolean;
+}
+
 export type SubmitResult =
-  | { outcome: 'created'; complaint: Complaint }
+  /** `withheld`: the receipts not sent, and why (the complaint's timeline says so too). */
+  | { outcome: 'created'; complaint: Complaint; withheld: readonly WithheldReceipt[] }
   | { outcome: 'duplicate'; complaint: Complaint }
   | { outcome: 'rejected'; error: IntakeError };
 
@@ -42,8 +49,9 @@ export interface SubmitOptions {
  * (channel, externalId) in the same transaction so a resubmission stores and counts nothing new; then
  * claim its short reference (drawn again if taken).
  * Before storing, a receipt is reserved for each recipient the receipt would go to; a recipient that
- * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, and the
- * complaint's timeline says so. A reservation is given back when nothing new was stored.
+ * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, nor does
+ * an SMS once the hour's `protection.receiptSmsPerHour` are taken company-wide; the complaint's
+ * timeline says which. Reservations are given back when nothing new was stored.
  */
 export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps, options: SubmitOptions = {}): Promise<SubmitResult> {
   const now = deps.clock.now();
@@ -56,8 +64,12 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
     ...(negativity && { negativity }),
   }, options.repeatOf);
   if (!built.ok) return { outcome: 'rejected', error: built.error };
-  const { complaint, reserved } = await capReceipts(built.complaint, deps, now);
-  const giveBack = () => Promise.all(reserved.map((r) => deps.receipts.release(r, complaint.id)));
+  const { complaint, reserved, withheld } = await capReceipts(built.complaint, deps, now);
+  const giveBack = () =>
+    Promise.all(reserved.map(async (r) => {
+      await deps.receipts.release(r.recipient, complaint.id);
+      if (r.budgeted) await deps.receipts.returnSmsBudget(now);
+    }));
   let stored;
   try {
     stored = await deps.complaints.create({ ...complaint, ref: deps.newRef() }, deps.newRef);
@@ -66,22 +78,33 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
     throw err;
   }
   if (!stored.created) await giveBack();
-  return stored.created ? { outcome: 'created', complaint: stored.complaint } : { outcome: 'duplicate', complaint: stored.complaint };
+  return stored.created ? { outcome: 'created', complaint: stored.complaint, withheld } : { outcome: 'duplicate', complaint: stored.complaint };
 }
 
 /**
  * Reserves the receipt of a new complaint for each of its recipients (the channels its receipt would
- * use: `progressRecipients`, the rule the progress notifier sends by).
- * @returns the complaint with any withheld receipt recorded, and the recipients reserved
+ * use: `progressRecipients`, the rule the progress notifier sends by): first the recipient's hourly
+ * cap, then, for an SMS, a unit of the company's hourly receipt SMS budget (the recipient's
+ * reservation is given back when the budget is spent, so a withheld SMS uses no slot).
+ * @returns the complaint with any withheld receipt recorded, what was reserved, and what was withheld
  */
-async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now: Date): Promise<{ complaint: Complaint; reserved: ReceiptRecipient[] }> {
-  const limit = deps.config.protection.receiptsPerRecipientPerHour;
+async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now: Date): Promise<{ complaint: Complaint; reserved: Reservation[]; withheld: WithheldReceipt[] }> {
+  const limits = { perRecipient: deps.config.protection.receiptsPerRecipientPerHour, smsPerHour: deps.config.protection.receiptSmsPerHour };
   const recipients: ReceiptRecipient[] = progressRecipients(complaint, 0, deps.config);
-  const reserved: ReceiptRecipient[] = [];
-  const withheld: ReceiptChannel[] = [];
+  const reserved: Reservation[] = [];
+  const withheld: WithheldReceipt[] = [];
   for (const recipient of recipients) {
-    if (await deps.receipts.reserve(recipient, complaint.id, now, limit)) reserved.push(recipient);
-    else withheld.push(recipient.channel);
+    if (!(await deps.receipts.reserve(recipient, complaint.id, now, limits.perRecipient))) {
+      withheld.push({ channel: recipient.channel, reason: 'recipient_cap' });
+      continue;
+    }
+    const budgeted = recipient.channel === 'sms' && limits.smsPerHour !== null;
+    if (budgeted && !(await deps.receipts.takeSmsBudget(now, limits.smsPerHour!))) {
+      await deps.receipts.release(recipient, complaint.id);
+      withheld.push({ channel: 'sms', reason: 'sms_budget' });
+      continue;
+    }
+    reserved.push({ recipient, budgeted });
   }
-  return { complaint: withholdReceipts(complaint, withheld, limit), reserved };
+  return { complaint: withholdReceipts(complaint, withheld, limits), reserved, withheld };
 }

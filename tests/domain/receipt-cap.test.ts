@@ -34,16 +34,17 @@ describe('admitReceipt (sliding hour per recipient)', () => {
 });
 
 describe('withholdReceipts', () => {
+  const LIMITS = { perRecipient: 5, smsPerHour: 500 };
   const built = createComplaint({ channel: 'web', customer: { id: 'c', phone: '+8613900000000' }, description: '快递没到' }, defaultConfig, T0, 'C1');
   if (!built.ok) throw new Error('fixture');
   const complaint = built.complaint;
 
   it('leaves a complaint whose receipts all go out unchanged', () => {
-    expect(withholdReceipts(complaint, [], 5)).toBe(complaint);
+    expect(withholdReceipts(complaint, [], LIMITS)).toBe(complaint);
   });
 
   it('records the withheld channel and says why in an internal timeline entry', () => {
-    const withheld = withholdReceipts(complaint, ['sms'], 5);
+    const withheld = withholdReceipts(complaint, [{ channel: 'sms', reason: 'recipient_cap' }], LIMITS);
     expect(withheld.receiptWithheld).toEqual(['sms']);
     expect(withheld.timeline).toEqual([
       complaint.timeline[0],
@@ -61,5 +62,21 @@ describe('withholdReceipts', () => {
     expect(isWithheldReceipt(withheld, 0, 'email')).toBe(false);
     expect(isWithheldReceipt(withheld, 1, 'sms')).toBe(false);
     expect(isWithheldReceipt(complaint, 0, 'sms')).toBe(false);
+  });
+
+  it('names the spent hourly SMS budget when that is why, and each reason in its own entry', () => {
+    const withheld = withholdReceipts(
+      complaint,
+      [
+        { channel: 'email', reason: 'recipient_cap' },
+        { channel: 'sms', reason: 'sms_budget' },
+      ],
+      LIMITS,
+    );
+    expect(withheld.receiptWithheld).toEqual(['email', 'sms']);
+    expect(withheld.timeline.slice(1).map((t) => t.note)).toEqual([
+      expect.stringMatching(/^Receipt by email not sent: this address already had 5 receipts within the last hour/),
+      'Receipt by SMS not sent: the 500 receipt SMS this hour allows company-wide were already sent (protection.receiptSmsPerHour). The complaint is stored and counted as usual.',
+    ]);
   });
 });

@@ -30,6 +30,7 @@ describe('defaults', () => {
   it('ships the documented defaults', () => {
     expect(protection).toEqual({
       receiptsPerRecipientPerHour: 5,
+      receiptSmsPerHour: 500,
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       publicRouteThrottle: { rateLimit: 10, burstLimit: 20 },
       publicReservedConcurrency: 10,
@@ -41,6 +42,8 @@ describe('defaults', () => {
   it('names the key of a bad setting', () => {
     expect(() => withProtection({ apiThrottle: { rateLimit: 100, burstLimit: 10 } })).toThrow(/protection\.apiThrottle\.burstLimit: burstLimit must be at least rateLimit/);
     expect(() => withProtection({ receiptsPerRecipientPerHour: 0 })).toThrow(/protection\.receiptsPerRecipientPerHour/);
+    expect(() => withProtection({ receiptSmsPerHour: 0 })).toThrow(/protection\.receiptSmsPerHour/);
+    expect(withProtection({ receiptSmsPerHour: null }).protection.receiptSmsPerHour).toBeNull();
     expect(() => withProtection({ waf: { enabled: 'yes' } })).toThrow(/protection\.waf\.enabled/);
   });
 });

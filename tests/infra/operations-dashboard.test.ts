@@ -79,7 +79,9 @@ describe('operations dashboard', () => {
       ['Messages sent per channel', 'MessagesSent'],
       ['Messages failed per channel', 'MessagesFailed'],
     ] as const) {
-      expect(shown.filter((m) => m.widget === widget).map((m) => [m.name, m.dimensions.channel])).toEqual(MESSAGE_CHANNELS.map((c) => [name, c]));
+      // Beside what was sent, the receipt SMS the hourly budget kept back (a flood naming new numbers).
+      const extra = name === 'MessagesSent' ? [['ReceiptSmsOverBudget', undefined]] : [];
+      expect(shown.filter((m) => m.widget === widget).map((m) => [m.name, m.dimensions.channel])).toEqual([...MESSAGE_CHANNELS.map((c) => [name, c]), ...extra]);
     }
   });
 

@@ -141,3 +141,67 @@ describe('POST /complaints with one phone number, again and again', () => {
     expect(await quota.reserve({ channel: 'email', to: email }, 'probe-last', now, LIMIT)).toBe(false);
   });
 });
+
+describe('the hourly receipt SMS budget, company-wide', () => {
+  const BUDGET = 3;
+  const budgetConfig = { ...defaultConfig, protection: { ...defaultConfig.protection, receiptSmsPerHour: BUDGET } };
+  const useConfig = (config: typeof defaultConfig) =>
+    setRuntime(
+      buildRuntime({
+        stores: allStores,
+        config,
+        clock: { now: () => now },
+        doc: db.clients.doc,
+        tableNames: tables.names,
+        notifier,
+        events: new MemoryEventPublisher(),
+      }),
+    );
+  beforeAll(() => useConfig(budgetConfig));
+  afterAll(() => useConfig(defaultConfig));
+
+  it('sends at most the budget of receipt SMS in a clock hour however many numbers are named (ten at once); email receipts still go; the next hour has a fresh budget', async () => {
+    now = new Date('2026-11-22T10:05:00Z');
+    // A new number every time passes the per-recipient cap; the budget stops the bill.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post({ channel: 'web', customer: { id: `flood-${i}`, phone: `+86139222200${String(i).padStart(2, '0')}` }, description: `包裹没到 ${i}` })),
+    );
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    const sent = results.filter((r) => r.complaint.receiptWithheld === undefined);
+    const withheld = results.filter((r) => r.complaint.receiptWithheld !== undefined);
+    expect(sent).toHaveLength(BUDGET);
+    for (const r of withheld) {
+      expect(r.complaint.receiptWithheld).toEqual(['sms']);
+      expect(r.answer.receiptWithheld).toEqual(['sms']);
+      expect(r.complaint.timeline.at(-1)).toMatchObject({ event: 'receipt_withheld', internal: true, note: expect.stringContaining(`the ${BUDGET} receipt SMS this hour allows company-wide`) });
+    }
+
+    // The progress notifier sends exactly the budgeted receipts.
+    const before = notifier.messages.length;
+    const records = results.map((r, i) => streamRecord(1000 + i, r.complaint));
+    expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
+    expect(notifier.messages.slice(before).filter((m) => m.channel === 'sms')).toHaveLength(BUDGET);
+
+    // Email receipts draw on no budget: an address still gets its receipt in the spent hour.
+    const byEmail = await post({ channel: 'web', customer: { id: 'by-email', email: 'budget@example.com' }, description: '包裹没到' });
+    expect(byEmail.complaint.receiptWithheld).toBeUndefined();
+
+    // A withheld SMS used no slot of its number: it hears in the next hour, when the budget is fresh.
+    now = new Date('2026-11-22T11:00:00Z');
+    const again = await post({ channel: 'web', customer: { id: 'again', phone: withheld[0]!.complaint.customer.phone! }, description: '包裹没到' });
+    expect(again.complaint.receiptWithheld).toBeUndefined();
+  });
+
+  it('gives the budget back when a resubmitted externalId stores nothing new', async () => {
+    now = new Date('2026-11-22T13:05:00Z');
+    const body = (n: number) => ({ channel: 'app', customer: { id: 'resub', phone: `+86139333300${n}` }, description: 'refund missing', externalId: 'ZD-BUDGET' });
+    expect((await post(body(0))).status).toBe(201);
+    for (let i = 1; i <= 5; i += 1) expect((await post(body(i))).status).toBe(200);
+    // One unit used by the stored complaint; the five resubmissions gave theirs back.
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    for (let i = 0; i < BUDGET - 1; i += 1) expect(await quota.takeSmsBudget(now, BUDGET)).toBe(true);
+    expect(await quota.takeSmsBudget(now, BUDGET)).toBe(false);
+    await quota.returnSmsBudget(now);
+    expect(await quota.takeSmsBudget(now, BUDGET)).toBe(true);
+  });
+});
