@@ -20,12 +20,12 @@ let now = T0;
 const notifier = new MemoryNotifier();
 let tables: TestTables;
 
-beforeAll(async () => {
-  tables = await db.freshTables();
+/** Handlers in this file run on DynamoDB Local with `config`, on the file's clock and notifier. */
+function useConfig(config: typeof defaultConfig): void {
   setRuntime(
     buildRuntime({
       stores: allStores,
-      config: defaultConfig,
+      config,
       clock: { now: () => now },
       doc: db.clients.doc,
       tableNames: tables.names,
@@ -33,6 +33,11 @@ beforeAll(async () => {
       events: new MemoryEventPublisher(),
     }),
   );
+}
+
+beforeAll(async () => {
+  tables = await db.freshTables();
+  useConfig(defaultConfig);
 });
 afterAll(() => setRuntime(undefined));
 
@@ -145,18 +150,6 @@ describe('POST /complaints with one phone number, again and again', () => {
 describe('the hourly receipt SMS budget, company-wide', () => {
   const BUDGET = 3;
   const budgetConfig = { ...defaultConfig, protection: { ...defaultConfig.protection, receiptSmsPerHour: BUDGET } };
-  const useConfig = (config: typeof defaultConfig) =>
-    setRuntime(
-      buildRuntime({
-        stores: allStores,
-        config,
-        clock: { now: () => now },
-        doc: db.clients.doc,
-        tableNames: tables.names,
-        notifier,
-        events: new MemoryEventPublisher(),
-      }),
-    );
   beforeAll(() => useConfig(budgetConfig));
   afterAll(() => useConfig(defaultConfig));
 
