@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
@@ -55,56 +55,44 @@ export class DynamoReceiptQuota implements ReceiptQuota {
 
   async takeSmsBudget(now: Date, limit: number): Promise<boolean> {
     const hourEnd = Math.floor(now.getTime() / RECEIPT_WINDOW_MS + 1) * RECEIPT_WINDOW_MS;
+    // One atomic conditional ADD: racing intakes can never take more than `limit` in an hour.
+    return this.#updateIf({
+      Key: budgetKey(now),
+      UpdateExpression: 'ADD #taken :one SET expiresAt = :expires',
+      ConditionExpression: 'attribute_not_exists(#taken) OR #taken < :limit',
+      ExpressionAttributeNames: { '#taken': 'taken' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil((hourEnd + RECEIPT_WINDOW_MS) / 1000) },
+    });
+  }
+
+  async returnSmsBudget(takenAt: Date): Promise<void> {
+    await this.#updateIf({
+      Key: budgetKey(takenAt),
+      UpdateExpression: 'ADD #taken :minusOne',
+      ConditionExpression: '#taken > :zero',
+      ExpressionAttributeNames: { '#taken': 'taken' },
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    });
+  }
+
+  async release(recipient: ReceiptRecipient, complaintId: string): Promise<void> {
+    await this.#updateIf({
+      Key: itemKey(recipient),
+      UpdateExpression: 'REMOVE #sent.#id ADD #version :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#sent': 'sent', '#id': complaintId, '#version': 'version' },
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+  }
+
+  /** An update of a state-table item under its condition. @returns false when the condition failed (nothing written) */
+  async #updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
     try {
-      // One atomic conditional ADD: racing intakes can never take more than `limit` in an hour.
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.stateTable,
-          Key: budgetKey(now),
-          UpdateExpression: 'ADD #taken :one SET expiresAt = :expires',
-          ConditionExpression: 'attribute_not_exists(#taken) OR #taken < :limit',
-          ExpressionAttributeNames: { '#taken': 'taken' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': Math.ceil((hourEnd + RECEIPT_WINDOW_MS) / 1000) },
-        }),
-      );
+      await this.doc.send(new UpdateCommand({ TableName: this.stateTable, ...input }));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
-    }
-  }
-
-  async returnSmsBudget(takenAt: Date): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.stateTable,
-          Key: budgetKey(takenAt),
-          UpdateExpression: 'ADD #taken :minusOne',
-          ConditionExpression: '#taken > :zero',
-          ExpressionAttributeNames: { '#taken': 'taken' },
-          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
-  }
-
-  async release(recipient: ReceiptRecipient, complaintId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.stateTable,
-          Key: itemKey(recipient),
-          UpdateExpression: 'REMOVE #sent.#id ADD #version :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#sent': 'sent', '#id': complaintId, '#version': 'version' },
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 }

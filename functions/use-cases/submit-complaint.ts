@@ -98,13 +98,13 @@ async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now:
       withheld.push({ channel: recipient.channel, reason: 'recipient_cap' });
       continue;
     }
-    const budgeted = recipient.channel === 'sms' && limits.smsPerHour !== null;
-    if (budgeted && !(await deps.receipts.takeSmsBudget(now, limits.smsPerHour!))) {
+    const budget = recipient.channel === 'sms' ? limits.smsPerHour : null;
+    if (budget !== null && !(await deps.receipts.takeSmsBudget(now, budget))) {
       await deps.receipts.release(recipient, complaint.id);
       withheld.push({ channel: 'sms', reason: 'sms_budget' });
       continue;
     }
-    reserved.push({ recipient, budgeted });
+    reserved.push({ recipient, budgeted: budget !== null });
   }
   return { complaint: withholdReceipts(complaint, withheld, limits), reserved, withheld };
 }
