@@ -8,6 +8,7 @@ import type { AlertOpsStore, DeferredSms } from '../ports/alert-ops.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import { queryAll } from './dynamodb-query.ts';
 import type { StoreFactory } from './runtime.ts';
+import { dueKeyBound, queuedKey } from './time-queue.ts';
 
 /** An expired ack link answers "expired" (410) this long after it expired; then TTL deletes it (404). */
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
@@ -189,7 +190,7 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.stateTable,
-        Item: { pk: SMS_QUEUE_PK, sk: `${sendAt.toISOString()}#${message.id}`, entity: 'deferred-sms', sendAt: sendAt.toISOString(), category, message, expiresAt: seconds(sendAt.toISOString()) + 7 * 86_400 },
+        Item: { pk: SMS_QUEUE_PK, sk: queuedKey(sendAt.toISOString(), message.id), entity: 'deferred-sms', sendAt: sendAt.toISOString(), category, message, expiresAt: seconds(sendAt.toISOString()) + 7 * 86_400 },
       }),
     );
   }
@@ -198,7 +199,7 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
     const items = await queryAll(this.doc, {
       TableName: this.stateTable,
       KeyConditionExpression: 'pk = :p AND sk <= :due',
-      ExpressionAttributeValues: { ':p': SMS_QUEUE_PK, ':due': `${now.toISOString()}#\uffff` },
+      ExpressionAttributeValues: { ':p': SMS_QUEUE_PK, ':due': dueKeyBound(now) },
     });
     return items.map((i): DeferredSms => ({ key: String(i.sk), sendAt: String(i.sendAt), category: String(i.category), message: i.message as OutboundMessage }));
   }

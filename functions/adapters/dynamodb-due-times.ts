@@ -5,6 +5,7 @@ import { queryBucketsMerged } from './dynamodb-query.ts';
 import { HELD_PK } from './dynamodb-sla-sms-store.ts';
 import { bucketedIndexKeys, bucketValues, type BucketedIndex } from './index-buckets.ts';
 import type { StoreFactory } from './runtime.ts';
+import { sendTimeOfKey } from './time-queue.ts';
 
 /**
  * Due times read from DynamoDB. Each answer costs what an idle run of its reader costs: one Query
@@ -47,13 +48,13 @@ export class DynamoDueTimes implements DueTimes {
     return typeof at === 'string' ? new Date(at) : undefined;
   }
 
-  /** A queue partition's items are keyed `<ISO time>#<message id>`: the first key's time. */
+  /** The send time of a queue partition's first key (functions/adapters/time-queue.ts). */
   async #firstQueued(pk: string): Promise<Date | undefined> {
     const res = await this.doc.send(
       new QueryCommand({ TableName: this.tables.state(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk }, ProjectionExpression: 'sk', Limit: 1 }),
     );
     const sk = res.Items?.[0]?.sk;
-    return typeof sk === 'string' ? new Date(sk.slice(0, sk.indexOf('#'))) : undefined;
+    return typeof sk === 'string' ? sendTimeOfKey(sk) : undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { LocaleSchema } from '../domain/config.ts';
 import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
 import { queryAll } from './dynamodb-query.ts';
+import { dueKeyBound, queuedKey } from './time-queue.ts';
 import type { StoreFactory } from './runtime.ts';
 
 /** The partition of SLA SMS held for quiet hours (sort key `<send time>#<message id>`). */
@@ -45,7 +46,7 @@ export class DynamoSlaSmsStore implements SlaSmsStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.stateTable,
-        Item: { pk: HELD_PK, sk: `${held.sendAt}#${messageId}`, ...held, expiresAt: Math.floor(Date.parse(held.sendAt) / 1000) + 7 * 86_400 },
+        Item: { pk: HELD_PK, sk: queuedKey(held.sendAt, messageId), ...held, expiresAt: Math.floor(Date.parse(held.sendAt) / 1000) + 7 * 86_400 },
       }),
     );
   }
@@ -54,7 +55,7 @@ export class DynamoSlaSmsStore implements SlaSmsStore {
     const items = await queryAll(this.doc, {
       TableName: this.stateTable,
       KeyConditionExpression: 'pk = :p AND sk <= :due',
-      ExpressionAttributeValues: { ':p': HELD_PK, ':due': `${now.toISOString()}#\uffff` },
+      ExpressionAttributeValues: { ':p': HELD_PK, ':due': dueKeyBound(now) },
     });
     return items.map((i): HeldSlaSms => ({ key: String(i.sk), sendAt: String(i.sendAt), to: String(i.to), locale: LocaleSchema.parse(i.locale), department: String(i.department), escalations: Number(i.escalations) }));
   }

@@ -1,4 +1,5 @@
 import type { HeldSlaSms, SlaSmsStore } from '../ports/sla-sms-store.ts';
+import { queuedKey } from './time-queue.ts';
 
 /** The SLA SMS bookkeeping in memory (use-case tests). */
 export class MemorySlaSmsStore implements SlaSmsStore {
@@ -16,7 +17,7 @@ export class MemorySlaSmsStore implements SlaSmsStore {
   }
 
   async hold(messageId: string, held: Omit<HeldSlaSms, 'key'>): Promise<void> {
-    const key = `${held.sendAt}#${messageId}`;
+    const key = queuedKey(held.sendAt, messageId);
     this.#held.set(key, { ...held, key });
   }
 
