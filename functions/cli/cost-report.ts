@@ -55,6 +55,9 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     `  writes by function, command, table/index (WRU per lifecycle): ${topWrites.map(([k, v]) => `${k} ${dec(v, 1)}`).join('; ')}`,
     `  reads (RRU per lifecycle): ${topReads.map(([k, v]) => `${k} ${dec(v, 1)}`).join('; ')}`,
     `  one alert incident beyond its complaints: ${dec(profile.alert.dynamodb.writeUnits, 1)} WRU, ${dec(profile.alert.dynamodb.readUnits, 1)} RRU, ${dec(profile.alert.emails, 0)} emails, ${dec(profile.alert.topicPublishes, 0)} topic SMS`,
+    ...(profile.scheduleRuns
+      ? [`  schedule runs per lifecycle (acting ones counted in it beyond an idle run; idle ones are the fixed cost): ${Object.entries(profile.scheduleRuns).filter(([, r]) => r.idle + r.acting > 0).map(([name, r]) => `${name} ${dec(r.acting)} acting of ${dec(r.idle + r.acting, 1)}`).join(', ')}`]
+      : []),
     ...(profile.unmeasuredSchedules?.length ? [`  schedules that never ran while measuring (runs counted, work not): ${profile.unmeasuredSchedules.join(', ')}`] : []),
     `  custom metrics seen: ${profile.customMetrics.length ? profile.customMetrics.join(', ') : 'none'}`,
     ...(Object.keys(bill.unpricedSms).length

@@ -211,6 +211,11 @@ export interface LifecycleProfile {
   readonly idleRuns: Readonly<Record<string, Usage>>;
   /** Schedules that never ran during the measurement: their runs are counted, their work is not. */
   readonly unmeasuredSchedules?: readonly string[];
+  /**
+   * Runs of each scheduled function per measured lifecycle: `acting` ones (they wrote, sent or put
+   * something) are in `lifecycle` beyond an idle run's cost; `idle` ones are not (their cost is fixed).
+   */
+  readonly scheduleRuns?: Readonly<Record<string, { readonly idle: number; readonly acting: number }>>;
   /** Distinct EMF metrics (namespace, name, dimension values) the functions emitted. */
   readonly customMetrics: readonly string[];
   readonly shapes: Readonly<Record<string, FunctionShape>>;

@@ -115,11 +115,36 @@ export function functionShapes(config: PipelineConfig): Record<string, FunctionS
 interface Invocation {
   readonly name: FunctionName;
   cpuMs: number;
+  /** What this invocation did, added to the meter's tallies when it ends. */
+  usage: Usage;
+  /** It wrote to DynamoDB (or tried to), sent a message or put an event. */
+  acted: boolean;
 }
 
-/** Counts what every function does through the local runtime's hooks. */
+/** The functions a schedule invokes, whose runs that act on nothing are idle runs. */
+const SCHEDULED: ReadonlySet<string> = new Set(Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule' || def.trigger.kind === 'companySchedule').map(([name]) => name));
+
+/**
+ * Whether one run of `name` is an idle run: a scheduled function's run that wrote nothing (not even a
+ * refused conditional write), sent nothing and put no event. Its reads found nothing due, or nothing
+ * to act on; such a run costs the same whatever the complaints, so it is a fixed cost.
+ */
+function isIdleRun(name: string, acted: boolean): boolean {
+  return SCHEDULED.has(name) && !acted;
+}
+
+/**
+ * Counts what every function does through the local runtime's hooks. Each invocation counts into its
+ * own tally; when it ends, an idle run's tally goes to `idle`, every other one to `usage`. A stretch
+ * of simulated time runs a scheduled function hundreds of times (every minute for a week before a
+ * survey is due), so telling its idle runs apart per run, instead of subtracting an average idle run
+ * from all of them, keeps their CPU noise (a fraction of a millisecond each, times thousands of runs)
+ * out of the lifecycle.
+ */
 class Meter {
   usage: Usage = ZERO_USAGE;
+  /** The idle runs of scheduled functions (see `isIdleRun`). */
+  idle: Usage = ZERO_USAGE;
   readonly metrics = new Set<string>();
   readonly #als = new AsyncLocalStorage<Invocation>();
   readonly #active = new Set<Invocation>();
@@ -130,9 +155,20 @@ class Meter {
     this.#config = config;
   }
 
+  /** Applies a count to the running invocation's tally, or to `usage` outside any invocation. */
+  #count(change: (u: Usage) => Usage): void {
+    const inv = this.#als.getStore();
+    if (inv) inv.usage = change(inv.usage);
+    else this.usage = change(this.usage);
+  }
+
+  #acted(): void {
+    const inv = this.#als.getStore();
+    if (inv) inv.acted = true;
+  }
+
   #fn(name: string, change: (f: FunctionUsage) => FunctionUsage): void {
-    const fns = { ...this.usage.functions, [name]: change(this.usage.functions[name] ?? ZERO_FUNCTION) };
-    this.usage = { ...this.usage, functions: fns };
+    this.#count((u) => ({ ...u, functions: { ...u.functions, [name]: change(u.functions[name] ?? ZERO_FUNCTION) } }));
   }
 
   #sdk(name: string, service: keyof SdkCalls): void {
@@ -161,23 +197,24 @@ class Meter {
       }
     }
     const tablesHit = new Set(consumed.map((c) => this.#logicalTable(c.TableName)));
-    const requestsBy = { ...this.usage.requestsBy };
-    for (const t of tablesHit) requestsBy[`${name} ${shortCommand} ${t}`] = (requestsBy[`${name} ${shortCommand} ${t}`] ?? 0) + 1;
-    this.usage = { ...this.usage, requestsBy };
-    const u = this.usage;
     const key = read ? 'readUnitsBy' : 'writeUnitsBy';
-    const merged = { ...u[key] };
-    for (const [k, v] of Object.entries(by)) merged[k] = (merged[k] ?? 0) + v;
-    this.usage = {
-      ...u,
-      [key]: merged,
-      dynamodb: {
-        readRequests: u.dynamodb.readRequests + (read ? 1 : 0),
-        writeRequests: u.dynamodb.writeRequests + (read ? 0 : 1),
-        readUnits: u.dynamodb.readUnits + (read ? units : 0),
-        writeUnits: u.dynamodb.writeUnits + (read ? 0 : units),
-      },
-    };
+    this.#count((u) => {
+      const requestsBy = { ...u.requestsBy };
+      for (const t of tablesHit) requestsBy[`${name} ${shortCommand} ${t}`] = (requestsBy[`${name} ${shortCommand} ${t}`] ?? 0) + 1;
+      const merged = { ...u[key] };
+      for (const [k, v] of Object.entries(by)) merged[k] = (merged[k] ?? 0) + v;
+      return {
+        ...u,
+        requestsBy,
+        [key]: merged,
+        dynamodb: {
+          readRequests: u.dynamodb.readRequests + (read ? 1 : 0),
+          writeRequests: u.dynamodb.writeRequests + (read ? 0 : 1),
+          readUnits: u.dynamodb.readUnits + (read ? units : 0),
+          writeUnits: u.dynamodb.writeUnits + (read ? 0 : units),
+        },
+      };
+    });
   }
 
   #logicalTable(physical: string | undefined): string {
@@ -219,6 +256,7 @@ class Meter {
           // Ask DynamoDB (Local, which reports it like the service) what each request consumed, indexes included.
           if (CAPACITY_COMMANDS.has(command)) input.ReturnConsumedCapacity = 'INDEXES';
           this.#sdk(name, 'dynamodb');
+          if (CAPACITY_COMMANDS.has(command) && !READ_COMMANDS.has(command)) this.#acted();
           try {
             const out = await next(args);
             const cc = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
@@ -238,18 +276,21 @@ class Meter {
     },
     notifier: (name, inner) => ({
       send: async (message) => {
+        this.#acted();
         if (message.channel === 'email') {
           this.#sdk(name, 'ses');
-          this.usage = { ...this.usage, emails: this.usage.emails + 1 };
+          this.#count((u) => ({ ...u, emails: u.emails + 1 }));
         } else if (message.channel === 'sms') {
           this.#sdk(name, 'sns');
-          this.usage = { ...this.usage, smsTo: { ...this.usage.smsTo, [message.to]: (this.usage.smsTo[message.to] ?? 0) + 1 } };
+          this.#count((u) => ({ ...u, smsTo: { ...u.smsTo, [message.to]: (u.smsTo[message.to] ?? 0) + 1 } }));
         } else {
           this.#sdk(name, 'sns');
-          const smsTo = { ...this.usage.smsTo };
           const department = this.#config.departments.find((d) => d.id === message.department);
-          for (const sub of department ? topicSubscribers(department) : []) if (sub.protocol === 'sms') smsTo[sub.endpoint] = (smsTo[sub.endpoint] ?? 0) + 1;
-          this.usage = { ...this.usage, smsTo, topicPublishes: this.usage.topicPublishes + 1 };
+          this.#count((u) => {
+            const smsTo = { ...u.smsTo };
+            for (const sub of department ? topicSubscribers(department) : []) if (sub.protocol === 'sms') smsTo[sub.endpoint] = (smsTo[sub.endpoint] ?? 0) + 1;
+            return { ...u, smsTo, topicPublishes: u.topicPublishes + 1 };
+          });
         }
         await inner.send(message);
       },
@@ -257,14 +298,15 @@ class Meter {
     events: (name, inner) => ({
       publish: async (batch) => {
         // PutEvents takes 10 entries per call; each entry is billed per started 64 KB.
+        this.#acted();
         for (let i = 0; i < batch.length; i += 10) this.#sdk(name, 'eventBridge');
         const chunks = batch.reduce((s, e) => s + Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(e), 'utf8') / 65_536)), 0);
-        this.usage = { ...this.usage, eventChunks: this.usage.eventChunks + chunks };
+        this.#count((u) => ({ ...u, eventChunks: u.eventChunks + chunks }));
         await inner.publish(batch);
       },
     }),
     invoke: async (name, event, run) => {
-      const inv: Invocation = { name, cpuMs: 0 };
+      const inv: Invocation = { name, cpuMs: 0, usage: ZERO_USAGE, acted: false };
       this.#tickCpu();
       this.#active.add(inv);
       const records = Array.isArray((event as { Records?: unknown[] }).Records) ? (event as { Records: unknown[] }).Records.length : 0;
@@ -273,7 +315,10 @@ class Meter {
       } finally {
         this.#tickCpu();
         this.#active.delete(inv);
-        this.#fn(name, (f) => ({ ...f, invocations: f.invocations + 1, records: f.records + records, cpuMs: f.cpuMs + inv.cpuMs }));
+        const f = inv.usage.functions[name] ?? ZERO_FUNCTION;
+        const own: Usage = { ...inv.usage, functions: { ...inv.usage.functions, [name]: { ...f, invocations: f.invocations + 1, records: f.records + records, cpuMs: f.cpuMs + inv.cpuMs } } };
+        if (isIdleRun(name, inv.acted)) this.idle = addUsage(this.idle, own);
+        else this.usage = addUsage(this.usage, own);
       }
     },
   };
@@ -454,9 +499,11 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
     }
 
     say('idle schedule runs');
-    const idleFrom = await snapshot();
+    await snapshot();
+    const idleFrom = meter.idle;
     await advance('PT2H');
-    const idleDelta = addUsage(await snapshot(), idleFrom, -1);
+    await snapshot();
+    const idleDelta = addUsage(meter.idle, idleFrom, -1);
     const shapes = functionShapes(options.config);
     const idleRuns: Record<string, Usage> = {};
     // Schedules slower than the idle window (a weekly one): priced from all their runs, at the end.
@@ -500,8 +547,10 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
 
     say(`${n} measured lifecycles`);
     const before = await snapshot();
+    const idleBefore = meter.idle;
     const keysBefore = await keysNow();
     const phases = await lifecycle('walk', n);
+    const idleDuring = addUsage(meter.idle, idleBefore, -1);
     const storage = await storageSince(keysBefore);
     const lifecycleRaw = addUsage(phases.afterAnswer, before, -1);
     const intakeRaw = addUsage(phases.afterIntake, before, -1);
@@ -537,17 +586,18 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
 
     // A slow schedule does the same whatever the complaints: all it did, per run, is its fixed cost.
     const unmeasured: string[] = [];
+    const everything = addUsage(meter.usage, meter.idle);
     for (const name of slow) {
-      const total = meter.usage.functions[name];
+      const total = everything.functions[name];
       const runs = total?.invocations ?? 0;
       if (runs === 0) {
         unmeasured.push(name);
         idleRuns[name] = { ...ZERO_USAGE, functions: { [name]: { ...ZERO_FUNCTION, invocations: 1 } } };
         continue;
       }
-      const writes = own(meter.usage.writeUnitsBy, name, 1);
-      const reads = own(meter.usage.readUnitsBy, name, 1);
-      const requests = own(meter.usage.requestsBy, name, 1);
+      const writes = own(everything.writeUnitsBy, name, 1);
+      const reads = own(everything.readUnitsBy, name, 1);
+      const requests = own(everything.requestsBy, name, 1);
       const sum = (r: Record<string, number>, pred: (key: string) => boolean = () => true) => Object.entries(r).reduce((s, [k, v]) => s + (pred(k) ? v : 0), 0);
       const isRead = (key: string) => READ_COMMANDS.has(`${key.split(' ')[1]}Command`);
       idleRuns[name] = scaleUsage(
@@ -573,6 +623,11 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
       alert: alertUsage,
       idleRuns,
       unmeasuredSchedules: unmeasured,
+      scheduleRuns: Object.fromEntries(
+        Object.keys(shapes)
+          .filter((name) => shapes[name]!.trigger === 'schedule')
+          .map((name) => [name, { idle: (idleDuring.functions[name]?.invocations ?? 0) / n, acting: (lifecycleRaw.functions[name]?.invocations ?? 0) / n }]),
+      ),
       customMetrics: [...meter.metrics].sort(),
       shapes,
       lifecyclesMeasured: n,

@@ -78,4 +78,29 @@ describe('measuring a complaint lifecycle on the local runtime', () => {
     expect(profile.alert.topicPublishes).toBeGreaterThanOrEqual(1);
     expect(profile.alert.emails).toBeGreaterThanOrEqual(1);
   });
+
+  it('keeps idle schedule runs out of the lifecycle: only runs that act on something count there', () => {
+    // Between intake and the answer the sweeper and the evaluator run every minute and find nothing to
+    // do: none of those runs is in the lifecycle, not even as noise left over from a subtraction.
+    for (const name of ['slaSweeper', 'alertEvaluator']) {
+      const f = profile.lifecycle.functions[name];
+      expect({ name, cpuMs: f?.cpuMs ?? 0, dynamodb: f?.sdkCalls.dynamodb ?? 0 }).toEqual({ name, cpuMs: 0, dynamodb: 0 });
+    }
+    // The dispatcher's run that sent the survey is (beyond what an idle run costs, which is fixed).
+    expect(profile.lifecycle.functions.surveyDispatcher?.sdkCalls.dynamodb).toBeGreaterThan(0);
+    const runs = profile.scheduleRuns!;
+    expect(runs.slaSweeper).toMatchObject({ acting: 0 });
+    expect(runs.alertEvaluator).toMatchObject({ acting: 0 });
+    expect(runs.slaSweeper!.idle).toBeGreaterThan(0);
+    // One run sent both lifecycles' surveys, or one run each.
+    expect(runs.surveyDispatcher!.acting).toBeGreaterThan(0);
+    expect(runs.surveyDispatcher!.acting).toBeLessThanOrEqual(1);
+    expect(runs.surveyDispatcher!.idle).toBeGreaterThan(runs.surveyDispatcher!.acting);
+    // Idle runs are what is priced per run as a fixed cost.
+    for (const name of ['slaSweeper', 'alertEvaluator', 'surveyDispatcher']) {
+      expect(profile.idleRuns[name]?.functions[name]?.sdkCalls.dynamodb).toBeGreaterThan(0);
+      expect(profile.idleRuns[name]?.emails).toBe(0);
+      expect(profile.idleRuns[name]?.dynamodb.writeRequests).toBe(0);
+    }
+  });
 });
