@@ -268,6 +268,7 @@ export function emailComplaintInput(email: ParsedEmail & { from: { address: stri
   const body = newText(email.text, { keepForwarded: true });
   const description = [...(body || title || '(no text)')].slice(0, MAX_DESCRIPTION).join('');
   const name = email.from.name?.replace(/\s+/g, ' ').trim();
+  const timeZone = senderTimeZone(email.headers.date);
   return {
     channel: 'email',
     customer: {
@@ -275,12 +276,75 @@ export function emailComplaintInput(email: ParsedEmail & { from: { address: stri
       email: email.from.address.trim().toLowerCase(),
       ...(name && { name: [...name].slice(0, 200).join('') }),
       locale: guessLocale(`${title ?? ''}\n${description}`, config),
+      ...(timeZone && { timeZone }),
     },
     ...(title && { title: [...title].slice(0, 200).join('') }),
     description,
     ...(category && { category }),
     externalId: messageKey,
   };
+}
+
+/** RFC 5322's obsolete zone names that name a place, and the zone they stand for. */
+const NAMED_ZONES: Readonly<Record<string, string>> = {
+  UT: 'Etc/UTC',
+  GMT: 'Etc/UTC',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+};
+
+/**
+ * Offsets that are not whole hours, and a zone that uses each (IANA's `Etc/GMT±h` zones exist for
+ * whole hours only, and Node 20's Intl takes no bare offsets).
+ */
+const PART_HOUR_ZONES: Readonly<Record<string, string>> = {
+  '-0930': 'Pacific/Marquesas',
+  '-0330': 'America/St_Johns',
+  '-0230': 'America/St_Johns',
+  '+0330': 'Asia/Tehran',
+  '+0430': 'Asia/Kabul',
+  '+0530': 'Asia/Kolkata',
+  '+0545': 'Asia/Kathmandu',
+  '+0630': 'Asia/Yangon',
+  '+0845': 'Australia/Eucla',
+  '+0930': 'Australia/Darwin',
+  '+1030': 'Australia/Adelaide',
+  '+1245': 'Pacific/Chatham',
+  '+1345': 'Pacific/Chatham',
+};
+
+/**
+ * The sender's time zone as far as their `Date` header tells it: the mail program writes the
+ * sender's local offset (`Wed, 2 Dec 2026 09:15:00 -0500`), so times we write back ("we will reply
+ * by …") read in the sender's own clock instead of the company's. A whole-hour offset becomes
+ * `Etc/GMT±h` (shown as "GMT-5"), exact for the offset written whatever the place; an offset of
+ * half or three quarters of an hour, or a US zone name (`EST`), a zone that uses it. Undefined when
+ * the header is missing or unreadable, for `-0000` (RFC 5322: no information about the local zone)
+ * and military letters (unreliable, the RFC says to treat them as `-0000`).
+ */
+export function senderTimeZone(dateHeader: string | undefined): string | undefined {
+  if (!dateHeader) return undefined;
+  const text = dateHeader.replace(/\([^()]*\)\s*$/, '').trim();
+  const numeric = /\d{1,2}:\d{2}(?::\d{2})?\s*([+-])(\d{2})(\d{2})$/.exec(text);
+  if (numeric) {
+    const [, sign, hh, mm] = numeric as unknown as [string, '+' | '-', string, string];
+    const minutes = Number(hh) * 60 + Number(mm);
+    if (minutes === 0) return sign === '-' ? undefined : 'Etc/UTC';
+    if (Number(mm) >= 60) return undefined;
+    if (Number(mm) !== 0) return PART_HOUR_ZONES[`${sign}${hh}${mm}`];
+    const hours = Number(hh);
+    // Etc/GMT+h is h hours behind UTC (the sign is POSIX's): it exists for -14 to +12.
+    if (sign === '+' ? hours > 14 : hours > 12) return undefined;
+    return `Etc/GMT${sign === '+' ? '-' : '+'}${hours}`;
+  }
+  const named = /\d{1,2}:\d{2}(?::\d{2})?\s+([A-Za-z]{2,3})$/.exec(text);
+  return named ? NAMED_ZONES[named[1]!.toUpperCase()] : undefined;
 }
 
 /** An attachment as listed on the timeline: kept ones have their storage key, others say why not. */

@@ -44,11 +44,17 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
-/** A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. */
+/**
+ * A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. A zone that is only
+ * an offset (`Etc/GMT+5`, whose POSIX sign reads backwards to people, or `Etc/UTC`) is named by its
+ * offset instead: `2026-11-22 01:03 (GMT-5)`, `(UTC)`.
+ */
 export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
   const parts = zonedFormatter('minute', timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone})`;
+  const offset = () => zonedFormatter('offset', timeZone).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const zone = timeZone.startsWith('Etc/') ? offset().replace(/^GMT(\+0)?$/, 'UTC') : timeZone;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${zone})`;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   planReply,
   replyAddress,
   replyTokenFrom,
+  senderTimeZone,
   threadReference,
   withReplyAddress,
   type ParsedEmail,
@@ -106,6 +107,70 @@ describe('parsing real MIME samples', () => {
     expect(planned[2]!.content).toBeUndefined();
     const small = planAttachments(email.attachments, 'c', 'm', { ...inbound.attachments, maxBytes: 50, maxCount: 0 });
     expect(small.map((p) => p.entry.notKept)).toEqual(['too_large', 'too_many', 'type_not_allowed']);
+  });
+});
+
+describe("the sender's time zone, from the Date header", () => {
+  it.each([
+    ['Mon, 23 Nov 2026 09:15:00 -0500', 'Etc/GMT+5'],
+    ['Mon, 23 Nov 2026 09:15:00 +0800', 'Etc/GMT-8'],
+    ['23 Nov 2026 09:15 +0100 (CET)', 'Etc/GMT-1'],
+    ['Mon, 23 Nov 2026 09:15:00 +1400', 'Etc/GMT-14'],
+    ['Mon, 23 Nov 2026 09:15:00 -1200', 'Etc/GMT+12'],
+    ['Mon, 23 Nov 2026 09:15:00 +0000', 'Etc/UTC'],
+    ['Mon, 23 Nov 2026 09:15:00 GMT', 'Etc/UTC'],
+    ['Mon, 23 Nov 2026 09:15:00 EST', 'America/New_York'],
+    ['Mon, 23 Nov 2026 09:15:00 pdt', 'America/Los_Angeles'],
+    ['Mon, 23 Nov 2026 09:15:00 +0530', 'Asia/Kolkata'],
+    ['Mon, 23 Nov 2026 09:15:00 -0330', 'America/St_Johns'],
+  ])('%s is %s', (header, zone) => {
+    expect(senderTimeZone(header)).toBe(zone);
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['-0000: no information (RFC 5322)', 'Mon, 23 Nov 2026 09:15:00 -0000'],
+    ['a military letter', 'Mon, 23 Nov 2026 09:15:00 Z'],
+    ['beyond +14', 'Mon, 23 Nov 2026 09:15:00 +1500'],
+    ['beyond -12', 'Mon, 23 Nov 2026 09:15:00 -1300'],
+    ['60 minutes', 'Mon, 23 Nov 2026 09:15:00 +0560'],
+    ['an offset no zone uses', 'Mon, 23 Nov 2026 09:15:00 +0115'],
+    ['an unknown name', 'Mon, 23 Nov 2026 09:15:00 XYZ'],
+    ['no time', 'yesterday -0500'],
+    ['garbage', '<script>alert(1)</script>'],
+  ])('%s gives none', (_what, header) => {
+    expect(senderTimeZone(header)).toBeUndefined();
+  });
+
+  it('names, for each part-hour offset, a zone that has that offset in some season', () => {
+    const offsets = ['-0930', '-0330', '-0230', '+0330', '+0430', '+0530', '+0545', '+0630', '+0845', '+0930', '+1030', '+1245', '+1345'];
+    for (const offset of offsets) {
+      const zone = senderTimeZone(`Mon, 23 Nov 2026 09:15:00 ${offset}`);
+      expect(zone, offset).toBeDefined();
+      const seen = ['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z'].map((at) => {
+        const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')!.value;
+        return name.replace(/^GMT/, '').replace(':', '');
+      });
+      expect(seen, `${offset} -> ${zone}`).toContain(offset);
+    }
+  });
+
+  it("writes a New York sender's reply-by time in their offset, a Shanghai sender's in theirs", async () => {
+    for (const [offset, label, not] of [
+      ['-0500', 'GMT-5', 'GMT+8'],
+      ['+0800', 'GMT+8', 'GMT-5'],
+    ] as const) {
+      const email = await parse('plain.eml', { '09:15:00 +0800': `09:15:00 ${offset}` });
+      const input = emailComplaintInput(email, email.messageId!, config);
+      const built = createComplaint(input, config, new Date('2026-11-23T14:15:00Z'), '01K0000000000000000000000A');
+      if (!built.ok) throw new Error('not created');
+      const receipt = renderProgress(built.complaint, 0, config).find((m) => m.channel === 'email');
+      if (receipt?.channel !== 'email') throw new Error('no receipt email');
+      // The Etc zone's POSIX name (Etc/GMT+5 is five hours behind) never reaches the reader.
+      expect(receipt.text, offset).toContain(`(${label})`);
+      expect(receipt.text + receipt.html, offset).not.toContain(not);
+      expect(receipt.text + receipt.html, offset).not.toContain('Etc/');
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from '../../functions/domain/ids.ts';
-import { parseDuration } from '../../functions/domain/time.ts';
+import { formatLocalTime, formatShortTime, parseDuration } from '../../functions/domain/time.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -16,6 +16,25 @@ describe('parseDuration', () => {
 
   it.each(['', 'P', 'PT', '1H', 'P1M', 'P1Y', 'PT-1H', 'P1DT'])('refuses %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('times for people', () => {
+  const t = new Date('2026-11-24T14:15:00Z');
+  it.each([
+    ['Asia/Shanghai', 'en', '2026-11-24 22:15 (Asia/Shanghai)'],
+    ['America/New_York', 'en', '2026-11-24 09:15 (America/New_York)'],
+    // Etc/GMT+5 is five hours behind UTC: its name would read backwards, so the offset is shown.
+    ['Etc/GMT+5', 'en', '2026-11-24 09:15 (GMT-5)'],
+    ['Etc/GMT-8', 'zh-CN', '2026-11-24 22:15 (GMT+8)'],
+    ['Etc/UTC', 'en', '2026-11-24 14:15 (UTC)'],
+  ])('%s (%s) is written %s', (zone, locale, text) => {
+    expect(formatLocalTime(t, zone, locale)).toBe(text);
+  });
+
+  it('writes SMS times with the offset, never an Etc name', () => {
+    expect(formatShortTime(t, 'Etc/GMT+5', 'en')).toBe('24 Nov 09:15 GMT-5');
+    expect(formatShortTime(t, 'Etc/GMT+5', 'zh-CN')).toBe('11月24日 09:15（GMT-5）');
   });
 });
 
