@@ -200,6 +200,8 @@ export interface FunctionAccess {
   readonly detectSentiment?: boolean;
   /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
   readonly mailBucket?: boolean;
+  /** Lists and deletes the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
+  readonly eraseMailFiles?: boolean;
   /** Verifies user pool tokens and signs people in (user pool id, app clients, hosted UI domain in its environment). */
   readonly userPool?: boolean;
 }
@@ -549,7 +551,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     trigger: { kind: 'http', method: 'POST', path: '/customers/{id}/erase', auth: 'agent' },
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' } },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, eraseMailFiles: true },
   },
 };
 

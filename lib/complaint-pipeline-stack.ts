@@ -374,6 +374,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.publicUrl) fn.addEnvironment(env.publicBaseUrl, this.publicEndpoint());
     if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
     if (def.access.mailBucket) this.grantMailBucket(fn);
+    if (def.access.eraseMailFiles && this.config.inbound) this.grantMailErasure(fn);
     if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
@@ -530,6 +531,21 @@ export class ComplaintPipelineStack extends Stack {
         reason: `Objects under ${prefix} are named by SES message id or complaint id at run time, so the grant is on the prefix, for exactly the one action needed.`,
       });
     }
+  }
+
+  /** Lists and deletes attachments (a customer's erasure); raw messages and quarantine stay out of reach. */
+  private grantMailErasure(fn: HouseFunction): void {
+    const bucket = this.mailBucketFor();
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${MAIL_PREFIX.attachments}*`] } } }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
+    fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
+    const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
+      reason: `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: an erasure deletes those of the customer's complaints.`,
+    });
   }
 
   /**

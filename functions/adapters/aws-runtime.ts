@@ -86,6 +86,19 @@ function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
     }));
 }
 
+/** A port whose methods wait for the adapter `load` gives (loaded on first use) and call it. */
+function forwardTo<T extends object>(load: () => Promise<T>, methods: ReadonlyArray<keyof T & string>): T {
+  return Object.fromEntries(
+    methods.map((m) => [
+      m,
+      async (...args: unknown[]) => {
+        const target = await load();
+        return (target[m] as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    ]),
+  ) as T;
+}
+
 // A function only gets the variables of the resources its `access` grants; each is optional here and
 // the runtime fails clearly when a port without its resource is used.
 const LambdaEnvSchema = z.object({
@@ -174,11 +187,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores
           const [{ S3MailStore }, { S3Client }] = await Promise.all([adapterModule('mail'), import('@aws-sdk/client-s3')]);
           return new S3MailStore(new S3Client({}), bucket);
         });
-        return {
-          readRaw: async (key, maxBytes) => (await store()).readRaw(key, maxBytes),
-          putAttachment: async (key, body, contentType) => (await store()).putAttachment(key, body, contentType),
-          quarantine: async (key) => (await store()).quarantine(key),
-        };
+        return forwardTo(store, ['readRaw', 'putAttachment', 'quarantine', 'deleteUnder']);
       },
     }),
     // Only functions whose access says `userPool` get these variables; the others have no `auth`.

@@ -135,6 +135,8 @@ export class DynamoCustomerDataStore implements CustomerDataStore {
       complaints: Number(i.complaints),
       incidents: Number(i.incidents),
       otherItems: Number(i.otherItems),
+      // Records written before files were deleted have no count.
+      files: Number(i.files ?? 0),
     }));
   }
 }

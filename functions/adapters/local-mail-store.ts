@@ -1,5 +1,5 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
 
@@ -31,6 +31,24 @@ export class LocalMailStore implements MailStore {
   async quarantine(key: string): Promise<void> {
     const found = await this.#read(key);
     if (found) await this.#write(`${MAIL_PREFIX.quarantine}${key.split('/').pop() ?? key}`, found, 'message/rfc822');
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    const keys = new Set([...this.#memory.keys()].filter((k) => k.startsWith(prefix)));
+    for (const k of keys) this.#memory.delete(k);
+    if (this.folder) {
+      // Files kept from an earlier run are not in memory: list them on disk too.
+      const root = resolve(this.folder);
+      const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const key = relative(root, join(entry.parentPath ?? entry.path, entry.name)).split(sep).join('/');
+        if (!key.startsWith(prefix)) continue;
+        await rm(this.#path(key), { force: true });
+        keys.add(key);
+      }
+    }
+    return keys.size;
   }
 
   /** Every stored key and its size (for tests and the local views). */

@@ -1,4 +1,4 @@
-import { CopyObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
 
@@ -34,5 +34,24 @@ export class S3MailStore implements MailStore {
   async quarantine(key: string): Promise<void> {
     const name = key.split('/').pop() ?? key;
     await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: `${MAIL_PREFIX.quarantine}${name}`, CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}` }));
+  }
+
+  /** Lists the prefix a page (up to 1,000 keys) at a time and deletes each page in one request. */
+  async deleteUnder(prefix: string): Promise<number> {
+    let deleted = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (keys.length) {
+        const res = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
+        // Quiet mode lists only failures; one is enough to fail the erasure, which can be repeated.
+        const failed = res.Errors ?? [];
+        if (failed.length) throw new Error(`${failed.length} of ${keys.length} objects under ${prefix} were not deleted: ${failed[0]?.Code ?? '?'} ${failed[0]?.Message ?? ''}`.trim());
+        deleted += keys.length;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return deleted;
   }
 }

@@ -82,4 +82,6 @@ export interface ErasureRecord {
   readonly incidents: number;
   /** Survey and unsubscribe links, external-id claims, the survey throttle and the opt-out. */
   readonly otherItems: number;
+  /** Files attached to the customer's emails, deleted from the mail bucket (0 without `inbound`). */
+  readonly files: number;
 }

@@ -1,4 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-mail.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { customerDataStore } from '../adapters/dynamodb-customer-data.ts';
 import { httpHandler, json, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
@@ -27,5 +28,8 @@ export const handler = httpHandler(async (event) => {
   if (!body.ok) return body.response;
   const parsed = EraseRequestSchema.safeParse(body.value);
   if (!parsed.success) return validationError(zodIssues(parsed.error));
-  return json(200, await eraseCustomerData(id.data, parsed.data.actor, rt));
+  // Named, not spread: reading a store this handler does not wire throws. Attachments live in the
+  // mail bucket, which exists only with `inbound` in the config.
+  const deps = { clock: rt.clock, complaints: rt.complaints, customerData: rt.customerData, ...(rt.config.inbound && { mail: rt.mail }) };
+  return json(200, await eraseCustomerData(id.data, parsed.data.actor, deps));
 });

@@ -14,6 +14,8 @@ export interface MailStore {
   putAttachment(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Copies a raw message to `quarantine/` for review. */
   quarantine(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix` (an erasure); returns how many there were. Repeating it finds none. */
+  deleteUnder(prefix: string): Promise<number>;
 }
 
 /** Parses raw MIME. */

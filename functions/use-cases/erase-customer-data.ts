@@ -1,13 +1,17 @@
 import type { Complaint } from '../domain/complaint.ts';
+import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import { erasableTexts, eraseComplaint, scrubIncident, type ErasureRecord } from '../domain/personal-data.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
+import type { MailStore } from '../ports/inbound-mail.ts';
 
 export interface EraseCustomerDataDeps {
   readonly clock: Clock;
   readonly complaints: Pick<ComplaintRepository, 'get' | 'update'>;
   readonly customerData: CustomerDataStore;
+  /** The mail bucket, where the config has `inbound`: the files customers attached to their emails. */
+  readonly mail?: Pick<MailStore, 'deleteUnder'>;
 }
 
 /** Thrown when a complaint keeps changing under the erasure; the request can simply be repeated. */
@@ -24,8 +28,10 @@ export class ErasureConflictError extends Error {
  *    from them) — first, so a repeated request after a crash still knows which texts to look for;
  * 3. delete survey and unsubscribe links (with their title excerpts), external-id claims, the survey
  *    throttle record and the opt-out;
- * 4. write each complaint without personal data (eraseComplaint), conditional on its version;
- * 5. record who erased which customer id when, and how many items, without any erased datum.
+ * 4. delete the files attached to their emails (`attachments/<complaint id>/…` in the mail bucket) —
+ *    before the complaints, whose erased timelines no longer name the files;
+ * 5. write each complaint without personal data (eraseComplaint), conditional on its version;
+ * 6. record who erased which customer id when, and how many items and files, without any erased datum.
  * Counters, hourly rollups, CSAT facts and the KPI fields of complaints are not touched, so counts
  * and KPIs stay as they were. Repeating the request is harmless.
  */
@@ -46,8 +52,10 @@ export async function eraseCustomerData(customerId: string, actor: string, deps:
     }
   }
   await deps.customerData.deleteItems(items);
+  let files = 0;
+  if (deps.mail) for (const complaint of complaints) files += await deps.mail.deleteUnder(`${MAIL_PREFIX.attachments}${complaint.id}/`);
   for (const complaint of complaints) await eraseOne(complaint, now, deps);
-  const record: ErasureRecord = { customerId, erasedAt: now.toISOString(), erasedBy: actor, complaints: complaints.length, incidents, otherItems: items.length };
+  const record: ErasureRecord = { customerId, erasedAt: now.toISOString(), erasedBy: actor, complaints: complaints.length, incidents, otherItems: items.length, files };
   await deps.customerData.recordErasure(record);
   return record;
 }

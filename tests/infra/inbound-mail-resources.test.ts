@@ -81,6 +81,20 @@ describe('inbound mail resources', () => {
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([env.complaintsTable, env.stateTable]));
   });
 
+  it('lets the erasure function list and delete attachments/ only, and no other function touch the bucket', () => {
+    const eraseId = functionIdOf(template, functions.eraseCustomer.description);
+    const s3 = statementsOfFunction(template, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [actionsOf(s), resourcesOf(s), s.Condition])).toEqual([
+      [['s3:ListBucket'], [bucketArn], { StringLike: { 's3:prefix': ['attachments/*'] } }],
+      [['s3:DeleteObject'], [objects('attachments/')], undefined],
+    ]);
+    expect(template.toJSON().Resources[eraseId].Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
+    const others = Object.values(functions)
+      .filter((def) => def !== functions.inboundMail && def !== functions.eraseCustomer)
+      .map((def) => functionIdOf(template, def.description));
+    for (const id of others) expect(statementsOfFunction(template, id).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))), id).toEqual([]);
+  });
+
   it('sends failed asynchronous invocations to the on-failure queue after two retries', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: fnId },
@@ -94,6 +108,9 @@ describe('inbound mail resources', () => {
     const plain = synthTemplate({}, withoutInbound);
     plain.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
     plain.resourceCountIs('AWS::S3::Bucket', 0);
+    // The erasure function is deployed all the same, with no bucket to reach.
+    const eraseId = functionIdOf(plain, functions.eraseCustomer.description);
+    expect(statementsOfFunction(plain, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))).toEqual([]);
     expect(Object.keys(plain.findResources('AWS::Lambda::Function', { Properties: { Description: functions.inboundMail.description } }))).toEqual([]);
   });
 });

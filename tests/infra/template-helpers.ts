@@ -55,6 +55,7 @@ export interface Statement {
   readonly Resource?: unknown;
   /** Set instead of Resource on the SMS-to-phone grant (every resource except SNS ARNs). */
   readonly NotResource?: unknown;
+  readonly Condition?: unknown;
 }
 
 /**

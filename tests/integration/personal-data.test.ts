@@ -3,9 +3,10 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
+import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import type { Complaint, ComplaintInput } from '../../functions/domain/complaint.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
-import { handler as customerData } from '../../functions/handlers/customer-data.ts';
+import { handler as customerData, stores as customerDataStores } from '../../functions/handlers/customer-data.ts';
 import { handler as progressNotifier } from '../../functions/handlers/progress-notifier.ts';
 import { handler as monitor } from '../../functions/handlers/volume-monitor.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
@@ -36,6 +37,7 @@ const personal = {
 let names: Record<TableName, string>;
 let clock: SimulatedClock;
 let rt: Runtime;
+let mail: LocalMailStore;
 let seq = 0;
 
 function agentEvent(path: string, method: 'GET' | 'POST', body?: unknown): APIGatewayProxyEventV2 {
@@ -92,7 +94,8 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     names = (await db.freshTables()).names;
     clock = new SimulatedClock(t0);
     const outbox = new Outbox(defaultConfig, clock);
-    rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE });
+    mail = new LocalMailStore();
+    rt = buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE, mail });
     setRuntime(rt);
 
     const customer = { id: CUSTOMER, ...personal, locale: 'en' as const };
@@ -116,6 +119,14 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     expect(await answerSurvey(token, { rating: 1, solved: false, comment: 'Jingyi says the box was empty' }, rt)).toMatchObject({ outcome: 'recorded' });
     await rt.optOuts.optOut(CUSTOMER, clock.now(), 'unsubscribe_link');
     mine = [hacked, late];
+    // Files attached to emails, as the inbound-mail function stores them; and a raw message.
+    const png = new Uint8Array([137, 80, 78, 71]);
+    await mail.putAttachment(`attachments/${hacked.id}/0123456789abcdef/1-jingyi-id-card.png`, png, 'image/png');
+    await mail.putAttachment(`attachments/${hacked.id}/fedcba9876543210/1-screenshot.png`, png, 'image/png');
+    await mail.putAttachment(`attachments/${other.id}/0123456789abcdef/1-other.png`, png, 'image/png');
+    await mail.putRaw('inbound/ses-0001', new TextEncoder().encode('From: other@example.com\r\n\r\nhello'));
+    // From here on the handler runs as in Lambda: with only the stores its module wires.
+    setRuntime(buildRuntime({ stores: customerDataStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE, mail }));
   }, 120_000);
 
   it('exports the complaints with timelines, survey answers, links and the opt-out', async () => {
@@ -158,7 +169,9 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     const res = await customerData(agentEvent(`/customers/${CUSTOMER}/erase`, 'POST', { actor: 'agent:dpo' }));
     expect(res.statusCode).toBe(200);
     const record = JSON.parse(String(res.body));
-    expect(record).toMatchObject({ customerId: CUSTOMER, erasedBy: 'agent:dpo', erasedAt: clock.now().toISOString(), complaints: 2, incidents: 1 });
+    expect(record).toMatchObject({ customerId: CUSTOMER, erasedBy: 'agent:dpo', erasedAt: clock.now().toISOString(), complaints: 2, incidents: 1, files: 2 });
+    // Their attachments are gone from the mail bucket; another customer's files and raw mail are not.
+    expect((await mail.list()).map((o) => o.key).sort()).toEqual([`attachments/${other.id}/0123456789abcdef/1-other.png`, 'inbound/ses-0001']);
 
     const after = [...(await scanAll(names.complaints)), ...(await scanAll(names.state))];
     const leftovers = after.filter((i) => MARK.test(JSON.stringify(i)) || JSON.stringify(i).includes(personal.phone));
@@ -181,7 +194,9 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
 
     // Repeating the request is harmless; the export now shows the erasures and nothing personal.
     clock.set(new Date(clock.now().getTime() + 60_000));
-    expect((await customerData(agentEvent(`/customers/${CUSTOMER}/erase`, 'POST', { actor: 'agent:dpo' }))).statusCode).toBe(200);
+    const again = await customerData(agentEvent(`/customers/${CUSTOMER}/erase`, 'POST', { actor: 'agent:dpo' }));
+    expect(again.statusCode).toBe(200);
+    expect(JSON.parse(String(again.body))).toMatchObject({ complaints: 2, files: 0 });
     const exported = JSON.parse(String((await customerData(agentEvent(`/customers/${CUSTOMER}/export`, 'GET'))).body));
     expect(exported.erasures).toHaveLength(2);
     expect(exported.optOut).toBeNull();
