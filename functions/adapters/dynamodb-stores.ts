@@ -6,6 +6,7 @@ import { alertOpsStore } from './dynamodb-alert-ops-store.ts';
 import { ledgerStore } from './dynamodb-message-ledger.ts';
 import { receiptStore } from './dynamodb-receipt-quota.ts';
 import { surveyStore } from './dynamodb-survey-store.ts';
+import { surveyFactStore } from './dynamodb-survey-facts.ts';
 import { customerDataStore } from './dynamodb-customer-data.ts';
 import { slaSmsStore } from './dynamodb-sla-sms-store.ts';
 import { replyTokenStore } from './dynamodb-reply-token-store.ts';
@@ -24,6 +25,7 @@ export const allStores: Required<StoreFactories> = {
   ledger: ledgerStore,
   receipts: receiptStore,
   surveys: surveyStore,
+  surveyFacts: surveyFactStore,
   customerData: customerDataStore,
   slaSms: slaSmsStore,
   replyTokens: replyTokenStore,

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
-import { monthsBetween, TOKEN_BYTES, type SurveyFact, type SurveyLink } from '../domain/survey.ts';
+import { TOKEN_BYTES, type SurveyLink } from '../domain/survey.ts';
 import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
 import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
+import { surveyFactKey } from './dynamodb-survey-facts.ts';
 import type { StoreFactory } from './runtime.ts';
 
 /** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
@@ -39,24 +40,11 @@ const LinkItemSchema = z.object({
   statSk: z.string(),
 });
 
-const FactItemSchema = z.object({
-  surveyId: z.string(),
-  department: z.string(),
-  category: z.string(),
-  sentAt: z.string(),
-  answeredAt: z.string().optional(),
-  rating: z.number().optional(),
-  solved: z.boolean().optional(),
-  reopened: z.boolean().optional(),
-});
-
 const epochSeconds = (t: Date | string) => Math.floor(new Date(t).getTime() / 1000);
 const linkKey = (token: string) => ({ pk: `SURVEY#${tokenHash(token)}`, sk: 'LINK' });
 const throttleKey = (customerId: string) => ({ pk: `SURVEYED#${customerId}`, sk: 'LAST' });
 const optOutKey = (customerId: string) => ({ pk: `OPTOUT#${customerId}`, sk: 'OPTOUT' });
 const unsubscribeKey = (token: string) => ({ pk: `UNSUB#${tokenHash(token)}`, sk: 'LINK' });
-/** Reporting facts: one partition per month of sending, sorted by send time. */
-const factKey = (sentAt: string, surveyId: string) => ({ pk: `CSAT#${sentAt.slice(0, 7)}`, sk: `${sentAt}#${surveyId}` });
 
 function reasonCodes(err: unknown): Array<string | undefined> | undefined {
   if (!(err instanceof TransactionCanceledException)) return undefined;
@@ -87,7 +75,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
 
   async claimSend(claim: SurveySendClaim): Promise<SurveyClaimResult> {
     const token = newToken();
-    const stat = factKey(claim.fact.sentAt, claim.fact.surveyId);
+    const stat = surveyFactKey(claim.fact.sentAt, claim.fact.surveyId);
     const state = this.tables.state();
     try {
       await this.doc.send(
@@ -136,7 +124,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
 
   async releaseSend(claim: SurveySendClaim, token: string, now: Date): Promise<void> {
     const state = this.tables.state();
-    const stat = factKey(claim.fact.sentAt, claim.fact.surveyId);
+    const stat = surveyFactKey(claim.fact.sentAt, claim.fact.surveyId);
     // Back to plain pending (also after a resumed claim): the throttle slot and fact go with it below.
     const { sending: _sending, ...survey } = claim.complaint.survey!;
     const restored: Complaint = {
@@ -236,31 +224,6 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
       if (codes[2] === 'ConditionalCheckFailed') return 'stale';
       throw err;
     }
-  }
-
-  async facts(from: Date, to: Date): Promise<SurveyFact[]> {
-    const facts: SurveyFact[] = [];
-    for (const month of monthsBetween(from, to)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const res = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tables.state(),
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            // `<sentAt>#<id>` sorts after `<to>` when sentAt equals `to`, so BETWEEN is [from, to).
-            ExpressionAttributeValues: { ':pk': `CSAT#${month}`, ':from': from.toISOString(), ':to': to.toISOString() },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of res.Items ?? []) {
-          const parsed = FactItemSchema.safeParse(item);
-          if (!parsed.success) throw new CorruptItemError(`survey fact ${String(item.sk)} does not match the schema: ${parsed.error.message}`);
-          facts.push(parsed.data);
-        }
-        startKey = res.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return facts;
   }
 
   async isOptedOut(customerId: string): Promise<boolean> {

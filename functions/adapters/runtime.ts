@@ -17,7 +17,7 @@ import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { SentimentAnalyzer } from '../ports/sentiment.ts';
-import type { OptOutStore, SurveyStore } from '../ports/survey-store.ts';
+import type { OptOutStore, SurveyFactStore, SurveyStore } from '../ports/survey-store.ts';
 import type { DueTimes } from '../ports/due-times.ts';
 import type { SlaSmsStore } from '../ports/sla-sms-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
@@ -40,6 +40,8 @@ export interface Runtime {
   readonly notifier: Notifier;
   readonly events: EventPublisher;
   readonly surveys: SurveyStore;
+  /** The surveys' reporting facts (CSAT, response and reopen rates). */
+  readonly surveyFacts: SurveyFactStore;
   readonly optOuts: OptOutStore;
   /** A customer's data across both tables, for export and erasure requests. */
   readonly customerData: CustomerDataStore;
@@ -121,6 +123,7 @@ export interface StorePorts {
   readonly ledger: MessageLedger;
   readonly receipts: ReceiptQuota;
   readonly surveys: SurveyStore & OptOutStore;
+  readonly surveyFacts: SurveyFactStore;
   readonly customerData: CustomerDataStore;
   readonly slaSms: SlaSmsStore;
   readonly replyTokens: ReplyTokenStore;
@@ -190,6 +193,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const ledger = store('ledger');
   const receipts = store('receipts');
   const surveys = store('surveys');
+  const surveyFacts = store('surveyFacts');
   const customerData = store('customerData');
   const slaSms = store('slaSms');
   const replyTokens = store('replyTokens');
@@ -255,6 +259,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     },
     get optOuts() {
       return surveys();
+    },
+    get surveyFacts() {
+      return surveyFacts();
     },
     get customerData() {
       return customerData();

@@ -2,7 +2,7 @@ import { provideStores } from '../adapters/aws-runtime.ts';
 import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
-import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
+import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import '../adapters/aws-cognito.ts';
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ import { CONSOLE_TEXT } from '../domain/console/text.ts';
 import { AT_RISK_HOURS, loadAlerts, loadInbox, loadReports, loadSlaBoard } from '../use-cases/console-queries.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, surveys: surveyStore });
+export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, surveyFacts: surveyFactStore });
 
 const PKCE_COOKIE = 'console_pkce';
 

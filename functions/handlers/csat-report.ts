@@ -1,5 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
-import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
+import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { dateRangeQuery, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
@@ -7,7 +7,7 @@ import { visibleDepartments } from '../domain/access.ts';
 import { reportCsat } from '../use-cases/report-csat.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ surveys: surveyStore });
+export const stores = provideStores({ surveyFacts: surveyFactStore });
 
 /** A report reads one partition per month; two years keeps a request bounded. */
 const QuerySchema = dateRangeQuery(731);

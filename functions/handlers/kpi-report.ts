@@ -1,6 +1,6 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
-import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
+import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import { agentHandler } from '../adapters/agent-route.ts';
 import { dateRangeQuery, json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
@@ -8,7 +8,7 @@ import { visibleDepartments } from '../domain/access.ts';
 import { reportKpis } from '../use-cases/report-kpis.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, surveys: surveyStore });
+export const stores = provideStores({ complaints: complaintStore, surveyFacts: surveyFactStore });
 
 /** Reads grow with the complaints in range; a year keeps one request bounded. */
 const QuerySchema = dateRangeQuery(366);

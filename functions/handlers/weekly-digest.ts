@@ -3,7 +3,7 @@ import '../adapters/aws-messaging.ts';
 import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
-import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
+import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import * as z from 'zod';
 import { renderChartPng } from '../adapters/chart-png.ts';
 import { countMetric, instrumented, logger } from '../adapters/observability.ts';
@@ -11,7 +11,7 @@ import { extendRuntime, runtime } from '../adapters/runtime.ts';
 import { sendWeeklyDigest, type WeeklyDigestResult } from '../use-cases/send-weekly-digest.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, alerts: alertStore, ledger: ledgerStore, surveys: surveyStore });
+export const stores = provideStores({ complaints: complaintStore, alerts: alertStore, ledger: ledgerStore, surveyFacts: surveyFactStore });
 
 /** What EventBridge Scheduler hands the function (the target input the stack sets; locally the same). */
 const DigestEventSchema = z.object({

@@ -58,6 +58,10 @@ export interface SurveyStore {
     readonly answer: { rating: number; solved: boolean; reopened: boolean };
     readonly complaint?: { readonly next: Complaint; readonly expectedVersion: number };
   }): Promise<RecordAnswerResult>;
+}
+
+/** The surveys' reporting facts (CSAT, response and reopen rates), apart from the store that sends and answers surveys. */
+export interface SurveyFactStore {
   /** Reporting facts of the surveys sent in `[from, to)`, read from monthly partitions (no Scan). */
   facts(from: Date, to: Date): Promise<SurveyFact[]>;
 }

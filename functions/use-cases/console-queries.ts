@@ -12,7 +12,7 @@ import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
-import type { SurveyStore } from '../ports/survey-store.ts';
+import type { SurveyFactStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { readBaseline } from './read-baseline.ts';
 import { hourOf } from '../domain/adaptive.ts';
@@ -231,7 +231,7 @@ function silenceState(s: Silence, now: Date): 'active' | 'planned' | 'ended' {
 }
 
 export interface ReportsDeps extends ConsoleDeps {
-  readonly surveys: Pick<SurveyStore, 'facts'>;
+  readonly surveyFacts: SurveyFactStore;
 }
 
 /**
@@ -248,7 +248,7 @@ export async function loadReports(principal: Principal, weeks: number, deps: Rep
   const to = new Date(monday + 7 * DAY_MS);
   const departments = visibleDepartments(principal, deps.config);
   const complaints: KpiComplaint[] = (await Promise.all(departments.map((d) => deps.complaints.receivedBetween(d, from, to)))).flat();
-  const facts: SurveyFact[] = (await deps.surveys.facts(from, to)).filter((f) => departments.includes(f.department));
+  const facts: SurveyFact[] = (await deps.surveyFacts.facts(from, to)).filter((f) => departments.includes(f.department));
   const total = { ...kpiReport(complaints, from, to, now), satisfaction: csatReport(facts, from, to) };
   const perWeek = starts.map((start) => {
     const end = new Date(start.getTime() + 7 * DAY_MS);

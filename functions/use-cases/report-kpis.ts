@@ -3,13 +3,13 @@ import { kpiReport } from '../domain/kpis.ts';
 import { csatReport } from '../domain/survey.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
-import type { SurveyStore } from '../ports/survey-store.ts';
+import type { SurveyFactStore } from '../ports/survey-store.ts';
 
 export interface ReportKpisDeps {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly complaints: Pick<ComplaintRepository, 'receivedBetween'>;
-  readonly surveys: Pick<SurveyStore, 'facts'>;
+  readonly surveyFacts: SurveyFactStore;
 }
 
 /**
@@ -24,6 +24,6 @@ export interface ReportKpisDeps {
 export async function reportKpis(from: Date, to: Date, deps: ReportKpisDeps, departments?: readonly string[]) {
   const reported = departments ?? deps.config.departments.map((d) => d.id);
   const perDepartment = await Promise.all(reported.map((d) => deps.complaints.receivedBetween(d, from, to)));
-  const facts = (await deps.surveys.facts(from, to)).filter((f) => reported.includes(f.department));
+  const facts = (await deps.surveyFacts.facts(from, to)).filter((f) => reported.includes(f.department));
   return { ...kpiReport(perDepartment.flat(), from, to, deps.clock.now()), satisfaction: csatReport(facts, from, to) };
 }

@@ -8,7 +8,7 @@ import { referenceOf } from '../domain/names.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { ChartRenderer } from '../ports/chart-renderer.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
-import type { SurveyStore } from '../ports/survey-store.ts';
+import type { SurveyFactStore } from '../ports/survey-store.ts';
 import { deliverOnce, type DeliveryDeps } from './deliver-once.ts';
 
 /**
@@ -20,7 +20,7 @@ export const DIGEST_INCIDENTS_PER_CATEGORY = 200;
 export interface SendWeeklyDigestDeps extends DeliveryDeps {
   readonly config: PipelineConfig;
   readonly complaints: Pick<ComplaintRepository, 'receivedBetween' | 'get'>;
-  readonly surveys: Pick<SurveyStore, 'facts'>;
+  readonly surveyFacts: SurveyFactStore;
   readonly alerts: Pick<AlertStore, 'listRecent'>;
   readonly renderChart: ChartRenderer;
   /** Base of the console links; without one the digest has no links. */
@@ -57,7 +57,7 @@ export async function sendWeeklyDigest(deps: SendWeeklyDigestDeps, at?: Date): P
 
   const [complaints, surveys, incidents] = await Promise.all([
     Promise.all(config.departments.map((d) => deps.complaints.receivedBetween(d.id, weeks.previous.from, weeks.current.to))),
-    deps.surveys.facts(digestSurveyReadFrom(weeks, config), weeks.current.to),
+    deps.surveyFacts.facts(digestSurveyReadFrom(weeks, config), weeks.current.to),
     Promise.all(config.categories.map((c) => deps.alerts.listRecent(c.id, DIGEST_INCIDENTS_PER_CATEGORY))),
   ]);
   const figures = digestFigures({ complaints: complaints.flat(), surveys, incidents: incidents.flat() }, now, config);

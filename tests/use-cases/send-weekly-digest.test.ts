@@ -44,7 +44,7 @@ function setup(config: PipelineConfig = defaultConfig, notifier: Notifier = new 
       },
       get: async (id) => (id === 'C9' ? ({ id: 'C9', ref: 'YX-4K7M-9QD2' } as never) : undefined),
     },
-    surveys: {
+    surveyFacts: {
       facts: async (from, to) => {
         reads.push(`facts ${from.toISOString()} ${to.toISOString()}`);
         return facts.filter((f) => f.sentAt >= from.toISOString() && f.sentAt < to.toISOString());
