@@ -3,7 +3,13 @@ import { lineChart, niceTicks, xLabelIndexes } from '../../functions/domain/cons
 import { html } from '../../functions/domain/console/html.ts';
 import { reportsCsv } from '../../functions/domain/console/reports.ts';
 import { matchesWords, searchKey, searchWords } from '../../functions/domain/console/search.ts';
-import { formatDuration } from '../../functions/domain/console/text.ts';
+import { complaintBody, fileSize } from '../../functions/domain/console/pages.ts';
+import { CONSOLE_TEXT, formatDuration } from '../../functions/domain/console/text.ts';
+import { createComplaint } from '../../functions/domain/complaint.ts';
+import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
+import { ComplaintEventTypeSchema } from '../../functions/domain/lifecycle.ts';
+import { RECEIPT_WITHHELD_EVENT } from '../../functions/domain/receipt-cap.ts';
+import { defaultConfig } from '../fixtures/config.ts';
 
 describe('html template', () => {
   it('escapes interpolated text and keeps nested templates', () => {
@@ -88,5 +94,56 @@ describe('report CSV', () => {
       "2026-11-02,'=cmd,0,,,0,,,,,0,0,,",
       '',
     ]);
+  });
+});
+
+describe('the complaint page timeline', () => {
+  const at = new Date('2026-11-23T04:00:00Z');
+  const built = createComplaint({ channel: 'email', customer: { id: 'email:abc', email: 'jane@example.com', locale: 'en' }, title: 'Blender broken', description: 'The jar is cracked.' }, defaultConfig, at, '01K0000000000000000000000A');
+  if (!built.ok) throw new Error('fixture');
+  const withFiles = applyCustomerEmail(
+    built.complaint,
+    {
+      event: 'customer_email',
+      text: '',
+      messageKey: 'm-1',
+      attachments: [
+        { name: 'jar <img src=x onerror=alert(1)>.png', contentType: 'image/png', size: 2_621_440, key: 'attachments/01K0000000000000000000000A/0123456789abcdef/1-jar-img-src-x.png' },
+        { name: 'setup.exe', contentType: 'application/x-msdownload', size: 900, notKept: 'type_not_allowed' },
+      ],
+    },
+    new Date(at.getTime() + 60_000),
+    defaultConfig,
+  );
+  if (!withFiles.ok) throw new Error('fixture');
+  const render = (locale: 'en' | 'zh-CN') =>
+    complaintBody({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint: withFiles.complaint, repeatedBy: [], allowed: [], formVersion: withFiles.complaint.version }).value;
+
+  it('lists the files a customer emailed, escaped, with type, size and whether each was kept', () => {
+    const page = render('en');
+    expect(page).toContain('<strong>Email from the customer</strong>');
+    expect(page).toContain('Attachments:<ul class="files"><li>jar &lt;img src=x onerror=alert(1)&gt;.png <span class="muted">· image/png · 2.5 MB · stored</span></li>');
+    expect(page).toContain('<li>setup.exe <span class="muted">· application/x-msdownload · 900 B · not stored: file type not allowed</span></li>');
+    expect(page).not.toContain('<img');
+    // The storage key is for the store, not for the page.
+    expect(page).not.toContain('attachments/01K');
+    const zh = render('zh-CN');
+    expect(zh).toContain('<strong>客户来信</strong>');
+    expect(zh).toContain('附件：<ul class="files">');
+    expect(zh).toContain('未保存：文件类型不在允许范围内');
+  });
+
+  it('names every event a timeline can hold in both languages, never the raw value', () => {
+    const events = [...ComplaintEventTypeSchema.options, 'receive', 'customer_replied', 'customer_email', 'sla_warning', 'escalate', 'survey_answered', 'survey_send_failed', RECEIPT_WITHHELD_EVENT];
+    for (const locale of ['en', 'zh-CN'] as const) for (const e of events) expect(CONSOLE_TEXT[locale].events[e], `${locale} ${e}`).toBeTruthy();
+  });
+
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KB'],
+    [5 * 1024 * 1024, '5.0 MB'],
+  ])('writes %i bytes as %s', (bytes, text) => {
+    expect(fileSize(bytes)).toBe(text);
   });
 });

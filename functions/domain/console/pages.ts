@@ -26,6 +26,12 @@ export interface PageContext {
 
 const time = (ctx: PageContext, iso: string | undefined) => (iso ? formatLocalTime(new Date(iso), ctx.config.company.timeZone, ctx.locale).replace(/ \(.*\)$/, '') : '—');
 
+/** A file size for people: bytes, KB or MB (1,024-based, one decimal). */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** How a complaint is named to people: its short reference when it has one, else its id. */
 export function complaintRef(c: { readonly id: string; readonly ref?: unknown }): string {
   return typeof c.ref === 'string' && c.ref ? c.ref : c.id;
@@ -106,7 +112,7 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
         e.note ? html`<br>${e.note} <span class="muted">(${e.internal ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
-      }</li>`,
+      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${a.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;
   const forms = view.allowed.map((type) => {

@@ -87,7 +87,13 @@ const zh = {
   events: {
     receive: '收到', acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '更新', resolve: '已解决', close: '关闭', reopen: '重新打开',
     sla_warning: 'SLA 预警', escalate: '升级', survey_answered: '调查回答',
+    customer_email: '客户来信', survey_send_failed: '调查发送失败（将重试）', receipt_withheld: '未发送回执',
   } as Record<string, string>,
+  files: {
+    title: '附件：',
+    kept: '已保存',
+    notKept: { type_not_allowed: '未保存：文件类型不在允许范围内', too_large: '未保存：超过大小上限', too_many: '未保存：附件数量超过上限' },
+  },
   alerts: {
     title: '预警',
     live: '各类别实时窗口',
@@ -256,6 +262,12 @@ const en: Text = {
   events: {
     receive: 'Received', acknowledge: 'Acknowledged', start: 'Work started', wait_on_customer: 'Waiting on customer', customer_replied: 'Customer replied', update: 'Update', resolve: 'Resolved', close: 'Closed', reopen: 'Reopened',
     sla_warning: 'SLA warning', escalate: 'Escalated', survey_answered: 'Survey answered',
+    customer_email: 'Email from the customer', survey_send_failed: 'Survey not sent (will retry)', receipt_withheld: 'Receipt withheld',
+  },
+  files: {
+    title: 'Attachments:',
+    kept: 'stored',
+    notKept: { type_not_allowed: 'not stored: file type not allowed', too_large: 'not stored: larger than the limit', too_many: 'not stored: too many attachments' },
   },
   alerts: {
     title: 'Early warning',
