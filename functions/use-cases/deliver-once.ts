@@ -27,16 +27,18 @@ export class MessageInProgressError extends Error {
 /**
  * Sends each message at most once per message id, and never leaves one unsent for good.
  *
- * Primary course: claim the id in the ledger (in progress, with a lease), send, mark it sent. A
- * failed send gives the claim back and rethrows, so the redelivered record sends it again. A process
+ * Primary course: claim the id in the ledger (in progress, with a lease), finish the message
+ * (`finish`: what only a message about to be sent needs, such as links minted for it), send, mark it
+ * sent. A failed finish or send gives the claim back and rethrows, so the redelivered record sends it again. A process
  * that dies between claim and send leaves an in-progress claim; the first delivery after its lease
  * takes it over and sends. Messages already sent are skipped; messages another delivery holds a live
  * claim on are skipped too, and reported by a MessageInProgressError after the others were sent, so
  * the caller does not record the step as done.
+ * @param finish completes a claimed message before it is sent; never called for one already sent or held
  * @returns how many messages were sent now (0 for a replay)
  * @throws MessageInProgressError when some message is held by a live claim
  */
-export async function deliverOnce(messages: readonly OutboundMessage[], deps: DeliveryDeps): Promise<number> {
+export async function deliverOnce(messages: readonly OutboundMessage[], deps: DeliveryDeps, finish?: (message: OutboundMessage) => Promise<OutboundMessage>): Promise<number> {
   let sent = 0;
   const held: string[] = [];
   let heldUntil = '';
@@ -49,7 +51,7 @@ export async function deliverOnce(messages: readonly OutboundMessage[], deps: De
       continue;
     }
     try {
-      await deps.notifier.send(message);
+      await deps.notifier.send(finish ? await finish(message) : message);
     } catch (err) {
       await deps.ledger.release(outcome.claim);
       throw err;

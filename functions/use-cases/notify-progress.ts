@@ -1,4 +1,5 @@
 import type { Complaint } from '../domain/complaint.ts';
+import type { OutboundMessage } from '../domain/messages.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { progressStepOf } from '../domain/lifecycle.ts';
 import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
@@ -31,9 +32,10 @@ export interface NotifyProgressDeps {
  *
  * Primary course: the timeline entries after the old image's are new; each visible one becomes a
  * progress message on the customer's channel(s) in their language, sent once per entry and channel
- * (a redelivered stream record finds its message ids claimed and sends nothing). A customer who opted
- * out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); every email carries a fresh
- * unsubscribe link and every SMS the STOP wording.
+ * (a redelivered stream record finds its message ids claimed and sends nothing, and mints no link). A
+ * customer who opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); every email
+ * carries a fresh unsubscribe link and reply address, minted once its message is claimed, and every
+ * SMS the STOP wording.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
  */
@@ -47,16 +49,22 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
     if (!step) continue;
     optedOut ??= await deps.optOuts.isOptedOut(complaint.customer.id);
     if (optedOut && !REQUIRED_PROGRESS_STEPS.has(step)) continue;
-    const base = deps.publicBaseUrl();
-    const unsubscribeUrl =
-      complaint.customer.email && base
-        ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}`
-        : undefined;
     // A receipt withheld at intake (recipient cap or SMS budget) is never sent (the timeline says why).
-    const messages = renderProgress(complaint, i, deps.config, unsubscribeUrl ? { unsubscribeUrl } : {}).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
-    sent += await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
+    const messages = renderProgress(complaint, i, deps.config).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
+    sent += await deliverOnce(messages, deps, (message) => finishEmail(message, complaint, i, deps));
   }
   const events = complaintEvents(complaint, from);
   if (events.length) await deps.events.publish(events);
   return sent;
+}
+
+/** A claimed progress email with its unsubscribe link and reply address, both minted for it now. */
+async function finishEmail(message: OutboundMessage, complaint: Complaint, index: number, deps: NotifyProgressDeps): Promise<OutboundMessage> {
+  if (message.channel !== 'email') return message;
+  const base = deps.publicBaseUrl();
+  const unsubscribeUrl =
+    complaint.customer.email && base ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}` : undefined;
+  const rendered = unsubscribeUrl ? (renderProgress(complaint, index, deps.config, { unsubscribeUrl }).find((m) => m.id === message.id) ?? message) : message;
+  const [finished] = await withCustomerReplyAddress([rendered], complaint, deps);
+  return finished ?? rendered;
 }

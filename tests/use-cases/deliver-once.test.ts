@@ -36,3 +36,24 @@ describe('deliverOnce with the in-memory ledger', () => {
     expect(notifier.messages.map((m) => m.id)).toEqual(['b', 'a']);
   });
 });
+
+describe('finishing a claimed message', () => {
+  it('finishes only the messages it claims, and gives the claim back when finishing fails', async () => {
+    const clock = new SimulatedClock(t0);
+    const ledger = new MemoryMessageLedger(120);
+    const notifier = new MemoryNotifier();
+    const finished: string[] = [];
+    const finish = async (m: OutboundMessage): Promise<OutboundMessage> => {
+      finished.push(m.id);
+      return { ...m, text: `${m.id} with link` } as OutboundMessage;
+    };
+    expect(await deliverOnce([message('a')], { notifier, ledger, clock }, finish)).toBe(1);
+    expect(notifier.messages.map((m) => (m.channel === 'sms' ? m.text : ''))).toEqual(['a with link']);
+    // A replay: already sent, so nothing is finished (no link minted) and nothing sent.
+    expect(await deliverOnce([message('a')], { notifier, ledger, clock }, finish)).toBe(0);
+    expect(finished).toEqual(['a']);
+    await expect(deliverOnce([message('b')], { notifier, ledger, clock }, async () => Promise.reject(new Error('link store down')))).rejects.toThrow('link store down');
+    expect(await deliverOnce([message('b')], { notifier, ledger, clock }, finish)).toBe(1);
+    expect(finished).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryMessageLedger, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
+import { createComplaint } from '../../functions/domain/complaint.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { notifyProgress, type NotifyProgressDeps } from '../../functions/use-cases/notify-progress.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const t0 = new Date('2026-11-16T02:00:00.000Z');
+
+function deps(): NotifyProgressDeps & { minted: string[]; notifier: MemoryNotifier } {
+  const minted: string[] = [];
+  return {
+    minted,
+    config: defaultConfig,
+    clock: new SimulatedClock(t0),
+    notifier: new MemoryNotifier(),
+    ledger: new MemoryMessageLedger(120),
+    events: { publish: async () => undefined },
+    optOuts: {
+      isOptedOut: async () => false,
+      optOut: async () => undefined,
+      issueUnsubscribeLink: async () => (minted.push('unsubscribe'), `u${minted.length}`),
+      findUnsubscribeLink: async () => undefined,
+    },
+    replyTokens: { issue: async () => (minted.push('reply'), `r${minted.length}`), find: async () => undefined },
+    publicBaseUrl: () => 'https://complaints.example',
+  };
+}
+
+describe('progress messages and the links minted for them', () => {
+  const built = createComplaint({ channel: 'web', customer: { id: 'c-1', email: 'jane@example.com', phone: '+12125550100', locale: 'en' }, description: 'My parcel never arrived' }, defaultConfig, t0, '01K0000000000000000000000A');
+  if (!built.ok) throw new Error('fixture');
+
+  it('mints the unsubscribe link and the reply address for the email it sends, and nothing on a redelivery', async () => {
+    const d = deps();
+    expect(await notifyProgress(built.complaint, undefined, d)).toBe(1);
+    expect(d.minted).toEqual(['unsubscribe', 'reply']);
+    const email = d.notifier.messages[0];
+    if (email?.channel !== 'email') throw new Error('no email');
+    expect(email.text).toContain('https://complaints.example/u/u1');
+    expect(email.replyTo).toMatch(/^complaints\+r2@/);
+    // The stream delivers the record again: the message is claimed as sent, so no link is minted.
+    expect(await notifyProgress(built.complaint, undefined, d)).toBe(0);
+    expect(d.minted).toEqual(['unsubscribe', 'reply']);
+  });
+});
