@@ -67,6 +67,18 @@ export const TimelineEntrySchema = z.object({
       }),
     )
     .optional(),
+  /**
+   * What an SLA warning or escalation is about, so each reader writes it in their own language (the
+   * console); `note` says the same in English for exports and entries written before this field.
+   */
+  sla: z
+    .object({
+      phase: z.enum(['first_response', 'resolution']),
+      dueAt: z.string(),
+      level: z.number().int().min(1).optional(),
+      contact: z.object({ name: z.string(), role: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 

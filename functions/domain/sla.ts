@@ -126,7 +126,7 @@ export function sweepSla(complaint: Complaint, config: PipelineConfig, now: Date
     warned = true;
     if (Date.parse(sla.dueAt) > now.getTime()) {
       steps.push({ kind: 'warning', phase, dueAt: sla.dueAt });
-      timeline.push({ at, actor: 'system:sla', event: 'sla_warning', status: complaint.status, note: `${phase} due ${sla.dueAt}` });
+      timeline.push({ at, actor: 'system:sla', event: 'sla_warning', status: complaint.status, note: `${phase} due ${sla.dueAt}`, sla: { phase, dueAt: sla.dueAt } });
     }
   }
   let level = complaint.escalationLevel;
@@ -141,6 +141,7 @@ export function sweepSla(complaint: Complaint, config: PipelineConfig, now: Date
       event: 'escalate',
       status: complaint.status,
       note: `${phase} overdue since ${sla.dueAt}: level ${level}, ${contact.role} ${contact.name}`,
+      sla: { phase, dueAt: sla.dueAt, level, contact: { name: contact.name, role: contact.role } },
     });
   }
   if (!steps.length && warned === sla.warned) return { steps, complaint };

@@ -9,6 +9,8 @@ import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
 import { ComplaintEventTypeSchema } from '../../functions/domain/lifecycle.ts';
 import { RECEIPT_WITHHELD_EVENT } from '../../functions/domain/receipt-cap.ts';
+import { sweepSla } from '../../functions/domain/sla.ts';
+import { formatLocalTime } from '../../functions/domain/time.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 describe('html template', () => {
@@ -145,5 +147,30 @@ describe('the complaint page timeline', () => {
     [5 * 1024 * 1024, '5.0 MB'],
   ])('writes %i bytes as %s', (bytes, text) => {
     expect(fileSize(bytes)).toBe(text);
+  });
+});
+
+describe('SLA entries on the complaint page', () => {
+  const at = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
+  const built = createComplaint({ channel: 'web', customer: { id: 'c-9', email: 'wang@example.com', locale: 'zh-CN' }, title: '快递丢失', description: '快递一直没有到，物流延迟很久' }, defaultConfig, at, '01K0000000000000000000000B');
+  if (!built.ok) throw new Error('fixture');
+  // Long past the first-response target: every escalation level has come.
+  const swept = sweepSla(built.complaint, defaultConfig, new Date(Date.parse(built.complaint.firstResponseDueAt) + 30 * 86_400_000)).complaint;
+  const render = (locale: 'en' | 'zh-CN') =>
+    complaintBody({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint: swept, repeatedBy: [], allowed: [], formVersion: swept.version }).value;
+
+  it('writes each escalation in the reader language, with the contact role as the department names it, marked internal', () => {
+    const escalations = swept.timeline.filter((e) => e.event === 'escalate');
+    expect(escalations.length).toBeGreaterThan(0);
+    const first = escalations[0]!;
+    expect(first.sla).toMatchObject({ phase: 'first_response', level: 1, dueAt: built.complaint.firstResponseDueAt });
+    const chain = defaultConfig.departments.find((d) => d.id === swept.department)!.escalationChain;
+    const zh = render('zh-CN');
+    expect(zh).toContain(`首次响应已于 ${formatLocalTime(new Date(first.sla!.dueAt), defaultConfig.company.timeZone, 'zh-CN').replace(/ \(.*\)$/, '')} 超时：升级至第 1 级，${chain[0]!.roleNames!['zh-CN']} ${chain[0]!.name}`);
+    expect(zh).not.toContain('first_response');
+    expect(zh).not.toContain('对客户可见');
+    const en = render('en');
+    expect(en).toContain(`First response overdue since`);
+    expect(en).toContain(`level 1, ${chain[0]!.roleNames!.en} ${chain[0]!.name} <span class="muted">(internal)</span>`);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Principal } from '../access.ts';
 import type { AlertIncident } from '../alert.ts';
-import type { Complaint } from '../complaint.ts';
+import type { Complaint, TimelineEntry } from '../complaint.ts';
 import { ComplaintStatusSchema } from '../complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../config.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
@@ -30,6 +30,17 @@ const time = (ctx: PageContext, iso: string | undefined) => (iso ? formatLocalTi
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** An SLA warning or escalation in the reader's language, the contact's role as their department names it. */
+function slaNote(ctx: PageContext, c: Complaint, sla: NonNullable<TimelineEntry['sla']>): string {
+  const t = CONSOLE_TEXT[ctx.locale].slaNote;
+  const phase = t.phases[sla.phase];
+  if (sla.level === undefined || !sla.contact) return t.due(phase, time(ctx, sla.dueAt));
+  const { name, role } = sla.contact;
+  const chain = ctx.config.departments.find((d) => d.id === c.department)?.escalationChain ?? [];
+  const roleName = chain.find((x) => x.name === name && x.role === role)?.roleNames?.[ctx.locale] ?? role;
+  return t.overdue(phase, time(ctx, sla.dueAt), sla.level, `${roleName} ${name}`);
 }
 
 /** How a complaint is named to people: its short reference when it has one, else its id. */
@@ -111,7 +122,7 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const timeline = c.timeline.map(
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
-        e.note ? html`<br>${e.note} <span class="muted">(${e.internal ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
+        e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.note} <span class="muted">(${e.internal || e.actor.startsWith('system') ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
       }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${a.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;

@@ -89,6 +89,11 @@ const zh = {
     sla_warning: 'SLA 预警', escalate: '升级', survey_answered: '调查回答',
     customer_email: '客户来信', survey_send_failed: '调查发送失败（将重试）', receipt_withheld: '未发送回执',
   } as Record<string, string>,
+  slaNote: {
+    phases: { first_response: '首次响应', resolution: '解决' },
+    due: (phase: string, at: string) => `${phase}将于 ${at} 到期`,
+    overdue: (phase: string, at: string, level: number, who: string) => `${phase}已于 ${at} 超时：升级至第 ${level} 级，${who}`,
+  },
   files: {
     title: '附件：',
     kept: '已保存',
@@ -263,6 +268,11 @@ const en: Text = {
     receive: 'Received', acknowledge: 'Acknowledged', start: 'Work started', wait_on_customer: 'Waiting on customer', customer_replied: 'Customer replied', update: 'Update', resolve: 'Resolved', close: 'Closed', reopen: 'Reopened',
     sla_warning: 'SLA warning', escalate: 'Escalated', survey_answered: 'Survey answered',
     customer_email: 'Email from the customer', survey_send_failed: 'Survey not sent (will retry)', receipt_withheld: 'Receipt withheld',
+  },
+  slaNote: {
+    phases: { first_response: 'First response', resolution: 'Resolution' },
+    due: (phase: string, at: string) => `${phase} due ${at}`,
+    overdue: (phase: string, at: string, level: number, who: string) => `${phase} overdue since ${at}: level ${level}, ${who}`,
   },
   files: {
     title: 'Attachments:',
