@@ -79,6 +79,15 @@ export const TimelineEntrySchema = z.object({
       contact: z.object({ name: z.string(), role: z.string() }).optional(),
     })
     .optional(),
+  /** Why a receipt was not sent (a `receipt_withheld` entry), for the same reason as `sla`. */
+  withheld: z
+    .object({
+      channel: z.enum(['email', 'sms']),
+      reason: z.enum(['recipient_cap', 'sms_budget']),
+      /** The limit reached: receipts per recipient per hour, or receipt SMS per hour company-wide. */
+      limit: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 

@@ -72,14 +72,15 @@ export interface ReceiptLimits {
   readonly smsPerHour: number | null;
 }
 
-function withheldNote(w: WithheldReceipt, limits: ReceiptLimits): string {
-  const what = w.channel === 'sms' ? 'SMS' : 'email';
-  if (w.reason === 'sms_budget') {
-    return `Receipt by SMS not sent: the ${limits.smsPerHour ?? 0} receipt SMS this hour allows company-wide were already sent (protection.receiptSmsPerHour). The complaint is stored and counted as usual.`;
+/** Why a receipt was withheld, in English: the timeline note, and the English console's wording. */
+export function withheldNoteText(channel: ReceiptChannel, reason: WithholdReason, limit: number): string {
+  if (reason === 'sms_budget') {
+    return `Receipt by SMS not sent: the ${limit} receipt SMS this hour allows company-wide were already sent (protection.receiptSmsPerHour). The complaint is stored and counted as usual.`;
   }
-  const n = limits.perRecipient;
-  return `Receipt by ${what} not sent: this ${w.channel === 'sms' ? 'phone number' : 'address'} already had ${n} receipt${n === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`;
+  return `Receipt by ${channel === 'sms' ? 'SMS' : 'email'} not sent: this ${channel === 'sms' ? 'phone number' : 'address'} already had ${limit} receipt${limit === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`;
 }
+
+const withheldLimit = (w: WithheldReceipt, limits: ReceiptLimits) => (w.reason === 'sms_budget' ? (limits.smsPerHour ?? 0) : limits.perRecipient);
 
 /**
  * Records on a new complaint that some of its receipts are withheld: `receiptWithheld` lists their
@@ -95,7 +96,8 @@ export function withholdReceipts(complaint: Complaint, withheld: readonly Withhe
     event: RECEIPT_WITHHELD_EVENT,
     status: complaint.status,
     internal: true,
-    note: withheldNote(w, limits),
+    note: withheldNoteText(w.channel, w.reason, withheldLimit(w, limits)),
+    withheld: { channel: w.channel, reason: w.reason, limit: withheldLimit(w, limits) },
   }));
   return { ...complaint, receiptWithheld: withheld.map((w) => w.channel), timeline: [...complaint.timeline, ...entries] };
 }

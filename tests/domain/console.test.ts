@@ -8,7 +8,7 @@ import { CONSOLE_TEXT, formatDuration } from '../../functions/domain/console/tex
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
 import { ComplaintEventTypeSchema } from '../../functions/domain/lifecycle.ts';
-import { RECEIPT_WITHHELD_EVENT } from '../../functions/domain/receipt-cap.ts';
+import { RECEIPT_WITHHELD_EVENT, withholdReceipts } from '../../functions/domain/receipt-cap.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
 import { formatLocalTime } from '../../functions/domain/time.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -172,5 +172,23 @@ describe('SLA entries on the complaint page', () => {
     const en = render('en');
     expect(en).toContain(`First response overdue since`);
     expect(en).toContain(`level 1, ${chain[0]!.roleNames!.en} ${chain[0]!.name} <span class="muted">(internal)</span>`);
+  });
+});
+
+describe('withheld receipts on the complaint page', () => {
+  it('says why in the reader language', () => {
+    const at = new Date('2026-11-23T02:00:00Z');
+    const built = createComplaint({ channel: 'web', customer: { id: 'c-8', email: 'li@example.com', phone: '+8613900000000', locale: 'zh-CN' }, description: '退款一直没有到账' }, defaultConfig, at, '01K0000000000000000000000C');
+    if (!built.ok) throw new Error('fixture');
+    const complaint = withholdReceipts(built.complaint, [{ channel: 'sms', reason: 'sms_budget' }, { channel: 'email', reason: 'recipient_cap' }], { perRecipient: 3, smsPerHour: 500 });
+    const render = (locale: 'en' | 'zh-CN') =>
+      complaintBody({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint, repeatedBy: [], allowed: [], formVersion: complaint.version }).value;
+    const zh = render('zh-CN');
+    expect(zh).toContain('<strong>未发送回执</strong>');
+    expect(zh).toContain('短信回执未发送：本小时全公司 500 条回执短信的额度已用完（protection.receiptSmsPerHour）。投诉已照常保存和计数。 <span class="muted">(内部)</span>');
+    expect(zh).toContain('邮件回执未发送：该邮箱在过去一小时内已收到 3 条回执');
+    expect(zh).not.toContain('Receipt by');
+    const en = render('en');
+    expect(en).toContain('Receipt by email not sent: this address already had 3 receipts within the last hour');
   });
 });

@@ -55,6 +55,7 @@ describe('withholdReceipts', () => {
         status: 'received',
         internal: true,
         note: expect.stringMatching(/^Receipt by SMS not sent: this phone number already had 5 receipts within the last hour \(protection\.receiptsPerRecipientPerHour\)/),
+        withheld: { channel: 'sms', reason: 'recipient_cap', limit: 5 },
       },
     ]);
     expect(withheld.timeline[1]!.note).not.toContain('+8613900000000');

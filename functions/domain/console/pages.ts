@@ -122,7 +122,7 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const timeline = c.timeline.map(
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
-        e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.note} <span class="muted">(${e.internal || e.actor.startsWith('system') ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
+        e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${e.internal || e.actor.startsWith('system') ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
       }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${a.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;

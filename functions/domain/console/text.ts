@@ -3,6 +3,7 @@ import type { ComplaintStatus } from '../complaint.ts';
 import type { Locale, PipelineConfig, Severity } from '../config.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
 import { departmentNameById } from '../names.ts';
+import { withheldNoteText } from '../receipt-cap.ts';
 
 const zh = {
   appName: '投诉运营台',
@@ -94,6 +95,10 @@ const zh = {
     due: (phase: string, at: string) => `${phase}将于 ${at} 到期`,
     overdue: (phase: string, at: string, level: number, who: string) => `${phase}已于 ${at} 超时：升级至第 ${level} 级，${who}`,
   },
+  withheld: (channel: 'email' | 'sms', reason: 'recipient_cap' | 'sms_budget', limit: number) =>
+    reason === 'sms_budget'
+      ? `短信回执未发送：本小时全公司 ${limit} 条回执短信的额度已用完（protection.receiptSmsPerHour）。投诉已照常保存和计数。`
+      : `${channel === 'sms' ? '短信' : '邮件'}回执未发送：该${channel === 'sms' ? '手机号' : '邮箱'}在过去一小时内已收到 ${limit} 条回执（protection.receiptsPerRecipientPerHour）。投诉已照常保存和计数。`,
   files: {
     title: '附件：',
     kept: '已保存',
@@ -274,6 +279,7 @@ const en: Text = {
     due: (phase: string, at: string) => `${phase} due ${at}`,
     overdue: (phase: string, at: string, level: number, who: string) => `${phase} overdue since ${at}: level ${level}, ${who}`,
   },
+  withheld: withheldNoteText,
   files: {
     title: 'Attachments:',
     kept: 'stored',
