@@ -91,6 +91,18 @@ export const TimelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
+/**
+ * Who an entry's note is from, which decides who reads it: an agent's note is for the customer
+ * unless internal; notes the system or the survey wrote, and the customer's own words (an email
+ * reply, a survey comment), are never sent to the customer.
+ */
+export function noteAudience(entry: TimelineEntry): 'customer' | 'internal' | 'from_customer' | 'from_survey' {
+  if (entry.actor === 'survey') return 'from_survey';
+  if (entry.actor.startsWith('customer')) return 'from_customer';
+  if (entry.internal || entry.actor.startsWith('system') || entry.actor.startsWith('channel:')) return 'internal';
+  return 'customer';
+}
+
 /** Where the complaint stands against its SLA targets. */
 export const SlaStateSchema = z.object({
   /** first_response until acknowledged, then resolution until resolved; met afterwards. */

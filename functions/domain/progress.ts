@@ -1,4 +1,4 @@
-import type { Complaint, TimelineEntry } from './complaint.ts';
+import { noteAudience, type Complaint, type TimelineEntry } from './complaint.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import type { DomainEvent } from './events.ts';
 import { progressStepOf, type ProgressStep } from './lifecycle.ts';
@@ -36,9 +36,8 @@ export function customerTimeZone(complaint: Complaint, config: PipelineConfig): 
  * replies are not for the customer.
  */
 export function publicNote(entry: TimelineEntry): string | undefined {
-  if (entry.internal || !entry.note) return undefined;
   // The customer's own words (an email reply) are theirs, not a note to them: never echoed back.
-  if (entry.actor === 'survey' || entry.actor.startsWith('system:') || entry.actor.startsWith('channel:') || entry.actor.startsWith('customer')) return undefined;
+  if (!entry.note || noteAudience(entry) !== 'customer') return undefined;
   return cleanUserText(entry.note);
 }
 

@@ -192,3 +192,27 @@ describe('withheld receipts on the complaint page', () => {
     expect(en).toContain('Receipt by email not sent: this address already had 3 receipts within the last hour');
   });
 });
+
+describe('who a note on the complaint page is from and for', () => {
+  it('tells agent notes to the customer apart from internal ones, the customer own words and survey answers', () => {
+    const at = new Date('2026-11-23T02:00:00Z');
+    const built = createComplaint({ channel: 'web', customer: { id: 'c-7', email: 'zhao@example.com', locale: 'zh-CN' }, description: '退款一直没有到账' }, defaultConfig, at, '01K0000000000000000000000D');
+    if (!built.ok) throw new Error('fixture');
+    const entry = (actor: string, event: string, note: string, internal?: boolean) => ({ at: at.toISOString(), actor, event, status: built.complaint.status, note, ...(internal && { internal }) });
+    const complaint = {
+      ...built.complaint,
+      timeline: [
+        ...built.complaint.timeline,
+        entry('customer:email', 'customer_replied', '单号是 SF123'),
+        entry('survey', 'survey_answered', '评分 2/5'),
+        entry('agent:li', 'update', '我们明天致电您'),
+        entry('agent:li', 'update', '客户情绪激动', true),
+      ],
+    };
+    const page = complaintBody({ locale: 'zh-CN', config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint, repeatedBy: [], allowed: [], formVersion: complaint.version }).value;
+    expect(page).toContain('单号是 SF123 <span class="muted">(客户原话)</span>');
+    expect(page).toContain('评分 2/5 <span class="muted">(来自满意度调查)</span>');
+    expect(page).toContain('我们明天致电您 <span class="muted">(对客户可见)</span>');
+    expect(page).toContain('客户情绪激动 <span class="muted">(内部)</span>');
+  });
+});

@@ -5,7 +5,7 @@
 import type { Principal } from '../access.ts';
 import type { AlertIncident } from '../alert.ts';
 import type { Complaint, TimelineEntry } from '../complaint.ts';
-import { ComplaintStatusSchema } from '../complaint.ts';
+import { ComplaintStatusSchema, noteAudience } from '../complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../config.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
 import type { Silence } from '../silence.ts';
@@ -119,10 +119,11 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const clock = slaClock(ctx, c);
   const customer = [c.customer.name, c.customer.id, c.customer.email, c.customer.phone].filter(Boolean).join(' · ');
   const link = (x: { id: string; title?: string; ref?: unknown }) => html`<a href="/console/complaints/${encodeURIComponent(x.id)}">${complaintRef(x)}</a>${x.title ? html` — ${x.title}` : ''}`;
+  const audienceLabel = { customer: t.complaint.publicNote, internal: t.complaint.internal, from_customer: t.complaint.fromCustomer, from_survey: t.complaint.fromSurvey };
   const timeline = c.timeline.map(
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
-        e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${e.internal || e.actor.startsWith('system') ? t.complaint.internal : t.complaint.publicNote})</span>` : ''
+        e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
       }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${a.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;
