@@ -202,6 +202,8 @@ export interface FunctionAccess {
   readonly mailBucket?: boolean;
   /** Lists and deletes the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
   readonly eraseMailFiles?: boolean;
+  /** Reads the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
+  readonly readMailFiles?: boolean;
   /** Verifies user pool tokens and signs people in (user pool id, app clients, hosted UI domain in its environment). */
   readonly userPool?: boolean;
 }
@@ -243,7 +245,7 @@ export type FunctionName =
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
 
 /** The operations console and the authorizer in front of the agent API (README "Operations console"). */
-export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleActions';
+export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleActions' | 'consoleAttachment';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName =
@@ -476,6 +478,15 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     memoryMb: 1024,
     trigger: { kind: 'http', method: 'GET', path: '/console/{proxy+}', auth: 'session' },
     access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
+  },
+  consoleAttachment: {
+    entry: 'functions/handlers/console-attachment.ts',
+    description: 'Operations console: downloads a file a customer emailed, for a signed-in person who may see its complaint.',
+    timeoutSeconds: 29,
+    // The file passes through memory twice (bytes, then base64).
+    memoryMb: 512,
+    trigger: { kind: 'http', method: 'GET', path: '/console/attachments/{id}/{n}', auth: 'session' },
+    access: { tables: { complaints: 'read' }, userPool: true, readMailFiles: true },
   },
   consoleActions: {
     entry: 'functions/handlers/console-actions.ts',

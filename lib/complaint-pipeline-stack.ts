@@ -375,6 +375,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
     if (def.access.mailBucket) this.grantMailBucket(fn);
     if (def.access.eraseMailFiles && this.config.inbound) this.grantMailErasure(fn);
+    if (def.access.readMailFiles && this.config.inbound) this.grantMailFileReading(fn);
     if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
@@ -531,6 +532,18 @@ export class ComplaintPipelineStack extends Stack {
         reason: `Objects under ${prefix} are named by SES message id or complaint id at run time, so the grant is on the prefix, for exactly the one action needed.`,
       });
     }
+  }
+
+  /** Reads attachments (the console's downloads); raw messages and quarantine stay out of reach. */
+  private grantMailFileReading(fn: HouseFunction): void {
+    const bucket = this.mailBucketFor();
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
+    fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
+    const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
+      reason: `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: the console serves one after checking the person may see its complaint.`,
+    });
   }
 
   /** Lists and deletes attachments (a customer's erasure); raw messages and quarantine stay out of reach. */

@@ -91,6 +91,11 @@ export const TimelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
+/** The files kept from a complaint's emails, in timeline order: the console's `/console/attachments/<id>/<n>` counts them so. */
+export function keptAttachments(complaint: Complaint): Array<{ readonly key: string; readonly name: string; readonly contentType: string; readonly size: number }> {
+  return complaint.timeline.flatMap((e) => (e.attachments ?? []).flatMap((a) => (a.key ? [{ key: a.key, name: a.name, contentType: a.contentType, size: a.size }] : [])));
+}
+
 /**
  * Who an entry's note is from, which decides who reads it: an agent's note is for the customer
  * unless internal; notes the system or the survey wrote, and the customer's own words (an email

@@ -189,7 +189,9 @@ function toApiEvent(
  * the outbox and the simulated clock.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
-  const routes = options.routes.map(compile);
+  // API Gateway prefers a route without a greedy `{proxy+}` over one with it (`/console/attachments/{id}/{n}`
+  // over `/console/{proxy+}`), whatever their order.
+  const routes = options.routes.map(compile).sort((a, b) => Number(a.trigger.path.includes('+}')) - Number(b.trigger.path.includes('+}')));
   return createServer((req, res) => {
     void (async () => {
       const method = req.method ?? 'GET';
@@ -223,7 +225,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
           ...((result.headers ?? {}) as Record<string, string>),
           ...(result.cookies?.length && { 'set-cookie': result.cookies }),
         });
-        return res.end(result.body ?? '');
+        // A binary body (a file download) travels base64-encoded, as API Gateway expects it.
+        return res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
       }
       const pathKnown = routes.some((r) => r.pattern.test(url.pathname));
       return send(res, pathKnown ? 405 : 404, { error: pathKnown ? 'method_not_allowed' : 'not_found', message: `${method} ${url.pathname}` });

@@ -124,11 +124,12 @@ describe('the complaint page timeline', () => {
   it('lists the files a customer emailed, escaped, with type, size and whether each was kept', () => {
     const page = render('en');
     expect(page).toContain('<strong>Email from the customer</strong>');
-    expect(page).toContain('Attachments:<ul class="files"><li>jar &lt;img src=x onerror=alert(1)&gt;.png <span class="muted">· image/png · 2.5 MB · stored</span></li>');
+    // A kept file links to its download, numbered as /console/attachments/<id>/<n> counts kept files.
+    expect(page).toContain('Attachments:<ul class="files"><li><a href="/console/attachments/01K0000000000000000000000A/0" download>jar &lt;img src=x onerror=alert(1)&gt;.png</a> <span class="muted">· image/png · 2.5 MB · stored</span></li>');
     expect(page).toContain('<li>setup.exe <span class="muted">· application/x-msdownload · 900 B · not stored: file type not allowed</span></li>');
     expect(page).not.toContain('<img');
     // The storage key is for the store, not for the page.
-    expect(page).not.toContain('attachments/01K');
+    expect(page).not.toContain('0123456789abcdef');
     const zh = render('zh-CN');
     expect(zh).toContain('<strong>客户来信</strong>');
     expect(zh).toContain('附件：<ul class="files">');

@@ -64,7 +64,7 @@ describe('function bundles', () => {
     const adapters = {
       'functions/adapters/aws-notifier.ts': (a: FunctionAccess) => Boolean(a.sendEmail || a.publishSms || a.sendSmsToPhones),
       'functions/adapters/eventbridge-publisher.ts': (a: FunctionAccess) => Boolean(a.publishEvents),
-      'functions/adapters/s3-mail-store.ts': (a: FunctionAccess) => Boolean(a.mailBucket || a.eraseMailFiles),
+      'functions/adapters/s3-mail-store.ts': (a: FunctionAccess) => Boolean(a.mailBucket || a.eraseMailFiles || a.readMailFiles),
       'functions/adapters/comprehend-sentiment.ts': (a: FunctionAccess) => Boolean(a.detectSentiment),
       'functions/adapters/cognito-authenticator.ts': (a: FunctionAccess) => Boolean(a.userPool),
     };

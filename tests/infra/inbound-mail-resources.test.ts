@@ -81,7 +81,7 @@ describe('inbound mail resources', () => {
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([env.complaintsTable, env.stateTable]));
   });
 
-  it('lets the erasure function list and delete attachments/ only, and no other function touch the bucket', () => {
+  it('lets the erasure function list and delete attachments/ only, the console download read them, and no other function touch the bucket', () => {
     const eraseId = functionIdOf(template, functions.eraseCustomer.description);
     const s3 = statementsOfFunction(template, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(s3.map((s) => [actionsOf(s), resourcesOf(s), s.Condition])).toEqual([
@@ -89,8 +89,10 @@ describe('inbound mail resources', () => {
       [['s3:DeleteObject'], [objects('attachments/')], undefined],
     ]);
     expect(template.toJSON().Resources[eraseId].Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
+    const downloadId = functionIdOf(template, functions.consoleAttachment.description);
+    expect(statementsOfFunction(template, downloadId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))).map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([[['s3:GetObject'], [objects('attachments/')]]]);
     const others = Object.values(functions)
-      .filter((def) => def !== functions.inboundMail && def !== functions.eraseCustomer)
+      .filter((def) => def !== functions.inboundMail && def !== functions.eraseCustomer && def !== functions.consoleAttachment)
       .map((def) => functionIdOf(template, def.description));
     for (const id of others) expect(statementsOfFunction(template, id).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))), id).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import type { Principal } from '../access.ts';
 import type { AlertIncident } from '../alert.ts';
 import type { Complaint, TimelineEntry } from '../complaint.ts';
-import { ComplaintStatusSchema, noteAudience } from '../complaint.ts';
+import { ComplaintStatusSchema, keptAttachments, noteAudience } from '../complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../config.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
 import type { Silence } from '../silence.ts';
@@ -119,12 +119,18 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const clock = slaClock(ctx, c);
   const customer = [c.customer.name, c.customer.id, c.customer.email, c.customer.phone].filter(Boolean).join(' · ');
   const link = (x: { id: string; title?: string; ref?: unknown }) => html`<a href="/console/complaints/${encodeURIComponent(x.id)}">${complaintRef(x)}</a>${x.title ? html` — ${x.title}` : ''}`;
+  // Kept files are numbered in timeline order, as /console/attachments/<id>/<n> counts them.
+  const fileIndex = new Map(keptAttachments(c).map((a, i) => [a.key, i]));
+  const fileName = (a: { name: string; key?: string }) => {
+    const n = a.key === undefined ? undefined : fileIndex.get(a.key);
+    return n === undefined ? html`${a.name}` : html`<a href="/console/attachments/${encodeURIComponent(c.id)}/${n}" download>${a.name}</a>`;
+  };
   const audienceLabel = { customer: t.complaint.publicNote, internal: t.complaint.internal, from_customer: t.complaint.fromCustomer, from_survey: t.complaint.fromSurvey };
   const timeline = c.timeline.map(
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
         e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
-      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${a.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
+      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;
   const forms = view.allowed.map((type) => {

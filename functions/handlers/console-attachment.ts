@@ -1,0 +1,78 @@
+import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-cognito.ts';
+import '../adapters/aws-mail.ts';
+import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { pageHandler } from '../adapters/html.ts';
+import type { HttpResult } from '../adapters/http.ts';
+import { sessionToken } from '../adapters/request-auth.ts';
+import { runtime } from '../adapters/runtime.ts';
+import { canSeeDepartment } from '../domain/access.ts';
+import { keptAttachments } from '../domain/complaint.ts';
+
+/** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
+export const stores = provideStores({ complaints: complaintStore });
+
+/**
+ * The largest file served through the API: Lambda answers at most 6 MB, and the body travels as
+ * base64 (4/3 of the bytes). A larger kept file is named by its key in the mail bucket instead.
+ */
+export const MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024;
+
+const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const INDEX = /^(0|[1-9][0-9]{0,3})$/;
+
+function text(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff' },
+    body,
+  };
+}
+
+/** A file name for Content-Disposition: a plain ASCII fallback and the exact name in RFC 5987 form. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_').trim() || 'attachment';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * `GET /console/attachments/{id}/{n}`: the n-th file kept from the emails of complaint `id` (in
+ * timeline order, as the complaint page numbers them), for a signed-in person whose departments
+ * include the complaint's. Always a download (`Content-Disposition: attachment`, served as
+ * `application/octet-stream` with `nosniff` and a sandboxing CSP), never rendered in the console's
+ * origin: the file comes from outside. No session: to the sign-in page. A complaint the person may
+ * not see, or no such file: 404, the same answer, so the route tells nothing about complaints outside
+ * their departments.
+ */
+export const handler = pageHandler(async (event) => {
+  const rt = runtime();
+  if (!sessionToken(event.headers, event.cookies)) return { statusCode: 302, headers: { location: '/console/login', 'cache-control': 'no-store' } };
+  const verdict = await rt.auth.authenticator.verify(sessionToken(event.headers, event.cookies)!);
+  if (!verdict.ok) return { statusCode: 302, headers: { location: `/console/login${verdict.reason === 'expired' ? '?expired=1' : ''}`, 'cache-control': 'no-store' } };
+  const id = event.pathParameters?.id ?? '';
+  const n = event.pathParameters?.n ?? '';
+  const notFound = text(404, 'No such file, or not in your departments. 没有此文件，或不属于您的部门。');
+  if (!ID.test(id) || !INDEX.test(n) || !rt.config.inbound) return notFound;
+  const complaint = await rt.complaints.get(id);
+  if (!complaint || !canSeeDepartment(verdict.principal, complaint.department)) return notFound;
+  const file = keptAttachments(complaint)[Number(n)];
+  if (!file) return notFound;
+  const stored = await rt.mail.readRaw(file.key, MAX_DOWNLOAD_BYTES);
+  if (!stored.found) return text(410, 'The file is no longer stored (erased, or past its retention). 文件已不再保存（已删除或超过保存期限）。');
+  if (stored.tooLarge) {
+    return text(413, `The file is larger than the console can serve (${MAX_DOWNLOAD_BYTES} bytes). Read it from the mail bucket: ${file.key}\n文件超过运营台可下载的大小，请从邮件存储桶读取：${file.key}`);
+  }
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-disposition': contentDisposition(file.name),
+      'cache-control': 'private, no-store',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    body: Buffer.from(stored.raw).toString('base64'),
+    isBase64Encoded: true,
+  };
+});

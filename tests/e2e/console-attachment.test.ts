@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { contentDisposition } from '../../functions/handlers/console-attachment.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+import { client } from '../support/http.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
+import { sendSmtp } from '../support/smtp.ts';
+
+const TOKEN = 'attachment-agent-token';
+let pipeline: LocalPipeline;
+const admin = client(() => pipeline.url, TOKEN);
+/** The 1×1 PNG inside tests/fixtures/mail/attachment.eml. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+async function session(department?: string): Promise<string> {
+  const res = await fetch(`${pipeline.url}/console/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: TOKEN, ...(department && { department }) }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return /console_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+}
+
+const get = (path: string, cookie?: string) => fetch(`${pipeline.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie: `console_session=${cookie}` } : {} });
+
+describe('downloading a file a customer emailed, from the console', () => {
+  let complaintId: string;
+  let department: string;
+
+  beforeAll(async () => {
+    pipeline = await startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-23T03:00:00Z') });
+    const raw = readFileSync(new URL('../fixtures/mail/attachment.eml', import.meta.url), 'latin1');
+    const sent = await sendSmtp(pipeline.smtpPort!, { from: 'carol@example.com', to: ['complaints@youxuan-mall.example.com'] }, raw);
+    expect(sent.last).toMatch(/^250/);
+    await admin.settle();
+    const listed = await admin.call('GET', '/complaints?status=received');
+    const complaint = (listed.body.items as Array<{ id: string; department: string; title?: string }>).find((c) => c.title?.startsWith('Damaged screen'));
+    expect(complaint).toBeDefined();
+    complaintId = complaint!.id;
+    department = complaint!.department;
+  }, 120_000);
+  afterAll(async () => {
+    await pipeline?.stop();
+  });
+
+  it('links each stored file from the complaint page and serves it as a download, byte for byte', async () => {
+    const cookie = await session();
+    const page = await (await get(`/console/complaints/${complaintId}?lang=en`, cookie)).text();
+    expect(page).toContain(`<a href="/console/attachments/${complaintId}/0" download>screen.png</a>`);
+    expect(page).toContain(`<a href="/console/attachments/${complaintId}/1" download>invoice.pdf</a>`);
+    expect(page).not.toContain(`/console/attachments/${complaintId}/2`); // setup.exe was not stored
+    const res = await get(`/console/attachments/${complaintId}/0`, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="screen.png"; filename*=UTF-8''screen.png`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
+  });
+
+  it('sends a person without a session to sign in, and answers 404 alike for another department, no such file and garbage', async () => {
+    const none = await get(`/console/attachments/${complaintId}/0`);
+    expect(none.status).toBe(302);
+    expect(none.headers.get('location')).toBe('/console/login');
+    const other = defaultConfig.departments.find((d) => d.id !== department)!.id;
+    const outsider = await session(other);
+    const mine = await session(department);
+    for (const [path, cookie] of [
+      [`/console/attachments/${complaintId}/0`, outsider],
+      [`/console/attachments/${complaintId}/7`, mine],
+      [`/console/attachments/${complaintId}/-1`, mine],
+      [`/console/attachments/${complaintId}/01`, mine],
+      [`/console/attachments/01K0000000000000000000000Z/0`, mine],
+      [`/console/attachments/..%2F..%2Fetc/0`, mine],
+      [`/console/attachments/${'9'.repeat(5000)}/0`, mine],
+    ] as const) {
+      const res = await get(path, cookie);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toBe('text/plain; charset=utf-8');
+    }
+    expect((await get(`/console/attachments/${complaintId}/0`, mine)).status).toBe(200);
+  });
+
+  it('names a file in Content-Disposition safely, whatever its name', () => {
+    expect(contentDisposition('发票.pdf')).toBe(`attachment; filename="__.pdf"; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf`);
+    expect(contentDisposition('a"b\\c\r\n.png')).toBe(`attachment; filename="a_b_c__.png"; filename*=UTF-8''a%22b%5Cc%0D%0A.png`);
+    expect(contentDisposition('')).toBe(`attachment; filename="attachment"; filename*=UTF-8''`);
+  });
+});
