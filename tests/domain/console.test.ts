@@ -217,3 +217,23 @@ describe('who a note on the complaint page is from and for', () => {
     expect(page).toContain('客户情绪激动 <span class="muted">(内部)</span>');
   });
 });
+
+describe("the customer's local time on the complaint page", () => {
+  const at = new Date('2026-11-23T04:40:00Z'); // 12:40 in Shanghai, 23:40 the evening before in New York
+  const page = (timeZone: string | undefined) => {
+    const built = createComplaint({ channel: 'email', customer: { id: 'email:x', email: 'jane@example.com', locale: 'en', ...(timeZone && { timeZone }) }, description: 'The jar is cracked.' }, defaultConfig, at, '01K0000000000000000000000E');
+    if (!built.ok) throw new Error('fixture');
+    return complaintBody({ locale: 'en', config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint: built.complaint, repeatedBy: [], allowed: [], formVersion: 1 }).value;
+  };
+
+  it('shows it where their clock differs from the company one', () => {
+    expect(page('Etc/GMT+5')).toContain("<dt>Customer&#39;s local time</dt><dd>2026-11-22 23:40 (GMT-5)</dd>");
+    expect(page('America/New_York')).toContain("<dt>Customer&#39;s local time</dt><dd>2026-11-22 23:40 (America/New_York)</dd>");
+  });
+
+  it('leaves it out when it is the company time or unknown', () => {
+    expect(page('Etc/GMT-8')).not.toContain('local time');
+    expect(page('Asia/Hong_Kong')).not.toContain('local time');
+    expect(page(undefined)).not.toContain('local time');
+  });
+});

@@ -118,6 +118,9 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const { config } = ctx;
   const clock = slaClock(ctx, c);
   const customer = [c.customer.name, c.customer.id, c.customer.email, c.customer.phone].filter(Boolean).join(' · ');
+  // The customer's time now, where their clock shows another time than the company's (before calling them, say).
+  const customerTime = c.customer.timeZone ? formatLocalTime(ctx.now, c.customer.timeZone, ctx.locale) : undefined;
+  const shownCustomerTime = customerTime && customerTime.replace(/ \(.*\)$/, '') !== time(ctx, ctx.now.toISOString()) ? customerTime : undefined;
   const link = (x: { id: string; title?: string; ref?: unknown }) => html`<a href="/console/complaints/${encodeURIComponent(x.id)}">${complaintRef(x)}</a>${x.title ? html` — ${x.title}` : ''}`;
   // Kept files are numbered in timeline order, as /console/attachments/<id>/<n> counts them.
   const fileIndex = new Map(keptAttachments(c).map((a, i) => [a.key, i]));
@@ -152,6 +155,7 @@ ${type === 'resolve' ? html`<label class="check"><input type="checkbox" name="fi
 <dt>${t.inbox.columns.department}</dt><dd>${departmentLabel(config, c.department, ctx.locale)}</dd>
 <dt>${t.complaint.channel}</dt><dd>${t.channels[c.channel] ?? c.channel}</dd>
 <dt>${t.complaint.customer}</dt><dd>${customer}</dd>
+${shownCustomerTime ? html`<dt>${t.complaint.customerTime}</dt><dd>${shownCustomerTime}</dd>` : ''}
 ${c.orderId ? html`<dt>${t.complaint.order}</dt><dd>${c.orderId}</dd>` : ''}
 <dt>${t.complaint.received}</dt><dd>${time(ctx, c.receivedAt)}</dd>
 <dt>${t.inbox.columns.sla}</dt><dd class="${clock.css}">${clock.text}</dd>
