@@ -118,6 +118,8 @@ export class OperationsDashboard extends Construct {
           ...MESSAGE_CHANNELS.map((ch) => this.custom('MessagesSent', ch, { label: ch })),
           // Not sent: a flood of intakes naming new numbers spent the hour's receipt SMS budget.
           this.custom('ReceiptSmsOverBudget', { label: 'receipt SMS over budget (not sent)' }),
+          // And receipt emails over theirs (made-up addresses bounce; a high bounce rate pauses SES).
+          this.custom('ReceiptEmailOverBudget', { label: 'receipt emails over budget (not sent)' }),
         ]),
         this.graph('Messages failed per channel', MESSAGE_CHANNELS.map((ch) => this.custom('MessagesFailed', ch, { label: ch }))),
       ],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptRecipient } from '../domain/receipt-cap.ts';
+import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { StoreFactory } from './runtime.ts';
 
@@ -53,11 +53,11 @@ export class DynamoReceiptQuota implements ReceiptQuota {
     return false;
   }
 
-  async takeSmsBudget(now: Date, limit: number): Promise<boolean> {
+  async takeBudget(channel: ReceiptChannel, now: Date, limit: number): Promise<boolean> {
     const hourEnd = Math.floor(now.getTime() / RECEIPT_WINDOW_MS + 1) * RECEIPT_WINDOW_MS;
     // One atomic conditional ADD: racing intakes can never take more than `limit` in an hour.
     return this.#updateIf({
-      Key: budgetKey(now),
+      Key: budgetKey(channel, now),
       UpdateExpression: 'ADD #taken :one SET expiresAt = :expires',
       ConditionExpression: 'attribute_not_exists(#taken) OR #taken < :limit',
       ExpressionAttributeNames: { '#taken': 'taken' },
@@ -65,9 +65,9 @@ export class DynamoReceiptQuota implements ReceiptQuota {
     });
   }
 
-  async returnSmsBudget(takenAt: Date): Promise<void> {
+  async returnBudget(channel: ReceiptChannel, takenAt: Date): Promise<void> {
     await this.#updateIf({
-      Key: budgetKey(takenAt),
+      Key: budgetKey(channel, takenAt),
       UpdateExpression: 'ADD #taken :minusOne',
       ConditionExpression: '#taken > :zero',
       ExpressionAttributeNames: { '#taken': 'taken' },
@@ -97,14 +97,14 @@ export class DynamoReceiptQuota implements ReceiptQuota {
   }
 }
 
-/** `RCPTBUDGET#sms` / `<yyyy-mm-ddThh>`: one counter per clock hour (UTC), removed by TTL an hour after it ends. */
-function budgetKey(at: Date): { pk: string; sk: string } {
-  return { pk: 'RCPTBUDGET#sms', sk: at.toISOString().slice(0, 13) };
+/** `RCPTBUDGET#<channel>` / `<yyyy-mm-ddThh>`: one counter per channel and clock hour (UTC), removed by TTL an hour after it ends. */
+function budgetKey(channel: ReceiptChannel, at: Date): { pk: string; sk: string } {
+  return { pk: `RCPTBUDGET#${channel}`, sk: at.toISOString().slice(0, 13) };
 }
 
 function itemKey(recipient: ReceiptRecipient): { pk: string; sk: string } {
   return { pk: `RCPT#${createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex')}`, sk: 'RCPT' };
 }
 
-/** Receipts per recipient (the receipt cap) and the hourly receipt SMS budget. */
+/** Receipts per recipient (the receipt cap) and the hourly receipt budgets. */
 export const receiptStore: StoreFactory<'receipts'> = (ctx) => new DynamoReceiptQuota(ctx.doc, ctx.table('state'));

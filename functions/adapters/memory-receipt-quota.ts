@@ -1,11 +1,11 @@
-import { admitReceipt, recipientKey, type ReceiptRecipient, type ReceiptWindow } from '../domain/receipt-cap.ts';
+import { admitReceipt, recipientKey, type ReceiptChannel, type ReceiptRecipient, type ReceiptWindow } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 
 /** The receipt quota in memory (replays and use-case tests), with the same decision as DynamoDB's. */
 export class MemoryReceiptQuota implements ReceiptQuota {
   readonly #windows = new Map<string, ReceiptWindow>();
-  /** Receipt SMS taken per clock hour (UTC), by `yyyy-mm-ddThh`. */
-  readonly #smsTaken = new Map<string, number>();
+  /** Receipts taken per channel and clock hour (UTC), by `<channel> yyyy-mm-ddThh`. */
+  readonly #taken = new Map<string, number>();
 
   async reserve(recipient: ReceiptRecipient, complaintId: string, now: Date, limit: number): Promise<boolean> {
     const key = recipientKey(recipient);
@@ -20,17 +20,17 @@ export class MemoryReceiptQuota implements ReceiptQuota {
     this.#windows.set(key, rest);
   }
 
-  async takeSmsBudget(now: Date, limit: number): Promise<boolean> {
-    const hour = now.toISOString().slice(0, 13);
-    const taken = this.#smsTaken.get(hour) ?? 0;
+  async takeBudget(channel: ReceiptChannel, now: Date, limit: number): Promise<boolean> {
+    const hour = `${channel} ${now.toISOString().slice(0, 13)}`;
+    const taken = this.#taken.get(hour) ?? 0;
     if (taken >= limit) return false;
-    this.#smsTaken.set(hour, taken + 1);
+    this.#taken.set(hour, taken + 1);
     return true;
   }
 
-  async returnSmsBudget(takenAt: Date): Promise<void> {
-    const hour = takenAt.toISOString().slice(0, 13);
-    const taken = this.#smsTaken.get(hour) ?? 0;
-    if (taken > 0) this.#smsTaken.set(hour, taken - 1);
+  async returnBudget(channel: ReceiptChannel, takenAt: Date): Promise<void> {
+    const hour = `${channel} ${takenAt.toISOString().slice(0, 13)}`;
+    const taken = this.#taken.get(hour) ?? 0;
+    if (taken > 0) this.#taken.set(hour, taken - 1);
   }
 }

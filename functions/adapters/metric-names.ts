@@ -47,6 +47,7 @@ export const METRICS = {
   SlaEscalations: { description: 'SLA escalations (a target passed) sent by a sweep.' },
   SlaSmsHeld: { description: 'SLA SMS held for quiet hours by a sweep.' },
   SlaSmsOverCeiling: { description: 'SLA SMS not sent because a person reached the hourly SMS ceiling.' },
+  ReceiptEmailOverBudget: { description: 'Receipt emails intake withheld because the hourly company-wide receipt email budget (protection.receiptEmailsPerHour) was spent.' },
   ReceiptSmsOverBudget: { description: 'Receipt SMS intake withheld because the hourly company-wide receipt SMS budget (protection.receiptSmsPerHour) was spent.' },
   SurveysSent: { description: 'Satisfaction surveys the dispatcher sent.' },
   DigestsSent: { description: 'Weekly management digests emailed (one per recipient per week).' },

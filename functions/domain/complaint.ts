@@ -83,8 +83,8 @@ export const TimelineEntrySchema = z.object({
   withheld: z
     .object({
       channel: z.enum(['email', 'sms']),
-      reason: z.enum(['recipient_cap', 'sms_budget']),
-      /** The limit reached: receipts per recipient per hour, or receipt SMS per hour company-wide. */
+      reason: z.enum(['recipient_cap', 'sms_budget', 'email_budget']),
+      /** The limit reached: receipts per recipient per hour, or receipt SMS or emails per hour company-wide. */
       limit: z.number().int().min(0),
     })
     .optional(),

@@ -213,6 +213,15 @@ export const ProtectionSchema = z.strictObject({
    * your busiest hour; `null` sets no budget. @default 500
    */
   receiptSmsPerHour: z.number().int().min(1).max(10_000_000).nullable().default(500),
+  /**
+   * At most this many receipt emails in one clock hour, company-wide: someone posting complaints with
+   * a made-up address each time passes the per-recipient cap, and mail to made-up addresses bounces;
+   * SES reviews or pauses an account whose bounce rate climbs, which would stop the alert emails too.
+   * Beyond it the email receipt is withheld; an SMS receipt still goes. Set it to about twice the
+   * receipt emails of your busiest hour and below your SES sending quota; `null` sets no budget.
+   * @default 5000
+   */
+  receiptEmailsPerHour: z.number().int().min(1).max(10_000_000).nullable().default(5000),
   /** The HTTP API stage's default throttle, every route (AWS only). @default { rateLimit: 50, burstLimit: 100 } */
   apiThrottle: ThrottleSchema.default({ rateLimit: 50, burstLimit: 100 }),
   /** Each public route's throttle: intake, survey, unsubscribe and acknowledge pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */

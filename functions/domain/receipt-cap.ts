@@ -56,7 +56,7 @@ export function recipientKey(recipient: ReceiptRecipient): string {
 export const RECEIPT_WITHHELD_EVENT = 'receipt_withheld';
 
 /** Why a receipt was withheld: its recipient's hourly cap, or the company's hourly receipt SMS budget. */
-export type WithholdReason = 'recipient_cap' | 'sms_budget';
+export type WithholdReason = 'recipient_cap' | 'sms_budget' | 'email_budget';
 
 /** A receipt withheld at intake. */
 export interface WithheldReceipt {
@@ -70,6 +70,8 @@ export interface ReceiptLimits {
   readonly perRecipient: number;
   /** `protection.receiptSmsPerHour` (null: no budget). */
   readonly smsPerHour: number | null;
+  /** `protection.receiptEmailsPerHour` (null: no budget). */
+  readonly emailsPerHour: number | null;
 }
 
 /** Why a receipt was withheld, in English: the timeline note, and the English console's wording. */
@@ -77,10 +79,14 @@ export function withheldNoteText(channel: ReceiptChannel, reason: WithholdReason
   if (reason === 'sms_budget') {
     return `Receipt by SMS not sent: the ${limit} receipt SMS this hour allows company-wide were already sent (protection.receiptSmsPerHour). The complaint is stored and counted as usual.`;
   }
+  if (reason === 'email_budget') {
+    return `Receipt by email not sent: the ${limit} receipt emails this hour allows company-wide were already sent (protection.receiptEmailsPerHour). The complaint is stored and counted as usual.`;
+  }
   return `Receipt by ${channel === 'sms' ? 'SMS' : 'email'} not sent: this ${channel === 'sms' ? 'phone number' : 'address'} already had ${limit} receipt${limit === 1 ? '' : 's'} within the last hour (protection.receiptsPerRecipientPerHour). The complaint is stored and counted as usual.`;
 }
 
-const withheldLimit = (w: WithheldReceipt, limits: ReceiptLimits) => (w.reason === 'sms_budget' ? (limits.smsPerHour ?? 0) : limits.perRecipient);
+const withheldLimit = (w: WithheldReceipt, limits: ReceiptLimits) =>
+  w.reason === 'sms_budget' ? (limits.smsPerHour ?? 0) : w.reason === 'email_budget' ? (limits.emailsPerHour ?? 0) : limits.perRecipient;
 
 /**
  * Records on a new complaint that some of its receipts are withheld: `receiptWithheld` lists their

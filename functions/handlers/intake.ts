@@ -36,8 +36,10 @@ export const handler = httpHandler(async (event) => {
       // Channels and reasons only: the recipient's address or number never goes to the logs.
       if (result.withheld.length) {
         logger.warn('receipt withheld', { complaintId: result.complaint.id, withheld: result.withheld.map((w) => `${w.channel}:${w.reason}`) });
-        const overBudget = result.withheld.filter((w) => w.reason === 'sms_budget').length;
-        if (overBudget) countMetric('ReceiptSmsOverBudget', overBudget);
+        const smsOverBudget = result.withheld.filter((w) => w.reason === 'sms_budget').length;
+        if (smsOverBudget) countMetric('ReceiptSmsOverBudget', smsOverBudget);
+        const emailsOverBudget = result.withheld.filter((w) => w.reason === 'email_budget').length;
+        if (emailsOverBudget) countMetric('ReceiptEmailOverBudget', emailsOverBudget);
       }
       return json(201, publicComplaint(result.complaint));
   }

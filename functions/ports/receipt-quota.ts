@@ -1,4 +1,4 @@
-import type { ReceiptRecipient } from '../domain/receipt-cap.ts';
+import type { ReceiptChannel, ReceiptRecipient } from '../domain/receipt-cap.ts';
 
 /** Counts receipts per recipient over a sliding hour (functions/domain/receipt-cap.ts). */
 export interface ReceiptQuota {
@@ -11,12 +11,12 @@ export interface ReceiptQuota {
   /** Gives a reservation back (the complaint was not stored after all). */
   release(recipient: ReceiptRecipient, complaintId: string): Promise<void>;
   /**
-   * Takes one receipt SMS from the company-wide budget of the clock hour (UTC) `now` falls in, when
-   * fewer than `limit` were taken in that hour. Not idempotent: a retried intake may take a second
-   * unit, which errs on the side of sending fewer SMS.
+   * Takes one receipt of `channel` from the company-wide budget of the clock hour (UTC) `now` falls
+   * in, when fewer than `limit` were taken in that hour. Not idempotent: a retried intake may take a
+   * second unit, which errs on the side of sending fewer receipts.
    * @returns false when the hour's budget is spent (nothing was taken)
    */
-  takeSmsBudget(now: Date, limit: number): Promise<boolean>;
-  /** Gives back a unit taken at `takenAt` (the complaint was not stored after all). */
-  returnSmsBudget(takenAt: Date): Promise<void>;
+  takeBudget(channel: ReceiptChannel, now: Date, limit: number): Promise<boolean>;
+  /** Gives back a unit of `channel` taken at `takenAt` (the complaint was not stored after all). */
+  returnBudget(channel: ReceiptChannel, takenAt: Date): Promise<void>;
 }

@@ -26,6 +26,7 @@ export interface SubmitComplaintDeps {
 /** A receipt reserved at intake: the recipient's slot, and a unit of the SMS budget when `budgeted`. */
 interface Reservation {
   readonly recipient: ReceiptRecipient;
+  /** A unit of the channel's company-wide hourly budget was taken for it. */
   readonly budgeted: boolean;
 }
 
@@ -50,7 +51,8 @@ export interface SubmitOptions {
  * claim its short reference (drawn again if taken).
  * Before storing, a receipt is reserved for each recipient the receipt would go to; a recipient that
  * already had `protection.receiptsPerRecipientPerHour` receipts in the last hour gets none, nor does
- * an SMS once the hour's `protection.receiptSmsPerHour` are taken company-wide; the complaint's
+ * an SMS or an email once the hour's `protection.receiptSmsPerHour` or `receiptEmailsPerHour` are
+ * taken company-wide; the complaint's
  * timeline says which. Reservations are given back when nothing new was stored.
  */
 export async function submitComplaint(input: ComplaintInput, deps: SubmitComplaintDeps, options: SubmitOptions = {}): Promise<SubmitResult> {
@@ -68,7 +70,7 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
   const giveBack = () =>
     Promise.all(reserved.map(async (r) => {
       await deps.receipts.release(r.recipient, complaint.id);
-      if (r.budgeted) await deps.receipts.returnSmsBudget(now);
+      if (r.budgeted) await deps.receipts.returnBudget(r.recipient.channel, now);
     }));
   let stored;
   try {
@@ -84,12 +86,13 @@ export async function submitComplaint(input: ComplaintInput, deps: SubmitComplai
 /**
  * Reserves the receipt of a new complaint for each of its recipients (the channels its receipt would
  * use: `progressRecipients`, the rule the progress notifier sends by): first the recipient's hourly
- * cap, then, for an SMS, a unit of the company's hourly receipt SMS budget (the recipient's
+ * cap, then a unit of the company's hourly receipt budget of its channel (the recipient's
  * reservation is given back when the budget is spent, so a withheld SMS uses no slot).
  * @returns the complaint with any withheld receipt recorded, what was reserved, and what was withheld
  */
 async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now: Date): Promise<{ complaint: Complaint; reserved: Reservation[]; withheld: WithheldReceipt[] }> {
-  const limits = { perRecipient: deps.config.protection.receiptsPerRecipientPerHour, smsPerHour: deps.config.protection.receiptSmsPerHour };
+  const { receiptsPerRecipientPerHour, receiptSmsPerHour, receiptEmailsPerHour } = deps.config.protection;
+  const limits = { perRecipient: receiptsPerRecipientPerHour, smsPerHour: receiptSmsPerHour, emailsPerHour: receiptEmailsPerHour };
   const recipients: ReceiptRecipient[] = progressRecipients(complaint, 0, deps.config);
   const reserved: Reservation[] = [];
   const withheld: WithheldReceipt[] = [];
@@ -98,10 +101,10 @@ async function capReceipts(complaint: Complaint, deps: SubmitComplaintDeps, now:
       withheld.push({ channel: recipient.channel, reason: 'recipient_cap' });
       continue;
     }
-    const budget = recipient.channel === 'sms' ? limits.smsPerHour : null;
-    if (budget !== null && !(await deps.receipts.takeSmsBudget(now, budget))) {
+    const budget = recipient.channel === 'sms' ? limits.smsPerHour : limits.emailsPerHour;
+    if (budget !== null && !(await deps.receipts.takeBudget(recipient.channel, now, budget))) {
       await deps.receipts.release(recipient, complaint.id);
-      withheld.push({ channel: 'sms', reason: 'sms_budget' });
+      withheld.push({ channel: recipient.channel, reason: recipient.channel === 'sms' ? 'sms_budget' : 'email_budget' });
       continue;
     }
     reserved.push({ recipient, budgeted: budget !== null });

@@ -181,7 +181,7 @@ describe('withheld receipts on the complaint page', () => {
     const at = new Date('2026-11-23T02:00:00Z');
     const built = createComplaint({ channel: 'web', customer: { id: 'c-8', email: 'li@example.com', phone: '+8613900000000', locale: 'zh-CN' }, description: '退款一直没有到账' }, defaultConfig, at, '01K0000000000000000000000C');
     if (!built.ok) throw new Error('fixture');
-    const complaint = withholdReceipts(built.complaint, [{ channel: 'sms', reason: 'sms_budget' }, { channel: 'email', reason: 'recipient_cap' }], { perRecipient: 3, smsPerHour: 500 });
+    const complaint = withholdReceipts(built.complaint, [{ channel: 'sms', reason: 'sms_budget' }, { channel: 'email', reason: 'recipient_cap' }], { perRecipient: 3, smsPerHour: 500, emailsPerHour: null });
     const render = (locale: 'en' | 'zh-CN') =>
       complaintBody({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: at }, { complaint, repeatedBy: [], allowed: [], formVersion: complaint.version }).value;
     const zh = render('zh-CN');

@@ -34,7 +34,7 @@ describe('admitReceipt (sliding hour per recipient)', () => {
 });
 
 describe('withholdReceipts', () => {
-  const LIMITS = { perRecipient: 5, smsPerHour: 500 };
+  const LIMITS = { perRecipient: 5, smsPerHour: 500, emailsPerHour: null };
   const built = createComplaint({ channel: 'web', customer: { id: 'c', phone: '+8613900000000' }, description: '快递没到' }, defaultConfig, T0, 'C1');
   if (!built.ok) throw new Error('fixture');
   const complaint = built.complaint;

@@ -80,7 +80,7 @@ describe('operations dashboard', () => {
       ['Messages failed per channel', 'MessagesFailed'],
     ] as const) {
       // Beside what was sent, the receipt SMS the hourly budget kept back (a flood naming new numbers).
-      const extra = name === 'MessagesSent' ? [['ReceiptSmsOverBudget', undefined]] : [];
+      const extra = name === 'MessagesSent' ? [['ReceiptSmsOverBudget', undefined], ['ReceiptEmailOverBudget', undefined]] : [];
       expect(shown.filter((m) => m.widget === widget).map((m) => [m.name, m.dimensions.channel])).toEqual([...MESSAGE_CHANNELS.map((c) => [name, c]), ...extra]);
     }
   });

@@ -175,7 +175,7 @@ describe('the hourly receipt SMS budget, company-wide', () => {
     expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
     expect(notifier.messages.slice(before).filter((m) => m.channel === 'sms')).toHaveLength(BUDGET);
 
-    // Email receipts draw on no budget: an address still gets its receipt in the spent hour.
+    // Email receipts draw on their own budget: an address still gets its receipt in the spent hour.
     const byEmail = await post({ channel: 'web', customer: { id: 'by-email', email: 'budget@example.com' }, description: '包裹没到' });
     expect(byEmail.complaint.receiptWithheld).toBeUndefined();
 
@@ -192,9 +192,43 @@ describe('the hourly receipt SMS budget, company-wide', () => {
     for (let i = 1; i <= 5; i += 1) expect((await post(body(i))).status).toBe(200);
     // One unit used by the stored complaint; the five resubmissions gave theirs back.
     const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
-    for (let i = 0; i < BUDGET - 1; i += 1) expect(await quota.takeSmsBudget(now, BUDGET)).toBe(true);
-    expect(await quota.takeSmsBudget(now, BUDGET)).toBe(false);
-    await quota.returnSmsBudget(now);
-    expect(await quota.takeSmsBudget(now, BUDGET)).toBe(true);
+    for (let i = 0; i < BUDGET - 1; i += 1) expect(await quota.takeBudget('sms', now, BUDGET)).toBe(true);
+    expect(await quota.takeBudget('sms', now, BUDGET)).toBe(false);
+    await quota.returnBudget('sms', now);
+    expect(await quota.takeBudget('sms', now, BUDGET)).toBe(true);
+  });
+});
+
+describe('the hourly receipt email budget, company-wide', () => {
+  const BUDGET = 3;
+  const budgetConfig = { ...defaultConfig, protection: { ...defaultConfig.protection, receiptEmailsPerHour: BUDGET } };
+  beforeAll(() => useConfig(budgetConfig));
+  afterAll(() => useConfig(defaultConfig));
+
+  it('sends at most the budget of receipt emails in a clock hour however many addresses are named (ten at once); SMS receipts still go', async () => {
+    now = new Date('2026-11-22T15:05:00Z');
+    // A made-up address every time passes the per-recipient cap; the budget keeps bounces down.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post({ channel: 'web', customer: { id: `mail-flood-${i}`, email: `nobody-${i}@made-up.example` }, description: `refund missing ${i}` })),
+    );
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    const withheld = results.filter((r) => r.complaint.receiptWithheld !== undefined);
+    expect(results.length - withheld.length).toBe(BUDGET);
+    for (const r of withheld) {
+      expect(r.complaint.receiptWithheld).toEqual(['email']);
+      expect(r.complaint.timeline.at(-1)).toMatchObject({
+        event: 'receipt_withheld',
+        internal: true,
+        note: expect.stringContaining(`the ${BUDGET} receipt emails this hour allows company-wide were already sent (protection.receiptEmailsPerHour)`),
+        withheld: { channel: 'email', reason: 'email_budget', limit: BUDGET },
+      });
+    }
+    const before = notifier.messages.length;
+    const records = results.map((r, i) => streamRecord(2000 + i, r.complaint));
+    expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
+    expect(notifier.messages.slice(before).filter((m) => m.channel === 'email')).toHaveLength(BUDGET);
+    // An SMS receipt draws on the SMS budget, not this one.
+    const bySms = await post({ channel: 'web', customer: { id: 'mail-flood-sms', phone: '+8613944440000' }, description: 'refund missing' });
+    expect(bySms.complaint.receiptWithheld).toBeUndefined();
   });
 });

@@ -98,9 +98,11 @@ const zh = {
     due: (phase: string, at: string) => `${phase}将于 ${at} 到期`,
     overdue: (phase: string, at: string, level: number, who: string) => `${phase}已于 ${at} 超时：升级至第 ${level} 级，${who}`,
   },
-  withheld: (channel: 'email' | 'sms', reason: 'recipient_cap' | 'sms_budget', limit: number) =>
+  withheld: (channel: 'email' | 'sms', reason: 'recipient_cap' | 'sms_budget' | 'email_budget', limit: number) =>
     reason === 'sms_budget'
       ? `短信回执未发送：本小时全公司 ${limit} 条回执短信的额度已用完（protection.receiptSmsPerHour）。投诉已照常保存和计数。`
+      : reason === 'email_budget'
+      ? `邮件回执未发送：本小时全公司 ${limit} 封回执邮件的额度已用完（protection.receiptEmailsPerHour）。投诉已照常保存和计数。`
       : `${channel === 'sms' ? '短信' : '邮件'}回执未发送：该${channel === 'sms' ? '手机号' : '邮箱'}在过去一小时内已收到 ${limit} 条回执（protection.receiptsPerRecipientPerHour）。投诉已照常保存和计数。`,
   files: {
     title: '附件：',
