@@ -31,6 +31,7 @@ describe('defaults', () => {
     expect(protection).toEqual({
       receiptsPerRecipientPerHour: 5,
       receiptSmsPerHour: 500,
+      receiptEmailsPerHour: 5000,
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       publicRouteThrottle: { rateLimit: 10, burstLimit: 20 },
       publicReservedConcurrency: 10,
@@ -44,6 +45,8 @@ describe('defaults', () => {
     expect(() => withProtection({ receiptsPerRecipientPerHour: 0 })).toThrow(/protection\.receiptsPerRecipientPerHour/);
     expect(() => withProtection({ receiptSmsPerHour: 0 })).toThrow(/protection\.receiptSmsPerHour/);
     expect(withProtection({ receiptSmsPerHour: null }).protection.receiptSmsPerHour).toBeNull();
+    expect(() => withProtection({ receiptEmailsPerHour: 2.5 })).toThrow(/protection\.receiptEmailsPerHour/);
+    expect(withProtection({ receiptEmailsPerHour: null }).protection.receiptEmailsPerHour).toBeNull();
     expect(() => withProtection({ waf: { enabled: 'yes' } })).toThrow(/protection\.waf\.enabled/);
   });
 });
