@@ -16,7 +16,7 @@ import { CONSOLE_CSS, consoleShell, type NavKey } from '../domain/console/shell.
 import { CONSOLE_TEXT } from '../domain/console/text.ts';
 import { loadComplaint } from '../use-cases/console-queries.ts';
 import type { HttpResult } from './http.ts';
-import { readCookies, sessionToken, csrfToken } from './request-auth.ts';
+import { authenticateSession, csrfToken, readCookies } from './request-auth.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The cookie remembering the console language a person chose. */
@@ -109,11 +109,9 @@ export interface Session {
 
 /** The request's session, or why there is none (`expired` when its token has run out). */
 export async function session(req: Request): Promise<Session | { expired: boolean }> {
-  const token = sessionToken(req.event.headers, req.event.cookies);
-  if (!token) return { expired: false };
-  const result = await req.rt.auth.authenticator.verify(token);
+  const result = await authenticateSession(req.rt.auth.authenticator, req.event.headers, req.event.cookies);
   if (!result.ok) return { expired: result.reason === 'expired' };
-  return { principal: result.principal, token, csrf: csrfToken(token) };
+  return { principal: result.principal, token: result.token, csrf: csrfToken(result.token) };
 }
 
 /** A console page inside the shell (navigation, language links, sign-out form), for a signed-in person. */

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Authentication, Authenticator } from '../ports/authenticator.ts';
+import type { Principal } from '../domain/access.ts';
+import type { Authentication, Authenticator, TokenRejection } from '../ports/authenticator.ts';
 
 /** The console's session cookie: the verified access token itself, never readable by scripts. */
 export const SESSION_COOKIE = 'console_session';
@@ -47,6 +48,18 @@ export function sessionToken(headers: Headers, cookies?: readonly string[]): str
 export async function authenticateBearer(authenticator: Authenticator, headers: Headers): Promise<Authentication> {
   const token = bearerToken(headers);
   return token ? authenticator.verify(token) : { ok: false, reason: 'missing' };
+}
+
+/** Authenticates a console request by its session cookie (`missing` when it has none), with the token it verified. */
+export async function authenticateSession(
+  authenticator: Authenticator,
+  headers: Headers,
+  cookies?: readonly string[],
+): Promise<{ ok: true; principal: Principal; token: string } | { ok: false; reason: TokenRejection }> {
+  const token = sessionToken(headers, cookies);
+  if (!token) return { ok: false, reason: 'missing' };
+  const result = await authenticator.verify(token);
+  return result.ok ? { ok: true, principal: result.principal, token } : result;
 }
 
 /**

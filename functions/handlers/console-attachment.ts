@@ -5,7 +5,7 @@ import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { pageHandler } from '../adapters/html.ts';
 import type { HttpResult } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
-import { sessionToken } from '../adapters/request-auth.ts';
+import { authenticateSession } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { canSeeDepartment } from '../domain/access.ts';
 import { keptAttachments } from '../domain/complaint.ts';
@@ -47,9 +47,7 @@ export function contentDisposition(name: string): string {
  */
 export const handler = pageHandler(async (event) => {
   const rt = runtime();
-  const token = sessionToken(event.headers, event.cookies);
-  if (!token) return { statusCode: 302, headers: { location: '/console/login', 'cache-control': 'no-store' } };
-  const verdict = await rt.auth.authenticator.verify(token);
+  const verdict = await authenticateSession(rt.auth.authenticator, event.headers, event.cookies);
   if (!verdict.ok) return { statusCode: 302, headers: { location: `/console/login${verdict.reason === 'expired' ? '?expired=1' : ''}`, 'cache-control': 'no-store' } };
   const id = event.pathParameters?.id ?? '';
   const n = event.pathParameters?.n ?? '';
