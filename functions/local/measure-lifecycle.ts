@@ -121,18 +121,6 @@ interface Invocation {
   acted: boolean;
 }
 
-/** The functions a schedule invokes, whose runs that act on nothing are idle runs. */
-const SCHEDULED: ReadonlySet<string> = new Set(Object.entries(functions).filter(([, def]) => def.trigger.kind === 'schedule' || def.trigger.kind === 'companySchedule').map(([name]) => name));
-
-/**
- * Whether one run of `name` is an idle run: a scheduled function's run that wrote nothing (not even a
- * refused conditional write), sent nothing and put no event. Its reads found nothing due, or nothing
- * to act on; such a run costs the same whatever the complaints, so it is a fixed cost.
- */
-function isIdleRun(name: string, acted: boolean): boolean {
-  return SCHEDULED.has(name) && !acted;
-}
-
 /**
  * Counts what every function does through the local runtime's hooks. Each invocation counts into its
  * own tally; when it ends, an idle run's tally goes to `idle`, every other one to `usage`. A stretch
@@ -143,16 +131,23 @@ function isIdleRun(name: string, acted: boolean): boolean {
  */
 class Meter {
   usage: Usage = ZERO_USAGE;
-  /** The idle runs of scheduled functions (see `isIdleRun`). */
+  /**
+   * The idle runs: runs of a scheduled function that wrote nothing (not even a refused conditional
+   * write), sent nothing and put no event. Their reads found nothing due, or nothing to act on; such
+   * a run costs the same whatever the complaints, so it is a fixed cost.
+   */
   idle: Usage = ZERO_USAGE;
   readonly metrics = new Set<string>();
   readonly #als = new AsyncLocalStorage<Invocation>();
   readonly #active = new Set<Invocation>();
   #lastCpu = process.cpuUsage();
   readonly #config: PipelineConfig;
+  /** The functions a schedule invokes. */
+  readonly #scheduled: ReadonlySet<string>;
 
-  constructor(config: PipelineConfig) {
+  constructor(config: PipelineConfig, shapes: Readonly<Record<string, FunctionShape>>) {
     this.#config = config;
+    this.#scheduled = new Set(Object.keys(shapes).filter((name) => shapes[name]!.trigger === 'schedule'));
   }
 
   /** Applies a count to the running invocation's tally, or to `usage` outside any invocation. */
@@ -317,7 +312,7 @@ class Meter {
         this.#active.delete(inv);
         const f = inv.usage.functions[name] ?? ZERO_FUNCTION;
         const own: Usage = { ...inv.usage, functions: { ...inv.usage.functions, [name]: { ...f, invocations: f.invocations + 1, records: f.records + records, cpuMs: f.cpuMs + inv.cpuMs } } };
-        if (isIdleRun(name, inv.acted)) this.idle = addUsage(this.idle, own);
+        if (this.#scheduled.has(name) && !inv.acted) this.idle = addUsage(this.idle, own);
         else this.usage = addUsage(this.usage, own);
       }
     },
@@ -358,7 +353,8 @@ const TEXTS: ReadonlyArray<{ title: string; description: string; locale: 'en' | 
 export async function measureLifecycles(options: MeasureOptions): Promise<LifecycleProfile> {
   const n = options.lifecycles ?? 6;
   const say = options.progress ?? (() => undefined);
-  const meter = new Meter(options.config);
+  const shapes = functionShapes(options.config);
+  const meter = new Meter(options.config, shapes);
   const token = 'cost-measurement';
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
@@ -504,7 +500,6 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
     await advance('PT2H');
     await snapshot();
     const idleDelta = addUsage(meter.idle, idleFrom, -1);
-    const shapes = functionShapes(options.config);
     const idleRuns: Record<string, Usage> = {};
     // Schedules slower than the idle window (a weekly one): priced from all their runs, at the end.
     const slow: string[] = [];
