@@ -1,12 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { LongestFirstSequencer } from './tests/support/longest-first.ts';
-
-/** Pure tests (domain logic, CDK templates): no process-wide runtime, no database, no servers. */
-const PURE = ['tests/domain/**/*.test.ts', 'tests/infra/**/*.test.ts'];
+import { OWN_PROCESS, PURE } from './tests/support/test-projects.ts';
 
 export default defineConfig({
   test: {
-    // A process per file where handlers keep a process-wide runtime; two cores, so two at a time.
+    // Worker processes, two at a time (two cores); which files share one: `tests/support/test-projects.ts`.
     pool: 'forks',
     maxWorkers: 2,
     // Long files (pipelines, Chromium) first, so the run does not end waiting on one of them.
@@ -25,13 +23,22 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The other I/O files share their worker's module cache too: each stops what it started
+        // (pipelines, servers, clients) in afterAll, and keeps apart by table names and ports, so
+        // the AWS SDK, Powertools and the handlers load once per worker, not once per file.
         test: {
           name: 'io',
           include: ['tests/**/*.test.ts'],
-          exclude: PURE,
+          exclude: [...PURE, ...OWN_PROCESS],
+          isolate: false,
           // One DynamoDB Local for the whole run (files keep apart by table names); see README "Tests".
           globalSetup: ['tests/support/global-dynamodb.ts'],
         },
+      },
+      {
+        extends: true,
+        // A fresh process per file: they set process-wide state before importing handlers.
+        test: { name: 'io-own', include: OWN_PROCESS, globalSetup: ['tests/support/global-dynamodb.ts'] },
       },
     ],
   },

@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { OWN_PROCESS, PROCESS_STATE } from '../support/test-projects.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function testFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) => {
+    const path = `${dir}/${d.name}`;
+    if (d.isDirectory()) return testFiles(path);
+    return d.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** The I/O files: every test file outside the pure folders. */
+const ioFiles = testFiles('tests').filter((f) => !/^tests\/(domain|infra)\//.test(f));
+
+describe('which test files share a worker process (vitest.config.ts)', () => {
+  it('runs every I/O file that writes process-wide state in a process of its own', () => {
+    const needOwn = ioFiles.filter((f) => PROCESS_STATE.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(needOwn.filter((f) => !OWN_PROCESS.includes(f))).toEqual([]);
+    // And no file is kept apart without a reason the check can see.
+    expect(OWN_PROCESS.filter((f) => !needOwn.includes(f))).toEqual([]);
+  });
+
+  it('names only files that exist', () => {
+    expect(OWN_PROCESS.filter((f) => !existsSync(join(ROOT, f)))).toEqual([]);
+  });
+
+  it('recognises what makes a file need its own process, and not comparisons', () => {
+    expect(PROCESS_STATE.test("process.env.PIPELINE_CONFIG_INLINE = '{}';")).toBe(true);
+    expect(PROCESS_STATE.test("process.env['X'] = 'y';")).toBe(true);
+    expect(PROCESS_STATE.test('delete process.env.PATH;')).toBe(true);
+    expect(PROCESS_STATE.test('vi.resetModules();')).toBe(true);
+    expect(PROCESS_STATE.test("vi.mock('../x.ts');")).toBe(true);
+    expect(PROCESS_STATE.test("vi.stubEnv('TZ', 'UTC');")).toBe(true);
+    expect(PROCESS_STATE.test("if (process.env.CI === 'true') skip();")).toBe(false);
+    expect(PROCESS_STATE.test('const saved = process.env.PATH;')).toBe(false);
+  });
+});
