@@ -49,17 +49,22 @@ function isWrite(commandName: string): boolean {
  * physical tables it writes (a transaction's condition checks write nothing), and `onDone` once it
  * has been answered (or failed).
  */
-export function watchWrites(client: DynamoDBClient, onWrite: (tables: readonly string[]) => void, onDone?: () => void): void {
+export function watchWrites(
+  client: DynamoDBClient,
+  onWrite: (tables: readonly string[]) => void,
+  onDone?: (tables: readonly string[]) => void,
+): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const commandName = context.commandName ?? '';
       if (!isWrite(commandName)) return next(args);
       const required = requiredDynamoActions(commandName, args.input as Record<string, any>);
-      onWrite([...new Set(required.flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))]);
+      const tables = [...new Set(required.flatMap((r) => (r.action === 'ConditionCheckItem' ? [] : [r.table])))];
+      onWrite(tables);
       try {
         return await next(args);
       } finally {
-        onDone?.();
+        onDone?.(tables);
       }
     },
     { step: 'initialize', name: 'localWriteWatch' },
@@ -76,8 +81,8 @@ export interface ScopedClientsOptions {
    * writes (the local runtime counts writes to tables whose streams it polls).
    */
   readonly onWrite?: (tables: readonly string[]) => void;
-  /** Called when such a request has been answered (or failed). */
-  readonly onWriteDone?: () => void;
+  /** Called when such a request has been answered (or failed), with the same tables. */
+  readonly onWriteDone?: (tables: readonly string[]) => void;
 }
 
 /**

@@ -29,6 +29,12 @@ import { StreamPoller, StreamPollerIdleTimeoutError } from './stream-poller.ts';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** How often the simulated clock catches up with real time. */
 const TICK_MS = 250;
+/**
+ * The longest pause of an idle stream poller. Polling four times a second, as Lambda does, was most
+ * of an idle `npm start`'s CPU (and DynamoDB Local's); the runtime's own writes nudge the pollers of
+ * their table, so only a write from another client (a script writing to the table) waits this long.
+ */
+export const STREAM_IDLE_POLL_MS = 2_000;
 /** How long `POST /local/clock` waits for the stream consumers before it answers with what is pending. */
 const IDLE_TIMEOUT_MS = 30_000;
 
@@ -180,6 +186,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const routes: LocalRoute[] = [];
     let authorizer: LocalServerOptions['authorizer'] | undefined;
     const pollers: StreamPoller[] = [];
+    const pollerTables = new Map<StreamPoller, string>();
     const deadLetters: unknown[] = [];
     // Every write to a table whose stream a poller reads is counted (through the runtime's client and
     // every function's), so settling after a scheduled run that wrote no such item returns at once: no
@@ -198,8 +205,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       allWrites += 1;
       if (tables.some((t) => polledTables.has(t))) writes += 1;
     };
-    const countWriteDone = () => {
+    // A write to a polled table, answered: its stream record is there now, so the pollers of that
+    // table read at once, however long they had been pausing (STREAM_IDLE_POLL_MS).
+    const countWriteDone = (tables: readonly string[]) => {
       allWrites += 1;
+      for (const poller of pollers) {
+        if (tables.includes(pollerTables.get(poller)!)) poller.nudge();
+      }
     };
     watchWrites(clients.dynamo, countWrite, countWriteDone);
     // Declared before the pollers exist; resolves once every stream record so far is handled, and
@@ -278,28 +290,30 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         case 'stream': {
           const streamArn = created[trigger.table].streamArn;
           if (!streamArn) throw new Error(`table ${trigger.table} has no stream for ${name}`);
-          pollers.push(
-            new StreamPoller({
-              name,
-              streams: clients.streams,
-              streamArn,
-              trigger,
-              handler,
-              // Like the deployed mappings: from the oldest record, then from the checkpoint.
-              startingPosition: 'TRIM_HORIZON',
-              ...(persistDir !== undefined && { checkpoints: new FileCheckpointStore(join(persistDir, 'stream-checkpoints'), name) }),
-              timeoutSeconds: def.timeoutSeconds,
-              memoryMb: def.memoryMb,
-              // Leases are on the simulated clock: so are the invocation's remaining time and its waits.
-              invocationClock: clock,
-              onFailure: (info) => {
-                deadLetters.push({ function: name, ...info });
-              },
-              log: (level, message, details) => {
-                if (level === 'warn' || level === 'error') console.error(`[${name}] ${message}`, details ?? '');
-              },
-            }),
-          );
+          const poller = new StreamPoller({
+            name,
+            streams: clients.streams,
+            streamArn,
+            trigger,
+            handler,
+            // Like the deployed mappings: from the oldest record, then from the checkpoint.
+            startingPosition: 'TRIM_HORIZON',
+            // Lambda reads four times a second; an idle local runtime slows down and is nudged by its writes.
+            idlePollIntervalMs: STREAM_IDLE_POLL_MS,
+            ...(persistDir !== undefined && { checkpoints: new FileCheckpointStore(join(persistDir, 'stream-checkpoints'), name) }),
+            timeoutSeconds: def.timeoutSeconds,
+            memoryMb: def.memoryMb,
+            // Leases are on the simulated clock: so are the invocation's remaining time and its waits.
+            invocationClock: clock,
+            onFailure: (info) => {
+              deadLetters.push({ function: name, ...info });
+            },
+            log: (level, message, details) => {
+              if (level === 'warn' || level === 'error') console.error(`[${name}] ${message}`, details ?? '');
+            },
+          });
+          pollers.push(poller);
+          pollerTables.set(poller, tableNames[trigger.table]);
           break;
         }
         case 'schedule': {

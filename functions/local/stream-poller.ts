@@ -118,6 +118,15 @@ export interface StreamPollerOptions {
    */
   readonly pollIntervalMs?: number;
   /**
+   * The longest pause between reads once the shards have stayed empty: after each empty turn the
+   * pause doubles from `pollIntervalMs` up to this, and any record read, `nudge()`, `idle()` or
+   * `stop()` brings it back. The local runtime nudges a poller whenever one of its functions' writes
+   * to the poller's table is answered, so an idle `npm start` reads rarely and a new record is still
+   * read at once; only writes from outside the runtime wait for the pause to end.
+   * @default pollIntervalMs (no slowing down, as Lambda)
+   */
+  readonly idlePollIntervalMs?: number;
+  /**
    * First retry delay; it doubles per attempt up to one second.
    * @default 100
    */
@@ -290,8 +299,10 @@ export class StreamPoller {
   #reads = 0;
   readonly #waiters = new Set<IdleWaiter>();
   #wake: (() => void) | undefined;
-  /** `idle()` or `stop()` asked for attention while a turn was running: skip the next nap. */
+  /** `idle()`, `stop()` or `nudge()` asked for attention while a turn was running: skip the next nap. */
   #poked = false;
+  /** The pause after the next empty turn: from `pollIntervalMs`, doubling up to `idlePollIntervalMs`. */
+  #idlePause = 0;
   readonly #timer: PollerTimer;
   #saved: Readonly<Record<string, string>> = {};
   /** When the invocation in flight sleeps on the invocation clock: the times it sleeps until. */
@@ -372,6 +383,16 @@ export class StreamPoller {
   }
 
   /**
+   * Says a record may have just been written to the stream: ends a pause between reads now (or
+   * skips the next one when a read is under way), and shortens the pauses to `pollIntervalMs` again.
+   */
+  nudge(): void {
+    if (this.#state !== 'running') return;
+    this.#idlePause = this.#pollInterval;
+    this.#poke();
+  }
+
+  /**
    * Resolves once every record written to the table before this call has been handled: read,
    * filtered or delivered, and succeeded or given to `onFailure` ('idle'); or as soon as the
    * invocation in flight sleeps on the invocation clock ('waitingForClock'), since nothing here can
@@ -402,6 +423,7 @@ export class StreamPoller {
         },
       };
       this.#waiters.add(waiter);
+      this.#idlePause = this.#pollInterval;
       this.#poke();
     });
   }
@@ -422,7 +444,17 @@ export class StreamPoller {
         continue;
       }
       this.#settleWaiters();
-      if (!busy) await this.#nap(this.#pollInterval);
+      if (busy) {
+        this.#idlePause = this.#pollInterval;
+      } else if ([...this.#active.values()].some((shard) => shard.buffer.length > 0)) {
+        // Records wait for their batching window: keep looking at the usual pace, so it closes on time.
+        this.#idlePause = this.#pollInterval;
+        await this.#nap(this.#pollInterval);
+      } else {
+        const pause = Math.max(this.#idlePause, this.#pollInterval);
+        this.#idlePause = Math.min(pause * 2, this.#options.idlePollIntervalMs ?? this.#pollInterval);
+        await this.#nap(pause);
+      }
     }
   }
 

@@ -407,6 +407,84 @@ describe('StreamPoller against DynamoDB Local', () => {
     });
   });
 
+  describe('pauses on a quiet stream (idlePollIntervalMs)', () => {
+    /** The pause the poller has just started: how far its earliest timer is from now. */
+    const pause = (timer: ManualTimer) => timer.nextAt! - timer.now();
+
+    it('doubles the pause after each empty read up to the ceiling, and a record read brings it back', async () => {
+      const timer = new ManualTimer();
+      const h = await harness({}, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 160 });
+      await h.poller.start();
+      const pauses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        await timer.waitForTimer();
+        pauses.push(pause(timer));
+        timer.advance(pause(timer));
+      }
+      expect(pauses).toEqual([20, 40, 80, 160, 160, 160]);
+
+      // Written by another client, unannounced: read when the pause ends, then short pauses again.
+      await h.put('outside');
+      await timer.waitForTimer();
+      expect(h.calls).toHaveLength(0);
+      timer.advance(pause(timer));
+      await turnsUntil(timer, () => h.calls.length === 1, 0);
+      expect(h.ids(h.calls[0])).toEqual(['outside']);
+      await timer.waitForTimer();
+      expect(pause(timer)).toBe(20);
+    });
+
+    it('nudge() ends a long pause at once: the record is delivered without the clock moving', async () => {
+      const timer = new ManualTimer();
+      const h = await harness({}, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 2_000 });
+      await h.poller.start();
+      for (let i = 0; i < 8; i++) {
+        await timer.waitForTimer();
+        timer.advance(pause(timer));
+      }
+      await timer.waitForTimer();
+      expect(pause(timer)).toBe(2_000);
+      const before = timer.now();
+
+      await h.put('announced');
+      h.poller.nudge();
+      while (h.calls.length === 0) await turnsOfTheEventLoop(1);
+      expect(h.ids(h.calls[0])).toEqual(['announced']);
+      expect(timer.now()).toBe(before);
+      await timer.waitForTimer();
+      expect(pause(timer)).toBe(20);
+    });
+
+    it('keeps the usual pace while records wait for their batching window, so it closes on time', async () => {
+      const timer = new ManualTimer();
+      const h = await harness({ maxBatchingWindowSeconds: 1 }, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 2_000 });
+      await h.poller.start();
+      for (let i = 0; i < 8; i++) {
+        await timer.waitForTimer();
+        timer.advance(pause(timer));
+      }
+      await h.put('windowed');
+      h.poller.nudge();
+      const readAt = timer.now();
+      const deliveredAt = await turnsUntil(timer, () => h.calls.length === 1, 20, () => h.calls.length === 1);
+      expect(deliveredAt! - readAt).toBeGreaterThanOrEqual(1_000);
+      expect(deliveredAt! - readAt).toBeLessThanOrEqual(1_020);
+    });
+
+    it('without idlePollIntervalMs keeps reading at pollIntervalMs, as Lambda does', async () => {
+      const timer = new ManualTimer();
+      const h = await harness({}, undefined, { timer, pollIntervalMs: 20 });
+      await h.poller.start();
+      const pauses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        await timer.waitForTimer();
+        pauses.push(pause(timer));
+        timer.advance(pause(timer));
+      }
+      expect(pauses).toEqual([20, 20, 20, 20]);
+    });
+  });
+
   describe('idle()', () => {
     it('resolves on a quiet stream without any time passing', async () => {
       const timer = new ManualTimer();

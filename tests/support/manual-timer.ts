@@ -27,6 +27,13 @@ export class ManualTimer implements PollerTimer {
     this.#pending.delete(handle as number);
   }
 
+  /** When the earliest waiting timer fires, or `undefined` when none waits. */
+  get nextAt(): number | undefined {
+    let at: number | undefined;
+    for (const entry of this.#pending.values()) if (at === undefined || entry.at < at) at = entry.at;
+    return at;
+  }
+
   /** Timers waiting to fire. */
   get pending(): number {
     return this.#pending.size;
