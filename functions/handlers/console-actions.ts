@@ -3,7 +3,6 @@ import '../adapters/aws-events.ts';
 import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
-import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import '../adapters/aws-cognito.ts';
 import * as z from 'zod';
@@ -23,7 +22,7 @@ import { acknowledgeIncidentById } from '../use-cases/acknowledge-alert.ts';
 import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, surveys: surveyStore });
+export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore });
 
 async function localSignIn(req: Request): Promise<HttpResult> {
   const t = CONSOLE_TEXT[req.locale];
