@@ -119,8 +119,8 @@ export interface StreamPollerOptions {
   readonly pollIntervalMs?: number;
   /**
    * The longest pause between reads once the shards have stayed empty: after each empty turn the
-   * pause doubles from `pollIntervalMs` up to this, and any record read, `nudge()`, `idle()` or
-   * `stop()` brings it back. The local runtime nudges a poller whenever one of its functions' writes
+   * pause doubles from `pollIntervalMs` up to this, and any record read, `nudge()` or `idle()`
+   * brings it back (records waiting for their batching window keep the usual pace). The local runtime nudges a poller whenever one of its functions' writes
    * to the poller's table is answered, so an idle `npm start` reads rarely and a new record is still
    * read at once; only writes from outside the runtime wait for the pause to end.
    * @default pollIntervalMs (no slowing down, as Lambda)

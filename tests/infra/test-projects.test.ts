@@ -33,6 +33,8 @@ describe('which test files share a worker process (vitest.config.ts)', () => {
     expect(PROCESS_STATE.test("process.env.PIPELINE_CONFIG_INLINE = '{}';")).toBe(true);
     expect(PROCESS_STATE.test("process.env['X'] = 'y';")).toBe(true);
     expect(PROCESS_STATE.test('delete process.env.PATH;')).toBe(true);
+    expect(PROCESS_STATE.test("process.env.TZ ??= 'UTC';")).toBe(true);
+    expect(PROCESS_STATE.test("Object.assign(process.env, { TZ: 'UTC' });")).toBe(true);
     expect(PROCESS_STATE.test('vi.resetModules();')).toBe(true);
     expect(PROCESS_STATE.test("vi.mock('../x.ts');")).toBe(true);
     expect(PROCESS_STATE.test("vi.stubEnv('TZ', 'UTC');")).toBe(true);

@@ -24,4 +24,5 @@ export const OWN_PROCESS = [
  * What makes a test file depend on a process of its own: writing or deleting an environment
  * variable, stubbing one, resetting or mocking modules.
  */
-export const PROCESS_STATE = /process\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*=(?!=)|delete\s+process\.env|vi\.(stubEnv|resetModules|mock|doMock)\(/;
+export const PROCESS_STATE =
+  /process\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*(\?\?|\|\||&&)?=(?!=)|delete\s+process\.env|Object\.assign\(\s*process\.env|vi\.(stubEnv|resetModules|mock|doMock)\(/;
