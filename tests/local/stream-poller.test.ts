@@ -410,18 +410,22 @@ describe('StreamPoller against DynamoDB Local', () => {
   describe('pauses on a quiet stream (idlePollIntervalMs)', () => {
     /** The pause the poller has just started: how far its earliest timer is from now. */
     const pause = (timer: ManualTimer) => timer.nextAt! - timer.now();
+    /** Lets the poller through `n` empty turns, each pause waited out; returns the pauses. */
+    const emptyTurns = async (timer: ManualTimer, n: number): Promise<number[]> => {
+      const pauses: number[] = [];
+      for (let i = 0; i < n; i++) {
+        await timer.waitForTimer();
+        pauses.push(pause(timer));
+        timer.advance(pause(timer));
+      }
+      return pauses;
+    };
 
     it('doubles the pause after each empty read up to the ceiling, and a record read brings it back', async () => {
       const timer = new ManualTimer();
       const h = await harness({}, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 160 });
       await h.poller.start();
-      const pauses: number[] = [];
-      for (let i = 0; i < 6; i++) {
-        await timer.waitForTimer();
-        pauses.push(pause(timer));
-        timer.advance(pause(timer));
-      }
-      expect(pauses).toEqual([20, 40, 80, 160, 160, 160]);
+      expect(await emptyTurns(timer, 6)).toEqual([20, 40, 80, 160, 160, 160]);
 
       // Written by another client, unannounced: read when the pause ends, then short pauses again.
       await h.put('outside');
@@ -438,10 +442,7 @@ describe('StreamPoller against DynamoDB Local', () => {
       const timer = new ManualTimer();
       const h = await harness({}, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 2_000 });
       await h.poller.start();
-      for (let i = 0; i < 8; i++) {
-        await timer.waitForTimer();
-        timer.advance(pause(timer));
-      }
+      await emptyTurns(timer, 8);
       await timer.waitForTimer();
       expect(pause(timer)).toBe(2_000);
       const before = timer.now();
@@ -459,10 +460,7 @@ describe('StreamPoller against DynamoDB Local', () => {
       const timer = new ManualTimer();
       const h = await harness({ maxBatchingWindowSeconds: 1 }, undefined, { timer, pollIntervalMs: 20, idlePollIntervalMs: 2_000 });
       await h.poller.start();
-      for (let i = 0; i < 8; i++) {
-        await timer.waitForTimer();
-        timer.advance(pause(timer));
-      }
+      await emptyTurns(timer, 8);
       await h.put('windowed');
       h.poller.nudge();
       const readAt = timer.now();
@@ -475,13 +473,7 @@ describe('StreamPoller against DynamoDB Local', () => {
       const timer = new ManualTimer();
       const h = await harness({}, undefined, { timer, pollIntervalMs: 20 });
       await h.poller.start();
-      const pauses: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        await timer.waitForTimer();
-        pauses.push(pause(timer));
-        timer.advance(pause(timer));
-      }
-      expect(pauses).toEqual([20, 20, 20, 20]);
+      expect(await emptyTurns(timer, 4)).toEqual([20, 20, 20, 20]);
     });
   });
 
