@@ -31,6 +31,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: [...PURE, ...OWN_PROCESS],
           isolate: false,
+          setupFiles: ['tests/support/shared-worker-setup.ts'],
           // One DynamoDB Local for the whole run (files keep apart by table names); see README "Tests".
           globalSetup: ['tests/support/global-dynamodb.ts'],
         },

@@ -6,11 +6,12 @@ import { SendEmailCommand, SendRawEmailCommand, SESClient } from '@aws-sdk/clien
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import PostalMime from 'postal-mime';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsNotifier } from '../../functions/adapters/aws-notifier.ts';
 import type { EmailMessage } from '../../functions/domain/messages.ts';
 
 const ses = mockClient(SESClient);
+afterAll(() => ses.restore());
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 200 }, (_, i) => i % 256)]);
 
 const digest: EmailMessage = {

@@ -146,6 +146,7 @@ describe('survey page handler', () => {
 describe('SES adapter', () => {
   const ses = mockClient(SESClient);
   beforeEach(() => ses.reset());
+  afterAll(() => ses.restore());
 
   it('sends emails with List-Unsubscribe headers as raw MIME, others through SendEmail', async () => {
     ses.on(SendRawEmailCommand).resolves({ MessageId: 'm1' });

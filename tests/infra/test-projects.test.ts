@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { OWN_PROCESS, PROCESS_STATE } from '../support/test-projects.ts';
+import { CLASS_MOCK, OWN_PROCESS, PROCESS_STATE } from '../support/test-projects.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,6 +23,15 @@ describe('which test files share a worker process (vitest.config.ts)', () => {
     expect(needOwn.filter((f) => !OWN_PROCESS.includes(f))).toEqual([]);
     // And no file is kept apart without a reason the check can see.
     expect(OWN_PROCESS.filter((f) => !needOwn.includes(f))).toEqual([]);
+  });
+
+  it('restores every SDK client class a shared file mocks, so the next file in the worker talks to DynamoDB Local', () => {
+    const shared = ioFiles.filter((f) => !OWN_PROCESS.includes(f));
+    const mocking = shared.filter((f) => CLASS_MOCK.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(mocking).toContain('tests/local/stream-poller-shards.test.ts');
+    expect(mocking.filter((f) => !/\.restore\(\)/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+    expect(CLASS_MOCK.test('const ses = mockClient(SESClient);')).toBe(true);
+    expect(CLASS_MOCK.test('const ddb = mockClient(doc);')).toBe(false);
   });
 
   it('names only files that exist', () => {

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StreamPoller } from '../../functions/local/stream-poller.ts';
 import type { StreamTrigger } from '../../functions/pipeline.ts';
 
@@ -85,7 +85,10 @@ class FakeStream {
   }
 }
 
+// Mocks every DynamoDBStreamsClient of the process (its prototype) until restored: later files in
+// this worker read real streams.
 const streamsMock = mockClient(DynamoDBStreamsClient);
+afterAll(() => streamsMock.restore());
 let stream: FakeStream;
 let poller: StreamPoller | undefined;
 

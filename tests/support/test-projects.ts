@@ -26,3 +26,10 @@ export const OWN_PROCESS = [
  */
 export const PROCESS_STATE =
   /process\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*(\?\?|\|\||&&)?=(?!=)|delete\s+process\.env|Object\.assign\(\s*process\.env|vi\.(stubEnv|resetModules|mock|doMock)\(/;
+
+/**
+ * aws-sdk-client-mock given a client class (`mockClient(SESClient)`) stubs the class's prototype:
+ * every client of that class in the process is mocked until `restore()`. A file that shares its
+ * worker must restore such a mock when it is done, or the files after it talk to the mock.
+ */
+export const CLASS_MOCK = /mockClient\(\s*[A-Z]\w*Client\s*\)/;
