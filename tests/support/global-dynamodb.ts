@@ -12,13 +12,6 @@ declare module 'vitest' {
   }
 }
 
-/**
- * vitest globalSetup: starts one DynamoDB Local for the whole run and hands its endpoint to every
- * test file (`inject('suiteDynamoDbEndpoint')`, read by `tests/support/dynamodb.ts`). Files keep
- * apart by table names, never by JVM. Java starts in the background, so files that need no
- * database run meanwhile; the first file that needs it waits for its first answer.
- * `TEST_OWN_DYNAMODB=1` turns this off (every file starts its own, as before).
- */
 interface SharedJvm {
   port: Promise<number>;
   starting: Promise<DynamoDbLocal | undefined>;
@@ -32,6 +25,13 @@ interface SharedJvm {
 const SHARED = Symbol.for('complaint-pipeline.suite-dynamodb');
 const holder = globalThis as typeof globalThis & { [SHARED]?: SharedJvm };
 
+/**
+ * vitest globalSetup: starts one DynamoDB Local for the whole run and hands its endpoint to every
+ * test file (`inject('suiteDynamoDbEndpoint')`, read by `tests/support/dynamodb.ts`). Files keep
+ * apart by table names, never by JVM. Java starts in the background, so files that need no
+ * database run meanwhile; the first file that needs it waits for its first answer.
+ * `TEST_OWN_DYNAMODB=1` turns this off (every file starts its own, as before).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.TEST_OWN_DYNAMODB === '1') {
     project.provide('suiteDynamoDbEndpoint', '');
