@@ -44,6 +44,17 @@ afterAll(() => setRuntime(undefined));
 const LIMIT = defaultConfig.protection.receiptsPerRecipientPerHour;
 const sms = (to: string) => ({ channel: 'sms' as const, to });
 
+/**
+ * Hands the stored complaints to the progress notifier in one stream batch (sequence numbers from
+ * `firstSequence`), expects no failed record, and returns what it sent on `channel`.
+ */
+async function receiptsSent(complaints: readonly Complaint[], firstSequence: number, channel: 'email' | 'sms') {
+  const before = notifier.messages.length;
+  const records = complaints.map((c, i) => streamRecord(firstSequence + i, c));
+  expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
+  return notifier.messages.slice(before).filter((m) => m.channel === channel);
+}
+
 /** Posts a complaint; returns the status, the public answer and the complaint as stored. */
 async function post(body: Record<string, unknown>): Promise<{ status: number; answer: Record<string, unknown>; complaint: Complaint }> {
   const res = await intake({
@@ -170,10 +181,7 @@ describe('the hourly receipt SMS budget, company-wide', () => {
     }
 
     // The progress notifier sends exactly the budgeted receipts.
-    const before = notifier.messages.length;
-    const records = results.map((r, i) => streamRecord(1000 + i, r.complaint));
-    expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
-    expect(notifier.messages.slice(before).filter((m) => m.channel === 'sms')).toHaveLength(BUDGET);
+    expect(await receiptsSent(results.map((r) => r.complaint), 1000, 'sms')).toHaveLength(BUDGET);
 
     // Email receipts draw on their own budget: an address still gets its receipt in the spent hour.
     const byEmail = await post({ channel: 'web', customer: { id: 'by-email', email: 'budget@example.com' }, description: '包裹没到' });
@@ -223,10 +231,7 @@ describe('the hourly receipt email budget, company-wide', () => {
         withheld: { channel: 'email', reason: 'email_budget', limit: BUDGET },
       });
     }
-    const before = notifier.messages.length;
-    const records = results.map((r, i) => streamRecord(2000 + i, r.complaint));
-    expect(await progressNotifier({ Records: records }, {} as Context)).toEqual({ batchItemFailures: [] });
-    expect(notifier.messages.slice(before).filter((m) => m.channel === 'email')).toHaveLength(BUDGET);
+    expect(await receiptsSent(results.map((r) => r.complaint), 2000, 'email')).toHaveLength(BUDGET);
     // An SMS receipt draws on the SMS budget, not this one.
     const bySms = await post({ channel: 'web', customer: { id: 'mail-flood-sms', phone: '+8613944440000' }, description: 'refund missing' });
     expect(bySms.complaint.receiptWithheld).toBeUndefined();
