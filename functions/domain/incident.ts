@@ -150,16 +150,8 @@ export function decideIncident(
   settings: Pick<AlertingSettings, 'repeatIntervalMinutes' | 'escalationDelayMinutes' | 'clearAfterMinutes'>,
 ): IncidentDecision {
   if (incident.state === 'resolved') return { incident, actions: [], changed: false };
-  const first = recent[0];
-  const contiguous =
-    first === undefined ||
-    (incident.checkedThrough !== undefined && Date.parse(first.minute) === Date.parse(incident.checkedThrough) + MINUTE_MS);
-  // A gap (first evaluation, or minutes skipped as too old to matter) restarts the calm period.
-  let belowSince = contiguous ? incident.belowSince : undefined;
-  for (const r of recent) {
-    if (r.count >= clear) belowSince = undefined;
-    else belowSince ??= r.minute;
-  }
+  let belowSince = calmSinceBefore(incident, recent);
+  for (const r of recent) belowSince = calmSince(belowSince, r, clear);
   const last = recent.at(-1);
   let next: AlertIncident = { ...incident, checkedThrough: last?.minute ?? incident.checkedThrough };
   if (belowSince === undefined) delete next.belowSince;
@@ -174,26 +166,112 @@ export function decideIncident(
   }
   const actions: IncidentAction[] = [];
   if (incident.state === 'open') {
-    const opened = Date.parse(incident.openedAt);
-    const elapsed = now.getTime() - opened;
-    const due = Math.floor(elapsed / (settings.repeatIntervalMinutes * MINUTE_MS));
-    if (due > incident.remindersSent) {
+    const reminderAt = nextReminderAt(incident, settings);
+    if (reminderAt !== undefined && now.getTime() >= reminderAt) {
+      // After an outage only the latest due reminder goes out.
+      const due = Math.floor((now.getTime() - Date.parse(incident.openedAt)) / (settings.repeatIntervalMinutes * MINUTE_MS));
       actions.push({ kind: 'reminder', n: due });
       next = { ...next, remindersSent: due };
     }
-    const level = incident.escalationLevel + 1;
-    if (level <= chainLength) {
-      const delay = settings.escalationDelayMinutes * MINUTE_MS;
-      const dueAt = Math.max(opened + level * delay, incident.escalatedAt ? Date.parse(incident.escalatedAt) + delay : 0);
-      if (now.getTime() >= dueAt) {
-        actions.push({ kind: 'escalate', level });
-        next = { ...next, escalationLevel: level, escalatedAt: now.toISOString() };
-      }
+    const escalation = nextEscalation(incident, chainLength, settings);
+    if (escalation && now.getTime() >= escalation.at) {
+      actions.push({ kind: 'escalate', level: escalation.level });
+      next = { ...next, escalationLevel: escalation.level, escalatedAt: now.toISOString() };
     }
   }
   const changed =
     actions.length > 0 || next.checkedThrough !== incident.checkedThrough || next.belowSince !== incident.belowSince;
   return { incident: actions.length ? bump(next) : next, actions, changed };
+}
+
+/**
+ * The start of the calm period carried into an evaluation of `recent`: the incident's, when `recent`
+ * follows on from the last minute checked. A gap (first evaluation, or minutes skipped as too old to
+ * matter) restarts it.
+ */
+function calmSinceBefore(incident: AlertIncident, recent: readonly MinuteCount[]): string | undefined {
+  const first = recent[0];
+  const contiguous =
+    first === undefined ||
+    (incident.checkedThrough !== undefined && Date.parse(first.minute) === Date.parse(incident.checkedThrough) + MINUTE_MS);
+  return contiguous ? incident.belowSince : undefined;
+}
+
+/** The calm period's start after one more minute: none when that minute is at or over the clear level. */
+function calmSince(belowSince: string | undefined, minute: MinuteCount, clear: number): string | undefined {
+  return minute.count >= clear ? undefined : (belowSince ?? minute.minute);
+}
+
+/** When the next reminder of an unacknowledged incident is due (epoch ms); none once acknowledged. */
+export function nextReminderAt(incident: AlertIncident, settings: Pick<AlertingSettings, 'repeatIntervalMinutes'>): number | undefined {
+  if (incident.state !== 'open' || !Number.isFinite(settings.repeatIntervalMinutes)) return undefined;
+  return Date.parse(incident.openedAt) + (incident.remindersSent + 1) * settings.repeatIntervalMinutes * MINUTE_MS;
+}
+
+/**
+ * The next escalation level of an unacknowledged incident and when it is due (epoch ms): `L` delays
+ * after opening and at least one delay after the previous level; none past the chain's end.
+ */
+export function nextEscalation(
+  incident: AlertIncident,
+  chainLength: number,
+  settings: Pick<AlertingSettings, 'escalationDelayMinutes'>,
+): { readonly level: number; readonly at: number } | undefined {
+  const level = incident.escalationLevel + 1;
+  if (incident.state !== 'open' || level > chainLength) return undefined;
+  const delay = settings.escalationDelayMinutes * MINUTE_MS;
+  return { level, at: Math.max(Date.parse(incident.openedAt) + level * delay, incident.escalatedAt ? Date.parse(incident.escalatedAt) + delay : 0) };
+}
+
+/**
+ * When an evaluation of an open or acknowledged incident would next act (epoch ms, at least `now`),
+ * provided nothing is written meanwhile (no complaint counted, no acknowledge, no change of settings
+ * or silence); undefined when it never would. The earliest of:
+ * - now, when the minutes not yet checked hold a "getting worse" step not yet told;
+ * - the all-clear: the first minute, from the current one on, at whose end the calm period reaches
+ *   `clearAfterMinutes`;
+ * - the next reminder and the next escalation level while nobody has acknowledged.
+ *
+ * Evaluations before that time send nothing: they only move `checkedThrough` and `belowSince`. An
+ * evaluation that comes later instead checks the longer range at once and decides the same: the calm
+ * period's start is that of the last run of calm minutes either way, and when minutes are skipped as
+ * too old to matter (more than `clearAfterMinutes` back) the restarted period still reaches the
+ * clear duration exactly when the whole one does. Without new complaints the window count never rises
+ * again (no minute ahead holds a complaint yet), so a surge can only be in the minutes up to now.
+ * The local scheduler skips the evaluator's runs before this time (functions/local/scheduler.ts).
+ * @param recent sliding window counts of the static threshold's window from {@link minutesToCheck}'s
+ *   `from` (or the minute after the last one checked) to a minute by which the counts have fallen to
+ *   zero and stayed there for `clearAfterMinutes`
+ * @param clear the clear level in force now (a static threshold's: it does not move with time)
+ */
+export function nextIncidentActionAt(
+  incident: AlertIncident,
+  now: Date,
+  recent: readonly MinuteCount[],
+  clear: number,
+  chainLength: number,
+  settings: Pick<AlertingSettings, 'repeatIntervalMinutes' | 'escalationDelayMinutes' | 'clearAfterMinutes' | 'surgeFactor'>,
+): number | undefined {
+  if (incident.state === 'resolved') return undefined;
+  const nowMs = now.getTime();
+  const nowMinute = minuteFloor(now).getTime();
+  if (decideSurge(incident, recent.filter((r) => Date.parse(r.minute) <= nowMinute), settings.surgeFactor) !== undefined) return nowMs;
+  const times: number[] = [];
+  let belowSince = calmSinceBefore(incident, recent);
+  for (const r of recent) {
+    belowSince = calmSince(belowSince, r, clear);
+    const minute = Date.parse(r.minute);
+    if (minute < nowMinute || belowSince === undefined) continue;
+    if ((minute - Date.parse(belowSince)) / MINUTE_MS + 1 >= settings.clearAfterMinutes) {
+      times.push(Math.max(minute, nowMs));
+      break;
+    }
+  }
+  const reminderAt = nextReminderAt(incident, settings);
+  if (reminderAt !== undefined) times.push(reminderAt);
+  const escalation = nextEscalation(incident, chainLength, settings);
+  if (escalation) times.push(escalation.at);
+  return times.length ? Math.max(nowMs, Math.min(...times)) : undefined;
 }
 
 function bump(incident: AlertIncident): AlertIncident {

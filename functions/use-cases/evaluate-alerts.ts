@@ -14,6 +14,7 @@ import {
   detectScales,
   minutesToCheck,
   type MinuteCount,
+  nextIncidentActionAt,
   renderAllClear,
   renderEscalation,
   renderReminder,
@@ -22,7 +23,7 @@ import {
 } from '../domain/incident.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
-import { MINUTE_MS } from '../domain/time.ts';
+import { MINUTE_MS, minuteFloor } from '../domain/time.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -94,14 +95,57 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
 }
 
 /**
- * When an evaluator run could next find work: now while any incident of a configured category is open
- * or acknowledged (its reminders, escalations and all-clear depend on time and counts), else the
- * first held SMS's send time; undefined when neither exists (only the volume monitor opening an
- * incident, or an SMS being held, can make work). The local scheduler skips the runs before it.
+ * When an evaluator run could next send something, provided nothing is written meanwhile: the local
+ * scheduler skips the runs before it (functions/local/scheduler.ts), and any write makes it ask
+ * again. The earliest of the first held SMS's send time and, for each open or acknowledged incident
+ * of a configured category, {@link nextIncidentWork}; undefined when there is neither (only the
+ * volume monitor opening an incident, or an SMS being held, can make work). Lambda never asks: every
+ * EventBridge run invokes the handler.
  */
-export async function nextAlertWork(deps: Pick<EvaluateAlertsDeps, 'config' | 'clock' | 'alerts'> & { readonly dueTimes: DueTimes }): Promise<Date | undefined> {
+export async function nextAlertWork(
+  deps: Pick<EvaluateAlertsDeps, 'config' | 'clock' | 'alerts' | 'volume' | 'alertOps' | 'cadence' | 'baselineCache'> & { readonly dueTimes: DueTimes },
+): Promise<Date | undefined> {
+  const now = deps.clock.now();
   const [open, held] = await Promise.all([deps.alerts.listOpen(deps.config.categories.map((c) => c.id)), deps.dueTimes.nextHeldAlertSmsAt()]);
-  return open.length > 0 ? deps.clock.now() : held;
+  let next = held?.getTime();
+  for (const ref of open) {
+    const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
+    if (!incident || incident.state === 'resolved') continue;
+    const at = await nextIncidentWork(incident, now, deps);
+    if (at !== undefined && (next === undefined || at < next)) next = at;
+    if (next !== undefined && next <= now.getTime()) return now;
+  }
+  return next === undefined ? undefined : new Date(next);
+}
+
+/**
+ * When a run could next act on one incident (epoch ms): what {@link evaluateAlerts} would do to it,
+ * read the same way. The raise told late once the monitor's claim lapses; while the category is
+ * silenced, or its detector is adaptive (its alert level moves with the hour), every run (now);
+ * otherwise the domain's {@link nextIncidentActionAt} on the static threshold's counts from the
+ * minutes not yet checked until they have been zero for the clear duration.
+ */
+async function nextIncidentWork(
+  incident: AlertIncident,
+  now: Date,
+  deps: Pick<EvaluateAlertsDeps, 'config' | 'volume' | 'alertOps' | 'cadence' | 'baselineCache'>,
+): Promise<number | undefined> {
+  const configured = categoryById(deps.config, incident.category);
+  if (!configured) return undefined;
+  if (await deps.alertOps?.activeSilence(configured.id, now)) return now.getTime();
+  const untold = incident.state === 'open' && incident.notifiedAt === undefined ? Date.parse(incident.openedAt) + claimLeaseSeconds * 1000 : undefined;
+  const department = departmentById(deps.config, incident.department);
+  if (!department) return untold;
+  const category = await effectiveCategory(configured, deps);
+  if (detectorOf(category) !== 'static') return now.getTime();
+  const settings = deps.config.alerting;
+  const checked = minutesToCheck(incident, now, settings);
+  const from = checked?.from ?? new Date(Date.parse(incident.checkedThrough!) + MINUTE_MS).toISOString();
+  // By then every complaint counted so far has left the window and the counts stayed at zero for the clear duration.
+  const horizon = new Date(minuteFloor(now).getTime() + (category.threshold.windowMinutes + settings.clearAfterMinutes) * MINUTE_MS).toISOString();
+  const { recent, level } = await calmness(incident, category, { from, to: horizon }, now, deps);
+  const at = nextIncidentActionAt(incident, now, recent, clearLevel(level, settings), department.escalationChain.length, settings);
+  return untold === undefined || at === undefined ? (at ?? untold) : Math.min(at, untold);
 }
 
 /**
@@ -132,7 +176,7 @@ async function calmness(
   category: Category,
   range: { from: string; to: string },
   now: Date,
-  deps: EvaluateAlertsDeps,
+  deps: Pick<EvaluateAlertsDeps, 'config' | 'volume' | 'cadence' | 'baselineCache'>,
 ): Promise<{ recent: MinuteCount[]; level: number }> {
   const setting = detectorOf(category);
   const multiScale = setting !== 'static' && deps.config.alerting.adaptive.method === 'multi-scale';

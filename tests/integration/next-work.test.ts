@@ -4,7 +4,7 @@ import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { bucketNumber } from '../../functions/adapters/index-buckets.ts';
 import { buildRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { newIncident } from '../../functions/domain/alert.ts';
-import { categoryById } from '../../functions/domain/config.ts';
+import { categoryById, departmentById } from '../../functions/domain/config.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { shortRef } from '../../functions/domain/ids.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
@@ -39,6 +39,8 @@ async function setup(t0: Date): Promise<void> {
   outbox = new Outbox(config, clock);
   rt = buildRuntime({ stores: allStores, config, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: 'https://complaints.example.com' });
 }
+
+const department = (id: string) => departmentById(config, id)!;
 
 let n = 0;
 function complaint(category: string, severity: 'low' | 'medium' | 'high' | 'critical', at: Date): Complaint {
@@ -143,7 +145,7 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
     expect(await nextSurveyWork(rt)).toBeUndefined();
   });
 
-  it('alert evaluator: nothing to do without incidents or held SMS; a held SMS at its time; every run while an incident is open', async () => {
+  it('alert evaluator: nothing to do without incidents or held SMS; a held SMS at its time', async () => {
     expect(await nextAlertWork(rt)).toBeUndefined();
     const category = categoryById(config, 'logistics-delay')!;
     const sendAt = new Date(t0.getTime() + 3 * HOUR);
@@ -156,11 +158,49 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
     await evaluateAlerts(rt);
     expect(outbox.entries().map((e) => e.to)).toEqual(['+8613800138001']);
     expect(await nextAlertWork(rt)).toBeUndefined();
-
-    expect((await rt.alerts.openIncident(newIncident(category, 12, [], clock.now()))).opened).toBe(true);
-    expect(await nextAlertWork(rt)).toEqual(clock.now());
-    clock.set(new Date(clock.now().getTime() + HOUR));
-    expect(await nextAlertWork(rt)).toEqual(clock.now());
-    expect((await evaluateAlerts(rt)).evaluated).toBe(1);
   });
+
+  it('alert evaluator with an open incident: idle just before the told-late raise, each escalation and reminder, a surge and the all-clear; work at each', async () => {
+    // logistics-delay: 20 in 60 minutes (calm below 16); escalation every 30 minutes along the department's chain, a reminder every 4 hours.
+    const category = categoryById(config, 'logistics-delay')!;
+    const count = async (at: Date, n: number) => {
+      const bucket = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
+      expect(await rt.volume.commit([`nw-${at.getTime()}-${n}`], [{ category: category.id, bucket, count: n }], at)).toBe('committed');
+    };
+    await count(t0, 20);
+    expect((await rt.alerts.openIncident(newIncident(category, 20, [], t0))).opened).toBe(true);
+    const run = async () => {
+      const before = outbox.entries().length;
+      const result = await evaluateAlerts(rt);
+      return { ...result, sent: outbox.entries().length - before };
+    };
+    const isIdle = (r: Awaited<ReturnType<typeof run>>) => r.sent === 0 && !r.reminded.length && !r.escalated.length && !r.resolved.length && !r.surged.length;
+    // 18 an hour for four hours (the bursts are counted as they come): the escalations and a
+    // reminder; then 30 at once (twice the 20 it opened at), and nothing after.
+    const bursts = Array.from({ length: 23 }, (_, i) => ({ at: new Date(t0.getTime() + (i + 1) * 10 * 60_000), n: 3 }));
+    bursts.push({ at: new Date(t0.getTime() + 4 * HOUR + 5 * 60_000), n: 30 });
+    const worked: Array<Awaited<ReturnType<typeof run>>> = [];
+    let answers = 0;
+    for (const burst of bursts) {
+      const part = await walk(() => nextAlertWork(rt), run, isIdle, new Date(burst.at.getTime() - 1));
+      worked.push(...part.worked);
+      answers += part.answers;
+      clock.set(burst.at);
+      await count(burst.at, burst.n);
+    }
+    const rest = await walk(() => nextAlertWork(rt), run, isIdle, new Date(t0.getTime() + 10 * HOUR));
+    worked.push(...rest.worked);
+    answers += rest.answers;
+
+    expect(worked[0]!.sent, 'the raise nobody was told of, once the monitor\'s claim lapsed').toBeGreaterThan(0);
+    expect(worked.flatMap((r) => r.escalated.map((e) => e.level))).toEqual(department(category.department).escalationChain.map((_, i) => i + 1));
+    expect(worked.flatMap((r) => r.reminded)).toHaveLength(1);
+    expect(worked.flatMap((r) => r.surged)).toHaveLength(1);
+    expect(worked.flatMap((r) => r.resolved)).toHaveLength(1);
+    // Resolved; the reminder's SMS (22:00 in Shanghai) waits for the quiet hours' end at 08:00, when the run drops it.
+    expect(await nextAlertWork(rt)).toEqual(new Date('2026-11-17T00:00:00.000Z'));
+    // A question after each burst and each action, for ten hours of a run every five minutes (120 runs).
+    expect(answers).toBeLessThan(40);
+  });
+
 });
