@@ -202,5 +202,4 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
     // A question after each burst and each action, for ten hours of a run every five minutes (120 runs).
     expect(answers).toBeLessThan(40);
   });
-
 });
