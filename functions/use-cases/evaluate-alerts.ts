@@ -83,10 +83,7 @@ export async function evaluateAlerts(deps: EvaluateAlertsDeps): Promise<Evaluate
   let evaluated = 0;
   // SMS held for quiet hours that are due now go first.
   await flushDeferredSms(deps);
-  // Only configured categories: an incident of a category since removed has nobody left to tell.
-  for (const ref of await deps.alerts.listOpen(deps.config.categories.map((c) => c.id))) {
-    const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
-    if (!incident || incident.state === 'resolved') continue;
+  for await (const incident of liveIncidents(deps)) {
     evaluated += 1;
     await raiseUntold(incident, now, deps);
     await evaluateIncident(incident, now, deps, result);
@@ -106,11 +103,8 @@ export async function nextAlertWork(
   deps: Pick<EvaluateAlertsDeps, 'config' | 'clock' | 'alerts' | 'volume' | 'alertOps' | 'cadence' | 'baselineCache'> & { readonly dueTimes: DueTimes },
 ): Promise<Date | undefined> {
   const now = deps.clock.now();
-  const [open, held] = await Promise.all([deps.alerts.listOpen(deps.config.categories.map((c) => c.id)), deps.dueTimes.nextHeldAlertSmsAt()]);
-  let next = held?.getTime();
-  for (const ref of open) {
-    const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
-    if (!incident || incident.state === 'resolved') continue;
+  let next = (await deps.dueTimes.nextHeldAlertSmsAt())?.getTime();
+  for await (const incident of liveIncidents(deps)) {
     const at = await nextIncidentWork(incident, now, deps);
     if (at !== undefined && (next === undefined || at < next)) next = at;
     if (next !== undefined && next <= now.getTime()) return now;
@@ -133,7 +127,7 @@ async function nextIncidentWork(
   const configured = categoryById(deps.config, incident.category);
   if (!configured) return undefined;
   if (await deps.alertOps?.activeSilence(configured.id, now)) return now.getTime();
-  const untold = incident.state === 'open' && incident.notifiedAt === undefined ? Date.parse(incident.openedAt) + claimLeaseSeconds * 1000 : undefined;
+  const untold = untoldRaiseAt(incident);
   const department = departmentById(deps.config, incident.department);
   if (!department) return untold;
   const category = await effectiveCategory(configured, deps);
@@ -149,13 +143,30 @@ async function nextIncidentWork(
 }
 
 /**
+ * The open and acknowledged incidents of configured categories (found through the sparse open
+ * index): an incident of a category since removed has nobody left to tell.
+ */
+async function* liveIncidents(deps: Pick<EvaluateAlertsDeps, 'config' | 'alerts'>): AsyncGenerator<AlertIncident> {
+  for (const ref of await deps.alerts.listOpen(deps.config.categories.map((c) => c.id))) {
+    const incident = await deps.alerts.getIncident(ref.category, ref.incidentId);
+    if (incident && incident.state !== 'resolved') yield incident;
+  }
+}
+
+/** When the raise of an open incident nobody was told of is due (epoch ms): once the monitor's claim lease has run out. */
+function untoldRaiseAt(incident: AlertIncident): number | undefined {
+  if (incident.state !== 'open' || incident.notifiedAt !== undefined) return undefined;
+  return Date.parse(incident.openedAt) + claimLeaseSeconds * 1000;
+}
+
+/**
  * The safety net for the raise: an open incident the head was never told about (the monitor died
  * between claim and send, and the stream's retries ran out before the claim's lease) is told now,
  * once the lease has run out; within it the monitor may still be sending. Not during a silence.
  */
 async function raiseUntold(incident: AlertIncident, now: Date, deps: EvaluateAlertsDeps): Promise<void> {
-  if (incident.state !== 'open' || incident.notifiedAt !== undefined) return;
-  if (Date.parse(incident.openedAt) + claimLeaseSeconds * 1000 > now.getTime()) return;
+  const due = untoldRaiseAt(incident);
+  if (due === undefined || due > now.getTime()) return;
   const configured = categoryById(deps.config, incident.category);
   if (!configured || (await deps.alertOps?.activeSilence(configured.id, now))) return;
   try {

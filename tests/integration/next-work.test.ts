@@ -8,6 +8,7 @@ import { categoryById, departmentById } from '../../functions/domain/config.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { shortRef } from '../../functions/domain/ids.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import { bucketOf } from '../../functions/domain/volume.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
@@ -164,8 +165,7 @@ describe("scheduled functions' next work, exact on DynamoDB Local", () => {
     // logistics-delay: 20 in 60 minutes (calm below 16); escalation every 30 minutes along the department's chain, a reminder every 4 hours.
     const category = categoryById(config, 'logistics-delay')!;
     const count = async (at: Date, n: number) => {
-      const bucket = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
-      expect(await rt.volume.commit([`nw-${at.getTime()}-${n}`], [{ category: category.id, bucket, count: n }], at)).toBe('committed');
+      expect(await rt.volume.commit([`nw-${at.getTime()}-${n}`], [{ category: category.id, bucket: bucketOf(at), count: n }], at)).toBe('committed');
     };
     await count(t0, 20);
     expect((await rt.alerts.openIncident(newIncident(category, 20, [], t0))).opened).toBe(true);
