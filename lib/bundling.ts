@@ -9,8 +9,10 @@ import type { TextModel } from '../functions/domain/text-model.ts';
  * synth, the bundle-size test and `npm run bench` build with exactly the same options.
  *
  * Why each option (measurements in the README's "Bundles and cold start"):
- * - `@aws-sdk/*` stays external: the Node.js runtime ships the SDK v3, and bundling even a
- *   tree-shaken one costs 150-400 KB per function.
+ * - The SDK's clients stay external (`@aws-sdk/client-*`, `lib-*`, `util-dynamodb`): the Node.js
+ *   runtime ships the SDK v3, and bundling even a tree-shaken one costs 150-400 KB per function.
+ *   The S3 presigner is bundled: the runtime does not document shipping it, and only the console's
+ *   attachment function carries it (about 34 KB with its signer).
  * - CommonJS, splitting off, all entries in ONE build: each entry is tree-shaken on its own into
  *   one self-contained file (with splitting on, esbuild shares whole modules between entries and
  *   every function grew by ~75 KB). In CommonJS output a module that is only imported dynamically
@@ -35,7 +37,7 @@ export const HANDLER_FILE = 'index.js';
 export const LAMBDA_HANDLER = `${HANDLER_FILE.replace(/\.[cm]?js$/, '')}.handler`;
 
 /** Packages the Lambda Node.js runtime provides, left out of every bundle. */
-export const RUNTIME_PROVIDED_PACKAGES: readonly string[] = ['@aws-sdk/*'];
+export const RUNTIME_PROVIDED_PACKAGES: readonly string[] = ['@aws-sdk/client-*', '@aws-sdk/lib-*', '@aws-sdk/util-dynamodb'];
 
 /**
  * Makes `require` available inside an ESM bundle: some dependencies still call it for Node

@@ -43,6 +43,8 @@ interface AdapterModules {
   readonly events: typeof import('./eventbridge-publisher.ts');
   /** `adapters/aws-mail.ts`: the inbound mail bucket (S3). */
   readonly mail: typeof import('./s3-mail-store.ts');
+  /** `adapters/aws-mail-links.ts`: presigned download links to the mail bucket. */
+  readonly presign: typeof import('./s3-presign.ts');
   /** `adapters/aws-sentiment.ts`: Comprehend for the escalation-risk score. */
   readonly sentiment: typeof import('./comprehend-sentiment.ts');
 }
@@ -185,9 +187,9 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores
         const bucket = e[env.inboundMailBucket]!;
         const store = loadOnce(async () => {
           const [{ S3MailStore }, { S3Client }] = await Promise.all([adapterModule('mail'), import('@aws-sdk/client-s3')]);
-          return new S3MailStore(new S3Client({}), bucket);
+          return new S3MailStore(new S3Client({}), bucket, () => adapterModule('presign'));
         });
-        return forwardTo(store, ['readRaw', 'putAttachment', 'quarantine', 'deleteUnder']);
+        return forwardTo(store, ['readRaw', 'putAttachment', 'quarantine', 'deleteUnder', 'downloadUrl']);
       },
     }),
     // Only functions whose access says `userPool` get these variables; the others have no `auth`.

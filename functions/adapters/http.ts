@@ -21,6 +21,27 @@ export function json(statusCode: number, body: unknown): HttpResult {
   };
 }
 
+/** A file name for Content-Disposition: a plain ASCII fallback and the exact name in RFC 5987 form. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_').trim() || 'attachment';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * The headers of a file a customer sent, served to a person: always a download, never rendered
+ * (`application/octet-stream`, `nosniff`, a sandboxing CSP), never cached, no referrer.
+ */
+export function downloadHeaders(name: string): Record<string, string> {
+  return {
+    'content-type': 'application/octet-stream',
+    'content-disposition': contentDisposition(name),
+    'cache-control': 'private, no-store',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
 export function validationError(issues: readonly ValidationIssue[]): HttpResult {
   return json(400, { error: 'validation', issues });
 }

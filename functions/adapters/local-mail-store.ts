@@ -1,7 +1,19 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
+import { downloadHeaders } from './http.ts';
+
+/** The local stand-in of a presigned S3 GET: where `npm start` serves it. */
+export const LOCAL_DOWNLOAD_PATH = '/local/mail/download';
+
+/** What a local download link gets: the file, or why not (S3's status codes for the same cases). */
+export interface LocalDownload {
+  readonly statusCode: 200 | 403 | 404;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array | string;
+}
 
 /**
  * The local stand-in for the mail bucket: the same keys as in S3, kept in memory or, given a folder
@@ -9,8 +21,44 @@ import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
  */
 export class LocalMailStore implements MailStore {
   readonly #memory = new Map<string, { body: Uint8Array; contentType: string }>();
+  /** Signs this process's download links; a restart makes the earlier ones invalid (they last seconds). */
+  readonly #linkKey = randomBytes(32);
 
-  constructor(private readonly folder?: string) {}
+  /**
+   * @param folder keep the objects as files here instead of in memory
+   * @param now the wall clock of download links (as S3 checks a presigned URL's expiry by its own clock, not the simulated one)
+   */
+  constructor(
+    private readonly folder?: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A link to {@link LOCAL_DOWNLOAD_PATH}, signed with this store's key, as S3 presigns one. */
+  async downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string> {
+    const link = new URLSearchParams({ key, name: fileName, expires: String(Math.floor(this.now() / 1000) + expiresInSeconds) });
+    link.set('signature', this.#signature(link));
+    return `${LOCAL_DOWNLOAD_PATH}?${link.toString()}`;
+  }
+
+  /**
+   * Serves a link made by {@link downloadUrl}: the file as a download while the link is valid; 403
+   * for an expired, altered or unsigned link, 404 for a file no longer stored.
+   */
+  async download(query: URLSearchParams): Promise<LocalDownload> {
+    const refused = (why: string): LocalDownload => ({ statusCode: 403, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: why });
+    const given = Buffer.from(query.get('signature') ?? '', 'base64url');
+    const expected = Buffer.from(this.#signature(query), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refused('The link is not valid.');
+    if (Number(query.get('expires')) * 1000 < this.now()) return refused('The link has expired: open the file from the complaint page again.');
+    const body = await this.#read(query.get('key')!);
+    if (!body) return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'The file is no longer stored.' };
+    return { statusCode: 200, headers: downloadHeaders(query.get('name')!), body };
+  }
+
+  #signature(link: URLSearchParams): string {
+    const signed = JSON.stringify(['key', 'name', 'expires'].map((k) => link.get(k)));
+    return createHmac('sha256', this.#linkKey).update(signed).digest('base64url');
+  }
 
   /** Stores a raw message as SES's S3 action would. */
   async putRaw(key: string, raw: Uint8Array): Promise<void> {

@@ -4,10 +4,21 @@ import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
 
 /** The mail bucket in S3 (SES writes raw messages under `inbound/`). */
 export class S3MailStore implements MailStore {
+  /**
+   * @param presigner loads the presigning module, which only the function that hands out download
+   *   links carries (`adapters/aws-mail-links.ts`); without it `downloadUrl` fails
+   */
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    private readonly presigner?: () => Promise<typeof import('./s3-presign.ts')>,
   ) {}
+
+  async downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string> {
+    if (!this.presigner) throw new Error('this mail store was given no presigner: the function does not hand out download links');
+    const { signedDownloadUrl } = await this.presigner();
+    return signedDownloadUrl(this.s3, this.bucket, key, fileName, expiresInSeconds);
+  }
 
   async readRaw(key: string, maxBytes: number): Promise<RawMessage> {
     try {

@@ -1,9 +1,10 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
 import '../adapters/aws-cognito.ts';
 import '../adapters/aws-mail.ts';
+import '../adapters/aws-mail-links.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { pageHandler } from '../adapters/html.ts';
-import type { HttpResult } from '../adapters/http.ts';
+import { downloadHeaders, type HttpResult } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
 import { authenticateSession } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
@@ -15,9 +16,16 @@ export const stores = provideStores({ complaints: complaintStore });
 
 /**
  * The largest file served through the API: Lambda answers at most 6 MB, and the body travels as
- * base64 (4/3 of the bytes). A larger kept file is named by its key in the mail bucket instead.
+ * base64 (4/3 of the bytes). A larger kept file is downloaded from the mail bucket itself, by a link
+ * valid for {@link DOWNLOAD_LINK_SECONDS}.
  */
 export const MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How long a download link to the mail bucket is valid: the browser follows the redirect at once,
+ * and S3 checks the link when the download starts, not while it runs.
+ */
+export const DOWNLOAD_LINK_SECONDS = 60;
 
 const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const INDEX = /^(0|[1-9][0-9]{0,3})$/;
@@ -30,12 +38,6 @@ function text(statusCode: number, body: string): HttpResult {
   };
 }
 
-/** A file name for Content-Disposition: a plain ASCII fallback and the exact name in RFC 5987 form. */
-export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_').trim() || 'attachment';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 /**
  * `GET /console/attachments/{id}/{n}`: the n-th file kept from the emails of complaint `id` (in
  * timeline order, as the complaint page numbers them), for a signed-in person whose departments
@@ -43,7 +45,9 @@ export function contentDisposition(name: string): string {
  * `application/octet-stream` with `nosniff` and a sandboxing CSP), never rendered in the console's
  * origin: the file comes from outside. No session: to the sign-in page. A complaint the person may
  * not see, or no such file: 404, the same answer, so the route tells nothing about complaints outside
- * their departments.
+ * their departments. A file over {@link MAX_DOWNLOAD_BYTES}: 303 to a short-lived link from which the
+ * browser downloads it from the mail bucket (S3 presigned, with the same name and type), after the
+ * same checks.
  */
 export const handler = pageHandler(async (event) => {
   const rt = runtime();
@@ -59,22 +63,13 @@ export const handler = pageHandler(async (event) => {
   if (!file) return notFound;
   const stored = await rt.mail.readRaw(file.key, MAX_DOWNLOAD_BYTES);
   if (!stored.found) return text(410, 'The file is no longer stored (erased, or past its retention). 文件已不再保存（已删除或超过保存期限）。');
-  if (stored.tooLarge) {
-    return text(413, `The file is larger than the console can serve (${MAX_DOWNLOAD_BYTES} bytes). Read it from the mail bucket: ${file.key}\n文件超过运营台可下载的大小，请从邮件存储桶读取：${file.key}`);
-  }
   // Who read which customer's file, for the data protection officer (ids only, no file name).
-  logger.info('attachment downloaded', { complaintId: complaint.id, file: Number(n), by: verdict.principal.id, bytes: stored.raw.byteLength });
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'application/octet-stream',
-      'content-disposition': contentDisposition(file.name),
-      'cache-control': 'private, no-store',
-      'content-security-policy': "default-src 'none'; sandbox",
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    },
-    body: Buffer.from(stored.raw).toString('base64'),
-    isBase64Encoded: true,
-  };
+  const audit = { complaintId: complaint.id, file: Number(n), by: verdict.principal.id };
+  if (stored.tooLarge) {
+    const location = await rt.mail.downloadUrl(file.key, file.name, DOWNLOAD_LINK_SECONDS);
+    logger.info('attachment downloaded', { ...audit, bytes: stored.size, via: 'link' });
+    return { statusCode: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+  }
+  logger.info('attachment downloaded', { ...audit, bytes: stored.raw.byteLength });
+  return { statusCode: 200, headers: downloadHeaders(file.name), body: Buffer.from(stored.raw).toString('base64'), isBase64Encoded: true };
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import * as z from 'zod';
 import { MAX_BODY_BYTES, type HttpResult } from '../adapters/http.ts';
+import { LOCAL_DOWNLOAD_PATH, type LocalDownload } from '../adapters/local-mail-store.ts';
 import { parseDuration } from '../domain/time.ts';
 import type { HttpTrigger } from '../pipeline.ts';
 import { ClockRewindError, type SimulatedClock } from './simulated-clock.ts';
@@ -28,6 +29,8 @@ export interface LocalServerOptions {
   readonly localViews: Readonly<Record<string, () => unknown | Promise<unknown>>>;
   /** Local-only HTML pages by path (`GET /local/outbox/{id}.html`); undefined: not one of them. @default none */
   readonly localPage?: (pathname: string) => string | undefined;
+  /** Serves the local mail store's download links (`GET /local/mail/download`: its presigned S3 GET). @default none */
+  readonly mailDownload?: (query: URLSearchParams) => Promise<LocalDownload>;
 }
 
 /**
@@ -205,6 +208,11 @@ export function createLocalServer(options: LocalServerOptions): Server {
       if (method === 'GET' && view) return send(res, 200, await view());
       const localPage = method === 'GET' ? options.localPage?.(url.pathname) : undefined;
       if (localPage !== undefined) return send(res, 200, localPage, { 'content-type': 'text/html; charset=utf-8' });
+      if (method === 'GET' && url.pathname === LOCAL_DOWNLOAD_PATH && options.mailDownload) {
+        const file = await options.mailDownload(url.searchParams);
+        res.writeHead(file.statusCode, file.headers);
+        return res.end(file.body);
+      }
       if (method === 'POST' && url.pathname === '/local/clock') return send(res, ...(await clockRequest(body, options)));
 
       for (const route of routes) {

@@ -403,6 +403,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         '/local/schedules': () => scheduler.upcoming(),
         '/local/mail': () => mail.list(),
       },
+      mailDownload: (query) => mail.download(query),
       // An email as a mail client shows it, inline images included (`cid:` made `data:` for the browser).
       localPage: (pathname) => {
         const id = /^\/local\/outbox\/(msg-\d+)\.html$/.exec(pathname)?.[1];

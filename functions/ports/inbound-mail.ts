@@ -16,6 +16,12 @@ export interface MailStore {
   quarantine(key: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix` (an erasure); returns how many there were. Repeating it finds none. */
   deleteUnder(prefix: string): Promise<number>;
+  /**
+   * A URL from which a browser, with no other credential, downloads the object under `key` as
+   * `fileName` for the next `expiresInSeconds` (files too large to pass through a function's
+   * answer). A URL the store cannot honour any more (expired, altered) is refused by the store.
+   */
+  downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** Parses raw MIME. */

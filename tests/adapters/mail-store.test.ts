@@ -65,3 +65,80 @@ describe('deleting everything under a prefix (an erasure)', () => {
     });
   });
 });
+
+describe('download links to a stored file', () => {
+  it('presigns an S3 GET with the function credentials, for a minute, answered as a download under the file name', async () => {
+    const signing = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session-token' } });
+    const store = new S3MailStore(signing, 'mail-bucket', () => import('../../functions/adapters/s3-presign.ts'));
+    const url = new URL(await store.downloadUrl('attachments/c1/m1/0-发票.pdf', '发票.pdf', 60));
+    expect(url.protocol).toBe('https:');
+    expect(url.hostname).toBe('mail-bucket.s3.eu-west-1.amazonaws.com');
+    expect(decodeURIComponent(url.pathname)).toBe('/attachments/c1/m1/0-发票.pdf');
+    const q = url.searchParams;
+    expect(q.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(q.get('X-Amz-Expires')).toBe('60');
+    expect(q.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request$/);
+    expect(q.get('X-Amz-Security-Token')).toBe('session-token');
+    expect(q.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(q.get('response-content-disposition')).toBe(`attachment; filename="__.pdf"; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf`);
+    expect(q.get('response-content-type')).toBe('application/octet-stream');
+    expect(q.get('response-cache-control')).toBe('private, no-store');
+  });
+
+  it('refuses to make a link in a function not given the presigner', async () => {
+    await expect(new S3MailStore(s3, 'mail-bucket').downloadUrl('attachments/c1/a', 'a.png', 60)).rejects.toThrow('no presigner');
+  });
+
+  describe('locally', () => {
+    let now = Date.parse('2026-12-03T10:00:00Z');
+    const store = new LocalMailStore(undefined, () => now);
+    const linkOf = async (key: string, name: string) => new URL(await store.downloadUrl(key, name, 60), 'http://127.0.0.1');
+
+    it('serves the file by its link as the console serves small ones, while the link is valid', async () => {
+      await store.putAttachment('attachments/c2/m1/0-screen.png', png, 'image/png');
+      const link = await linkOf('attachments/c2/m1/0-screen.png', 'screen "1".png');
+      expect(link.pathname).toBe('/local/mail/download');
+      const file = await store.download(link.searchParams);
+      expect(file.statusCode).toBe(200);
+      expect(file.body).toEqual(png);
+      expect(file.headers).toMatchObject({
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename="screen _1_.png"; filename*=UTF-8''screen%20%221%22.png`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, no-store',
+      });
+      now += 60_000;
+      expect((await store.download(link.searchParams)).statusCode).toBe(200);
+      now += 1_000;
+      const expired = await store.download(link.searchParams);
+      expect([expired.statusCode, expired.body]).toEqual([403, 'The link has expired: open the file from the complaint page again.']);
+    });
+
+    it('refuses a link with any part changed, one without a signature and one signed by another store', async () => {
+      await store.putAttachment('attachments/c3/m1/0-a.png', png, 'image/png');
+      await store.putAttachment('attachments/c4/m1/0-b.png', png, 'image/png');
+      const link = await linkOf('attachments/c3/m1/0-a.png', 'a.png');
+      for (const [param, value] of [
+        ['key', 'attachments/c4/m1/0-b.png'],
+        ['name', 'a.html'],
+        ['expires', String(Number(link.searchParams.get('expires')) + 3600)],
+        ['signature', ''],
+      ] as const) {
+        const altered = new URLSearchParams(link.searchParams);
+        altered.set(param, value);
+        const file = await store.download(altered);
+        expect([file.statusCode, file.body], param).toEqual([403, 'The link is not valid.']);
+      }
+      expect((await store.download(new URLSearchParams())).statusCode).toBe(403);
+      const other = new URL(await new LocalMailStore(undefined, () => now).downloadUrl('attachments/c3/m1/0-a.png', 'a.png', 60), 'http://127.0.0.1');
+      expect((await store.download(other.searchParams)).statusCode).toBe(403);
+    });
+
+    it('answers 404 once the file is erased, to a link made before', async () => {
+      await store.putAttachment('attachments/c5/m1/0-a.png', png, 'image/png');
+      const link = await linkOf('attachments/c5/m1/0-a.png', 'a.png');
+      await store.deleteUnder('attachments/c5/');
+      expect((await store.download(link.searchParams)).statusCode).toBe(404);
+    });
+  });
+});

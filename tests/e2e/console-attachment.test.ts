@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
-import { contentDisposition } from '../../functions/handlers/console-attachment.ts';
+import { contentDisposition } from '../../functions/adapters/http.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
@@ -82,6 +83,58 @@ describe('downloading a file a customer emailed, from the console', () => {
       expect(res.headers.get('content-type'), path).toBe('text/plain; charset=utf-8');
     }
     expect((await get(`/console/attachments/${complaintId}/0`, mine)).status).toBe(200);
+  });
+
+  it('sends a file too large for a function answer through a one-minute link, after the same checks', async () => {
+    // A phone photo of 4.5 MiB: over the 4 MiB a Lambda answer can carry as base64, under the 5 MiB kept.
+    const photo = Buffer.concat([PNG.subarray(0, 16), randomBytes(4.5 * 1024 * 1024)]);
+    const base64 = photo.toString('base64').replace(/.{76}/g, '$&\r\n');
+    const raw = [
+      'From: Carol Chen <carol@example.com>',
+      'To: complaints@youxuan-mall.example.com',
+      'Subject: Scratched lens, full-size photo attached',
+      'Message-ID: <attach-large-0001@mail.example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'The camera lens arrived scratched. The photo is attached at full size.',
+      '--b',
+      'Content-Type: image/png; name="镜头.png"',
+      "Content-Disposition: attachment; filename*=UTF-8''%E9%95%9C%E5%A4%B4.png",
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64,
+      '--b--',
+      '',
+    ].join('\r\n');
+    expect((await sendSmtp(pipeline.smtpPort!, { from: 'carol@example.com', to: ['complaints@youxuan-mall.example.com'] }, raw)).last).toMatch(/^250/);
+    await admin.settle();
+    const listed = await admin.call('GET', '/complaints?status=received');
+    const large = (listed.body.items as Array<{ id: string; department: string; title?: string }>).find((c) => c.title?.startsWith('Scratched lens'))!;
+    expect(large).toBeDefined();
+    const outsider = await session(defaultConfig.departments.find((d) => d.id !== large.department)!.id);
+    expect((await get(`/console/attachments/${large.id}/0`, outsider)).status).toBe(404);
+    expect((await get(`/console/attachments/${large.id}/0`)).status).toBe(302);
+
+    const res = await get(`/console/attachments/${large.id}/0`, await session(large.department));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const link = res.headers.get('location')!;
+    expect(link).toMatch(/^\/local\/mail\/download\?/);
+    expect(Number(new URL(link, pipeline.url).searchParams.get('expires')) - Date.now() / 1000).toBeLessThanOrEqual(60);
+    const file = await fetch(`${pipeline.url}${link}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.headers.get('content-disposition')).toBe(`attachment; filename="__.png"; filename*=UTF-8''%E9%95%9C%E5%A4%B4.png`);
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await file.arrayBuffer()).equals(photo)).toBe(true);
+    // The link is the file's and nothing else's.
+    const forged = new URL(link, pipeline.url);
+    forged.searchParams.set('key', forged.searchParams.get('key')!.replace(/[^/]+$/, '0-screen.png'));
+    expect((await fetch(forged)).status).toBe(403);
   });
 
   it('names a file in Content-Disposition safely, whatever its name', () => {
