@@ -482,7 +482,8 @@ export class ComplaintPipelineStack extends Stack {
    * The mail bucket: SSE-S3 encrypted (SES's S3 action writes with it; a KMS key would need SES in
    * its key policy), TLS only, no public access, kept on stack deletion. Raw and quarantined
    * messages expire after `inbound.rawRetentionDays`, attachments with the complaints'
-   * personal-data retention.
+   * personal-data retention. A raw message moved under its complaint (`messages/`) expires like one
+   * that was not.
    */
   private mailBucketFor(): Bucket {
     if (this.inboundMailBucket) return this.inboundMailBucket;
@@ -508,25 +509,29 @@ export class ComplaintPipelineStack extends Stack {
         { id: 'raw-messages', prefix: MAIL_PREFIX.inbound, expiration: Duration.days(inbound.rawRetentionDays) },
         { id: 'quarantine', prefix: MAIL_PREFIX.quarantine, expiration: Duration.days(inbound.rawRetentionDays) },
         { id: 'attachments', prefix: MAIL_PREFIX.attachments, expiration: Duration.days(this.config.retention.complaintDays) },
+        { id: 'filed-messages', prefix: MAIL_PREFIX.messages, expiration: Duration.days(inbound.rawRetentionDays) },
       ],
     });
     this.inboundMailBucket = bucket;
     return bucket;
   }
 
-  /** Reads raw messages; writes quarantine copies and attachments; nothing else in the bucket. */
+  /**
+   * Reads raw messages and moves them under their complaint (copy to `messages/`, delete from
+   * `inbound/`); writes quarantine copies and attachments; nothing else in the bucket.
+   */
   private grantMailBucket(fn: HouseFunction): void {
     const bucket = this.mailBucketFor();
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.inbound}*`)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.inbound}*`)] }));
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${MAIL_PREFIX.quarantine}*`), bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)],
+        resources: [MAIL_PREFIX.quarantine, MAIL_PREFIX.attachments, MAIL_PREFIX.messages].map((prefix) => bucket.arnForObjects(`${prefix}*`)),
       }),
     );
     fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
     const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
-    for (const prefix of [MAIL_PREFIX.inbound, MAIL_PREFIX.quarantine, MAIL_PREFIX.attachments]) {
+    for (const prefix of [MAIL_PREFIX.inbound, MAIL_PREFIX.quarantine, MAIL_PREFIX.attachments, MAIL_PREFIX.messages]) {
       Validations.of(fn.role ?? fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
         reason: `Objects under ${prefix} are named by SES message id or complaint id at run time, so the grant is on the prefix, for exactly the one action needed.`,
@@ -546,19 +551,25 @@ export class ComplaintPipelineStack extends Stack {
     });
   }
 
-  /** Lists and deletes attachments (a customer's erasure); raw messages and quarantine stay out of reach. */
+  /**
+   * Lists and deletes the raw emails filed under complaints and their attachments (a customer's
+   * erasure); unfiled raw messages and quarantine stay out of reach.
+   */
   private grantMailErasure(fn: HouseFunction): void {
     const bucket = this.mailBucketFor();
+    const prefixes = [MAIL_PREFIX.attachments, MAIL_PREFIX.messages];
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${MAIL_PREFIX.attachments}*`] } } }),
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } } }),
     );
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)) }));
     fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
     const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
-      reason: `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: an erasure deletes those of the customer's complaints.`,
-    });
+    for (const prefix of prefixes) {
+      Validations.of(fn.role ?? fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
+        reason: `A customer's emails and their attachments are stored under ${prefix}<complaint id>/, named at run time: an erasure deletes those of the customer's complaints.`,
+      });
+    }
   }
 
   /**

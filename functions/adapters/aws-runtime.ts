@@ -189,7 +189,7 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores
           const [{ S3MailStore }, { S3Client }] = await Promise.all([adapterModule('mail'), import('@aws-sdk/client-s3')]);
           return new S3MailStore(new S3Client({}), bucket, () => adapterModule('presign'));
         });
-        return forwardTo(store, ['readRaw', 'putAttachment', 'quarantine', 'deleteUnder', 'downloadUrl']);
+        return forwardTo(store, ['readRaw', 'putAttachment', 'quarantine', 'fileMessage', 'deleteUnder', 'downloadUrl']);
       },
     }),
     // Only functions whose access says `userPool` get these variables; the others have no `auth`.

@@ -137,6 +137,8 @@ export class DynamoCustomerDataStore implements CustomerDataStore {
       otherItems: Number(i.otherItems),
       // Records written before files were deleted have no count.
       files: Number(i.files ?? 0),
+      // Records written before raw emails were kept under complaints have no count.
+      messages: Number(i.messages ?? 0),
     }));
   }
 }

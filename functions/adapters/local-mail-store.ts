@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
+import { filedMessageKey, MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
 import { downloadHeaders } from './http.ts';
 
@@ -79,6 +79,14 @@ export class LocalMailStore implements MailStore {
   async quarantine(key: string): Promise<void> {
     const found = await this.#read(key);
     if (found) await this.#write(`${MAIL_PREFIX.quarantine}${key.split('/').pop() ?? key}`, found, 'message/rfc822');
+  }
+
+  async fileMessage(key: string, complaintId: string): Promise<void> {
+    const found = await this.#read(key);
+    if (!found) return;
+    await this.#write(filedMessageKey(key, complaintId), found, 'message/rfc822');
+    this.#memory.delete(key);
+    if (this.folder) await rm(this.#path(key), { force: true });
   }
 
   async deleteUnder(prefix: string): Promise<number> {

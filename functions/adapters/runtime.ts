@@ -209,7 +209,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     const missing = async (): Promise<never> => {
       throw new MissingResourceError('this function has no access to the mail bucket (see functions/pipeline.ts)');
     };
-    return { readRaw: missing, putAttachment: missing, quarantine: missing, deleteUnder: missing, downloadUrl: missing };
+    return { readRaw: missing, putAttachment: missing, quarantine: missing, deleteUnder: missing, downloadUrl: missing, fileMessage: missing };
   });
   // Reading `auth` never throws (callers spread the runtime); using it without a user pool does.
   const auth = once((): ConsoleAuth => {

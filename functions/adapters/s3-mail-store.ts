@@ -1,5 +1,5 @@
-import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { MAIL_PREFIX } from '../domain/inbound-mail.ts';
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { filedMessageKey, MAIL_PREFIX } from '../domain/inbound-mail.ts';
 import type { MailStore, RawMessage } from '../ports/inbound-mail.ts';
 
 /** The mail bucket in S3 (SES writes raw messages under `inbound/`). */
@@ -44,7 +44,23 @@ export class S3MailStore implements MailStore {
 
   async quarantine(key: string): Promise<void> {
     const name = key.split('/').pop() ?? key;
-    await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: `${MAIL_PREFIX.quarantine}${name}`, CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}` }));
+    await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: `${MAIL_PREFIX.quarantine}${name}`, CopySource: this.#copySource(key) }));
+  }
+
+  /** Copy, then delete the original: a crash between them leaves both, and the retry does both again. */
+  async fileMessage(key: string, complaintId: string): Promise<void> {
+    try {
+      await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: filedMessageKey(key, complaintId), CopySource: this.#copySource(key) }));
+    } catch (err) {
+      // Moved by an earlier attempt of the same invocation.
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return;
+      throw err;
+    }
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  #copySource(key: string): string {
+    return `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
   }
 
   /** Lists the prefix a page (up to 1,000 keys) at a time and deletes each page in one request. */

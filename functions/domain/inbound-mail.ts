@@ -13,8 +13,16 @@ import { HOUR_MS } from './time.ts';
 
 const DAY_MS = 24 * HOUR_MS;
 
-/** Key prefixes in the mail bucket: SES writes raw messages under `inbound/`. */
-export const MAIL_PREFIX = { inbound: 'inbound/', quarantine: 'quarantine/', attachments: 'attachments/' } as const;
+/**
+ * Key prefixes in the mail bucket: SES writes raw messages under `inbound/`; one that became part of a
+ * complaint is moved to `messages/<complaint id>/`, where the customer's erasure finds it.
+ */
+export const MAIL_PREFIX = { inbound: 'inbound/', quarantine: 'quarantine/', attachments: 'attachments/', messages: 'messages/' } as const;
+
+/** Where a raw message that became part of complaint `complaintId` is kept: `messages/<complaint id>/<SES message id>`. */
+export function filedMessageKey(rawKey: string, complaintId: string): string {
+  return `${MAIL_PREFIX.messages}${complaintId}/${rawKey.split('/').pop() ?? rawKey}`;
+}
 
 /** One attachment as the MIME parser hands it over. */
 export const ParsedAttachmentSchema = z.object({

@@ -84,4 +84,6 @@ export interface ErasureRecord {
   readonly otherItems: number;
   /** Files attached to the customer's emails, deleted from the mail bucket (0 without `inbound`). */
   readonly files: number;
+  /** The customer's raw emails kept under their complaints (`messages/<complaint id>/`), deleted from the mail bucket. */
+  readonly messages: number;
 }

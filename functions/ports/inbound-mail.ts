@@ -14,6 +14,12 @@ export interface MailStore {
   putAttachment(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Copies a raw message to `quarantine/` for review. */
   quarantine(key: string): Promise<void>;
+  /**
+   * Moves the raw message under `key` to `messages/<complaint id>/` (`filedMessageKey`): kept
+   * as long as raw messages, and found by the erasure of the complaint's customer. Moving a message
+   * already moved (a retried invocation) does nothing.
+   */
+  fileMessage(key: string, complaintId: string): Promise<void>;
   /** Deletes every object whose key starts with `prefix` (an erasure); returns how many there were. Repeating it finds none. */
   deleteUnder(prefix: string): Promise<number>;
   /**

@@ -10,7 +10,7 @@ export interface EraseCustomerDataDeps {
   readonly clock: Clock;
   readonly complaints: Pick<ComplaintRepository, 'get' | 'update'>;
   readonly customerData: CustomerDataStore;
-  /** The mail bucket, where the config has `inbound`: the files customers attached to their emails. */
+  /** The mail bucket, where the config has `inbound`: the customer's raw emails and the files attached to them. */
   readonly mail?: Pick<MailStore, 'deleteUnder'>;
 }
 
@@ -28,10 +28,11 @@ export class ErasureConflictError extends Error {
  *    from them) — first, so a repeated request after a crash still knows which texts to look for;
  * 3. delete survey and unsubscribe links (with their title excerpts), external-id claims, the survey
  *    throttle record and the opt-out;
- * 4. delete the files attached to their emails (`attachments/<complaint id>/…` in the mail bucket) —
- *    before the complaints, whose erased timelines no longer name the files;
+ * 4. delete their raw emails and the files attached to them (`messages/<complaint id>/…` and
+ *    `attachments/<complaint id>/…` in the mail bucket) — before the complaints, whose erased
+ *    timelines no longer name the files;
  * 5. write each complaint without personal data (eraseComplaint), conditional on its version;
- * 6. record who erased which customer id when, and how many items and files, without any erased datum.
+ * 6. record who erased which customer id when, and how many items, files and emails, without any erased datum.
  * Counters, hourly rollups, CSAT facts and the KPI fields of complaints are not touched, so counts
  * and KPIs stay as they were. Repeating the request is harmless.
  */
@@ -53,9 +54,16 @@ export async function eraseCustomerData(customerId: string, actor: string, deps:
   }
   await deps.customerData.deleteItems(items);
   let files = 0;
-  if (deps.mail) for (const complaint of complaints) files += await deps.mail.deleteUnder(`${MAIL_PREFIX.attachments}${complaint.id}/`);
+  let messages = 0;
+  const mail = deps.mail;
+  if (mail) {
+    for (const complaint of complaints) {
+      files += await mail.deleteUnder(`${MAIL_PREFIX.attachments}${complaint.id}/`);
+      messages += await mail.deleteUnder(`${MAIL_PREFIX.messages}${complaint.id}/`);
+    }
+  }
   for (const complaint of complaints) await eraseOne(complaint, now, deps);
-  const record: ErasureRecord = { customerId, erasedAt: now.toISOString(), erasedBy: actor, complaints: complaints.length, incidents, otherItems: items.length, files };
+  const record: ErasureRecord = { customerId, erasedAt: now.toISOString(), erasedBy: actor, complaints: complaints.length, incidents, otherItems: items.length, files, messages };
   await deps.customerData.recordErasure(record);
   return record;
 }

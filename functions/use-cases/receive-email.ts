@@ -59,7 +59,9 @@ const MAX_ATTEMPTS = 5;
  * customer, a reopen when recently resolved, a new complaint linked as a repeat when closed). Any
  * other mail to the complaints address, including a reply whose token or sender does not check out,
  * goes through the same intake use case as the API as a new complaint of its sender, deduplicated by
- * Message-ID. Kept attachments are stored under the complaint and listed on its timeline.
+ * Message-ID. Kept attachments are stored under the complaint and listed on its timeline. Last, the
+ * raw message moves under the complaint (`messages/<complaint id>/`), where the customer's erasure
+ * finds it; a retried invocation after that finds no message (`missing`).
  */
 export async function receiveEmail(delivery: InboundDelivery, deps: ReceiveEmailDeps): Promise<ReceiveEmailResult> {
   const inbound = deps.config.inbound;
@@ -81,8 +83,10 @@ export async function receiveEmail(delivery: InboundDelivery, deps: ReceiveEmail
   const messageKey = inboundMessageKey(email.messageId ?? `ses:${delivery.deliveryId}`);
 
   const target = await findRepliedComplaint(addressed, sender, inbound, deps);
-  if (!target) return newComplaint(sender, messageKey, addressed.kind === 'reply' ? 'no_access' : 'new', deps);
-  return reply(target, sender, messageKey, deps);
+  const result = target ? await reply(target, sender, messageKey, deps) : await newComplaint(sender, messageKey, addressed.kind === 'reply' ? 'no_access' : 'new', deps);
+  // Last, once the complaint holds what the message said: a retry before this reads it again.
+  if ('complaint' in result) await deps.mail.fileMessage(delivery.key, result.complaint.id);
+  return result;
 }
 
 async function screened(reason: 'spam' | 'virus', action: InboundSettings['onSpam'], key: string, deps: ReceiveEmailDeps): Promise<ReceiveEmailResult> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
@@ -140,5 +140,41 @@ describe('download links to a stored file', () => {
       await store.deleteUnder('attachments/c5/');
       expect((await store.download(link.searchParams)).statusCode).toBe(404);
     });
+  });
+});
+
+describe('filing a raw message under its complaint', () => {
+  beforeEach(() => s3Mock.reset());
+
+  it('copies it to messages/<complaint id>/ and then deletes it from inbound/', async () => {
+    s3Mock.on(CopyObjectCommand).resolves({});
+    s3Mock.on(DeleteObjectCommand).resolves({});
+    await new S3MailStore(s3, 'mail-bucket').fileMessage('inbound/ses-1', '01KC0000000000000000000000');
+    expect(s3Mock.commandCalls(CopyObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'mail-bucket', Key: 'messages/01KC0000000000000000000000/ses-1', CopySource: 'mail-bucket/inbound/ses-1' },
+    ]);
+    expect(s3Mock.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: 'mail-bucket', Key: 'inbound/ses-1' }]);
+  });
+
+  it('does nothing for a message an earlier attempt moved, and keeps the original when the copy fails', async () => {
+    s3Mock.on(CopyObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+    await new S3MailStore(s3, 'mail-bucket').fileMessage('inbound/ses-1', 'c1');
+    s3Mock.on(CopyObjectCommand).rejects(Object.assign(new Error('Slow Down'), { name: 'SlowDown' }));
+    await expect(new S3MailStore(s3, 'mail-bucket').fileMessage('inbound/ses-1', 'c1')).rejects.toThrow('Slow Down');
+    expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('locally moves the file, also one kept on disk by an earlier run, and ignores one already moved', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mail-file-'));
+    try {
+      await new LocalMailStore(folder).putRaw('inbound/ses-1', png);
+      const store = new LocalMailStore(folder);
+      await store.fileMessage('inbound/ses-1', 'c1');
+      await store.fileMessage('inbound/ses-1', 'c1');
+      expect(await store.get('inbound/ses-1')).toBeUndefined();
+      expect(await new LocalMailStore(folder).get('messages/c1/ses-1')).toEqual(png);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -40,8 +40,8 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges only these findings, each with a reason', () => {
     const acknowledged = acknowledgements(app);
     // The inbound-mail function's grants on object prefixes of the mail bucket (named by its construct id).
-    const mailPrefixGrant = /^AwsSolutions-IAM5\[Resource::<InboundMailBucket[0-9A-F]{8}\.Arn>\/(inbound|quarantine|attachments)\/\*\]$/;
-    expect([...acknowledged.keys()].filter((id) => mailPrefixGrant.test(id))).toHaveLength(3);
+    const mailPrefixGrant = /^AwsSolutions-IAM5\[Resource::<InboundMailBucket[0-9A-F]{8}\.Arn>\/(inbound|quarantine|attachments|messages)\/\*\]$/;
+    expect([...acknowledged.keys()].filter((id) => mailPrefixGrant.test(id))).toHaveLength(4);
     expect([...acknowledged.keys()].filter((id) => !mailPrefixGrant.test(id)).sort()).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-COG8',

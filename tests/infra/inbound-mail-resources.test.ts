@@ -36,7 +36,7 @@ describe('inbound mail resources', () => {
     });
   });
 
-  it('encrypts the bucket, blocks public access and expires raw mail, quarantine and attachments as configured', () => {
+  it('encrypts the bucket, blocks public access and expires raw mail (also filed under complaints), quarantine and attachments as configured', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -46,6 +46,7 @@ describe('inbound mail resources', () => {
           Match.objectLike({ Prefix: 'inbound/', ExpirationInDays: inbound.rawRetentionDays, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: inbound.rawRetentionDays, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'attachments/', ExpirationInDays: defaultConfig.retention.complaintDays, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'messages/', ExpirationInDays: inbound.rawRetentionDays, Status: 'Enabled' }),
         ],
       },
     });
@@ -70,23 +71,23 @@ describe('inbound mail resources', () => {
     });
   });
 
-  it('grants the function exactly: read inbound/, write quarantine/ and attachments/, and its tables', () => {
+  it('grants the function exactly: read and delete inbound/, write quarantine/, attachments/ and messages/, and its tables', () => {
     const s3 = statementsOfFunction(template, fnId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(s3.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([
-      [['s3:GetObject'], [objects('inbound/')]],
-      [['s3:PutObject'], [objects('quarantine/'), objects('attachments/')]],
+      [['s3:GetObject', 's3:DeleteObject'], [objects('inbound/')]],
+      [['s3:PutObject'], [objects('quarantine/'), objects('attachments/'), objects('messages/')]],
     ]);
     const fn = template.toJSON().Resources[fnId];
     expect(fn.Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([env.complaintsTable, env.stateTable]));
   });
 
-  it('lets the erasure function list and delete attachments/ only, the console download read them, and no other function touch the bucket', () => {
+  it('lets the erasure function list and delete attachments/ and messages/ only, the console download read attachments, and no other function touch the bucket', () => {
     const eraseId = functionIdOf(template, functions.eraseCustomer.description);
     const s3 = statementsOfFunction(template, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     expect(s3.map((s) => [actionsOf(s), resourcesOf(s), s.Condition])).toEqual([
-      [['s3:ListBucket'], [bucketArn], { StringLike: { 's3:prefix': ['attachments/*'] } }],
-      [['s3:DeleteObject'], [objects('attachments/')], undefined],
+      [['s3:ListBucket'], [bucketArn], { StringLike: { 's3:prefix': ['attachments/*', 'messages/*'] } }],
+      [['s3:DeleteObject'], [objects('attachments/'), objects('messages/')], undefined],
     ]);
     expect(template.toJSON().Resources[eraseId].Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
     const downloadId = functionIdOf(template, functions.consoleAttachment.description);

@@ -144,9 +144,17 @@ describe('the dashboard\'s custom metrics, emitted by the handlers (DynamoDB Loc
     const received = metrics.filter((m) => m.name === 'ComplaintsReceived');
     expect(received).toHaveLength(1);
     expect(defaultConfig.categories.map((c) => c.id)).toContain(received[0]!.dimensions.category);
-    const again = await emitted(() => inboundMail(event, context('inboundMail')));
+    // The same message delivered again by SES (a new SES message id): a duplicate, nothing new.
+    await mail.putRaw('inbound/ses-dash-2', readFileSync(new URL('../fixtures/mail/plain.eml', import.meta.url)));
+    const copy = structuredClone(event);
+    copy.Records[0]!.ses.mail.messageId = 'ses-dash-2';
+    const again = await emitted(() => inboundMail(copy, context('inboundMail')));
     expect(metricValue(again, 'InboundEmails', { ...service, outcome: 'duplicate' })).toBe(1);
     expect(again.filter((m) => m.name === 'ComplaintsReceived')).toEqual([]);
+    // The same invocation retried after it finished: the message was filed under its complaint.
+    const retried = await emitted(() => inboundMail(event, context('inboundMail')));
+    expect(metricValue(retried, 'InboundEmails', { ...service, outcome: 'ignored' })).toBe(1);
+    expect(retried.filter((m) => m.name === 'ComplaintsReceived')).toEqual([]);
     const refused = await emitted(() => expect(inboundMail({ Records: [] }, context('inboundMail'))).rejects.toThrow());
     expect(metricValue(refused, 'InvalidInboundEvents', service)).toBe(1);
   });

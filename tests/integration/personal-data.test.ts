@@ -125,6 +125,11 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     await mail.putAttachment(`attachments/${hacked.id}/fedcba9876543210/1-screenshot.png`, png, 'image/png');
     await mail.putAttachment(`attachments/${other.id}/0123456789abcdef/1-other.png`, png, 'image/png');
     await mail.putRaw('inbound/ses-0001', new TextEncoder().encode('From: other@example.com\r\n\r\nhello'));
+    // Raw emails that became part of complaints, filed under them as the inbound-mail function files them.
+    for (const [id, complaint] of [['ses-0002', hacked], ['ses-0003', hacked], ['ses-0004', other]] as const) {
+      await mail.putRaw(`inbound/${id}`, new TextEncoder().encode('From: someone@example.com\r\n\r\nmy words'));
+      await mail.fileMessage(`inbound/${id}`, complaint.id);
+    }
     // From here on the handler runs as in Lambda: with only the stores its module wires.
     setRuntime(buildRuntime({ stores: customerDataStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE, mail }));
   }, 120_000);
@@ -169,9 +174,9 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     const res = await customerData(agentEvent(`/customers/${CUSTOMER}/erase`, 'POST', { actor: 'agent:dpo' }));
     expect(res.statusCode).toBe(200);
     const record = JSON.parse(String(res.body));
-    expect(record).toMatchObject({ customerId: CUSTOMER, erasedBy: 'agent:dpo', erasedAt: clock.now().toISOString(), complaints: 2, incidents: 1, files: 2 });
-    // Their attachments are gone from the mail bucket; another customer's files and raw mail are not.
-    expect((await mail.list()).map((o) => o.key).sort()).toEqual([`attachments/${other.id}/0123456789abcdef/1-other.png`, 'inbound/ses-0001']);
+    expect(record).toMatchObject({ customerId: CUSTOMER, erasedBy: 'agent:dpo', erasedAt: clock.now().toISOString(), complaints: 2, incidents: 1, files: 2, messages: 2 });
+    // Their emails and attachments are gone from the mail bucket; another customer's, and raw mail not filed under a complaint, are not.
+    expect((await mail.list()).map((o) => o.key).sort()).toEqual([`attachments/${other.id}/0123456789abcdef/1-other.png`, 'inbound/ses-0001', `messages/${other.id}/ses-0004`]);
 
     const after = [...(await scanAll(names.complaints)), ...(await scanAll(names.state))];
     const leftovers = after.filter((i) => MARK.test(JSON.stringify(i)) || JSON.stringify(i).includes(personal.phone));

@@ -123,6 +123,21 @@ describe('new email → complaint, through the intake use case', () => {
     expect((await mail.list()).some((o) => o.key.includes('setup'))).toBe(false);
   });
 
+  it('moves each raw message that became part of a complaint under it, and leaves the others where SES put them', async () => {
+    const first = await deliver(fixture('plain.eml'), toComplaints);
+    const copy = await deliver(fixture('plain.eml'), toComplaints);
+    const c = await byExternalId('plain-0001@mail.example.com');
+    const ignored = await deliver(fixture('auto-reply.eml'), toComplaints);
+    const keys = (await mail.list()).map((o) => o.key).sort();
+    expect(keys).toEqual([`inbound/${ignored.messageId}`, `messages/${c.id}/${first.messageId}`, `messages/${c.id}/${copy.messageId}`].sort());
+    // The same invocation retried once it is done: nothing to read, nothing filed twice.
+    const [retried] = await inboundMail({
+      Records: [{ eventSource: 'aws:ses', ses: { mail: { messageId: first.messageId }, receipt: { recipients: toComplaints, spamVerdict: { status: 'PASS' }, virusVerdict: { status: 'PASS' } } } }],
+    });
+    expect(retried!.outcome).toBe('ignored');
+    expect((await mail.list()).map((o) => o.key).sort()).toEqual(keys);
+  });
+
   it.each([
     ['auto-reply.eml', 'auto_submitted'],
     ['bounce.eml', 'delivery_report'],
@@ -171,6 +186,7 @@ describe('replies', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ event: 'customer_replied', note: 'The tracking number is SF1234567890, the courier is SF Express.\n\nThanks,\nAlice' });
     expect(replies[0]!.note).not.toContain('Dear Alice');
+    expect((await mail.list()).filter((o) => o.key.startsWith(`messages/${waiting.id}/`))).toHaveLength(2);
   });
 
   it('a reply without the token is threaded by References when the sender is the customer', async () => {
