@@ -52,8 +52,9 @@ export class S3MailStore implements MailStore {
     try {
       await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: filedMessageKey(key, complaintId), CopySource: this.#copySource(key) }));
     } catch (err) {
-      // Moved by an earlier attempt of the same invocation.
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return;
+      // Moved by an earlier attempt of the same invocation. (CopyObject's missing source is not
+      // modelled as the NoSuchKey class, only named so.)
+      if ((err as { name?: string }).name === 'NoSuchKey') return;
       throw err;
     }
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));

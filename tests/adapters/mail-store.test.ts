@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
@@ -157,7 +157,8 @@ describe('filing a raw message under its complaint', () => {
   });
 
   it('does nothing for a message an earlier attempt moved, and keeps the original when the copy fails', async () => {
-    s3Mock.on(CopyObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+    // What CopyObject throws for a missing source: an S3 error named NoSuchKey (not the GetObject class).
+    s3Mock.on(CopyObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
     await new S3MailStore(s3, 'mail-bucket').fileMessage('inbound/ses-1', 'c1');
     s3Mock.on(CopyObjectCommand).rejects(Object.assign(new Error('Slow Down'), { name: 'SlowDown' }));
     await expect(new S3MailStore(s3, 'mail-bucket').fileMessage('inbound/ses-1', 'c1')).rejects.toThrow('Slow Down');
