@@ -115,18 +115,28 @@ class ProcessExitedEarly extends Error {
 export const DYNAMODB_LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 /**
- * Spawns DynamoDB Local with {@link DYNAMODB_LOCAL_JVM_OPTIONS}. The package takes no JVM arguments
- * and spawns with this process's environment, so the variable is set around the (synchronous) spawn
- * and restored at once.
+ * DynamoDB Local sends usage telemetry to AWS in the background unless told not to; locally and in
+ * the tests it is off (and the JVM starts about 0.7 CPU-seconds cheaper without its client), unless
+ * the person running it set `DDB_LOCAL_TELEMETRY` themselves.
+ */
+export const DYNAMODB_LOCAL_TELEMETRY_DEFAULT = '0';
+
+/**
+ * Spawns DynamoDB Local with {@link DYNAMODB_LOCAL_JVM_OPTIONS} and telemetry off
+ * ({@link DYNAMODB_LOCAL_TELEMETRY_DEFAULT}). The package takes no JVM arguments and spawns with this
+ * process's environment, so the variables are set around the (synchronous) spawn and restored at once.
  */
 function spawnWithJvmOptions(options: Parameters<typeof spawn>[0]): ChildProcess {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = previous ? `${DYNAMODB_LOCAL_JVM_OPTIONS} ${previous}` : DYNAMODB_LOCAL_JVM_OPTIONS;
+  const previous = { JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS, DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY };
+  process.env.JAVA_TOOL_OPTIONS = previous.JAVA_TOOL_OPTIONS ? `${DYNAMODB_LOCAL_JVM_OPTIONS} ${previous.JAVA_TOOL_OPTIONS}` : DYNAMODB_LOCAL_JVM_OPTIONS;
+  process.env.DDB_LOCAL_TELEMETRY = previous.DDB_LOCAL_TELEMETRY ?? DYNAMODB_LOCAL_TELEMETRY_DEFAULT;
   try {
     return spawn(options);
   } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 

@@ -40,22 +40,32 @@ describe('startDynamoDbLocal', () => {
     expect((error as Error).message).toMatch(/Java 17 or newer.*reports 1\.8\.0_292/);
   });
 
-  it('starts the JVM with its options before those set in JAVA_TOOL_OPTIONS, and leaves that variable as it was', async () => {
-    // A java that passes the version check, then records the options it was started with and exits.
+  it('starts the JVM with its options before those set in JAVA_TOOL_OPTIONS and telemetry off unless chosen, and leaves both variables as they were', async () => {
+    // A java that passes the version check, then records the environment it was started with and exits.
     const bin = mkdtempSync(join(scratch, 'options-java-'));
     const seen = join(bin, 'options.txt');
     const java = join(bin, 'java');
-    writeFileSync(java, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo 'openjdk version "21.0.2"' >&2; exit 0; fi\necho "$JAVA_TOOL_OPTIONS" > '${seen}'\nexit 3\n`);
+    writeFileSync(java, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo 'openjdk version "21.0.2"' >&2; exit 0; fi\necho "$JAVA_TOOL_OPTIONS|\${DDB_LOCAL_TELEMETRY-unset}" > '${seen}'\nexit 3\n`);
     chmodSync(java, 0o755);
-    const saved = process.env.JAVA_TOOL_OPTIONS;
-    process.env.JAVA_TOOL_OPTIONS = '-Duser.choice=1';
-    try {
+    const saved = { JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS, DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY };
+    const startOnce = async () => {
       await expect(withPath(bin, () => startDynamoDbLocal({ startTimeoutMs: 5_000 }))).rejects.toThrow(DynamoDbLocalError);
-      expect(readFileSync(seen, 'utf8').trim()).toBe(`${DYNAMODB_LOCAL_JVM_OPTIONS} -Duser.choice=1`);
+      return readFileSync(seen, 'utf8').trim();
+    };
+    try {
+      process.env.JAVA_TOOL_OPTIONS = '-Duser.choice=1';
+      delete process.env.DDB_LOCAL_TELEMETRY;
+      expect(await startOnce()).toBe(`${DYNAMODB_LOCAL_JVM_OPTIONS} -Duser.choice=1|0`);
       expect(process.env.JAVA_TOOL_OPTIONS).toBe('-Duser.choice=1');
+      expect(process.env.DDB_LOCAL_TELEMETRY).toBeUndefined();
+      process.env.DDB_LOCAL_TELEMETRY = '1';
+      expect(await startOnce()).toBe(`${DYNAMODB_LOCAL_JVM_OPTIONS} -Duser.choice=1|1`);
+      expect(process.env.DDB_LOCAL_TELEMETRY).toBe('1');
     } finally {
-      if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-      else process.env.JAVA_TOOL_OPTIONS = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 
