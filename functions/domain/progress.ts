@@ -10,7 +10,7 @@ import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.t
 import { fitSms, SMS_BUDGET } from './sms.ts';
 import { progressTemplates, type ProgressContext } from './templates/progress.ts';
 import { cleanUserText, clip } from './text.ts';
-import { formatLocalTime, formatShortTime } from './time.ts';
+import { formatCustomerTime, formatShortTime, formatWithin } from './time.ts';
 
 /** The customer's language: theirs when we ship it, else the company default. */
 export function customerLocale(complaint: Complaint, config: PipelineConfig): Locale {
@@ -63,6 +63,12 @@ const SMS_NOTE_MAX = 120;
  * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
  * List-Unsubscribe headers when `optOut.unsubscribeUrl` is given), the SMS the STOP wording.
  */
+/** The span from the step to its promise, so a reader in any time zone knows when: `{ dueWithin: '19 hours' }`. */
+function withinOf(ms: number, locale: string): { dueWithin?: string } {
+  const within = formatWithin(ms, locale);
+  return within ? { dueWithin: within } : {};
+}
+
 export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, optOut: { unsubscribeUrl?: string } = {}): OutboundMessage[] {
   const entry = complaint.timeline[index];
   const step = entry && progressStepOf(entry);
@@ -81,7 +87,8 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
     categoryName: categoryName(config, complaint.category, locale),
     departmentName: departmentName(department, locale, complaint.department),
     company: companyName(config, locale),
-    ...(due && { dueText: formatLocalTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
+    ...(due && { dueText: formatCustomerTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
+    ...(due && withinOf(Date.parse(due) - Date.parse(entry.at), locale)),
   };
   const note = publicNote(entry);
   const quoted = [ctx.title, ...(customerName ? [customerName] : [])];

@@ -58,6 +58,21 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
 }
 
 /**
+ * A wall-clock time for a customer, with the zone as people name it: `2026-12-05 07:30 (China
+ * Standard Time)`, `2026-12-04 18:30 (Eastern Standard Time)`; in Chinese `2026-12-05 07:30（北京时间）`
+ * or `（北美东部标准时间）`. A zone that is only an offset is named by it (`(GMT-5)`, `(UTC)`).
+ */
+export function formatCustomerTime(t: Date, timeZone: string, locale: string): string {
+  const parts = zonedFormatter('minute', timeZone, locale).formatToParts(t);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const named = () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const offset = () => zonedFormatter('offset', timeZone).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const zone = timeZone.startsWith('Etc/') ? offset().replace(/^GMT(\+0)?$/, 'UTC') : locale === 'zh-CN' && timeZone === 'Asia/Shanghai' ? '北京时间' : named();
+  const when = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return locale === 'zh-CN' ? `${when}（${zone}）` : `${when} (${zone})`;
+}
+
+/**
  * A due time short enough for an SMS, in the recipient's zone: `24 Nov 18:00 GMT+8` (en),
  * `11月24日 18:00（北京时间）` (zh-CN, Asia/Shanghai) or `11月24日 18:00（GMT-5）`.
  */
@@ -67,6 +82,18 @@ export function formatShortTime(t: Date, timeZone: string, locale: string): stri
   const zone = get('timeZoneName');
   if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
   return `${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zone}`;
+}
+
+/**
+ * How long until a promise is due, for a customer, whatever their time zone: whole hours under two
+ * days, else whole days, rounded up (`8 hours`, `3 days`; `8 小时`, `3 天`); undefined when already due.
+ */
+export function formatWithin(ms: number, locale: string): string | undefined {
+  if (!(ms > 0)) return undefined;
+  const hours = Math.ceil(ms / HOUR_MS);
+  if (hours < 48) return locale === 'zh-CN' ? `${hours} 小时` : `${hours} hour${hours === 1 ? '' : 's'}`;
+  const days = Math.ceil(ms / (24 * HOUR_MS));
+  return locale === 'zh-CN' ? `${days} 天` : `${days} days`;
 }
 
 /** A span for people, to the minute, at most two units: `2 d 3 h`, `3 h 20 min` (en); `2 天 3 小时`, `3 小时 20 分钟` (zh-CN). */

@@ -21,7 +21,7 @@ describe('progress messages', () => {
     expect(email.subject).toBe('我们已收到您的投诉（编号 REF123）');
     expect(email.text).toContain('陈女士，您好：');
     expect(email.text).toContain('它已转交物流配送部处理（类别：物流延迟）。');
-    expect(email.text).toContain('我们会在 2026-11-17 10:00 (Asia/Shanghai) 前联系您。');
+    expect(email.text).toContain('我们会在 24 小时内、即 2026-11-17 10:00（北京时间）前联系您。');
   });
 
   it('speak English to an English-speaking customer', () => {
@@ -35,9 +35,29 @@ describe('progress messages', () => {
 
   it('give due times in the customer\'s time zone, else the company\'s', () => {
     const [ny] = renderProgress(make({ email: 'a@example.com', locale: 'en', timeZone: 'America/New_York' }, 'Lost parcel'), 0, defaultConfig) as [EmailMessage];
-    expect(ny.text).toContain('by 2026-11-16 21:00 (America/New_York)');
+    expect(ny.text).toContain('We will get back to you within 24 hours, by 2026-11-16 21:00 (Eastern Standard Time).');
     const [sms] = renderProgress(make({ phone: '+12125550100', locale: 'en', timeZone: 'America/New_York' }, 'Lost parcel'), 0, defaultConfig) as [SmsMessage];
     expect(sms.text).toContain('16 Nov 21:00 GMT-5');
+  });
+
+  it('say how long until then too, which reads the same in any time zone (the company\'s zone when the customer gave none)', () => {
+    // Friday 17:00 in Shanghai: the first response is due after the weekend.
+    const friday = createComplaint({ channel: 'app', customer: { id: 'c9', email: 'a@example.com', locale: 'en' }, title: 'A question', description: 'Who can I talk to?' }, defaultConfig, new Date('2026-11-20T09:00:00Z'), 'REF124');
+    if (!friday.ok) throw new Error('fixture');
+    const [email] = renderProgress(friday.complaint, 0, defaultConfig) as [EmailMessage];
+    const due = Date.parse(friday.complaint.firstResponseDueAt) - Date.parse('2026-11-20T09:00:00Z');
+    expect(due).toBeGreaterThan(48 * 3_600_000);
+    expect(email.text).toMatch(/We will get back to you within \d days, by 2026-11-2\d \d\d:\d\d \(China Standard Time\)\./);
+    expect(email.text).toContain(`within ${Math.ceil(due / 86_400_000)} days,`);
+    let c = make({ email: 'a@example.com', locale: 'en' }, 'Lost parcel');
+    const acknowledged = applyEvent(c, { type: 'acknowledge', actor: 'agent:li' }, t0, defaultConfig);
+    if (!acknowledged.ok) throw new Error('acknowledge');
+    c = acknowledged.complaint;
+    const [ack] = renderProgress(c, c.timeline.length - 1, defaultConfig) as [EmailMessage];
+    expect(ack.text).toMatch(/We aim to resolve it within \d+ (hours|days), by .+ \(China Standard Time\)\./);
+    // The SMS keeps to its segment budget: the due time only.
+    const [sms] = renderProgress(make({ phone: '+12125550100', locale: 'en' }, 'Lost parcel'), 0, defaultConfig) as [SmsMessage];
+    expect(sms.text).not.toContain('within');
   });
 
   it.each([

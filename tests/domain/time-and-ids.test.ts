@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from '../../functions/domain/ids.ts';
-import { formatLocalTime, formatShortTime, parseDuration } from '../../functions/domain/time.ts';
+import { formatCustomerTime, formatLocalTime, formatShortTime, formatWithin, parseDuration } from '../../functions/domain/time.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -35,6 +35,44 @@ describe('times for people', () => {
   it('writes SMS times with the offset, never an Etc name', () => {
     expect(formatShortTime(t, 'Etc/GMT+5', 'en')).toBe('24 Nov 09:15 GMT-5');
     expect(formatShortTime(t, 'Etc/GMT+5', 'zh-CN')).toBe('11月24日 09:15（GMT-5）');
+  });
+});
+
+describe('formatCustomerTime', () => {
+  const t = new Date('2026-11-24T14:15:00Z');
+  it.each([
+    ['Asia/Shanghai', 'en', '2026-11-24 22:15 (China Standard Time)'],
+    ['Asia/Shanghai', 'zh-CN', '2026-11-24 22:15（北京时间）'],
+    ['America/New_York', 'en', '2026-11-24 09:15 (Eastern Standard Time)'],
+    ['America/New_York', 'zh-CN', '2026-11-24 09:15（北美东部标准时间）'],
+    ['Etc/GMT+5', 'en', '2026-11-24 09:15 (GMT-5)'],
+    ['Etc/UTC', 'zh-CN', '2026-11-24 14:15（UTC）'],
+  ])('%s in %s: %s (the zone as people name it, never an IANA id)', (zone, locale, text) => {
+    expect(formatCustomerTime(t, zone, locale)).toBe(text);
+  });
+
+  it('names summer time in summer', () => {
+    expect(formatCustomerTime(new Date('2026-07-01T12:00:00Z'), 'America/New_York', 'en')).toBe('2026-07-01 08:00 (Eastern Daylight Time)');
+  });
+});
+
+describe('formatWithin', () => {
+  it.each([
+    [1, 'en', '1 hour'],
+    [3_600_000, 'en', '1 hour'],
+    [3_600_001, 'zh-CN', '2 小时'],
+    [47 * 3_600_000, 'en', '47 hours'],
+    [47 * 3_600_000 + 1, 'en', '2 days'],
+    [4.2 * 86_400_000, 'en', '5 days'],
+    [4.2 * 86_400_000, 'zh-CN', '5 天'],
+  ])('%d ms (%s) → %s, rounded up', (ms, locale, text) => {
+    expect(formatWithin(ms, locale)).toBe(text);
+  });
+
+  it('says nothing for a time already due', () => {
+    expect(formatWithin(0, 'en')).toBeUndefined();
+    expect(formatWithin(-5, 'zh-CN')).toBeUndefined();
+    expect(formatWithin(Number.NaN, 'en')).toBeUndefined();
   });
 });
 
