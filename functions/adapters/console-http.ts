@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { allowedEvents, type ComplaintEventTypeSchema } from '../domain/lifecycle.ts';
+import { allowedEvents, type ComplaintEventType } from '../domain/lifecycle-rules.ts';
 import type { Principal } from '../domain/access.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { html, type Html } from '../domain/console/html.ts';
@@ -145,7 +145,7 @@ export function notFound(req: Request, s: Session): HttpResult {
  * One complaint's page, also shown again (with the person's draft and the reason) when a form on it fails.
  * @param failure the status, message and draft of a failed form
  */
-export async function complaintPage(req: Request, s: Session, id: string, failure?: { status: number; flash: Html | string; draft?: { type: z.infer<typeof ComplaintEventTypeSchema>; note?: string; internal?: boolean } }): Promise<HttpResult> {
+export async function complaintPage(req: Request, s: Session, id: string, failure?: { status: number; flash: Html | string; draft?: { type: ComplaintEventType; note?: string; internal?: boolean } }): Promise<HttpResult> {
   const t = CONSOLE_TEXT[req.locale];
   const loaded = await loadComplaint(id, s.principal, req.rt);
   if (!loaded) return render(req, s, 404, t.errors.notFound, 'inbox', html`<p class="card">${t.complaint.notFound}</p>`);

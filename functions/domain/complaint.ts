@@ -79,6 +79,13 @@ export const TimelineEntrySchema = z.object({
       contact: z.object({ name: z.string(), role: z.string() }).optional(),
     })
     .optional(),
+  /** A `recategorize` entry: the category and department before and after. */
+  recategorized: z
+    .object({
+      from: z.object({ category: z.string(), department: z.string() }),
+      to: z.object({ category: z.string(), department: z.string() }),
+    })
+    .optional(),
   /** Why a receipt was not sent (a `receipt_withheld` entry), for the same reason as `sla`. */
   withheld: z
     .object({

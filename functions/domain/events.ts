@@ -24,6 +24,7 @@ export const DOMAIN_EVENT_TYPES = [
   'complaint.sla_warning',
   'complaint.escalated',
   'complaint.resolved',
+  'complaint.recategorized',
   'alert.raised',
   'alert.acknowledged',
   'alert.escalated',

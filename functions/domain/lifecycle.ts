@@ -1,6 +1,7 @@
-import * as z from 'zod';
 import type { Complaint, ComplaintStatus, TimelineEntry } from './complaint.ts';
 import type { PipelineConfig } from './config.ts';
+import type { ComplaintEvent } from './complaint-event.ts';
+import { allowedEvents, TRANSITIONS, type ComplaintEventType } from './lifecycle-rules.ts';
 import { enterResolutionPhase, pauseSla, resumeSla, slaDueTimes, withNextAction } from './sla.ts';
 
 /** A resolution's survey id: the complaint and how often it was reopened before (one survey per resolution). */
@@ -13,55 +14,9 @@ export function complaintIdOfSurvey(surveyId: string): string {
   return surveyId.replace(/-r\d+$/, '');
 }
 
-export const ComplaintEventTypeSchema = z.enum([
-  'acknowledge',
-  'start',
-  'wait_on_customer',
-  'customer_replied',
-  'update',
-  'resolve',
-  'close',
-  'reopen',
-]);
-export type ComplaintEventType = z.infer<typeof ComplaintEventTypeSchema>;
+export type { ComplaintEvent, ComplaintEventType };
 
-/** The body of `POST /complaints/{id}/events`. */
-export const ComplaintEventSchema = z
-  .strictObject({
-    type: ComplaintEventTypeSchema,
-    actor: z.string().trim().min(1).max(128),
-    note: z.string().trim().min(1).max(2000).optional(),
-    expectedVersion: z.number().int().min(1).optional(),
-    firstContactResolution: z.boolean().optional(),
-    internal: z.boolean().optional(),
-  })
-  .superRefine((e, ctx) => {
-    if (e.internal !== undefined && e.type !== 'update') {
-      ctx.addIssue({ code: 'custom', path: ['internal'], message: 'only an update can be internal' });
-    }
-    if (e.internal && !e.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'an internal update needs a note' });
-    if (e.firstContactResolution !== undefined && e.type !== 'resolve') {
-      ctx.addIssue({ code: 'custom', path: ['firstContactResolution'], message: 'only a resolve can say whether the first contact resolved it' });
-    }
-  });
-export type ComplaintEvent = z.infer<typeof ComplaintEventSchema>;
-
-/** Each event: the statuses it may be applied in, and the status it leads to. */
-const TRANSITIONS: Readonly<Record<ComplaintEventType, { from: readonly ComplaintStatus[]; to: ComplaintStatus | 'same' }>> = {
-  acknowledge: { from: ['received', 'reopened'], to: 'acknowledged' },
-  start: { from: ['acknowledged'], to: 'in_progress' },
-  wait_on_customer: { from: ['acknowledged', 'in_progress'], to: 'waiting_on_customer' },
-  customer_replied: { from: ['waiting_on_customer'], to: 'in_progress' },
-  update: { from: ['received', 'acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'reopened'], to: 'same' },
-  resolve: { from: ['in_progress'], to: 'resolved' },
-  close: { from: ['resolved'], to: 'closed' },
-  reopen: { from: ['resolved', 'closed'], to: 'reopened' },
-};
-
-/** The events an agent may send for a complaint in `status`. */
-export function allowedEvents(status: ComplaintStatus): ComplaintEventType[] {
-  return ComplaintEventTypeSchema.options.filter((t) => TRANSITIONS[t].from.includes(status));
-}
+export { allowedEvents };
 
 export type TransitionError = { kind: 'invalid_transition'; status: ComplaintStatus; event: ComplaintEventType; allowed: ComplaintEventType[] };
 
@@ -71,7 +26,10 @@ export type TransitionError = { kind: 'invalid_transition'; status: ComplaintSta
  * Primary course: check the transition, append to the timeline, bump the version, and move the SLA
  * clock: acknowledging meets the first-response target and starts the resolution phase; waiting on
  * the customer pauses it and the customer's reply resumes it (due times move by the business time
- * paused); resolving meets it; reopening starts a fresh first-response target from now.
+ * paused); resolving meets it; reopening starts a fresh first-response target from now. Moving a
+ * complaint to another category (`recategorize`) moves it to that category's department, keeps its
+ * due times (the customer was promised them) and adds an internal entry saying from where to where;
+ * moving it to the category it is in changes nothing, so a repeated request is harmless.
  */
 export function applyEvent(
   complaint: Complaint,
@@ -83,6 +41,12 @@ export function applyEvent(
   if (!rule.from.includes(complaint.status)) {
     return { ok: false, error: { kind: 'invalid_transition', status: complaint.status, event: event.type, allowed: allowedEvents(complaint.status) } };
   }
+  const target = event.type === 'recategorize' ? config.categories.find((c) => c.id === event.category) : undefined;
+  if (event.type === 'recategorize') {
+    // complaintEventSchemaFor refuses unknown categories before this.
+    if (!target) throw new Error(`unknown category '${event.category}'`);
+    if (target.id === complaint.category) return { ok: true, complaint };
+  }
   const at = now.toISOString();
   const status = rule.to === 'same' ? complaint.status : rule.to;
   const entry: TimelineEntry = {
@@ -92,6 +56,10 @@ export function applyEvent(
     status,
     ...(event.note !== undefined && { note: event.note }),
     ...(event.internal && { internal: true }),
+    ...(target && {
+      internal: true,
+      recategorized: { from: { category: complaint.category, department: complaint.department }, to: { category: target.id, department: target.department } },
+    }),
   };
   let next: Complaint = { ...complaint, status, version: complaint.version + 1, timeline: [...complaint.timeline, entry] };
 
@@ -127,6 +95,9 @@ export function applyEvent(
       next = { ...rest, ...due, escalationLevel: 0, reopenCount: complaint.reopenCount + 1 };
       break;
     }
+    case 'recategorize':
+      next = { ...next, category: target!.id, department: target!.department };
+      break;
     case 'start':
     case 'update':
       break;

@@ -137,6 +137,9 @@ export function complaintEvents(complaint: Complaint, fromIndex: number): Domain
     if (previous && previous.status !== entry.status) {
       events.push({ type: 'complaint.status_changed', id: `${complaint.id}:t${i}:status`, time: entry.at, detail: { ...base, from: previous.status, to: entry.status, event: entry.event, actor: entry.actor } });
     }
+    if (entry.recategorized) {
+      events.push({ type: 'complaint.recategorized', id: `${complaint.id}:t${i}:recategorized`, time: entry.at, detail: { ...base, ...entry.recategorized.to, from: entry.recategorized.from, actor: entry.actor } });
+    }
     if (entry.event === 'resolve') {
       events.push({
         type: 'complaint.resolved',

@@ -4,7 +4,7 @@ import { agentHandler } from '../adapters/agent-route.ts';
 import { json, keyPathParameter, readJsonBody, validationError, zodIssues } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
-import { ComplaintEventSchema } from '../domain/lifecycle.ts';
+import { complaintEventSchemaFor } from '../domain/complaint-event.ts';
 import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
@@ -17,7 +17,7 @@ export const handler = agentHandler(async (event, principal) => {
   const id = param.value;
   const body = readJsonBody(event);
   if (!body.ok) return body.response;
-  const parsed = ComplaintEventSchema.safeParse(body.value);
+  const parsed = complaintEventSchemaFor(runtime().config).safeParse(body.value);
   if (!parsed.success) return validationError(zodIssues(parsed.error));
   // People act under their own name; a machine client names the agent it acts for.
   const change = principal.kind === 'user' ? { ...parsed.data, actor: principal.id } : parsed.data;

@@ -12,11 +12,11 @@ import type { HttpResult } from '../adapters/http.ts';
 import { countMetric, logger } from '../adapters/observability.ts';
 import { csrfMatches, sameOrigin, sessionCookie } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
-import { canSeeCategory } from '../domain/access.ts';
+import { canSeeCategory, canSeeDepartment } from '../domain/access.ts';
 import { AlertingOverrideInputSchema, newOverride } from '../domain/alerting-override.ts';
 import { html, type Html } from '../domain/console/html.ts';
 import { CONSOLE_TEXT } from '../domain/console/text.ts';
-import { ComplaintEventSchema, ComplaintEventTypeSchema } from '../domain/lifecycle.ts';
+import { complaintEventSchemaFor, ComplaintEventTypeSchema } from '../domain/complaint-event.ts';
 import { endSilenceEarly, newSilence, SilenceInputSchema } from '../domain/silence.ts';
 import { acknowledgeIncidentById } from '../use-cases/acknowledge-alert.ts';
 import { applyComplaintEvent } from '../use-cases/apply-complaint-event.ts';
@@ -69,13 +69,14 @@ async function action(req: Request, s: Session, fields: URLSearchParams): Promis
     const note = fields.get('note')?.trim() || undefined;
     const type = ComplaintEventTypeSchema.safeParse(fields.get('type'));
     const draft = type.success ? { type: type.data, ...(note && { note }), ...(fields.get('internal') === '1' && { internal: true }) } : undefined;
-    const parsed = ComplaintEventSchema.safeParse({
+    const parsed = complaintEventSchemaFor(rt.config).safeParse({
       type: fields.get('type'),
       actor: s.principal.id,
       ...(note && { note }),
       ...(fields.get('expectedVersion') && { expectedVersion: Number(fields.get('expectedVersion')) }),
       ...(fields.get('type') === 'update' && { internal: fields.get('internal') === '1' }),
       ...(fields.get('type') === 'resolve' && { firstContactResolution: fields.get('firstContactResolution') === '1' }),
+      ...(fields.get('type') === 'recategorize' && { category: fields.get('category') ?? '' }),
     });
     if (!parsed.success) return complaintPage(req, s, id, { status: 400, flash: html`${t.complaint.invalid}${formIssues(parsed.error)}`, ...(draft && { draft }) });
     const result = await applyComplaintEvent(id, parsed.data, rt, s.principal);
@@ -83,6 +84,8 @@ async function action(req: Request, s: Session, fields: URLSearchParams): Promis
       case 'not_found':
         return complaintPage(req, s, id);
       case 'applied':
+        // Moved to a department outside theirs: it is no longer theirs to see.
+        if (!canSeeDepartment(s.principal, result.complaint.department)) return redirect('/console/inbox');
         return redirect(`/console/complaints/${encodeURIComponent(id)}?done=applied`);
       case 'rejected':
         return complaintPage(req, s, id, { status: 409, flash: t.complaint.rejected, ...(draft && { draft }) });

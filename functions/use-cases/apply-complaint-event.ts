@@ -36,6 +36,8 @@ export async function applyComplaintEvent(id: string, event: ComplaintEvent, dep
   const { expectedVersion: _checked, ...change } = event;
   const result = applyEvent(current, change, deps.clock.now(), deps.config);
   if (!result.ok) return { outcome: 'rejected', error: result.error };
+  // Nothing to change (a move to the category it is in): nothing written, nothing sent.
+  if (result.complaint === current) return { outcome: 'applied', complaint: current };
   if (!(await deps.complaints.update(result.complaint, current.version))) {
     const latest = await deps.complaints.get(id);
     return { outcome: 'stale', currentVersion: latest?.version ?? current.version, ...(latest && { latest }) };

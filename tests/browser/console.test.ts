@@ -220,6 +220,37 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     await ctx.close();
   }, 120_000);
 
+  it('moves a complaint to the right category from its page; a person scoped to departments who moves it out is sent back to the inbox', async () => {
+    const created = await api.call('POST', '/complaints', {
+      channel: 'web',
+      customer: { id: 'cust-lens', email: 'lens@example.com' },
+      title: 'Lens scratched on arrival',
+      description: 'The parcel was late and the lens has a mark',
+      category: 'logistics-delay',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const { ctx, page } = await signIn();
+    await page.goto(`${pipeline.url}/console/complaints/${id}?lang=en`);
+    await page.getByLabel('New category (the department follows)').selectOption('product-quality');
+    await page.getByRole('button', { name: 'Change category' }).click();
+    await page.waitForURL(/done=applied/);
+    const facts = await page.locator('dl.facts').innerText();
+    expect(facts).toContain('Product quality');
+    expect(facts).not.toContain('Logistics delay');
+    const entry = page.locator('li', { hasText: 'Category changed' });
+    expect(await entry.innerText()).toContain('Logistics delay → Product quality');
+    await ctx.close();
+
+    const scoped = await signIn({ department: 'quality' });
+    await scoped.page.goto(`${pipeline.url}/console/complaints/${id}?lang=en`);
+    await scoped.page.getByLabel('New category (the department follows)').selectOption('refund');
+    await scoped.page.getByRole('button', { name: 'Change category' }).click();
+    await scoped.page.waitForURL(/\/console\/inbox$/);
+    expect((await api.call('GET', `/complaints/${id}`)).body).toMatchObject({ category: 'refund', department: defaultConfig.categories.find((c) => c.id === 'refund')!.department });
+    await scoped.ctx.close();
+  });
+
   it('has no serious axe violations on any page, and screenshots every page at 390 and 1280 px in both locales', async () => {
     const pages = {
       inbox: '/console/inbox',

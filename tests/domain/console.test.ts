@@ -7,7 +7,7 @@ import { complaintBody, fileSize } from '../../functions/domain/console/pages.ts
 import { CONSOLE_TEXT, formatDuration } from '../../functions/domain/console/text.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
-import { ComplaintEventTypeSchema } from '../../functions/domain/lifecycle.ts';
+import { ComplaintEventTypeSchema } from '../../functions/domain/complaint-event.ts';
 import { RECEIPT_WITHHELD_EVENT, withholdReceipts } from '../../functions/domain/receipt-cap.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
 import { formatLocalTime } from '../../functions/domain/time.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ComplaintStatusSchema, createComplaint, type Complaint, type ComplaintStatus } from '../../functions/domain/complaint.ts';
-import { allowedEvents, applyEvent, ComplaintEventSchema, ComplaintEventTypeSchema, progressStepOf, type ComplaintEventType } from '../../functions/domain/lifecycle.ts';
+import { ComplaintEventSchema, complaintEventSchemaFor, ComplaintEventTypeSchema } from '../../functions/domain/complaint-event.ts';
+import { allowedEvents, applyEvent, progressStepOf, type ComplaintEventType } from '../../functions/domain/lifecycle.ts';
 import { isOverdue } from '../../functions/domain/sla.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -24,6 +25,7 @@ const ALLOWED: Record<ComplaintEventType, Partial<Record<ComplaintStatus, Compla
   resolve: { in_progress: 'resolved' },
   close: { resolved: 'closed' },
   reopen: { resolved: 'reopened', closed: 'reopened' },
+  recategorize: { received: 'received', acknowledged: 'acknowledged', in_progress: 'in_progress', waiting_on_customer: 'waiting_on_customer', reopened: 'reopened' },
 };
 
 const cases = ComplaintStatusSchema.options.flatMap((status) => ComplaintEventTypeSchema.options.map((type) => [status, type, ALLOWED[type][status]] as const));
@@ -31,7 +33,7 @@ const cases = ComplaintStatusSchema.options.flatMap((status) => ComplaintEventTy
 describe('complaint state machine', () => {
   it.each(cases)('%s + %s → %s', (status, type, expected) => {
     const before = complaint('logistics', status);
-    const result = applyEvent(before, { type, actor: 'agent:a', ...(type === 'update' && { note: 'n' }) }, hours(1), defaultConfig);
+    const result = applyEvent(before, { type, actor: 'agent:a', ...(type === 'update' && { note: 'n' }), ...(type === 'recategorize' && { category: 'refund' }) }, hours(1), defaultConfig);
     if (expected === undefined) {
       expect(result).toEqual({ ok: false, error: { kind: 'invalid_transition', status, event: type, allowed: allowedEvents(status) } });
       expect(allowedEvents(status)).not.toContain(type);
@@ -46,6 +48,7 @@ describe('complaint state machine', () => {
   });
 
   it('closed complaints take nothing but reopen', () => {
+    expect(allowedEvents('resolved')).not.toContain('recategorize');
     expect(allowedEvents('closed')).toEqual(['reopen']);
   });
 
@@ -57,6 +60,44 @@ describe('complaint state machine', () => {
     const semantic = ComplaintEventSchema.safeParse({ type: 'start', actor: 'a', internal: true, firstContactResolution: true });
     expect(semantic.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['firstContactResolution', 'internal', 'note']);
     expect(ComplaintEventSchema.safeParse({ type: 'update', actor: 'a', internal: true }).success).toBe(false);
+  });
+});
+
+describe('moving a complaint to another category', () => {
+  it('moves it to the category\'s department, keeps its due times and escalation, and says from where to where, internally', () => {
+    const acknowledged = applyEvent(complaint(), { type: 'acknowledge', actor: 'a' }, hours(1), defaultConfig);
+    if (!acknowledged.ok) throw new Error('acknowledge');
+    const before = acknowledged.complaint;
+    const r = applyEvent(before, { type: 'recategorize', actor: 'agent:li', category: 'product-quality', note: 'A scratched lens, not a delivery problem' }, hours(2), defaultConfig);
+    if (!r.ok) throw new Error('recategorize');
+    const quality = defaultConfig.categories.find((c) => c.id === 'product-quality')!;
+    expect(r.complaint).toMatchObject({ category: 'product-quality', department: quality.department, status: 'acknowledged', version: before.version + 1 });
+    expect(r.complaint.department).not.toBe(before.department);
+    expect([r.complaint.resolutionDueAt, r.complaint.firstResponseDueAt, r.complaint.sla.dueAt, r.complaint.escalationLevel]).toEqual([before.resolutionDueAt, before.firstResponseDueAt, before.sla.dueAt, before.escalationLevel]);
+    expect(r.complaint.timeline.at(-1)).toEqual({
+      at: hours(2).toISOString(),
+      actor: 'agent:li',
+      event: 'recategorize',
+      status: 'acknowledged',
+      note: 'A scratched lens, not a delivery problem',
+      internal: true,
+      recategorized: { from: { category: 'logistics-delay', department: before.department }, to: { category: 'product-quality', department: quality.department } },
+    });
+    // Nothing for the customer: the entry is internal.
+    expect(progressStepOf(r.complaint.timeline.at(-1)!)).toBeUndefined();
+  });
+
+  it('changes nothing when it is already in that category (a repeated request)', () => {
+    const c = complaint();
+    expect(applyEvent(c, { type: 'recategorize', actor: 'a', category: c.category }, hours(1), defaultConfig)).toEqual({ ok: true, complaint: c });
+  });
+
+  it('needs a category the config has, and only this event takes one', () => {
+    expect(ComplaintEventSchema.safeParse({ type: 'recategorize', actor: 'a' }).error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['category', 'a recategorize event needs the new category']]);
+    expect(ComplaintEventSchema.safeParse({ type: 'start', actor: 'a', category: 'refund' }).error!.issues.map((i) => i.path.join('.'))).toEqual(['category']);
+    const unknown = complaintEventSchemaFor(defaultConfig).safeParse({ type: 'recategorize', actor: 'a', category: 'weather' });
+    expect(unknown.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['category', `unknown category; one of: ${defaultConfig.categories.map((c) => c.id).join(', ')}`]]);
+    expect(complaintEventSchemaFor(defaultConfig).safeParse({ type: 'recategorize', actor: 'a', category: 'refund' }).success).toBe(true);
   });
 });
 

@@ -132,6 +132,8 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const timeline = c.timeline.map(
     (e) =>
       html`<li class="${e.internal ? 'internal' : ''}"><strong>${t.events[e.event] ?? e.event}</strong> · ${time(ctx, e.at)} · ${e.actor}<br><span class="muted">${t.statuses[e.status]}</span>${
+        e.recategorized ? html`<br>${categoryLabel(config, e.recategorized.from.category, ctx.locale)} → ${categoryLabel(config, e.recategorized.to.category, ctx.locale)}` : ''
+      }${
         e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
       }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
   );
@@ -142,7 +144,8 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
     return html`<form class="card" method="post" action="/console/complaints/${encodeURIComponent(c.id)}/events" aria-labelledby="${id}-h">
 <h3 id="${id}-h">${t.actions[type]}</h3>
 <input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="type" value="${type}"><input type="hidden" name="expectedVersion" value="${view.formVersion}">
-<label for="${id}-note">${type === 'update' ? t.complaint.note : t.complaint.note}</label><textarea id="${id}-note" name="note" maxlength="2000"${type === 'update' ? trusted(' required') : ''}>${draft?.note ?? ''}</textarea>
+${type === 'recategorize' ? html`<label for="${id}-cat">${t.complaint.newCategory}</label><select id="${id}-cat" name="category" required>${config.categories.filter((x) => x.id !== c.category).map((x) => html`<option value="${x.id}">${categoryLabel(config, x.id, ctx.locale)}</option>`)}</select>` : ''}
+<label for="${id}-note">${t.complaint.note}</label><textarea id="${id}-note" name="note" maxlength="2000"${type === 'update' ? trusted(' required') : ''}>${draft?.note ?? ''}</textarea>
 ${type === 'update' ? html`<label class="check"><input type="checkbox" name="internal" value="1"${draft?.internal ? trusted(' checked') : ''}> ${t.complaint.internalNote}</label>` : ''}
 ${type === 'resolve' ? html`<label class="check"><input type="checkbox" name="firstContactResolution" value="1"> ${t.complaint.fcr}</label>` : ''}
 <p><button type="submit">${t.actions[type]}</button></p></form>`;

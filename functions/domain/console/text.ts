@@ -81,6 +81,7 @@ const zh = {
     note: '备注',
     internalNote: '内部备注（不发送给客户）',
     fcr: '首次联系即解决',
+    newCategory: '新类别（部门随之变更）',
     noActions: '当前状态下没有可执行的操作。',
     applied: '已保存。',
     stale: (by: string, at: string, version: number) => `保存前此投诉已被 ${by} 于 ${at} 修改（现为第 ${version} 版）。您的输入保留在下方，请查看最新内容后再次提交。`,
@@ -89,7 +90,7 @@ const zh = {
     notFound: '找不到此投诉，或它不属于您的部门。',
   },
   events: {
-    receive: '收到', acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '更新', resolve: '已解决', close: '关闭', reopen: '重新打开',
+    receive: '收到', acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '更新', resolve: '已解决', close: '关闭', reopen: '重新打开', recategorize: '类别变更',
     sla_warning: 'SLA 预警', escalate: '升级', survey_answered: '调查回答',
     customer_email: '客户来信', survey_send_failed: '调查发送失败（将重试）', receipt_withheld: '未发送回执',
   } as Record<string, string>,
@@ -188,7 +189,7 @@ const zh = {
   channels: { phone: '电话', web: '网站', app: 'App', email: '邮件', social: '社交媒体', chat: '在线客服', store: '门店' } as Record<string, string>,
   statuses: { received: '已收到', acknowledged: '已受理', in_progress: '处理中', waiting_on_customer: '等待客户', resolved: '已解决', closed: '已关闭', reopened: '已重新打开' } satisfies Record<ComplaintStatus, string>,
   severities: { low: '低', medium: '中', high: '高', critical: '紧急' } satisfies Record<Severity, string>,
-  actions: { acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '添加备注', resolve: '标记已解决', close: '关闭', reopen: '重新打开' } satisfies Record<ComplaintEventType, string>,
+  actions: { acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '添加备注', resolve: '标记已解决', close: '关闭', reopen: '重新打开', recategorize: '变更类别' } satisfies Record<ComplaintEventType, string>,
   errors: { forbidden: '您无权执行此操作。', csrf: '表单已过期，请刷新页面后重试。', notFound: '页面不存在。', badRequest: '请求无效：' },
 };
 
@@ -270,6 +271,7 @@ const en: Text = {
     note: 'Note',
     internalNote: 'Internal note (not sent to the customer)',
     fcr: 'Solved in the first contact',
+    newCategory: 'New category (the department follows)',
     noActions: 'No action is possible in this status.',
     applied: 'Saved.',
     stale: (by, at, version) => `${by} changed this complaint at ${at} before you saved (it is now version ${version}). Your input is kept below: check the latest state and submit again.`,
@@ -278,7 +280,7 @@ const en: Text = {
     notFound: 'No such complaint, or it is not in your departments.',
   },
   events: {
-    receive: 'Received', acknowledge: 'Acknowledged', start: 'Work started', wait_on_customer: 'Waiting on customer', customer_replied: 'Customer replied', update: 'Update', resolve: 'Resolved', close: 'Closed', reopen: 'Reopened',
+    receive: 'Received', acknowledge: 'Acknowledged', start: 'Work started', wait_on_customer: 'Waiting on customer', customer_replied: 'Customer replied', update: 'Update', resolve: 'Resolved', close: 'Closed', reopen: 'Reopened', recategorize: 'Category changed',
     sla_warning: 'SLA warning', escalate: 'Escalated', survey_answered: 'Survey answered',
     customer_email: 'Email from the customer', survey_send_failed: 'Survey not sent (will retry)', receipt_withheld: 'Receipt withheld',
   },
@@ -372,7 +374,7 @@ const en: Text = {
   channels: { phone: 'Phone', web: 'Website', app: 'App', email: 'Email', social: 'Social media', chat: 'Chat', store: 'Store' },
   statuses: { received: 'Received', acknowledged: 'Acknowledged', in_progress: 'In progress', waiting_on_customer: 'Waiting on customer', resolved: 'Resolved', closed: 'Closed', reopened: 'Reopened' },
   severities: { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' },
-  actions: { acknowledge: 'Acknowledge', start: 'Start work', wait_on_customer: 'Wait on customer', customer_replied: 'Customer replied', update: 'Add note', resolve: 'Resolve', close: 'Close', reopen: 'Reopen' },
+  actions: { acknowledge: 'Acknowledge', start: 'Start work', wait_on_customer: 'Wait on customer', customer_replied: 'Customer replied', update: 'Add note', resolve: 'Resolve', close: 'Close', reopen: 'Reopen', recategorize: 'Change category' },
   errors: { forbidden: 'You may not do that.', csrf: 'This form has expired. Please reload the page and try again.', notFound: 'No such page.', badRequest: 'Invalid request:' },
 };
 
