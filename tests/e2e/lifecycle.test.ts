@@ -43,7 +43,7 @@ describe('complaint lifecycle, locally', () => {
     expect(ref).toMatch(/^YX-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect((await api.call('GET', `/complaints?ref=${ref.toLowerCase()}`)).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
 
-    expect((await event(id, { type: 'resolve' })).body).toMatchObject({ error: 'invalid_transition', status: 'received', allowedEvents: ['acknowledge', 'update'] });
+    expect((await event(id, { type: 'resolve' })).body).toMatchObject({ error: 'invalid_transition', status: 'received', allowedEvents: ['acknowledge', 'update', 'recategorize'] });
     expect((await event(id, { type: 'acknowledge', expectedVersion: 1 })).body).toMatchObject({ status: 'acknowledged', version: 2 });
     const stale = await event(id, { type: 'start', expectedVersion: 1 });
     expect(stale).toMatchObject({ status: 409, body: { error: 'stale_version', currentVersion: 2 } });
