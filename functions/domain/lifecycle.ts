@@ -96,7 +96,7 @@ export function applyEvent(
       break;
     }
     case 'recategorize':
-      next = { ...next, category: target!.id, department: target!.department };
+      if (target) next = { ...next, category: target.id, department: target.department };
       break;
     case 'start':
     case 'update':

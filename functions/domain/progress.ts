@@ -53,6 +53,12 @@ function quoting(paragraph: string, quoted: readonly string[]): Inline[] {
 /** Longest agent note an SMS quotes before shortening it to its budget. */
 const SMS_NOTE_MAX = 120;
 
+/** The span from the step to its promise, so a reader in any time zone knows when: `{ dueWithin: '19 hours' }`. */
+function withinOf(ms: number, locale: string): { dueWithin?: string } {
+  const within = formatWithin(ms, locale);
+  return within ? { dueWithin: within } : {};
+}
+
 /**
  * The messages a customer gets for timeline entry `index`, one per recipient of
  * {@link progressRecipients}: none for internal or system entries; otherwise an email when they gave
@@ -63,12 +69,6 @@ const SMS_NOTE_MAX = 120;
  * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
  * List-Unsubscribe headers when `optOut.unsubscribeUrl` is given), the SMS the STOP wording.
  */
-/** The span from the step to its promise, so a reader in any time zone knows when: `{ dueWithin: '19 hours' }`. */
-function withinOf(ms: number, locale: string): { dueWithin?: string } {
-  const within = formatWithin(ms, locale);
-  return within ? { dueWithin: within } : {};
-}
-
 export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, optOut: { unsubscribeUrl?: string } = {}): OutboundMessage[] {
   const entry = complaint.timeline[index];
   const step = entry && progressStepOf(entry);

@@ -20,6 +20,8 @@ const STYLES = {
     locale: locale === 'zh-CN' ? 'zh-CN' : 'en-GB',
     options: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   }),
+  /** Only the zone's name as people say it, in their language: `China Standard Time`, `北美东部标准时间`. */
+  zoneName: (locale: string) => ({ locale: locale === 'zh-CN' ? 'zh-CN' : 'en-GB', options: { timeZoneName: 'long' } }),
   /** Only the zone's offset from UTC, `GMT-5` (`GMT` for UTC itself). */
   offset: () => ({ locale: 'en-US', options: { timeZoneName: 'shortOffset' } }),
   /** Short enough for an SMS, with the zone's short name: `24 Nov 18:00 GMT+8`. */

@@ -44,17 +44,32 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
-/**
- * A wall-clock time in a zone, for people: `2026-11-22 14:03 (Asia/Shanghai)`. A zone that is only
- * an offset (`Etc/GMT+5`, whose POSIX sign reads backwards to people, or `Etc/UTC`) is named by its
- * offset instead: `2026-11-22 01:03 (GMT-5)`, `(UTC)`.
- */
-export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
+/** The zone's wall clock to the minute: `2026-11-22 14:03`. */
+function wallClockMinute(t: Date, timeZone: string, locale: string): string {
   const parts = zonedFormatter('minute', timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const offset = () => zonedFormatter('offset', timeZone).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  const zone = timeZone.startsWith('Etc/') ? offset().replace(/^GMT(\+0)?$/, 'UTC') : timeZone;
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${zone})`;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** A zone's `timeZoneName` part at `t` in one of the zone-name styles; the zone id when there is none. */
+function zoneNamePart(style: 'offset' | 'zoneName', t: Date, timeZone: string, locale?: string): string {
+  return zonedFormatter(style, timeZone, locale).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/**
+ * A zone that is only an offset (`Etc/GMT+5`, whose POSIX sign reads backwards to people, or
+ * `Etc/UTC`) is named by its offset: `GMT-5`, `UTC`; undefined for a zone of a place.
+ */
+function offsetOnlyName(t: Date, timeZone: string): string | undefined {
+  return timeZone.startsWith('Etc/') ? zoneNamePart('offset', t, timeZone).replace(/^GMT(\+0)?$/, 'UTC') : undefined;
+}
+
+/**
+ * A wall-clock time in a zone, for staff: `2026-11-22 14:03 (Asia/Shanghai)`, or by its offset for
+ * a zone that is only one: `2026-11-22 01:03 (GMT-5)`, `(UTC)`.
+ */
+export function formatLocalTime(t: Date, timeZone: string, locale: string): string {
+  return `${wallClockMinute(t, timeZone, locale)} (${offsetOnlyName(t, timeZone) ?? timeZone})`;
 }
 
 /**
@@ -63,12 +78,8 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
  * or `（北美东部标准时间）`. A zone that is only an offset is named by it (`(GMT-5)`, `(UTC)`).
  */
 export function formatCustomerTime(t: Date, timeZone: string, locale: string): string {
-  const parts = zonedFormatter('minute', timeZone, locale).formatToParts(t);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const named = () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  const offset = () => zonedFormatter('offset', timeZone).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  const zone = timeZone.startsWith('Etc/') ? offset().replace(/^GMT(\+0)?$/, 'UTC') : locale === 'zh-CN' && timeZone === 'Asia/Shanghai' ? '北京时间' : named();
-  const when = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const zone = offsetOnlyName(t, timeZone) ?? (locale === 'zh-CN' && timeZone === 'Asia/Shanghai' ? '北京时间' : zoneNamePart('zoneName', t, timeZone, locale));
+  const when = wallClockMinute(t, timeZone, locale);
   return locale === 'zh-CN' ? `${when}（${zone}）` : `${when} (${zone})`;
 }
 

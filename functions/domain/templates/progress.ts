@@ -44,8 +44,8 @@ export interface LocaleTemplates {
 const zhNote = (note: string) => (note ? `留言：${note}` : '');
 const enNote = (note: string) => (note ? ` Note: ${note}` : '');
 /** When, in an email: how long until then first (it reads the same in every time zone), then the time. */
-const zhBy = (c: ProgressContext & { dueText: string }) => (c.dueWithin ? zh`在${c.dueWithin}内、即${c.dueText}前` : zh`在${c.dueText}前`);
-const enBy = (c: ProgressContext & { dueText: string }) => (c.dueWithin ? `within ${c.dueWithin}, by ${c.dueText}` : `by ${c.dueText}`);
+const zhBy = (dueText: string, within?: string) => (within ? zh`在${within}内、即${dueText}前` : zh`在${dueText}前`);
+const enBy = (dueText: string, within?: string) => (within ? `within ${within}, by ${dueText}` : `by ${dueText}`);
 
 /**
  * Customer progress messages, one set per locale. To add a locale: add it to `LocaleSchema` in
@@ -63,13 +63,13 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
         body: (c) => [
           zh`我们已收到您关于“${c.title}”的投诉，编号 ${c.reference}。`,
           zh`它已转交${c.departmentName}处理（类别：${c.categoryName}）。`,
-          c.dueText ? `我们会${zhBy({ ...c, dueText: c.dueText })}联系您。` : '我们会尽快联系您。',
+          c.dueText ? `我们会${zhBy(c.dueText, c.dueWithin)}联系您。` : '我们会尽快联系您。',
         ],
         sms: (c, note) => zh`【${c.company}】已收到您的投诉，编号${c.reference}，已转${c.departmentName}，${c.dueShort ? zh`${c.dueShort}前` : '尽快'}联系您。${zhNote(note)}`,
       },
       acknowledged: {
         subject: (c) => zh`您的投诉已有专人负责（编号 ${c.reference}）`,
-        body: (c) => [zh`${c.departmentName}已确认您的投诉“${c.title}”，并安排专人负责。`, c.dueText ? `我们的目标是${zhBy({ ...c, dueText: c.dueText })}解决。` : '我们会尽快解决。'],
+        body: (c) => [zh`${c.departmentName}已确认您的投诉“${c.title}”，并安排专人负责。`, c.dueText ? `我们的目标是${zhBy(c.dueText, c.dueWithin)}解决。` : '我们会尽快解决。'],
         sms: (c, note) => zh`【${c.company}】投诉${c.reference}已有专人负责${c.dueShort ? zh`，目标${c.dueShort}前解决` : ''}。${zhNote(note)}`,
       },
       in_progress: {
@@ -89,7 +89,7 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       },
       reopened: {
         subject: (c) => zh`您的投诉已重新打开（编号 ${c.reference}）`,
-        body: (c) => [zh`您的投诉“${c.title}”已重新打开，${c.departmentName}会再次跟进。`, c.dueText ? `我们会${zhBy({ ...c, dueText: c.dueText })}联系您。` : '我们会尽快联系您。'],
+        body: (c) => [zh`您的投诉“${c.title}”已重新打开，${c.departmentName}会再次跟进。`, c.dueText ? `我们会${zhBy(c.dueText, c.dueWithin)}联系您。` : '我们会尽快联系您。'],
         sms: (c, note) => zh`【${c.company}】投诉${c.reference}已重新打开，${c.dueShort ? zh`${c.dueShort}前` : '尽快'}联系您。${zhNote(note)}`,
       },
       update: {
@@ -110,13 +110,13 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
         body: (c) => [
           `We received your complaint "${c.title}", reference ${c.reference}.`,
           `It is with our ${c.departmentName} team (category: ${c.categoryName}).`,
-          c.dueText ? `We will get back to you ${enBy({ ...c, dueText: c.dueText })}.` : 'We will get back to you shortly.',
+          c.dueText ? `We will get back to you ${enBy(c.dueText, c.dueWithin)}.` : 'We will get back to you shortly.',
         ],
         sms: (c, note) => `${c.company}: complaint received, ref ${c.reference}. We will reply by ${c.dueShort ?? 'soon'}.${enNote(note)}`,
       },
       acknowledged: {
         subject: (c) => `Someone is now handling your complaint (ref. ${c.reference})`,
-        body: (c) => [`Our ${c.departmentName} team has taken on your complaint "${c.title}".`, c.dueText ? `We aim to resolve it ${enBy({ ...c, dueText: c.dueText })}.` : 'We aim to resolve it shortly.'],
+        body: (c) => [`Our ${c.departmentName} team has taken on your complaint "${c.title}".`, c.dueText ? `We aim to resolve it ${enBy(c.dueText, c.dueWithin)}.` : 'We aim to resolve it shortly.'],
         sms: (c, note) => `${c.company}: ref ${c.reference} is being handled${c.dueShort ? `, target ${c.dueShort}` : ''}.${enNote(note)}`,
       },
       in_progress: {
@@ -136,7 +136,7 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       },
       reopened: {
         subject: (c) => `Your complaint has been reopened (ref. ${c.reference})`,
-        body: (c) => [`Your complaint "${c.title}" has been reopened and our ${c.departmentName} team is on it again.`, c.dueText ? `We will get back to you ${enBy({ ...c, dueText: c.dueText })}.` : 'We will get back to you shortly.'],
+        body: (c) => [`Your complaint "${c.title}" has been reopened and our ${c.departmentName} team is on it again.`, c.dueText ? `We will get back to you ${enBy(c.dueText, c.dueWithin)}.` : 'We will get back to you shortly.'],
         sms: (c, note) => `${c.company}: ref ${c.reference} was reopened. We will reply by ${c.dueShort ?? 'soon'}.${enNote(note)}`,
       },
       update: {
