@@ -244,6 +244,9 @@ export class ComplaintPipelineStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'OnFailureQueueUrl', { value: this.onFailureQueue.queueUrl });
+    if (this.tables.complaints) {
+      new CfnOutput(this, 'ComplaintsTableName', { value: this.tables.complaints.tableName, description: 'The complaints table: npm run export-training -- --table <this> (labelled history for npm run train).' });
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Turns week-by-week KPI and CSAT reports into the reports page's series and the CSV export. */
+import { csvField as field } from '../csv.ts';
 import type { KpiReport } from '../kpis.ts';
 import type { CsatReport } from '../survey.ts';
 import type { ReportsView } from './pages.ts';
@@ -54,13 +55,6 @@ const CSV_COLUMNS = [
   'survey_response_rate',
 ] as const;
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formula-leading text is defused. */
-function field(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (/^[=+\-@]/.test(s) && typeof value === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** One row per week and department (or category), with every KPI and CSAT figure. */
 export function reportsCsv(data: WeeklyReports, by: 'department' | 'category', categories: readonly string[]): string {

@@ -1,0 +1,93 @@
+/**
+ * `npm run export-training`: the complaints table as labelled history for `npm run train`, with the
+ * category each complaint ended in (an agent's `recategorize` correction included) and what intake
+ * had decided. Reads the table with a paginated Scan (eventually consistent, half a read unit per
+ * 4 KB), so run it off-peak on a large table.
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ComplaintSchema } from '../domain/complaint.ts';
+import { trainingCsv, trainingRow, type TrainingRow } from '../domain/training-export.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local.ts';
+import { CliInputError, optional, parseFlags, required } from './args.ts';
+
+const USAGE = 'usage: npm run export-training -- --table <complaints table> --out <file.csv> [--endpoint <DynamoDB Local URL>] [--region <region>]';
+
+/** What an export found. */
+export interface TrainingExport {
+  readonly rows: TrainingRow[];
+  /** Complaints left out: erased ones (no text left) and items that are not complaints. */
+  readonly erased: number;
+  readonly unreadable: number;
+}
+
+/** Reads every complaint of the table, page by page. */
+export async function exportTraining(doc: DynamoDBDocumentClient, table: string): Promise<TrainingExport> {
+  const rows: TrainingRow[] = [];
+  let erased = 0;
+  let unreadable = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) {
+      const parsed = ComplaintSchema.safeParse(item);
+      if (!parsed.success) {
+        unreadable += 1;
+        continue;
+      }
+      const row = trainingRow(parsed.data);
+      if (row) rows.push(row);
+      else erased += 1;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  // Oldest first, as history reads.
+  rows.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
+  return { rows, erased, unreadable };
+}
+
+/** Runs the CLI; returns the exit code (2 for input problems, printed as one line). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let client: DynamoDBClient | undefined;
+  try {
+    const v = parseFlags(argv, ['table', 'out', 'endpoint', 'region'], USAGE);
+    const table = required(v, 'table', USAGE);
+    const out = required(v, 'out', USAGE);
+    const endpoint = optional(v, 'endpoint');
+    const region = optional(v, 'region');
+    if (endpoint !== undefined && !URL.canParse(endpoint)) throw new CliInputError(`--endpoint '${endpoint}' is not a URL (e.g. http://127.0.0.1:8000)`);
+    client = new DynamoDBClient(endpoint ? { endpoint, region: region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : region ? { region } : {});
+    let found: TrainingExport;
+    try {
+      found = await exportTraining(DynamoDBDocumentClient.from(client), table);
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) throw new CliInputError(`no table '${table}'${endpoint ? ` at ${endpoint}` : ''}: name the complaints table (the stack's ComplaintsTableName output; locally <prefix>-complaints)`);
+      throw err;
+    }
+    writeFileSync(out, trainingCsv(found.rows));
+    const corrected = found.rows.filter((r) => r.correctedBy).length;
+    console.log(`export-training: ${found.rows.length} complaints (${corrected} moved by an agent) → ${out}; left out: ${found.erased} erased, ${found.unreadable} not complaints`);
+    console.log(`next: npm run train -- --file ${out} --text-column title --text-column description --label-column category --out config/model.json`);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliInputError) {
+      console.error(`export-training: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    client?.destroy();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
