@@ -1,7 +1,24 @@
 /**
- * Command-line helpers shared by the CLIs (`npm run train`, `classify`, `replay`, `cost`): one way
- * to read `--flag value` pairs and one wording for a bad or missing flag.
+ * Command-line helpers shared by the CLIs (`npm run train`, `classify`, `replay`, `cost`,
+ * `export-training`): one way to read `--flag value` pairs, one wording for a bad or missing flag, and
+ * one way to run as a program.
  */
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Runs a CLI's `main` when its module is the program Node was started with (not when a test imports
+ * it) and exits with the code `main` returns; an unexpected error is printed with its stack, exit code 1.
+ */
+export function runWhenMain(moduleUrl: string, main: (argv: readonly string[]) => Promise<number>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}
 
 /** A problem with the command line or the input the user can fix: printed as one line, exit code 2. */
 export class CliInputError extends Error {

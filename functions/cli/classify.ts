@@ -3,10 +3,9 @@
  * `[{ "row": 1, "label": "…", "confidence": 0.93 }, …]`, row 1 being the first row after the header.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { loadTextModelFile, TextModelFileError } from '../adapters/text-model-file.ts';
 import { compileTextModel, predictText } from '../domain/text-model.ts';
-import { CliInputError, parseFlags, required } from './args.ts';
+import { CliInputError, parseFlags, required, runWhenMain } from './args.ts';
 import { columnIndex, readCsvFile, rowText } from './text-csv.ts';
 
 const USAGE = 'usage: npm run classify -- --model <model.json> --file <csv> --text-column <col> [--text-column <col> ...] --json <out.json>';
@@ -46,12 +45,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

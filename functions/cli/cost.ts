@@ -5,13 +5,12 @@
  * takes minutes), so it runs once and every volume is priced from it. Ends with one JSON line per
  * volume, in the order given.
  */
-import { pathToFileURL } from 'node:url';
 import { loadClassifierModel } from '../adapters/classifier-model.ts';
 import { loadConfigFile } from '../adapters/config-file.ts';
 import { DEFAULT_PRICES_PATH, loadPriceFile, PriceFileError } from '../adapters/price-file.ts';
 import { ConfigError } from '../domain/config.ts';
 import { estimateBill, type Bill, type LifecycleProfile, type PriceFile } from '../domain/cost-model.ts';
-import { CliInputError, numberFlag, numberListFlag, optional, parseFlags } from './args.ts';
+import { CliInputError, numberFlag, numberListFlag, optional, parseFlags, runWhenMain } from './args.ts';
 import type { MeasureOptions } from '../local/measure-lifecycle.ts';
 import { renderBill } from './cost-report.ts';
 
@@ -108,12 +107,4 @@ export async function main(argv: readonly string[], print: (line: string) => voi
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

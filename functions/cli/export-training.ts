@@ -5,13 +5,12 @@
  * 4 KB), so run it off-peak on a large table.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ComplaintSchema } from '../domain/complaint.ts';
 import { trainingCsv, trainingRow, type TrainingRow } from '../domain/training-export.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local.ts';
-import { CliInputError, optional, parseFlags, required } from './args.ts';
+import { CliInputError, optional, parseFlags, required, runWhenMain } from './args.ts';
 
 const USAGE = 'usage: npm run export-training -- --table <complaints table> --out <file.csv> [--endpoint <DynamoDB Local URL>] [--region <region>]';
 
@@ -82,12 +81,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

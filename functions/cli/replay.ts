@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../adapters/config-file.ts';
 import { MemoryAlertStore } from '../adapters/memory-alert-store.ts';
 import { MemoryComplaintSummaries } from '../adapters/memory-complaint-repository.ts';
@@ -26,7 +25,7 @@ import { zonedTime } from '../domain/business-time.ts';
 import type { Cadence } from '../domain/multi-scale.ts';
 import { localDate } from '../domain/step-series.ts';
 import type { AdaptiveSettings } from '../domain/config.ts';
-import { CliInputError } from './args.ts';
+import { CliInputError, runWhenMain } from './args.ts';
 import { createProgress } from './progress.ts';
 import { parseReplayArgs, readReplay, replayCategories, ReplayInputError, type DetectorChoice, type ReplayCategory, type ReplayOptions, type ReplayRow } from './replay-input.ts';
 import { renderChart, renderReport, type ReplayRun } from './replay-report.ts';
@@ -246,12 +245,4 @@ function labelOf(categories: readonly ReplayCategory[], id: string): string {
   return categories.find((c) => c.category.id === id)?.label ?? id;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

@@ -4,7 +4,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../adapters/config-file.ts';
 import { classify } from '../domain/classify.ts';
@@ -12,7 +11,7 @@ import { evaluatePredictions, majorityLabel } from '../domain/classifier-evaluat
 import { ConfigError } from '../domain/config.ts';
 import { compileTextModel, predictText } from '../domain/text-model.ts';
 import { stratifiedSplit, trainTextModel, TrainingDataError, type TrainingRow } from '../domain/train-text-model.ts';
-import { choiceFlag, CliInputError, numberFlag, parseFlags, required } from './args.ts';
+import { choiceFlag, CliInputError, numberFlag, parseFlags, required, runWhenMain } from './args.ts';
 import { columnIndex, progressLine, readCsvFile, rowText } from './text-csv.ts';
 import { renderTrainingReport, type NamedEvaluation } from './train-report.ts';
 
@@ -162,12 +161,4 @@ function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);
