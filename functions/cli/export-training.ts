@@ -67,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     writeFileSync(out, trainingCsv(found.rows));
     const corrected = found.rows.filter((r) => r.correctedBy).length;
-    console.log(`export-training: ${found.rows.length} complaints (${corrected} moved by an agent) → ${out}; left out: ${found.erased} erased, ${found.unreadable} not complaints`);
+    console.log(`export-training: ${found.rows.length} complaint${found.rows.length === 1 ? '' : 's'} (${corrected} moved by an agent) → ${out}; left out: ${found.erased} erased, ${found.unreadable} not complaints`);
     console.log(`next: npm run train -- --file ${out} --text-column title --text-column description --label-column category --out config/model.json`);
     return 0;
   } catch (err) {

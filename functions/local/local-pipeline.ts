@@ -108,6 +108,8 @@ export interface LocalPipeline {
   readonly smtpPort: number | undefined;
   /** The local mail bucket: raw inbound messages, quarantine, attachments. */
   readonly mail: LocalMailStore;
+  /** Where the tables are (for the AWS CLI or `npm run export-training -- --endpoint … --table …`). */
+  readonly dynamoDb: { readonly endpoint: string; readonly tables: Readonly<Record<TableName, string>> };
   /** Failed batches the pollers gave up on, as Lambda would send them to the on-failure queue. */
   readonly deadLetters: readonly unknown[];
   /**
@@ -441,6 +443,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       runtime,
       smtpPort,
       mail,
+      dynamoDb: { endpoint: dynamo.endpoint, tables: tableNames },
       deadLetters,
       idle,
       stop: async () => {

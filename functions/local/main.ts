@@ -5,7 +5,7 @@ import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
 import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import type { TextModel } from '../domain/text-model.ts';
-import { DEFAULT_TABLE_PREFIX, PortInUseError, startLocalPipeline } from './local-pipeline.ts';
+import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
@@ -91,9 +91,7 @@ async function main(): Promise<void> {
     `  outbox:       GET  ${pipeline.url}/local/outbox   (every email and SMS SES/SNS would send)`,
     `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
-    ...(process.env.DYNAMODB_ENDPOINT
-      ? [`  dynamodb:     ${process.env.DYNAMODB_ENDPOINT} (already running; tables ${process.env.DYNAMODB_TABLE_PREFIX || DEFAULT_TABLE_PREFIX}-*)`]
-      : []),
+    `  dynamodb:     ${pipeline.dynamoDb.endpoint}   (${process.env.DYNAMODB_ENDPOINT ? 'already running; ' : ''}tables ${Object.values(pipeline.dynamoDb.tables).join(', ')})`,
     ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints and outbox survive a restart)`] : []),
     ...(pipeline.smtpPort !== undefined && config.inbound
       ? [`  email in:     smtp://127.0.0.1:${pipeline.smtpPort}   (mail to ${config.inbound.address} or a reply address; SMTP_PORT)`]
