@@ -1,8 +1,18 @@
+import { eventDetailProblems } from '../domain/event-schemas.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { toEventEntry } from '../adapters/eventbridge-publisher.ts';
 
-/** The local stand-in for the EventBridge bus: keeps every entry PutEvents would have carried. */
+/** An event whose `detail` breaks its detail-type's published schema (`domain/event-schemas.ts`). */
+export class EventContractError extends Error {
+  override readonly name = 'EventContractError';
+}
+
+/**
+ * The local stand-in for the EventBridge bus: keeps every entry PutEvents would have carried, after
+ * checking each `detail` against its detail-type's schema, so a producer that breaks the contract
+ * fails locally and in the tests instead of in a consumer.
+ */
 export class RecordedEvents implements EventPublisher {
   readonly #entries: Array<ReturnType<typeof toEventEntry>> = [];
 
@@ -14,7 +24,10 @@ export class RecordedEvents implements EventPublisher {
 
   async publish(events: readonly DomainEvent[]): Promise<void> {
     for (const e of events) {
-      this.#entries.push(toEventEntry(e, this.busName));
+      const entry = toEventEntry(e, this.busName);
+      const problems = eventDetailProblems(e.type, JSON.parse(entry.Detail));
+      if (problems.length) throw new EventContractError(`${e.type} ${e.id} breaks its detail schema: ${problems.join('; ')}`);
+      this.#entries.push(entry);
       this.onPublish?.(e);
     }
   }
