@@ -21,38 +21,55 @@ export const METRICS_SERVICE = 'complaint-pipeline';
 /** Dimensions a metric may carry besides `service`. */
 export type MetricDimension = 'category' | 'channel' | 'outcome';
 
-/** How one metric is emitted and what it counts. */
+/**
+ * How one metric is emitted. What it counts is the comment on its name below: a comment, not a
+ * string, so the functions' bundles do not carry the prose.
+ */
 export interface MetricSpec {
   /** The dimension it is emitted with (besides `service`), if any. */
   readonly dimension?: MetricDimension;
-  /** What one unit means, and where it is counted. */
-  readonly description: string;
 }
 
 /** The custom metrics, by name (their CloudWatch metric name). */
 export const METRICS = {
-  ComplaintsReceived: {
-    dimension: 'category',
-    description: 'A new complaint was stored (HTTP intake or an email to the complaints address); repeats of an externalId or Message-ID are not counted.',
-  },
-  ComplaintsCounted: { description: 'New complaints the volume monitor counted from the stream (once each, whatever the retries).' },
-  InvalidStreamRecords: { description: 'Stream records the volume monitor could not parse; they go to the on-failure queue.' },
-  AlertsRaised: { description: 'Alert incidents the volume monitor opened (a category breached its threshold or detector).' },
-  AlertsAcknowledged: { description: 'Alert incidents a person acknowledged (the link in the alert, or the console).' },
-  AlertsResolved: { description: 'Alert incidents the alert evaluator closed with an all-clear.' },
-  AlertIncidentsOpen: { description: 'Incidents still open or acknowledged at the alert evaluator run (a gauge, every five minutes).' },
-  MessagesSent: { dimension: 'channel', description: 'Emails (SES), SMS to phones and department topic publications (SNS) accepted by the service.' },
-  MessagesFailed: { dimension: 'channel', description: 'Send attempts SES or SNS refused or that failed in transit; the delivery is retried.' },
-  SlaWarnings: { description: 'SLA warnings (75% of a target) sent by a sweep.' },
-  SlaEscalations: { description: 'SLA escalations (a target passed) sent by a sweep.' },
-  SlaSmsHeld: { description: 'SLA SMS held for quiet hours by a sweep.' },
-  SlaSmsOverCeiling: { description: 'SLA SMS not sent because a person reached the hourly SMS ceiling.' },
-  ReceiptEmailOverBudget: { description: 'Receipt emails intake withheld because the hourly company-wide receipt email budget (protection.receiptEmailsPerHour) was spent.' },
-  ReceiptSmsOverBudget: { description: 'Receipt SMS intake withheld because the hourly company-wide receipt SMS budget (protection.receiptSmsPerHour) was spent.' },
-  SurveysSent: { description: 'Satisfaction surveys the dispatcher sent.' },
-  DigestsSent: { description: 'Weekly management digests emailed (one per recipient per week).' },
-  InboundEmails: { dimension: 'outcome', description: 'Emails to the complaints address, by what became of them.' },
-  InvalidInboundEvents: { description: 'SES receipt events the inbound-mail function could not read; they go to the on-failure queue.' },
+  /** A new complaint was stored (HTTP intake or an email to the complaints address); repeats of an externalId or Message-ID are not counted. */
+  ComplaintsReceived: { dimension: 'category' },
+  /** New complaints the volume monitor counted from the stream (once each, whatever the retries). */
+  ComplaintsCounted: {},
+  /** Stream records the volume monitor could not parse; they go to the on-failure queue. */
+  InvalidStreamRecords: {},
+  /** Alert incidents the volume monitor opened (a category breached its threshold or detector). */
+  AlertsRaised: {},
+  /** Alert incidents a person acknowledged (the link in the alert, or the console). */
+  AlertsAcknowledged: {},
+  /** Alert incidents the alert evaluator closed with an all-clear. */
+  AlertsResolved: {},
+  /** Incidents still open or acknowledged at the alert evaluator run (a gauge, every five minutes). */
+  AlertIncidentsOpen: {},
+  /** Emails (SES), SMS to phones and department topic publications (SNS) accepted by the service. */
+  MessagesSent: { dimension: 'channel' },
+  /** Send attempts SES or SNS refused or that failed in transit; the delivery is retried. */
+  MessagesFailed: { dimension: 'channel' },
+  /** SLA warnings (75% of a target) sent by a sweep. */
+  SlaWarnings: {},
+  /** SLA escalations (a target passed) sent by a sweep. */
+  SlaEscalations: {},
+  /** SLA SMS held for quiet hours by a sweep. */
+  SlaSmsHeld: {},
+  /** SLA SMS not sent because a person reached the hourly SMS ceiling. */
+  SlaSmsOverCeiling: {},
+  /** Receipt emails intake withheld because the hourly company-wide receipt email budget (protection.receiptEmailsPerHour) was spent. */
+  ReceiptEmailOverBudget: {},
+  /** Receipt SMS intake withheld because the hourly company-wide receipt SMS budget (protection.receiptSmsPerHour) was spent. */
+  ReceiptSmsOverBudget: {},
+  /** Satisfaction surveys the dispatcher sent. */
+  SurveysSent: {},
+  /** Weekly management digests emailed (one per recipient per week). */
+  DigestsSent: {},
+  /** Emails to the complaints address, by what became of them. */
+  InboundEmails: { dimension: 'outcome' },
+  /** SES receipt events the inbound-mail function could not read; they go to the on-failure queue. */
+  InvalidInboundEvents: {},
 } as const satisfies Record<string, MetricSpec>;
 
 /** A custom metric's name. */
