@@ -45,13 +45,13 @@ export class LocalMailStore implements MailStore {
    * for an expired, altered or unsigned link, 404 for a file no longer stored.
    */
   async download(query: URLSearchParams): Promise<LocalDownload> {
-    const refused = (why: string): LocalDownload => ({ statusCode: 403, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: why });
+    const plain = (statusCode: 403 | 404, body: string): LocalDownload => ({ statusCode, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body });
     const given = Buffer.from(query.get('signature') ?? '', 'base64url');
     const expected = Buffer.from(this.#signature(query), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refused('The link is not valid.');
-    if (Number(query.get('expires')) * 1000 < this.now()) return refused('The link has expired: open the file from the complaint page again.');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return plain(403, 'The link is not valid.');
+    if (Number(query.get('expires')) * 1000 < this.now()) return plain(403, 'The link has expired: open the file from the complaint page again.');
     const body = await this.#read(query.get('key')!);
-    if (!body) return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'The file is no longer stored.' };
+    if (!body) return plain(404, 'The file is no longer stored.');
     return { statusCode: 200, headers: downloadHeaders(query.get('name')!), body };
   }
 

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { ChannelSchema, ComplaintStatusSchema } from './complaint.ts';
-import { SeveritySchema } from './config.ts';
+import { formatPath, SeveritySchema } from './config.ts';
 import { COMPLAINT_EVENT_TYPES } from './lifecycle-rules.ts';
 import { DOMAIN_EVENT_TYPES, EVENT_SCHEMA_VERSION, type DomainEventType } from './events.ts';
 
@@ -68,7 +68,7 @@ export const EVENT_DETAIL_SCHEMAS = {
 /** Why `detail` is not what `type` promises, as `path: message` lines; empty when it is. */
 export function eventDetailProblems(type: DomainEventType, detail: unknown): string[] {
   const parsed = EVENT_DETAIL_SCHEMAS[type].safeParse(detail);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${formatPath(i.path) || '(detail)'}: ${i.message}`);
 }
 
 /** The JSON Schema of every detail-type (`docs/events/detail-schemas.json`). */

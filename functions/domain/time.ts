@@ -64,6 +64,11 @@ function offsetOnlyName(t: Date, timeZone: string): string | undefined {
   return timeZone.startsWith('Etc/') ? zoneNamePart('offset', t, timeZone).replace(/^GMT(\+0)?$/, 'UTC') : undefined;
 }
 
+/** The name Chinese readers give the mainland's zone (`北京时间`), in Chinese; undefined otherwise. */
+function beijingTimeName(timeZone: string, locale: string): string | undefined {
+  return locale === 'zh-CN' && timeZone === 'Asia/Shanghai' ? '北京时间' : undefined;
+}
+
 /**
  * A wall-clock time in a zone, for staff: `2026-11-22 14:03 (Asia/Shanghai)`, or by its offset for
  * a zone that is only one: `2026-11-22 01:03 (GMT-5)`, `(UTC)`.
@@ -78,7 +83,7 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
  * or `（北美东部标准时间）`. A zone that is only an offset is named by it (`(GMT-5)`, `(UTC)`).
  */
 export function formatCustomerTime(t: Date, timeZone: string, locale: string): string {
-  const zone = offsetOnlyName(t, timeZone) ?? (locale === 'zh-CN' && timeZone === 'Asia/Shanghai' ? '北京时间' : zoneNamePart('zoneName', t, timeZone, locale));
+  const zone = offsetOnlyName(t, timeZone) ?? beijingTimeName(timeZone, locale) ?? zoneNamePart('zoneName', t, timeZone, locale);
   const when = wallClockMinute(t, timeZone, locale);
   return locale === 'zh-CN' ? `${when}（${zone}）` : `${when} (${zone})`;
 }
@@ -91,7 +96,7 @@ export function formatShortTime(t: Date, timeZone: string, locale: string): stri
   const parts = zonedFormatter('short', timeZone, locale).formatToParts(t);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const zone = get('timeZoneName');
-  if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${timeZone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
+  if (locale === 'zh-CN') return `${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}（${beijingTimeName(timeZone, locale) ?? zone}）`;
   return `${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${zone}`;
 }
 
