@@ -5,51 +5,20 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   TrimmedDataAccessException,
-  type AttributeValue as SdkAttributeValue,
   type DynamoDBStreamsClient,
-  type _Record as SdkRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamTrigger } from '../pipeline.ts';
 import { matchesFilter, validateFilterPatterns } from './event-filter.ts';
-
-/**
- * A stream consumer as the local runtime invokes it: the Lambda handler module's `handler`.
- * It may return a `DynamoDBBatchResponse` (partial batch failure), nothing, or a promise of either.
- */
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => unknown;
-
-/**
- * What Lambda sends to an SQS or SNS on-failure destination when it gives up on a batch from a
- * DynamoDB stream: metadata only, enough to find the records again in the stream.
- */
-export interface StreamBatchFailure {
-  readonly requestContext: {
-    readonly requestId: string;
-    readonly functionArn: string;
-    readonly condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
-    readonly approximateInvokeCount: number;
-  };
-  readonly responseContext: {
-    /** 200 when the function was invoked (errors included); 0 when the records aged out before any invocation. */
-    readonly statusCode: number;
-    readonly executedVersion: string;
-    /** `Unhandled` when the last invocation threw; absent when it returned a batch item failure. */
-    readonly functionError?: string;
-  };
-  readonly version: '1.0';
-  readonly timestamp: string;
-  readonly DDBStreamBatchInfo: {
-    readonly shardId: string;
-    readonly startSequenceNumber: string;
-    readonly endSequenceNumber: string;
-    readonly approximateArrivalOfFirstRecord: string;
-    readonly approximateArrivalOfLastRecord: string;
-    readonly batchSize: number;
-    readonly streamArn: string;
-  };
-}
+import {
+  interpretBatchResponse,
+  lambdaContext,
+  toLambdaRecord,
+  type BatchOutcome,
+  type StreamBatchFailure,
+  type StreamHandler,
+} from './lambda-stream-shapes.ts';
 
 /**
  * Where the poller reads the time and schedules its waits. Injected so tests drive the batching
@@ -253,11 +222,6 @@ interface IdleWaiter {
   readonly resolve: (state: StreamPollerIdleState) => void;
   readonly reject: (err: Error) => void;
 }
-
-type Outcome =
-  | { readonly kind: 'success' }
-  | { readonly kind: 'partial'; readonly index: number }
-  | { readonly kind: 'failure'; readonly reason: string };
 
 const GET_RECORDS_LIMIT = 1000;
 const MAX_BACKOFF_MS = 1000;
@@ -804,7 +768,7 @@ export class StreamPoller {
     shard.lastResponse = undefined;
   }
 
-  async #invoke(shard: ShardState, batch: readonly DynamoDBRecord[]): Promise<Outcome> {
+  async #invoke(shard: ShardState, batch: readonly DynamoDBRecord[]): Promise<BatchOutcome> {
     const requestId = randomUUID();
     shard.lastRequestId = requestId;
     this.#stats.batches++;
@@ -827,7 +791,7 @@ export class StreamPoller {
       return { kind: 'failure', reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     }
     shard.lastResponse = { statusCode: 200, executedVersion: '$LATEST' };
-    return interpretResponse(response, batch);
+    return interpretBatchResponse(response, batch);
   }
 
   /** The context's clock: the invocation clock when there is one (with a sleep on it), else the timer. */
@@ -893,31 +857,6 @@ export class StreamPoller {
   }
 }
 
-/**
- * Lambda's rules for a response when ReportBatchItemFailures is on: nothing, `{}` or an empty or
- * null list is success; an item without a usable `itemIdentifier` fails the whole batch; otherwise
- * processing resumes at the lowest failed sequence number.
- */
-function interpretResponse(response: unknown, batch: readonly DynamoDBRecord[]): Outcome {
-  if (response === undefined || response === null) return { kind: 'success' };
-  if (typeof response !== 'object' || Array.isArray(response)) {
-    return { kind: 'failure', reason: `the handler returned ${JSON.stringify(response)}, not a batch response` };
-  }
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) return { kind: 'failure', reason: 'batchItemFailures is not a list' };
-  if (failures.length === 0) return { kind: 'success' };
-  let lowest: number | undefined;
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || id === '') return { kind: 'failure', reason: 'a batch item failure has no itemIdentifier' };
-    const index = batch.findIndex((r) => r.dynamodb?.SequenceNumber === id);
-    if (index < 0) return { kind: 'failure', reason: `itemIdentifier ${id} is not a sequence number in this batch` };
-    lowest = lowest === undefined ? index : Math.min(lowest, index);
-  }
-  return { kind: 'partial', index: lowest ?? 0 };
-}
-
 /** Stream sequence numbers are decimal strings of varying length; compare them as numbers. */
 function sequenceAfter(a: string, b: string): boolean {
   return BigInt(a) > BigInt(b);
@@ -925,83 +864,4 @@ function sequenceAfter(a: string, b: string): boolean {
 
 function arrival(epochSeconds: number | undefined): string {
   return epochSeconds === undefined ? '' : new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/**
- * Reshapes a record from GetRecords into exactly what Lambda delivers: the SDK turns
- * ApproximateCreationDateTime into a Date and binary values into bytes, where Lambda passes epoch
- * seconds and base64 text, and GetRecords leaves out eventSourceARN.
- */
-export function toLambdaRecord(raw: SdkRecord, streamArn: string, fallbackRegion: string): DynamoDBRecord {
-  const d = raw.dynamodb ?? {};
-  const record: DynamoDBRecord = {
-    eventID: raw.eventID,
-    eventName: raw.eventName,
-    eventVersion: raw.eventVersion ?? '1.1',
-    eventSource: raw.eventSource ?? 'aws:dynamodb',
-    awsRegion: raw.awsRegion ?? fallbackRegion,
-    dynamodb: {
-      ...(d.ApproximateCreationDateTime !== undefined && { ApproximateCreationDateTime: d.ApproximateCreationDateTime.getTime() / 1000 }),
-      ...(d.Keys !== undefined && { Keys: toLambdaImage(d.Keys) }),
-      ...(d.NewImage !== undefined && { NewImage: toLambdaImage(d.NewImage) }),
-      ...(d.OldImage !== undefined && { OldImage: toLambdaImage(d.OldImage) }),
-      ...(d.SequenceNumber !== undefined && { SequenceNumber: d.SequenceNumber }),
-      ...(d.SizeBytes !== undefined && { SizeBytes: d.SizeBytes }),
-      ...(d.StreamViewType !== undefined && { StreamViewType: d.StreamViewType }),
-    },
-    eventSourceARN: streamArn,
-  };
-  // TTL deletions carry the service as their identity; handlers tell them apart by it.
-  if (raw.userIdentity !== undefined) record.userIdentity = { type: raw.userIdentity.Type, principalId: raw.userIdentity.PrincipalId };
-  return record;
-}
-
-function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
-  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttribute(v)]));
-}
-
-function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
-  if (value.SS !== undefined) return { SS: [...value.SS] };
-  if (value.NS !== undefined) return { NS: [...value.NS] };
-  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
-  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaAttribute) };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  throw new TypeError(`unknown attribute value type: ${JSON.stringify(value)}`);
-}
-
-/**
- * A Lambda context for a local invocation, so handlers that log or read it work unchanged. Its
- * remaining time counts down on `now`; with `sleep` (the simulated clock's) it also carries a way to
- * wait on that same clock, which Lambda's context does not have (functions/adapters/held-claim-wait.ts).
- */
-function lambdaContext(fn: {
-  functionName: string;
-  functionArn: string;
-  awsRequestId: string;
-  timeoutSeconds: number;
-  memoryMb: number;
-  now: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}): Context & { readonly sleep?: (ms: number) => Promise<void> } {
-  const deadline = fn.now() + fn.timeoutSeconds * 1000;
-  return {
-    ...(fn.sleep && { sleep: fn.sleep }),
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: fn.functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: fn.functionArn,
-    memoryLimitInMB: String(fn.memoryMb),
-    awsRequestId: fn.awsRequestId,
-    logGroupName: `/aws/lambda/${fn.functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - fn.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

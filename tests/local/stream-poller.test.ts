@@ -5,10 +5,10 @@ import {
   StreamPoller,
   StreamPollerIdleTimeoutError,
   StreamPollerStateError,
-  type StreamBatchFailure,
   type StreamCheckpointStore,
   type StreamPollerOptions,
 } from '../../functions/local/stream-poller.ts';
+import type { StreamBatchFailure } from '../../functions/local/lambda-stream-shapes.ts';
 import type { InvocationTime } from '../../functions/adapters/held-claim-wait.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { functions, type StreamTrigger } from '../../functions/pipeline.ts';
