@@ -10,7 +10,7 @@ import type { StoreFactory } from './runtime.ts';
 
 /** What an export shows of each kind of state item: no token hashes, no internal pointers. */
 const EXPORTED_FIELDS: Record<PersonalItem['kind'], readonly string[]> = {
-  survey_link: ['surveyId', 'complaintId', 'locale', 'title', 'sentAt', 'linkExpiresAt', 'answeredAt'],
+  survey_link: ['surveyId', 'complaintId', 'reference', 'locale', 'title', 'sentAt', 'linkExpiresAt', 'answeredAt'],
   unsubscribe_link: ['locale'],
   external_id: ['complaintId'],
   opt_out: ['optedOutAt', 'source'],

@@ -28,6 +28,7 @@ export function tokenHash(token: string): string {
 const LinkItemSchema = z.object({
   surveyId: z.string(),
   complaintId: z.string(),
+  reference: z.string().optional(),
   customerId: z.string(),
   locale: LocaleSchema,
   department: z.string(),

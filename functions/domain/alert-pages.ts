@@ -7,6 +7,7 @@
 import type { AlertIncident } from './alert.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import { escapeHtml } from './escape.ts';
+import { companyName } from './names.ts';
 import { PAGE_CSS, type Page } from './survey-pages.ts';
 import { cleanUserText } from './text.ts';
 import { formatLocalTime } from './time.ts';
@@ -67,7 +68,7 @@ function shell(locale: Locale, title: string, body: string, config: PipelineConf
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex, nofollow">' +
-    `<title>${escapeHtml(title)} · ${escapeHtml(config.company.name)}</title><style>${PAGE_CSS}</style></head>` +
+    `<title>${escapeHtml(title)} · ${escapeHtml(companyName(config, locale))}</title><style>${PAGE_CSS}</style></head>` +
     `<body><main>${body}</main></body></html>`
   );
 }

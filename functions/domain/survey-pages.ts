@@ -77,7 +77,7 @@ function shell({ locale, title, body, config, langHref }: Shell): string {
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex, nofollow">' +
-    `<title>${escapeHtml(title)} · ${escapeHtml(config.company.name)}</title><style>${PAGE_CSS}</style></head>` +
+    `<title>${escapeHtml(title)} · ${escapeHtml(companyName(config, locale))}</title><style>${PAGE_CSS}</style></head>` +
     `<body><header><nav aria-label="${escapeHtml(t.languageSwitchLabel)}"><ul>${switcher}</ul></nav></header>` +
     `<main>${body}</main></body></html>`
   );

@@ -35,6 +35,8 @@ export function isWellFormedToken(token: string): boolean {
 export interface SurveyLink {
   readonly surveyId: string;
   readonly complaintId: string;
+  /** The complaint's reference as the customer's messages show it; links issued before it was kept have none. */
+  readonly reference?: string;
   readonly customerId: string;
   readonly locale: Locale;
   readonly department: string;

@@ -33,7 +33,7 @@ export const handler = pageHandler(async (event) => {
   if (!opened.link || opened.state === 'not_found') return htmlResponse(notFoundPage(locale, config));
   if (opened.state === 'answered') return htmlResponse(alreadyAnsweredPage(locale, config));
   if (opened.state === 'expired') return htmlResponse(expiredPage(locale, config));
-  const view = { token, locale, reference: opened.link.complaintId, title: opened.link.title };
+  const view = { token, locale, reference: opened.link.reference ?? opened.link.complaintId, title: opened.link.title };
   if (!fields) return htmlResponse(surveyFormPage(view, config));
 
   const parsed = parseSurveyForm(fields);

@@ -1,6 +1,7 @@
 import type { Complaint } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { customerLocale } from '../domain/progress.ts';
+import { referenceOf } from '../domain/names.ts';
 import {
   decideSurvey,
   linkExpiry,
@@ -123,6 +124,7 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
       link: {
         surveyId: survey.id,
         complaintId: complaint.id,
+        reference: referenceOf(complaint),
         customerId: complaint.customer.id,
         locale,
         department: complaint.department,

@@ -58,6 +58,9 @@ describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () 
     const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     expect((await page.goto(link!))?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('服务满意度调查');
+    // The reference the customer's messages show, not the internal id.
+    expect(await page.locator('main').textContent()).toContain(ref);
+    expect(await page.locator('main').textContent()).not.toContain(id);
     await page.getByLabel('2 – 不满意').check();
     await page.getByLabel('未解决').check();
     await page.getByLabel('其他意见（选填）').fill('快递还是没有到，电话也打不通');
