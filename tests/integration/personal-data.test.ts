@@ -40,7 +40,9 @@ let rt: Runtime;
 let mail: LocalMailStore;
 let seq = 0;
 
-function agentEvent(path: string, method: 'GET' | 'POST', body?: unknown): APIGatewayProxyEventV2 {
+const ADMIN = JSON.stringify({ id: 'privacy-tool', kind: 'machine', admin: true, departments: [] });
+
+function agentEvent(path: string, method: 'GET' | 'POST', body?: unknown, principal = ADMIN): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,
@@ -48,7 +50,7 @@ function agentEvent(path: string, method: 'GET' | 'POST', body?: unknown): APIGa
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
     pathParameters: { id: path.split('/')[2]! },
-    requestContext: { http: { method, path }, requestId: 'r' },
+    requestContext: { http: { method, path }, requestId: 'r', authorizer: { lambda: { principal } } },
     isBase64Encoded: false,
     ...(body !== undefined && { body: JSON.stringify(body) }),
   } as unknown as APIGatewayProxyEventV2;
@@ -161,6 +163,24 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     expect((await customerData(agentEvent(`/customers/${'x'.repeat(200)}/export`, 'GET'))).statusCode).toBe(400);
   });
 
+  it('refuses callers who do not see every department, and callers with no verified principal', async () => {
+    const scoped = JSON.stringify({ id: 'li.ming', kind: 'user', admin: false, departments: ['logistics'] });
+    for (const [path, method, body] of [
+      [`/customers/${CUSTOMER}/export`, 'GET', undefined],
+      [`/customers/${CUSTOMER}/erase`, 'POST', { actor: 'agent:dpo' }],
+    ] as const) {
+      const refused = await customerData(agentEvent(path, method, body, scoped));
+      expect(refused.statusCode).toBe(403);
+      expect(String(refused.body)).not.toMatch(MARK);
+      const anonymous = agentEvent(path, method, body);
+      (anonymous.requestContext as { authorizer?: unknown }).authorizer = undefined;
+      expect((await customerData(anonymous)).statusCode).toBe(401);
+    }
+    // Nothing was erased.
+    const exported = JSON.parse(String((await customerData(agentEvent(`/customers/${CUSTOMER}/export`, 'GET'))).body));
+    expect(exported.complaints).toHaveLength(2);
+  });
+
   it('erases every personal datum from both tables, keeps counts and KPIs, and records who and when', async () => {
     const range = [new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')] as const;
     clock.set(new Date(clock.now().getTime() + 3600_000));
@@ -206,5 +226,13 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     expect(exported.erasures).toHaveLength(2);
     expect(exported.optOut).toBeNull();
     expect(JSON.stringify(exported)).not.toMatch(MARK);
+  });
+
+  it('records a person who erases as themself, whatever the body names', async () => {
+    const stranger = await submit({ channel: 'app', customer: { id: 'cust-gdpr-2', email: 'someone.else@example.com' }, description: 'parcel late' } as ComplaintInput);
+    const person = JSON.stringify({ id: 'wang.dpo', kind: 'user', admin: true, departments: [] });
+    const res = await customerData(agentEvent(`/customers/${stranger.customer.id}/erase`, 'POST', { actor: 'agent:someone-else' }, person));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(String(res.body))).toMatchObject({ customerId: 'cust-gdpr-2', erasedBy: 'wang.dpo', complaints: 1 });
   });
 });
