@@ -6,7 +6,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AllowedMethods, CachePolicy, Distribution, OriginProtocolPolicy, OriginRequestPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AttributeType,
@@ -34,6 +34,7 @@ import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from '../functions/adapters/metric-names.ts';
 import { assertModelFitsConfig } from '../functions/adapters/classifier-model.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
 import { ConfigError, type InboundSettings, type PipelineConfig } from '../functions/domain/config.ts';
@@ -199,6 +200,18 @@ export class ComplaintPipelineStack extends Stack {
       metric: this.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: 1,
       description: 'A stream record or scheduled event failed after all retries and waits in the on-failure queue for replay.',
+    });
+    this.alarm(this, 'UnreadableComplaintsAlarm', {
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'UnreadableItems' satisfies MetricName,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      description:
+        'A stored complaint does not match the schema and was left out of a listing, the SLA sweep or the survey dispatch (the function logged its id as "unreadable complaint left out"). Repair or remove the item.',
     });
 
     this.eventBus = new EventBus(this, 'EventBus', {

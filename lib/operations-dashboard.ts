@@ -180,8 +180,12 @@ export class OperationsDashboard extends Construct {
           { width: 8 },
         ),
         this.graph(
-          'Inputs refused (to the on-failure queue)',
-          [this.custom('InvalidStreamRecords', { label: 'stream records' }), this.custom('InvalidInboundEvents', { label: 'SES receipt events' })],
+          'Inputs refused (to the on-failure queue), stored complaints left out',
+          [
+            this.custom('InvalidStreamRecords', { label: 'stream records' }),
+            this.custom('InvalidInboundEvents', { label: 'SES receipt events' }),
+            this.custom('UnreadableItems', { label: 'unreadable complaints left out' }),
+          ],
           { width: 8 },
         ),
         this.graph(

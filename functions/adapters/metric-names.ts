@@ -38,6 +38,8 @@ export const METRICS = {
   ComplaintsCounted: {},
   /** Stream records the volume monitor could not parse; they go to the on-failure queue. */
   InvalidStreamRecords: {},
+  /** Stored complaints a listing or a due-index read (SLA sweep, survey dispatch) left out because they do not match the schema; each is logged with its id. Alarms at one. */
+  UnreadableItems: {},
   /** Alert incidents the volume monitor opened (a category breached its threshold or detector). */
   AlertsRaised: {},
   /** Alert incidents a person acknowledged (the link in the alert, or the console). */

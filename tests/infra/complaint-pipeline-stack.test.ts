@@ -383,6 +383,18 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms as soon as a listing or sweep leaves out an unreadable complaint', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ComplaintPipeline',
+      MetricName: 'UnreadableItems',
+      Dimensions: [{ Name: 'service', Value: 'complaint-pipeline' }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      ...alarmAction,
+    });
+  });
+
   it.each(streamDefinitions)('alarms when %s falls more than five minutes behind its stream', (_name, def) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',

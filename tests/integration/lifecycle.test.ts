@@ -150,4 +150,19 @@ describe('SLA sweeper against DynamoDB Local', () => {
     ]);
     expect((await rt.complaints.get(c.id))!.escalationLevel).toBe(1);
   });
+
+  it('leaves an unreadable stored complaint out of the sweep and the listings, and goes on with the others', async () => {
+    const good = complaint(t0);
+    await rt.complaints.create(good);
+    // Due at the same time, but not what the schema accepts (as an unvalidated writer once stored).
+    const bad = complaint(t0);
+    const badItem = toItem(bad, defaultConfig.scale.dueIndexBuckets);
+    await db.clients.doc.send(new BatchWriteCommand({ RequestItems: { [complaintsTable]: [{ PutRequest: { Item: { ...badItem, customer: { ...bad.customer, email: 'a@b@c' } } } }] } }));
+    clock.set(new Date(t0.getTime() + 18.5 * 3600_000));
+    expect(await sweepSla(rt)).toMatchObject({ due: 1, warnings: 1 });
+    expect(outbox.entries().map((m) => `${m.kind}:${m.complaintId}`)).toEqual([`sla_warning:${good.id}`]);
+    expect((await rt.complaints.list({ status: 'received' }, 50)).items.map((c) => c.id)).toEqual([good.id]);
+    // Read alone, it still fails loudly.
+    await expect(rt.complaints.get(bad.id)).rejects.toThrow(/does not match the schema/);
+  });
 });
