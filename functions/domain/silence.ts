@@ -66,7 +66,8 @@ export type EndSilenceRefusal = 'already_ended';
  * yet is cancelled (it ends where it would have begun, so it is never in force).
  */
 export function endSilenceEarly(silence: Silence, now: Date, actor: string | undefined): { ok: true; silence: Silence } | { ok: false; reason: EndSilenceRefusal } {
-  if (Date.parse(silence.to) <= now.getTime()) return { ok: false, reason: 'already_ended' };
+  // A cancelled silence that had not started keeps an end in the future (its start): it is ended all the same.
+  if (silence.endedAt !== undefined || Date.parse(silence.to) <= now.getTime()) return { ok: false, reason: 'already_ended' };
   const end = Math.max(Date.parse(silence.from), now.getTime());
   return {
     ok: true,

@@ -12,7 +12,7 @@ import { ackExpiredPage, ackNotFoundPage, ackPage } from '../../functions/domain
 import { newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
 import { AlertingOverrideInputSchema, applyOverride, newOverride } from '../../functions/domain/alerting-override.ts';
 import { planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
-import { isSilenceActive, SilenceInputSchema } from '../../functions/domain/silence.ts';
+import { endSilenceEarly, isSilenceActive, newSilence, SilenceInputSchema } from '../../functions/domain/silence.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const category = defaultConfig.categories.find((c) => c.id === 'refund')!;
@@ -93,6 +93,20 @@ describe('quiet hours for alert SMS', () => {
 });
 
 describe('silences and overrides', () => {
+  it('ends a silence once: a cancelled one that had not started yet is ended too, not ended again', () => {
+    const now = new Date('2026-11-20T01:00:00Z');
+    const planned = newSilence({ category: 'refund', from: '2026-11-20T02:00:00Z', to: '2026-11-20T05:00:00Z', reason: 'migration' }, 's1', now);
+    const first = endSilenceEarly(planned, now, 'agent:wang');
+    expect(first).toMatchObject({ ok: true, silence: { to: '2026-11-20T02:00:00.000Z', endedBy: 'agent:wang' } });
+    if (!first.ok) throw new Error('fixture');
+    expect(isSilenceActive(first.silence, new Date('2026-11-20T03:00:00Z'))).toBe(false);
+    expect(endSilenceEarly(first.silence, new Date(now.getTime() + 60_000), 'agent:li')).toEqual({ ok: false, reason: 'already_ended' });
+    const started = newSilence({ category: 'refund', from: '2026-11-20T00:00:00Z', to: '2026-11-20T05:00:00Z', reason: 'x' }, 's2', now);
+    const ended = endSilenceEarly(started, now, undefined);
+    if (!ended.ok) throw new Error('fixture');
+    expect(endSilenceEarly(ended.silence, now, undefined)).toEqual({ ok: false, reason: 'already_ended' });
+  });
+
   it('validate with paths and apply', () => {
     const bad = SilenceInputSchema.safeParse({ category: 'refund', from: '2026-11-20T10:00:00Z', to: '2026-11-20T09:00:00Z', reason: '' });
     expect(bad.success).toBe(false);
