@@ -44,7 +44,19 @@ export function shortRef(prefix: string, random: Uint8Array): string {
   return `${prefix}-${out.slice(0, 4)}-${out.slice(4)}`;
 }
 
-/** Normalises a reference as a person may type it (lower case, spaces, O for 0, I/L for 1). */
-export function normaliseRef(text: string): string {
-  return text.trim().toUpperCase().replace(/\s+/g, '').replace(/(?<=-.*)O/g, '0').replace(/(?<=-.*)[IL]/g, '1');
+/** A reference as people type or read it out: any case, groups apart by dashes, spaces or nothing. */
+const TYPED_REF = /^([A-Z]{1,3})[\s-]*([0-9A-Z]{4})[\s-]*([0-9A-Z]{4})$/;
+
+/**
+ * The reference a person meant (`yx thmn pd33`, `YXTHMNPD33`, `yx-thmn-pd3l` → `YX-THMN-PD31`):
+ * case, spaces and dashes forgiven, and in the code O read as 0, I and L as 1 (Crockford's base 32
+ * has none of them).
+ * @returns the canonical reference, or undefined when the text cannot be one
+ */
+export function parseRef(text: string): string | undefined {
+  const m = TYPED_REF.exec(text.trim().toUpperCase());
+  if (!m) return undefined;
+  const code = (group: string) => group.replace(/O/g, '0').replace(/[IL]/g, '1');
+  const ref = `${m[1]}-${code(m[2]!)}-${code(m[3]!)}`;
+  return REF_PATTERN.test(ref) ? ref : undefined;
 }

@@ -6,7 +6,7 @@ import { json, validationError, zodIssues } from '../adapters/http.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { canSeeCategory, canSeeDepartment, visibleDepartments } from '../domain/access.ts';
 import { ComplaintStatusSchema } from '../domain/complaint.ts';
-import { normaliseRef, REF_PATTERN } from '../domain/ids.ts';
+import { parseRef } from '../domain/ids.ts';
 import { InvalidCursorError } from '../ports/complaint-repository.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
@@ -25,8 +25,7 @@ const QuerySchema = z
     ref: z
       .string()
       .max(32)
-      .transform(normaliseRef)
-      .refine((r) => REF_PATTERN.test(r), 'must be a complaint reference such as YX-4K7M-9QD2')
+      .transform((text, ctx) => parseRef(text) ?? (ctx.addIssue({ code: 'custom', message: 'must be a complaint reference such as YX-4K7M-9QD2' }), z.NEVER))
       .optional(),
   })
   .refine((q) => q.ref || q.status || q.department || q.category || q.overdue === 'true', {

@@ -81,12 +81,13 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
         found = one ? [one] : [];
       } else if (key.kind === 'ref') {
         const one = await deps.complaints.getByRef(key.value);
-        found = one ? [one] : [];
+        // Typed without dashes (`YX4K7M9QD2`) it may as well be a customer id; with spaces, words (`the best food`).
+        found = one ? [one] : /^[A-Za-z0-9]+$/.test(query.q.trim()) ? await deps.complaints.findByContact('customer', query.q.trim(), 50) : [];
       } else {
         found = await deps.complaints.findByContact(key.kind, key.value, 50);
       }
       const visible = found.filter(matches).sort(newestFirst);
-      if (visible.length || key.kind !== 'customer') return { items: visible, searchedBy: key.kind };
+      if (visible.length || (key.kind !== 'customer' && key.kind !== 'ref')) return { items: visible, searchedBy: key.kind };
     }
     const words = searchWords(query.q);
     const since = new Date(deps.clock.now().getTime() - SEARCH_RECENT_DAYS * DAY_MS);

@@ -32,6 +32,15 @@ describe('search box', () => {
   ])('%s is a %s lookup', (q, kind) => {
     expect(searchKey(q)?.kind).toBe(kind);
   });
+  it.each([
+    ['yx-4k7m-9qd2', 'YX-4K7M-9QD2'],
+    ['YX 4K7M 9QD2', 'YX-4K7M-9QD2'],
+    ['yx4k7m9qd2', 'YX-4K7M-9QD2'],
+    [' yx - 4k7m - 9qdl ', 'YX-4K7M-9QD1'],
+    ['C-OOOO-IIII', 'C-0000-1111'],
+  ])('reads the reference %s as %s', (q, ref) => {
+    expect(searchKey(q)).toEqual({ kind: 'ref', value: ref });
+  });
   it('normalises emails and phones the way the indexes store them', () => {
     expect(searchKey('Li.Na@Example.com')).toEqual({ kind: 'email', value: 'li.na@example.com' });
     expect(searchKey('86 139-0000-0001')).toEqual({ kind: 'phone', value: '+8613900000001' });

@@ -4,6 +4,7 @@ import { startTestPipeline } from '../support/local-pipeline.ts';
 import { projectionOf, tables } from '../../functions/pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
+import { loadInbox } from '../../functions/use-cases/console-queries.ts';
 
 const TOKEN = 'contact-search-token';
 let pipeline: LocalPipeline;
@@ -49,5 +50,21 @@ describe('finding a customer\'s complaints by contact, with indexes that project
       expect(found[1]!.description).toBe('My parcel has not arrived and tracking is stuck.');
       expect(found[1]!.timeline.map((t) => t.event)).toEqual(['receive', 'acknowledge']);
     }
+  });
+
+  it('finds a complaint by its reference however it is typed, and falls back to words and customer ids', async () => {
+    const created = await api.call('POST', '/complaints', { channel: 'web', customer: { id: 'YX4K7M9QD2', email: 'ref.search@example.com' }, title: 'the best food went bad', description: 'the best food went bad on arrival' });
+    expect(created.status).toBe(201);
+    const ref = created.body.ref as string;
+    const admin = { id: 'agent:search', kind: 'machine' as const, admin: true, departments: [] };
+    const inbox = (q: string) => loadInbox({ q }, admin, pipeline.runtime);
+    for (const typed of [ref, ref.toLowerCase(), ref.replace(/-/g, ' '), ref.replace(/-/g, '')]) {
+      const page = await inbox(typed);
+      expect([page.searchedBy, page.items.map((c) => c.id)], typed).toEqual(['ref', [created.body.id]]);
+    }
+    // Words that happen to read as a reference (THE-BEST-F00D) are searched as words when no complaint has it.
+    expect((await inbox('the best food')).items.map((c) => c.id)).toEqual([created.body.id]);
+    // A customer id that reads as a reference typed without dashes is looked up as a customer id.
+    expect((await inbox('YX4K7M9QD2')).items.map((c) => c.id)).toEqual([created.body.id]);
   });
 });

@@ -1,3 +1,5 @@
+import { parseRef } from '../ids.ts';
+
 /**
  * What an inbox search box query means. Exact keys go to an index (no reading beyond the matches);
  * everything else is a word search over a bounded recent range per department.
@@ -16,8 +18,6 @@ export const SEARCH_RECENT_DAYS = 30;
 export const SEARCH_MAX_PER_DEPARTMENT = 1000;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
-/** Short human references such as `YX-4K7M-9QD2`. */
-const REF = /^[A-Z0-9]{2,3}-[A-Z0-9]{4}-[A-Z0-9]{4}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9][0-9 -]{5,18}[0-9]$/;
 
@@ -26,7 +26,8 @@ export function searchKey(query: string): SearchKey | undefined {
   const q = query.trim();
   if (!q) return undefined;
   if (ULID.test(q)) return { kind: 'id', value: q.toUpperCase() };
-  if (REF.test(q)) return { kind: 'ref', value: q.toUpperCase() };
+  const ref = parseRef(q);
+  if (ref) return { kind: 'ref', value: ref };
   if (EMAIL.test(q)) return { kind: 'email', value: q.toLowerCase() };
   if (PHONE.test(q)) {
     const digits = q.replace(/[\s-]/g, '');
