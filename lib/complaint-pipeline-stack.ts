@@ -662,7 +662,7 @@ export class ComplaintPipelineStack extends Stack {
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Who called is needed to trace abuse: source IP and user agent (personal data, kept only for
-        // the log retention) and, on agent routes, the IAM caller. Never bodies or query strings.
+        // the log retention) and, on agent routes, who the authorizer let in. Never bodies or query strings.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: AccessLogField.contextRequestId(),
@@ -674,9 +674,9 @@ export class ComplaintPipelineStack extends Stack {
             integrationError: '$context.integrationErrorMessage',
             sourceIp: '$context.identity.sourceIp',
             userAgent: '$context.identity.userAgent',
-            caller: '$context.identity.caller',
-            userArn: '$context.identity.userArn',
-            accountId: '$context.identity.accountId',
+            // The agent authorizer's verdict: the user name or client id it let in, or why it refused.
+            caller: '$context.authorizer.caller',
+            authorizerError: '$context.authorizer.error',
           }),
         ),
       },

@@ -11,6 +11,11 @@ export const stores = provideStores({});
 /** What the authorizer hands the agent routes: the principal, as JSON (API Gateway context values are scalars). */
 export interface AgentAuthorizerContext {
   readonly principal: string;
+  /**
+   * The principal's id (user name or client id) alone, for the API access log
+   * (`$context.authorizer.caller`): the JSON above cannot go into the log's JSON format unescaped.
+   */
+  readonly caller: string;
 }
 
 /**
@@ -23,7 +28,7 @@ export const handler = instrumented(async (event: APIGatewayRequestAuthorizerEve
   const result = await authenticateBearer(runtime().auth.authenticator, event.headers);
   if (!result.ok) {
     logger.info('agent request refused', { routeKey: event.routeKey, reason: result.reason });
-    return { isAuthorized: false, context: { principal: '' } };
+    return { isAuthorized: false, context: { principal: '', caller: '' } };
   }
-  return { isAuthorized: true, context: { principal: JSON.stringify(result.principal) } };
+  return { isAuthorized: true, context: { principal: JSON.stringify(result.principal), caller: JSON.stringify(result.principal.id).slice(1, -1) } };
 });

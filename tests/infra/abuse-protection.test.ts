@@ -99,14 +99,14 @@ describe('throttling', () => {
 });
 
 describe('access logs', () => {
-  it('record source IP, user agent and the caller identity (never bodies)', () => {
+  it('record source IP, user agent and the caller the agent authorizer let in (never bodies)', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as any;
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
     expect(format).toMatchObject({
       sourceIp: '$context.identity.sourceIp',
       userAgent: '$context.identity.userAgent',
-      caller: '$context.identity.caller',
-      userArn: '$context.identity.userArn',
+      caller: '$context.authorizer.caller',
+      authorizerError: '$context.authorizer.error',
     });
     expect(JSON.stringify(format)).not.toMatch(/body|querystring/i);
   });
