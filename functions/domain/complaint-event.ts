@@ -17,6 +17,10 @@ export const ComplaintEventSchema = z
     note: z.string().trim().min(1).max(2000).optional(),
     expectedVersion: z.number().int().min(1).optional(),
     firstContactResolution: z.boolean().optional(),
+    /**
+     * The note stays inside: an internal `update` reaches nobody outside; any other step still
+     * reaches the customer, without the note.
+     */
     internal: z.boolean().optional(),
     /** `recategorize` only: the category the complaint belongs in; its department follows. */
     category: z.string().trim().min(1).max(64).optional(),
@@ -24,10 +28,10 @@ export const ComplaintEventSchema = z
   .superRefine((e, ctx) => {
     if (e.type === 'recategorize' && e.category === undefined) ctx.addIssue({ code: 'custom', path: ['category'], message: 'a recategorize event needs the new category' });
     if (e.category !== undefined && e.type !== 'recategorize') ctx.addIssue({ code: 'custom', path: ['category'], message: 'only a recategorize event has a category' });
-    if (e.internal !== undefined && e.type !== 'update') {
-      ctx.addIssue({ code: 'custom', path: ['internal'], message: 'only an update can be internal' });
+    if (e.internal !== undefined && e.type === 'recategorize') {
+      ctx.addIssue({ code: 'custom', path: ['internal'], message: 'a recategorize event is always internal' });
     }
-    if (e.internal && !e.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'an internal update needs a note' });
+    if (e.internal && !e.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'internal means the note stays inside: give a note' });
     if (e.firstContactResolution !== undefined && e.type !== 'resolve') {
       ctx.addIssue({ code: 'custom', path: ['firstContactResolution'], message: 'only a resolve can say whether the first contact resolved it' });
     }

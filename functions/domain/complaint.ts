@@ -51,8 +51,10 @@ export const TimelineEntrySchema = z.object({
   /** Status after the entry. */
   status: ComplaintStatusSchema,
   note: z.string().optional(),
-  /** Internal notes never reach the customer. */
+  /** An internal entry (an internal update, a recategorisation) never reaches the customer, note or step. */
   internal: z.boolean().optional(),
+  /** The step reaches the customer, its note does not (an agent marked it internal). */
+  noteInternal: z.boolean().optional(),
   /** The inbound email this entry came from (its Message-ID key): a redelivered email adds nothing. */
   messageId: z.string().optional(),
   /** Files that came with the email: kept ones with their storage key, others with why not. Never sent back out. */
@@ -105,13 +107,13 @@ export function keptAttachments(complaint: Complaint): Array<{ readonly key: str
 
 /**
  * Who an entry's note is from, which decides who reads it: an agent's note is for the customer
- * unless internal; notes the system or the survey wrote, and the customer's own words (an email
+ * unless the entry or its note is internal; notes the system or the survey wrote, and the customer's own words (an email
  * reply, a survey comment), are never sent to the customer.
  */
 export function noteAudience(entry: TimelineEntry): 'customer' | 'internal' | 'from_customer' | 'from_survey' {
   if (entry.actor === 'survey') return 'from_survey';
   if (entry.actor.startsWith('customer')) return 'from_customer';
-  if (entry.internal || entry.actor.startsWith('system') || entry.actor.startsWith('channel:')) return 'internal';
+  if (entry.internal || entry.noteInternal || entry.actor.startsWith('system') || entry.actor.startsWith('channel:')) return 'internal';
   return 'customer';
 }
 

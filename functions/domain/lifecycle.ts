@@ -55,7 +55,7 @@ export function applyEvent(
     event: event.type,
     status,
     ...(event.note !== undefined && { note: event.note }),
-    ...(event.internal && { internal: true }),
+    ...(event.internal && (event.type === 'update' ? { internal: true } : { noteInternal: true })),
     ...(target && {
       internal: true,
       recategorized: { from: { category: complaint.category, department: complaint.department }, to: { category: target.id, department: target.department } },

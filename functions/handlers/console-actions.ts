@@ -74,7 +74,7 @@ async function action(req: Request, s: Session, fields: URLSearchParams): Promis
       actor: s.principal.id,
       ...(note && { note }),
       ...(fields.get('expectedVersion') && { expectedVersion: Number(fields.get('expectedVersion')) }),
-      ...(fields.get('type') === 'update' && { internal: fields.get('internal') === '1' }),
+      ...(fields.get('type') === 'update' ? { internal: fields.get('internal') === '1' } : fields.get('internal') === '1' && note && { internal: true }),
       ...(fields.get('type') === 'resolve' && { firstContactResolution: fields.get('firstContactResolution') === '1' }),
       ...(fields.get('type') === 'recategorize' && { category: fields.get('category') ?? '' }),
     });

@@ -58,8 +58,11 @@ describe('complaint state machine', () => {
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.code)).toContain('unrecognized_keys');
     const semantic = ComplaintEventSchema.safeParse({ type: 'start', actor: 'a', internal: true, firstContactResolution: true });
-    expect(semantic.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['firstContactResolution', 'internal', 'note']);
+    expect(semantic.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['firstContactResolution', 'note']);
     expect(ComplaintEventSchema.safeParse({ type: 'update', actor: 'a', internal: true }).success).toBe(false);
+    expect(ComplaintEventSchema.safeParse({ type: 'acknowledge', actor: 'a', internal: true, note: 'sounds upset' }).success).toBe(true);
+    const recategorize = ComplaintEventSchema.safeParse({ type: 'recategorize', actor: 'a', category: 'refund', internal: true, note: 'x' });
+    expect(recategorize.error!.issues.map((i) => i.path.join('.'))).toEqual(['internal']);
   });
 });
 

@@ -112,6 +112,21 @@ describe('progress messages', () => {
     const [email] = renderProgress(visible.complaint, 1, defaultConfig) as [EmailMessage];
     expect(email.text).toContain('The courier found your parcel.');
   });
+
+  it('tell the customer about a step whose note is internal, without the note', () => {
+    const c = make({ email: 'a@example.com' });
+    const note = 'Customer sounds drunk, low priority';
+    const quiet = applyEvent(c, { type: 'acknowledge', actor: 'agent:li', note, internal: true }, t0, defaultConfig);
+    const spoken = applyEvent(c, { type: 'acknowledge', actor: 'agent:li', note }, t0, defaultConfig);
+    if (!quiet.ok || !spoken.ok) throw new Error('fixture');
+    expect(quiet.complaint.timeline[1]).toMatchObject({ event: 'acknowledge', note, noteInternal: true });
+    const [email, ...rest] = renderProgress(quiet.complaint, 1, defaultConfig) as [EmailMessage];
+    expect(rest).toEqual([]);
+    expect(email.text).not.toContain(note);
+    expect(email.html).not.toContain('drunk');
+    // The same step without the flag carries the note: the difference is the flag.
+    expect((renderProgress(spoken.complaint, 1, defaultConfig)[0] as EmailMessage).text).toContain(note);
+  });
 });
 
 describe('progress recipients', () => {

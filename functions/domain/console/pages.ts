@@ -145,8 +145,12 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
 <h3 id="${id}-h">${t.actions[type]}</h3>
 <input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="type" value="${type}"><input type="hidden" name="expectedVersion" value="${view.formVersion}">
 ${type === 'recategorize' ? html`<label for="${id}-cat">${t.complaint.newCategory}</label><select id="${id}-cat" name="category" required>${config.categories.filter((x) => x.id !== c.category).map((x) => html`<option value="${x.id}">${categoryLabel(config, x.id, ctx.locale)}</option>`)}</select>` : ''}
-<label for="${id}-note">${t.complaint.note}</label><textarea id="${id}-note" name="note" maxlength="2000"${type === 'update' ? trusted(' required') : ''}>${draft?.note ?? ''}</textarea>
-${type === 'update' ? html`<label class="check"><input type="checkbox" name="internal" value="1"${draft?.internal ? trusted(' checked') : ''}> ${t.complaint.internalNote}</label>` : ''}
+${
+      type === 'recategorize'
+        ? html`<label for="${id}-note">${t.complaint.note}</label><textarea id="${id}-note" name="note" maxlength="2000">${draft?.note ?? ''}</textarea>`
+        : html`<label for="${id}-note">${type === 'update' ? t.complaint.note : t.complaint.noteWithStep}</label><textarea id="${id}-note" name="note" maxlength="2000"${type === 'update' ? trusted(' required') : ''}>${draft?.note ?? ''}</textarea>
+<label class="check"><input type="checkbox" name="internal" value="1"${draft?.internal ? trusted(' checked') : ''}> ${type === 'update' ? t.complaint.internalNote : t.complaint.internalStepNote}</label>`
+    }
 ${type === 'resolve' ? html`<label class="check"><input type="checkbox" name="firstContactResolution" value="1"> ${t.complaint.fcr}</label>` : ''}
 <p><button type="submit">${t.actions[type]}</button></p></form>`;
   });
