@@ -40,6 +40,18 @@ export const action = (label: string, href: string): Block => ({ kind: 'action',
 export const quote = (...parts: Inline[]): Block => ({ kind: 'quote', parts });
 export const detail = (text: string): Inline => ({ detail: text });
 export const user = (text: string): Inline => ({ user: text });
+
+/**
+ * A template's paragraph with the user texts it quotes (a title, a comment) marked as such, so the
+ * HTML isolates them: the paragraph split around each.
+ */
+export function quotingUser(paragraph: string, quoted: readonly string[]): Inline[] {
+  for (const q of quoted) {
+    const at = q ? paragraph.indexOf(q) : -1;
+    if (at >= 0) return [...quotingUser(paragraph.slice(0, at), quoted), user(q), ...quotingUser(paragraph.slice(at + q.length), quoted)].filter((x) => x !== '');
+  }
+  return [paragraph];
+}
 export const strong = (text: string): Inline => ({ strong: text });
 export const a = (label: string, href: string): Inline => ({ href, label });
 export const heading = (text: string): Block => ({ kind: 'heading', text });

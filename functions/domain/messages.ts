@@ -10,6 +10,7 @@ export const MessageKindSchema = z.enum([
   'escalation',
   'survey',
   'survey_followup',
+  'customer_reopened',
   'digest',
 ]);
 export type MessageKind = z.infer<typeof MessageKindSchema>;

@@ -8,7 +8,7 @@ import type { Complaint, SurveyAnswerRecord } from './complaint.ts';
 import { LocaleSchema, type Locale, type PipelineConfig } from './config.ts';
 import { truncate } from './escape.ts';
 import { consoleComplaintUrl } from './console-links.ts';
-import { action, emailFor, p, smsFor, user, type Inline } from './message-render.ts';
+import { action, emailFor, p, quotingUser, smsFor } from './message-render.ts';
 import { categoryName, companyName, referenceOf } from './names.ts';
 import { SMS_BUDGET, withLink } from './sms.ts';
 import { cleanUserText } from './text.ts';
@@ -201,7 +201,7 @@ export function renderSurveyInvitation(
         to: email,
         locale,
         subject: t.subject(ctx),
-        blocks: [...t.body(ctx).map((line) => p(...quoteUser(line, quoted))), action(t.linkLabel.replace(/[:：]$/, ''), links.survey), p(signature), ...optOutBlocks(locale, links.unsubscribe)],
+        blocks: [...t.body(ctx).map((line) => p(...quotingUser(line, quoted))), action(t.linkLabel.replace(/[:：]$/, ''), links.survey), p(signature), ...optOutBlocks(locale, links.unsubscribe)],
         ...(headers && { headers }),
       }),
     );
@@ -210,15 +210,6 @@ export function renderSurveyInvitation(
     messages.push(smsFor({ ...base, id: `${surveyId}:survey:sms`, to: phone, locale, text: smsWithOptOut(t.sms({ ...ctx, link: links.survey }), locale) }));
   }
   return messages;
-}
-
-/** Splits a paragraph around the user text it quotes, so the HTML can isolate that text. */
-function quoteUser(paragraph: string, quoted: readonly string[]): Inline[] {
-  for (const q of quoted) {
-    const at = q ? paragraph.indexOf(q) : -1;
-    if (at >= 0) return [...quoteUser(paragraph.slice(0, at), quoted), user(q), ...quoteUser(paragraph.slice(at + q.length), quoted)].filter((x) => x !== '');
-  }
-  return [paragraph];
 }
 
 /** Raw form fields, as `application/x-www-form-urlencoded` delivers them. */
@@ -347,7 +338,7 @@ export function renderSurveyFollowup(complaint: Complaint, answer: SurveyAnswerR
       to: department.head.email,
       locale,
       subject: t.subject({ reference, rating: answer.rating, solved: answer.solved }),
-      blocks: [...lines.map((l) => p(...quoteUser(l, quoted))), ...(url ? [action(t.open, url)] : [])],
+      blocks: [...lines.map((l) => p(...quotingUser(l, quoted))), ...(url ? [action(t.open, url)] : [])],
     }),
   ];
   const text = t.sms({ reference, rating: answer.rating, solved: answer.solved, reopened });

@@ -5,6 +5,7 @@ import { progressStepOf } from '../domain/lifecycle.ts';
 import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
 import { complaintEvents, customerLocale, renderProgress } from '../domain/progress.ts';
 import { isWithheldReceipt } from '../domain/receipt-cap.ts';
+import { renderReopenNotice } from '../domain/reopen-notice.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
@@ -35,7 +36,7 @@ export interface NotifyProgressDeps {
  * (a redelivered stream record finds its message ids claimed and sends nothing, and mints no link). A
  * customer who opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); every email
  * carries a fresh unsubscribe link and reply address, minted once its message is claimed, and every
- * SMS the STOP wording.
+ * SMS the STOP wording. A reopen by the customer's own email also goes to the department head at once.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
  */
@@ -44,6 +45,8 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
   let sent = 0;
   let optedOut: boolean | undefined;
   for (let i = from; i < complaint.timeline.length; i += 1) {
+    // The department hears at once when the customer reopens it by email, opted out or not.
+    sent += await deliverOnce(renderReopenNotice(complaint, i, deps.config, deps.publicBaseUrl()), deps);
     const entry = complaint.timeline[i];
     const step = entry && progressStepOf(entry);
     if (!step) continue;

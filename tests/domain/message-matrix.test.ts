@@ -13,6 +13,7 @@ import { renderAllClear, renderEscalation, renderReminder, renderSurge } from '.
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
 import type { EmailMessage, MessageKind, OutboundMessage } from '../../functions/domain/messages.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
+import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
 import { groupSlaSteps, renderHeldSlaSummary, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
@@ -106,6 +107,10 @@ function surveyMessages(locale: Locale, config: PipelineConfig): OutboundMessage
     out.push(...renderSurveyInvitation(c, `${c.id}-r0`, { survey: `${BASE}/s/${'s'.repeat(32)}`, unsubscribe: `${BASE}/u/${'u'.repeat(32)}` }, config));
     const answered = applySurveyAnswer(markSurveySent(c, t0), `${c.id}-r0`, { rating: 1, solved: false, comment: `Nobody called me back ${RLO}evol` }, t0, config).complaint;
     out.push(...renderSurveyFollowup({ ...answered, department: 'quality' }, answered.surveyAnswer!, config, BASE));
+    // The customer reopens it themself by replying to the resolved email.
+    const reopened = applyEvent(c, { type: 'reopen', actor: 'customer:email', note: `Still broken, nobody called ${RLO}evol ${'and more '.repeat(80)}` }, t0, config);
+    if (!reopened.ok) throw new Error('reopen');
+    out.push(...renderReopenNotice(reopened.complaint, reopened.complaint.timeline.length - 1, config, BASE));
   }
   return out;
 }
@@ -189,7 +194,7 @@ function all(locale: Locale): OutboundMessage[] {
   return [...progressMessages(locale, 'email'), ...progressMessages(locale, 'sms'), ...surveyMessages(locale, config), ...slaMessages(config, locale), ...alertMessages(config), ...digestMessages(config, locale)];
 }
 
-const KINDS: readonly MessageKind[] = ['alert', 'alert_escalation', 'alert_resolved', 'progress', 'sla_warning', 'escalation', 'survey', 'survey_followup', 'digest'];
+const KINDS: readonly MessageKind[] = ['alert', 'alert_escalation', 'alert_resolved', 'progress', 'sla_warning', 'escalation', 'survey', 'survey_followup', 'customer_reopened', 'digest'];
 
 function budget(m: OutboundMessage, locale: Locale): number {
   if (m.kind === 'progress') return locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;

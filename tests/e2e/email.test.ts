@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../support/http.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
 import { sendSmtp } from '../support/smtp.ts';
+import { defaultConfig } from '../fixtures/config.ts';
 
 const TOKEN = 'email-e2e-token';
 const DOMAIN = 'youxuan-mall.example.com';
@@ -107,5 +108,12 @@ describe('two-way email over the local SMTP port', () => {
     const reopened = (await api.call('GET', `/complaints/${id}`)).body;
     expect(reopened).toMatchObject({ status: 'reopened', reopenCount: 1 });
     expect(reopened.timeline.at(-1)).toMatchObject({ event: 'reopen', actor: 'customer:email', note: 'It arrived broken, please reopen.' });
+    // The department head hears of it at once, with the customer's words and the console link.
+    await api.settle();
+    const notices = (await api.outbox()).filter((m) => m.complaintId === id && m.kind === 'customer_reopened');
+    const head = defaultConfig.departments.find((d) => d.id === reopened.department)!.head;
+    expect(notices.map((m) => [m.channel, m.to])).toEqual([['email', head.email]]);
+    expect(notices[0]!.body).toContain('It arrived broken, please reopen.');
+    expect(notices[0]!.body).toContain(`/console/complaints/${id}`);
   });
 });
