@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { admitReceipt, RECEIPT_WINDOW_MS, recipientKey, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
+import { recipientKey } from '../domain/mailbox.ts';
+import { admitReceipt, RECEIPT_WINDOW_MS, type ReceiptChannel, type ReceiptRecipient } from '../domain/receipt-cap.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { StoreFactory } from './runtime.ts';
 
@@ -15,7 +16,7 @@ const WindowItemSchema = z.object({
 });
 
 /**
- * `RCPT#<sha256(channel:recipient)>` / `RCPT` items in the state table: the receipts one recipient got
+ * `RCPT#<sha256(recipientKey)>` / `RCPT` items in the state table: the receipts one recipient got
  * in the last hour, as complaint id -> reservation time. The address or number itself is never stored
  * (only its hash), and DynamoDB TTL removes an item an hour after its newest receipt.
  *

@@ -47,11 +47,6 @@ export function admitReceipt(window: ReceiptWindow, complaintId: string, now: Da
   return { admitted: true, next: { ...kept, [complaintId]: now.getTime() }, changed: true };
 }
 
-/** The normalised form a recipient is counted under: addresses case-insensitively, numbers as given (E.164). */
-export function recipientKey(recipient: ReceiptRecipient): string {
-  return `${recipient.channel}:${recipient.channel === 'email' ? recipient.to.trim().toLowerCase() : recipient.to.trim()}`;
-}
-
 /** The timeline event of a withheld receipt (an internal entry: the customer is not told). */
 export const RECEIPT_WITHHELD_EVENT = 'receipt_withheld';
 

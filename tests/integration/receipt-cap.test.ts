@@ -93,6 +93,13 @@ describe('DynamoReceiptQuota against DynamoDB Local', () => {
     expect(await quota.reserve(to, 'next-hour', new Date(T0.getTime() + 3_600_001), LIMIT)).toBe(true);
   });
 
+  it('admits exactly the limit when intakes race for one inbox under many spellings', async () => {
+    const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
+    const spellings = Array.from({ length: 20 }, (_, i) => (i % 2 ? `Race.Inbox+${i}@googlemail.com` : `r.a.c.e.i.n.b.o.x+${i}@gmail.com`));
+    const results = await Promise.all(spellings.map((to, i) => quota.reserve({ channel: 'email', to }, `inbox-race-${i}`, T0, LIMIT)));
+    expect(results.filter(Boolean)).toHaveLength(LIMIT);
+  });
+
   it('stores only a hash of the recipient, with a TTL', async () => {
     const quota = new DynamoReceiptQuota(db.clients.doc, tables.names.state);
     await quota.reserve({ channel: 'email', to: 'Private.Person@Example.com' }, 'p1', T0, LIMIT);
@@ -143,6 +150,23 @@ describe('POST /complaints with one phone number, again and again', () => {
     expect((await post({ channel: 'web', customer: { id: 'other', phone: '+8613912349999' }, description: '包裹没到' })).complaint.receiptWithheld).toBeUndefined();
     now = new Date(T0.getTime() + 60 * 60_000 + 1);
     expect((await post({ channel: 'web', customer: { id: 'victim-x', phone }, description: '包裹没到' })).complaint.receiptWithheld).toBeUndefined();
+  });
+
+  it(`sends at most ${LIMIT} receipts an hour to one inbox however its address is spelt (plus-tags, Gmail dots), each to the address as given`, async () => {
+    now = new Date('2026-11-20T15:00:00Z');
+    const plusTagged = Array.from({ length: 8 }, (_, i) => `victim+${i}@example.com`);
+    const gmail = ['v.i.c.t.i.m@gmail.com', 'vi.ctim@gmail.com', 'victim@gmail.com', 'Victim@googlemail.com'];
+    const results = await Promise.all([...plusTagged, ...gmail].map((email, i) => post({ channel: 'web', customer: { id: `spelling-${i}`, email }, description: `refund missing ${i}` })));
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    const sent = (await receiptsSent(results.map((r) => r.complaint), 3000, 'email')).flatMap((m) => (m.channel === 'email' ? [m] : []));
+    const to = sent.map((m) => m.to);
+    expect(to.filter((a) => a.endsWith('@example.com'))).toHaveLength(LIMIT);
+    expect(to.filter((a) => !a.endsWith('@example.com'))).toHaveLength(gmail.length);
+    // Each receipt goes to the spelling its complaint gave, not to the normalised inbox.
+    for (const m of sent) expect(results.find((r) => r.complaint.id === m.complaintId)?.complaint.customer.email).toBe(m.to);
+    const withheld = results.filter((r) => r.complaint.receiptWithheld !== undefined);
+    expect(withheld).toHaveLength(plusTagged.length - LIMIT);
+    for (const r of withheld) expect(r.complaint.customer.email).toMatch(/^victim\+\d@example\.com$/);
   });
 
   it('gives the slot back when a resubmitted externalId stores nothing new', async () => {
