@@ -85,7 +85,8 @@ export const tables: Readonly<Record<TableName, TableDefinition>> = {
       // Sparse: only open-incident pointers carry openList, so the alert evaluator Queries what is open.
       { name: 'openAlerts', partitionKey: { name: 'openList', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } },
       // Sparse: items about one customer that are keyed by something else (survey and unsubscribe links,
-      // external-id claims) carry customerId, so an export or erasure finds them with a Query, not a Scan.
+      // external-id claims, opt-outs of an address) carry customerId, so an export or erasure finds them
+      // with a Query, not a Scan.
       { name: 'byCustomer', partitionKey: { name: 'customerId', type: 'S' } },
     ],
   },

@@ -11,9 +11,10 @@ import type { StoreFactory } from './runtime.ts';
 /** What an export shows of each kind of state item: no token hashes, no internal pointers. */
 const EXPORTED_FIELDS: Record<PersonalItem['kind'], readonly string[]> = {
   survey_link: ['surveyId', 'complaintId', 'reference', 'locale', 'title', 'sentAt', 'linkExpiresAt', 'answeredAt'],
-  unsubscribe_link: ['locale'],
+  unsubscribe_link: ['locale', 'channel'],
   external_id: ['complaintId'],
-  opt_out: ['optedOutAt', 'source'],
+  // `channel` only on an opt-out of one inbox or number; one without it (recorded before) silences the whole customer id.
+  opt_out: ['channel', 'optedOutAt', 'source'],
   survey_throttle: ['lastSentAt', 'surveyId'],
 };
 
@@ -21,6 +22,7 @@ function kindOf(pk: string): PersonalItem['kind'] | undefined {
   if (pk.startsWith('SURVEY#')) return 'survey_link';
   if (pk.startsWith('UNSUB#')) return 'unsubscribe_link';
   if (pk.startsWith('EXT#')) return 'external_id';
+  if (pk.startsWith('OPTOUTTO#')) return 'opt_out';
   return undefined;
 }
 
@@ -36,8 +38,9 @@ function personalItem(kind: PersonalItem['kind'], item: Record<string, unknown>)
 
 /**
  * A customer's data across both tables, found through the two `byCustomer` indexes and keyed reads,
- * never a Scan: complaints (complaints table), survey and unsubscribe links and external-id claims
- * (state table, sparse index on `customerId`), `SURVEYED#` and `OPTOUT#` (keyed by the customer id),
+ * never a Scan: complaints (complaints table), survey and unsubscribe links, external-id claims and
+ * opt-outs of the inboxes their links were sent to (`OPTOUTTO#`; state table, sparse index on
+ * `customerId`), `SURVEYED#` and an `OPTOUT#` of the whole customer id from before (keyed by the customer id),
  * alert incidents per category (their newest titles). Erasure records: `ERASURE#<customer id>` /
  * `<erased at>`, kept without TTL.
  */

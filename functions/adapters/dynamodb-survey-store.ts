@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
+import { recipientKey, type Recipient } from '../domain/mailbox.ts';
 import { TOKEN_BYTES, type SurveyLink } from '../domain/survey.ts';
-import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore } from '../ports/survey-store.ts';
+import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore, UnsubscribeLink } from '../ports/survey-store.ts';
 import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
 import { surveyFactKey } from './dynamodb-survey-facts.ts';
 import type { StoreFactory } from './runtime.ts';
@@ -41,10 +42,23 @@ const LinkItemSchema = z.object({
   statSk: z.string(),
 });
 
+/** An unsubscribe link item; `channel` and `sentTo` (the recipient's hash) are absent on links issued before opt-outs were kept per address. */
+const UnsubscribeItemSchema = z.object({
+  customerId: z.string(),
+  locale: LocaleSchema,
+  channel: z.enum(['email', 'sms']).optional(),
+  sentTo: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+
 const epochSeconds = (t: Date | string) => Math.floor(new Date(t).getTime() / 1000);
 const linkKey = (token: string) => ({ pk: `SURVEY#${tokenHash(token)}`, sk: 'LINK' });
 const throttleKey = (customerId: string) => ({ pk: `SURVEYED#${customerId}`, sk: 'LAST' });
-const optOutKey = (customerId: string) => ({ pk: `OPTOUT#${customerId}`, sk: 'OPTOUT' });
+/** An opt-out recorded before opt-outs were kept per address: it silences the whole customer id. */
+const customerOptOutKey = (customerId: string) => ({ pk: `OPTOUT#${customerId}`, sk: 'OPTOUT' });
+/** The partition of one inbox's or number's opt-outs (one item per customer id whose link was used). */
+const OPT_OUT_TO = 'OPTOUTTO#';
+/** The stored key of an inbox or number: SHA-256 of {@link recipientKey}, never the address. */
+const recipientHash = (recipient: Recipient) => createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex');
 const unsubscribeKey = (token: string) => ({ pk: `UNSUB#${tokenHash(token)}`, sk: 'LINK' });
 
 function reasonCodes(err: unknown): Array<string | undefined> | undefined {
@@ -227,33 +241,54 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
     }
   }
 
-  async isOptedOut(customerId: string): Promise<boolean> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: optOutKey(customerId), ConsistentRead: true }));
-    return res.Item !== undefined;
+  async isOptedOut(customerId: string, recipient: Recipient): Promise<boolean> {
+    const TableName = this.tables.state();
+    const [legacy, byAddress] = await Promise.all([
+      this.doc.send(new GetCommand({ TableName, Key: customerOptOutKey(customerId), ConsistentRead: true })),
+      this.doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `${OPT_OUT_TO}${recipientHash(recipient)}` },
+          ConsistentRead: true,
+          Limit: 1,
+          ProjectionExpression: 'pk',
+        }),
+      ),
+    ]);
+    return legacy.Item !== undefined || (byAddress.Items ?? []).length > 0;
   }
 
-  async optOut(customerId: string, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void> {
-    // Kept without TTL: forgetting an opt-out would start messaging the customer again.
-    await this.doc.send(new PutCommand({ TableName: this.tables.state(), Item: { ...optOutKey(customerId), optedOutAt: at.toISOString(), source } }));
+  async optOut(link: UnsubscribeLink, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void> {
+    const record = { optedOutAt: at.toISOString(), source };
+    // Kept without TTL: forgetting an opt-out would start messaging the inbox again. One item per
+    // inbox and customer id, carrying customerId for the byCustomer index: an export shows it, and an
+    // erasure of that customer id deletes that customer's opt-out without touching another's.
+    const Item = link.sentTo
+      ? { pk: `${OPT_OUT_TO}${link.sentTo.key}`, sk: `CUSTOMER#${link.customerId}`, customerId: link.customerId, channel: link.sentTo.channel, ...record }
+      : // A link issued before opt-outs were kept per address does not say where it was sent.
+        { ...customerOptOutKey(link.customerId), ...record };
+    await this.doc.send(new PutCommand({ TableName: this.tables.state(), Item }));
   }
 
-  async issueUnsubscribeLink(customerId: string, locale: Locale, now: Date): Promise<string> {
+  async issueUnsubscribeLink(customerId: string, recipient: Recipient, locale: Locale, now: Date): Promise<string> {
     const token = newToken();
     await this.doc.send(
       new PutCommand({
         TableName: this.tables.state(),
-        Item: { ...unsubscribeKey(token), customerId, locale, expiresAt: epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS },
+        Item: { ...unsubscribeKey(token), customerId, locale, channel: recipient.channel, sentTo: recipientHash(recipient), expiresAt: epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     return token;
   }
 
-  async findUnsubscribeLink(token: string): Promise<{ customerId: string; locale: Locale } | undefined> {
+  async findUnsubscribeLink(token: string): Promise<UnsubscribeLink | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: unsubscribeKey(token), ConsistentRead: true }));
-    const locale = LocaleSchema.safeParse(res.Item?.locale);
-    if (!res.Item || typeof res.Item.customerId !== 'string' || !locale.success) return undefined;
-    return { customerId: res.Item.customerId, locale: locale.data };
+    const parsed = UnsubscribeItemSchema.safeParse(res.Item);
+    if (!parsed.success) return undefined;
+    const { customerId, locale, channel, sentTo } = parsed.data;
+    return { customerId, locale, ...(channel && sentTo && { sentTo: { channel, key: sentTo } }) };
   }
 }
 

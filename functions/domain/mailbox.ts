@@ -1,9 +1,16 @@
 /**
  * One key per inbox or phone. Spellings that reach the same inbox (`Victim+1@example.com`,
- * `v.i.c.t.i.m@googlemail.com`) are one recipient to the receipt cap, so a caller cannot multiply a
- * person's receipts by varying the spelling. Messages still go to the address exactly as given: the
- * key is only what is counted under (and hashed; the address itself is never stored with it).
+ * `v.i.c.t.i.m@googlemail.com`) are one recipient to the receipt cap and to opt-outs, so a caller
+ * cannot multiply a person's receipts, or dodge their opt-out, by varying the spelling. Messages still
+ * go to the address exactly as given: the key is only what is counted and kept under (hashed; the
+ * address itself is never stored with it).
  */
+
+/** Who a customer message goes to: an address or an E.164 number, as the customer gave it. */
+export interface Recipient {
+  readonly channel: 'email' | 'sms';
+  readonly to: string;
+}
 
 /** Domains whose mailboxes ignore dots in the local part, and the one they are counted under. */
 const DOTLESS_DOMAINS: Readonly<Record<string, string>> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
@@ -27,6 +34,6 @@ export function mailboxOf(address: string): string {
 }
 
 /** The normalised form a recipient is counted under: an address as its inbox ({@link mailboxOf}), a number as given (E.164). */
-export function recipientKey(recipient: { readonly channel: 'email' | 'sms'; readonly to: string }): string {
+export function recipientKey(recipient: Recipient): string {
   return `${recipient.channel}:${recipient.channel === 'email' ? mailboxOf(recipient.to) : recipient.to.trim()}`;
 }

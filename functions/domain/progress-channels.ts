@@ -13,6 +13,14 @@ import type { ReceiptRecipient } from './receipt-cap.ts';
 export function progressRecipients(complaint: Complaint, index: number, config: PipelineConfig): ReceiptRecipient[] {
   const entry = complaint.timeline[index];
   if (!entry || !progressStepOf(entry)) return [];
+  return customerRecipients(complaint, config);
+}
+
+/**
+ * Who a message to the customer goes to, progress or survey: the email address when they gave one and
+ * the phone when they gave one, only the preferred channel (email) unless `customerNotifications.channels` is `all`.
+ */
+export function customerRecipients(complaint: Complaint, config: PipelineConfig): ReceiptRecipient[] {
   const { email, phone } = complaint.customer;
   const wantsBoth = config.customerNotifications.channels === 'all';
   return [...(email ? [{ channel: 'email' as const, to: email }] : []), ...(phone && (!email || wantsBoth) ? [{ channel: 'sms' as const, to: phone }] : [])];

@@ -1,5 +1,6 @@
 import type { Complaint } from '../domain/complaint.ts';
 import type { Locale } from '../domain/config.ts';
+import type { Recipient } from '../domain/mailbox.ts';
 import type { SurveyFact, SurveyLink } from '../domain/survey.ts';
 
 /** Everything that must happen together when a survey is sent, or not at all. */
@@ -66,11 +67,32 @@ export interface SurveyFactStore {
   facts(from: Date, to: Date): Promise<SurveyFact[]>;
 }
 
-/** Customers who asked for no more messages, and the links they use for it. */
+/** An unsubscribe link as stored: whose it is, its page's language and what it was sent to. */
+export interface UnsubscribeLink {
+  readonly customerId: string;
+  readonly locale: Locale;
+  /**
+   * The inbox or number the link was sent to, as the store keeps it (opaque: a hash, never the
+   * address); absent on links issued before opt-outs were kept per address.
+   */
+  readonly sentTo?: { readonly channel: Recipient['channel']; readonly key: string };
+}
+
+/**
+ * Inboxes and numbers whose owners asked for no more messages, and the links they use for it. An
+ * opt-out silences the inbox or number its link was sent to (only its owner can receive the link),
+ * never the customer id: anyone can file a complaint under any customer id with their own address.
+ */
 export interface OptOutStore {
-  isOptedOut(customerId: string): Promise<boolean>;
-  optOut(customerId: string, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void>;
-  /** A fresh unsubscribe link token for a customer email (only its SHA-256 is stored). */
-  issueUnsubscribeLink(customerId: string, locale: Locale, now: Date): Promise<string>;
-  findUnsubscribeLink(token: string): Promise<{ customerId: string; locale: Locale } | undefined>;
+  /**
+   * Whether `recipient` is to get only the messages the law requires: its inbox or number opted out
+   * (under any customer id), or `customerId` carries an opt-out recorded before opt-outs were kept per
+   * address (those silence every address of the customer id, as they did when recorded).
+   */
+  isOptedOut(customerId: string, recipient: Recipient): Promise<boolean>;
+  /** Records the opt-out of what the link was sent to (idempotent). */
+  optOut(link: UnsubscribeLink, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void>;
+  /** A fresh unsubscribe link token for a customer email to `recipient` (only its SHA-256 is stored). */
+  issueUnsubscribeLink(customerId: string, recipient: Recipient, locale: Locale, now: Date): Promise<string>;
+  findUnsubscribeLink(token: string): Promise<UnsubscribeLink | undefined>;
 }

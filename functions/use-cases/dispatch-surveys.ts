@@ -1,5 +1,6 @@
 import type { Complaint } from '../domain/complaint.ts';
 import type { PipelineConfig } from '../domain/config.ts';
+import { customerRecipients } from '../domain/progress-channels.ts';
 import { customerLocale } from '../domain/progress.ts';
 import { referenceOf } from '../domain/names.ts';
 import {
@@ -72,7 +73,8 @@ export async function nextSurveyWork(deps: { readonly dueTimes: DueTimes }): Pro
  *
  * Primary course: Query the sparse index for due surveys (the store reads each complaint it finds
  * from the table in one batch); for each, decide at send time: skip for good (not resolved or closed
- * any more, opted out, throttled, no contact), wait out the customer's quiet hours, or send. Sending first
+ * any more, opted out: every inbox and number it would go to, throttled, no contact), wait out the
+ * customer's quiet hours, or send (to the inboxes and numbers that did not opt out). Sending first
  * claims the survey in one transaction (complaint marked sent on its version, link issued, the
  * customer's throttle slot taken), so of two overlapping runs exactly one sends; then the messages go
  * out once per message id, and the survey is marked sent. A failed send gives the claim back for the
@@ -94,7 +96,14 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
   // still due, is in the index for the next run. What the copy cannot show (opt-out, the customer's
   // last survey) is read consistently below, and the throttle is guarded again by the claim.
   for (const complaint of items) {
-    const [optedOut, lastSurveyedAt] = await Promise.all([deps.optOuts.isOptedOut(complaint.customer.id), deps.surveys.lastSurveyedAt(complaint.customer.id)]);
+    const recipients = customerRecipients(complaint, deps.config);
+    const [silenced, lastSurveyedAt] = await Promise.all([
+      Promise.all(recipients.map((r) => deps.optOuts.isOptedOut(complaint.customer.id, r))),
+      deps.surveys.lastSurveyedAt(complaint.customer.id),
+    ]);
+    // Opted out when every inbox and number the invitation would go to opted out; else it goes to the others.
+    const optedOut = recipients.length > 0 && silenced.every(Boolean);
+    const stillReachable = (channel: string) => recipients.some((r, i) => r.channel === channel && !silenced[i]);
     const decision = decideSurvey(complaint, { optedOut, ...(lastSurveyedAt && { lastSurveyedAt }) }, now, deps.config);
     switch (decision.kind) {
       case 'wait':
@@ -145,13 +154,14 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
       stale += 1;
       continue;
     }
-    const unsubscribe = complaint.customer.email ? await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, locale, now) : undefined;
+    const email = complaint.customer.email;
+    const unsubscribe = email && stillReachable('email') ? await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, { channel: 'email', to: email }, locale, now) : undefined;
     const messages = renderSurveyInvitation(
       complaint,
       survey.id,
       { survey: `${base}/s/${claimed.token}`, ...(unsubscribe && { unsubscribe: `${base}/u/${unsubscribe}` }) },
       deps.config,
-    );
+    ).filter((m) => stillReachable(m.channel));
     try {
       await deliverOnce(await withCustomerReplyAddress(messages, complaint, deps), deps);
     } catch (err) {

@@ -19,7 +19,13 @@ export interface CustomerExport {
   readonly surveyLinks: ReadonlyArray<Record<string, unknown>>;
   readonly unsubscribeLinks: ReadonlyArray<Record<string, unknown>>;
   readonly externalIds: ReadonlyArray<Record<string, unknown>>;
-  /** `null` when the customer never opted out. */
+  /**
+   * Opt-outs recorded through this customer id's unsubscribe links: each silences the inbox (`channel`)
+   * its link was sent to; one without `channel` was recorded before opt-outs were kept per address and
+   * silences every message to the customer id.
+   */
+  readonly optOuts: ReadonlyArray<Record<string, unknown>>;
+  /** The first of `optOuts`, `null` when there is none (the field exports had before `optOuts`). */
   readonly optOut: Record<string, unknown> | null;
   /** The survey throttle: when the customer was last sent a survey. */
   readonly lastSurvey: Record<string, unknown> | null;
@@ -49,6 +55,7 @@ export async function exportCustomerData(customerId: string, deps: ExportCustome
     surveyLinks: fieldsOf('survey_link'),
     unsubscribeLinks: fieldsOf('unsubscribe_link'),
     externalIds: fieldsOf('external_id'),
+    optOuts: fieldsOf('opt_out'),
     optOut: fieldsOf('opt_out')[0] ?? null,
     lastSurvey: fieldsOf('survey_throttle')[0] ?? null,
     erasures,

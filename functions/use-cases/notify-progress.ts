@@ -4,6 +4,7 @@ import type { PipelineConfig } from '../domain/config.ts';
 import { progressStepOf } from '../domain/lifecycle.ts';
 import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
 import { complaintEvents, customerLocale, renderProgress } from '../domain/progress.ts';
+import { recipientKey, type Recipient } from '../domain/mailbox.ts';
 import { isWithheldReceipt } from '../domain/receipt-cap.ts';
 import { renderReopenNotice } from '../domain/reopen-notice.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -33,27 +34,31 @@ export interface NotifyProgressDeps {
  *
  * Primary course: the timeline entries after the old image's are new; each visible one becomes a
  * progress message on the customer's channel(s) in their language, sent once per entry and channel
- * (a redelivered stream record finds its message ids claimed and sends nothing, and mints no link). A
- * customer who opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); every email
- * carries a fresh unsubscribe link and reply address, minted once its message is claimed, and every
- * SMS the STOP wording. A reopen by the customer's own email also goes to the department head at once.
+ * (a redelivered stream record finds its message ids claimed and sends nothing, and mints no link). An
+ * inbox or number that opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); the
+ * customer's other address or number is not silenced by it. Every email carries a fresh unsubscribe
+ * link for its own address and a reply address, minted once its message is claimed, and every SMS the
+ * STOP wording. A reopen by the customer's own email also goes to the department head at once.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
  */
 export async function notifyProgress(complaint: Complaint, previous: Complaint | undefined, deps: NotifyProgressDeps): Promise<number> {
   const from = previous?.timeline.length ?? 0;
   let sent = 0;
-  let optedOut: boolean | undefined;
+  const optedOut = optOutsOf(complaint, deps);
   for (let i = from; i < complaint.timeline.length; i += 1) {
     // The department hears at once when the customer reopens it by email, opted out or not.
     sent += await deliverOnce(renderReopenNotice(complaint, i, deps.config, deps.publicBaseUrl()), deps);
     const entry = complaint.timeline[i];
     const step = entry && progressStepOf(entry);
     if (!step) continue;
-    optedOut ??= await deps.optOuts.isOptedOut(complaint.customer.id);
-    if (optedOut && !REQUIRED_PROGRESS_STEPS.has(step)) continue;
-    // A receipt withheld at intake (recipient cap or SMS budget) is never sent (the timeline says why).
-    const messages = renderProgress(complaint, i, deps.config).filter((m) => !isWithheldReceipt(complaint, i, m.channel));
+    const messages: OutboundMessage[] = [];
+    for (const message of renderProgress(complaint, i, deps.config)) {
+      // A receipt withheld at intake (recipient cap or SMS budget) is never sent (the timeline says why).
+      if (isWithheldReceipt(complaint, i, message.channel)) continue;
+      if (!REQUIRED_PROGRESS_STEPS.has(step) && message.channel !== 'topic' && (await optedOut(message))) continue;
+      messages.push(message);
+    }
     sent += await deliverOnce(messages, deps, (message) => finishEmail(message, complaint, i, deps));
   }
   const events = complaintEvents(complaint, from);
@@ -61,12 +66,27 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
   return sent;
 }
 
+/**
+ * Whether a recipient of this complaint's messages opted out: its inbox or number, or (an opt-out
+ * recorded before they were kept per address) the customer id. Read once per recipient and call.
+ */
+function optOutsOf(complaint: Complaint, deps: NotifyProgressDeps): (recipient: Recipient) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  return (recipient) => {
+    const key = recipientKey(recipient);
+    let answer = known.get(key);
+    if (!answer) known.set(key, (answer = deps.optOuts.isOptedOut(complaint.customer.id, recipient)));
+    return answer;
+  };
+}
+
 /** A claimed progress email with its unsubscribe link and reply address, both minted for it now. */
 async function finishEmail(message: OutboundMessage, complaint: Complaint, index: number, deps: NotifyProgressDeps): Promise<OutboundMessage> {
   if (message.channel !== 'email') return message;
   const base = deps.publicBaseUrl();
-  const unsubscribeUrl =
-    complaint.customer.email && base ? `${base}/u/${await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, customerLocale(complaint, deps.config), deps.clock.now())}` : undefined;
+  // The link speaks for the address this email goes to, and only for it.
+  const token = base && (await deps.optOuts.issueUnsubscribeLink(complaint.customer.id, { channel: 'email', to: message.to }, customerLocale(complaint, deps.config), deps.clock.now()));
+  const unsubscribeUrl = token ? `${base}/u/${token}` : undefined;
   const rendered = unsubscribeUrl ? (renderProgress(complaint, index, deps.config, { unsubscribeUrl }).find((m) => m.id === message.id) ?? message) : message;
   const [finished] = await withCustomerReplyAddress([rendered], complaint, deps);
   return finished ?? rendered;

@@ -205,7 +205,9 @@ describe.skipIf(skipBrowserTests)('survey and unsubscribe pages in Chromium', ()
     expect(await page.getByRole('button').count()).toBe(1);
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
     expect(await page.locator('h1').textContent()).toBe('You are unsubscribed');
-    expect(await pipeline.runtime.optOuts.isOptedOut('browser-en')).toBe(true);
+    expect(await pipeline.runtime.optOuts.isOptedOut('browser-en', { channel: 'email', to: 'en@example.com' })).toBe(true);
+    // Only the address the link went to: another customer's address is not silenced by it.
+    expect(await pipeline.runtime.optOuts.isOptedOut('browser-zh', { channel: 'email', to: 'zh@example.com' })).toBe(false);
 
     const tampered = link('expires').survey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     expect((await page.goto(tampered))?.status()).toBe(404);

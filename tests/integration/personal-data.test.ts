@@ -119,7 +119,11 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     expect(await dispatchSurveys(rt)).toMatchObject({ sent: 1 });
     const token = /\/s\/([A-Za-z0-9_-]{32})/.exec(outbox.entries().filter((m) => m.kind === 'survey')[0]!.body)?.[1] ?? '';
     expect(await answerSurvey(token, { rating: 1, solved: false, comment: 'Jingyi says the box was empty' }, rt)).toMatchObject({ outcome: 'recorded' });
-    await rt.optOuts.optOut(CUSTOMER, clock.now(), 'unsubscribe_link');
+    // The opt-out through the unsubscribe link of an email they got (it silences that address).
+    const unsubscribeToken = /\/u\/([A-Za-z0-9_-]{32})/.exec(outbox.entries().filter((m) => m.channel === 'email' && m.to === personal.email).at(-1)!.body)?.[1] ?? '';
+    const link = await rt.optOuts.findUnsubscribeLink(unsubscribeToken);
+    expect(link?.sentTo?.channel).toBe('email');
+    await rt.optOuts.optOut(link!, clock.now(), 'unsubscribe_link');
     mine = [hacked, late];
     // Files attached to emails, as the inbound-mail function stores them; and a raw message.
     const png = new Uint8Array([137, 80, 78, 71]);
@@ -149,7 +153,8 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     expect(exported.surveyLinks).toEqual([expect.objectContaining({ complaintId: mine[1]!.id, answeredAt: expect.any(String) })]);
     expect(exported.unsubscribeLinks.length).toBeGreaterThan(0);
     expect(exported.externalIds).toEqual([{ complaintId: mine[0]!.id, channel: 'app', externalId: 'ext-jingyi-42' }]);
-    expect(exported.optOut).toMatchObject({ source: 'unsubscribe_link' });
+    expect(exported.optOut).toMatchObject({ channel: 'email', source: 'unsubscribe_link' });
+    expect(exported.optOuts).toEqual([exported.optOut]);
     expect(exported.lastSurvey).toMatchObject({ surveyId: `${mine[1]!.id}-r0` });
     expect(exported.erasures).toEqual([]);
     // Tokens are never exported, nor stored.
@@ -225,6 +230,8 @@ describe('export and erasure of one customer against DynamoDB Local', () => {
     const exported = JSON.parse(String((await customerData(agentEvent(`/customers/${CUSTOMER}/export`, 'GET'))).body));
     expect(exported.erasures).toHaveLength(2);
     expect(exported.optOut).toBeNull();
+    expect(exported.optOuts).toEqual([]);
+    expect(await rt.optOuts.isOptedOut(CUSTOMER, { channel: 'email', to: personal.email })).toBe(false);
     expect(JSON.stringify(exported)).not.toMatch(MARK);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryMessageLedger, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { notifyProgress, type NotifyProgressDeps } from '../../functions/use-cases/notify-progress.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -42,5 +43,18 @@ describe('progress messages and the links minted for them', () => {
     // The stream delivers the record again: the message is claimed as sent, so no link is minted.
     expect(await notifyProgress(built.complaint, undefined, d)).toBe(0);
     expect(d.minted).toEqual(['unsubscribe', 'reply']);
+  });
+
+  it('asks about each recipient, and keeps only opted-out ones from steps the law does not require', async () => {
+    const config = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+    const asked: string[] = [];
+    const d = { ...deps(), config };
+    d.optOuts = { ...d.optOuts, isOptedOut: async (customerId, r) => (asked.push(`${customerId} ${r.channel}:${r.to}`), r.channel === 'email') };
+    expect(await notifyProgress(built.complaint, undefined, d)).toBe(2);
+    const acknowledged = applyEvent(built.complaint, { type: 'acknowledge', actor: 'agent:a' }, t0, config);
+    if (!acknowledged.ok) throw new Error('fixture');
+    expect(await notifyProgress(acknowledged.complaint, built.complaint, d)).toBe(1);
+    expect(d.notifier.messages.map((m) => m.id.split(':').slice(1).join(':'))).toEqual(['t0:progress:email', 't0:progress:sms', 't1:progress:sms']);
+    expect(asked).toEqual(['c-1 email:jane@example.com', 'c-1 sms:+12125550100']);
   });
 });
