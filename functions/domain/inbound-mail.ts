@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { Complaint, ComplaintInput, TimelineEntry } from './complaint.ts';
+import { ComplaintInputSchema, type Complaint, type ComplaintInput, type TimelineEntry } from './complaint.ts';
 import type { InboundSettings, Locale, PipelineConfig } from './config.ts';
 import { applyEvent, type TransitionError } from './lifecycle.ts';
 import type { OutboundMessage } from './messages.ts';
@@ -268,29 +268,66 @@ const MAX_DESCRIPTION = 5000;
 const MAX_NOTE = 2000;
 
 /**
+ * The longest start of `text` that is at most `max` UTF-16 code units (what zod's `max` and
+ * JavaScript's `length` count), cut between characters, never inside a surrogate pair.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** Why an email cannot become a complaint: its From address is one the complaint schema refuses. */
+export type UnusableEmail = 'unusable_sender';
+
+/** Thrown when the input built from an email fails the schema for a reason other than the sender: a bug here, not bad mail. */
+export class EmailInputError extends Error {
+  override readonly name = 'EmailInputError';
+}
+
+/**
  * The intake input for a new email: channel `email`, the customer from `From` (name, address, a
  * language guessed from the text), the title from the subject, the description from the new text.
+ *
+ * Validated with `ComplaintInputSchema`, whose `customer` is the `CustomerSchema` the complaint store
+ * reads with: a From address that schema refuses (`a@b@c`, `user@localhost`, a quoted or non-ASCII
+ * local part, an address literal, over 254 characters, …) makes the email `unusable_sender`, so no
+ * complaint that cannot be read back is ever written. Texts are cut to the schema's limits in UTF-16
+ * code units, so nothing else the sender controls can fail it; if something does, that is a bug in
+ * this function and it throws {@link EmailInputError}.
  */
-export function emailComplaintInput(email: ParsedEmail & { from: { address: string } }, messageKey: string, config: PipelineConfig, category?: string): ComplaintInput {
+export function emailComplaintInput(
+  email: ParsedEmail & { from: { address: string } },
+  messageKey: string,
+  config: PipelineConfig,
+): { ok: true; input: ComplaintInput } | { ok: false; reason: UnusableEmail } {
   const title = cleanSubject(email.subject);
   const body = newText(email.text, { keepForwarded: true });
-  const description = [...(body || title || '(no text)')].slice(0, MAX_DESCRIPTION).join('');
+  const description = clip(body || title || '(no text)', MAX_DESCRIPTION);
   const name = email.from.name?.replace(/\s+/g, ' ').trim();
   const timeZone = senderTimeZone(email.headers.date);
-  return {
+  const candidate = {
     channel: 'email',
     customer: {
       id: emailCustomerId(email.from.address),
       email: email.from.address.trim().toLowerCase(),
-      ...(name && { name: [...name].slice(0, 200).join('') }),
+      ...(name && { name: clip(name, 200) }),
       locale: guessLocale(`${title ?? ''}\n${description}`, config),
       ...(timeZone && { timeZone }),
     },
-    ...(title && { title: [...title].slice(0, 200).join('') }),
+    ...(title && { title: clip(title, 200) }),
     description,
-    ...(category && { category }),
     externalId: messageKey,
   };
+  const parsed = ComplaintInputSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  if (parsed.error.issues.some((i) => i.path[0] === 'customer' && i.path[1] === 'email')) return { ok: false, reason: 'unusable_sender' };
+  // Paths only: the values are the customer's.
+  throw new EmailInputError(`email intake input fails the complaint schema at ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
 }
 
 /** RFC 5322's obsolete zone names that name a place, and the zone they stand for. */

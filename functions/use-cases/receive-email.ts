@@ -1,4 +1,4 @@
-import type { Complaint } from '../domain/complaint.ts';
+import type { Complaint, ComplaintInput } from '../domain/complaint.ts';
 import type { InboundSettings } from '../domain/config.ts';
 import {
   addressedTo,
@@ -16,6 +16,7 @@ import {
   type AutomatedReason,
   type ParsedEmail,
   type TimelineAttachment,
+  type UnusableEmail,
   type Verdict,
 } from '../domain/inbound-mail.ts';
 import type { MailStore, MimeParser, ReplyTokenStore } from '../ports/inbound-mail.ts';
@@ -41,7 +42,7 @@ export interface InboundDelivery {
 
 export type ReceiveEmailResult =
   | { outcome: 'rejected' | 'quarantined'; reason: 'spam' | 'virus' }
-  | { outcome: 'ignored'; reason: AutomatedReason | 'not_ours' | 'too_large' | 'missing' | 'no_sender' | 'inbound_disabled' }
+  | { outcome: 'ignored'; reason: AutomatedReason | UnusableEmail | 'not_ours' | 'too_large' | 'missing' | 'no_sender' | 'inbound_disabled' }
   | { outcome: 'created' | 'duplicate'; complaint: Complaint; via: 'new' | 'reply_to_closed' | 'no_access' }
   | { outcome: 'replied'; complaint: Complaint; event: 'customer_replied' | 'customer_email' | 'reopen'; duplicate: boolean };
 
@@ -80,10 +81,14 @@ export async function receiveEmail(delivery: InboundDelivery, deps: ReceiveEmail
   const from = email.from;
   if (!from) return { outcome: 'ignored', reason: 'no_sender' };
   const sender = { ...email, from };
-  const messageKey = inboundMessageKey(email.messageId ?? `ses:${delivery.deliveryId}`);
+  const messageKey = inboundMessageKey(email.messageId?.trim() || `ses:${delivery.deliveryId}`);
+  // Checked before anything is read or written: a sender the complaint schema refuses could only
+  // ever make a complaint the store cannot read back.
+  const built = emailComplaintInput(sender, messageKey, deps.config);
+  if (!built.ok) return { outcome: 'ignored', reason: built.reason };
 
   const target = await findRepliedComplaint(addressed, sender, inbound, deps);
-  const result = target ? await reply(target, sender, messageKey, deps) : await newComplaint(sender, messageKey, addressed.kind === 'reply' ? 'no_access' : 'new', deps);
+  const result = target ? await reply(target, sender, built.input, messageKey, deps) : await newComplaint(sender, built.input, messageKey, addressed.kind === 'reply' ? 'no_access' : 'new', deps);
   // Last, once the complaint holds what the message said: a retry before this reads it again.
   if ('complaint' in result) await deps.mail.fileMessage(delivery.key, result.complaint.id);
   return result;
@@ -124,14 +129,14 @@ async function findRepliedComplaint(
 }
 
 async function newComplaint(
-  email: ParsedEmail & { from: { address: string } },
+  email: ParsedEmail,
+  input: ComplaintInput,
   messageKey: string,
   via: 'new' | 'no_access' | 'reply_to_closed',
   deps: ReceiveEmailDeps,
   repeatOf?: Complaint,
 ): Promise<ReceiveEmailResult> {
-  const input = emailComplaintInput(email, messageKey, deps.config, repeatOf?.category);
-  const result = await submitComplaint(input, deps, repeatOf ? { repeatOf: repeatOf.id } : {});
+  const result = await submitComplaint(repeatOf ? { ...input, category: repeatOf.category } : input, deps, repeatOf ? { repeatOf: repeatOf.id } : {});
   if (result.outcome === 'rejected') throw new Error(`email intake rejected category '${result.error.category}'`);
   let complaint = result.complaint;
   if (email.attachments.length && !hasEmail(complaint, messageKey)) {
@@ -144,10 +149,10 @@ async function newComplaint(
   return { outcome: result.outcome, complaint, via };
 }
 
-async function reply(target: Complaint, email: ParsedEmail & { from: { address: string } }, messageKey: string, deps: ReceiveEmailDeps): Promise<ReceiveEmailResult> {
+async function reply(target: Complaint, email: ParsedEmail, input: ComplaintInput, messageKey: string, deps: ReceiveEmailDeps): Promise<ReceiveEmailResult> {
   const inbound = deps.config.inbound!;
   const plan = planReply(target, deps.clock.now(), inbound);
-  if (plan.kind === 'new_complaint') return newComplaint(email, messageKey, 'reply_to_closed', deps, target);
+  if (plan.kind === 'new_complaint') return newComplaint(email, input, messageKey, 'reply_to_closed', deps, target);
   if (hasEmail(target, messageKey)) return { outcome: 'replied', complaint: target, event: plan.event, duplicate: true };
   const text = newText(email.text, { keepForwarded: false });
   const attachments = await storeAttachments(email, target.id, messageKey, deps);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMime } from '../../functions/adapters/mime-parser.ts';
-import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import { ComplaintSchema, createComplaint, CustomerSchema, type Complaint, type ComplaintInput } from '../../functions/domain/complaint.ts';
 import {
   addressedTo,
   applyCustomerEmail,
   automatedReason,
   cleanSubject,
+  clip,
   complaintFromReferences,
   emailComplaintInput,
   emailCustomerId,
@@ -24,6 +25,7 @@ import {
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { UNUSABLE_SENDERS } from '../fixtures/unusable-senders.ts';
 
 const config = {
   ...defaultConfig,
@@ -41,11 +43,18 @@ const parse = async (name: string, replace: Record<string, string> = {}): Promis
   return { ...email, from: email.from };
 };
 
+/** The intake input of an email whose sender the complaint schema accepts. */
+function inputOf(email: ParsedEmail & { from: { address: string } }): ComplaintInput {
+  const built = emailComplaintInput(email, email.messageId!, config);
+  if (!built.ok) throw new Error(`not usable: ${built.reason}`);
+  return built.input;
+}
+
 describe('parsing real MIME samples', () => {
   it('reads a plain UTF-8 message and cuts its signature', async () => {
     const email = await parse('plain.eml');
     expect(email).toMatchObject({ messageId: 'plain-0001@mail.example.com', from: { address: 'alice@example.com', name: 'Alice Wong' }, subject: 'Parcel never arrived', contentType: 'text/plain' });
-    const input = emailComplaintInput(email, email.messageId!, config);
+    const input = inputOf(email);
     expect(input).toMatchObject({ channel: 'email', title: 'Parcel never arrived', externalId: 'plain-0001@mail.example.com', customer: { email: 'alice@example.com', name: 'Alice Wong', locale: 'en' } });
     expect(input.description).toBe('Hello,\n\nMy parcel for order 8812 has not arrived after ten days and the tracking\npage is stuck at "in transit". Please help.');
     expect(input.description).not.toContain('+852');
@@ -53,7 +62,7 @@ describe('parsing real MIME samples', () => {
 
   it('derives text from an HTML-only message, keeping markup characters as text', async () => {
     const email = await parse('html-only.eml');
-    const input = emailComplaintInput(email, email.messageId!, config);
+    const input = inputOf(email);
     expect(input.title).toBe('Refund <b>not</b> received');
     expect(input.description).toContain('the refund has not arrived');
     expect(input.description).toContain('<script> is not a tag here');
@@ -65,7 +74,7 @@ describe('parsing real MIME samples', () => {
     const email = await parse('gbk-chinese.eml');
     expect(email.subject).toBe('账号被盗，有人异常登录');
     expect(email.from.name).toBe('陈小姐');
-    const input = emailComplaintInput(email, email.messageId!, config);
+    const input = inputOf(email);
     expect(input.customer.locale).toBe('zh-CN');
     expect(input.description).toBe('您好：\n\n我的账号被盗了，有人异常登录并修改了密码，订单里多了一笔我没有下的单。\n请尽快处理。');
     // Classification works on the decoded text like on the API's.
@@ -76,13 +85,13 @@ describe('parsing real MIME samples', () => {
   it('decodes quoted-printable text and subject and drops quoted lines', async () => {
     const email = await parse('quoted-printable.eml');
     expect(email.subject).toBe('Leaking café machine');
-    const input = emailComplaintInput(email, email.messageId!, config);
+    const input = inputOf(email);
     expect(input.description).toBe("Bonjour, the coffee machine I bought (order 5521) leaks water — the café says it's a defect. I'd like a replacement, not a refund.");
   });
 
   it('keeps what a customer forwarded into a new complaint, without the Fwd: prefix', async () => {
     const email = await parse('forwarded.eml');
-    const input = emailComplaintInput(email, email.messageId!, config);
+    const input = inputOf(email);
     expect(input.title).toBe('Your order 9034 has shipped');
     expect(input.description).toContain('I was charged twice for this order');
     expect(input.description).toContain('paid 199.00 by card ending 4242');
@@ -107,6 +116,51 @@ describe('parsing real MIME samples', () => {
     expect(planned[2]!.content).toBeUndefined();
     const small = planAttachments(email.attachments, 'c', 'm', { ...inbound.attachments, maxBytes: 50, maxCount: 0 });
     expect(small.map((p) => p.entry.notKept)).toEqual(['too_large', 'too_many', 'type_not_allowed']);
+  });
+});
+
+describe('what the complaint schema refuses never becomes a complaint', () => {
+  const sample = (from: string, name?: string): ParsedEmail & { from: { address: string; name?: string } } => ({
+    messageId: 'm-1@example.com',
+    from: { address: from, ...(name !== undefined && { name }) },
+    subject: 'Parcel never arrived',
+    text: 'My parcel has not arrived.',
+    references: [],
+    headers: {},
+    contentType: 'text/plain',
+    attachments: [],
+  });
+
+  it.each(UNUSABLE_SENDERS.map((a) => [a.length > 60 ? `${a.slice(0, 20)}… (${a.length} characters)` : a, a]))('%s is an unusable sender', (_label, address) => {
+    expect(CustomerSchema.shape.email.safeParse(address.toLowerCase()).success).toBe(false);
+    expect(emailComplaintInput(sample(address), 'm-1@example.com', config)).toEqual({ ok: false, reason: 'unusable_sender' });
+  });
+
+  it('accepts an ordinary address, and the complaint built from it reads back through ComplaintSchema', () => {
+    const built = emailComplaintInput(sample('Wang.Fang+orders@Example.COM'), 'm-1@example.com', config);
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.input.customer.email).toBe('wang.fang+orders@example.com');
+    const complaint = createComplaint(built.input, config, new Date('2026-11-23T04:00:00Z'), '01K0000000000000000000000A');
+    expect(complaint.ok && ComplaintSchema.safeParse(complaint.complaint).success).toBe(true);
+  });
+
+  it('cuts a name, subject and body of characters outside the BMP to the schema\'s limits in UTF-16 units', () => {
+    const emoji = '😡'.repeat(6000);
+    const email = { ...sample('wang@example.com', emoji), subject: emoji, text: emoji };
+    const built = emailComplaintInput(email, 'm-1@example.com', config);
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.input.customer.name).toBe('😡'.repeat(100));
+    expect(built.input.title).toBe('😡'.repeat(100));
+    expect(built.input.description).toBe('😡'.repeat(2500));
+    const complaint = createComplaint(built.input, config, new Date('2026-11-23T04:00:00Z'), '01K0000000000000000000000A');
+    if (!complaint.ok) throw new Error('not created');
+    expect(ComplaintSchema.parse(complaint.complaint).customer.name).toHaveLength(200);
+  });
+
+  it('cuts between characters, never inside a surrogate pair', () => {
+    expect(clip('a😡b', 2)).toBe('a');
+    expect(clip('a😡b', 3)).toBe('a😡');
+    expect(clip('abc', 3)).toBe('abc');
   });
 });
 
@@ -161,7 +215,7 @@ describe("the sender's time zone, from the Date header", () => {
       ['+0800', 'GMT+8', 'GMT-5'],
     ] as const) {
       const email = await parse('plain.eml', { '09:15:00 +0800': `09:15:00 ${offset}` });
-      const input = emailComplaintInput(email, email.messageId!, config);
+      const input = inputOf(email);
       const built = createComplaint(input, config, new Date('2026-11-23T14:15:00Z'), '01K0000000000000000000000A');
       if (!built.ok) throw new Error('not created');
       const receipt = renderProgress(built.complaint, 0, config).find((m) => m.channel === 'email');

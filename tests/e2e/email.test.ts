@@ -116,4 +116,18 @@ describe('two-way email over the local SMTP port', () => {
     expect(notices[0]!.body).toContain('It arrived broken, please reopen.');
     expect(notices[0]!.body).toContain(`/console/complaints/${id}`);
   });
+
+  it('takes in mail from a sender the complaint schema refuses (250) and files nothing: listings stay readable', async () => {
+    const sent = await sendSmtp(
+      smtpPort,
+      { from: 'x@example.com', to: [`complaints@${DOMAIN}`] },
+      'From: a@b@c, z@q.com\nSubject: multi from\nMessage-ID: <e2e-unusable-1@example.com>\n\nrefund multi\n',
+    );
+    expect(sent.last).toMatch(/^250 /);
+    await api.settle();
+    const listed = await api.call('GET', '/complaints?status=received&limit=100');
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.some((c: { title?: string }) => c.title === 'multi from')).toBe(false);
+    expect((await api.outbox()).some((m) => m.subject?.includes('multi from') || m.to === 'a@b@c')).toBe(false);
+  });
 });

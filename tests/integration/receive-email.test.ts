@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
-import { buildRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
+import { parseMime } from '../../functions/adapters/mime-parser.ts';
+import { buildRuntime, extendRuntime, setRuntime, type Runtime } from '../../functions/adapters/runtime.ts';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
-import type { Complaint } from '../../functions/domain/complaint.ts';
+import { ComplaintSchema, type Complaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { emailCustomerId, type Verdict } from '../../functions/domain/inbound-mail.ts';
 import { handler as inboundMail } from '../../functions/handlers/inbound-mail.ts';
@@ -11,9 +12,12 @@ import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { applyComplaintEvent } from '../../functions/use-cases/apply-complaint-event.ts';
+import { receiveEmail } from '../../functions/use-cases/receive-email.ts';
 import { submitComplaint } from '../../functions/use-cases/submit-complaint.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { UNUSABLE_SENDERS } from '../fixtures/unusable-senders.ts';
+import { captureLogLines } from '../support/log-lines.ts';
 
 const db = withDynamoDbLocal();
 const t0 = new Date('2026-11-23T02:00:00.000Z');
@@ -230,5 +234,63 @@ describe('replies', () => {
     const spoofed = fixture('reply.eml', { COMPLAINTID: waiting.id, 'From: Alice Wong <alice@example.com>': 'From: eve@example.org', 'reply-0009': 'spoof-1' });
     expect((await deliver(spoofed, toComplaints)).outcome).toBe('created');
     expect(await rt.complaints.get(waiting.id)).toEqual(before);
+  });
+});
+
+describe('a sender the complaint schema refuses', () => {
+  beforeEach(setup());
+
+  /** The runtime with a complaint repository that records every write the store could not read back. */
+  function guarded(): { deps: Runtime & { parseMime: typeof parseMime }; unreadable: string[]; writes: () => number } {
+    const inner = rt.complaints;
+    const unreadable: string[] = [];
+    let writes = 0;
+    const check = (c: Complaint) => {
+      writes += 1;
+      const parsed = ComplaintSchema.safeParse(JSON.parse(JSON.stringify(c)));
+      if (!parsed.success) unreadable.push(c.id);
+    };
+    const complaints: Runtime['complaints'] = Object.create(inner, {
+      create: { value: async (c: Complaint, nextRef?: () => string) => (check(c), inner.create(c, nextRef)) },
+      update: { value: async (c: Complaint, v: number) => (check(c), inner.update(c, v)) },
+    });
+    return { deps: extendRuntime(extendRuntime(rt, { complaints }), { parseMime }), unreadable, writes: () => writes };
+  }
+
+  const message = (from: string, id: string) =>
+    Buffer.from(`From: ${from}\r\nTo: complaints@${DOMAIN}\r\nSubject: multi from\r\nMessage-ID: <${id}@example.com>\r\n\r\nrefund multi\r\n`, 'utf8');
+
+  it.each([...UNUSABLE_SENDERS.map((a) => [a.length > 60 ? `${a.slice(0, 20)}… (${a.length} characters)` : a, `Someone <${a}>`]), ['the repro: a@b@c, z@q.com', 'a@b@c, z@q.com']])(
+    '%s: ignored as unusable_sender, nothing written, the raw message left to expire',
+    async (_label, from) => {
+      const { deps, unreadable, writes } = guarded();
+      seq += 1;
+      const key = `inbound/ses-${seq}`;
+      await mail.putRaw(key, message(from, `unusable-${seq}`));
+      const result = await receiveEmail({ key, recipients: toComplaints, deliveryId: `ses-${seq}`, spamVerdict: 'PASS', virusVerdict: 'PASS' }, deps);
+      expect(result).toEqual({ outcome: 'ignored', reason: 'unusable_sender' });
+      expect(writes()).toBe(0);
+      expect(unreadable).toEqual([]);
+      expect(await mail.get(key)).toBeDefined();
+      expect(await rt.complaints.dueForSweep(new Date('2030-01-01T00:00:00Z'), 100)).toEqual({ items: [], itemsRead: 0 });
+    },
+  );
+
+  it('the same message from an ordinary address is written once, readable (so the guard above can fail)', async () => {
+    const { deps, unreadable, writes } = guarded();
+    await mail.putRaw('inbound/ok-1', message('Someone <someone@example.com>', 'usable-1'));
+    const result = await receiveEmail({ key: 'inbound/ok-1', recipients: toComplaints, deliveryId: 'ok-1', spamVerdict: 'PASS', virusVerdict: 'PASS' }, deps);
+    expect(result.outcome).toBe('created');
+    expect(writes()).toBe(1);
+    expect(unreadable).toEqual([]);
+    expect((await rt.complaints.dueForSweep(new Date('2030-01-01T00:00:00Z'), 100)).items).toHaveLength(1);
+  });
+
+  it('logs the outcome and reason, never the address', async () => {
+    const lines = await captureLogLines('INFO', () => deliver(message('Mallory <a@b@c>', 'unusable-log'), toComplaints));
+    const line = lines.find((l) => l.message === 'inbound email');
+    expect(line).toMatchObject({ outcome: 'ignored', reason: 'unusable_sender' });
+    expect(JSON.stringify(lines)).not.toContain('a@b@c');
+    expect(JSON.stringify(lines)).not.toContain('Mallory');
   });
 });
