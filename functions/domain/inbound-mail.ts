@@ -51,9 +51,29 @@ export const ParsedEmailSchema = z.object({
 });
 export type ParsedEmail = z.infer<typeof ParsedEmailSchema>;
 
-/** SES spam and virus verdicts (`DISABLED` when nothing scanned it, as locally). */
+/** An SES receipt verdict: spam, virus, SPF, DKIM, DMARC (`DISABLED` when nothing checked it). */
 export const VerdictSchema = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']);
 export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** SES's sender-authentication verdicts for one message (`receipt.spfVerdict.status` and so on). */
+export interface SenderVerdicts {
+  readonly spf: Verdict;
+  readonly dkim: Verdict;
+  readonly dmarc: Verdict;
+}
+
+/**
+ * Whether the From address is authenticated well enough to thread a message into a complaint by its
+ * References or In-Reply-To (ids anyone can copy from an email they saw): DMARC `PASS`, or, where the
+ * From domain publishes no DMARC policy (`GRAY`), SPF or DKIM `PASS`. Without DMARC, SPF and DKIM
+ * vouch for the envelope or signing domain, which need not be the From domain (the README's
+ * "Email in and out" says what that leaves open). The reply address's token needs none of this:
+ * it is itself the credential.
+ */
+export function senderAuthenticated(verdicts: SenderVerdicts): boolean {
+  if (verdicts.dmarc === 'PASS') return true;
+  return verdicts.dmarc === 'GRAY' && (verdicts.spf === 'PASS' || verdicts.dkim === 'PASS');
+}
 
 /** Why a message is not a person writing to us. */
 export type AutomatedReason = 'auto_submitted' | 'precedence' | 'auto_reply_header' | 'delivery_report' | 'mailer_daemon' | 'null_sender' | 'own_sender' | 'mailing_list';

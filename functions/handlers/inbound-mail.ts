@@ -15,6 +15,8 @@ import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-emai
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
 export const stores = provideStores({ complaints: complaintStore, receipts: receiptStore, replyTokens: replyTokenStore });
 
+const authVerdict = z.object({ status: VerdictSchema }).default({ status: 'DISABLED' });
+
 /** The parts of SES's receipt-rule Lambda event the pipeline uses (the raw message is in S3, not in the event). */
 export const SesReceiptEventSchema = z.object({
   Records: z
@@ -27,6 +29,10 @@ export const SesReceiptEventSchema = z.object({
             recipients: z.array(z.string()).min(1),
             spamVerdict: z.object({ status: VerdictSchema }),
             virusVerdict: z.object({ status: VerdictSchema }),
+            // SES sends all three; one missing counts as not checked (DISABLED), which authenticates nobody.
+            spfVerdict: authVerdict,
+            dkimVerdict: authVerdict,
+            dmarcVerdict: authVerdict,
           }),
         }),
       }),
@@ -64,6 +70,7 @@ export const handler = instrumented(async (event: unknown): Promise<Array<{ mess
         deliveryId: mail.messageId,
         spamVerdict: receipt.spamVerdict.status,
         virusVerdict: receipt.virusVerdict.status,
+        sender: { spf: receipt.spfVerdict.status, dkim: receipt.dkimVerdict.status, dmarc: receipt.dmarcVerdict.status },
       },
       // The MIME parser (postal-mime) is wired here, not in the shared runtime, so only this function's
       // bundle carries it.
@@ -76,6 +83,7 @@ export const handler = instrumented(async (event: unknown): Promise<Array<{ mess
       ...('reason' in result && { reason: result.reason }),
       ...('complaint' in result && { complaintId: result.complaint.id }),
       ...('event' in result && { event: result.event }),
+      ...('via' in result && { via: result.via }),
     });
     countMetricBy('InboundEmails', result.outcome satisfies (typeof INBOUND_EMAIL_OUTCOMES)[number]);
     if (result.outcome === 'created') countMetricBy('ComplaintsReceived', result.complaint.category);

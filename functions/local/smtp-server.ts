@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import type { LocalMailStore } from '../adapters/local-mail-store.ts';
 import type { InboundSettings } from '../domain/config.ts';
-import { addressedTo, MAIL_PREFIX } from '../domain/inbound-mail.ts';
+import { addressedTo, MAIL_PREFIX, VerdictSchema, type Verdict } from '../domain/inbound-mail.ts';
 import type { SesReceiptEvent } from '../handlers/inbound-mail.ts';
 
 export interface LocalSmtpOptions {
@@ -25,6 +25,30 @@ export class SmtpPortInUseError extends Error {
   override readonly name = 'SmtpPortInUseError';
 }
 
+/** The verdicts SES would put in the receipt, as the local server reports them. */
+export type LocalVerdicts = Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', Verdict>;
+
+/** Nothing scans locally; every sender counts as authenticated, so threading by References works as for a real customer. */
+const LOCAL_VERDICTS: LocalVerdicts = { spam: 'DISABLED', virus: 'DISABLED', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
+
+/**
+ * The verdicts for one message: the local defaults, overridden by a `X-Local-Verdicts` header in the
+ * message's header block (`X-Local-Verdicts: dmarc=FAIL spf=FAIL`, names spam, virus, spf, dkim,
+ * dmarc; values as SES writes them), so a test or a person can try forged mail, spam or a virus
+ * through the same event SES sends. Only this local server reads the header.
+ */
+export function localVerdicts(raw: Uint8Array): LocalVerdicts {
+  const text = Buffer.from(raw.subarray(0, 64 * 1024)).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const header = /^x-local-verdicts:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(end < 0 ? text : text.slice(0, end));
+  const verdicts = { ...LOCAL_VERDICTS };
+  for (const [, name, value] of (header?.[1] ?? '').matchAll(/\b(spam|virus|spf|dkim|dmarc)\s*=\s*([A-Za-z_]+)/gi)) {
+    const parsed = VerdictSchema.safeParse(value!.toUpperCase());
+    if (parsed.success) verdicts[name!.toLowerCase() as keyof LocalVerdicts] = parsed.data;
+  }
+  return verdicts;
+}
+
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -34,7 +58,8 @@ function smtpError(code: number, message: string): Error {
  * complaints address and its reply addresses (others: 550), refuses messages over
  * `inbound.maxMessageBytes` (552), stores the raw message as SES's S3 action would
  * (`inbound/<id>`, with the Return-Path an MTA adds) and hands the inbound-mail handler the same
- * event. It answers 250 once the handler finished, 451 when it failed (the client retries).
+ * event, with the verdicts of {@link localVerdicts} (every sender authenticated unless the message
+ * says otherwise). It answers 250 once the handler finished, 451 when it failed (the client retries).
  */
 export async function startLocalSmtp(options: LocalSmtpOptions): Promise<LocalSmtp> {
   const server = new SMTPServer({
@@ -64,6 +89,8 @@ export async function startLocalSmtp(options: LocalSmtpOptions): Promise<LocalSm
         const raw = Buffer.concat([Buffer.from(`Return-Path: <${mailFrom.replace(/[<>\r\n]/g, '')}>\r\n`), ...chunks]);
         const messageId = `local-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`;
         const recipients = session.envelope.rcptTo.map((r) => r.address);
+        const v = localVerdicts(raw);
+        const status = (verdict: Verdict) => ({ status: verdict });
         options.store
           .putRaw(`${MAIL_PREFIX.inbound}${messageId}`, raw)
           .then(() =>
@@ -71,7 +98,17 @@ export async function startLocalSmtp(options: LocalSmtpOptions): Promise<LocalSm
               Records: [
                 {
                   eventSource: 'aws:ses',
-                  ses: { mail: { messageId }, receipt: { recipients, spamVerdict: { status: 'DISABLED' }, virusVerdict: { status: 'DISABLED' } } },
+                  ses: {
+                    mail: { messageId },
+                    receipt: {
+                      recipients,
+                      spamVerdict: status(v.spam),
+                      virusVerdict: status(v.virus),
+                      spfVerdict: status(v.spf),
+                      dkimVerdict: status(v.dkim),
+                      dmarcVerdict: status(v.dmarc),
+                    },
+                  },
                 },
               ],
             }),

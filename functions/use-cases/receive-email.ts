@@ -12,9 +12,11 @@ import {
   newText,
   planAttachments,
   planReply,
+  senderAuthenticated,
   sha256Hex,
   type AutomatedReason,
   type ParsedEmail,
+  type SenderVerdicts,
   type TimelineAttachment,
   type UnusableEmail,
   type Verdict,
@@ -38,13 +40,21 @@ export interface InboundDelivery {
   readonly deliveryId: string;
   readonly spamVerdict: Verdict;
   readonly virusVerdict: Verdict;
+  /** SES's SPF, DKIM and DMARC verdicts: threading by References needs an authenticated sender. */
+  readonly sender: SenderVerdicts;
 }
 
 export type ReceiveEmailResult =
   | { outcome: 'rejected' | 'quarantined'; reason: 'spam' | 'virus' }
   | { outcome: 'ignored'; reason: AutomatedReason | UnusableEmail | 'not_ours' | 'too_large' | 'missing' | 'no_sender' | 'inbound_disabled' }
-  | { outcome: 'created' | 'duplicate'; complaint: Complaint; via: 'new' | 'reply_to_closed' | 'no_access' }
+  /**
+   * `via`: `new` (plain new mail), `reply_to_closed`, `no_access` (a reply token that did not check
+   * out), `unauthenticated` (References named the sender's complaint, but SES did not authenticate the sender).
+   */
+  | { outcome: 'created' | 'duplicate'; complaint: Complaint; via: NewVia }
   | { outcome: 'replied'; complaint: Complaint; event: 'customer_replied' | 'customer_email' | 'reopen'; duplicate: boolean };
+
+type NewVia = 'new' | 'reply_to_closed' | 'no_access' | 'unauthenticated';
 
 /** How many times a reply is retried when someone else changes the complaint between read and write. */
 const MAX_ATTEMPTS = 5;
@@ -54,11 +64,13 @@ const MAX_ATTEMPTS = 5;
  *
  * Primary course: honour SES's virus and spam verdicts (reject or quarantine, per config); read the
  * raw message (not when over the size limit) and parse it; ignore machine mail (auto-replies,
- * bounces, reports, lists, our own addresses) so no loop can form. A reply — its reply-address token,
- * else our thread reference in References, naming a complaint whose customer is the sender — becomes
- * one timeline entry with the new text only (`customer_replied` when the complaint waits on the
- * customer, a reopen when recently resolved, a new complaint linked as a repeat when closed). Any
- * other mail to the complaints address, including a reply whose token or sender does not check out,
+ * bounces, reports, lists, our own addresses) so no loop can form; a From address the complaint
+ * schema refuses is ignored before anything is written. A reply — its reply-address token, else our
+ * thread reference in References from a sender SES authenticated (DMARC), naming a complaint whose
+ * customer is the sender — becomes one timeline entry with the new text only (`customer_replied`
+ * when the complaint waits on the customer, a reopen when recently resolved, a new complaint linked
+ * as a repeat when closed). Any other mail to the complaints address, including a reply whose token
+ * or sender does not check out,
  * goes through the same intake use case as the API as a new complaint of its sender, deduplicated by
  * Message-ID. Kept attachments are stored under the complaint and listed on its timeline. Last, the
  * raw message moves under the complaint (`messages/<complaint id>/`), where the customer's erasure
@@ -87,8 +99,8 @@ export async function receiveEmail(delivery: InboundDelivery, deps: ReceiveEmail
   const built = emailComplaintInput(sender, messageKey, deps.config);
   if (!built.ok) return { outcome: 'ignored', reason: built.reason };
 
-  const target = await findRepliedComplaint(addressed, sender, inbound, deps);
-  const result = target ? await reply(target, sender, built.input, messageKey, deps) : await newComplaint(sender, built.input, messageKey, addressed.kind === 'reply' ? 'no_access' : 'new', deps);
+  const found = await findRepliedComplaint(addressed, sender, delivery.sender, inbound, deps);
+  const result = 'complaint' in found ? await reply(found.complaint, sender, built.input, messageKey, deps) : await newComplaint(sender, built.input, messageKey, found.via, deps);
   // Last, once the complaint holds what the message said: a retry before this reads it again.
   if ('complaint' in result) await deps.mail.fileMessage(delivery.key, result.complaint.id);
   return result;
@@ -105,34 +117,38 @@ async function screened(reason: 'spam' | 'virus', action: InboundSettings['onSpa
 /**
  * The complaint a reply answers, only when the sender is that complaint's customer: the token's
  * complaint (the token must also have been issued to the sender's address), else our thread
- * reference. A token for someone else's complaint, a forged or expired one, or an unknown sender
- * finds nothing.
+ * reference, and that only from a sender SES authenticated ({@link senderAuthenticated}): anyone can
+ * copy a References header and write any From. A token for someone else's complaint, a forged or
+ * expired one, an unknown sender or an unauthenticated one finds nothing, and says why.
  */
 async function findRepliedComplaint(
   addressed: ReturnType<typeof addressedTo>,
   email: ParsedEmail & { from: { address: string } },
+  verdicts: SenderVerdicts,
   inbound: InboundSettings,
   deps: ReceiveEmailDeps,
-): Promise<Complaint | undefined> {
+): Promise<{ complaint: Complaint } | { via: NewVia }> {
   const sender = email.from.address.trim().toLowerCase();
   const isCustomer = (c: Complaint | undefined): c is Complaint => c?.customer.email?.toLowerCase() === sender;
   if (addressed.kind === 'reply') {
     const record = await deps.replyTokens.find(addressed.token);
-    if (!record || Date.parse(record.expiresAt) <= deps.clock.now().getTime() || record.recipientHash !== sha256Hex(sender)) return undefined;
+    if (!record || Date.parse(record.expiresAt) <= deps.clock.now().getTime() || record.recipientHash !== sha256Hex(sender)) return { via: 'no_access' };
     const complaint = await deps.complaints.get(record.complaintId);
-    return isCustomer(complaint) ? complaint : undefined;
+    return isCustomer(complaint) ? { complaint } : { via: 'no_access' };
   }
   const threaded = complaintFromReferences(email.references, inbound);
-  if (!threaded) return undefined;
+  if (!threaded) return { via: 'new' };
+  // Not even read: an unauthenticated message is new mail, whosever complaint it names.
+  if (!senderAuthenticated(verdicts)) return { via: 'unauthenticated' };
   const complaint = await deps.complaints.get(threaded);
-  return isCustomer(complaint) ? complaint : undefined;
+  return isCustomer(complaint) ? { complaint } : { via: 'new' };
 }
 
 async function newComplaint(
   email: ParsedEmail,
   input: ComplaintInput,
   messageKey: string,
-  via: 'new' | 'no_access' | 'reply_to_closed',
+  via: NewVia,
   deps: ReceiveEmailDeps,
   repeatOf?: Complaint,
 ): Promise<ReceiveEmailResult> {

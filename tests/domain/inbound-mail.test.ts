@@ -17,6 +17,7 @@ import {
   planReply,
   replyAddress,
   replyTokenFrom,
+  senderAuthenticated,
   senderTimeZone,
   threadReference,
   withReplyAddress,
@@ -26,6 +27,7 @@ import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { UNUSABLE_SENDERS } from '../fixtures/unusable-senders.ts';
+import { localVerdicts } from '../../functions/local/smtp-server.ts';
 
 const config = {
   ...defaultConfig,
@@ -333,6 +335,27 @@ describe('threading', () => {
   it('derives the customer id from the address (no address in it), case-insensitively', () => {
     expect(emailCustomerId('Alice@Example.com')).toBe(emailCustomerId('alice@example.com'));
     expect(emailCustomerId('alice@example.com')).toMatch(/^email:[0-9a-f]{32}$/);
+  });
+});
+
+describe('who may thread by References', () => {
+  it.each([
+    ['PASS', 'FAIL', 'FAIL', true],
+    ['GRAY', 'PASS', 'FAIL', true],
+    ['GRAY', 'FAIL', 'PASS', true],
+    ['GRAY', 'FAIL', 'FAIL', false],
+    ['GRAY', 'GRAY', 'DISABLED', false],
+    ['FAIL', 'PASS', 'PASS', false],
+    ['PROCESSING_FAILED', 'PASS', 'PASS', false],
+    ['DISABLED', 'PASS', 'PASS', false],
+  ] as const)('DMARC %s, SPF %s, DKIM %s: %s', (dmarc, spf, dkim, expected) => {
+    expect(senderAuthenticated({ dmarc, spf, dkim })).toBe(expected);
+  });
+
+  it('the local SMTP server authenticates every sender unless the message\'s X-Local-Verdicts header says otherwise', () => {
+    const raw = (headers: string) => new TextEncoder().encode(`${headers}From: a@example.com\r\n\r\nX-Local-Verdicts: dmarc=FAIL\r\n`);
+    expect(localVerdicts(raw(''))).toEqual({ spam: 'DISABLED', virus: 'DISABLED', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
+    expect(localVerdicts(raw('X-Local-Verdicts: dmarc=fail, spf=GRAY\r\n\tspam=FAIL dkim=bogus\r\n'))).toEqual({ spam: 'FAIL', virus: 'DISABLED', spf: 'GRAY', dkim: 'PASS', dmarc: 'FAIL' });
   });
 });
 

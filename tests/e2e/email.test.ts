@@ -130,4 +130,38 @@ describe('two-way email over the local SMTP port', () => {
     expect(listed.body.items.some((c: { title?: string }) => c.title === 'multi from')).toBe(false);
     expect((await api.outbox()).some((m) => m.subject?.includes('multi from') || m.to === 'a@b@c')).toBe(false);
   });
+
+  it('threads a reply to the plain address by References only when the sender is authenticated (X-Local-Verdicts stands in for SES)', async () => {
+    await api.settle();
+    const seen = new Set((await api.outbox()).map((m) => m.complaintId));
+    const first = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [`complaints@${DOMAIN}`] },
+      mime({ To: `complaints@${DOMAIN}`, Subject: 'Wrong size delivered', 'Message-ID': '<e2e-auth-1@example.com>' }, 'I ordered size 42 and got 38, order 7731.'),
+    );
+    expect(first.last).toMatch(/^250 /);
+    await api.settle();
+    const id = (await api.outbox()).find((m) => m.to === CUSTOMER && m.kind === 'progress' && !seen.has(m.complaintId))?.complaintId as string;
+    expect(id).toBeDefined();
+    const reference = `<complaint.${id}@${DOMAIN}>`;
+    const entries = async () => (await api.call('GET', `/complaints/${id}`)).body.timeline.filter((e: { actor: string }) => e.actor === 'customer:email').length;
+
+    const forged = await sendSmtp(
+      smtpPort,
+      { from: 'mallory@example.net', to: [`complaints@${DOMAIN}`] },
+      mime({ To: `complaints@${DOMAIN}`, Subject: 'Re: Wrong size delivered', 'Message-ID': '<e2e-auth-forged@example.com>', References: reference, 'X-Local-Verdicts': 'dmarc=FAIL spf=FAIL dkim=FAIL' }, 'Forged: cancel my complaint.'),
+    );
+    expect(forged.last).toMatch(/^250 /);
+    await api.settle();
+    expect(await entries()).toBe(0);
+
+    const genuine = await sendSmtp(
+      smtpPort,
+      { from: CUSTOMER, to: [`complaints@${DOMAIN}`] },
+      mime({ To: `complaints@${DOMAIN}`, Subject: 'Re: Wrong size delivered', 'Message-ID': '<e2e-auth-genuine@example.com>', References: reference }, 'Photo of the label follows.'),
+    );
+    expect(genuine.last).toMatch(/^250 /);
+    await api.settle();
+    expect(await entries()).toBe(1);
+  });
 });

@@ -43,21 +43,29 @@ const fixture = (name: string, replace: Record<string, string> = {}): Buffer => 
   return Buffer.from(raw, 'latin1');
 };
 
-/** Delivers a raw message as SES does: stored under inbound/<id>, then the event. */
-async function deliver(raw: Buffer, recipients: string[], verdicts: { spam?: Verdict; virus?: Verdict } = {}) {
+type Verdicts = { spam?: Verdict; virus?: Verdict; spf?: Verdict; dkim?: Verdict; dmarc?: Verdict };
+
+/**
+ * Delivers a raw message as SES does: stored under inbound/<id>, then the event, with every verdict
+ * PASS unless given (a sender whose domain SES authenticated); `null` leaves a verdict out of the event.
+ */
+async function deliver(raw: Buffer, recipients: string[], verdicts: { [K in keyof Verdicts]: Verdict | null } = {}) {
   seq += 1;
   const messageId = `ses-${seq}`;
   await mail.putRaw(`inbound/${messageId}`, raw);
+  const v = (name: keyof Verdicts) => (verdicts[name] === null ? {} : { [`${name}Verdict`]: { status: verdicts[name] ?? 'PASS' } });
   const [result] = await inboundMail({
     Records: [
       {
         eventSource: 'aws:ses',
-        ses: { mail: { messageId }, receipt: { recipients, spamVerdict: { status: verdicts.spam ?? 'PASS' }, virusVerdict: { status: verdicts.virus ?? 'PASS' } } },
+        ses: { mail: { messageId }, receipt: { recipients, ...v('spam'), ...v('virus'), ...v('spf'), ...v('dkim'), ...v('dmarc') } },
       },
     ],
   });
   return { messageId, outcome: result!.outcome };
 }
+
+const PASSING = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } as const;
 
 const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
 
@@ -267,7 +275,7 @@ describe('a sender the complaint schema refuses', () => {
       seq += 1;
       const key = `inbound/ses-${seq}`;
       await mail.putRaw(key, message(from, `unusable-${seq}`));
-      const result = await receiveEmail({ key, recipients: toComplaints, deliveryId: `ses-${seq}`, spamVerdict: 'PASS', virusVerdict: 'PASS' }, deps);
+      const result = await receiveEmail({ key, recipients: toComplaints, deliveryId: `ses-${seq}`, spamVerdict: 'PASS', virusVerdict: 'PASS', sender: PASSING }, deps);
       expect(result).toEqual({ outcome: 'ignored', reason: 'unusable_sender' });
       expect(writes()).toBe(0);
       expect(unreadable).toEqual([]);
@@ -279,7 +287,7 @@ describe('a sender the complaint schema refuses', () => {
   it('the same message from an ordinary address is written once, readable (so the guard above can fail)', async () => {
     const { deps, unreadable, writes } = guarded();
     await mail.putRaw('inbound/ok-1', message('Someone <someone@example.com>', 'usable-1'));
-    const result = await receiveEmail({ key: 'inbound/ok-1', recipients: toComplaints, deliveryId: 'ok-1', spamVerdict: 'PASS', virusVerdict: 'PASS' }, deps);
+    const result = await receiveEmail({ key: 'inbound/ok-1', recipients: toComplaints, deliveryId: 'ok-1', spamVerdict: 'PASS', virusVerdict: 'PASS', sender: PASSING }, deps);
     expect(result.outcome).toBe('created');
     expect(writes()).toBe(1);
     expect(unreadable).toEqual([]);
@@ -292,5 +300,59 @@ describe('a sender the complaint schema refuses', () => {
     expect(line).toMatchObject({ outcome: 'ignored', reason: 'unusable_sender' });
     expect(JSON.stringify(lines)).not.toContain('a@b@c');
     expect(JSON.stringify(lines)).not.toContain('Mallory');
+  });
+});
+
+describe('threading by References needs a sender SES authenticated', () => {
+  beforeEach(setup());
+
+  /** A reply from Alice's address to the plain complaints address, naming her complaint in References, as a forger would write it. */
+  const referencing = (complaint: Complaint, id: string) => fixture('reply.eml', { COMPLAINTID: complaint.id, 'reply-0009': id });
+
+  it.each<[string, Verdicts]>([
+    ['DMARC FAIL', { dmarc: 'FAIL' }],
+    ['DMARC FAIL though SPF and DKIM pass (not aligned with From)', { dmarc: 'FAIL', spf: 'PASS', dkim: 'PASS' }],
+    ['no DMARC policy (GRAY), SPF and DKIM FAIL', { dmarc: 'GRAY', spf: 'FAIL', dkim: 'FAIL' }],
+    ['no DMARC policy (GRAY), SPF and DKIM GRAY', { dmarc: 'GRAY', spf: 'GRAY', dkim: 'GRAY' }],
+    ['DMARC PROCESSING_FAILED', { dmarc: 'PROCESSING_FAILED' }],
+  ])('%s: a forged reply to a resolved complaint does not reopen it; it is filed as new mail', async (_label, verdicts) => {
+    const resolved = await aliceComplaint(['acknowledge', 'start', 'resolve']);
+    const before = (await rt.complaints.get(resolved.id))!;
+    expect((await deliver(referencing(resolved, 'forged-ref-1'), toComplaints, verdicts)).outcome).toBe('created');
+    expect(await rt.complaints.get(resolved.id)).toEqual(before);
+    const filed = await byExternalId('forged-ref-1@mail.example.com');
+    expect(filed.id).not.toBe(resolved.id);
+    expect(filed.repeatOf).toBeUndefined();
+  });
+
+  it('an event without the authentication verdicts authenticates nobody', async () => {
+    const open = await aliceComplaint(['acknowledge']);
+    const before = (await rt.complaints.get(open.id))!;
+    expect((await deliver(referencing(open, 'no-verdicts-1'), toComplaints, { spf: null, dkim: null, dmarc: null })).outcome).toBe('created');
+    expect(await rt.complaints.get(open.id)).toEqual(before);
+  });
+
+  it.each<[string, Verdicts]>([
+    ['DMARC PASS', { dmarc: 'PASS', spf: 'FAIL', dkim: 'FAIL' }],
+    ['no DMARC policy (GRAY), SPF PASS', { dmarc: 'GRAY', spf: 'PASS', dkim: 'FAIL' }],
+    ['no DMARC policy (GRAY), DKIM PASS', { dmarc: 'GRAY', spf: 'FAIL', dkim: 'PASS' }],
+  ])('%s: the reply is threaded and reopens the resolved complaint', async (_label, verdicts) => {
+    const resolved = await aliceComplaint(['acknowledge', 'start', 'resolve']);
+    expect((await deliver(referencing(resolved, 'genuine-ref-1'), toComplaints, verdicts)).outcome).toBe('replied');
+    expect((await rt.complaints.get(resolved.id))!).toMatchObject({ status: 'reopened', reopenCount: 1 });
+  });
+
+  it('the reply address needs no authentication: its token is the credential', async () => {
+    const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
+    const { raw, to } = await replyFor(waiting);
+    expect((await deliver(raw, [to], { dmarc: 'FAIL', spf: 'FAIL', dkim: 'FAIL' })).outcome).toBe('replied');
+    expect((await rt.complaints.get(waiting.id))!.status).toBe('in_progress');
+  });
+
+  it('logs that the message came in unauthenticated, without the address', async () => {
+    const open = await aliceComplaint(['acknowledge']);
+    const lines = await captureLogLines('INFO', () => deliver(referencing(open, 'forged-log-1'), toComplaints, { dmarc: 'FAIL' }));
+    expect(lines.find((l) => l.message === 'inbound email')).toMatchObject({ outcome: 'created', via: 'unauthenticated' });
+    expect(JSON.stringify(lines)).not.toContain('alice@example.com');
   });
 });
