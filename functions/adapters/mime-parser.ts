@@ -1,7 +1,7 @@
 import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { htmlToText } from '../domain/html-text.ts';
 import { ParsedEmailSchema, type ParsedEmail } from '../domain/inbound-mail.ts';
-import type { MimeParser } from '../ports/inbound-mail.ts';
+import { UnparseableMessageError, type MimeParser } from '../ports/inbound-mail.ts';
 
 function firstAddress(from: Address | undefined): { address: string; name?: string } | undefined {
   const first = (from?.group ?? (from ? [from] : [])).find((a) => a.address);
@@ -29,10 +29,17 @@ function isInlineImage(attachment: Attachment, html: string | undefined): boolea
  * Shift_JIS, ISO-8859-x) are decoded with the platform's `TextDecoder` (Node's full ICU), so the
  * bundle carries no charset tables. Quoted-printable and base64, HTML-only messages (their text is
  * derived from the HTML by {@link htmlToText}), attachments. Inline images that the
- * HTML refers to are left out.
+ * HTML refers to are left out. A message postal-mime refuses throws {@link UnparseableMessageError}.
  */
 export const parseMime: MimeParser = async (raw) => {
-  const mail = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  let mail;
+  try {
+    mail = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (err) {
+    // Parsing is computation on the bytes alone (postal-mime refuses nesting past 256 levels, for one):
+    // a retry fails the same way.
+    throw new UnparseableMessageError(`MIME parser refused the message: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   const headers: Record<string, string> = {};
   for (const { key, line } of mail.headerLines) {
     if (headers[key] !== undefined) continue;

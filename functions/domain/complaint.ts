@@ -69,6 +69,8 @@ export const TimelineEntrySchema = z.object({
       }),
     )
     .optional(),
+  /** How many more files, none of them kept, came with the email than `attachments` lists. */
+  attachmentsNotListed: z.number().int().min(1).optional(),
   /**
    * What an SLA warning or escalation is about, so each reader writes it in their own language (the
    * console); `note` says the same in English for exports and entries written before this field.

@@ -412,6 +412,24 @@ export function senderTimeZone(dateHeader: string | undefined): string | undefin
   return named ? NAMED_ZONES[named[1]!.toUpperCase()] : undefined;
 }
 
+/** The longest media type listed (RFC 6838 allows 127 characters each side of the slash; none we keep comes near). */
+const MAX_CONTENT_TYPE = 100;
+
+/**
+ * How many attachments that were not kept one email's timeline entry lists by name; the rest are only
+ * counted (`attachmentsNotListed`). Kept ones are always listed (at most `attachments.maxCount`, 50 at
+ * the most), so one entry's list stays under about 45 KB (names of at most 100 characters, types of
+ * 100) whatever the message carries, and the complaint item far below DynamoDB's 400 KB.
+ */
+export const MAX_LISTED_NOT_KEPT = 10;
+
+/** The attachments an email's entry lists: every kept one and the first {@link MAX_LISTED_NOT_KEPT} others, in order, and how many others were left out. */
+export function listedAttachments(attachments: readonly TimelineAttachment[]): { listed: TimelineAttachment[]; notListed: number } {
+  let others = 0;
+  const listed = attachments.filter((a) => a.key !== undefined || (others += 1) <= MAX_LISTED_NOT_KEPT);
+  return { listed, notListed: attachments.length - listed.length };
+}
+
 /** An attachment as listed on the timeline: kept ones have their storage key, others say why not. */
 export type TimelineAttachment = NonNullable<TimelineEntry['attachments']>[number];
 
@@ -436,7 +454,7 @@ export function planAttachments(
   let kept = 0;
   return attachments.map((a, i) => {
     const name = safeFileName(a.filename, i);
-    const contentType = a.contentType.toLowerCase().split(';')[0]!.trim();
+    const contentType = clip(a.contentType.toLowerCase().split(';')[0]!.trim(), MAX_CONTENT_TYPE);
     const base = { name, contentType, size: a.size };
     if (!settings.allowedTypes.includes(contentType)) return { entry: { ...base, notKept: 'type_not_allowed' as const } };
     if (a.size > settings.maxBytes) return { entry: { ...base, notKept: 'too_large' as const } };
@@ -477,7 +495,8 @@ export const EMAIL_ACTOR = 'customer:email';
 
 /**
  * Applies a customer's email to their complaint: one timeline entry carrying the new text, the
- * message id (so a redelivered email adds nothing) and the attachments.
+ * message id (so a redelivered email adds nothing) and the attachments ({@link listedAttachments}:
+ * the list is bounded, so no message can push the complaint past DynamoDB's item size).
  */
 export function applyCustomerEmail(
   complaint: Complaint,
@@ -486,7 +505,8 @@ export function applyCustomerEmail(
   config: PipelineConfig,
 ): { ok: true; complaint: Complaint } | { ok: false; error: TransitionError } {
   const note = [...reply.text].slice(0, MAX_NOTE).join('') || undefined;
-  const extra = { messageId: reply.messageKey, ...(reply.attachments.length && { attachments: [...reply.attachments] }) };
+  const { listed, notListed } = listedAttachments(reply.attachments);
+  const extra = { messageId: reply.messageKey, ...(listed.length && { attachments: listed }), ...(notListed && { attachmentsNotListed: notListed }) };
   if (reply.event === 'customer_email') {
     const entry: TimelineEntry = { at: now.toISOString(), actor: EMAIL_ACTOR, event: 'customer_email', status: complaint.status, ...(note && { note }), ...extra };
     return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] } };

@@ -30,8 +30,13 @@ export interface MailStore {
   downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string>;
 }
 
-/** Parses raw MIME. */
+/** Parses raw MIME; a message the parser refuses (nesting too deep, malformed beyond repair) throws {@link UnparseableMessageError}. */
 export type MimeParser = (raw: Uint8Array) => Promise<ParsedEmail>;
+
+/** The parser refused these bytes: the same bytes fail the same way on every retry. */
+export class UnparseableMessageError extends Error {
+  override readonly name = 'UnparseableMessageError';
+}
 
 /** What a reply token stands for. */
 export interface ReplyTokenRecord {

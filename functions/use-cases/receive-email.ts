@@ -21,7 +21,7 @@ import {
   type UnusableEmail,
   type Verdict,
 } from '../domain/inbound-mail.ts';
-import type { MailStore, MimeParser, ReplyTokenStore } from '../ports/inbound-mail.ts';
+import { UnparseableMessageError, type MailStore, type MimeParser, type ReplyTokenStore } from '../ports/inbound-mail.ts';
 import { submitComplaint, type SubmitComplaintDeps } from './submit-complaint.ts';
 
 export interface ReceiveEmailDeps extends SubmitComplaintDeps {
@@ -46,7 +46,7 @@ export interface InboundDelivery {
 
 export type ReceiveEmailResult =
   | { outcome: 'rejected' | 'quarantined'; reason: 'spam' | 'virus' }
-  | { outcome: 'ignored'; reason: AutomatedReason | UnusableEmail | 'not_ours' | 'too_large' | 'missing' | 'no_sender' | 'inbound_disabled' }
+  | { outcome: 'ignored'; reason: AutomatedReason | UnusableEmail | 'not_ours' | 'too_large' | 'unparseable' | 'missing' | 'no_sender' | 'inbound_disabled' }
   /**
    * `via`: `new` (plain new mail), `reply_to_closed`, `no_access` (a reply token that did not check
    * out), `unauthenticated` (References named the sender's complaint, but SES did not authenticate the sender).
@@ -63,7 +63,8 @@ const MAX_ATTEMPTS = 5;
  * Takes in one email.
  *
  * Primary course: honour SES's virus and spam verdicts (reject or quarantine, per config); read the
- * raw message (not when over the size limit) and parse it; ignore machine mail (auto-replies,
+ * raw message (not when over the size limit) and parse it (a message the parser refuses is ignored
+ * as `unparseable`); ignore machine mail (auto-replies,
  * bounces, reports, lists, our own addresses) so no loop can form; a From address the complaint
  * schema refuses is ignored before anything is written. A reply — its reply-address token, else our
  * thread reference in References from a sender SES authenticated (DMARC), naming a complaint whose
@@ -87,7 +88,14 @@ export async function receiveEmail(delivery: InboundDelivery, deps: ReceiveEmail
   const stored = await deps.mail.readRaw(delivery.key, inbound.maxMessageBytes);
   if (!stored.found) return { outcome: 'ignored', reason: 'missing' };
   if (stored.tooLarge) return { outcome: 'ignored', reason: 'too_large' };
-  const email = await deps.parseMime(stored.raw);
+  let email: ParsedEmail;
+  try {
+    email = await deps.parseMime(stored.raw);
+  } catch (err) {
+    // Retrying cannot help: counted, left under inbound/ to expire, never retried into the failure queue.
+    if (err instanceof UnparseableMessageError) return { outcome: 'ignored', reason: 'unparseable' };
+    throw err;
+  }
   const machine = automatedReason(email, [deps.config.sender.email, inbound.address]);
   if (machine) return { outcome: 'ignored', reason: machine };
   const from = email.from;

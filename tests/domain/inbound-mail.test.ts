@@ -12,6 +12,8 @@ import {
   emailComplaintInput,
   emailCustomerId,
   isWellFormedReplyToken,
+  listedAttachments,
+  MAX_LISTED_NOT_KEPT,
   newText,
   planAttachments,
   planReply,
@@ -335,6 +337,23 @@ describe('threading', () => {
   it('derives the customer id from the address (no address in it), case-insensitively', () => {
     expect(emailCustomerId('Alice@Example.com')).toBe(emailCustomerId('alice@example.com'));
     expect(emailCustomerId('alice@example.com')).toMatch(/^email:[0-9a-f]{32}$/);
+  });
+});
+
+describe('the attachment list on an entry is bounded', () => {
+  it('lists every kept file and the first ten others, and counts the rest', () => {
+    const other = (i: number) => ({ name: `o${i}.exe`, contentType: 'application/x-msdownload', size: 2, notKept: 'type_not_allowed' as const });
+    const kept = (i: number) => ({ name: `k${i}.png`, contentType: 'image/png', size: 2, key: `attachments/c/m/${i}-k.png` });
+    const all = [...Array.from({ length: 30 }, (_, i) => other(i)), kept(30), ...Array.from({ length: 30 }, (_, i) => other(31 + i)), kept(61)];
+    const { listed, notListed } = listedAttachments(all);
+    expect(listed.map((a) => a.name)).toEqual([...Array.from({ length: MAX_LISTED_NOT_KEPT }, (_, i) => `o${i}.exe`), 'k30.png', 'k61.png']);
+    expect(notListed).toBe(50);
+    expect(listedAttachments(all.slice(0, 5))).toEqual({ listed: all.slice(0, 5), notListed: 0 });
+  });
+
+  it('cuts an absurd media type when planning', () => {
+    const [planned] = planAttachments([{ contentType: `application/${'x'.repeat(5000)}`, size: 1, content: new Uint8Array(1) }], 'c', 'm', inbound.attachments);
+    expect(planned!.entry.contentType).toHaveLength(100);
   });
 });
 

@@ -356,3 +356,49 @@ describe('threading by References needs a sender SES authenticated', () => {
     expect(JSON.stringify(lines)).not.toContain('alice@example.com');
   });
 });
+
+describe('hostile MIME', () => {
+  beforeEach(setup());
+
+  /** A message nested `depth` multiparts deep around one line of text. */
+  function nested(depth: number): Buffer {
+    let head = '';
+    let tail = '';
+    for (let i = 0; i < depth; i += 1) {
+      head += `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`;
+      tail = `\r\n--b${i}--\r\n${tail}`;
+    }
+    return Buffer.from(`From: Alice Wong <alice@example.com>\r\nSubject: deep\r\nMessage-ID: <deep-1@example.com>\r\nMIME-Version: 1.0\r\n${head}Content-Type: text/plain\r\n\r\nhello${tail}`);
+  }
+
+  it('a message nested 2,000 levels deep is ignored as unparseable, not thrown (so not retried into the failure queue)', async () => {
+    const { messageId, outcome } = await deliver(nested(2000), toComplaints);
+    expect(outcome).toBe('ignored');
+    expect(await mail.get(`inbound/${messageId}`)).toBeDefined();
+    await mail.putRaw('inbound/deep-2', nested(2000));
+    const result = await receiveEmail({ key: 'inbound/deep-2', recipients: toComplaints, deliveryId: 'deep-2', spamVerdict: 'PASS', virusVerdict: 'PASS', sender: PASSING }, extendRuntime(rt, { parseMime }));
+    expect(result).toEqual({ outcome: 'ignored', reason: 'unparseable' });
+    expect(await rt.complaints.recentByCustomer(emailCustomerId('alice@example.com'), new Date(0))).toEqual([]);
+  });
+
+  it('5,000 disallowed attachments with long names: the complaint lands with a bounded list, a count of the rest, and the raw message filed', async () => {
+    const boundary = 'many-parts';
+    const parts = [`--${boundary}\r\nContent-Type: text/plain\r\n\r\nMy parcel for order 8812 has not arrived.\r\n`];
+    // Long, but the header block stays under postal-mime's 2 MB limit on headers.
+    const longName = (i: number) => `${String(i).padStart(5, '0')}-${'x'.repeat(120)}.exe`;
+    for (let i = 0; i < 5000; i += 1) {
+      parts.push(`--${boundary}\r\nContent-Type: application/x-msdownload\r\nContent-Disposition: attachment; filename="${longName(i)}"\r\n\r\nMZ\r\n`);
+    }
+    const raw = Buffer.from(
+      `From: Alice Wong <alice@example.com>\r\nTo: complaints@${DOMAIN}\r\nSubject: Parcel never arrived\r\nMessage-ID: <many-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n${parts.join('')}--${boundary}--\r\n`,
+    );
+    const { messageId, outcome } = await deliver(raw, toComplaints);
+    expect(outcome).toBe('created');
+    const c = await byExternalId('many-1@example.com');
+    const entry = c.timeline.find((e) => e.messageId === 'many-1@example.com' && e.event === 'customer_email')!;
+    expect(entry.attachments).toHaveLength(10);
+    expect(entry.attachments!.every((a) => a.notKept === 'type_not_allowed' && a.name.length <= 100)).toBe(true);
+    expect(entry.attachmentsNotListed).toBe(4990);
+    expect((await mail.list()).map((o) => o.key)).toContain(`messages/${c.id}/${messageId}`);
+  });
+});

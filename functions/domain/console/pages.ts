@@ -135,7 +135,9 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
         e.recategorized ? html`<br>${categoryLabel(config, e.recategorized.from.category, ctx.locale)} → ${categoryLabel(config, e.recategorized.to.category, ctx.locale)}` : ''
       }${
         e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
-      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}</ul>` : ''}</li>`,
+      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}${
+        e.attachmentsNotListed ? html`<li class="muted">${t.files.notListed(e.attachmentsNotListed)}</li>` : ''
+      }</ul>` : ''}</li>`,
   );
   const answer = c.surveyAnswer;
   const forms = view.allowed.map((type) => {

@@ -111,6 +111,7 @@ const zh = {
     title: '附件：',
     kept: '已保存',
     notKept: { type_not_allowed: '未保存：文件类型不在允许范围内', too_large: '未保存：超过大小上限', too_many: '未保存：附件数量超过上限' },
+    notListed: (n: number) => `另有 ${n} 个附件，未保存，未列出`,
   },
   alerts: {
     title: '预警',
@@ -298,6 +299,7 @@ const en: Text = {
     title: 'Attachments:',
     kept: 'stored',
     notKept: { type_not_allowed: 'not stored: file type not allowed', too_large: 'not stored: larger than the limit', too_many: 'not stored: too many attachments' },
+    notListed: (n: number) => `and ${n} more, not stored and not listed`,
   },
   alerts: {
     title: 'Early warning',
