@@ -42,11 +42,19 @@ export interface DynamoDbLocalOptions {
    * @default 30000
    */
   readonly startTimeoutMs?: number;
+  /**
+   * Told the JVM's pid as soon as it is spawned (before it answers), so a persist folder's lock can
+   * record it for a start after this process was killed.
+   * @default nothing is told
+   */
+  readonly onSpawn?: (pid: number | undefined) => void;
 }
 
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  /** The JVM's process id (undefined for one this process did not start). */
+  readonly pid?: number | undefined;
   /** Kills the Java process and waits for it to exit. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -93,7 +101,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   for (let attempt = 1; attempt <= tries; attempt++) {
     const port = options.port ?? (await freePort());
     try {
-      return await launch(port, persistDir, timeoutMs);
+      return await launch(port, persistDir, timeoutMs, options.onSpawn);
     } catch (err) {
       lastError = err;
       if (!(err instanceof ProcessExitedEarly)) break;
@@ -140,8 +148,9 @@ function spawnWithJvmOptions(options: Parameters<typeof spawn>[0]): ChildProcess
   }
 }
 
-async function launch(port: number, persistDir: string | undefined, timeoutMs: number): Promise<DynamoDbLocal> {
+async function launch(port: number, persistDir: string | undefined, timeoutMs: number, onSpawn: DynamoDbLocalOptions['onSpawn']): Promise<DynamoDbLocal> {
   const child = spawnWithJvmOptions({ port, path: persistDir ?? null, sharedDb: true, stdio: 'pipe' });
+  onSpawn?.(child.pid);
   const output = outputTail(child);
   const exited = new Promise<void>((done) => {
     child.once('exit', () => done());
@@ -183,7 +192,7 @@ async function launch(port: number, persistDir: string | undefined, timeoutMs: n
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
-        return { endpoint, stop };
+        return { endpoint, pid: child.pid, stop };
       } catch {
         if (Date.now() > deadline) {
           throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms. Output: ${output()}`);

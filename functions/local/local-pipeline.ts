@@ -20,6 +20,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
 import { scopedDynamoClients, scopedEvents, scopedNotifier, watchWrites } from './local-access.ts';
 import { Outbox, outboxHtml } from './outbox.ts';
+import { lockPersistDir, preparePersistDir, type PersistDirLock } from './persist-dir.ts';
 import { startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler, type NextWork } from './scheduler.ts';
@@ -134,11 +135,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // A port in use would otherwise be found only after Java, the tables and every handler have started.
   const wantedPort = options.port ?? 3000;
   if (wantedPort !== 0 && !(await portIsFree(wantedPort))) throw new PortInUseError(wantedPort);
-  const dynamo =
-    options.dynamoDbEndpoint !== undefined
-      ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
-      : await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
-  const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
+  // The folder must be writable and ours alone before Java opens its files: two JVMs on one folder
+  // each see only their own writes on their streams.
+  const persistDir = options.persistDir ? preparePersistDir(options.persistDir) : undefined;
+  let lock: PersistDirLock | undefined;
+  if (persistDir !== undefined) lock = await lockPersistDir(persistDir, { log: (line) => console.warn(line) });
+  let dynamo;
+  try {
+    dynamo =
+      options.dynamoDbEndpoint !== undefined
+        ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
+        : await startDynamoDbLocal(persistDir !== undefined ? { persistDir, onSpawn: (pid) => lock?.recordJava(pid) } : {});
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const stops: Array<() => Promise<void>> = [
+    async () => {
+      await dynamo.stop();
+      lock?.release();
+    },
+  ];
   try {
     const clients = localDynamoClients(dynamo.endpoint);
     stops.unshift(async () => {
@@ -151,7 +168,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const clock = new SimulatedClock(options.startTime);
     const activity = options.activityLog;
-    const persistDir = options.persistDir === undefined ? undefined : resolve(options.persistDir);
     const outbox = new Outbox(options.config, clock, {
       ...(persistDir !== undefined && { journal: join(persistDir, 'outbox.jsonl') }),
       ...(activity && { onEntry: (entry) => activity(messageLine(entry)) }),

@@ -109,8 +109,8 @@ async function main(): Promise<void> {
     await pipeline.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  // `kill`, a closed terminal and Ctrl+C all stop cleanly: the JVM ends and the persist folder's lock is released.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown());
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,25 @@ describe('npm start refuses clearly', () => {
     const { code, output } = await runStart({ PORT: String(port) });
     expect(code).toBe(1);
     expect(output).toContain(`port ${port} is already in use: set PORT`);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('a DYNAMODB_PERSIST_DIR held by a running npm start: names the variable and the pid, before Java', async () => {
+    const held = join(dir, 'held');
+    mkdirSync(held);
+    // This test process is alive, so its pid holds the lock.
+    writeFileSync(join(held, 'npm-start.lock'), JSON.stringify({ pid: process.pid }));
+    const { code, output } = await runStart({ PORT: '0', DYNAMODB_PERSIST_DIR: held });
+    expect(code).toBe(1);
+    expect(output).toContain(`DYNAMODB_PERSIST_DIR ${held} is in use by another npm start (pid ${process.pid})`);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('a DYNAMODB_PERSIST_DIR under a file: names the variable and the reason, before Java', async () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const { code, output } = await runStart({ PORT: '0', DYNAMODB_PERSIST_DIR: join(dir, 'a-file', 'db') });
+    expect(code).toBe(1);
+    expect(output).toContain(`DYNAMODB_PERSIST_DIR ${join(dir, 'a-file', 'db')} cannot be created (a part of the path is a file, not a folder)`);
     expect(output).not.toMatch(/^\s+at /m);
   });
 
