@@ -21,7 +21,7 @@ import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServer
 import { scopedDynamoClients, scopedEvents, scopedNotifier, watchWrites } from './local-access.ts';
 import { Outbox, outboxHtml } from './outbox.ts';
 import { lockPersistDir, preparePersistDir, type PersistDirLock } from './persist-dir.ts';
-import { startLocalSmtp } from './smtp-server.ts';
+import { SmtpPortInUseError, startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler, type NextWork } from './scheduler.ts';
 import { ClockRewindError, SimulatedClock } from './simulated-clock.ts';
@@ -135,6 +135,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // A port in use would otherwise be found only after Java, the tables and every handler have started.
   const wantedPort = options.port ?? 3000;
   if (wantedPort !== 0 && !(await portIsFree(wantedPort))) throw new PortInUseError(wantedPort);
+  const wantedSmtpPort = options.smtpPort ?? 0;
+  if (options.config.inbound && wantedSmtpPort !== 0 && !(await portIsFree(wantedSmtpPort))) throw new SmtpPortInUseError(wantedSmtpPort);
   // The folder must be writable and ours alone before Java opens its files: two JVMs on one folder
   // each see only their own writes on their streams.
   const persistDir = options.persistDir ? preparePersistDir(options.persistDir) : undefined;

@@ -23,6 +23,9 @@ export interface LocalSmtp {
 /** Thrown when the SMTP port is taken. */
 export class SmtpPortInUseError extends Error {
   override readonly name = 'SmtpPortInUseError';
+  constructor(readonly port: number) {
+    super(`SMTP port ${port} is already in use: set SMTP_PORT to a free port (for example SMTP_PORT=${port + 1} npm start), or SMTP_PORT=0 for any free port`);
+  }
 }
 
 /** The verdicts SES would put in the receipt, as the local server reports them. */
@@ -124,10 +127,17 @@ export async function startLocalSmtp(options: LocalSmtpOptions): Promise<LocalSm
     },
   });
   await new Promise<void>((ok, fail) => {
-    server.server.once('error', (err: NodeJS.ErrnoException) => {
-      fail(err.code === 'EADDRINUSE' ? new SmtpPortInUseError(`SMTP port ${options.port} is in use; set SMTP_PORT to a free port (0 picks one)`) : err);
+    // smtp-server re-emits its net server's errors, and each connection's, on the SMTPServer itself:
+    // without a listener there a port in use (or a client's reset connection) is an unhandled 'error'.
+    let listening = false;
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      if (listening) console.error(`[smtp] ${err.message}`);
+      else fail(err.code === 'EADDRINUSE' ? new SmtpPortInUseError(options.port) : err);
     });
-    server.listen(options.port, '127.0.0.1', () => ok());
+    server.listen(options.port, '127.0.0.1', () => {
+      listening = true;
+      ok();
+    });
   });
   const { port } = server.server.address() as AddressInfo;
   return {

@@ -35,6 +35,20 @@ describe('npm start refuses clearly', () => {
     expect(output).not.toMatch(/^\s+at /m);
   });
 
+  // Checked before Java starts, as PORT is: no DynamoDB Local is started by this test.
+  it('an SMTP port in use: says to set SMTP_PORT and exits non-zero, no stack trace', async () => {
+    const taken = createServer();
+    const port = await new Promise<number>((ok) => taken.listen(0, '127.0.0.1', () => ok((taken.address() as { port: number }).port)));
+    try {
+      const { code, output } = await runStart({ PORT: '0', SMTP_PORT: String(port) });
+      expect(code).toBe(1);
+      expect(output).toContain(`SMTP port ${port} is already in use: set SMTP_PORT to a free port`);
+      expect(output).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise<void>((ok) => taken.close(() => ok()));
+    }
+  });
+
   it('a DYNAMODB_PERSIST_DIR held by a running npm start: names the variable and the pid, before Java', async () => {
     const held = join(dir, 'held');
     mkdirSync(held);
