@@ -20,7 +20,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClients, startDynamoDbLocal
 import { ClockBacklogError, createLocalServer, type LocalRoute, type LocalServerOptions } from './http-server.ts';
 import { scopedDynamoClients, scopedEvents, scopedNotifier, watchWrites } from './local-access.ts';
 import { Outbox, outboxHtml } from './outbox.ts';
-import { lockPersistDir, preparePersistDir, type PersistDirLock } from './persist-dir.ts';
+import { lockPersistDir, preparePersistDir, readSavedClock, resumeClockAt, saveClock, type PersistDirLock } from './persist-dir.ts';
 import { SmtpPortInUseError, startLocalSmtp } from './smtp-server.ts';
 import { RecordedEvents } from './recorded-events.ts';
 import { LocalScheduler, type NextWork } from './scheduler.ts';
@@ -168,7 +168,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const tableNames: Record<TableName, string> = { complaints: `${prefix}-complaints`, state: `${prefix}-state` };
     const created = await createTables(clients.dynamo, tableNames);
 
-    const clock = new SimulatedClock(options.startTime);
+    const clock = persistDir === undefined ? new SimulatedClock(options.startTime) : resumedClock(persistDir, options.startTime);
     const activity = options.activityLog;
     const outbox = new Outbox(options.config, clock, {
       ...(persistDir !== undefined && { journal: join(persistDir, 'outbox.jsonl') }),
@@ -473,6 +473,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const stop of stops) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The clock of a persist folder: it resumes where the last run left it when that is later than
+ * `startTime` (or the machine's time), so it never goes back across restarts of one folder, and
+ * saves every move there.
+ */
+function resumedClock(persistDir: string, startTime: Date | undefined): SimulatedClock {
+  const saved = readSavedClock(persistDir);
+  const { start, ignored } = resumeClockAt(saved, startTime ?? new Date());
+  if (ignored !== undefined && startTime !== undefined) {
+    console.warn(`LOCAL_CLOCK_START ${startTime.toISOString()} is before the clock of DYNAMODB_PERSIST_DIR (${start.toISOString()}), which never goes back: resuming there`);
+  }
+  saveClock(persistDir, start);
+  return new SimulatedClock(start, { onSet: (now) => saveClock(persistDir, now) });
 }
 
 /** Whether nothing listens on `port` at 127.0.0.1 (where the HTTP server will listen). */

@@ -8,8 +8,11 @@ import * as z from 'zod';
  * JVM it started on the folder's files once that runs.
  */
 export const LOCK_FILE = 'npm-start.lock';
+/** The simulated clock's last instant, so a restart never sets it back (`SimulatedClock`'s `onSet`). */
+export const CLOCK_FILE = 'clock.json';
 
 const LockSchema = z.object({ pid: z.number().int().positive(), javaPid: z.number().int().positive().optional() });
+const ClockFileSchema = z.object({ now: z.iso.datetime() });
 
 /**
  * A persist folder that cannot be used: not writable, taken by a running `npm start`, or holding a
@@ -183,4 +186,45 @@ async function terminate(pid: number): Promise<void> {
     if (waited === 5_000) signal('SIGKILL');
     await sleep(100);
   }
+}
+
+/**
+ * The simulated clock's instant saved in the folder by an earlier run, if any.
+ * @throws PersistDirError naming the file when it is there but unreadable
+ */
+export function readSavedClock(dir: string): Date | undefined {
+  const file = join(dir, CLOCK_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let parsed;
+  try {
+    parsed = ClockFileSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) throw new PersistDirError(`DYNAMODB_PERSIST_DIR: ${file} is not a saved clock; delete it to start the clock at LOCAL_CLOCK_START or the machine's time`);
+  return new Date(parsed.data.now);
+}
+
+/** Saves the clock's instant, replacing the file atomically (write, then rename). */
+export function saveClock(dir: string, now: Date): void {
+  const file = join(dir, CLOCK_FILE);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ now: now.toISOString() }));
+  renameSync(tmp, file);
+}
+
+/**
+ * Where a restarted clock starts: never before the folder's saved instant (items written at a moved
+ * clock would otherwise lie in the future), else LOCAL_CLOCK_START or the machine's time, whichever
+ * is given. `ignored` is set when a requested start lies before the saved instant.
+ */
+export function resumeClockAt(saved: Date | undefined, wanted: Date): { readonly start: Date; readonly ignored?: Date } {
+  if (saved === undefined || saved.getTime() <= wanted.getTime()) return { start: wanted };
+  return { start: saved, ignored: wanted };
 }

@@ -17,8 +17,11 @@ interface Sleeper {
 export class SimulatedClock implements Clock {
   #now: number;
   readonly #sleepers = new Set<Sleeper>();
-  constructor(start: Date = new Date()) {
+  readonly #onSet: ((now: Date) => void) | undefined;
+  /** @param options.onSet told every new time (the local runtime saves it in the persist folder) */
+  constructor(start: Date = new Date(), options: { readonly onSet?: (now: Date) => void } = {}) {
     this.#now = start.getTime();
+    this.#onSet = options.onSet;
   }
   now(): Date {
     return new Date(this.#now);
@@ -28,7 +31,9 @@ export class SimulatedClock implements Clock {
     if (t.getTime() < this.#now) {
       throw new ClockRewindError(`the clock never moves backwards: ${t.toISOString()} is before ${new Date(this.#now).toISOString()}`);
     }
+    const changed = t.getTime() !== this.#now;
     this.#now = t.getTime();
+    if (changed) this.#onSet?.(t);
     for (const sleeper of this.#sleepers) {
       if (sleeper.until <= this.#now) sleeper.wake();
     }

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE, lockPersistDir, PersistDirError, preparePersistDir } from '../../functions/local/persist-dir.ts';
+import { CLOCK_FILE, LOCK_FILE, lockPersistDir, PersistDirError, preparePersistDir, readSavedClock, resumeClockAt, saveClock } from '../../functions/local/persist-dir.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'persist-dir-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -110,5 +111,31 @@ describe('lockPersistDir', () => {
     const dir = fresh();
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid }));
     await expect(lockPersistDir(dir, { pid: 999_999_999 })).rejects.toThrow(`(pid ${process.pid})`);
+  });
+});
+
+describe('the clock of a persist folder', () => {
+  const saved = new Date('2026-11-21T08:00:00Z');
+  it.each([
+    ['no saved clock: the requested start', undefined, '2026-11-20T00:00:00Z', { start: new Date('2026-11-20T00:00:00Z') }],
+    ['a saved clock before the requested start: the start', saved, '2026-11-22T00:00:00Z', { start: new Date('2026-11-22T00:00:00Z') }],
+    ['a saved clock after it (moved by POST /local/clock): the saved clock, never back', saved, '2026-11-20T00:00:00Z', { start: saved, ignored: new Date('2026-11-20T00:00:00Z') }],
+  ])('%s', (_what, s, wanted, expected) => {
+    expect(resumeClockAt(s, new Date(wanted))).toEqual(expected);
+  });
+
+  it('saves every move of the clock and reads it back', () => {
+    const dir = fresh();
+    expect(readSavedClock(dir)).toBeUndefined();
+    const clock = new SimulatedClock(saved, { onSet: (now) => saveClock(dir, now) });
+    clock.set(new Date('2026-11-22T08:00:00Z'));
+    expect(readSavedClock(dir)).toEqual(new Date('2026-11-22T08:00:00Z'));
+    expect(existsSync(join(dir, `${CLOCK_FILE}.tmp`))).toBe(false);
+  });
+
+  it('names a saved clock file it cannot read', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, CLOCK_FILE), '{"now":"tomorrow"}');
+    expect(() => readSavedClock(dir)).toThrow(`${join(dir, CLOCK_FILE)} is not a saved clock; delete it`);
   });
 });
