@@ -76,4 +76,25 @@ describe('npm run export-training', () => {
     expect(errors[1]).toBe("export-training: --endpoint 'not a url' is not a URL (e.g. http://127.0.0.1:8000)");
     expect(errors[2]).toMatch(/^export-training: missing --out; usage: npm run export-training/);
   });
+
+  it('names a missing region, an endpoint nobody answers at and an --out folder that does not exist on one line, exit code 2', async () => {
+    const errors: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    // No region anywhere the SDK looks: not in the environment, not in a profile.
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) vi.stubEnv(name, undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-config'));
+    try {
+      expect(await main(['--table', table, '--out', join(dir, 'x.csv')])).toBe(2);
+      expect(await main(['--table', table, '--endpoint', 'http://127.0.0.1:1', '--out', join(dir, 'x.csv')])).toBe(2);
+      expect(await main(['--table', table, '--endpoint', db.endpoint, '--out', join(dir, 'nonexistent', 'h.csv')])).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+      err.mockRestore();
+    }
+    expect(errors).toEqual([
+      'export-training: no AWS region: pass --region <region> (or set AWS_REGION) for a table in AWS, or --endpoint <DynamoDB Local URL> for a local one',
+      'export-training: nothing answers at --endpoint http://127.0.0.1:1 (ECONNREFUSED): start DynamoDB Local (npm start prints its URL) or correct --endpoint',
+      `export-training: --out '${join(dir, 'nonexistent', 'h.csv')}': folder ${join(dir, 'nonexistent')} does not exist; create it or choose another file`,
+    ]);
+  });
 });
