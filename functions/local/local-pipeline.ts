@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { allStores } from '../adapters/dynamodb-stores.ts';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime, type StoreFactories } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
@@ -164,6 +165,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       clients.dynamo.destroy();
       clients.streams.destroy();
     });
+    if (options.dynamoDbEndpoint !== undefined) await assertAnswers(options.dynamoDbEndpoint);
     const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
     const tableNames: Record<TableName, string> = { complaints: `${prefix}-complaints`, state: `${prefix}-state` };
     const created = await createTables(clients.dynamo, tableNames);
@@ -488,6 +490,25 @@ function resumedClock(persistDir: string, startTime: Date | undefined): Simulate
   }
   saveClock(persistDir, start);
   return new SimulatedClock(start, { onSet: (now) => saveClock(persistDir, now) });
+}
+
+/**
+ * A DynamoDB endpoint given by DYNAMODB_ENDPOINT must answer before the tables are created, or the
+ * first error would name a table and a socket error instead of the variable.
+ * @throws LocalPipelineOptionsError naming DYNAMODB_ENDPOINT
+ */
+async function assertAnswers(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+    throw new LocalPipelineOptionsError(
+      `DynamoDB Local is not answering at DYNAMODB_ENDPOINT ${endpoint} (${code}): start it there, or unset DYNAMODB_ENDPOINT and npm start runs its own`,
+    );
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Whether nothing listens on `port` at 127.0.0.1 (where the HTTP server will listen). */

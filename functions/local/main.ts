@@ -16,6 +16,10 @@ const DEFAULT_AGENT_TOKEN = 'local-agent-token';
  */
 const ClockStartSchema = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional();
 
+/** DynamoDB's table names: these characters, at most 255 of them. */
+const TABLE_NAME_CHARS = /^[a-zA-Z0-9_.-]+$/;
+const MAX_TABLE_NAME = 255;
+
 /** Where the local SMTP server listens for inbound mail unless SMTP_PORT says otherwise. */
 const DEFAULT_SMTP_PORT = 2525;
 
@@ -47,6 +51,18 @@ async function main(): Promise<void> {
     console.error('DYNAMODB_ENDPOINT and DYNAMODB_PERSIST_DIR exclude each other: the data folder belongs to a DynamoDB Local that npm start runs itself');
     process.exit(1);
   }
+  const endpoint = process.env.DYNAMODB_ENDPOINT || undefined;
+  if (endpoint !== undefined && (!URL.canParse(endpoint) || !/^https?:\/\/[^/]+/.test(endpoint))) {
+    console.error(`DYNAMODB_ENDPOINT must be the URL of a running DynamoDB Local such as http://127.0.0.1:8000, got '${endpoint}'`);
+    process.exit(1);
+  }
+  const tablePrefix = process.env.DYNAMODB_TABLE_PREFIX || undefined;
+  if (tablePrefix !== undefined && (!TABLE_NAME_CHARS.test(tablePrefix) || `${tablePrefix}-complaints`.length > MAX_TABLE_NAME)) {
+    console.error(
+      `DYNAMODB_TABLE_PREFIX may hold only letters, digits, '_', '-' and '.', at most ${MAX_TABLE_NAME - '-complaints'.length} of them (table names are <prefix>-complaints and <prefix>-state), got '${tablePrefix}'`,
+    );
+    process.exit(1);
+  }
   const clockStart = ClockStartSchema.safeParse(process.env.LOCAL_CLOCK_START || undefined);
   if (!clockStart.success) {
     console.error(`LOCAL_CLOCK_START must be an ISO 8601 instant such as 2026-11-20T20:00:00+08:00, got '${process.env.LOCAL_CLOCK_START}'`);
@@ -68,8 +84,8 @@ async function main(): Promise<void> {
       ...(clockStart.data && { startTime: clockStart.data }),
       ...(textModel && { textModel }),
       ...(process.env.DYNAMODB_PERSIST_DIR && { persistDir: process.env.DYNAMODB_PERSIST_DIR }),
-      ...(process.env.DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }),
-      ...(process.env.DYNAMODB_TABLE_PREFIX && { tablePrefix: process.env.DYNAMODB_TABLE_PREFIX }),
+      ...(endpoint && { dynamoDbEndpoint: endpoint }),
+      ...(tablePrefix && { tablePrefix }),
       skipIdleRuns: idleRuns === 'skip',
       // One line per alert incident change and message sent, so whoever watches sees the pipeline work.
       activityLog: (line) => console.log(line),

@@ -68,6 +68,18 @@ describe('npm start refuses clearly', () => {
     expect(output).not.toMatch(/^\s+at /m);
   });
 
+  it.each([
+    ['DYNAMODB_ENDPOINT without a scheme', { DYNAMODB_ENDPOINT: 'localhost:8000' }, "DYNAMODB_ENDPOINT must be the URL of a running DynamoDB Local such as http://127.0.0.1:8000, got 'localhost:8000'"],
+    ['DYNAMODB_ENDPOINT where nothing answers', { DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' }, 'DynamoDB Local is not answering at DYNAMODB_ENDPOINT http://127.0.0.1:1 (ECONNREFUSED)'],
+    ['DYNAMODB_TABLE_PREFIX with a space', { DYNAMODB_TABLE_PREFIX: 'my prefix' }, "DYNAMODB_TABLE_PREFIX may hold only letters, digits, '_', '-' and '.', at most 244 of them"],
+    ['DYNAMODB_TABLE_PREFIX one character too long', { DYNAMODB_TABLE_PREFIX: 'p'.repeat(245) }, "DYNAMODB_TABLE_PREFIX may hold only letters, digits, '_', '-' and '.', at most 244 of them"],
+  ])('%s: names the variable in one line', async (_what, env, message) => {
+    const { code, output } = await runStart({ PORT: '0', ...env });
+    expect(code).toBe(1);
+    expect(output).toContain(message);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
   it('an invalid JSON config: names the file, line and column', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{\n  "company": {\n    "name": "X",\n  }\n}\n');
