@@ -11,13 +11,36 @@ import { pathToFileURL } from 'node:url';
  */
 export function runWhenMain(moduleUrl: string, main: (argv: readonly string[]) => Promise<number>): void {
   if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
-  main(process.argv.slice(2)).then(
+  runCli(main, process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);
       process.exit(1);
     },
   );
+}
+
+/**
+ * Runs a CLI's `main` as the program does: `--help` (thrown by {@link parseFlags} as
+ * {@link CliHelpRequested}) prints the usage, exit code 0, for every CLI at once.
+ * @returns the exit code
+ */
+export async function runCli(main: (argv: readonly string[]) => Promise<number>, argv: readonly string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (err) {
+    if (!(err instanceof CliHelpRequested)) throw err;
+    console.log(err.usage);
+    return 0;
+  }
+}
+
+/** `--help` or `-h` was given: not an input problem, so no CLI's `main` catches it (see {@link runCli}). */
+export class CliHelpRequested extends Error {
+  override readonly name = 'CliHelpRequested';
+  constructor(readonly usage: string) {
+    super('help requested');
+  }
 }
 
 /** A problem with the command line or the input the user can fix: printed as one line, exit code 2. */
@@ -28,9 +51,11 @@ export class CliInputError extends Error {
 /**
  * Parses `--flag value` pairs; a flag may repeat.
  * @param known the flags allowed (without `--`)
+ * @throws CliHelpRequested when `--help` or `-h` is given
  * @throws CliInputError for an unknown flag, a flag without value or a stray argument
  */
 export function parseFlags(argv: readonly string[], known: readonly string[], usage: string): Record<string, string[]> {
+  if (argv.includes('--help') || argv.includes('-h')) throw new CliHelpRequested(usage);
   const values: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
