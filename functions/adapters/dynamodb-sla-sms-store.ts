@@ -57,7 +57,15 @@ export class DynamoSlaSmsStore implements SlaSmsStore {
       KeyConditionExpression: 'pk = :p AND sk <= :due',
       ExpressionAttributeValues: { ':p': HELD_PK, ':due': dueKeyBound(now) },
     });
-    return items.map((i): HeldSlaSms => ({ key: String(i.sk), sendAt: String(i.sendAt), to: String(i.to), locale: LocaleSchema.parse(i.locale), department: String(i.department), escalations: Number(i.escalations) }));
+    return items.map((i): HeldSlaSms => ({
+      key: String(i.sk),
+      sendAt: String(i.sendAt),
+      to: String(i.to),
+      locale: LocaleSchema.parse(i.locale),
+      // Items held before `departments` existed name one `department`.
+      departments: Array.isArray(i.departments) ? i.departments.map(String) : [String(i.department)],
+      escalations: Number(i.escalations),
+    }));
   }
 
   async removeHeld(key: string): Promise<void> {

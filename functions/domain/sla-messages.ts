@@ -9,12 +9,12 @@ import { consoleComplaintUrl, consoleListUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
 import { a, action, detail, emailFor, p, smsFor, ul, type Block, type Inline } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
-import { categoryName, departmentName, referenceOf, roleName } from './names.ts';
+import { categoryName, departmentName, departmentNameById, referenceOf, roleName } from './names.ts';
 import type { SlaStep } from './sla.ts';
 import { riskMark } from './templates/triage.ts';
 import { SMS_BUDGET, smsSegments } from './sms.ts';
 import { enumLabels } from './templates/labels.ts';
-import { slaTexts, type SlaGroupContext, type SlaLine } from './templates/sla.ts';
+import { slaTexts, type DepartmentCounts, type SlaGroupContext, type SlaLine } from './templates/sla.ts';
 import { formatDuration, formatShortTime } from './time.ts';
 
 /** Complaints listed in full in a grouped message; the rest are counted with a link to the list. */
@@ -85,7 +85,13 @@ export function slaMessageIds(group: Pick<SlaRecipientGroup, 'email' | 'phone'>,
   return { email: `sla:${sweepId}:${group.email}:email`, sms: `sla:${sweepId}:${group.phone}:sms` };
 }
 
-function lineOf(item: SlaItem, locale: Locale, config: PipelineConfig, now: Date, showLevel: boolean): SlaLine {
+/** What a line says beyond the complaint itself: its level and department when the message covers several. */
+interface LineShows {
+  readonly level?: boolean;
+  readonly department?: boolean;
+}
+
+function lineOf(item: SlaItem, locale: Locale, config: PipelineConfig, now: Date, shows: LineShows = {}): SlaLine {
   const labels = enumLabels[locale];
   const span = item.step.kind === 'escalation' ? now.getTime() - Date.parse(item.step.dueAt) : Date.parse(item.step.dueAt) - now.getTime();
   return {
@@ -94,15 +100,17 @@ function lineOf(item: SlaItem, locale: Locale, config: PipelineConfig, now: Date
     severity: labels.severity[item.complaint.severity],
     phase: labels.phase[item.step.phase],
     span: formatDuration(span, locale),
-    ...(showLevel && item.step.kind === 'escalation' && { level: item.step.level }),
+    ...(shows.level && item.step.kind === 'escalation' && { level: item.step.level }),
+    ...(shows.department && { department: departmentNameById(config, item.complaint.department, locale) }),
   };
 }
 
 function itemBlocks(items: readonly SlaItem[], kind: 'escalation' | 'warning', locale: Locale, config: PipelineConfig, now: Date, base: string | undefined, listUrl: string | undefined): Block[] {
   const t = slaTexts[locale];
   const levels = new Set(items.map((i) => (i.step.kind === 'escalation' ? i.step.level : 0)));
+  const departments = new Set(items.map((i) => i.complaint.department));
   const lines: Array<readonly Inline[]> = items.slice(0, SLA_LIST_IN_FULL).map((item) => {
-    const line = lineOf(item, locale, config, now, levels.size > 1);
+    const line = lineOf(item, locale, config, now, { level: levels.size > 1, department: departments.size > 1 });
     const url = base && consoleComplaintUrl(base, item.complaint.id);
     // The reference is the link to act on that complaint; its details go on the line below.
     // A complaint marked as an escalation risk says so on its line.
@@ -112,6 +120,23 @@ function itemBlocks(items: readonly SlaItem[], kind: 'escalation' | 'warning', l
   const rest = items.length - SLA_LIST_IN_FULL;
   if (rest > 0) lines.push(listUrl ? [a(t.more(rest), listUrl)] : [t.more(rest)]);
   return [ul(lines)];
+}
+
+/** The departments of `items` in config order, each named in `locale` with its count. */
+function departmentCounts(items: readonly SlaItem[], config: PipelineConfig, locale: Locale): DepartmentCounts {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.complaint.department, (counts.get(i.complaint.department) ?? 0) + 1);
+  return config.departments.filter((d) => counts.has(d.id)).map((d) => ({ name: departmentName(d, locale), count: counts.get(d.id)! }));
+}
+
+/**
+ * The department a list link filters by: the one department of `items`, else none. The console's
+ * lists filter by one department, so a list spanning several links unfiltered: the person's groups
+ * already limit it to what they may see.
+ */
+function onlyDepartment(items: readonly SlaItem[]): string | undefined {
+  const ids = new Set(items.map((i) => i.complaint.department));
+  return ids.size === 1 ? [...ids][0] : undefined;
 }
 
 /**
@@ -127,26 +152,25 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
   const ids = slaMessageIds(group, sweepId);
   const all = [...group.escalations, ...group.warnings];
   if (!all.length) return [];
-  const departmentIds = new Set(all.map((i) => i.complaint.department));
-  const departmentFilter = departmentIds.size === 1 ? group.department.id : undefined;
+  const covered = departmentCounts(all, config, locale);
   const levels = new Set(group.escalations.map((i) => (i.step.kind === 'escalation' ? i.step.level : 0)));
   const first = all[0]!;
   const ctx: SlaGroupContext = {
     name: group.name,
     ...(group.role && group.escalations.length && { role: roleName(group.role, locale) }),
-    department: departmentIds.size === 1 ? departmentName(group.department, locale) : departmentName(group.department, locale),
+    department: t.departments(covered.map((d) => d.name)),
     escalations: group.escalations.length,
     warnings: group.warnings.length,
     ...(levels.size === 1 && group.escalations.length && { level: [...levels][0]! }),
-    first: lineOf(first, locale, config, now, false),
+    first: lineOf(first, locale, config, now),
   };
   const single = all.length === 1;
   const subject = single ? (group.escalations.length ? t.subjectSingleEscalation(ctx) : t.subjectSingleWarning(ctx)) : t.subjectGroup(ctx);
-  const escalationList = base ? consoleListUrl(base, { department: departmentFilter, overdue: true }) : undefined;
-  const warningList = base ? consoleListUrl(base, { department: departmentFilter, sla: true }) : undefined;
+  const escalationList = base ? consoleListUrl(base, { department: onlyDepartment(group.escalations), overdue: true }) : undefined;
+  const warningList = base ? consoleListUrl(base, { department: onlyDepartment(group.warnings), sla: true }) : undefined;
   const blocks: Block[] = [p(t.hello(ctx))];
-  if (group.escalations.length) blocks.push(p(t.escalationsIntro(group.escalations.length, ctx.level, ctx.department)), ...itemBlocks(group.escalations, 'escalation', locale, config, now, base, escalationList));
-  if (group.warnings.length) blocks.push(p(t.warningsIntro(group.warnings.length, ctx.department)), ...itemBlocks(group.warnings, 'warning', locale, config, now, base, warningList));
+  if (group.escalations.length) blocks.push(p(t.escalationsIntro(group.escalations.length, ctx.level, departmentCounts(group.escalations, config, locale))), ...itemBlocks(group.escalations, 'escalation', locale, config, now, base, escalationList));
+  if (group.warnings.length) blocks.push(p(t.warningsIntro(group.warnings.length, departmentCounts(group.warnings, config, locale))), ...itemBlocks(group.warnings, 'warning', locale, config, now, base, warningList));
   if (sms.kind === 'held') blocks.push(p(t.smsHeld(formatShortTime(sms.until, group.department.quietHours?.timeZone ?? config.company.timeZone, locale))));
   if (sms.kind === 'over_quota') blocks.push(p(t.smsOverQuota(sms.perHour)));
   const actUrl = base && (single ? consoleComplaintUrl(base, first.complaint.id) : group.escalations.length ? escalationList : warningList);
@@ -154,7 +178,7 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
   const complaintId = single ? { complaintId: first.complaint.id } : {};
   const messages: OutboundMessage[] = [emailFor({ id: ids.email, kind: group.escalations.length ? 'escalation' : 'sla_warning', to: group.email, locale, subject, blocks, ...complaintId })];
   if (sms.kind === 'send' && group.escalations.length) {
-    const smsCtx: SlaGroupContext = { ...ctx, first: lineOf(group.escalations[0]!, locale, config, now, false) };
+    const smsCtx: SlaGroupContext = { ...ctx, department: t.departments(departmentCounts(group.escalations, config, locale).map((d) => d.name)), first: lineOf(group.escalations[0]!, locale, config, now) };
     const smsUrl = base && (group.escalations.length === 1 ? consoleComplaintUrl(base, group.escalations[0]!.complaint.id) : escalationList);
     const build = (link: string) => (group.escalations.length === 1 ? t.smsSingle(smsCtx, link) : t.smsGroup(smsCtx, link));
     // The link goes when it fits the budget (never cut short); the email carries it anyway.
@@ -165,10 +189,14 @@ export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: S
   return messages;
 }
 
-/** The one SMS that sums up what quiet hours held for a person. */
-export function renderHeldSlaSummary(held: { to: string; locale: Locale; department: string; escalations: number; sendAt: string }, config: PipelineConfig, base?: string): OutboundMessage {
+/**
+ * The one SMS that sums up what quiet hours held for a person; its link is the overdue list of the
+ * held complaints' department, or of every department they may see when there were several.
+ */
+export function renderHeldSlaSummary(held: { to: string; locale: Locale; departments: readonly string[]; escalations: number; sendAt: string }, config: PipelineConfig, base?: string): OutboundMessage {
   const t = slaTexts[held.locale];
-  const url = base ? consoleListUrl(base, { department: held.department, overdue: true }) : '';
+  const departments = new Set(held.departments);
+  const url = base ? consoleListUrl(base, { department: departments.size === 1 ? [...departments][0] : undefined, overdue: true }) : '';
   const linked = url ? t.smsHeldSummary(held.escalations, t.linkSuffix(url)) : '';
   const text = linked && smsSegments(linked) <= SMS_BUDGET.staff ? linked : t.smsHeldSummary(held.escalations, '');
   return smsFor({ id: `sla-held:${held.to}:${held.sendAt}:sms`, kind: 'escalation', to: held.to, locale: held.locale, text });

@@ -8,7 +8,8 @@ export interface HeldSlaSms {
   /** Phone (E.164). */
   readonly to: string;
   readonly locale: Locale;
-  readonly department: string;
+  /** Ids of the departments whose complaints were escalated, in config order. */
+  readonly departments: readonly string[];
   /** Escalated complaints the held SMS was about. */
   readonly escalations: number;
 }

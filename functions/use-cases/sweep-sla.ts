@@ -173,12 +173,17 @@ async function decideSms(group: SlaRecipientGroup, sweepId: string, now: Date, d
   const sendAt = smsSendTime(group.department, { critical }, now);
   const messageId = slaMessageIds(group, sweepId).sms;
   if (sendAt.getTime() > now.getTime()) {
-    await deps.slaSms.hold(messageId, { sendAt: sendAt.toISOString(), to: group.phone, locale: group.department.locale, department: group.department.id, escalations: group.escalations.length });
+    await deps.slaSms.hold(messageId, { sendAt: sendAt.toISOString(), to: group.phone, locale: group.department.locale, departments: escalatedDepartments(group), escalations: group.escalations.length });
     return { kind: 'held', until: sendAt };
   }
   const perHour = deps.config.slaPolicy.smsPerHour;
   if (!(await deps.slaSms.takeSmsQuota(group.phone, now.toISOString().slice(0, 13), messageId, perHour))) return { kind: 'over_quota', perHour };
   return { kind: 'send' };
+}
+
+/** The departments of a group's escalations, each once. */
+function escalatedDepartments(group: SlaRecipientGroup): string[] {
+  return [...new Set(group.escalations.map((i) => i.complaint.department))];
 }
 
 /** One SMS per person for everything quiet hours held for them (`due`: what is due now), then the held items go. */
@@ -190,7 +195,8 @@ async function sendHeldSummaries(deps: SweepSlaDeps, due: readonly HeldSlaSms[],
     const first = held[0]!;
     const escalations = held.reduce((n, h) => n + h.escalations, 0);
     try {
-      sent += await deliverOnce([renderHeldSlaSummary({ to, locale: first.locale, department: first.department, escalations, sendAt: first.sendAt }, deps.config, base)], deps);
+      const departments = [...new Set(held.flatMap((h) => h.departments))];
+      sent += await deliverOnce([renderHeldSlaSummary({ to, locale: first.locale, departments, escalations, sendAt: first.sendAt }, deps.config, base)], deps);
     } catch (err) {
       // Held by a run that may still be sending: keep the held items for the next sweep.
       if (!(err instanceof MessageInProgressError)) throw err;

@@ -131,7 +131,7 @@ function slaMessages(config: PipelineConfig, locale: Locale): OutboundMessage[] 
       out.push(...renderSlaGroup(g, 'sweep', { kind: 'over_quota', perHour: 4 }, config, now, BASE));
     }
   }
-  out.push(renderHeldSlaSummary({ to: '+8613800138011', locale, department: 'customer-service', escalations: 137, sendAt: t0.toISOString() }, config, BASE));
+  out.push(renderHeldSlaSummary({ to: '+8613800138011', locale, departments: ['customer-service', 'finance', 'logistics'], escalations: 137, sendAt: t0.toISOString() }, config, BASE));
   return out;
 }
 

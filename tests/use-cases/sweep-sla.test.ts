@@ -117,3 +117,26 @@ describe('sweepSla: the run lease', () => {
     expect(complaints.byId.get(id)!.version).toBe(2);
   });
 });
+
+describe('sweepSla: the quiet-hours summary', () => {
+  it('links a summary of escalations from several departments to the overdue list of all of them', async () => {
+    const { clock, complaints, notifier, deps } = setup();
+    const withBase: SweepSlaDeps = { ...deps, publicBaseUrl: () => 'https://console.example.com' };
+    const quality = createComplaint({ channel: 'web', customer: { id: 'c-2', email: 'd@example.com' }, description: '质量问题', category: 'product-quality', severity: 'medium' }, defaultConfig, t0, 'S000002');
+    if (!quality.ok) throw new Error('fixture');
+    complaints.byId.set(quality.complaint.id, quality.complaint);
+    const director = defaultConfig.departments[0]!.escalationChain[2]!;
+
+    // Midnight in Shanghai two days later: every level has come, and the SMS waits for 08:00.
+    clock.set(new Date('2026-11-17T16:00:00.000Z'));
+    // Two team leads, two heads and the director: five people's SMS held.
+    expect(await sweepSla(withBase, 'run-night')).toMatchObject({ escalations: 6, sms: { held: 5 } });
+    expect(notifier.messages.filter((m) => m.channel === 'sms' && m.to === director.phone)).toEqual([]);
+
+    clock.set(new Date('2026-11-18T00:05:00.000Z'));
+    expect(await sweepSla(withBase, 'run-morning')).toMatchObject({ heldSummaries: 5 });
+    const summary = notifier.messages.find((m) => m.channel === 'sms' && m.to === director.phone);
+    expect(summary?.channel === 'sms' && summary.text).toContain('共有 2 起投诉超时升级至您');
+    expect(summary?.channel === 'sms' && summary.text).toContain('https://console.example.com/console/inbox?overdue=1');
+  });
+});

@@ -11,13 +11,19 @@ export interface SlaLine {
   readonly span: string;
   /** Escalation level, for a recipient who holds several levels. */
   readonly level?: number;
+  /** The complaint's department, when one message covers several. */
+  readonly department?: string;
 }
+
+/** The departments one list of a message covers, each with how many of the list's complaints it has, in config order. */
+export type DepartmentCounts = ReadonlyArray<{ readonly name: string; readonly count: number }>;
 
 /** What a grouped SLA message may mention. */
 export interface SlaGroupContext {
   readonly name: string;
   /** The recipient's role in the chain, in their words; absent for a head who only gets warnings. */
   readonly role?: string;
+  /** Every department the message covers, in the recipient's words (`物流配送部、质量管理部`). */
   readonly department: string;
   readonly escalations: number;
   readonly warnings: number;
@@ -32,8 +38,10 @@ export interface SlaTexts {
   readonly subjectSingleWarning: (c: SlaGroupContext) => string;
   readonly subjectGroup: (c: SlaGroupContext) => string;
   readonly hello: (c: SlaGroupContext) => string;
-  readonly escalationsIntro: (n: number, level: number | undefined, department: string) => string;
-  readonly warningsIntro: (n: number, department: string) => string;
+  /** Names of several departments as one phrase. */
+  readonly departments: (names: readonly string[]) => string;
+  readonly escalationsIntro: (n: number, level: number | undefined, departments: DepartmentCounts) => string;
+  readonly warningsIntro: (n: number, departments: DepartmentCounts) => string;
   readonly line: (l: SlaLine, kind: 'escalation' | 'warning') => string;
   readonly more: (n: number) => string;
   readonly openOne: string;
@@ -44,6 +52,19 @@ export interface SlaTexts {
   readonly smsGroup: (c: SlaGroupContext, link: string) => string;
   readonly smsHeldSummary: (n: number, link: string) => string;
   readonly linkSuffix: (link: string) => string;
+}
+
+/** `物流配送部有 2 起投诉`, or `物流配送部 2 起、质量管理部 1 起，共 3 起投诉` across departments. */
+function zhScope(d: DepartmentCounts, n: number): string {
+  if (d.length === 1) return zh`${d[0]!.name}有 ${n} 起投诉`;
+  return zh`${d.map((x) => zh`${x.name} ${x.count} 起`).join('、')}，共 ${n} 起投诉`;
+}
+
+/** `This Logistics complaint`, `These 3 Logistics complaints`, or across departments `These 3 complaints (Logistics 2, Quality 1)`. */
+function enScope(d: DepartmentCounts, n: number): string {
+  if (n === 1) return `This ${d[0]?.name ?? ''} complaint`;
+  if (d.length === 1) return `These ${n} ${d[0]!.name} complaints`;
+  return `These ${n} complaints (${d.map((x) => `${x.name} ${x.count}`).join(', ')})`;
 }
 
 export const slaTexts: Readonly<Record<Locale, SlaTexts>> = {
@@ -57,11 +78,12 @@ export const slaTexts: Readonly<Record<Locale, SlaTexts>> = {
           ? zh`【投诉升级${c.level ? zh` L${c.level}` : ''}】${c.escalations} 起投诉已超时（${c.department}）`
           : zh`【SLA 预警】${c.warnings} 起投诉即将超时（${c.department}）`,
     hello: (c) => (c.role ? `${c.name}（${c.role}），您好：` : `${c.name}，您好：`),
-    escalationsIntro: (n, level, department) =>
-      level ? zh`${department}有 ${n} 起投诉已超过时限，按升级链第 ${level} 级通知您：` : zh`${department}有 ${n} 起投诉已超过时限，按升级链通知您：`,
-    warningsIntro: (n, department) => zh`${department}有 ${n} 起投诉即将超过时限，请尽快安排处理：`,
+    departments: (names) => names.join('、'),
+    escalationsIntro: (n, level, d) =>
+      zh`${zhScope(d, n)}已超过时限，${level ? zh`按升级链第 ${level} 级通知您：` : '按升级链通知您：'}`,
+    warningsIntro: (n, d) => zh`${zhScope(d, n)}即将超过时限，请尽快安排处理：`,
     line: (l, kind) =>
-      zh`${l.category} · 严重程度${l.severity} · ${l.phase}${kind === 'escalation' ? zh`已超时 ${l.span}` : zh`还剩 ${l.span}`}${l.level ? zh` · 第 ${l.level} 级` : ''}`,
+      zh`${l.department ? `${l.department} · ` : ''}${l.category} · 严重程度${l.severity} · ${l.phase}${kind === 'escalation' ? zh`已超时 ${l.span}` : zh`还剩 ${l.span}`}${l.level ? zh` · 第 ${l.level} 级` : ''}`,
     more: (n) => zh`以及另外 ${n} 起`,
     openOne: '在控制台打开此投诉',
     openList: (n) => zh`在控制台查看全部 ${n} 起`,
@@ -82,13 +104,11 @@ export const slaTexts: Readonly<Record<Locale, SlaTexts>> = {
           ? `[Escalation${c.level ? ` L${c.level}` : ''}] ${c.escalations} complaints overdue (${c.department})`
           : `[SLA warning] ${c.warnings} complaints about to be overdue (${c.department})`,
     hello: (c) => (c.role ? `Hello ${c.name} (${c.role}),` : `Hello ${c.name},`),
-    escalationsIntro: (n, level, department) =>
-      n === 1
-        ? `This ${department} complaint missed its target and is escalated to you${level ? ` (level ${level})` : ''}:`
-        : `These ${n} ${department} complaints missed their targets and are escalated to you${level ? ` (level ${level})` : ''}:`,
-    warningsIntro: (n, department) =>
-      n === 1 ? `This ${department} complaint is about to miss its target; please act now:` : `These ${n} ${department} complaints are about to miss their targets; please act now:`,
-    line: (l, kind) => `${l.category} · ${l.severity} severity · ${l.phase} ${kind === 'escalation' ? `${l.span} late` : `due in ${l.span}`}${l.level ? ` · level ${l.level}` : ''}`,
+    departments: (names) => names.join(', '),
+    escalationsIntro: (n, level, d) =>
+      `${enScope(d, n)} ${n === 1 ? 'missed its target and is' : 'missed their targets and are'} escalated to you${level ? ` (level ${level})` : ''}:`,
+    warningsIntro: (n, d) => `${enScope(d, n)} ${n === 1 ? 'is about to miss its target' : 'are about to miss their targets'}; please act now:`,
+    line: (l, kind) => `${l.department ? `${l.department} · ` : ''}${l.category} · ${l.severity} severity · ${l.phase} ${kind === 'escalation' ? `${l.span} late` : `due in ${l.span}`}${l.level ? ` · level ${l.level}` : ''}`,
     more: (n) => `and ${n} more`,
     openOne: 'Open the complaint in the console',
     openList: (n) => `See all ${n} in the console`,
