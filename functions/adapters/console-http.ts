@@ -10,6 +10,7 @@ import type * as z from 'zod';
 import { allowedEvents, type ComplaintEventType } from '../domain/lifecycle-rules.ts';
 import type { Principal } from '../domain/access.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
+import { CONSOLE_HOME, safeReturnPath } from '../domain/console-links.ts';
 import { html, type Html } from '../domain/console/html.ts';
 import { complaintBody, signInBody, type PageContext } from '../domain/console/pages.ts';
 import { CONSOLE_CSS, consoleShell, type NavKey } from '../domain/console/shell.ts';
@@ -92,6 +93,18 @@ export function parseRequest(event: APIGatewayProxyEventV2, rt: Runtime): Reques
 }
 
 /** The path and query of this request without `lang`, for the language links. */
+/**
+ * The sign-in page's address for a person without a session who asked for this request's page:
+ * with `next` set to it (when it is a page worth returning to) and `expired=1` when their session ran out.
+ */
+export function signInRedirect(req: Request, expired: boolean): HttpResult {
+  const next = safeReturnPath(here(req));
+  const query = new URLSearchParams();
+  if (expired) query.set('expired', '1');
+  if (next && next !== CONSOLE_HOME) query.set('next', next);
+  return redirect(`/console/login${query.size ? `?${query}` : ''}`, req.langCookie);
+}
+
 function here(req: Request): string {
   const q = new URLSearchParams(req.query);
   q.delete('lang');
@@ -163,8 +176,12 @@ export async function complaintPage(req: Request, s: Session, id: string, failur
   return render(req, s, failure?.status ?? 200, t.complaint.title(ref), 'inbox', body, failure ? { kind: 'error', text: failure.flash } : done);
 }
 
-/** The sign-in page (agent token locally, the hosted UI in AWS), for a person without a session. */
-export function signInPage(req: Request, status: number, flash?: string): HttpResult {
+/**
+ * The sign-in page (agent token locally, the hosted UI in AWS), for a person without a session.
+ * @param next where signing in leads (already checked by `safeReturnPath`); the request's own
+ *   `next` when it passes the check, else the inbox
+ */
+export function signInPage(req: Request, status: number, flash?: string, next: string | undefined = safeReturnPath(req.query.get('next'))): HttpResult {
   const t = CONSOLE_TEXT[req.locale];
   const method = req.rt.auth.signIn.kind;
   const body = consoleShell({
@@ -172,7 +189,7 @@ export function signInPage(req: Request, status: number, flash?: string): HttpRe
     config: req.rt.config,
     title: t.signIn.title,
     active: 'none',
-    body: signInBody(req.locale, req.rt.config, { method }),
+    body: signInBody(req.locale, req.rt.config, { method, ...(next && { next }) }),
     here: here(req),
     ...(flash && { flash: { kind: status >= 400 ? 'error' : 'ok', text: flash } }),
   });

@@ -33,3 +33,52 @@ export function consoleAlertsUrl(base: string): string {
 export function consoleReportsUrl(base: string): string {
   return join(base, '/console/reports?by=category');
 }
+
+/** Where sign-in leads when nothing (or nothing acceptable) was asked for. */
+export const CONSOLE_HOME = '/console/inbox';
+
+/** Paths sign-in never returns to: the sign-in flow itself. */
+const SIGN_IN_PATHS = new Set(['/console/login', '/console/callback', '/console/logout']);
+
+/**
+ * A return path's path: `/console/` and segments of unreserved characters only. The console's own
+ * paths need nothing else (complaint ids are ULIDs), so no percent escape is accepted there at all:
+ * no encoded slash, backslash, dot or control can reach a later decoder.
+ */
+const PATH = /^\/console(?:\/[A-Za-z0-9\-._~]+)+\/?$/;
+
+/**
+ * A return path's query: unreserved characters, sub-delims without quotes, `:@/?` and `%` escapes.
+ * No backslash, whitespace, control, `#`, quote, angle bracket or anything outside ASCII.
+ */
+const QUERY = /^[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
+
+/**
+ * The page a person asked for before signing in, when it is safe to send them back there: a
+ * relative path on this origin under `/console/`, never the sign-in flow itself. Anything else is
+ * refused (`undefined`), whatever its encoding: another host (`//evil`, `/\evil`, `https://…`), a
+ * percent escape or dot segment in the path, a CR/LF or other control anywhere (raw or encoded).
+ * Pure; the result may go into a `Location` header or an attribute as it is.
+ * @param raw the `next` query parameter or form field, as received (already form-decoded once)
+ */
+export function safeReturnPath(raw: string | null | undefined): string | undefined {
+  if (!raw || raw.length > 2048) return undefined;
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  const query = q < 0 ? '' : raw.slice(q + 1);
+  if (!PATH.test(path) || /(^|\/)\.\.?(\/|$)/.test(path) || !QUERY.test(query)) return undefined;
+  if (SIGN_IN_PATHS.has(path.replace(/\/$/, ''))) return undefined;
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return undefined;
+    }
+  };
+  const once = decode(query);
+  if (once === undefined) return undefined;
+  // And twice: a doubly encoded `%250D` is a control character to whoever decodes it next.
+  const controls = /[\u0000-\u001f\u007f]/;
+  if (controls.test(once) || controls.test(decode(once) ?? '')) return undefined;
+  return raw;
+}

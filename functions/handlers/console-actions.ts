@@ -13,6 +13,7 @@ import { countMetric, logger } from '../adapters/observability.ts';
 import { csrfMatches, sameOrigin, sessionCookie } from '../adapters/request-auth.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { canSeeCategory, canSeeDepartment } from '../domain/access.ts';
+import { CONSOLE_HOME, safeReturnPath } from '../domain/console-links.ts';
 import { AlertingOverrideInputSchema, newOverride } from '../domain/alerting-override.ts';
 import { html, type Html } from '../domain/console/html.ts';
 import { CONSOLE_TEXT } from '../domain/console/text.ts';
@@ -32,13 +33,15 @@ async function localSignIn(req: Request): Promise<HttpResult> {
   const form = readFormBody(req.event);
   if (!form.ok) return form.response;
   const department = form.fields.get('department') || undefined;
+  // The page asked for before signing in, kept by the form; anything but a console path is ignored.
+  const next = safeReturnPath(form.fields.get('next'));
   const issued = await signIn.signIn(form.fields.get('token') ?? '', department);
   if (!issued) {
     logger.info('console sign-in refused');
-    return signInPage(req, 401, t.signIn.failed);
+    return signInPage(req, 401, t.signIn.failed, next);
   }
   const maxAge = (issued.expiresAt.getTime() - Date.now()) / 1000;
-  return redirect('/console/inbox', [sessionCookie(issued.token, maxAge, req.secure)]);
+  return redirect(next ?? CONSOLE_HOME, [sessionCookie(issued.token, maxAge, req.secure)]);
 }
 
 function logout(req: Request, s: Session | undefined): HttpResult {

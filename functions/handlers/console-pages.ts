@@ -7,7 +7,7 @@ import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import '../adapters/aws-cognito.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { complaintPage, context, notFound, page, parseRequest, redirect, render, session, signInPage, type Request, type Session } from '../adapters/console-http.ts';
+import { complaintPage, context, notFound, page, parseRequest, redirect, render, session, signInPage, signInRedirect, type Request, type Session } from '../adapters/console-http.ts';
 import { pageHandler } from '../adapters/html.ts';
 import type { HttpResult } from '../adapters/http.ts';
 import { logger } from '../adapters/observability.ts';
@@ -16,6 +16,7 @@ import { runtime } from '../adapters/runtime.ts';
 import { canSeeCategory, canSeeDepartment, visibleCategories } from '../domain/access.ts';
 import { ComplaintStatusSchema } from '../domain/complaint.ts';
 import { SeveritySchema } from '../domain/config.ts';
+import { CONSOLE_HOME, safeReturnPath } from '../domain/console-links.ts';
 import { html } from '../domain/console/html.ts';
 import { alertsBody, eventsBody, inboxBody, outboxBody, reportsBody, slaBody } from '../domain/console/pages.ts';
 import { reportsCsv, reportsView } from '../domain/console/reports.ts';
@@ -180,8 +181,12 @@ async function hostedUiStart(req: Request): Promise<HttpResult> {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   }).toString();
+  // The page asked for waits with the verifier (base64url, so the cookie stays one token) and is
+  // checked again when it comes back.
+  const next = safeReturnPath(req.query.get('next'));
+  const value = [state, verifier, ...(next ? [b64url(Buffer.from(next))] : [])].join('.');
   // Lax, not Strict: the hosted UI sends the browser back from another site, and this cookie must come along.
-  return { statusCode: 302, headers: { location: url.toString(), 'cache-control': 'no-store' }, cookies: [`${PKCE_COOKIE}=${state}.${verifier}; Path=/console/callback; HttpOnly; Secure; SameSite=Lax; Max-Age=600`] };
+  return { statusCode: 302, headers: { location: url.toString(), 'cache-control': 'no-store' }, cookies: [`${PKCE_COOKIE}=${value}; Path=/console/callback; HttpOnly; Secure; SameSite=Lax; Max-Age=600`] };
 }
 
 const TokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
@@ -190,7 +195,7 @@ async function hostedUiCallback(req: Request): Promise<HttpResult> {
   const t = CONSOLE_TEXT[req.locale];
   const signIn = req.rt.auth.signIn;
   if (signIn.kind !== 'hosted-ui') return signInPage(req, 404);
-  const [state, verifier] = (readCookies(req.event.headers, req.event.cookies).get(PKCE_COOKIE) ?? '').split('.');
+  const [state, verifier, asked] = (readCookies(req.event.headers, req.event.cookies).get(PKCE_COOKIE) ?? '').split('.');
   const code = req.query.get('code');
   if (!state || !verifier || !code || req.query.get('state') !== state) return signInPage(req, 400, t.signIn.failed);
   const res = await fetch(new URL('/oauth2/token', signIn.domainUrl), {
@@ -208,14 +213,15 @@ async function hostedUiCallback(req: Request): Promise<HttpResult> {
   const cookies = [sessionCookie(tokens.data.access_token, tokens.data.expires_in, true), `${PKCE_COOKIE}=; Path=/console/callback; HttpOnly; Secure; SameSite=Lax; Max-Age=0`];
   // A page of our own, not a redirect: a SameSite=Strict cookie set at the end of a cross-site
   // redirect chain would not be sent on a redirect's next hop; this page's link is a same-site navigation.
+  const next = safeReturnPath(asked && Buffer.from(asked, 'base64url').toString()) ?? CONSOLE_HOME;
   const body = consoleShell({
     locale: req.locale,
     config: req.rt.config,
     title: t.signIn.continuing,
     active: 'none',
-    body: html`<p class="card"><a href="/console/inbox">${t.signIn.continueLink}</a></p>`,
-    here: '/console/inbox',
-  }).replace('<head>', '<head><meta http-equiv="refresh" content="0;url=/console/inbox">');
+    body: html`<p class="card"><a href="${next}">${t.signIn.continueLink}</a></p>`,
+    here: next,
+  }).replace('<head>', () => `<head>${html`<meta http-equiv="refresh" content="0;url=${next}">`}`);
   return page(req.rt, 200, body, req.locale, cookies);
 }
 
@@ -236,6 +242,6 @@ export const handler = pageHandler(async (event) => {
   }
   if (req.path === '/console/callback') return hostedUiCallback(req);
   const s = await session(req);
-  if (!('principal' in s)) return redirect(`/console/login${s.expired ? '?expired=1' : ''}`, req.langCookie);
+  if (!('principal' in s)) return signInRedirect(req, s.expired === true);
   return getPage(req, s);
 });

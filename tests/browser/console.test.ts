@@ -72,6 +72,32 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     await ctx.close();
   });
 
+  it('opens a link from a staff message after sign-in: a deep link signed out leads, once signed in, to that page', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await ctx.newPage();
+    const deep = `/console/complaints/${ids.parcel}`;
+    await page.goto(`${pipeline.url}${deep}?lang=en`);
+    expect(new URL(page.url()).pathname).toBe('/console/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe(deep);
+    await page.getByLabel('Access token (AGENT_TOKEN)').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === deep);
+    expect(await page.locator('main').textContent()).toContain('Parcel stuck in Hangzhou for a week');
+    const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+
+    // The overdue list a grouped SLA email links to keeps its filters through sign-in too.
+    await ctx.clearCookies();
+    const list = '/console/inbox?department=logistics&overdue=1';
+    await page.goto(`${pipeline.url}${list}&lang=en`);
+    expect(new URL(page.url()).pathname).toBe('/console/login');
+    await page.getByLabel('Access token (AGENT_TOKEN)').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/inbox' && url.search === '?department=logistics&overdue=1');
+    expect(await page.locator('#f-department').inputValue()).toBe('logistics');
+    await ctx.close();
+  });
+
   it('refuses a wrong token and keeps no session', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

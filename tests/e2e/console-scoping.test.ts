@@ -103,4 +103,38 @@ describe('department scoping in the agent API', () => {
       expect(res.status).toBe(401);
     }
   });
+
+  describe('signing in from a link', () => {
+    /** Posts the sign-in form with `next`, from this origin, and returns where it leads. */
+    async function signInTo(next: string): Promise<string | null> {
+      const res = await fetch(`${pipeline.url}/console/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: pipeline.url },
+        body: new URLSearchParams({ token: TOKEN, next }).toString(),
+      });
+      expect(res.status).toBe(303);
+      return res.headers.get('location');
+    }
+
+    it('sends a person without a session to sign in with the page they asked for, and signing in leads there', async () => {
+      const asked = `/console/inbox?department=logistics&overdue=1`;
+      const res = await fetch(`${pipeline.url}${asked}`, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      const location = res.headers.get('location')!;
+      expect(location).toBe(`/console/login?next=${encodeURIComponent(asked)}`);
+      const form = await (await fetch(`${pipeline.url}${location}`)).text();
+      expect(form).toContain(`<input type="hidden" name="next" value="${asked.replace('&', '&amp;')}">`);
+      expect(await signInTo(asked)).toBe(asked);
+      expect(await signInTo(`/console/complaints/${ids.parcel}`)).toBe(`/console/complaints/${ids.parcel}`);
+    });
+
+    it('leads to the inbox, never elsewhere, for a hostile or foreign `next`', async () => {
+      for (const next of ['//evil.example.com', '/\\evil.example.com', 'https://evil.example.com/console/inbox', '/console/%2F%2Fevil.example.com', '/console/inbox\r\nSet-Cookie: x=1', '/console/inbox?q=%0D%0Ax', '/local/outbox', '/console/login']) {
+        expect(await signInTo(next), next).toBe('/console/inbox');
+        const page = await (await fetch(`${pipeline.url}/console/login?next=${encodeURIComponent(next)}`)).text();
+        expect(page, next).not.toContain('name="next"');
+      }
+    });
+  });
 });

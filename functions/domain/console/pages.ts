@@ -394,12 +394,14 @@ export function eventsBody(ctx: PageContext, events: ReadonlyArray<{ detailType:
 export interface SignInView {
   readonly method: 'agent-token' | 'hosted-ui';
   readonly error?: boolean;
+  /** The console page signing in leads to (a checked return path); the inbox when absent. */
+  readonly next?: string;
 }
 
 export function signInBody(locale: Locale, config: PipelineConfig, view: SignInView): Html {
   const t = CONSOLE_TEXT[locale].signIn;
-  if (view.method === 'hosted-ui') return html`<div class="card"><p><a href="/console/login?start=1">${t.hostedUi}</a></p></div>`;
-  return html`<form class="card" method="post" action="/console/login"><p class="muted">${t.hint}</p>
+  if (view.method === 'hosted-ui') return html`<div class="card"><p><a href="/console/login?start=1${view.next ? `&next=${encodeURIComponent(view.next)}` : ''}">${t.hostedUi}</a></p></div>`;
+  return html`<form class="card" method="post" action="/console/login"><p class="muted">${t.hint}</p>${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
 <label for="token">${t.token}</label><input type="password" id="token" name="token" autocomplete="current-password" required>
 <label for="department">${t.department}</label><select id="department" name="department"><option value="">${t.departmentAll}</option>${config.departments.map((d) => html`<option value="${d.id}">${departmentLabel(config, d.id, locale)}</option>`)}</select>
 <p><button type="submit">${t.submit}</button></p></form>`;

@@ -23,8 +23,8 @@ const zh = {
     failed: '令牌不正确或部门未知，请重试。',
     expired: '会话已过期，请重新登录。',
     hint: '本地运行时使用启动时打印的访问令牌；选择部门可体验部门账号的权限范围。',
-    continuing: '已登录，正在进入收件箱…',
-    continueLink: '进入收件箱',
+    continuing: '已登录，正在打开页面…',
+    continueLink: '继续',
     loggedOut: '您已退出登录。',
   },
   inbox: {
@@ -216,8 +216,8 @@ const en: Text = {
     failed: 'Wrong token or unknown department. Please try again.',
     expired: 'Your session has expired. Please sign in again.',
     hint: 'Locally, use the access token printed at start-up; pick a department to see what a department account sees.',
-    continuing: 'Signed in, opening the inbox…',
-    continueLink: 'Open the inbox',
+    continuing: 'Signed in, opening the page…',
+    continueLink: 'Continue',
     loggedOut: 'You are signed out.',
   },
   inbox: {
