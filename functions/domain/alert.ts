@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Category, Department, Locale } from './config.ts';
+import { personLocale, type Category, type Department, type Locale } from './config.ts';
 import type { ScaleId } from './multi-scale.ts';
 import { truncate } from './escape.ts';
 import { formatLocalTime } from './time.ts';
@@ -166,6 +166,23 @@ export function alertSms(text: string, linkText: string): string {
   return withLink(text, linkText, SMS_BUDGET.staff);
 }
 
+function raisedEmail(incident: AlertIncident, category: Category, department: Department, timeZone: string, locale: Locale, links: AckLinks | undefined): OutboundMessage {
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, category, locale, timeZone);
+  const titles = incident.newestTitles.length ? incident.newestTitles.map((x) => [user(x)]) : [[t.untitled]];
+  const blocks: Block[] = [
+    p(t.hello(department.head.name)),
+    p(strong(t.raisedBody(facts, incident.detector === 'adaptive' && incident.bound !== undefined))),
+    ...explanationBlocks(incident, locale),
+    p(t.newest),
+    ul(titles),
+    p(t.incidentLine(incident.id, facts.since)),
+    p(t.handle),
+    ...(links ? [action(t.ackLabel, links.email)] : []),
+  ];
+  return emailFor({ id: `${incident.id}:raised:email`, kind: 'alert', to: department.head.email, locale, subject: t.raisedSubject(facts), blocks, alertId: incident.id });
+}
+
 /**
  * The raise notifications of an incident, in the department's language: a rich email to the head
  * (SES) and one publication on the department's alert topic (SMS to the head's phone, plus any extra
@@ -180,22 +197,13 @@ export function renderAlertRaised(
   /** Acknowledge links for the head (email and SMS), when the runtime can make them. */
   links?: AckLinks,
 ): OutboundMessage[] {
+  // The head's email in the head's language; the department topic's SMS in the department's.
+  const headLocale = personLocale(department.head, department);
+  const email = raisedEmail(incident, category, department, timeZone, headLocale, links);
   const locale = department.locale;
   const t = alertTexts[locale];
   const facts = alertFacts(incident, category, locale, timeZone);
   const subject = t.raisedSubject(facts);
-  const titles = incident.newestTitles.length ? incident.newestTitles.map((x) => [user(x)]) : [[t.untitled]];
-  const blocks: Block[] = [
-    p(t.hello(department.head.name)),
-    p(strong(t.raisedBody(facts, incident.detector === 'adaptive' && incident.bound !== undefined))),
-    ...explanationBlocks(incident, locale),
-    p(t.newest),
-    ul(titles),
-    p(t.incidentLine(incident.id, facts.since)),
-    p(t.handle),
-    ...(links ? [action(t.ackLabel, links.email)] : []),
-  ];
-  const email = emailFor({ id: `${incident.id}:raised:email`, kind: 'alert', to: department.head.email, locale, subject, blocks, alertId: incident.id });
   const sms = topicFor({
     id: `${incident.id}:raised:topic`,
     kind: 'alert',

@@ -26,6 +26,12 @@ const ContactSchema = z.strictObject({
   name: z.string().min(1),
   email: z.email(),
   phone: E164Schema,
+  /**
+   * The language this person's messages are written in, wherever they are listed (head or any
+   * escalation chain): given once it holds for every entry with the same email.
+   * @default the department's `locale` (for a person in several departments, the first in config order)
+   */
+  locale: LocaleSchema.optional(),
 });
 
 const SubscriberSchema = z.discriminatedUnion('protocol', [
@@ -524,7 +530,36 @@ export const PipelineConfigSchema = z
     } catch {
       ctx.addIssue({ code: 'custom', path: ['company', 'timeZone'], message: `unknown IANA time zone '${config.company.timeZone}'` });
     }
+    // A person's language is theirs, not their department's: one person, one locale.
+    const spoken = new Map<string, { locale: Locale; path: string }>();
+    for (const { person, path } of people(config)) {
+      if (!person.locale) continue;
+      if (!config.locales.includes(person.locale)) ctx.addIssue({ code: 'custom', path: [...path, 'locale'], message: `'${person.locale}' is not in locales` });
+      const first = spoken.get(person.email.toLowerCase());
+      if (!first) spoken.set(person.email.toLowerCase(), { locale: person.locale, path: formatPath([...path, 'locale']) });
+      else if (first.locale !== person.locale) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'locale'], message: `'${person.locale}' differs from '${first.locale}' at ${first.path} for the same person (${person.email})` });
+      }
+    }
+  })
+  // Every entry of a person who named a locale anywhere carries it, so a message to them needs no lookup.
+  .transform((config) => {
+    const spoken = new Map<string, Locale>();
+    for (const { person } of people(config)) if (person.locale && !spoken.has(person.email.toLowerCase())) spoken.set(person.email.toLowerCase(), person.locale);
+    const withLocale = <T extends { email: string; locale?: Locale | undefined }>(person: T): T => {
+      const locale = spoken.get(person.email.toLowerCase());
+      return locale ? { ...person, locale } : person;
+    };
+    return { ...config, departments: config.departments.map((d) => ({ ...d, head: withLocale(d.head), escalationChain: d.escalationChain.map(withLocale) })) };
   });
+
+/** Every person the config lists (each head and escalation-chain entry) with its key path. */
+function people(config: { departments: ReadonlyArray<{ head: Contact; escalationChain: readonly Contact[] }> }): Array<{ person: Contact; path: Array<string | number> }> {
+  return config.departments.flatMap((d, i) => [
+    { person: d.head, path: ['departments', i, 'head'] },
+    ...d.escalationChain.map((person, j) => ({ person, path: ['departments', i, 'escalationChain', j] })),
+  ]);
+}
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type Category = PipelineConfig['categories'][number];
@@ -573,4 +608,15 @@ export function categoryById(config: PipelineConfig, id: string): Category | und
 
 export function departmentById(config: PipelineConfig, id: string): Department | undefined {
   return config.departments.find((d) => d.id === id);
+}
+
+/** A person as the config lists them (a head or an escalation-chain entry). */
+export type Contact = z.infer<typeof ContactSchema>;
+
+/**
+ * The language of a message to this person: their own `locale` (a parsed config gives it to every
+ * entry of a person who named one anywhere), else `department`'s.
+ */
+export function personLocale(person: Pick<Contact, 'locale'>, department: Pick<Department, 'locale'>): Locale {
+  return person.locale ?? department.locale;
 }

@@ -16,7 +16,7 @@ import { strongestFired, type ScaleVerdict } from './multi-scale.ts';
 import { alertFacts, alertSms, type AlertIncident } from './alert.ts';
 import type { AckLinks } from './alert-ack.ts';
 import { explanationBlocks } from './alert-explanation.ts';
-import type { AlertingSettings, Category, Department, Locale } from './config.ts';
+import { personLocale, type AlertingSettings, type Category, type Department, type Locale } from './config.ts';
 import { consoleAlertsUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
 import { action, emailFor, p, smsFor, strong, topicFor, type Block } from './message-render.ts';
@@ -313,13 +313,18 @@ function actSms(locale: Locale, links: AckLinks | undefined, base: string | unde
  * incident passed in carries the window count, trend and frequent words at send time.
  */
 export function renderReminder(incident: AlertIncident, n: number, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
+  const email = (locale: Locale) => {
+    const t = alertTexts[locale];
+    const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+    const blocks: Block[] = [p(t.hello(ctx.department.head.name)), p(strong(t.reminderBody(facts))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+    return emailFor({ id: `${incident.id}:reminder:${n}:email`, kind: 'alert', to: ctx.department.head.email, locale, subject: t.reminderSubject(facts, n), blocks, alertId: incident.id });
+  };
+  // The head's email in the head's language; the department topic's SMS in the department's.
   const locale = ctx.department.locale;
   const t = alertTexts[locale];
-  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-  const subject = t.reminderSubject(facts, n);
-  const blocks: Block[] = [p(t.hello(ctx.department.head.name)), p(strong(t.reminderBody(facts))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  const subject = t.reminderSubject(alertFacts(incident, ctx.category, locale, ctx.timeZone), n);
   return [
-    emailFor({ id: `${incident.id}:reminder:${n}:email`, kind: 'alert', to: ctx.department.head.email, locale, subject, blocks, alertId: incident.id }),
+    email(personLocale(ctx.department.head, ctx.department)),
     topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(t.sms(subject), actSms(locale, links, ctx.base)), alertId: incident.id }),
   ];
 }
@@ -328,7 +333,7 @@ export function renderReminder(incident: AlertIncident, n: number, ctx: RenderCo
 export function renderEscalation(incident: AlertIncident, level: number, now: Date, ctx: RenderContext, links?: AckLinks): OutboundMessage[] {
   const contact = ctx.department.escalationChain[level - 1];
   if (!contact) return [];
-  const locale = ctx.department.locale;
+  const locale = personLocale(contact, ctx.department);
   const t = alertTexts[locale];
   const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
   const minutes = Math.round((now.getTime() - Date.parse(incident.openedAt)) / MINUTE_MS);
@@ -346,26 +351,32 @@ export function renderEscalation(incident: AlertIncident, level: number, now: Da
  * phone and extra subscribers), and each escalation level reached, by email and SMS, each address once.
  */
 export function renderAllClear(incident: AlertIncident, settings: Pick<AlertingSettings, 'clearAfterMinutes'>, ctx: RenderContext): OutboundMessage[] {
-  const locale = ctx.department.locale;
-  const t = alertTexts[locale];
-  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-  const subject = t.resolvedSubject(facts);
-  const body = t.resolvedBody(facts, incident.peak, settings.clearAfterMinutes);
+  // Each person in their language; the department topic in the department's.
+  const said = (locale: Locale) => {
+    const t = alertTexts[locale];
+    const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+    return { t, facts, subject: t.resolvedSubject(facts), body: t.resolvedBody(facts, incident.peak, settings.clearAfterMinutes) };
+  };
   const head = ctx.department.head;
   const out: OutboundMessage[] = [];
   const emails = new Set<string>();
   const phones = new Set<string>([head.phone]);
-  const addEmail = (to: string, who: string) => {
-    if (emails.has(to)) return;
-    emails.add(to);
-    out.push(emailFor({ id: `${incident.id}:resolved:email:${to}`, kind: 'alert_resolved', to, locale, subject, blocks: [p(t.hello(who)), p(body), p(t.incidentLine(incident.id, facts.since))], alertId: incident.id }));
+  const addEmail = (person: Pick<Department['head'], 'email' | 'name' | 'locale'>) => {
+    if (emails.has(person.email)) return;
+    emails.add(person.email);
+    const locale = personLocale(person, ctx.department);
+    const { t, facts, subject, body } = said(locale);
+    out.push(emailFor({ id: `${incident.id}:resolved:email:${person.email}`, kind: 'alert_resolved', to: person.email, locale, subject, blocks: [p(t.hello(person.name)), p(body), p(t.incidentLine(incident.id, facts.since))], alertId: incident.id }));
   };
-  addEmail(head.email, head.name);
-  out.push(topicFor({ id: `${incident.id}:resolved:topic`, kind: 'alert_resolved', department: ctx.department.id, subject, locale, text: t.sms(subject), alertId: incident.id }));
+  addEmail(head);
+  const topic = said(ctx.department.locale);
+  out.push(topicFor({ id: `${incident.id}:resolved:topic`, kind: 'alert_resolved', department: ctx.department.id, subject: topic.subject, locale: ctx.department.locale, text: topic.t.sms(topic.subject), alertId: incident.id }));
   for (const contact of ctx.department.escalationChain.slice(0, incident.escalationLevel)) {
-    addEmail(contact.email, contact.name);
+    addEmail(contact);
     if (phones.has(contact.phone)) continue;
     phones.add(contact.phone);
+    const locale = personLocale(contact, ctx.department);
+    const { t, subject } = said(locale);
     out.push(smsFor({ id: `${incident.id}:resolved:sms:${contact.phone}`, kind: 'alert_resolved', to: contact.phone, locale, text: t.sms(subject), alertId: incident.id }));
   }
   return out;
@@ -400,23 +411,27 @@ export function decideSurge(incident: AlertIncident, counts: readonly MinuteCoun
  * @param owner the escalation-chain person who acknowledged, if not the head
  */
 export function renderSurge(incident: AlertIncident, step: number, ctx: RenderContext, links?: AckLinks, owner?: Department['escalationChain'][number]): OutboundMessage[] {
-  const locale = ctx.department.locale;
-  const t = alertTexts[locale];
-  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-  const ratio = (incident.count / Math.max(1, incident.countAtOpen)).toFixed(1);
-  const subject = t.surgeSubject(facts, ratio);
-  const ownerName = incident.state === 'acknowledged' ? ownerOf(incident, ctx.department) : undefined;
-  const body = t.surgeBody(facts, incident.countAtOpen, ratio, ownerName);
-  const smsText = t.surgeSms(facts, incident.countAtOpen, ratio);
-  const blocks = (who: string, role?: string): Block[] => [p(t.hello(who, role)), p(strong(body)), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  const said = (locale: Locale) => {
+    const t = alertTexts[locale];
+    const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+    const ratio = (incident.count / Math.max(1, incident.countAtOpen)).toFixed(1);
+    const ownerName = incident.state === 'acknowledged' ? ownerOf(incident, ctx.department) : undefined;
+    const body = t.surgeBody(facts, incident.countAtOpen, ratio, ownerName);
+    const blocks = (who: string, role?: string): Block[] => [p(t.hello(who, role)), p(strong(body)), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+    return { subject: t.surgeSubject(facts, ratio), smsText: alertSms(t.surgeSms(facts, incident.countAtOpen, ratio), actSms(locale, links, ctx.base)), blocks };
+  };
   const head = ctx.department.head;
+  const headLocale = personLocale(head, ctx.department);
+  const topic = said(ctx.department.locale);
   const out: OutboundMessage[] = [
-    emailFor({ id: `${incident.id}:surge:${step}:email:${head.email}`, kind: 'alert', to: head.email, locale, subject, blocks: blocks(head.name), alertId: incident.id }),
-    topicFor({ id: `${incident.id}:surge:${step}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(smsText, actSms(locale, links, ctx.base)), alertId: incident.id }),
+    emailFor({ id: `${incident.id}:surge:${step}:email:${head.email}`, kind: 'alert', to: head.email, locale: headLocale, subject: said(headLocale).subject, blocks: said(headLocale).blocks(head.name), alertId: incident.id }),
+    topicFor({ id: `${incident.id}:surge:${step}:topic`, kind: 'alert', department: ctx.department.id, subject: topic.subject, locale: ctx.department.locale, text: topic.smsText, alertId: incident.id }),
   ];
   if (owner && owner.email !== head.email) {
-    out.push(emailFor({ id: `${incident.id}:surge:${step}:email:${owner.email}`, kind: 'alert', to: owner.email, locale, subject, blocks: blocks(owner.name, roleName(owner, locale)), alertId: incident.id }));
-    if (owner.phone !== head.phone) out.push(smsFor({ id: `${incident.id}:surge:${step}:sms:${owner.phone}`, kind: 'alert', to: owner.phone, locale, text: alertSms(smsText, actSms(locale, links, ctx.base)), alertId: incident.id }));
+    const locale = personLocale(owner, ctx.department);
+    const theirs = said(locale);
+    out.push(emailFor({ id: `${incident.id}:surge:${step}:email:${owner.email}`, kind: 'alert', to: owner.email, locale, subject: theirs.subject, blocks: theirs.blocks(owner.name, roleName(owner, locale)), alertId: incident.id }));
+    if (owner.phone !== head.phone) out.push(smsFor({ id: `${incident.id}:surge:${step}:sms:${owner.phone}`, kind: 'alert', to: owner.phone, locale, text: theirs.smsText, alertId: incident.id }));
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * decides what the SMS may do (quiet hours, hourly ceiling) and hands the decision in.
  */
 import type { Complaint } from './complaint.ts';
-import type { Department, Locale, PipelineConfig } from './config.ts';
+import { personLocale, type Contact, type Department, type Locale, type PipelineConfig } from './config.ts';
 import { consoleComplaintUrl, consoleListUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
 import { a, action, detail, emailFor, p, smsFor, ul, type Block, type Inline } from './message-render.ts';
@@ -32,8 +32,10 @@ export interface SlaRecipientGroup {
   readonly name: string;
   readonly email: string;
   readonly phone: string;
-  /** Their department (the first one, in config order, with something for them): language, quiet hours, links. */
+  /** Their department (the first one, in config order, with something for them): quiet hours. */
   readonly department: Department;
+  /** The language of their messages: their own `locale`, else that department's. */
+  readonly locale: Locale;
   /** The role they hold in that department's chain, when they are escalated to. */
   readonly role?: Department['escalationChain'][number];
   readonly escalations: SlaItem[];
@@ -45,12 +47,12 @@ export interface SlaRecipientGroup {
  * that level's person. A person who is head of one department and director of several gets one group.
  */
 export function groupSlaSteps(planned: ReadonlyArray<{ complaint: Complaint; steps: readonly SlaStep[] }>, config: PipelineConfig): SlaRecipientGroup[] {
-  const groups = new Map<string, { name: string; email: string; phone: string; department: Department; role?: SlaRecipientGroup['role']; escalations: SlaItem[]; warnings: SlaItem[] }>();
+  const groups = new Map<string, { name: string; email: string; phone: string; spoken: Locale | undefined; department: Department; role?: SlaRecipientGroup['role']; escalations: SlaItem[]; warnings: SlaItem[] }>();
   const order = (d: Department) => config.departments.indexOf(d);
-  const groupOf = (person: { name: string; email: string; phone: string }, department: Department) => {
+  const groupOf = (person: Contact, department: Department) => {
     let g = groups.get(person.email);
     if (!g) {
-      g = { name: person.name, email: person.email, phone: person.phone, department, escalations: [], warnings: [] };
+      g = { name: person.name, email: person.email, phone: person.phone, spoken: person.locale, department, escalations: [], warnings: [] };
       groups.set(person.email, g);
     } else if (order(department) < order(g.department)) g.department = department;
     return g;
@@ -68,7 +70,12 @@ export function groupSlaSteps(planned: ReadonlyArray<{ complaint: Complaint; ste
     }
   }
   const late = (i: SlaItem) => Date.parse(i.step.dueAt);
-  return [...groups.values()].map((g) => ({ ...g, escalations: g.escalations.sort((x, y) => late(x) - late(y)), warnings: g.warnings.sort((x, y) => late(x) - late(y)) }));
+  return [...groups.values()].map(({ spoken, ...g }) => ({
+    ...g,
+    locale: personLocale({ locale: spoken }, g.department),
+    escalations: g.escalations.sort((x, y) => late(x) - late(y)),
+    warnings: g.warnings.sort((x, y) => late(x) - late(y)),
+  }));
 }
 
 /** What may happen to a group's SMS this sweep. */
@@ -147,7 +154,7 @@ function onlyDepartment(items: readonly SlaItem[]): string | undefined {
  * @param base public base URL of the console, when known
  */
 export function renderSlaGroup(group: SlaRecipientGroup, sweepId: string, sms: SlaSmsDecision, config: PipelineConfig, now: Date, base?: string): OutboundMessage[] {
-  const locale = group.department.locale;
+  const locale = group.locale;
   const t = slaTexts[locale];
   const ids = slaMessageIds(group, sweepId);
   const all = [...group.escalations, ...group.warnings];

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { isWithinDailyWindow, nextWindowEnd } from './business-time.ts';
 import type { Complaint, SurveyAnswerRecord } from './complaint.ts';
-import { LocaleSchema, type Locale, type PipelineConfig } from './config.ts';
+import { LocaleSchema, personLocale, type Locale, type PipelineConfig } from './config.ts';
 import { truncate } from './escape.ts';
 import { consoleComplaintUrl } from './console-links.ts';
 import { action, emailFor, p, quotingUser, smsFor } from './message-render.ts';
@@ -312,7 +312,7 @@ export function renderSurveyFollowup(complaint: Complaint, answer: SurveyAnswerR
   if (answerQuality(answer) !== 'poor') return [];
   const department = config.departments.find((d) => d.id === complaint.department);
   if (!department) return [];
-  const locale = department.locale;
+  const locale = personLocale(department.head, department);
   const t = surveyTexts[locale].followup;
   const reopened = answer.outcome === 'reopened';
   const reference = referenceOf(complaint);

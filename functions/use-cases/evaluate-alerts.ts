@@ -1,5 +1,5 @@
 import type { AlertIncident } from '../domain/alert.ts';
-import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
+import { categoryById, departmentById, personLocale, type Category, type PipelineConfig } from '../domain/config.ts';
 import { judgeScales, type Cadence } from '../domain/multi-scale.ts';
 import { hourOf } from '../domain/adaptive.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
@@ -253,7 +253,7 @@ async function evaluateIncident(
       case 'escalate':
         {
           const contact = department.escalationChain[action.level - 1];
-          const links = contact ? await mintAckLinks(live, `L${action.level}:${contact.role} ${contact.name}`, department.locale, deps) : undefined;
+          const links = contact ? await mintAckLinks(live, `L${action.level}:${contact.role} ${contact.name}`, personLocale(contact, department), deps) : undefined;
           messages.push(...renderEscalation(live, action.level, now, ctx, links));
         }
         events.push(alertEscalatedEvent(live, action.level, department.escalationChain[action.level - 1]?.role, now));

@@ -173,7 +173,7 @@ async function decideSms(group: SlaRecipientGroup, sweepId: string, now: Date, d
   const sendAt = smsSendTime(group.department, { critical }, now);
   const messageId = slaMessageIds(group, sweepId).sms;
   if (sendAt.getTime() > now.getTime()) {
-    await deps.slaSms.hold(messageId, { sendAt: sendAt.toISOString(), to: group.phone, locale: group.department.locale, departments: escalatedDepartments(group), escalations: group.escalations.length });
+    await deps.slaSms.hold(messageId, { sendAt: sendAt.toISOString(), to: group.phone, locale: group.locale, departments: escalatedDepartments(group), escalations: group.escalations.length });
     return { kind: 'held', until: sendAt };
   }
   const perHour = deps.config.slaPolicy.smsPerHour;

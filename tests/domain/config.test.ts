@@ -46,6 +46,34 @@ describe('the events block', () => {
   });
 });
 
+describe("a person's language", () => {
+  const director = 'huang.jing@youxuan-mall.example.com';
+  const entries = (c: ReturnType<typeof parseConfig>) => c.departments.flatMap((d) => [d.head, ...d.escalationChain]).filter((p) => p.email === director);
+
+  it('ships 黄静 (director in every chain, Finance among them) as zh-CN', () => {
+    expect(entries(defaultConfig).map((p) => p.locale)).toEqual(['zh-CN', 'zh-CN', 'zh-CN', 'zh-CN', 'zh-CN']);
+    expect(defaultConfig.departments.find((d) => d.id === 'finance')!.locale).toBe('en');
+  });
+
+  it.each([
+    { given: 'on her Finance entry only', set: [3], want: 'en' },
+    { given: 'on her Logistics entry only', set: [0], want: 'zh-CN' },
+  ])('given $given, holds for every entry with her address', ({ set, want }) => {
+    const raw = rawDefaultConfig();
+    raw.departments.forEach((d: any, i: number) => {
+      if (set.includes(i)) d.escalationChain[2].locale = want;
+      else delete d.escalationChain[2].locale;
+    });
+    expect(entries(parseConfig(raw, 'test.json')).map((p) => p.locale)).toEqual([want, want, want, want, want]);
+  });
+
+  it('is absent when no entry names one (each message then follows its department)', () => {
+    const raw = rawDefaultConfig();
+    for (const d of raw.departments) delete d.escalationChain[2].locale;
+    expect(entries(parseConfig(raw, 'test.json')).map((p) => p.locale)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
 describe('config validation names the key path and the reason', () => {
   it.each([
     ['unknown department', (c: any) => (c.categories[2].department = 'nobody'), 'categories[2].department', "unknown department 'nobody'"],
@@ -65,6 +93,9 @@ describe('config validation names the key path and the reason', () => {
     ['events to publish neither "all" nor a list', (c: any) => (c.events = { publish: 'none' }), 'events.publish', 'must be "all" or a list of event types'],
     ['an unknown event type', (c: any) => (c.events = { publish: ['complaint.received', 'complaint.closed'] }), 'events.publish[1]', 'unknown event type "complaint.closed"'],
     ['an event type listed twice', (c: any) => (c.events = { publish: ['survey.answered', 'survey.answered'] }), 'events.publish[1]', "'survey.answered' is listed twice"],
+    ["a person's language that is no locale", (c: any) => (c.departments[0].escalationChain[2].locale = 'fr'), 'departments[0].escalationChain[2].locale', ''],
+    ["a head's language not offered", (c: any) => ((c.locales = ['zh-CN']), (c.departments[3].head.locale = 'en')), 'departments[3].head.locale', "'en' is not in locales"],
+    ['one person given two languages', (c: any) => (c.departments[3].escalationChain[2].locale = 'en'), 'departments[3].escalationChain[2].locale', "'en' differs from 'zh-CN' at departments[0].escalationChain[2].locale for the same person (huang.jing@youxuan-mall.example.com)"],
   ])('%s', (_name, breakIt, path, reason) => {
     const raw = rawDefaultConfig();
     breakIt(raw);

@@ -18,7 +18,8 @@ import {
   decideSurge,
   type MinuteCount,
 } from '../../functions/domain/incident.ts';
-import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
+import type { EmailMessage, OutboundMessage, SmsMessage } from '../../functions/domain/messages.ts';
+import { hasCjk } from '../../functions/domain/text.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const settings = defaultConfig.alerting;
@@ -187,6 +188,24 @@ describe('lifecycle messages', () => {
     expect(email.html).not.toContain('<i>refund');
     expect(email.text).toContain('Expected for this time of week: 3.5, alert bound 10 (count is 3.4× expected)');
     expect(email.text).toContain('Detector: static threshold and adaptive baseline');
+  });
+
+  it("writes to each person in their own language: the Finance alert's director in Chinese, its English head and topic in English", () => {
+    const refund = defaultConfig.categories.find((c) => c.id === 'refund')!;
+    const fin = { category: refund, department: financeDept, timeZone: 'UTC' };
+    const inc = { ...newIncident(refund, 12, ['refund late'], opened), escalationLevel: 3 };
+    const director = financeDept.escalationChain[2]!;
+    const lang = (m: OutboundMessage | undefined) => (m?.channel === 'email' ? /<html lang="([^"]+)"/.exec(m.html)?.[1] : m ? (hasCjk(m.text) ? 'zh-CN' : 'en') : undefined);
+    const escalation = renderEscalation(inc, 3, at(90), fin);
+    expect(escalation.map(lang)).toEqual(['zh-CN', 'zh-CN']);
+    const clear = renderAllClear(inc, settings, fin);
+    const to = (address: string) => clear.filter((m) => 'to' in m && m.to === address);
+    expect(to(director.email).map(lang)).toEqual(['zh-CN']);
+    expect(to(director.phone).map(lang)).toEqual(['zh-CN']);
+    expect(to(financeDept.head.email).map(lang)).toEqual(['en']);
+    expect(clear.filter((m) => m.channel === 'topic').map(lang)).toEqual(['en']);
+    const surge = renderSurge({ ...inc, state: 'acknowledged', acknowledgedBy: `L3:${director.role} ${director.name}` }, 1, fin, undefined, director);
+    expect(surge.filter((m) => 'to' in m && (m.to === director.email || m.to === director.phone)).map(lang)).toEqual(['zh-CN', 'zh-CN']);
   });
 
   it('publishes alert.escalated and alert.resolved with deterministic ids', () => {

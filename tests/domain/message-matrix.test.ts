@@ -46,9 +46,9 @@ const ENUMS = [
 ];
 const RAW_ROLES = [...new Set(defaultConfig.departments.flatMap((d) => d.escalationChain.map((c) => c.role)))];
 
-/** The config with every department speaking `locale`, so staff messages of every kind exist in both. */
+/** The config with every department and person speaking `locale`, so staff messages of every kind exist in both. */
 function speaking(locale: Locale): PipelineConfig {
-  return { ...defaultConfig, departments: defaultConfig.departments.map((d) => ({ ...d, locale })) };
+  return { ...defaultConfig, departments: defaultConfig.departments.map((d) => ({ ...d, locale, head: { ...d.head, locale }, escalationChain: d.escalationChain.map((c) => ({ ...c, locale })) })) };
 }
 
 function customerComplaint(locale: Locale, channel: 'email' | 'sms'): Complaint {

@@ -8,6 +8,7 @@ import type { Locale } from '../../functions/domain/config.ts';
 import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
 import { groupSlaSteps, renderHeldSlaSummary, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
 import type { SlaStep } from '../../functions/domain/sla.ts';
+import { hasCjk } from '../../functions/domain/text.ts';
 import { defaultConfig as config } from '../fixtures/config.ts';
 
 const BASE = 'https://console.example.com';
@@ -32,8 +33,9 @@ function planned(categories: readonly string[], kind: 'escalation' | 'warning', 
 }
 
 function directorEmail(categories: readonly string[], locale: Locale): { email: EmailMessage; sms: SmsMessage | undefined } {
-  const localized = { ...config, departments: config.departments.map((d) => ({ ...d, locale })) };
-  const group = groupSlaSteps(planned(categories, 'escalation'), localized).find((g) => g.email === DIRECTOR)!;
+  // Every department and the director (level 3 everywhere) speak `locale`.
+  const localized = { ...config, departments: config.departments.map((d) => ({ ...d, locale, escalationChain: d.escalationChain.map((c, i) => (i === 2 ? { ...c, locale } : c)) })) };
+  const group = groupSlaSteps(planned(categories, 'escalation', localized), localized).find((g) => g.email === DIRECTOR)!;
   const out = renderSlaGroup(group, 'sweep', { kind: 'send' }, localized, now, BASE);
   return { email: out.find((m): m is EmailMessage => m.channel === 'email')!, sms: out.find((m): m is SmsMessage => m.channel === 'sms') };
 }
@@ -113,3 +115,26 @@ describe('the quiet-hours summary SMS', () => {
     expect(sms.channel === 'sms' && sms.text).toBe(`【投诉升级】免打扰时段内共有 3 起投诉超时升级至您，详情见邮件。查看：${link}`);
   });
 });
+
+describe("an SLA message is in the recipient's language, not their department's", () => {
+  const render = (categories: readonly string[], cfg = config) => {
+    const group = groupSlaSteps(planned(categories, 'escalation', cfg), cfg).find((g) => g.email === DIRECTOR)!;
+    return renderSlaGroup(group, 'sweep', { kind: 'send' }, cfg, now, BASE);
+  };
+  const withoutHers = { ...config, departments: config.departments.map((d) => ({ ...d, escalationChain: d.escalationChain.map(({ locale: _, ...c }) => c) })) };
+
+  it.each([
+    { name: 'shipped config, a Finance complaint (Finance writes English)', categories: ['refund'], cfg: config, locale: 'zh-CN', subject: /^【投诉升级 L3】投诉 YX-TEST-0000 首次响应已超时$/ },
+    { name: 'shipped config, Finance and Quality', categories: ['refund', 'product-quality'], cfg: config, locale: 'zh-CN', subject: /（品质管理部、财务与退款部）$/ },
+    { name: 'shipped config, Quality and Finance', categories: ['product-quality', 'refund'], cfg: config, locale: 'zh-CN', subject: /（品质管理部、财务与退款部）$/ },
+    { name: 'no locale of her own, a Finance complaint', categories: ['refund'], cfg: withoutHers, locale: 'en', subject: /^\[Escalation L3\] Complaint YX-TEST-0000 first response overdue$/ },
+    { name: 'no locale of her own, Quality and Finance: her first department', categories: ['product-quality', 'refund'], cfg: withoutHers, locale: 'zh-CN', subject: /（品质管理部、财务与退款部）$/ },
+  ])('$name: $locale', ({ categories, cfg, locale, subject }) => {
+    const out = render(categories, cfg);
+    const [email, sms] = out;
+    expect(email?.channel === 'email' && /<html lang="([^"]+)"/.exec(email.html)?.[1]).toBe(locale);
+    expect(email?.channel === 'email' && email.subject).toMatch(subject);
+    expect(sms?.channel === 'sms' && hasCjk(sms.text)).toBe(locale === 'zh-CN');
+  });
+});
+
