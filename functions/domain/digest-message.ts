@@ -156,6 +156,7 @@ export function renderDigest(input: DigestMessageInput): EmailMessage {
     p(t.intro(company, week, previousWeek, config.company.timeZone)),
     // The table's caption is the section's title: a heading as well would say it twice.
     table(t.headline, [t.figure, ...columns], headlineRows(f, t, locale), [false, true, true, true]),
+    muted(t.asOf),
     heading(t.perCategory),
   ];
   let inlineImages: InlineImage[] | undefined;

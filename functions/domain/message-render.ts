@@ -110,13 +110,14 @@ export function blocksHtml(blocks: readonly Block[]): SafeHtml {
 
 /**
  * A table mail clients lay out alike (Outlook's Word engine included): attributes plus inline styles,
- * no CSS classes; cells may wrap, so a phone never scrolls sideways.
+ * no CSS classes. Column headers and figures never wrap (no "Chan|ge"); the row labels in the first
+ * column do, so a phone never scrolls sideways.
  */
 function tableHtml(b: Extract<Block, { kind: 'table' }>): SafeHtml {
   const cell = 'padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top';
   const align = (i: number) => (b.numeric[i] ? 'right' : 'left');
   return html`<table width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0.5em 0 1em;font-size:14px;line-height:1.4"><caption style="text-align:left;font-weight:600;font-size:18px;line-height:1.3;padding:0.8em 0 0.5em;color:#111827">${b.caption}</caption><thead><tr>${b.head.map(
-    (h, i) => html`<th scope="col" align="${align(i)}" style="${cell};text-align:${align(i)};background:#f3f4f6;color:#111827;font-weight:600">${h}</th>`,
+    (h, i) => html`<th scope="col" align="${align(i)}" style="${cell};text-align:${align(i)};background:#f3f4f6;color:#111827;font-weight:600;white-space:nowrap">${h}</th>`,
   )}</tr></thead><tbody>${b.rows.map(
     (row) => html`<tr>${row.map((parts, i) => (i === 0 ? html`<th scope="row" align="left" style="${cell};text-align:left;font-weight:400">${parts.map(inlineHtml)}</th>` : html`<td align="${align(i)}" style="${cell};text-align:${align(i)};white-space:nowrap">${parts.map(inlineHtml)}</td>`))}</tr>`,
   )}</tbody></table>`;

@@ -48,6 +48,12 @@ describe.skipIf(skipBrowserTests)('weekly digest email in Chromium', () => {
         scrollWidth: d.documentElement.scrollWidth,
         img: { natural: img.naturalWidth, shown: img.getBoundingClientRect().width, right: img.getBoundingClientRect().right },
         tables: [...d.querySelectorAll('table')].map((t: any) => t.getBoundingClientRect().right),
+        // Lines each column header's words take: distinct tops of its text's line boxes.
+        headerLines: [...d.querySelectorAll('th[scope="col"]')].map((th: any) => {
+          const range = d.createRange();
+          range.selectNodeContents(th);
+          return { text: th.textContent, lines: new Set([...range.getClientRects()].map((r: any) => Math.round(r.top))).size };
+        }),
       };
     });
     if (width === 390) expect(layout.scrollWidth, 'nothing scrolls sideways on a phone').toBeLessThanOrEqual(390);
@@ -57,6 +63,8 @@ describe.skipIf(skipBrowserTests)('weekly digest email in Chromium', () => {
     expect(layout.tables).toHaveLength(2);
     for (const right of layout.tables) expect(right).toBeLessThanOrEqual(width);
     expect(await page.locator('th[scope="col"]').count()).toBe(8);
+    for (const header of layout.headerLines) expect(header, `"${header.text}" on one line`).toEqual({ text: header.text, lines: 1 });
+    expect(await page.locator('body').textContent()).toContain(locale === 'en' ? 'Figures for recent weeks are as of when this email was sent' : '近几周的数字以本邮件发出时为准');
     expect(await page.locator(`a[href="${BASE}/console/reports?by=category"]`).count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe(locale);
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -17,6 +17,8 @@ export interface DigestTexts {
   readonly hello: (name: string | undefined) => string;
   readonly intro: (company: string, week: string, previousWeek: string, timeZone: string) => string;
   readonly headline: string;
+  /** Under the headline table: the figures are as judged when the email went out. */
+  readonly asOf: string;
   readonly figure: string;
   readonly weekBefore: string;
   readonly lastWeek: string;
@@ -61,6 +63,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
     hello: (name) => (name ? `${name}，您好：` : '您好：'),
     intro: (company, week, previousWeek, timeZone) => zh`以下是${company}上周（${week}）的投诉情况，并与前一周（${previousWeek}）对比。周的起止按公司时区 ${timeZone} 的周一零点计算。`,
     headline: '核心指标',
+    asOf: '近几周的数字以本邮件发出时为准，随着投诉继续处理可能还会变化。',
     figure: '指标',
     weekBefore: '前一周',
     lastWeek: '上周',
@@ -102,6 +105,7 @@ export const digestTexts: Readonly<Record<Locale, DigestTexts>> = {
     intro: (company, week, previousWeek, timeZone) =>
       `Here is how complaints went at ${company} last week (${week}) against the week before (${previousWeek}). Weeks start on Monday at midnight, ${timeZone} time.`,
     headline: 'Headline figures',
+    asOf: 'Figures for recent weeks are as of when this email was sent and may change as complaints are handled.',
     figure: 'Figure',
     weekBefore: 'Week before',
     lastWeek: 'Last week',
