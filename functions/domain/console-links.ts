@@ -37,15 +37,13 @@ export function consoleReportsUrl(base: string): string {
 /** Where sign-in leads when nothing (or nothing acceptable) was asked for. */
 export const CONSOLE_HOME = '/console/inbox';
 
-/** Paths sign-in never returns to: the sign-in flow itself. */
-const SIGN_IN_PATHS = new Set(['/console/login', '/console/callback', '/console/logout']);
-
 /**
- * A return path's path: `/console/` and segments of unreserved characters only. The console's own
- * paths need nothing else (complaint ids are ULIDs), so no percent escape is accepted there at all:
- * no encoded slash, backslash, dot or control can reach a later decoder.
+ * A return path's path: `/console/` and segments of unreserved characters, none starting with a dot
+ * (so no `.` or `..` segment), never the sign-in flow itself (`login`, `callback`, `logout`). The
+ * console's own paths need nothing else (complaint ids are ULIDs), so no percent escape is accepted
+ * there at all: no encoded slash, backslash, dot or control can reach a later decoder.
  */
-const PATH = /^\/console(?:\/[A-Za-z0-9\-._~]+)+\/?$/;
+const PATH = /^\/console(?!\/(?:login|callback|logout)\/?$)(?:\/[\w\-~][\w\-.~]*)+\/?$/;
 
 /**
  * A return path's query: unreserved characters, sub-delims without quotes, `:@/?` and `%` escapes.
@@ -66,19 +64,20 @@ export function safeReturnPath(raw: string | null | undefined): string | undefin
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
   const query = q < 0 ? '' : raw.slice(q + 1);
-  if (!PATH.test(path) || /(^|\/)\.\.?(\/|$)/.test(path) || !QUERY.test(query)) return undefined;
-  if (SIGN_IN_PATHS.has(path.replace(/\/$/, ''))) return undefined;
-  const decode = (v: string) => {
-    try {
-      return decodeURIComponent(v);
-    } catch {
-      return undefined;
-    }
-  };
-  const once = decode(query);
-  if (once === undefined) return undefined;
+  if (!PATH.test(path) || !QUERY.test(query)) return undefined;
+  let once: string;
+  try {
+    once = decodeURIComponent(query);
+  } catch {
+    return undefined;
+  }
   // And twice: a doubly encoded `%250D` is a control character to whoever decodes it next.
-  const controls = /[\u0000-\u001f\u007f]/;
-  if (controls.test(once) || controls.test(decode(once) ?? '')) return undefined;
+  let twice = once;
+  try {
+    twice = decodeURIComponent(once);
+  } catch {
+    // `%` itself, searched for: nothing more to decode.
+  }
+  if (/[\u0000-\u001f\u007f]/.test(once + twice)) return undefined;
   return raw;
 }

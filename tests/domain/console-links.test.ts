@@ -34,6 +34,7 @@ describe('safeReturnPath', () => {
     ['an encoded backslash', '/console/%5Cevil.example.com'],
     ['a doubly encoded slash', '/console/%252F%252Fevil.example.com'],
     ['a dot segment', '/console/../local/outbox'],
+    ['a segment starting with a dot', '/console/.well-known'],
     ['an encoded dot segment', '/console/%2e%2e/local/outbox'],
     ['a raw CR/LF', '/console/inbox\r\nSet-Cookie: x=1'],
     ['an encoded CR/LF in the query', '/console/inbox?q=%0D%0ASet-Cookie:%20x=1'],
