@@ -26,6 +26,8 @@ export function expandDateRuns(runs: readonly string[]): string[] {
 export interface HolidaySchedule {
   /** Where the dates come from, for messages. */
   readonly source: string;
+  /** First date the schedule knows (`YYYY-MM-DD`); earlier dates follow the calendar's weekly days only. */
+  readonly coversFrom: string;
   /** Last date the schedule knows (`YYYY-MM-DD`); later dates follow the calendar's weekly days only. */
   readonly coversThrough: string;
   readonly holidays: ReadonlySet<string>;
@@ -36,6 +38,7 @@ export interface HolidaySchedule {
 export const HOLIDAY_SCHEDULES = {
   'cn-mainland': {
     source: CN_MAINLAND.source,
+    coversFrom: CN_MAINLAND.coversFrom,
     coversThrough: CN_MAINLAND.coversThrough,
     holidays: new Set(expandDateRuns(CN_MAINLAND.holidays)),
     workdays: new Set(expandDateRuns(CN_MAINLAND.workdays)),

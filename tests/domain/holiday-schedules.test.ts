@@ -20,7 +20,7 @@ describe('the cn-mainland holiday schedule', () => {
   });
 
   it('agrees with the package on every date it covers: worked or not, Monday to Friday plus 调休', () => {
-    const first = Date.parse('2004-01-01T00:00:00Z');
+    const first = Date.parse(`${HOLIDAY_SCHEDULES['cn-mainland'].coversFrom}T00:00:00Z`);
     const last = Date.parse(`${HOLIDAY_SCHEDULES['cn-mainland'].coversThrough}T00:00:00Z`);
     const disagree: string[] = [];
     for (let t = first; t <= last; t += 86_400_000) {
@@ -28,7 +28,7 @@ describe('the cn-mainland holiday schedule', () => {
       if (isBusinessTime(noonOf(date), official) !== isWorkday(date)) disagree.push(date);
     }
     expect(disagree).toEqual([]);
-    expect((last - first) / 86_400_000).toBeGreaterThan(8_000);
+    expect((last - first) / 86_400_000).toBeGreaterThan(2_500);
   });
 
   it.each([
