@@ -1,6 +1,7 @@
 import type { Locale } from './config.ts';
 import { escapeHtml } from './escape.ts';
 import { p, ul, user, type Block, type Inline } from './message-render.ts';
+import { windowText } from './templates/alert.ts';
 
 /** The facts of an incident an alert explains itself with (a structural subset of AlertIncident). */
 export interface ExplainedIncident {
@@ -19,24 +20,24 @@ export interface ExplainedIncident {
 const TEXT = {
   'zh-CN': {
     heading: '为何预警：',
-    count: (count: number, window: number) => `当前计数：最近 ${window} 分钟 ${count} 起`,
+    count: (count: number, window: string) => `当前计数：最近 ${window} ${count} 起`,
     static: (threshold: number, ratio: string) => `固定阈值：${threshold} 起（当前为阈值的 ${ratio} 倍）`,
     adaptive: (expected: string, bound: number, ratio: string) => `历史同期预期：${expected} 起，预警上限 ${bound} 起（当前为预期的 ${ratio} 倍）`,
     scale: (name: string, count: number, expected: string, bound: number, ratio: string) =>
       `触发尺度：${name}，${count} 起，预期 ${expected} 起，预警上限 ${bound} 起（为预期的 ${ratio} 倍）`,
-    scaleName: { short: (m: number) => `最近 ${m} 分钟`, day: () => '最近一天', week: () => '最近 7 天' },
+    scaleName: { short: (m: number) => `最近 ${windowText(m, 'zh-CN')}`, day: () => '最近一天', week: () => '最近 7 天' },
     detector: { static: '触发检测器：固定阈值', adaptive: '触发检测器：自适应基线', both: '触发检测器：固定阈值与自适应基线' },
     terms: '高频词：',
     trend: '近 7 天每日投诉：',
   },
   en: {
     heading: 'Why this alert:',
-    count: (count: number, window: number) => `Current count: ${count} in the last ${window} minutes`,
+    count: (count: number, window: string) => `Current count: ${count} in the last ${window}`,
     static: (threshold: number, ratio: string) => `Static threshold: ${threshold} (count is ${ratio}× the threshold)`,
     adaptive: (expected: string, bound: number, ratio: string) => `Expected for this time of week: ${expected}, alert bound ${bound} (count is ${ratio}× expected)`,
     scale: (name: string, count: number, expected: string, bound: number, ratio: string) =>
       `Scale that fired: ${name}, ${count} complaints against ${expected} expected, bound ${bound} (${ratio}× expected)`,
-    scaleName: { short: (m: number) => `the last ${m} minutes`, day: () => 'the last day', week: () => 'the last 7 days' },
+    scaleName: { short: (m: number) => `the last ${windowText(m, 'en')}`, day: () => 'the last day', week: () => 'the last 7 days' },
     detector: { static: 'Detector: static threshold', adaptive: 'Detector: adaptive baseline', both: 'Detector: static threshold and adaptive baseline' },
     terms: 'Frequent words:',
     trend: 'Complaints per day, last 7 days:',
@@ -76,7 +77,7 @@ export function scaleFacts(incident: ExplainedIncident): ScaleFacts | undefined 
 /** The explanation lines of an alert: count, levels, ratios, detector, frequent words and the weekly trend. */
 export function explanationText(incident: ExplainedIncident, locale: Locale): string[] {
   const t = TEXT[locale];
-  const lines = [t.heading, `- ${t.count(incident.count, incident.windowMinutes)}`];
+  const lines = [t.heading, `- ${t.count(incident.count, windowText(incident.windowMinutes, locale))}`];
   if (incident.detector !== 'adaptive') lines.push(`- ${t.static(incident.threshold, ratio(incident.count, incident.threshold))}`);
   const facts = scaleFacts(incident);
   if (facts) {

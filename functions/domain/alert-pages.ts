@@ -10,14 +10,15 @@ import { escapeHtml } from './escape.ts';
 import { companyName } from './names.ts';
 import { PAGE_CSS, type Page } from './survey-pages.ts';
 import { cleanUserText } from './text.ts';
-import { formatLocalTime } from './time.ts';
+import { windowText } from './templates/alert.ts';
+import { formatNamedTime } from './time.ts';
 
 const TEXT = {
   'zh-CN': {
     title: (name: string) => `投诉预警：${name}`,
     incident: '预警编号',
     opened: '开始时间',
-    count: (count: number, window: number) => `最近 ${window} 分钟 ${count} 起（峰值见下）`,
+    count: (count: number, window: string) => `最近 ${window} ${count} 起（峰值见下）`,
     countLabel: '当前计数',
     peak: '峰值',
     threshold: '预警线',
@@ -41,7 +42,7 @@ const TEXT = {
     title: (name: string) => `Complaint alert: ${name}`,
     incident: 'Incident',
     opened: 'Since',
-    count: (count: number, window: number) => `${count} in the last ${window} minutes`,
+    count: (count: number, window: string) => `${count} in the last ${window}`,
     countLabel: 'Current count',
     peak: 'Peak',
     threshold: 'Alert level',
@@ -103,8 +104,8 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
   const summary =
     '<div class="card"><ul>' +
     row(t.incident, i.id) +
-    row(t.opened, formatLocalTime(new Date(i.openedAt), tz, view.locale)) +
-    row(t.countLabel, t.count(i.count, i.windowMinutes)) +
+    row(t.opened, formatNamedTime(new Date(i.openedAt), tz, view.locale)) +
+    row(t.countLabel, t.count(i.count, windowText(i.windowMinutes, view.locale))) +
     row(t.peak, String(i.peak)) +
     row(t.threshold, String(i.detector === 'adaptive' && i.bound !== undefined ? i.bound : i.threshold)) +
     row(t.state, t.states[i.state]) +
@@ -119,9 +120,9 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
       `<input type="hidden" name="lang" value="${view.locale}">` +
       `<p class="hint">${escapeHtml(t.hint)}</p><button type="submit">${escapeHtml(t.button)}</button></form>`;
   } else if (i.state === 'acknowledged') {
-    action = `<div class="card"><p>${escapeHtml(t.already(ownerName(i.acknowledgedBy), formatLocalTime(new Date(i.acknowledgedAt ?? i.updatedAt), tz, view.locale)))}</p></div>`;
+    action = `<div class="card"><p>${escapeHtml(t.already(ownerName(i.acknowledgedBy), formatNamedTime(new Date(i.acknowledgedAt ?? i.updatedAt), tz, view.locale)))}</p></div>`;
   } else {
-    action = `<div class="card"><p>${escapeHtml(t.resolved(formatLocalTime(new Date(i.resolvedAt ?? i.updatedAt), tz, view.locale)))}</p></div>`;
+    action = `<div class="card"><p>${escapeHtml(t.resolved(formatNamedTime(new Date(i.resolvedAt ?? i.updatedAt), tz, view.locale)))}</p></div>`;
   }
   const title = t.title(name);
   return { status: 200, locale: view.locale, html: shell(view.locale, title, `<h1>${escapeHtml(title)}</h1>${summary}${action}`, config) };
@@ -137,8 +138,8 @@ export function acknowledgedPage(locale: Locale, incident: AlertIncident, config
 export function alreadyHandledPage(locale: Locale, incident: AlertIncident, config: PipelineConfig): Page {
   const t = TEXT[locale];
   const tz = config.company.timeZone;
-  if (incident.state === 'resolved') return notice(200, locale, config, t.resolvedTitle, t.resolved(formatLocalTime(new Date(incident.resolvedAt ?? incident.updatedAt), tz, locale)));
-  return notice(200, locale, config, t.alreadyTitle, t.already(ownerName(incident.acknowledgedBy), formatLocalTime(new Date(incident.acknowledgedAt ?? incident.updatedAt), tz, locale)));
+  if (incident.state === 'resolved') return notice(200, locale, config, t.resolvedTitle, t.resolved(formatNamedTime(new Date(incident.resolvedAt ?? incident.updatedAt), tz, locale)));
+  return notice(200, locale, config, t.alreadyTitle, t.already(ownerName(incident.acknowledgedBy), formatNamedTime(new Date(incident.acknowledgedAt ?? incident.updatedAt), tz, locale)));
 }
 
 /** 404: unknown, malformed or forged link. */

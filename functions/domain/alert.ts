@@ -2,14 +2,14 @@ import * as z from 'zod';
 import { personLocale, type Category, type Department, type Locale } from './config.ts';
 import type { ScaleId } from './multi-scale.ts';
 import { truncate } from './escape.ts';
-import { formatLocalTime } from './time.ts';
+import { formatNamedTime } from './time.ts';
 import type { AlertRaisedDetail, DomainEvent } from './events.ts';
 import type { OutboundMessage } from './messages.ts';
 import { explanationBlocks } from './alert-explanation.ts';
 import type { AckLinks } from './alert-ack.ts';
 import { action, emailFor, p, strong, topicFor, ul, user, type Block } from './message-render.ts';
 import { SMS_BUDGET, withLink } from './sms.ts';
-import { alertTexts, type AlertFacts } from './templates/alert.ts';
+import { alertTexts, windowText, type AlertFacts } from './templates/alert.ts';
 import { cleanUserText } from './text.ts';
 
 export const AlertIncidentSchema = z.object({
@@ -155,9 +155,10 @@ export function alertFacts(incident: AlertIncident, category: Category, locale: 
   return {
     category: category.name[locale],
     count: incident.count,
-    windowMinutes: incident.windowMinutes,
+    window: windowText(incident.windowMinutes, locale),
+    windowShort: windowText(incident.windowMinutes, locale, true),
     level: alertLevel(incident),
-    since: formatLocalTime(new Date(incident.openedAt), timeZone, locale),
+    since: formatNamedTime(new Date(incident.openedAt), timeZone, locale),
   };
 }
 

@@ -10,7 +10,7 @@ import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.t
 import { fitSms, SMS_BUDGET } from './sms.ts';
 import { progressTemplates, type ProgressContext } from './templates/progress.ts';
 import { cleanUserText, clip } from './text.ts';
-import { formatCustomerTime, formatShortTime, formatWithin } from './time.ts';
+import { formatNamedTime, formatShortTime, formatWithin } from './time.ts';
 
 /** The customer's language: theirs when we ship it, else the company default. */
 export function customerLocale(complaint: Complaint, config: PipelineConfig): Locale {
@@ -87,7 +87,7 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
     categoryName: categoryName(config, complaint.category, locale),
     departmentName: departmentName(department, locale, complaint.department),
     company: companyName(config, locale),
-    ...(due && { dueText: formatCustomerTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
+    ...(due && { dueText: formatNamedTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
     ...(due && withinOf(Date.parse(due) - Date.parse(entry.at), locale)),
   };
   const note = publicNote(entry);

@@ -78,11 +78,12 @@ export function formatLocalTime(t: Date, timeZone: string, locale: string): stri
 }
 
 /**
- * A wall-clock time for a customer, with the zone as people name it: `2026-12-05 07:30 (China
- * Standard Time)`, `2026-12-04 18:30 (Eastern Standard Time)`; in Chinese `2026-12-05 07:30（北京时间）`
- * or `（北美东部标准时间）`. A zone that is only an offset is named by it (`(GMT-5)`, `(UTC)`).
+ * A wall-clock time for people (customers, and staff in alert messages and pages), with the zone as
+ * people name it: `2026-12-05 07:30 (China Standard Time)`, `2026-12-04 18:30 (Eastern Standard
+ * Time)`; in Chinese `2026-12-05 07:30（北京时间）` or `（北美东部标准时间）`. A zone that is only an
+ * offset is named by it (`(GMT-5)`, `(UTC)`).
  */
-export function formatCustomerTime(t: Date, timeZone: string, locale: string): string {
+export function formatNamedTime(t: Date, timeZone: string, locale: string): string {
   const zone = offsetOnlyName(t, timeZone) ?? beijingTimeName(timeZone, locale) ?? zoneNamePart('zoneName', t, timeZone, locale);
   const when = wallClockMinute(t, timeZone, locale);
   return locale === 'zh-CN' ? `${when}（${zone}）` : `${when} (${zone})`;

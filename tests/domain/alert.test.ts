@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertRaisedEvent, displayTitle, incidentId, isStaticBreach, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
 import type { EmailMessage, TopicMessage } from '../../functions/domain/messages.ts';
+import { windowText } from '../../functions/domain/templates/alert.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const now = new Date('2026-11-20T06:03:27.000Z');
@@ -14,6 +15,36 @@ describe('static detector', () => {
     [9, 5, true],
   ])('count %i against threshold %i → breach %s', (count, threshold, breach) => {
     expect(isStaticBreach(count, threshold)).toBe(breach);
+  });
+});
+
+describe('counting windows in words', () => {
+  it.each([
+    [1, 'en', false, '1 minute'],
+    [30, 'en', false, '30 minutes'],
+    [30, 'en', true, '30 min'],
+    [90, 'en', false, '90 minutes'],
+    [60, 'en', true, '1 hour'],
+    [1440, 'en', true, '24 hours'],
+    [2880, 'en', false, '2 days'],
+    [10080, 'en', false, '7 days'],
+    [30, 'zh-CN', false, '30 分钟'],
+    [1440, 'zh-CN', true, '24 小时'],
+    [10080, 'zh-CN', false, '7 天'],
+  ] as const)('%i minutes in %s (short %s): %s', (minutes, locale, short, text) => {
+    expect(windowText(minutes, locale, short)).toBe(text);
+  });
+
+  it('name a day-long window in hours and the time zone by its name in every alert text', () => {
+    const c = { ...category('service-attitude'), threshold: { count: 1, windowMinutes: 1440 } };
+    const [zhEmail, zhSms] = renderAlertRaised(newIncident(c, 1, [], now), c, department('customer-service'), 'Asia/Shanghai') as [EmailMessage, TopicMessage];
+    expect(zhEmail.subject).toContain('24 小时内 1 起投诉');
+    expect(zhSms.text).toContain('24 小时内');
+    expect(`${zhEmail.text}${zhSms.text}`).not.toMatch(/1440|Asia\/Shanghai/);
+    const [enEmail] = renderAlertRaised(newIncident(c, 1, [], now), c, { ...department('customer-service'), locale: 'en' }, 'America/New_York') as [EmailMessage];
+    expect(enEmail.text).toContain('in the last 24 hours');
+    expect(enEmail.text).toContain('2026-11-20 01:03 (Eastern Standard Time)');
+    expect(enEmail.text).not.toMatch(/1440|America\/New_York/);
   });
 });
 
@@ -33,7 +64,8 @@ describe('alert messages', () => {
     expect(email.subject).toBe('【投诉预警】账户安全：30 分钟内 6 起投诉');
     expect(email.text).toContain('“账户安全”类投诉在最近 30 分钟内有 6 起，已超过预警阈值 5 起。');
     expect(email.text).toContain('- 账号被盗');
-    expect(email.text).toContain('2026-11-20 14:03 (Asia/Shanghai)');
+    expect(email.text).toContain('2026-11-20 14:03（北京时间）');
+    expect(email.text).not.toContain('Asia/Shanghai');
     expect(topic).toMatchObject({ channel: 'topic', department: 'security' });
     expect(topic.text).toContain('【投诉预警】账户安全：30 分钟内 6 起，超过阈值 5 起。');
   });
@@ -53,7 +85,7 @@ describe('alert messages', () => {
   it('speak English to an English-speaking department', () => {
     const c = category('refund');
     const [email] = renderAlertRaised(newIncident(c, 10, [], now), c, department('finance'), 'Asia/Shanghai') as [EmailMessage];
-    expect(email.subject).toBe('[Complaint alert] Refund: 10 complaints in 60 min');
+    expect(email.subject).toBe('[Complaint alert] Refund: 10 complaints in 1 hour');
     expect(email.text).toContain('Hello Emily Chen,');
     expect(email.text).toContain('(no title)');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from '../../functions/domain/ids.ts';
-import { formatCustomerTime, formatLocalTime, formatShortTime, formatWithin, parseDuration } from '../../functions/domain/time.ts';
+import { formatNamedTime, formatLocalTime, formatShortTime, formatWithin, parseDuration } from '../../functions/domain/time.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -38,7 +38,7 @@ describe('times for people', () => {
   });
 });
 
-describe('formatCustomerTime', () => {
+describe('formatNamedTime', () => {
   const t = new Date('2026-11-24T14:15:00Z');
   it.each([
     ['Asia/Shanghai', 'en', '2026-11-24 22:15 (China Standard Time)'],
@@ -48,11 +48,11 @@ describe('formatCustomerTime', () => {
     ['Etc/GMT+5', 'en', '2026-11-24 09:15 (GMT-5)'],
     ['Etc/UTC', 'zh-CN', '2026-11-24 14:15（UTC）'],
   ])('%s in %s: %s (the zone as people name it, never an IANA id)', (zone, locale, text) => {
-    expect(formatCustomerTime(t, zone, locale)).toBe(text);
+    expect(formatNamedTime(t, zone, locale)).toBe(text);
   });
 
   it('names summer time in summer', () => {
-    expect(formatCustomerTime(new Date('2026-07-01T12:00:00Z'), 'America/New_York', 'en')).toBe('2026-07-01 08:00 (Eastern Daylight Time)');
+    expect(formatNamedTime(new Date('2026-07-01T12:00:00Z'), 'America/New_York', 'en')).toBe('2026-07-01 08:00 (Eastern Daylight Time)');
   });
 });
 

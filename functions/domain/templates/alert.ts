@@ -6,10 +6,26 @@ export interface AlertFacts {
   readonly category: string;
   /** Window count now (at send time). */
   readonly count: number;
-  readonly windowMinutes: number;
+  /** The counting window in words (`30 minutes`, `24 hours`; `30 分钟`, `24 小时`). */
+  readonly window: string;
+  /** The same, short enough for a subject or SMS (`30 min`, `24 hours`). */
+  readonly windowShort: string;
   /** The level in force: static threshold or adaptive bound. */
   readonly level: number;
   readonly since: string;
+}
+
+/**
+ * A counting window in the largest whole unit people say it in: `30 minutes`, `1 hour`, `24 hours`,
+ * `7 days` (`30 分钟`, `24 小时`, `7 天`); a day is said in hours (`24 hours`, as "the last 24 hours"),
+ * longer whole days in days. `short` writes minutes as `min` (subjects, SMS).
+ */
+export function windowText(minutes: number, locale: Locale, short = false): string {
+  const zhCN = locale === 'zh-CN';
+  if (minutes > 1440 && minutes % 1440 === 0) return zhCN ? `${minutes / 1440} 天` : `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return zhCN ? `${minutes / 60} 小时` : `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  if (zhCN) return `${minutes} 分钟`;
+  return short ? `${minutes} min` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 export interface AlertTexts {
@@ -41,59 +57,59 @@ export interface AlertTexts {
 
 export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
   'zh-CN': {
-    raisedSubject: (f) => zh`【投诉预警】${f.category}：${f.windowMinutes} 分钟内 ${f.count} 起投诉`,
+    raisedSubject: (f) => zh`【投诉预警】${f.category}：${f.window}内 ${f.count} 起投诉`,
     hello: (name, role) => (role ? `${name}（${role}），您好：` : `${name}，您好：`),
     raisedBody: (f, adaptive) =>
       adaptive
-        ? zh`“${f.category}”类投诉在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起，${f.count === f.level ? '达到' : '超过'}历史同期的预警上限 ${f.level} 起。`
-        : zh`“${f.category}”类投诉在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起，${f.count === f.level ? '已达到' : '已超过'}预警阈值 ${f.level} 起。`,
+        ? zh`“${f.category}”类投诉在最近 ${f.window}内有 ${f.count} 起，${f.count === f.level ? '达到' : '超过'}历史同期的预警上限 ${f.level} 起。`
+        : zh`“${f.category}”类投诉在最近 ${f.window}内有 ${f.count} 起，${f.count === f.level ? '已达到' : '已超过'}预警阈值 ${f.level} 起。`,
     newest: '最新投诉：',
     untitled: '（无标题）',
     incidentLine: (id, since) => zh`预警编号 ${id}，开始于 ${since}。`,
     handle: '请尽快安排处理；确认后提醒和升级即停止。',
     ackLabel: '我来处理（确认此预警）',
     consoleLabel: '在控制台查看预警',
-    raisedSms: (f) => zh`【投诉预警】${f.category}：${f.windowMinutes}分钟内${f.count}起，${f.count === f.level ? '达到' : '超过'}阈值${f.level}起。`,
+    raisedSms: (f) => zh`【投诉预警】${f.category}：${f.window}内${f.count}起，${f.count === f.level ? '达到' : '超过'}阈值${f.level}起。`,
     reminderSubject: (f, n) => zh`【投诉预警·第 ${n} 次提醒】${f.category}：仍未有人确认`,
-    reminderBody: (f) => zh`“${f.category}”预警（${f.since} 开始）仍未有人确认处理。现在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起投诉。`,
+    reminderBody: (f) => zh`“${f.category}”预警自 ${f.since}起仍未有人确认处理。现在最近 ${f.window}内有 ${f.count} 起投诉。`,
     escalationSubject: (f, level) => zh`【投诉预警·升级 L${level}】${f.category}：预警无人确认`,
-    escalationBody: (f, minutes, role) => zh`“${f.category}”预警（${f.since} 开始）已 ${minutes} 分钟无人确认，现升级至您（${role}）。现在最近 ${f.windowMinutes} 分钟内有 ${f.count} 起投诉。`,
+    escalationBody: (f, minutes, role) => zh`“${f.category}”预警自 ${f.since}起已 ${minutes} 分钟无人确认，现升级至您（${role}）。现在最近 ${f.window}内有 ${f.count} 起投诉。`,
     resolvedSubject: (f) => zh`【投诉预警·已解除】${f.category}`,
-    resolvedBody: (f, peak, minutes) => zh`“${f.category}”预警（${f.since} 开始）已解除：投诉量已连续 ${minutes} 分钟低于预警线。峰值 ${peak} 起。`,
-    surgeSubject: (f, ratio) => zh`【投诉预警·情况恶化】${f.category}：${f.windowMinutes} 分钟内 ${f.count} 起，为开始时的 ${ratio} 倍`,
+    resolvedBody: (f, peak, minutes) => zh`“${f.category}”预警（自 ${f.since}起）已解除：投诉量已连续 ${minutes} 分钟低于预警线。峰值 ${peak} 起。`,
+    surgeSubject: (f, ratio) => zh`【投诉预警·情况恶化】${f.category}：${f.window}内 ${f.count} 起，为开始时的 ${ratio} 倍`,
     surgeBody: (f, atOpen, ratio, owner) =>
-      zh`“${f.category}”预警（${f.since} 开始）仍在加剧：最近 ${f.windowMinutes} 分钟内 ${f.count} 起投诉，开始时为 ${atOpen} 起，现为 ${ratio} 倍。` + (owner ? zh`此预警由 ${owner} 负责。` : ''),
-    surgeSms: (f, atOpen, ratio) => zh`【投诉预警·恶化】${f.category}：${f.windowMinutes}分钟内${f.count}起，开始时${atOpen}起（${ratio}倍）。`,
+      zh`“${f.category}”预警自 ${f.since}起仍在加剧：最近 ${f.window}内 ${f.count} 起投诉，开始时为 ${atOpen} 起，现为 ${ratio} 倍。` + (owner ? zh`此预警由 ${owner} 负责。` : ''),
+    surgeSms: (f, atOpen, ratio) => zh`【投诉预警·恶化】${f.category}：${f.window}内${f.count}起，开始时${atOpen}起（${ratio}倍）。`,
     sms: (subject) => `${subject}。`,
     smsAck: (url) => zh`确认：${url}`,
     smsOpen: (url) => zh`查看：${url}`,
   },
   en: {
-    raisedSubject: (f) => `[Complaint alert] ${f.category}: ${f.count} complaints in ${f.windowMinutes} min`,
+    raisedSubject: (f) => `[Complaint alert] ${f.category}: ${f.count} complaints in ${f.windowShort}`,
     hello: (name, role) => (role ? `Hello ${name} (${role}),` : `Hello ${name},`),
     raisedBody: (f, adaptive) =>
       adaptive
-        ? `${f.count} "${f.category}" complaints arrived in the last ${f.windowMinutes} minutes, ${f.count === f.level ? 'reaching' : 'above'} the bound of ${f.level} expected for this time of week.`
-        : `${f.count} "${f.category}" complaints arrived in the last ${f.windowMinutes} minutes, ${f.count === f.level ? 'reaching' : 'above'} the alert threshold of ${f.level}.`,
+        ? `${f.count} "${f.category}" complaints arrived in the last ${f.window}, ${f.count === f.level ? 'reaching' : 'above'} the bound of ${f.level} expected for this time of week.`
+        : `${f.count} "${f.category}" complaints arrived in the last ${f.window}, ${f.count === f.level ? 'reaching' : 'above'} the alert threshold of ${f.level}.`,
     newest: 'Newest complaints:',
     untitled: '(no title)',
     incidentLine: (id, since) => `Incident ${id}, since ${since}.`,
     handle: 'Please arrange handling; once someone acknowledges, reminders and escalations stop.',
     ackLabel: "I'm on it (acknowledge)",
     consoleLabel: 'See the alert in the console',
-    raisedSms: (f) => `Complaint alert: ${f.category}, ${f.count} in ${f.windowMinutes} min (threshold ${f.level}).`,
+    raisedSms: (f) => `Complaint alert: ${f.category}, ${f.count} in ${f.windowShort} (threshold ${f.level}).`,
     reminderSubject: (f, n) => `[Complaint alert - reminder ${n}] ${f.category}: still unacknowledged`,
-    reminderBody: (f) => `The "${f.category}" alert (since ${f.since}) has not been acknowledged yet. Now ${f.count} complaints in the last ${f.windowMinutes} minutes.`,
+    reminderBody: (f) => `The "${f.category}" alert, open since ${f.since}, has not been acknowledged yet. Now ${f.count} complaints in the last ${f.window}.`,
     escalationSubject: (f, level) => `[Complaint alert - escalation L${level}] ${f.category}: unacknowledged`,
     escalationBody: (f, minutes, role) =>
-      `The "${f.category}" alert (since ${f.since}) has gone unacknowledged for ${minutes} minutes and is escalated to you (${role}). Now ${f.count} complaints in the last ${f.windowMinutes} minutes.`,
+      `The "${f.category}" alert, open since ${f.since}, has gone unacknowledged for ${minutes} minutes and is escalated to you (${role}). Now ${f.count} complaints in the last ${f.window}.`,
     resolvedSubject: (f) => `[Complaint alert - all clear] ${f.category}`,
-    resolvedBody: (f, peak, minutes) => `The "${f.category}" alert (since ${f.since}) is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
-    surgeSubject: (f, ratio) => `[Complaint alert - getting worse] ${f.category}: ${f.count} in ${f.windowMinutes} min, ${ratio}x the start`,
+    resolvedBody: (f, peak, minutes) => `The "${f.category}" alert, open since ${f.since}, is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
+    surgeSubject: (f, ratio) => `[Complaint alert - getting worse] ${f.category}: ${f.count} in ${f.windowShort}, ${ratio}x the start`,
     surgeBody: (f, atOpen, ratio, owner) =>
-      `The "${f.category}" alert (since ${f.since}) is getting worse: ${f.count} complaints in the last ${f.windowMinutes} minutes, against ${atOpen} when it opened (${ratio}x).` +
+      `The "${f.category}" alert, open since ${f.since}, is getting worse: ${f.count} complaints in the last ${f.window}, against ${atOpen} when it opened (${ratio}x).` +
       (owner ? ` ${owner} owns this alert.` : ''),
-    surgeSms: (f, atOpen, ratio) => `Complaint alert getting worse: ${f.category}, ${f.count} in ${f.windowMinutes} min, was ${atOpen} at the start (${ratio}x).`,
+    surgeSms: (f, atOpen, ratio) => `Complaint alert getting worse: ${f.category}, ${f.count} in ${f.windowShort}, was ${atOpen} at the start (${ratio}x).`,
     sms: (subject) => `${subject}.`,
     smsAck: (url) => `Ack: ${url}`,
     smsOpen: (url) => `Open: ${url}`,
