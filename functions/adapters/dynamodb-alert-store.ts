@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AlertIncidentSchema, type AlertIncident } from '../domain/alert.ts';
+import { AlertIncidentSchema, type AlertComplaint, type AlertIncident } from '../domain/alert.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import { queryAll } from './dynamodb-query.ts';
@@ -91,16 +91,17 @@ export class DynamoAlertStore implements AlertStore {
     return pointer.Item ? this.getIncident(category, String(pointer.Item.incidentId)) : undefined;
   }
 
-  async recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void> {
+  async recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.stateTable,
           Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
-          UpdateExpression: 'SET #count = :c, peak = :c, newestTitles = :t, updatedAt = :now',
+          // `newestTitles` held rendered lines before `newest` kept the facts.
+          UpdateExpression: 'SET #count = :c, peak = :c, newest = :t, updatedAt = :now REMOVE newestTitles',
           ConditionExpression: 'attribute_exists(pk) AND peak < :c',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':c': count, ':t': newestTitles, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':c': count, ':t': newest, ':now': now.toISOString() },
         }),
       );
     } catch (err) {

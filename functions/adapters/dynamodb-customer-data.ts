@@ -102,9 +102,9 @@ export class DynamoCustomerDataStore implements CustomerDataStore {
       new UpdateCommand({
         TableName: this.tables.state(),
         Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
-        UpdateExpression: 'SET newestTitles = :titles, topTerms = :terms',
+        UpdateExpression: 'SET newest = :newest, topTerms = :terms REMOVE newestTitles',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':titles': incident.newestTitles, ':terms': incident.topTerms },
+        ExpressionAttributeValues: { ':newest': incident.newest, ':terms': incident.topTerms },
       }),
     );
   }

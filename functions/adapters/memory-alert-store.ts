@@ -1,4 +1,4 @@
-import type { AlertIncident } from '../domain/alert.ts';
+import type { AlertComplaint, AlertIncident } from '../domain/alert.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 
 /**
@@ -22,10 +22,10 @@ export class MemoryAlertStore implements AlertStore {
     return id === undefined ? undefined : this.#get(category, id);
   }
 
-  async recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void> {
+  async recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void> {
     const stored = this.#incidents.get(key(incident.category, incident.id));
     if (!stored || stored.peak >= count) return;
-    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, newestTitles: [...newestTitles], updatedAt: now.toISOString() });
+    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, newest: newest.map((c) => ({ ...c })), updatedAt: now.toISOString() });
   }
 
   async markNotified(incident: AlertIncident, at: Date): Promise<void> {
@@ -46,7 +46,7 @@ export class MemoryAlertStore implements AlertStore {
     const stored = this.#incidents.get(k);
     if (!stored || stored.version !== before.version) return false;
     // Count, peak and titles stay as the monitor last wrote them.
-    this.#incidents.set(k, { ...after, count: stored.count, peak: stored.peak, newestTitles: stored.newestTitles, updatedAt: stored.updatedAt });
+    this.#incidents.set(k, { ...after, count: stored.count, peak: stored.peak, newest: stored.newest, updatedAt: stored.updatedAt });
     if (after.state === 'resolved' && this.#open.get(before.category) === before.id) this.#open.delete(before.category);
     return true;
   }

@@ -114,9 +114,20 @@ export function explanationHtml(incident: ExplainedIncident, locale: Locale): st
   return `<p>${escapeHtml(heading ?? '')}</p><ul>${items.map((i) => `<li>${escapeHtml(i.slice(2))}</li>`).join('')}</ul>`;
 }
 
-const EN_STOPWORDS = new Set(
-  'the a an and or of to in on for with my i me is was are be been it this that not no have has had at by from as but they their them we our you your account'.split(' '),
-);
+/**
+ * English words that say nothing about what a complaint is about (words under three letters are left
+ * out anyway). Pure, so the bundles that do not count words (the console pages) leave it out.
+ */
+const EN_STOPWORDS = /* @__PURE__ */ new Set([
+  'the', 'and', 'for', 'with', 'was', 'are', 'been', 'this', 'that', 'not', 'have', 'has', 'had',
+  'from', 'but', 'they', 'their', 'them', 'our', 'you', 'your', 'account', 'like', 'looks', 'look',
+  'looked', 'seems', 'seem', 'just', 'still', 'get', 'got', 'gets', 'getting', 'can', 'cannot',
+  "can't", 'could', 'will', 'would', "won't", 'did', 'does', "doesn't", "didn't", "don't", "isn't",
+  "wasn't", 'any', 'all', 'some', 'very', 'really', 'too', 'also', 'again', 'after', 'before',
+  'since', 'when', 'what', 'why', 'how', 'who', 'which', 'where', 'there', 'here', 'then', 'than',
+  'into', 'out', 'about', 'over', 'only', 'even', 'now', 'yet', 'its', "it's", "i'm", "i've",
+  'please', 'help', 'thanks', 'thank', 'one', 'two',
+]);
 
 /**
  * The most frequent words among complaint titles, each title counting a word once. Words come from

@@ -4,7 +4,8 @@
  * button POSTs, so a mail scanner following the link never acknowledges. It uses the survey pages'
  * one stylesheet, which the Content-Security-Policy allows by its hash; every value is escaped.
  */
-import type { AlertIncident } from './alert.ts';
+import { NEWEST_LISTED, type AlertIncident } from './alert.ts';
+import { alertLineParts } from './templates/triage.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import { escapeHtml } from './escape.ts';
 import { companyName } from './names.ts';
@@ -93,6 +94,11 @@ export function ownerName(by: string | undefined): string {
   return (by ?? '').replace(/^(head|L\d+):/, '');
 }
 
+function newestItem(c: AlertIncident['newest'][number], locale: Locale): string {
+  const parts = alertLineParts(c, locale);
+  return `<li>${escapeHtml(parts.mark ?? '')}<bdi>${escapeHtml(cleanUserText(parts.title))}</bdi>${escapeHtml(parts.note ?? '')}</li>`;
+}
+
 /** The incident summary and, while it is open, the "I'm on it" button. */
 export function ackPage(view: AckPageView, config: PipelineConfig): Page {
   const t = TEXT[view.locale];
@@ -110,8 +116,9 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
     row(t.threshold, String(i.detector === 'adaptive' && i.bound !== undefined ? i.bound : i.threshold)) +
     row(t.state, t.states[i.state]) +
     '</ul>' +
-        // Titles are the customers' words: bidirectional controls removed and each one isolated.
-    (i.newestTitles.length ? `<p><strong>${escapeHtml(t.newest)}</strong></p><ul>${i.newestTitles.map((x) => `<li><bdi>${escapeHtml(cleanUserText(x))}</bdi></li>`).join('')}</ul>` : '') +
+    // Titles are the customers' words: bidirectional controls removed and each one isolated; the
+    // mark and how it was sorted are said in the page's language.
+    (i.newest.length ? `<p><strong>${escapeHtml(t.newest)}</strong></p><ul>${i.newest.slice(0, NEWEST_LISTED).map((c) => newestItem(c, view.locale)).join('')}</ul>` : '') +
     '</div>';
   let action = '';
   if (i.state === 'open') {

@@ -2,17 +2,47 @@ import * as z from 'zod';
 import { personLocale, type Category, type Department, type Locale } from './config.ts';
 import type { ScaleId } from './multi-scale.ts';
 import { truncate } from './escape.ts';
-import { formatNamedTime } from './time.ts';
+import { formatNamedTime, MINUTE_MS, minuteFloor } from './time.ts';
+import { alertLineParts, parseLegacyAlertLine } from './templates/triage.ts';
 import type { AlertRaisedDetail, DomainEvent } from './events.ts';
 import type { OutboundMessage } from './messages.ts';
 import { explanationBlocks } from './alert-explanation.ts';
 import type { AckLinks } from './alert-ack.ts';
-import { action, emailFor, p, strong, topicFor, ul, user, type Block } from './message-render.ts';
+import { action, emailFor, p, strong, topicFor, ul, user, type Block, type Inline } from './message-render.ts';
 import { SMS_BUDGET, withLink } from './sms.ts';
 import { alertTexts, windowText, type AlertFacts } from './templates/alert.ts';
 import { cleanUserText } from './text.ts';
 
-export const AlertIncidentSchema = z.object({
+/**
+ * One of an incident's newest complaints as stored: the customer's title and the facts its line
+ * shows, never a rendered line, so each reader gets it in their own language at send time.
+ */
+export const AlertComplaintSchema = z.object({
+  /** The complaint's id (absent on lines stored before it was kept). */
+  id: z.string().optional(),
+  title: z.string(),
+  /** When it was received: frequent words count only titles inside the counting window. */
+  receivedAt: z.string().optional(),
+  /** How its category was decided, and the model's confidence when the model decided. */
+  method: z.enum(['explicit', 'model', 'keywords', 'fallback']).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  /** Marked as an escalation risk. */
+  risk: z.boolean().optional(),
+});
+export type AlertComplaint = z.infer<typeof AlertComplaintSchema>;
+
+/**
+ * Incidents written before the newest complaints were stored as facts (`newest`) held rendered
+ * lines (`newestTitles`, annotation included, in the department's language): those lines are read
+ * back into facts, so old incidents render like new ones.
+ */
+function withNewest(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || (item as { newest?: unknown }).newest !== undefined) return item;
+  const { newestTitles, ...rest } = item as { newestTitles?: unknown };
+  return Array.isArray(newestTitles) ? { ...rest, newest: newestTitles.filter((x): x is string => typeof x === 'string').map(parseLegacyAlertLine) } : item;
+}
+
+const IncidentFields = z.object({
   id: z.string(),
   category: z.string(),
   department: z.string(),
@@ -48,8 +78,9 @@ export const AlertIncidentSchema = z.object({
   /** Latest evaluated window count. */
   count: z.number().int(),
   peak: z.number().int(),
-  newestTitles: z.array(z.string()),
-  /** Most frequent words among the newest titles when it opened. */
+  /** The newest complaints (the first few are listed; those inside the window give the frequent words). */
+  newest: z.array(AlertComplaintSchema).default([]),
+  /** Most frequent words among the titles inside the counting window when it opened. */
   topTerms: z.array(z.object({ term: z.string(), count: z.number().int() })).default([]),
   /** Complaints per local day over the week before it opened, oldest first. */
   trend: z.array(z.object({ day: z.string(), count: z.number().int() })).default([]),
@@ -73,7 +104,51 @@ export const AlertIncidentSchema = z.object({
   /** Bumped on every lifecycle write; lifecycle updates are conditional on it. */
   version: z.number().int().default(0),
 });
-export type AlertIncident = z.infer<typeof AlertIncidentSchema>;
+export const AlertIncidentSchema = z.preprocess(withNewest, IncidentFields);
+export type AlertIncident = z.infer<typeof IncidentFields>;
+
+/** How many of an incident's newest complaints a message or page lists. */
+export const NEWEST_LISTED = 5;
+
+/** A complaint as an incident stores it: its title as alerts show it, when it came and how it was sorted. */
+export function alertComplaint(c: {
+  readonly id: string;
+  readonly title?: string | undefined;
+  readonly description: string;
+  readonly receivedAt: string;
+  readonly classification?: { readonly method: AlertComplaint['method'] & string; readonly model?: { readonly confidence: number } | undefined } | undefined;
+  readonly escalationRisk?: { readonly marked: boolean } | undefined;
+}): AlertComplaint {
+  const d = c.classification;
+  return {
+    id: c.id,
+    title: displayTitle(c),
+    receivedAt: c.receivedAt,
+    ...(d && { method: d.method }),
+    ...(d?.method === 'model' && d.model && { confidence: d.model.confidence }),
+    ...(c.escalationRisk?.marked && { risk: true }),
+  };
+}
+
+/**
+ * The titles of the complaints received inside the counting window that ends at `now` (the minutes
+ * the window count sums), for the frequent words: older titles would count words the count does not.
+ */
+export function titlesInWindow(newest: readonly AlertComplaint[], now: Date, windowMinutes: number): string[] {
+  const from = minuteFloor(now).getTime() - (windowMinutes - 1) * MINUTE_MS;
+  return newest.filter((c) => c.receivedAt !== undefined && Date.parse(c.receivedAt) >= from && Date.parse(c.receivedAt) <= now.getTime()).map((c) => c.title);
+}
+
+/** The newest-complaints list of a message: the mark, the customer's title isolated, and how it was sorted. */
+export function newestRows(incident: Pick<AlertIncident, 'newest'>, locale: Locale): Inline[][] {
+  const t = alertTexts[locale];
+  const listed = incident.newest.slice(0, NEWEST_LISTED);
+  if (!listed.length) return [[t.untitled]];
+  return listed.map((c) => {
+    const parts = alertLineParts(c, locale);
+    return [...(parts.mark ? [parts.mark] : []), user(parts.title), ...(parts.note ? [parts.note] : [])];
+  });
+}
 
 /** Incident ids name the category and the minute the breach was seen, e.g. `refund-202611221403`. */
 export function incidentId(category: string, at: Date): string {
@@ -109,7 +184,7 @@ export interface IncidentDetection {
 export function newIncident(
   category: Category,
   count: number,
-  newestTitles: readonly string[],
+  newest: readonly AlertComplaint[],
   now: Date,
   detection: IncidentDetection = { detector: 'static' },
 ): AlertIncident {
@@ -129,7 +204,7 @@ export function newIncident(
     countAtOpen: count,
     count,
     peak: count,
-    newestTitles: [...newestTitles],
+    newest: newest.map((c) => ({ ...c })),
     topTerms: [...(detection.topTerms ?? [])],
     trend: [...(detection.trend ?? [])],
     updatedAt: now.toISOString(),
@@ -170,13 +245,12 @@ export function alertSms(text: string, linkText: string): string {
 function raisedEmail(incident: AlertIncident, category: Category, department: Department, timeZone: string, locale: Locale, links: AckLinks | undefined): OutboundMessage {
   const t = alertTexts[locale];
   const facts = alertFacts(incident, category, locale, timeZone);
-  const titles = incident.newestTitles.length ? incident.newestTitles.map((x) => [user(x)]) : [[t.untitled]];
   const blocks: Block[] = [
     p(t.hello(department.head.name)),
     p(strong(t.raisedBody(facts, incident.detector === 'adaptive' && incident.bound !== undefined))),
     ...explanationBlocks(incident, locale),
     p(t.newest),
-    ul(titles),
+    ul(newestRows(incident, locale)),
     p(t.incidentLine(incident.id, facts.since)),
     p(t.handle),
     ...(links ? [action(t.ackLabel, links.email)] : []),

@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { displayTitle, type AlertIncident } from './alert.ts';
 import type { Complaint } from './complaint.ts';
-import { LocaleSchema } from './config.ts';
-import { alertTitleLine } from './templates/triage.ts';
 
 /**
  * Personal data: what an erasure removes and keeps.
@@ -50,13 +48,13 @@ export function eraseComplaint(complaint: Complaint, now: Date): Complaint {
 }
 
 /**
- * The texts of a complaint that may have been copied elsewhere (survey-link excerpts, and alert
- * incidents' newest-complaint lines as every locale writes them: mark, title, how it was classified).
+ * The texts of a complaint that may have been copied elsewhere (survey-link excerpts, and the titles
+ * alert incidents keep of their newest complaints; lines stored before incidents kept titles apart
+ * are read back into titles, see `AlertIncidentSchema`).
  */
 export function erasableTexts(complaint: Complaint): string[] {
   if (complaint.erasedAt !== undefined) return [];
-  const alertLines = LocaleSchema.options.map((locale) => alertTitleLine(complaint, locale));
-  return [displayTitle(complaint), complaint.title, complaint.description, ...alertLines].filter((t): t is string => t !== undefined && t !== '');
+  return [displayTitle(complaint), complaint.title, complaint.description].filter((t): t is string => t !== undefined && t !== '');
 }
 
 /**
@@ -67,10 +65,11 @@ export function erasableTexts(complaint: Complaint): string[] {
 export function scrubIncident(incident: AlertIncident, texts: readonly string[]): AlertIncident | undefined {
   if (texts.length === 0) return undefined;
   const erased = new Set(texts);
-  const newestTitles = incident.newestTitles.map((t) => (erased.has(t) ? ERASED_TEXT : t));
+  // An erased entry keeps nothing but the placeholder: no time, so it never counts among frequent words.
+  const newest = incident.newest.map((c) => (erased.has(c.title) ? { title: ERASED_TEXT } : c));
   const topTerms = incident.topTerms.filter((t) => !texts.some((text) => text.toLowerCase().includes(t.term.toLowerCase())));
-  const changed = newestTitles.some((t, i) => t !== incident.newestTitles[i]) || topTerms.length !== incident.topTerms.length;
-  return changed ? { ...incident, newestTitles, topTerms } : undefined;
+  const changed = newest.some((c, i) => c !== incident.newest[i]) || topTerms.length !== incident.topTerms.length;
+  return changed ? { ...incident, newest, topTerms } : undefined;
 }
 
 /** The erasure as recorded: who, when, which customer id, how much; never the erased data. */

@@ -7,7 +7,7 @@ import { categoryName, referenceOf } from './names.ts';
 import { surveyTitle } from './survey.ts';
 import { reopenNoticeTexts } from './templates/reopen-notice.ts';
 import { cleanUserText, clip } from './text.ts';
-import { formatCustomerTime } from './time.ts';
+import { formatNamedTime } from './time.ts';
 
 /** How much of the customer's reply the notice quotes; the console has all of it. */
 const WORDS_MAX = 500;
@@ -36,7 +36,7 @@ export function renderReopenNotice(complaint: Complaint, index: number, config: 
     title,
     category: categoryName(config, complaint.category, locale),
     ...(words && { words }),
-    ...(dueAt && { dueText: formatCustomerTime(new Date(dueAt), department.businessHours?.timeZone ?? config.company.timeZone, locale) }),
+    ...(dueAt && { dueText: formatNamedTime(new Date(dueAt), department.businessHours?.timeZone ?? config.company.timeZone, locale) }),
   };
   const url = base && consoleComplaintUrl(base, complaint.id);
   return [

@@ -1,4 +1,4 @@
-import type { AlertIncident } from '../domain/alert.ts';
+import type { AlertComplaint, AlertIncident } from '../domain/alert.ts';
 
 export interface AlertStore {
   /**
@@ -9,8 +9,8 @@ export interface AlertStore {
   openIncident(incident: AlertIncident): Promise<{ opened: boolean; incident: AlertIncident }>;
   /** The category's open (or acknowledged) incident, if any: reads only, so a sustained breach costs no writes. */
   findOpen(category: string): Promise<AlertIncident | undefined>;
-  /** Records a new peak on an incident (count, peak, newest titles); ignored unless it is higher. */
-  recordPeak(incident: AlertIncident, count: number, newestTitles: readonly string[], now: Date): Promise<void>;
+  /** Records a new peak on an incident (count, peak, newest complaints); ignored unless it is higher. */
+  recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void>;
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;

@@ -1,4 +1,4 @@
-import type { AlertIncident } from '../domain/alert.ts';
+import { titlesInWindow, type AlertIncident } from '../domain/alert.ts';
 import { categoryById, departmentById, personLocale, type Category, type PipelineConfig } from '../domain/config.ts';
 import { judgeScales, type Cadence } from '../domain/multi-scale.ts';
 import { hourOf } from '../domain/adaptive.ts';
@@ -286,10 +286,13 @@ async function evaluateIncident(
   result.surged.push(...done.surged);
 }
 
-/** The incident with its window count, daily trend and frequent words as they are at `now`. */
+/**
+ * The incident with its window count, daily trend and frequent words as they are at `now`: the words
+ * of the titles received inside the counting window only (none when nothing it keeps is that recent).
+ */
 async function liveIncident(incident: AlertIncident, recent: ReadonlyArray<{ count: number }>, now: Date, deps: EvaluateAlertsDeps): Promise<AlertIncident> {
   const count = recent.at(-1)?.count ?? incident.count;
   const hours = await deps.volume.hourlyCounts(incident.category, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
-  const terms = topTerms(incident.newestTitles);
-  return { ...incident, count, trend: dailyTrend(hours, now, deps.config.company.timeZone), topTerms: terms.length ? terms : incident.topTerms };
+  const terms = topTerms(titlesInWindow(incident.newest, now, incident.windowMinutes));
+  return { ...incident, count, trend: dailyTrend(hours, now, deps.config.company.timeZone), topTerms: terms };
 }

@@ -1,10 +1,9 @@
 import { hourOf } from '../domain/adaptive.ts';
-import { displayTitle, newIncident, shouldRecordPeak, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
+import { alertComplaint, newIncident, shouldRecordPeak, titlesInWindow, type AlertComplaint, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
-import { alertTitleLine } from '../domain/templates/triage.ts';
 import { detect, detectScales, type Detection, type DetectorSetting } from '../domain/incident.ts';
 import { judgeScales, pageableVerdicts, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
-import { categoryById, departmentById, type Category, type PipelineConfig } from '../domain/config.ts';
+import { categoryById, type Category, type PipelineConfig } from '../domain/config.ts';
 import { shouldNoteSuppressed } from '../domain/silence.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import { planCommits, windowBuckets, windowCount, type CountableRecord } from '../domain/volume.ts';
@@ -51,10 +50,11 @@ export interface MonitorVolumeResult {
   readonly windowCounts: Record<string, number>;
 }
 
-/** How many newest titles an alert shows. */
-const NEWEST_TITLES = 5;
-/** How many newest titles the frequent words are counted over. */
-const TITLES_FOR_TERMS = 20;
+/**
+ * How many newest complaints an incident keeps: the first few are listed, and those inside the
+ * counting window give the frequent words.
+ */
+const NEWEST_KEPT = 20;
 /**
  * Times a batch's undecided records are decided again after a concurrent delivery or transaction
  * got in the way, before the batch fails and the mapping retries it.
@@ -115,18 +115,17 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     }
     if (incident) {
       const peak = scaleCount(incident.scale);
-      if (shouldRecordPeak(incident, peak, now)) await deps.alerts.recordPeak(incident, peak, await newestTitles(category, deps), now);
+      if (shouldRecordPeak(incident, peak, now)) await deps.alerts.recordPeak(incident, peak, await newestComplaints(category, deps), now);
     } else {
       if (!opening) continue;
-      const recent = await deps.complaints.newestInCategory(category.id, TITLES_FOR_TERMS);
-      const titles = recent.map(displayTitle);
-      const locale = departmentById(deps.config, category.department)?.locale ?? deps.config.defaultLocale;
+      const newest = await newestComplaints(category, deps);
       const weekHours = await deps.volume.hourlyCounts(category.id, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
       const result = await deps.alerts.openIncident(
-        newIncident(category, scaleCount(opening.detection.verdict?.scale), recent.slice(0, NEWEST_TITLES).map((c) => alertTitleLine(c, locale)), now, {
+        newIncident(category, scaleCount(opening.detection.verdict?.scale), newest, now, {
           detector: opening.detection.detector!,
           ...opening.baseline,
-          topTerms: topTerms(titles),
+          // Only the titles the window count counts: older ones would outnumber it.
+          topTerms: topTerms(titlesInWindow(newest, now, opening.baseline.windowMinutes ?? category.threshold.windowMinutes)),
           trend: dailyTrend(weekHours, now, deps.config.company.timeZone),
         }),
       );
@@ -232,8 +231,10 @@ async function pageable(judged: Judgement, category: Category, count: number, no
   return again.detection.fired ? again : undefined;
 }
 
-/** The newest complaints as alert lines: escalation-risk mark, title, how the category was decided. */
-async function newestTitles(category: Category, deps: MonitorVolumeDeps): Promise<string[]> {
-  const locale = departmentById(deps.config, category.department)?.locale ?? deps.config.defaultLocale;
-  return (await deps.complaints.newestInCategory(category.id, NEWEST_TITLES)).map((c) => alertTitleLine(c, locale));
+/**
+ * The category's newest complaints as an incident keeps them: title, time, how it was sorted and the
+ * escalation-risk mark, as facts; each message renders them in its reader's language.
+ */
+async function newestComplaints(category: Category, deps: MonitorVolumeDeps): Promise<AlertComplaint[]> {
+  return (await deps.complaints.newestInCategory(category.id, NEWEST_KEPT)).map(alertComplaint);
 }

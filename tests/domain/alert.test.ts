@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertRaisedEvent, displayTitle, incidentId, isStaticBreach, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
+import { alertRaisedEvent, displayTitle, incidentId, isStaticBreach, newIncident, renderAlertRaised, titlesInWindow } from '../../functions/domain/alert.ts';
 import type { EmailMessage, TopicMessage } from '../../functions/domain/messages.ts';
 import { windowText } from '../../functions/domain/templates/alert.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -58,7 +58,7 @@ describe('incident keys', () => {
 describe('alert messages', () => {
   it('tell a Chinese-speaking head which category, how many, in which window, the threshold and the newest titles', () => {
     const c = category('account-security');
-    const incident = newIncident(c, 6, ['账号被盗', '异常登录'], now);
+    const incident = newIncident(c, 6, [{ title: '账号被盗' }, { title: '异常登录' }], now);
     const [email, topic] = renderAlertRaised(incident, c, department('security'), 'Asia/Shanghai') as [EmailMessage, TopicMessage];
     expect(email).toMatchObject({ channel: 'email', to: 'liu.yang@youxuan-mall.example.com', kind: 'alert', alertId: incident.id });
     expect(email.subject).toBe('【投诉预警】账户安全：30 分钟内 6 起投诉');
@@ -92,7 +92,7 @@ describe('alert messages', () => {
 
   it('escape complaint titles in the HTML email', () => {
     const c = category('refund');
-    const [email] = renderAlertRaised(newIncident(c, 10, ['<script>alert(1)</script>'], now), c, department('finance'), 'UTC') as [EmailMessage];
+    const [email] = renderAlertRaised(newIncident(c, 10, [{ title: '<script>alert(1)</script>' }], now), c, department('finance'), 'UTC') as [EmailMessage];
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
@@ -100,7 +100,7 @@ describe('alert messages', () => {
   it('have deterministic ids, so a redelivery is recognised', () => {
     const c = category('refund');
     const a = renderAlertRaised(newIncident(c, 10, [], now), c, department('finance'), 'UTC');
-    const b = renderAlertRaised(newIncident(c, 12, ['x'], now), c, department('finance'), 'UTC');
+    const b = renderAlertRaised(newIncident(c, 12, [{ title: 'x' }], now), c, department('finance'), 'UTC');
     expect(a.map((m) => m.id)).toEqual(b.map((m) => m.id));
   });
 
@@ -116,5 +116,40 @@ describe('alert messages', () => {
       id: 'refund-202611200603:raised',
       detail: { category: 'refund', department: 'finance', count: 10, threshold: 10, windowMinutes: 60, detector: 'static' },
     });
+  });
+});
+
+describe('newest complaints in messages', () => {
+  const c = category('account-security');
+  const incident = newIncident(c, 6, [{ title: '验证码收不到', method: 'keywords', receivedAt: now.toISOString() }, { title: 'Login blocked', method: 'model', confidence: 0.934, risk: true }], now);
+
+  it.each([
+    ['zh-CN', ['验证码收不到（按关键词归类）', '⚠ 升级风险 · Login blocked（由模型归类，把握 93%）']],
+    ['en', ['验证码收不到 (sorted by keywords)', '⚠ Escalation risk · Login blocked (sorted by the model, 93% sure)']],
+  ] as const)('are rendered in the reader language (%s) from the stored facts, never as "category: keywords"', (locale, lines) => {
+    const [email] = renderAlertRaised(incident, c, { ...department('security'), locale }, 'Asia/Shanghai') as [EmailMessage];
+    for (const line of lines) expect(email.text).toContain(`- ${line}`);
+    expect(email.text).not.toMatch(/分类：|category:/);
+  });
+
+  it('keep a title in <bdi> and the words around it outside', () => {
+    const [email] = renderAlertRaised(incident, c, department('security'), 'Asia/Shanghai') as [EmailMessage];
+    expect(email.html).toContain('<bdi>验证码收不到</bdi>（按关键词归类）');
+  });
+});
+
+describe('titlesInWindow', () => {
+  const entries = [
+    { title: 'now', receivedAt: '2026-11-20T06:03:00Z' },
+    { title: 'first minute of the window', receivedAt: '2026-11-20T05:34:00Z' },
+    { title: 'just before the window', receivedAt: '2026-11-20T05:33:59Z' },
+    { title: 'stored before times were kept' },
+  ];
+  it.each([
+    [30, ['now', 'first minute of the window']],
+    [31, ['now', 'first minute of the window', 'just before the window']],
+    [1, ['now']],
+  ])('a %i-minute window ending at 06:03:27 holds %j', (minutes, titles) => {
+    expect(titlesInWindow(entries, now, minutes)).toEqual(titles);
   });
 });

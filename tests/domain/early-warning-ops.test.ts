@@ -9,7 +9,7 @@ import {
   ACK_SMS_TOKEN_BYTES,
 } from '../../functions/domain/alert-ack.ts';
 import { ackExpiredPage, ackNotFoundPage, ackPage } from '../../functions/domain/alert-pages.ts';
-import { newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
+import { AlertIncidentSchema, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
 import { AlertingOverrideInputSchema, applyOverride, newOverride } from '../../functions/domain/alerting-override.ts';
 import { planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
 import { endSilenceEarly, isSilenceActive, newSilence, SilenceInputSchema } from '../../functions/domain/silence.ts';
@@ -18,7 +18,7 @@ import { defaultConfig } from '../fixtures/config.ts';
 const category = defaultConfig.categories.find((c) => c.id === 'refund')!;
 const department = defaultConfig.departments.find((d) => d.id === category.department)!;
 const now = new Date('2026-11-20T02:00:00Z'); // 10:00 in Shanghai
-const incident = newIncident(category, 12, ['<img src=x onerror=alert(1)>'], now);
+const incident = newIncident(category, 12, [{ title: '<img src=x onerror=alert(1)>' }], now);
 
 describe('acknowledge links', () => {
   it('are random, at least 128 bits, and stored only as a SHA-256', () => {
@@ -63,6 +63,17 @@ describe('acknowledge links', () => {
     expect(ackPage({ token: 'T'.repeat(32), locale: 'en', incident: { ...incident, state: 'acknowledged', acknowledgedBy: 'head:Ann' } }, defaultConfig).html).not.toContain('<form');
     expect(ackNotFoundPage('zh-CN', defaultConfig).status).toBe(404);
     expect(ackExpiredPage('en', defaultConfig).status).toBe(410);
+  });
+
+  it.each([
+    ['en', '<li>⚠ Escalation risk · <bdi>验证码收不到，账户被锁 5</bdi> (sorted by keywords)</li>'],
+    ['zh-CN', '<li>⚠ 升级风险 · <bdi>验证码收不到，账户被锁 5</bdi>（按关键词归类）</li>'],
+  ] as const)('shows an incident stored by the old code (rendered zh-CN lines) in the page language %s', (locale, line) => {
+    const { newest: _newest, ...old } = newIncident(category, 12, [], now);
+    const stored = AlertIncidentSchema.parse({ ...old, newestTitles: ['⚠ 升级风险 · 验证码收不到，账户被锁 5 (分类：关键词)'] });
+    const html = ackPage({ token: 'T'.repeat(32), locale, incident: stored }, defaultConfig).html;
+    expect(html).toContain(line);
+    expect(html).not.toContain('分类：关键词');
   });
 });
 

@@ -4,7 +4,8 @@ import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { assessEscalationRisk, lexiconNegativity, textLanguage } from '../../functions/domain/escalation-risk.ts';
 import type { SlaStep } from '../../functions/domain/sla.ts';
 import { groupSlaSteps, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
-import { alertTitleLine } from '../../functions/domain/templates/triage.ts';
+import { alertLineText, parseLegacyAlertLine } from '../../functions/domain/templates/triage.ts';
+import { alertComplaint } from '../../functions/domain/alert.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const settings = defaultConfig.escalationRisk!;
@@ -92,13 +93,28 @@ describe('the mark in what people read', () => {
     return r.complaint;
   };
 
-  it('an alert line leads with the mark and ends with how the category was decided, in the department language', () => {
-    const marked = made('快递一周没到，再不处理我就打12315', '快递丢了');
-    const plain = made('The parcel tracking has not moved', 'Parcel late');
-    expect(alertTitleLine(marked, 'zh-CN')).toBe('⚠ 升级风险 · 快递丢了 (分类：关键词)');
-    expect(alertTitleLine(plain, 'en')).toBe('Parcel late (category: keywords)');
-    expect(alertTitleLine({ ...plain, classification: { method: 'model', model: { label: 'x', confidence: 0.934 } } }, 'en')).toBe('Parcel late (category: model 93%)');
-    expect(alertTitleLine({ description: 'stored before triage' }, 'en')).toBe('stored before triage');
+  it('an alert line leads with the mark and ends with how the category was sorted, in the reader language', () => {
+    const marked = alertComplaint(made('快递一周没到，再不处理我就打12315', '快递丢了'));
+    const plain = alertComplaint(made('The parcel tracking has not moved', 'Parcel late'));
+    expect(alertLineText(marked, 'zh-CN')).toBe('⚠ 升级风险 · 快递丢了（按关键词归类）');
+    expect(alertLineText(marked, 'en')).toBe('⚠ Escalation risk · 快递丢了 (sorted by keywords)');
+    expect(alertLineText(plain, 'en')).toBe('Parcel late (sorted by keywords)');
+    expect(alertLineText(plain, 'zh-CN')).toBe('Parcel late（按关键词归类）');
+    expect(alertLineText({ ...plain, method: 'model', confidence: 0.934 }, 'en')).toBe('Parcel late (sorted by the model, 93% sure)');
+    expect(alertLineText({ ...plain, method: 'explicit' }, 'zh-CN')).toBe('Parcel late（提交时已指定分类）');
+    expect(alertLineText({ ...plain, method: 'fallback' }, 'en')).toBe('Parcel late (no match, default category)');
+    expect(alertLineText({ title: 'stored before triage' }, 'en')).toBe('stored before triage');
+  });
+
+  it.each([
+    ['⚠ 升级风险 · 快递丢了 (分类：关键词)', { title: '快递丢了', method: 'keywords', risk: true }],
+    ['验证码收不到，账户被锁 5 (分类：关键词)', { title: '验证码收不到，账户被锁 5', method: 'keywords' }],
+    ['Parcel late (category: model 93%)', { title: 'Parcel late', method: 'model', confidence: 0.93 }],
+    ['Parcel late (category: given)', { title: 'Parcel late', method: 'explicit' }],
+    ['⚠ Escalation risk · Card (category: fallback)', { title: 'Card', method: 'fallback', risk: true }],
+    ['Broken (again) (x)', { title: 'Broken (again) (x)' }],
+  ])('reads the line %s an incident stored before it kept the facts', (line, facts) => {
+    expect(parseLegacyAlertLine(line)).toEqual(facts);
   });
 
   it('SLA warnings and escalations to the department mark a marked complaint on its line, and only it', () => {

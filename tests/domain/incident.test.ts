@@ -31,7 +31,7 @@ const financeDept = defaultConfig.departments.find((d) => d.id === 'finance')!;
 const ctx = { category, department, timeZone: 'Asia/Shanghai' };
 
 function incident(overrides: Partial<AlertIncident> = {}): AlertIncident {
-  return { ...newIncident(category, 8, ['账号被盗'], opened), ...overrides };
+  return { ...newIncident(category, 8, [{ title: '账号被盗' }], opened), ...overrides };
 }
 
 /** Window counts for the minutes `from`..`to` (offsets from opening), all at `count`. */
@@ -182,7 +182,7 @@ describe('lifecycle messages', () => {
 
   it('speaks English to an English department and escapes titles in HTML', () => {
     const refund = defaultConfig.categories.find((c) => c.id === 'refund')!;
-    const inc = newIncident(refund, 12, ['<b>x</b>'], opened, { detector: 'both', expected: 3.5, bound: 10, topTerms: [{ term: '<i>refund</i>', count: 3 }] });
+    const inc = newIncident(refund, 12, [{ title: '<b>x</b>' }], opened, { detector: 'both', expected: 3.5, bound: 10, topTerms: [{ term: '<i>refund</i>', count: 3 }] });
     const [email] = renderReminder(inc, 1, { category: refund, department: financeDept, timeZone: 'UTC' }) as [EmailMessage];
     expect(email.subject).toBe('[Complaint alert - reminder 1] Refund: still unacknowledged');
     expect(email.html).not.toContain('<i>refund');
@@ -193,7 +193,7 @@ describe('lifecycle messages', () => {
   it("writes to each person in their own language: the Finance alert's director in Chinese, its English head and topic in English", () => {
     const refund = defaultConfig.categories.find((c) => c.id === 'refund')!;
     const fin = { category: refund, department: financeDept, timeZone: 'UTC' };
-    const inc = { ...newIncident(refund, 12, ['refund late'], opened), escalationLevel: 3 };
+    const inc = { ...newIncident(refund, 12, [{ title: 'refund late' }], opened), escalationLevel: 3 };
     const director = financeDept.escalationChain[2]!;
     const lang = (m: OutboundMessage | undefined) => (m?.channel === 'email' ? /<html lang="([^"]+)"/.exec(m.html)?.[1] : m ? (hasCjk(m.text) ? 'zh-CN' : 'en') : undefined);
     const escalation = renderEscalation(inc, 3, at(90), fin);
@@ -224,7 +224,7 @@ describe('lifecycle messages', () => {
 
 describe('alert explanation', () => {
   it('explains count, threshold, ratio, detector, frequent words and the weekly trend', () => {
-    const inc = newIncident(category, 12, ['账号被盗了', '账号被盗'], opened, {
+    const inc = newIncident(category, 12, [{ title: '账号被盗了' }, { title: '账号被盗' }], opened, {
       detector: 'static',
       topTerms: [{ term: '账号', count: 2 }],
       trend: [1, 0, 2, 1, 0, 3, 12].map((count, i) => ({ day: `2026-11-${14 + i}`, count })),
@@ -251,6 +251,10 @@ describe('alert explanation', () => {
       ]),
     );
     expect(topTerms(['one title only'])).toEqual([]);
+  });
+
+  it('leaves out English words that say nothing about the complaint', () => {
+    expect(topTerms(['It looks like fraud', 'looks like fraud again', "Can't log in, still looks like fraud", 'Please help, fraud'])).toEqual([{ term: 'fraud', count: 4 }]);
   });
 
   it('sums hourly counts into local days and draws a sparkline', () => {

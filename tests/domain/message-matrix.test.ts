@@ -140,7 +140,7 @@ function alertMessages(config: PipelineConfig): OutboundMessage[] {
   const department = config.departments.find((d) => d.id === category.department)!;
   const links = { email: `${BASE}/a/${'E'.repeat(32)}`, sms: `${BASE}/a/${'S'.repeat(22)}` };
   const incident: AlertIncident = {
-    ...newIncident(category, 1234, [`Rude agent hung up on me twice ${RLO}txt.exe`, '客服态度恶劣，挂了我两次电话'], t0, {
+    ...newIncident(category, 1234, [{ title: `Rude agent hung up on me twice ${RLO}txt.exe` }, { title: '客服态度恶劣，挂了我两次电话' }], t0, {
       detector: 'both',
       expected: 12.5,
       bound: 40,

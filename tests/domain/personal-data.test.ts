@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertIncident } from '../../functions/domain/alert.ts';
+import { AlertIncidentSchema, newIncident, type AlertIncident } from '../../functions/domain/alert.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyEvent } from '../../functions/domain/lifecycle.ts';
-import { alertTitleLine } from '../../functions/domain/templates/triage.ts';
 import { erasableTexts, eraseComplaint, ERASED_TEXT, scrubIncident } from '../../functions/domain/personal-data.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -68,19 +67,19 @@ describe('eraseComplaint', () => {
     });
   });
 
-  it('names the texts that may have been copied elsewhere, with the alert lines every locale writes', () => {
+  it('names the texts that may have been copied elsewhere; an incident\'s lines stored before it kept titles apart are erased too', () => {
     const c = complaint();
-    const lines = [alertTitleLine(c, 'zh-CN'), alertTitleLine(c, 'en')];
-    expect(lines.every((l) => l.startsWith('Card stolen (') && l.length > 'Card stolen ()'.length)).toBe(true);
-    expect(erasableTexts(c)).toEqual(['Card stolen', 'Card stolen', 'My card was stolen', ...lines]);
-    // The incident's newest-complaint line of that complaint goes, in whichever locale it was written.
-    const incident = { newestTitles: [lines[0]!, 'Login failed', lines[1]!], topTerms: [] } as unknown as AlertIncident;
-    expect(scrubIncident(incident, erasableTexts(c))?.newestTitles).toEqual([ERASED_TEXT, 'Login failed', ERASED_TEXT]);
+    expect(erasableTexts(c)).toEqual(['Card stolen', 'Card stolen', 'My card was stolen']);
+    // An incident written by the old code held rendered lines in the department's language: read back, their titles match.
+    const { newest: _newest, ...old } = newIncident(defaultConfig.categories[0]!, 5, [], new Date('2026-11-20T00:00:00Z'));
+    const item = { ...old, newestTitles: ['Card stolen (category: keywords)', 'Login failed', 'Card stolen (分类：关键词)'] };
+    const incident = AlertIncidentSchema.parse(item);
+    expect(scrubIncident(incident, erasableTexts(c))?.newest).toEqual([{ title: ERASED_TEXT }, { title: 'Login failed' }, { title: ERASED_TEXT }]);
   });
 });
 
 describe('scrubIncident', () => {
-  const incident = { newestTitles: ['Card stolen', 'Login failed'], topTerms: [{ term: 'card', count: 1 }, { term: 'login', count: 1 }] } as AlertIncident;
+  const incident = { newest: [{ title: 'Card stolen', receivedAt: '2026-11-20T00:00:00Z' }, { title: 'Login failed' }], topTerms: [{ term: 'card', count: 1 }, { term: 'login', count: 1 }] } as AlertIncident;
 
   it.each([
     { texts: ['Card stolen'], titles: [ERASED_TEXT, 'Login failed'], terms: ['login'] },
@@ -88,7 +87,9 @@ describe('scrubIncident', () => {
     { texts: [], titles: undefined, terms: undefined },
   ])('$texts', ({ texts, titles, terms }) => {
     const scrubbed = scrubIncident(incident, texts);
-    expect(scrubbed?.newestTitles).toEqual(titles);
+    expect(scrubbed?.newest.map((c) => c.title)).toEqual(titles);
+    // An erased entry keeps no time, so it never counts among the frequent words.
+    expect(scrubbed?.newest[0]).toEqual(titles && { title: ERASED_TEXT });
     expect(scrubbed?.topTerms.map((t) => t.term)).toEqual(terms);
   });
 });

@@ -83,13 +83,13 @@ describe('npm start: triage that learns, with the escalation-risk mark', () => {
     expect(lines).toHaveLength(5);
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^- ⚠ 升级风险 · 有人异地登录我的账号 \(分类：模型 \d+%\)$/),
-        expect.stringMatching(/^- ⚠ 升级风险 · Account taken over \(分类：模型 \d+%\)$/),
-        '- 验证码 (分类：关键词)',
-        expect.stringMatching(/^- 异地登录提醒 \(分类：模型 \d+%\)$/),
+        expect.stringMatching(/^- ⚠ 升级风险 · 有人异地登录我的账号（由模型归类，把握 \d+%）$/),
+        expect.stringMatching(/^- ⚠ 升级风险 · Account taken over（由模型归类，把握 \d+%）$/),
+        '- 验证码（按关键词归类）',
+        expect.stringMatching(/^- 异地登录提醒（由模型归类，把握 \d+%）$/),
       ]),
     );
-    expect(alert[0]!.html).toContain('⚠ 升级风险 · 有人异地登录我的账号');
+    expect(alert[0]!.html).toContain('⚠ 升级风险 · <bdi>有人异地登录我的账号</bdi>（由模型归类');
 
     // High severity: the first-response warning comes at 75% of 8 hours; the medium ones are not due
     // yet. Warnings are grouped per person and sweep: each due complaint is listed once, under its

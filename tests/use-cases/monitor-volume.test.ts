@@ -79,3 +79,21 @@ describe('monitorVolume counting', () => {
     expect(await total()).toBe(2);
   });
 });
+
+describe('monitorVolume: what an incident keeps of its newest complaints', () => {
+  it('stores titles and how each was sorted as facts, and counts frequent words only over the titles inside the window', async () => {
+    const { deps, records } = setup();
+    const windowMs = defaultConfig.categories.find((c) => c.id === CATEGORY)!.threshold.windowMinutes * 60_000;
+    const at = (msAgo: number) => new Date(now.getTime() - msAgo).toISOString();
+    // Three old complaints (outside the window) all about "voucher"; ten recent ones about "refund delayed".
+    for (let i = 0; i < 3; i++) deps.complaints.add(CATEGORY, { id: `old${i}`, title: `Voucher missing ${i}`, description: 'd', receivedAt: at(windowMs + 60_000), classification: { method: 'keywords' } });
+    for (let i = 0; i < 10; i++) {
+      deps.complaints.add(CATEGORY, { id: `new${i}`, title: `Refund delayed, it looks like ${i}`, description: 'd', receivedAt: at(60_000), classification: { method: 'model', model: { label: 'refund', confidence: 0.91 } } });
+    }
+    const [incident] = (await monitorVolume(records(Array.from({ length: 10 }, (_, i) => `e${i}`)), deps)).opened;
+    expect(incident?.newest[0]).toEqual({ id: 'new9', title: 'Refund delayed, it looks like 9', receivedAt: at(60_000), method: 'model', confidence: 0.91 });
+    expect(incident?.newest).toHaveLength(13);
+    // "voucher" (outside the window) and "looks"/"like" (say nothing) are not frequent words; no term counts above the complaints in the window.
+    expect(incident?.topTerms).toEqual([{ term: 'delayed', count: 10 }, { term: 'refund', count: 10 }]);
+  });
+});
