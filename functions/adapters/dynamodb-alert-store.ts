@@ -109,6 +109,23 @@ export class DynamoAlertStore implements AlertStore {
     }
   }
 
+  async raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.stateTable,
+          Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
+          UpdateExpression: 'SET #count = :c, peak = :c, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND peak < :c',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':c': count, ':now': now.toISOString() },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
   async markNotified(incident: AlertIncident, at: Date): Promise<void> {
     await this.doc.send(
       new UpdateCommand({

@@ -28,6 +28,12 @@ export class MemoryAlertStore implements AlertStore {
     this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, newest: newest.map((c) => ({ ...c })), updatedAt: now.toISOString() });
   }
 
+  async raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void> {
+    const stored = this.#incidents.get(key(incident.category, incident.id));
+    if (!stored || stored.peak >= count) return;
+    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, updatedAt: now.toISOString() });
+  }
+
   async markNotified(incident: AlertIncident, at: Date): Promise<void> {
     const stored = this.#incidents.get(key(incident.category, incident.id));
     if (stored && stored.notifiedAt === undefined) this.#incidents.set(key(incident.category, incident.id), { ...stored, notifiedAt: at.toISOString() });

@@ -156,11 +156,12 @@ export function incidentId(category: string, at: Date): string {
 }
 
 /**
- * Whether a breach seen at `now` should be written onto the open incident: only a new peak, and at
- * most once per minute, so a sustained spike does not turn into one incident write per batch.
+ * Whether a breach should be written onto the open incident: whenever it is a new peak (even in the
+ * minute the incident opened), so the peak a later message reports is the one stored. A sustained
+ * spike at a level already stored writes nothing; a rising one writes at most once per batch.
  */
-export function shouldRecordPeak(incident: AlertIncident, count: number, now: Date): boolean {
-  return count > incident.peak && incident.updatedAt.slice(0, 16) !== now.toISOString().slice(0, 16);
+export function isNewPeak(incident: Pick<AlertIncident, 'peak'>, count: number): boolean {
+  return count > incident.peak;
 }
 
 /** A static-threshold breach: the window count reached the category's threshold. */

@@ -11,6 +11,11 @@ export interface AlertStore {
   findOpen(category: string): Promise<AlertIncident | undefined>;
   /** Records a new peak on an incident (count, peak, newest complaints); ignored unless it is higher. */
   recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void>;
+  /**
+   * Raises an incident's stored peak (and count) to a window count a message is about to report;
+   * conditional, so it never lowers what another writer stored. Newest complaints are left alone.
+   */
+  raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void>;
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;

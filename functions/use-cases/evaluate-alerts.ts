@@ -72,7 +72,8 @@ export interface EvaluateAlertsResult {
  *    while nobody has acknowledged, and a "getting worse" message when the window count reached the
  *    next multiple of the count the incident opened at (also when acknowledged: it is news);
  *    every message shows the window count, trend and frequent words as they are now;
- * 3. send the messages (deterministic ids through the message ledger) and publish the events, THEN
+ * 3. raise the stored peak to the highest window count a message reports (conditional: never lower);
+ * 4. send the messages (deterministic ids through the message ledger) and publish the events, THEN
  *    write the outcome conditional on the version read. A crash in between re-decides the same
  *    actions next time, and the ledger sends nothing twice; a concurrent run loses the condition
  *    and leaves the incident to the winner.
@@ -236,8 +237,10 @@ async function evaluateIncident(
   const surge = silenced ? undefined : decideSurge(incident, recent, settings.surgeFactor);
   if (!decision.changed && surge === undefined) return;
   const lifecycle = surge === undefined ? decision.incident : { ...decision.incident, surgeStep: surge, version: decision.incident.version + (decision.actions.length ? 0 : 1) };
-  // What the messages show is the incident as it is now, not as it was when it opened.
-  const live = await liveIncident(lifecycle, recent, now, deps);
+  // What the messages show is the incident as it is now, not as it was when it opened; its peak
+  // includes the highest window count these minutes reached (written below before anything is sent).
+  const highest = Math.max(...recent.map((r) => r.count));
+  const live = await liveIncident({ ...lifecycle, peak: Math.max(lifecycle.peak, highest) }, recent, now, deps);
 
   const ctx = { category, department, timeZone: deps.config.company.timeZone, base: deps.publicBaseUrl?.() };
   const messages: OutboundMessage[] = [];
@@ -268,9 +271,13 @@ async function evaluateIncident(
   }
   if (surge !== undefined && live.state !== 'resolved') {
     const links = live.state === 'open' ? await mintAckLinks(live, `head:${department.head.name}`, department.locale, deps) : undefined;
-    messages.push(...renderSurge(live, surge, ctx, links, acknowledgingContact(live, department)));
+    // The count that reached the step: the figure the peak stores.
+    messages.push(...renderSurge({ ...live, count: highest }, surge, ctx, links, acknowledgingContact(live, department)));
     done.surged.push({ incidentId: incident.id, step: surge });
   }
+  // Every figure a message reports is stored first: a peak the monitor had not written yet (say, more
+  // complaints in the minute the incident opened) is raised, conditionally, before anything is sent.
+  if (messages.length && highest > incident.peak) await deps.alerts.raisePeak(incident, highest, now);
   try {
     await deliverAlert(messages, category, department, deps);
   } catch (err) {

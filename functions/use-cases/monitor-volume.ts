@@ -1,5 +1,5 @@
 import { hourOf } from '../domain/adaptive.ts';
-import { alertComplaint, newIncident, shouldRecordPeak, titlesInWindow, type AlertComplaint, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
+import { alertComplaint, isNewPeak, newIncident, titlesInWindow, type AlertComplaint, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
 import { dailyTrend, topTerms } from '../domain/alert-explanation.ts';
 import { detect, detectScales, type Detection, type DetectorSetting } from '../domain/incident.ts';
 import { judgeScales, pageableVerdicts, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
@@ -81,7 +81,7 @@ export class CountingContendedError extends Error {
  *    breach, when the category has no
  *    open incident, open one (a conditional write: concurrent or replayed batches cannot open a
  *    second) and notify the department head once by email and SMS, then publish `alert.raised`;
- *    when it has one, record a new peak at most once a minute and send nothing.
+ *    when it has one, record a new peak (conditional on it being higher than the stored one) and send nothing.
  * Step 3 also runs for replayed records, so a delivery that crashed after counting still alerts.
  */
 export async function monitorVolume(records: readonly CountableRecord[], deps: MonitorVolumeDeps): Promise<MonitorVolumeResult> {
@@ -115,7 +115,7 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     }
     if (incident) {
       const peak = scaleCount(incident.scale);
-      if (shouldRecordPeak(incident, peak, now)) await deps.alerts.recordPeak(incident, peak, await newestComplaints(category, deps), now);
+      if (isNewPeak(incident, peak)) await deps.alerts.recordPeak(incident, peak, await newestComplaints(category, deps), now);
     } else {
       if (!opening) continue;
       const newest = await newestComplaints(category, deps);

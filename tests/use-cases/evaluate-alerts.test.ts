@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryAlertStore } from '../../functions/adapters/memory-alert-store.ts';
+import { MemoryComplaintSummaries } from '../../functions/adapters/memory-complaint-repository.ts';
+import { MemoryEventPublisher, MemoryMessageLedger, MemoryNotifier } from '../../functions/adapters/memory-notifier.ts';
+import { MemoryVolumeStore } from '../../functions/adapters/memory-volume-store.ts';
+import type { PipelineConfig } from '../../functions/domain/config.ts';
+import type { EmailMessage, OutboundMessage } from '../../functions/domain/messages.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { evaluateAlerts } from '../../functions/use-cases/evaluate-alerts.ts';
+import { monitorVolume } from '../../functions/use-cases/monitor-volume.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const MINUTE = 60_000;
+const CATEGORY = 'logistics-delay';
+
+/** logistics-delay at 5 in 30 minutes (zh-CN department, three escalation levels), no quiet hours store: SMS go at once. */
+function setup() {
+  const base = defaultConfig.categories.find((c) => c.id === CATEGORY)!;
+  const config: PipelineConfig = { ...defaultConfig, categories: [{ ...base, detector: 'static', threshold: { count: 5, windowMinutes: 30 } }] };
+  const clock = new SimulatedClock(new Date('2026-11-18T02:00:00Z'));
+  const notifier = new MemoryNotifier();
+  const alerts = new MemoryAlertStore();
+  const volume = new MemoryVolumeStore();
+  const deps = {
+    config,
+    clock,
+    volume,
+    alerts,
+    complaints: new MemoryComplaintSummaries(),
+    notifier,
+    ledger: new MemoryMessageLedger(),
+    events: new MemoryEventPublisher(),
+  };
+  let seq = 0;
+  /** `n` complaints in one batch at the clock's minute. */
+  const complain = async (n: number, title = '快递延迟') => {
+    const receivedAt = clock.now().toISOString();
+    const batch = Array.from({ length: n }, () => {
+      seq += 1;
+      deps.complaints.add(CATEGORY, { id: `C${seq}`, title: `${title} ${seq}`, description: 'x', receivedAt, classification: { method: 'keywords' } });
+      return { eventId: `e${seq}`, category: CATEGORY, receivedAt };
+    });
+    return monitorVolume(batch, deps);
+  };
+  const advance = (minutes: number) => clock.set(new Date(clock.now().getTime() + minutes * MINUTE));
+  const emails = (kind: OutboundMessage['kind']) => notifier.messages.filter((m): m is EmailMessage => m.channel === 'email' && m.kind === kind);
+  const stored = async () => (await alerts.listRecent(CATEGORY, 1))[0]!;
+  return { deps, clock, notifier, alerts, volume, complain, advance, emails, stored, start: clock.now().getTime() };
+}
+
+describe('evaluateAlerts: the figures messages report are the ones stored', () => {
+  it('the monitor stores a peak reached in the minute the incident opened', async () => {
+    const t = setup();
+    await t.complain(5);
+    await t.complain(5);
+    expect(await t.stored()).toMatchObject({ countAtOpen: 5, count: 10, peak: 10 });
+  });
+
+  it('a "getting worse" figure the monitor had not stored is stored before it is sent, and the all-clear reports it as the peak', async () => {
+    const t = setup();
+    await t.complain(5);
+    // Five more counted in the same minute without the incident being written (as the monitor did
+    // when it wrote incidents at most once a minute).
+    await t.volume.commit(['x1', 'x2', 'x3', 'x4', 'x5'], [{ category: CATEGORY, bucket: new Date(t.start).toISOString(), count: 5 }], t.clock.now());
+    expect((await t.stored()).peak).toBe(5);
+
+    t.advance(5);
+    expect((await evaluateAlerts(t.deps)).surged).toHaveLength(1);
+    const [surge] = t.emails('alert').filter((m) => m.subject.includes('情况恶化'));
+    expect(surge?.subject).toBe('【投诉预警·情况恶化】物流延迟：30 分钟内 10 起，为开始时的 2.0 倍');
+    expect(await t.stored()).toMatchObject({ peak: 10, count: 10 });
+
+    t.advance(90);
+    expect((await evaluateAlerts(t.deps)).resolved).toHaveLength(1);
+    const [clear] = t.emails('alert_resolved');
+    expect(clear?.text).toContain('峰值 10 起');
+  });
+});
