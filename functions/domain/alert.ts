@@ -234,6 +234,8 @@ export function alertFacts(incident: AlertIncident, category: Category, locale: 
     window: windowText(incident.windowMinutes, locale),
     windowShort: windowText(incident.windowMinutes, locale, true),
     level: alertLevel(incident),
+    atOpen: incident.countAtOpen,
+    peak: Math.max(incident.peak, incident.count),
     since: formatNamedTime(new Date(incident.openedAt), timeZone, locale),
   };
 }

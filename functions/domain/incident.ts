@@ -13,17 +13,17 @@
  */
 import type { AdaptiveBaseline } from './adaptive.ts';
 import { strongestFired, type ScaleVerdict } from './multi-scale.ts';
-import { alertFacts, alertSms, type AlertIncident } from './alert.ts';
+import { alertFacts, alertSms, newestRows, type AlertIncident } from './alert.ts';
 import type { AckLinks } from './alert-ack.ts';
 import { explanationBlocks } from './alert-explanation.ts';
 import { personLocale, type AlertingSettings, type Category, type Department, type Locale } from './config.ts';
 import { consoleAlertsUrl } from './console-links.ts';
 import type { DomainEvent } from './events.ts';
-import { action, emailFor, p, smsFor, strong, topicFor, type Block } from './message-render.ts';
+import { action, emailFor, p, smsFor, strong, topicFor, ul, type Block } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
 import { roleName } from './names.ts';
 import { alertTexts } from './templates/alert.ts';
-import { MINUTE_MS, minuteFloor } from './time.ts';
+import { formatDuration, formatNamedTime, MINUTE_MS, minuteFloor } from './time.ts';
 
 export type DetectorSetting = 'static' | 'adaptive' | 'both';
 
@@ -274,6 +274,16 @@ export function nextIncidentActionAt(
   return times.length ? Math.max(nowMs, Math.min(...times)) : undefined;
 }
 
+/**
+ * When a calm incident resolves if its count stays below the clear level: the minute whose end
+ * completes `clearAfterMinutes` calm minutes, as {@link decideIncident} counts them (the evaluator's
+ * first run from then on sends the all-clear); undefined while the count is not below the clear level.
+ */
+export function calmClearsAt(incident: Pick<AlertIncident, 'state' | 'belowSince'>, settings: Pick<AlertingSettings, 'clearAfterMinutes'>): Date | undefined {
+  if (incident.state === 'resolved' || incident.belowSince === undefined) return undefined;
+  return new Date(Date.parse(incident.belowSince) + (settings.clearAfterMinutes - 1) * MINUTE_MS);
+}
+
 function bump(incident: AlertIncident): AlertIncident {
   return { ...incident, version: incident.version + 1 };
 }
@@ -293,6 +303,25 @@ interface RenderContext {
   readonly timeZone: string;
   /** Public base URL, for the console link when there is nothing to acknowledge. */
   readonly base?: string | undefined;
+  /** When the incident resolves if its count stays low (see {@link calmClearsAt}); absent while it is not calm. */
+  readonly clearsAt?: Date | undefined;
+}
+
+/**
+ * What a reminder or escalation says about the incident after its opening sentence: the count at
+ * opening, the peak and the count now, whether volume is back under the level and when it then
+ * closes, why it alerted, and the newest complaints.
+ */
+function stateBlocks(incident: AlertIncident, ctx: RenderContext, locale: Locale): Block[] {
+  const t = alertTexts[locale];
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+  return [
+    p(t.figures(facts)),
+    ...(ctx.clearsAt ? [p(strong(t.calm(formatNamedTime(ctx.clearsAt, ctx.timeZone, locale))))] : []),
+    ...explanationBlocks(incident, locale),
+    p(t.newest),
+    ul(newestRows(incident, locale)),
+  ];
 }
 
 /** The one link to act: acknowledge while the incident is open, else the console's alert list. */
@@ -316,16 +345,18 @@ export function renderReminder(incident: AlertIncident, n: number, ctx: RenderCo
   const email = (locale: Locale) => {
     const t = alertTexts[locale];
     const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-    const blocks: Block[] = [p(t.hello(ctx.department.head.name)), p(strong(t.reminderBody(facts))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+    const blocks: Block[] = [p(t.hello(ctx.department.head.name)), p(strong(t.reminderBody(facts))), ...stateBlocks(incident, ctx, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
     return emailFor({ id: `${incident.id}:reminder:${n}:email`, kind: 'alert', to: ctx.department.head.email, locale, subject: t.reminderSubject(facts, n), blocks, alertId: incident.id });
   };
   // The head's email in the head's language; the department topic's SMS in the department's.
   const locale = ctx.department.locale;
   const t = alertTexts[locale];
-  const subject = t.reminderSubject(alertFacts(incident, ctx.category, locale, ctx.timeZone), n);
+  const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
+  const subject = t.reminderSubject(facts, n);
+  const sms = `${t.sms(subject)}${t.smsFigures(facts, ctx.clearsAt !== undefined)}`;
   return [
     email(personLocale(ctx.department.head, ctx.department)),
-    topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(t.sms(subject), actSms(locale, links, ctx.base)), alertId: incident.id }),
+    topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(sms, actSms(locale, links, ctx.base)), alertId: incident.id }),
   ];
 }
 
@@ -336,13 +367,14 @@ export function renderEscalation(incident: AlertIncident, level: number, now: Da
   const locale = personLocale(contact, ctx.department);
   const t = alertTexts[locale];
   const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-  const minutes = Math.round((now.getTime() - Date.parse(incident.openedAt)) / MINUTE_MS);
+  const unacknowledgedFor = formatDuration(now.getTime() - Date.parse(incident.openedAt), locale);
   const role = roleName(contact, locale);
   const subject = t.escalationSubject(facts, level);
-  const blocks: Block[] = [p(t.hello(contact.name, role)), p(strong(t.escalationBody(facts, minutes, role))), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  const blocks: Block[] = [p(t.hello(contact.name, role)), p(strong(t.escalationBody(facts, unacknowledgedFor, role))), ...stateBlocks(incident, ctx, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+  const sms = `${t.sms(subject)}${t.smsFigures(facts, ctx.clearsAt !== undefined)}`;
   return [
     emailFor({ id: `${incident.id}:escalation:${level}:email`, kind: 'alert_escalation', to: contact.email, locale, subject, blocks, alertId: incident.id }),
-    smsFor({ id: `${incident.id}:escalation:${level}:sms`, kind: 'alert_escalation', to: contact.phone, locale, text: alertSms(t.sms(subject), actSms(locale, links, ctx.base)), alertId: incident.id }),
+    smsFor({ id: `${incident.id}:escalation:${level}:sms`, kind: 'alert_escalation', to: contact.phone, locale, text: alertSms(sms, actSms(locale, links, ctx.base)), alertId: incident.id }),
   ];
 }
 
@@ -417,7 +449,15 @@ export function renderSurge(incident: AlertIncident, step: number, ctx: RenderCo
     const ratio = (incident.count / Math.max(1, incident.countAtOpen)).toFixed(1);
     const ownerName = incident.state === 'acknowledged' ? ownerOf(incident, ctx.department) : undefined;
     const body = t.surgeBody(facts, incident.countAtOpen, ratio, ownerName);
-    const blocks = (who: string, role?: string): Block[] => [p(t.hello(who, role)), p(strong(body)), ...explanationBlocks(incident, locale), p(t.incidentLine(incident.id, facts.since)), ...actBlocks(locale, links, ctx.base)];
+    const blocks = (who: string, role?: string): Block[] => [
+      p(t.hello(who, role)),
+      p(strong(body)),
+      ...explanationBlocks(incident, locale),
+      p(t.newest),
+      ul(newestRows(incident, locale)),
+      p(t.incidentLine(incident.id, facts.since)),
+      ...actBlocks(locale, links, ctx.base),
+    ];
     return { subject: t.surgeSubject(facts, ratio), smsText: alertSms(t.surgeSms(facts, incident.countAtOpen, ratio), actSms(locale, links, ctx.base)), blocks };
   };
   const head = ctx.department.head;

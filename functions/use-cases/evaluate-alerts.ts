@@ -7,6 +7,7 @@ import {
   acknowledgingContact,
   alertEscalatedEvent,
   alertResolvedEvent,
+  calmClearsAt,
   clearLevel,
   decideIncident,
   decideSurge,
@@ -242,7 +243,7 @@ async function evaluateIncident(
   const highest = Math.max(...recent.map((r) => r.count));
   const live = await liveIncident({ ...lifecycle, peak: Math.max(lifecycle.peak, highest) }, recent, now, deps);
 
-  const ctx = { category, department, timeZone: deps.config.company.timeZone, base: deps.publicBaseUrl?.() };
+  const ctx = { category, department, timeZone: deps.config.company.timeZone, base: deps.publicBaseUrl?.(), clearsAt: calmClearsAt(decision.incident, settings) };
   const messages: OutboundMessage[] = [];
   const events: DomainEvent[] = [];
   // Reported only once the messages are out: a run that meets another's live claim did nothing.

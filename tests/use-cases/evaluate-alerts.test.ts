@@ -61,7 +61,7 @@ describe('evaluateAlerts: the figures messages report are the ones stored', () =
     await t.complain(5);
     // Five more counted in the same minute without the incident being written (as the monitor did
     // when it wrote incidents at most once a minute).
-    await t.volume.commit(['x1', 'x2', 'x3', 'x4', 'x5'], [{ category: CATEGORY, bucket: new Date(t.start).toISOString(), count: 5 }], t.clock.now());
+    await t.volume.commit(['x1', 'x2', 'x3', 'x4', 'x5'], [{ category: CATEGORY, bucket: new Date(t.start).toISOString(), count: 5 }]);
     expect((await t.stored()).peak).toBe(5);
 
     t.advance(5);
@@ -74,5 +74,42 @@ describe('evaluateAlerts: the figures messages report are the ones stored', () =
     expect((await evaluateAlerts(t.deps)).resolved).toHaveLength(1);
     const [clear] = t.emails('alert_resolved');
     expect(clear?.text).toContain('峰值 10 起');
+  });
+});
+
+describe('evaluateAlerts: reminders and escalations say what the alert is about', () => {
+  it('an escalation after volume fell to zero: opening, count at opening, peak, count now, when it closes, and the newest complaints', async () => {
+    const t = setup();
+    await t.complain(5);
+    await t.complain(2);
+    // By +30 min every complaint has left the 30-minute window: calm from that minute on.
+    t.advance(30);
+    expect((await evaluateAlerts(t.deps)).escalated).toEqual([{ incidentId: (await t.stored()).id, level: 1 }]);
+    const [email] = t.emails('alert_escalation');
+    expect(email?.text).toContain('“物流延迟”预警自 2026-11-18 10:00（北京时间）起已 30 分钟无人确认');
+    expect(email?.text).toContain('开始时最近 30 分钟内 5 起，峰值 7 起；现在最近 30 分钟内 0 起。');
+    // 60 calm minutes from 02:30Z: the minute 03:29Z completes them.
+    expect(email?.text).toContain('投诉量已回落到预警线以下：如不再上升，预警约于 2026-11-18 11:29（北京时间）自动解除。');
+    expect(email?.text).toContain('- 快递延迟 7（按关键词归类）');
+    const sms = t.notifier.messages.find((m) => m.channel === 'sms' && m.kind === 'alert_escalation');
+    expect(sms && 'text' in sms ? sms.text : '').toContain('现 0 起，已回落（峰值 7 起）。');
+
+    // It does close then, as the message said, and not a run earlier.
+    t.clock.set(new Date('2026-11-18T03:28:00Z'));
+    expect((await evaluateAlerts(t.deps)).resolved).toEqual([]);
+    t.clock.set(new Date('2026-11-18T03:29:00Z'));
+    expect((await evaluateAlerts(t.deps)).resolved).toHaveLength(1);
+  });
+
+  it('a reminder while the count is still high says so without a closing time', async () => {
+    const t = setup();
+    await t.complain(5);
+    t.advance(25);
+    await t.complain(5);
+    t.advance(5);
+    await evaluateAlerts(t.deps);
+    const [email] = t.emails('alert_escalation');
+    expect(email?.text).toContain('现在最近 30 分钟内 5 起。');
+    expect(email?.text).not.toContain('回落');
   });
 });

@@ -12,6 +12,9 @@ export interface AlertFacts {
   readonly windowShort: string;
   /** The level in force: static threshold or adaptive bound. */
   readonly level: number;
+  /** Window count when the incident opened, and the highest stored since. */
+  readonly atOpen: number;
+  readonly peak: number;
   readonly since: string;
 }
 
@@ -43,7 +46,14 @@ export interface AlertTexts {
   readonly reminderSubject: (f: AlertFacts, n: number) => string;
   readonly reminderBody: (f: AlertFacts) => string;
   readonly escalationSubject: (f: AlertFacts, level: number) => string;
-  readonly escalationBody: (f: AlertFacts, minutes: number, role: string) => string;
+  /** `unacknowledgedFor`: how long since it opened, in words. */
+  readonly escalationBody: (f: AlertFacts, unacknowledgedFor: string, role: string) => string;
+  /** The count at opening, the peak and the count now, in one sentence. */
+  readonly figures: (f: AlertFacts) => string;
+  /** The window count is below the clear level: when the incident resolves if it stays there. */
+  readonly calm: (clearsAt: string) => string;
+  /** The figures of a reminder or escalation SMS; `calm` when the count is back under the level. */
+  readonly smsFigures: (f: AlertFacts, calm: boolean) => string;
   readonly resolvedSubject: (f: AlertFacts) => string;
   readonly resolvedBody: (f: AlertFacts, peak: number, minutes: number) => string;
   readonly surgeSubject: (f: AlertFacts, ratio: string) => string;
@@ -71,9 +81,12 @@ export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
     consoleLabel: '在控制台查看预警',
     raisedSms: (f) => zh`【投诉预警】${f.category}：${f.window}内${f.count}起，${f.count === f.level ? '达到' : '超过'}阈值${f.level}起。`,
     reminderSubject: (f, n) => zh`【投诉预警·第 ${n} 次提醒】${f.category}：仍未有人确认`,
-    reminderBody: (f) => zh`“${f.category}”预警自 ${f.since}起仍未有人确认处理。现在最近 ${f.window}内有 ${f.count} 起投诉。`,
+    reminderBody: (f) => zh`“${f.category}”预警自 ${f.since}起仍未有人确认处理。`,
     escalationSubject: (f, level) => zh`【投诉预警·升级 L${level}】${f.category}：预警无人确认`,
-    escalationBody: (f, minutes, role) => zh`“${f.category}”预警自 ${f.since}起已 ${minutes} 分钟无人确认，现升级至您（${role}）。现在最近 ${f.window}内有 ${f.count} 起投诉。`,
+    escalationBody: (f, duration, role) => zh`“${f.category}”预警自 ${f.since}起已 ${duration}无人确认，现升级至您（${role}）。`,
+    figures: (f) => zh`开始时最近 ${f.window}内 ${f.atOpen} 起，峰值 ${f.peak} 起；现在最近 ${f.window}内 ${f.count} 起。`,
+    calm: (at) => zh`投诉量已回落到预警线以下：如不再上升，预警约于 ${at}自动解除。`,
+    smsFigures: (f, calm) => (calm ? zh`现 ${f.count} 起，已回落（峰值 ${f.peak} 起）。` : zh`现 ${f.count} 起（峰值 ${f.peak} 起）。`),
     resolvedSubject: (f) => zh`【投诉预警·已解除】${f.category}`,
     resolvedBody: (f, peak, minutes) => zh`“${f.category}”预警（自 ${f.since}起）已解除：投诉量已连续 ${minutes} 分钟低于预警线。峰值 ${peak} 起。`,
     surgeSubject: (f, ratio) => zh`【投诉预警·情况恶化】${f.category}：${f.window}内 ${f.count} 起，为开始时的 ${ratio} 倍`,
@@ -99,10 +112,12 @@ export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
     consoleLabel: 'See the alert in the console',
     raisedSms: (f) => `Complaint alert: ${f.category}, ${f.count} in ${f.windowShort} (threshold ${f.level}).`,
     reminderSubject: (f, n) => `[Complaint alert - reminder ${n}] ${f.category}: still unacknowledged`,
-    reminderBody: (f) => `The "${f.category}" alert, open since ${f.since}, has not been acknowledged yet. Now ${f.count} complaints in the last ${f.window}.`,
+    reminderBody: (f) => `The "${f.category}" alert, open since ${f.since}, has not been acknowledged yet.`,
     escalationSubject: (f, level) => `[Complaint alert - escalation L${level}] ${f.category}: unacknowledged`,
-    escalationBody: (f, minutes, role) =>
-      `The "${f.category}" alert, open since ${f.since}, has gone unacknowledged for ${minutes} minutes and is escalated to you (${role}). Now ${f.count} complaints in the last ${f.window}.`,
+    escalationBody: (f, duration, role) => `The "${f.category}" alert, open since ${f.since}, has gone unacknowledged for ${duration} and is escalated to you (${role}).`,
+    figures: (f) => `It opened at ${f.atOpen} complaints in ${f.window} and peaked at ${f.peak}; now ${f.count} in the last ${f.window}.`,
+    calm: (at) => `Volume is back under the alert level: unless it rises again, the alert closes at about ${at}.`,
+    smsFigures: (f, calm) => (calm ? ` Now ${f.count}, back under the level (peak ${f.peak}).` : ` Now ${f.count} (peak ${f.peak}).`),
     resolvedSubject: (f) => `[Complaint alert - all clear] ${f.category}`,
     resolvedBody: (f, peak, minutes) => `The "${f.category}" alert, open since ${f.since}, is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
     surgeSubject: (f, ratio) => `[Complaint alert - getting worse] ${f.category}: ${f.count} in ${f.windowShort}, ${ratio}x the start`,
