@@ -7,6 +7,7 @@
 import { NEWEST_LISTED, type AlertIncident } from './alert.ts';
 import { alertLineParts } from './templates/triage.ts';
 import type { Locale, PipelineConfig } from './config.ts';
+import { consoleCategoryUrl } from './console-links.ts';
 import { escapeHtml } from './escape.ts';
 import { companyName } from './names.ts';
 import { PAGE_CSS, type Page } from './survey-pages.ts';
@@ -36,6 +37,7 @@ const TEXT = {
     resolved: (at: string) => `投诉量已回落，预警于 ${at} 解除。`,
     notFoundTitle: '链接无效',
     notFound: '找不到此确认链接。请使用预警邮件或短信中的完整链接。',
+    complaints: (name: string) => `在控制台查看“${name}”类投诉`,
     expiredTitle: '链接已过期',
     expired: '此确认链接已过期，未做任何更改。请使用最新预警中的链接，或联系值班人员。',
   },
@@ -60,6 +62,7 @@ const TEXT = {
     resolved: (at: string) => `Volume fell back; the alert was resolved at ${at}.`,
     notFoundTitle: 'Link not valid',
     notFound: 'This acknowledge link does not exist. Please use the full link from the alert email or SMS.',
+    complaints: (name: string) => `See the "${name}" complaints in the console`,
     expiredTitle: 'This link has expired',
     expired: 'This acknowledge link has expired and nothing was changed. Use the link in the latest alert, or contact the person on duty.',
   },
@@ -75,14 +78,25 @@ function shell(locale: Locale, title: string, body: string, config: PipelineConf
   );
 }
 
-function notice(status: number, locale: Locale, config: PipelineConfig, title: string, text: string): Page {
-  return { status, locale, html: shell(locale, title, `<h1>${escapeHtml(title)}</h1><div class="card"><p>${escapeHtml(text)}</p></div>`, config) };
+function notice(status: number, locale: Locale, config: PipelineConfig, title: string, text: string, after = ''): Page {
+  return { status, locale, html: shell(locale, title, `<h1>${escapeHtml(title)}</h1><div class="card"><p>${escapeHtml(text)}</p>${after}</div>`, config) };
+}
+
+/**
+ * The link to the console's complaints of the incident's category (the inbox filtered by it): where
+ * the reader goes to act. Relative to the page's own host when no public base URL is known.
+ */
+function complaintsLink(incident: AlertIncident, locale: Locale, config: PipelineConfig, base: string | undefined): string {
+  const url = consoleCategoryUrl(base ?? '', incident.category);
+  return `<p><a href="${escapeHtml(url)}">${escapeHtml(TEXT[locale].complaints(categoryName(incident, locale, config)))}</a></p>`;
 }
 
 export interface AckPageView {
   readonly token: string;
   readonly locale: Locale;
   readonly incident: AlertIncident;
+  /** Public base URL for the console link; absent: a link on the page's own host. */
+  readonly base?: string | undefined;
 }
 
 function categoryName(incident: AlertIncident, locale: Locale, config: PipelineConfig): string {
@@ -116,6 +130,7 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
     row(t.threshold, String(i.detector === 'adaptive' && i.bound !== undefined ? i.bound : i.threshold)) +
     row(t.state, t.states[i.state]) +
     '</ul>' +
+    complaintsLink(i, view.locale, config, view.base) +
     // Titles are the customers' words: bidirectional controls removed and each one isolated; the
     // mark and how it was sorted are said in the page's language.
     (i.newest.length ? `<p><strong>${escapeHtml(t.newest)}</strong></p><ul>${i.newest.slice(0, NEWEST_LISTED).map((c) => newestItem(c, view.locale)).join('')}</ul>` : '') +
@@ -135,18 +150,19 @@ export function ackPage(view: AckPageView, config: PipelineConfig): Page {
   return { status: 200, locale: view.locale, html: shell(view.locale, title, `<h1>${escapeHtml(title)}</h1>${summary}${action}`, config) };
 }
 
-/** After this POST acknowledged the incident. */
-export function acknowledgedPage(locale: Locale, incident: AlertIncident, config: PipelineConfig): Page {
+/** After this POST acknowledged the incident: the confirmation and the way to the category's complaints. */
+export function acknowledgedPage(locale: Locale, incident: AlertIncident, config: PipelineConfig, base?: string): Page {
   const t = TEXT[locale];
-  return notice(200, locale, config, t.doneTitle, t.done(ownerName(incident.acknowledgedBy)));
+  return notice(200, locale, config, t.doneTitle, t.done(ownerName(incident.acknowledgedBy)), complaintsLink(incident, locale, config, base));
 }
 
 /** After a POST that found the incident already acknowledged or resolved. */
-export function alreadyHandledPage(locale: Locale, incident: AlertIncident, config: PipelineConfig): Page {
+export function alreadyHandledPage(locale: Locale, incident: AlertIncident, config: PipelineConfig, base?: string): Page {
   const t = TEXT[locale];
   const tz = config.company.timeZone;
-  if (incident.state === 'resolved') return notice(200, locale, config, t.resolvedTitle, t.resolved(formatNamedTime(new Date(incident.resolvedAt ?? incident.updatedAt), tz, locale)));
-  return notice(200, locale, config, t.alreadyTitle, t.already(ownerName(incident.acknowledgedBy), formatNamedTime(new Date(incident.acknowledgedAt ?? incident.updatedAt), tz, locale)));
+  const link = complaintsLink(incident, locale, config, base);
+  if (incident.state === 'resolved') return notice(200, locale, config, t.resolvedTitle, t.resolved(formatNamedTime(new Date(incident.resolvedAt ?? incident.updatedAt), tz, locale)), link);
+  return notice(200, locale, config, t.alreadyTitle, t.already(ownerName(incident.acknowledgedBy), formatNamedTime(new Date(incident.acknowledgedAt ?? incident.updatedAt), tz, locale)), link);
 }
 
 /** 404: unknown, malformed or forged link. */

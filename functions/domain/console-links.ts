@@ -25,6 +25,11 @@ export function consoleListUrl(base: string, filter: { department?: string | und
   return join(base, `/console/inbox${query.size ? `?${query}` : ''}`);
 }
 
+/** The inbox filtered to one category: the complaints an alert about it is about. */
+export function consoleCategoryUrl(base: string, category: string): string {
+  return join(base, `/console/inbox?${new URLSearchParams({ category })}`);
+}
+
 export function consoleAlertsUrl(base: string): string {
   return join(base, '/console/alerts');
 }

@@ -22,7 +22,7 @@ import type { DomainEvent } from './events.ts';
 import { action, emailFor, p, smsFor, strong, topicFor, ul, type Block } from './message-render.ts';
 import type { OutboundMessage } from './messages.ts';
 import { roleName } from './names.ts';
-import { alertTexts } from './templates/alert.ts';
+import { alertTexts, windowText } from './templates/alert.ts';
 import { formatDuration, formatNamedTime, MINUTE_MS, minuteFloor } from './time.ts';
 
 export type DetectorSetting = 'static' | 'adaptive' | 'both';
@@ -381,13 +381,26 @@ export function renderEscalation(incident: AlertIncident, level: number, now: Da
 /**
  * One all-clear to everyone who was told: the head by email, the department topic (the head's
  * phone and extra subscribers), and each escalation level reached, by email and SMS, each address once.
+ * It says when the incident opened and closed, how long it lasted, the count at opening and the peak,
+ * who acknowledged it (or that nobody did), and links to the console's alert list.
  */
 export function renderAllClear(incident: AlertIncident, settings: Pick<AlertingSettings, 'clearAfterMinutes'>, ctx: RenderContext): OutboundMessage[] {
   // Each person in their language; the department topic in the department's.
+  const closedAt = new Date(incident.resolvedAt ?? incident.updatedAt);
+  const owner = ownerOf(incident, ctx.department);
   const said = (locale: Locale) => {
     const t = alertTexts[locale];
     const facts = alertFacts(incident, ctx.category, locale, ctx.timeZone);
-    return { t, facts, subject: t.resolvedSubject(facts), body: t.resolvedBody(facts, incident.peak, settings.clearAfterMinutes) };
+    const subject = t.resolvedSubject(facts);
+    const body: Block[] = [
+      p(strong(t.resolvedBody(facts, windowText(settings.clearAfterMinutes, locale)))),
+      p(t.resolvedFacts(facts, formatNamedTime(closedAt, ctx.timeZone, locale), formatDuration(closedAt.getTime() - Date.parse(incident.openedAt), locale))),
+      p(t.resolvedOwner(owner === undefined ? undefined : { name: owner, at: formatNamedTime(new Date(incident.acknowledgedAt ?? closedAt), ctx.timeZone, locale) })),
+      p(t.incidentLine(incident.id, facts.since)),
+      // Nothing to acknowledge any more: the one link is the console's alert list.
+      ...actBlocks(locale, undefined, ctx.base),
+    ];
+    return { t, subject, body, sms: alertSms(t.sms(subject), actSms(locale, undefined, ctx.base)) };
   };
   const head = ctx.department.head;
   const out: OutboundMessage[] = [];
@@ -397,19 +410,18 @@ export function renderAllClear(incident: AlertIncident, settings: Pick<AlertingS
     if (emails.has(person.email)) return;
     emails.add(person.email);
     const locale = personLocale(person, ctx.department);
-    const { t, facts, subject, body } = said(locale);
-    out.push(emailFor({ id: `${incident.id}:resolved:email:${person.email}`, kind: 'alert_resolved', to: person.email, locale, subject, blocks: [p(t.hello(person.name)), p(body), p(t.incidentLine(incident.id, facts.since))], alertId: incident.id }));
+    const { t, subject, body } = said(locale);
+    out.push(emailFor({ id: `${incident.id}:resolved:email:${person.email}`, kind: 'alert_resolved', to: person.email, locale, subject, blocks: [p(t.hello(person.name)), ...body], alertId: incident.id }));
   };
   addEmail(head);
   const topic = said(ctx.department.locale);
-  out.push(topicFor({ id: `${incident.id}:resolved:topic`, kind: 'alert_resolved', department: ctx.department.id, subject: topic.subject, locale: ctx.department.locale, text: topic.t.sms(topic.subject), alertId: incident.id }));
+  out.push(topicFor({ id: `${incident.id}:resolved:topic`, kind: 'alert_resolved', department: ctx.department.id, subject: topic.subject, locale: ctx.department.locale, text: topic.sms, alertId: incident.id }));
   for (const contact of ctx.department.escalationChain.slice(0, incident.escalationLevel)) {
     addEmail(contact);
     if (phones.has(contact.phone)) continue;
     phones.add(contact.phone);
     const locale = personLocale(contact, ctx.department);
-    const { t, subject } = said(locale);
-    out.push(smsFor({ id: `${incident.id}:resolved:sms:${contact.phone}`, kind: 'alert_resolved', to: contact.phone, locale, text: t.sms(subject), alertId: incident.id }));
+    out.push(smsFor({ id: `${incident.id}:resolved:sms:${contact.phone}`, kind: 'alert_resolved', to: contact.phone, locale, text: said(locale).sms, alertId: incident.id }));
   }
   return out;
 }

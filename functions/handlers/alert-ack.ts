@@ -38,7 +38,7 @@ export const handler = pageHandler(async (event) => {
     if (opened.state === 'not_found') return htmlResponse(ackNotFoundPage(wanted ?? config.defaultLocale, config));
     const locale = wanted ?? opened.link.locale;
     if (opened.state === 'expired') return htmlResponse(ackExpiredPage(locale, config));
-    return htmlResponse(ackPage({ token, locale, incident: opened.incident }, config));
+    return htmlResponse(ackPage({ token, locale, incident: opened.incident, base: rt.publicBaseUrl() }, config));
   }
   const result = await acknowledgeAlert(token, rt);
   switch (result.outcome) {
@@ -47,10 +47,10 @@ export const handler = pageHandler(async (event) => {
     case 'expired':
       return htmlResponse(ackExpiredPage(wanted ?? result.link.locale, config));
     case 'already':
-      return htmlResponse(alreadyHandledPage(wanted ?? result.link.locale, result.incident, config));
+      return htmlResponse(alreadyHandledPage(wanted ?? result.link.locale, result.incident, config, rt.publicBaseUrl()));
     case 'acknowledged':
       logger.info('alert acknowledged', { incidentId: result.incident.id, category: result.incident.category, by: result.link.recipient });
       countMetric('AlertsAcknowledged');
-      return htmlResponse(acknowledgedPage(wanted ?? result.link.locale, result.incident, config));
+      return htmlResponse(acknowledgedPage(wanted ?? result.link.locale, result.incident, config, rt.publicBaseUrl()));
   }
 });

@@ -8,7 +8,7 @@ import {
   newAckToken,
   ACK_SMS_TOKEN_BYTES,
 } from '../../functions/domain/alert-ack.ts';
-import { ackExpiredPage, ackNotFoundPage, ackPage } from '../../functions/domain/alert-pages.ts';
+import { ackExpiredPage, ackNotFoundPage, ackPage, acknowledgedPage, alreadyHandledPage } from '../../functions/domain/alert-pages.ts';
 import { AlertIncidentSchema, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
 import { AlertingOverrideInputSchema, applyOverride, newOverride } from '../../functions/domain/alerting-override.ts';
 import { planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
@@ -63,6 +63,17 @@ describe('acknowledge links', () => {
     expect(ackPage({ token: 'T'.repeat(32), locale: 'en', incident: { ...incident, state: 'acknowledged', acknowledgedBy: 'head:Ann' } }, defaultConfig).html).not.toContain('<form');
     expect(ackNotFoundPage('zh-CN', defaultConfig).status).toBe(404);
     expect(ackExpiredPage('en', defaultConfig).status).toBe(410);
+  });
+
+  it('link the acknowledge page and its confirmations to the console complaints of the category', () => {
+    const base = 'https://ops.example.com';
+    const link = 'href="https://ops.example.com/console/inbox?category=refund"';
+    expect(ackPage({ token: 'T'.repeat(32), locale: 'en', incident, base }, defaultConfig).html).toContain(`<a ${link}>See the &quot;Refund&quot; complaints in the console</a>`);
+    const owned = { ...incident, state: 'acknowledged' as const, acknowledgedBy: 'head:Emily Chen', acknowledgedAt: now.toISOString() };
+    expect(acknowledgedPage('zh-CN', owned, defaultConfig, base).html).toContain(`<a ${link}>在控制台查看“退款”类投诉</a>`);
+    expect(alreadyHandledPage('en', owned, defaultConfig, base).html).toContain(link);
+    // Without a known public URL the link stays on the page's own host.
+    expect(acknowledgedPage('en', owned, defaultConfig).html).toContain('href="/console/inbox?category=refund"');
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { MemoryVolumeStore } from '../../functions/adapters/memory-volume-store.
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import type { EmailMessage, OutboundMessage } from '../../functions/domain/messages.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import { acknowledgeIncident } from '../../functions/domain/incident.ts';
 import { evaluateAlerts } from '../../functions/use-cases/evaluate-alerts.ts';
 import { monitorVolume } from '../../functions/use-cases/monitor-volume.ts';
 import { defaultConfig } from '../fixtures/config.ts';
@@ -30,6 +31,7 @@ function setup() {
     notifier,
     ledger: new MemoryMessageLedger(),
     events: new MemoryEventPublisher(),
+    publicBaseUrl: () => 'https://ops.example.com',
   };
   let seq = 0;
   /** `n` complaints in one batch at the clock's minute. */
@@ -111,5 +113,29 @@ describe('evaluateAlerts: reminders and escalations say what the alert is about'
     const [email] = t.emails('alert_escalation');
     expect(email?.text).toContain('现在最近 30 分钟内 5 起。');
     expect(email?.text).not.toContain('回落');
+  });
+});
+
+describe('evaluateAlerts: the all-clear', () => {
+  it.each([
+    ['nobody acknowledged', undefined, '始终无人确认此预警。'],
+    ['the head acknowledged', 'head:王磊', '由 王磊 于 2026-11-18 10:10（北京时间）确认处理。'],
+  ])('%s: opened, closed, how long, count at opening, peak, owner and the console link', async (_case, by, ownerLine) => {
+    const t = setup();
+    await t.complain(5);
+    await t.complain(2);
+    if (by) {
+      const open = await t.stored();
+      expect(await t.alerts.updateLifecycle(open, acknowledgeIncident(open, by, new Date(t.start + 10 * MINUTE)))).toBe(true);
+    }
+    t.clock.set(new Date('2026-11-18T03:29:00Z'));
+    expect((await evaluateAlerts(t.deps)).resolved).toHaveLength(1);
+    const [email] = t.emails('alert_resolved');
+    expect(email?.text).toContain('“物流延迟”预警已解除：投诉量已连续 1 小时低于预警线。');
+    expect(email?.text).toContain('开始于 2026-11-18 10:00（北京时间），解除于 2026-11-18 11:29（北京时间），历时 1 小时 29 分钟；开始时 5 起，峰值 7 起（最近 30 分钟内）。');
+    expect(email?.text).toContain(ownerLine);
+    expect(email?.html).toContain('href="https://ops.example.com/console/alerts"');
+    const sms = t.notifier.messages.find((m) => m.kind === 'alert_resolved' && m.channel !== 'email');
+    expect(sms && 'text' in sms ? sms.text : '').toContain('https://ops.example.com/console/alerts');
   });
 });

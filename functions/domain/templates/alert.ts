@@ -55,7 +55,12 @@ export interface AlertTexts {
   /** The figures of a reminder or escalation SMS; `calm` when the count is back under the level. */
   readonly smsFigures: (f: AlertFacts, calm: boolean) => string;
   readonly resolvedSubject: (f: AlertFacts) => string;
-  readonly resolvedBody: (f: AlertFacts, peak: number, minutes: number) => string;
+  /** `calmFor`: the clear duration in words. */
+  readonly resolvedBody: (f: AlertFacts, calmFor: string) => string;
+  /** When it opened and closed, how long it lasted, the count at opening and the peak. */
+  readonly resolvedFacts: (f: AlertFacts, closed: string, lasted: string) => string;
+  /** Who acknowledged it and when; `undefined` owner: nobody did. */
+  readonly resolvedOwner: (owner: { name: string; at: string } | undefined) => string;
   readonly surgeSubject: (f: AlertFacts, ratio: string) => string;
   readonly surgeBody: (f: AlertFacts, atOpen: number, ratio: string, owner: string | undefined) => string;
   readonly surgeSms: (f: AlertFacts, atOpen: number, ratio: string) => string;
@@ -88,7 +93,9 @@ export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
     calm: (at) => zh`投诉量已回落到预警线以下：如不再上升，预警约于 ${at}自动解除。`,
     smsFigures: (f, calm) => (calm ? zh`现 ${f.count} 起，已回落（峰值 ${f.peak} 起）。` : zh`现 ${f.count} 起（峰值 ${f.peak} 起）。`),
     resolvedSubject: (f) => zh`【投诉预警·已解除】${f.category}`,
-    resolvedBody: (f, peak, minutes) => zh`“${f.category}”预警（自 ${f.since}起）已解除：投诉量已连续 ${minutes} 分钟低于预警线。峰值 ${peak} 起。`,
+    resolvedBody: (f, calmFor) => zh`“${f.category}”预警已解除：投诉量已连续 ${calmFor}低于预警线。`,
+    resolvedFacts: (f, closed, lasted) => zh`开始于 ${f.since}，解除于 ${closed}，历时 ${lasted}；开始时 ${f.atOpen} 起，峰值 ${f.peak} 起（最近 ${f.window}内）。`,
+    resolvedOwner: (owner) => (owner ? zh`由 ${owner.name} 于 ${owner.at}确认处理。` : '始终无人确认此预警。'),
     surgeSubject: (f, ratio) => zh`【投诉预警·情况恶化】${f.category}：${f.window}内 ${f.count} 起，为开始时的 ${ratio} 倍`,
     surgeBody: (f, atOpen, ratio, owner) =>
       zh`“${f.category}”预警自 ${f.since}起仍在加剧：最近 ${f.window}内 ${f.count} 起投诉，开始时为 ${atOpen} 起，现为 ${ratio} 倍。` + (owner ? zh`此预警由 ${owner} 负责。` : ''),
@@ -119,7 +126,9 @@ export const alertTexts: Readonly<Record<Locale, AlertTexts>> = {
     calm: (at) => `Volume is back under the alert level: unless it rises again, the alert closes at about ${at}.`,
     smsFigures: (f, calm) => (calm ? ` Now ${f.count}, back under the level (peak ${f.peak}).` : ` Now ${f.count} (peak ${f.peak}).`),
     resolvedSubject: (f) => `[Complaint alert - all clear] ${f.category}`,
-    resolvedBody: (f, peak, minutes) => `The "${f.category}" alert, open since ${f.since}, is resolved: volume has stayed below the alert level for ${minutes} minutes. Peak: ${peak}.`,
+    resolvedBody: (f, calmFor) => `The "${f.category}" alert is resolved: volume has stayed below the alert level for ${calmFor}.`,
+    resolvedFacts: (f, closed, lasted) => `Open from ${f.since} to ${closed} (${lasted}); it opened at ${f.atOpen} and peaked at ${f.peak} complaints in ${f.window}.`,
+    resolvedOwner: (owner) => (owner ? `Acknowledged by ${owner.name} at ${owner.at}.` : 'Nobody acknowledged it.'),
     surgeSubject: (f, ratio) => `[Complaint alert - getting worse] ${f.category}: ${f.count} in ${f.windowShort}, ${ratio}x the start`,
     surgeBody: (f, atOpen, ratio, owner) =>
       `The "${f.category}" alert, open since ${f.since}, is getting worse: ${f.count} complaints in the last ${f.window}, against ${atOpen} when it opened (${ratio}x).` +
