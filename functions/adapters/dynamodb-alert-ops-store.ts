@@ -186,11 +186,11 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
     return parsed.data;
   }
 
-  async deferSms(message: OutboundMessage, category: string, sendAt: Date): Promise<void> {
+  async deferSms(message: OutboundMessage, category: string, sendAt: Date, heldAt?: Date): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.stateTable,
-        Item: { pk: SMS_QUEUE_PK, sk: queuedKey(sendAt.toISOString(), message.id), entity: 'deferred-sms', sendAt: sendAt.toISOString(), category, message, expiresAt: seconds(sendAt.toISOString()) + 7 * 86_400 },
+        Item: { pk: SMS_QUEUE_PK, sk: queuedKey(sendAt.toISOString(), message.id), entity: 'deferred-sms', sendAt: sendAt.toISOString(), ...(heldAt && { heldAt: heldAt.toISOString() }), category, message, expiresAt: seconds(sendAt.toISOString()) + 7 * 86_400 },
       }),
     );
   }
@@ -201,7 +201,13 @@ export class DynamoAlertOpsStore implements AlertOpsStore {
       KeyConditionExpression: 'pk = :p AND sk <= :due',
       ExpressionAttributeValues: { ':p': SMS_QUEUE_PK, ':due': dueKeyBound(now) },
     });
-    return items.map((i): DeferredSms => ({ key: String(i.sk), sendAt: String(i.sendAt), category: String(i.category), message: i.message as OutboundMessage }));
+    return items.map((i): DeferredSms => ({
+      key: String(i.sk),
+      sendAt: String(i.sendAt),
+      ...(typeof i.heldAt === 'string' && { heldAt: i.heldAt }),
+      category: String(i.category),
+      message: i.message as OutboundMessage,
+    }));
   }
 
   async removeDeferred(key: string): Promise<void> {

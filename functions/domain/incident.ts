@@ -356,7 +356,8 @@ export function renderReminder(incident: AlertIncident, n: number, ctx: RenderCo
   const sms = `${t.sms(subject)}${t.smsFigures(facts, ctx.clearsAt !== undefined)}`;
   return [
     email(personLocale(ctx.department.head, ctx.department)),
-    topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(sms, actSms(locale, links, ctx.base)), alertId: incident.id }),
+    // Reminders held overnight go as one in the morning: the latest.
+    { ...topicFor({ id: `${incident.id}:reminder:${n}:topic`, kind: 'alert', department: ctx.department.id, subject, locale, text: alertSms(sms, actSms(locale, links, ctx.base)), alertId: incident.id }), collapseKey: `${incident.id}:reminder` },
   ];
 }
 

@@ -21,6 +21,11 @@ interface MessageBase {
   readonly kind: MessageKind;
   readonly complaintId?: string;
   readonly alertId?: string;
+  /**
+   * SMS with the same key that are held for quiet hours together go as one, the latest held (an
+   * alert's reminders to one recipient: the latest says all the earlier ones did, and more).
+   */
+  readonly collapseKey?: string;
 }
 
 export interface EmailMessage extends MessageBase {

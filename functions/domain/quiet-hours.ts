@@ -22,6 +22,34 @@ export function smsSendTime(department: Pick<Department, 'quietHours'>, category
   return nextWindowEnd(now, department.quietHours);
 }
 
+/** An SMS held for quiet hours, as the sender reads it back. */
+export interface HeldSms {
+  readonly key: string;
+  /** When it was held; absent on SMS held before this was recorded (then the key's order is used). */
+  readonly heldAt?: string | undefined;
+  readonly message: OutboundMessage;
+}
+
+/**
+ * The due held SMS as they go: one per collapse key and recipient (an incident's reminders to one
+ * topic or phone), the latest held, with the ones it supersedes; an SMS without a key goes alone.
+ * Oldest held first.
+ */
+export function collapseHeld<T extends HeldSms>(held: readonly T[]): Array<{ latest: T; superseded: T[] }> {
+  const order = [...held].sort((a, b) => cmp(a.heldAt ?? '', b.heldAt ?? '') || cmp(a.key, b.key));
+  const groups = new Map<string, T[]>();
+  for (const h of order) {
+    const m = h.message;
+    const group = m.collapseKey === undefined ? `key:${h.key}` : `${m.collapseKey}|${m.channel}|${m.channel === 'topic' ? m.department : m.to}`;
+    groups.set(group, [...(groups.get(group) ?? []), h]);
+  }
+  return [...groups.values()].map((g) => ({ latest: g.at(-1)!, superseded: g.slice(0, -1) })).sort((a, b) => order.indexOf(a.latest) - order.indexOf(b.latest));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Splits alert messages into those to send now and the SMS (direct or via the department topic) to hold. */
 export function planAlertDelivery(
   messages: readonly OutboundMessage[],

@@ -10,6 +10,8 @@ export interface DeferredSms {
   readonly sendAt: string;
   /** The incident's category, so the sender can check the incident is still open. */
   readonly category: string;
+  /** When it was held (absent on SMS held before this was recorded). */
+  readonly heldAt?: string;
   readonly message: OutboundMessage;
 }
 
@@ -43,8 +45,8 @@ export interface AlertOpsStore {
    */
   deleteOverride(category: string): Promise<AlertingOverride | undefined>;
 
-  /** Holds an SMS (direct or topic) until `sendAt`; idempotent per message id. */
-  deferSms(message: OutboundMessage, category: string, sendAt: Date): Promise<void>;
+  /** Holds an SMS (direct or topic) until `sendAt`, noting when it was held; idempotent per message id. */
+  deferSms(message: OutboundMessage, category: string, sendAt: Date, heldAt?: Date): Promise<void>;
   /** Held SMS due at `now`, oldest first. */
   dueSms(now: Date): Promise<DeferredSms[]>;
   removeDeferred(key: string): Promise<void>;

@@ -3,7 +3,7 @@ import { alertRaisedEvent, renderAlertRaised, type AlertIncident } from '../doma
 import { applyOverride } from '../domain/alerting-override.ts';
 import { departmentById, type Category, type Department, type Locale, type PipelineConfig } from '../domain/config.ts';
 import type { OutboundMessage } from '../domain/messages.ts';
-import { planAlertDelivery } from '../domain/quiet-hours.ts';
+import { collapseHeld, planAlertDelivery } from '../domain/quiet-hours.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { AlertStore } from '../ports/alert-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -49,7 +49,7 @@ export async function effectiveCategory(category: Category, deps: { readonly ale
 export async function deliverAlert(messages: readonly OutboundMessage[], category: Category, department: Department, deps: AlertDeliveryDeps): Promise<void> {
   const now = deps.clock.now();
   const plan = deps.alertOps ? planAlertDelivery(messages, department, category, now) : { now: [...messages], deferred: [] };
-  for (const held of plan.deferred) await deps.alertOps!.deferSms(held.message, category.id, held.sendAt);
+  for (const held of plan.deferred) await deps.alertOps!.deferSms(held.message, category.id, held.sendAt, now);
   await deliverOnce(plan.now, deps);
 }
 
@@ -57,12 +57,18 @@ export async function deliverAlert(messages: readonly OutboundMessage[], categor
  * Sends the held SMS that are due, but only while their incident is still open (unacknowledged): an
  * SMS about an incident someone acknowledged or that resolved during the night needs nobody's action
  * in the morning, so it is dropped (the email already told them). This includes held all-clear SMS.
+ * An incident's reminders held for one recipient go as one, the latest (`collapseHeld`).
+ *
+ * Safe to repeat and to crash anywhere: the superseded ones are removed first, then the latest is
+ * sent through the once-only ledger and removed. A run that dies in between finds only the latest
+ * (never sends an earlier one instead) or finds it already sent.
  * @returns how many were sent
  */
 export async function flushDeferredSms(deps: AlertDeliveryDeps & { readonly alerts: AlertStore }): Promise<number> {
   if (!deps.alertOps) return 0;
   let sent = 0;
-  for (const held of await deps.alertOps.dueSms(deps.clock.now())) {
+  for (const { latest: held, superseded } of collapseHeld(await deps.alertOps.dueSms(deps.clock.now()))) {
+    for (const earlier of superseded) await deps.alertOps.removeDeferred(earlier.key);
     let stale = false;
     if (held.message.alertId) {
       const incident = await deps.alerts.getIncident(held.category, held.message.alertId);

@@ -11,7 +11,7 @@ import {
 import { ackExpiredPage, ackNotFoundPage, ackPage, acknowledgedPage, alreadyHandledPage } from '../../functions/domain/alert-pages.ts';
 import { AlertIncidentSchema, newIncident, renderAlertRaised } from '../../functions/domain/alert.ts';
 import { AlertingOverrideInputSchema, applyOverride, newOverride } from '../../functions/domain/alerting-override.ts';
-import { planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
+import { collapseHeld, planAlertDelivery, smsSendTime } from '../../functions/domain/quiet-hours.ts';
 import { endSilenceEarly, isSilenceActive, newSilence, SilenceInputSchema } from '../../functions/domain/silence.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
@@ -144,5 +144,41 @@ describe('silences and overrides', () => {
     expect(override).toMatchObject({ updatedBy: 'agent:zhang', updatedAt: now.toISOString() });
     expect(applyOverride(category, override).threshold).toEqual({ count: 3, windowMinutes: 15 });
     expect(applyOverride(category, undefined)).toBe(category);
+  });
+});
+
+describe('collapseHeld: SMS held for quiet hours as they go in the morning', () => {
+  const topic = (id: string, collapseKey?: string, department = 'finance') => ({ id, kind: 'alert' as const, channel: 'topic' as const, department, subject: id, text: id, ...(collapseKey && { collapseKey }) });
+  const sms = (id: string, to: string, collapseKey?: string) => ({ id, kind: 'alert_escalation' as const, channel: 'sms' as const, to, text: id, ...(collapseKey && { collapseKey }) });
+  const held = (key: string, message: ReturnType<typeof topic> | ReturnType<typeof sms>, heldAt?: string) => ({ key, message, ...(heldAt && { heldAt }) });
+  it.each([
+    {
+      name: "an incident's three reminders to one topic: the latest held goes, the two before are superseded",
+      input: [held('k2', topic('r2', 'i:reminder'), '2026-11-20T18:40:00Z'), held('k3', topic('r3', 'i:reminder'), '2026-11-20T22:40:00Z'), held('k1', topic('r1', 'i:reminder'), '2026-11-20T14:40:00Z')],
+      out: [['r3', ['r1', 'r2']]],
+    },
+    {
+      name: 'reminder 10 held after reminder 9 wins although its id sorts first',
+      input: [held('a#i:reminder:10', topic('r10', 'i:reminder'), '2026-11-22T02:00:00Z'), held('a#i:reminder:9', topic('r9', 'i:reminder'), '2026-11-21T22:00:00Z')],
+      out: [['r10', ['r9']]],
+    },
+    {
+      name: 'without times (held by the old code) the key order decides',
+      input: [held('a#2', topic('r2', 'i:reminder')), held('a#1', topic('r1', 'i:reminder'))],
+      out: [['r2', ['r1']]],
+    },
+    {
+      name: 'other incidents, other topics and messages without a key each go alone',
+      input: [
+        held('k1', topic('i1', 'i:reminder'), '2026-11-20T14:40:00Z'),
+        held('k2', topic('j1', 'j:reminder'), '2026-11-20T14:41:00Z'),
+        held('k3', topic('i1b', 'i:reminder', 'quality'), '2026-11-20T14:42:00Z'),
+        held('k4', sms('e1', '+861'), '2026-11-20T14:43:00Z'),
+        held('k5', sms('e2', '+861'), '2026-11-20T14:44:00Z'),
+      ],
+      out: [['i1', []], ['j1', []], ['i1b', []], ['e1', []], ['e2', []]],
+    },
+  ])('$name', ({ input, out }) => {
+    expect(collapseHeld(input).map((g) => [g.latest.message.id, g.superseded.map((x) => x.message.id)])).toEqual(out);
   });
 });

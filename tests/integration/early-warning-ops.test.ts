@@ -13,6 +13,7 @@ import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
+import { newOverride } from '../../functions/domain/alerting-override.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 // refund: 10 complaints within 60 minutes; department finance (English, quiet hours 22:00-08:00 Shanghai, not critical).
@@ -147,6 +148,28 @@ describe('acknowledge links against DynamoDB Local', () => {
     expect(kinds('alert_escalation').filter((e) => e.channel === 'sms').length).toBeGreaterThanOrEqual(1);
     await evaluateAt(Date.parse('2026-11-21T00:10:00.000Z'));
     expect(raised().filter((e) => e.channel === 'sms')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a morning run', false],
+    ['a morning run after one that died having removed only the superseded reminders', true],
+  ])('sends the reminders held overnight as one SMS, the latest, once: %s', async (_case, diedHalfWay) => {
+    // One complaint keeps a 24-hour window at the threshold all night; nobody acknowledges.
+    await rt.alertOps!.putOverride(newOverride(CATEGORY, { threshold: { count: 1, windowMinutes: 1440 }, actor: 'agent:x' }, clock.now()));
+    await breachAt(Date.parse('2026-11-20T10:40:00.000Z'), 1); // 18:40 in Shanghai
+    // The escalation chain hears before the quiet hours; reminders 1-3 fall at 22:45, 02:45, 06:45.
+    for (const at of ['11:15', '11:45', '12:15', '14:45', '18:45', '22:45']) await evaluateAt(Date.parse(`2026-11-20T${at}:00.000Z`));
+    const reminderSms = () => kinds('alert').filter((e) => e.channel === 'sms' && /reminder/.test(e.body));
+    expect(reminderSms()).toEqual([]);
+    const held = await rt.alertOps!.dueSms(new Date('2026-11-21T00:05:00.000Z'));
+    expect(held.filter((h) => h.message.collapseKey !== undefined)).toHaveLength(3);
+    if (diedHalfWay) for (const h of held.filter((x) => !/reminder:3/.test(x.message.id))) await rt.alertOps!.removeDeferred(h.key);
+
+    await evaluateAt(Date.parse('2026-11-21T00:05:00.000Z')); // 08:05
+    await evaluateAt(Date.parse('2026-11-21T00:05:00.000Z')); // the schedule delivered twice
+    await evaluateAt(Date.parse('2026-11-21T00:10:00.000Z'));
+    expect(reminderSms().map((e) => e.body)).toEqual([expect.stringMatching(/^\[Complaint alert - reminder 3\] Refund: still unacknowledged\. Now 1 \(peak 1\)\./)]);
+    expect(await rt.alertOps!.dueSms(new Date('2026-11-21T00:10:00.000Z'))).toEqual([]);
   });
 
   it('drops held SMS of an incident that resolved during the night (the emails told everyone)', async () => {
