@@ -143,7 +143,7 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     // The page names the complaint by its short reference.
     expect(await page.locator('h1').textContent()).toMatch(/^Complaint YX-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const ackForm = page.locator('form', { has: page.getByRole('heading', { name: 'Acknowledge' }) });
-    await ackForm.getByLabel('Note (sent to the customer with this step unless marked internal)').fill('We are chasing the courier.');
+    await ackForm.getByLabel('Note to the customer (sent with this step)').fill('We are chasing the courier.');
     await ackForm.getByRole('button', { name: 'Acknowledge' }).click();
     await page.waitForURL(/done=applied/);
     expect(await page.getByRole('status').textContent()).toBe('Saved.');
@@ -172,8 +172,8 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
 
     // A step with a note kept inside: the customer hears about the step, not the note.
     const startForm = page.locator('form', { has: page.getByRole('heading', { name: 'Start work' }) });
-    await startForm.getByLabel('Note (sent to the customer with this step unless marked internal)').fill('Customer was rude on the phone.');
-    await startForm.getByLabel('Keep the note internal (the customer still hears about the step, without the note)').check();
+    await startForm.getByLabel('Note to the customer (sent with this step)').fill('Customer was rude on the phone.');
+    await startForm.getByLabel('Keep the note internal (the step is still sent)').check();
     await startForm.getByRole('button', { name: 'Start work' }).click();
     await page.waitForURL(/done=applied/);
     const started = await pipeline.runtime.complaints.get(ids.parcel!);
