@@ -48,7 +48,12 @@ function httpEvent(method: 'GET' | 'POST', routeKey: string, path: string, init:
     ...(init.pathParameters && { pathParameters: init.pathParameters }),
     ...(init.body !== undefined && { body: init.body }),
     isBase64Encoded: false,
-    requestContext: { requestId: 'r', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' } },
+    // What the agent authorizer adds on the agent routes (export, erasure): an admin machine client. Public routes ignore it.
+    requestContext: {
+      requestId: 'r',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      authorizer: { lambda: { principal: JSON.stringify({ id: 'privacy-tool', kind: 'machine', admin: true, departments: [] }) } },
+    },
   } as unknown as APIGatewayProxyEventV2;
 }
 

@@ -15,6 +15,7 @@ export const OWN_PROCESS = [
   'tests/adapters/aws-runtime.test.ts',
   'tests/adapters/observability.test.ts',
   'tests/adapters/selected-events.test.ts',
+  'tests/cli/export-training.test.ts',
   'tests/integration/dashboard-metrics.test.ts',
   'tests/local/dynamodb-local.test.ts',
   'tests/local/measure-lifecycle.test.ts',
