@@ -91,34 +91,17 @@ export class DynamoAlertStore implements AlertStore {
     return pointer.Item ? this.getIncident(category, String(pointer.Item.incidentId)) : undefined;
   }
 
-  async recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void> {
+  async raisePeak(incident: AlertIncident, count: number, now: Date, newest?: readonly AlertComplaint[]): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.stateTable,
           Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
           // `newestTitles` held rendered lines before `newest` kept the facts.
-          UpdateExpression: 'SET #count = :c, peak = :c, newest = :t, updatedAt = :now REMOVE newestTitles',
+          UpdateExpression: newest ? 'SET #count = :c, peak = :c, newest = :t, updatedAt = :now REMOVE newestTitles' : 'SET #count = :c, peak = :c, updatedAt = :now',
           ConditionExpression: 'attribute_exists(pk) AND peak < :c',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':c': count, ':t': newest, ':now': now.toISOString() },
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
-  }
-
-  async raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.stateTable,
-          Key: { pk: alertKey(incident.category), sk: incidentKey(incident.id) },
-          UpdateExpression: 'SET #count = :c, peak = :c, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND peak < :c',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':c': count, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':c': count, ':now': now.toISOString(), ...(newest && { ':t': newest }) },
         }),
       );
     } catch (err) {

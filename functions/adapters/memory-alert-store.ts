@@ -22,16 +22,10 @@ export class MemoryAlertStore implements AlertStore {
     return id === undefined ? undefined : this.#get(category, id);
   }
 
-  async recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void> {
+  async raisePeak(incident: AlertIncident, count: number, now: Date, newest?: readonly AlertComplaint[]): Promise<void> {
     const stored = this.#incidents.get(key(incident.category, incident.id));
     if (!stored || stored.peak >= count) return;
-    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, newest: newest.map((c) => ({ ...c })), updatedAt: now.toISOString() });
-  }
-
-  async raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void> {
-    const stored = this.#incidents.get(key(incident.category, incident.id));
-    if (!stored || stored.peak >= count) return;
-    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, updatedAt: now.toISOString() });
+    this.#incidents.set(key(incident.category, incident.id), { ...stored, count, peak: count, ...(newest && { newest: newest.map((c) => ({ ...c })) }), updatedAt: now.toISOString() });
   }
 
   async markNotified(incident: AlertIncident, at: Date): Promise<void> {

@@ -9,13 +9,12 @@ export interface AlertStore {
   openIncident(incident: AlertIncident): Promise<{ opened: boolean; incident: AlertIncident }>;
   /** The category's open (or acknowledged) incident, if any: reads only, so a sustained breach costs no writes. */
   findOpen(category: string): Promise<AlertIncident | undefined>;
-  /** Records a new peak on an incident (count, peak, newest complaints); ignored unless it is higher. */
-  recordPeak(incident: AlertIncident, count: number, newest: readonly AlertComplaint[], now: Date): Promise<void>;
   /**
-   * Raises an incident's stored peak (and count) to a window count a message is about to report;
-   * conditional, so it never lowers what another writer stored. Newest complaints are left alone.
+   * Raises an incident's stored peak (and count) to a higher window count: the volume monitor's new
+   * peak, with the newest complaints it saw, or a count a message is about to report (newest left
+   * alone). Conditional, so it never lowers what another writer stored.
    */
-  raisePeak(incident: AlertIncident, count: number, now: Date): Promise<void>;
+  raisePeak(incident: AlertIncident, count: number, now: Date, newest?: readonly AlertComplaint[]): Promise<void>;
   /** Marks that the incident's raise notifications went out. */
   markNotified(incident: AlertIncident, at: Date): Promise<void>;
   getIncident(category: string, incidentId: string): Promise<AlertIncident | undefined>;

@@ -115,7 +115,7 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
     }
     if (incident) {
       const peak = scaleCount(incident.scale);
-      if (isNewPeak(incident, peak)) await deps.alerts.recordPeak(incident, peak, await newestComplaints(category, deps), now);
+      if (isNewPeak(incident, peak)) await deps.alerts.raisePeak(incident, peak, now, await newestComplaints(category, deps));
     } else {
       if (!opening) continue;
       const newest = await newestComplaints(category, deps);
