@@ -11,6 +11,7 @@ import { escapeHtml } from './escape.ts';
 import { companyName } from './names.ts';
 import type { SurveyFormField } from './survey.ts';
 import { surveyTexts, type SurveyPageTexts } from './templates/survey.ts';
+import { formatNamedTime, formatWithin } from './time.ts';
 
 /**
  * The pages' only stylesheet (contrast ≥ 4.5:1 throughout, visible focus, 44px touch targets). Pure, so
@@ -140,9 +141,20 @@ export function surveyFormPage(view: SurveyFormView, config: PipelineConfig): Pa
 }
 
 /** After a recorded answer. */
-export function thankYouPage(locale: Locale, outcome: 'reopened' | 'closed' | 'none', config: PipelineConfig): Page {
+export function thankYouPage(locale: Locale, outcome: 'reopened' | 'closed' | 'none', config: PipelineConfig, promise?: ContactPromise): Page {
   const t = surveyTexts[locale].page;
-  return notice(200, locale, config, t.thanksTitle, t.thanksBody[outcome]);
+  const text =
+    outcome === 'reopened' && promise
+      ? t.thanksReopenedBy(formatNamedTime(new Date(promise.dueAt), promise.timeZone, locale), formatWithin(Date.parse(promise.dueAt) - promise.now.getTime(), locale))
+      : t.thanksBody[outcome];
+  return notice(200, locale, config, t.thanksTitle, text);
+}
+
+/** When the reopened complaint's first response is due, in the customer's time zone: what the reopen email will promise too. */
+export interface ContactPromise {
+  readonly dueAt: string;
+  readonly timeZone: string;
+  readonly now: Date;
 }
 
 /** 410: the survey was answered before. */

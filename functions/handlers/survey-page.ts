@@ -52,6 +52,6 @@ export const handler = pageHandler(async (event) => {
     case 'recorded':
       // No comment and no contact details in logs. DEBUG: the answer is on the complaint and in survey.answered.
       logger.debug('survey answered', { surveyId: result.link.surveyId, complaintId: result.link.complaintId, rating: parsed.answer.rating, solved: parsed.answer.solved, effect: result.effect });
-      return htmlResponse(thankYouPage(locale, result.effect, config));
+      return htmlResponse(thankYouPage(locale, result.effect, config, result.reopenedDueAt && { ...result.reopenedDueAt, now: rt.clock.now() }));
   }
 });

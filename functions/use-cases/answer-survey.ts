@@ -3,6 +3,7 @@ import { applySurveyAnswer, isWellFormedToken, surveyLinkState, type SurveyAnswe
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { SurveyStore } from '../ports/survey-store.ts';
+import { customerTimeZone } from '../domain/progress.ts';
 
 export interface OpenSurveyDeps {
   readonly clock: Clock;
@@ -27,7 +28,7 @@ export interface AnswerSurveyDeps {
 }
 
 export type AnswerResult =
-  | { outcome: 'recorded'; link: SurveyLink; effect: 'reopened' | 'closed' | 'none' }
+  | { outcome: 'recorded'; link: SurveyLink; effect: 'reopened' | 'closed' | 'none'; reopenedDueAt?: { dueAt: string; timeZone: string } }
   | { outcome: 'not_found' }
   | { outcome: 'already_answered'; link: SurveyLink }
   | { outcome: 'expired'; link: SurveyLink };
@@ -64,8 +65,10 @@ export async function answerSurvey(token: string, answer: SurveyAnswer, deps: An
       ...(complaint && applied && { complaint: { next: applied.complaint, expectedVersion: complaint.version } }),
     });
     switch (result) {
-      case 'recorded':
-        return { outcome: 'recorded', link, effect };
+      case 'recorded': {
+        const dueAt = effect === 'reopened' ? applied?.complaint.sla.dueAt : undefined;
+        return { outcome: 'recorded', link, effect, ...(dueAt && complaint && { reopenedDueAt: { dueAt, timeZone: customerTimeZone(complaint, deps.config) } }) };
+      }
       case 'not_found':
         return { outcome: 'not_found' };
       case 'already_answered':

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
-import { writeTwoBucketConfig } from '../fixtures/config.ts';
+import { defaultConfig, writeTwoBucketConfig } from '../fixtures/config.ts';
+import { customerTimeZone } from '../../functions/domain/progress.ts';
+import { formatNamedTime } from '../../functions/domain/time.ts';
 
 const TOKEN = 'survey-token';
 let app: LocalProcess;
@@ -67,9 +69,14 @@ describe.skipIf(skipBrowserTests)('satisfaction survey, locally end to end', () 
     await page.getByRole('button', { name: '提交' }).click();
     expect(await page.locator('h1').textContent()).toBe('感谢您的反馈');
     expect(await page.locator('main').textContent()).toContain('我们已重新处理您的投诉');
+    const thanks = (await page.locator('main').textContent()) ?? '';
 
     await api.settle();
     const complaint = (await api.call('GET', `/complaints/${id}`)).body;
+    // The page promises when, as the reopen email does: the reopened complaint's first-response time.
+    const promised = formatNamedTime(new Date(complaint.sla.dueAt), customerTimeZone(complaint, defaultConfig), 'zh-CN');
+    expect(thanks).toContain(`${promised}前与您联系`);
+    expect((await mine('progress')).at(-1)?.body).toContain(promised);
     expect(complaint).toMatchObject({ status: 'reopened', reopenCount: 1, sla: { phase: 'first_response' }, surveyAnswer: { rating: 2, solved: false, outcome: 'reopened' } });
     expect(complaint.timeline.at(-1)).toMatchObject({ actor: 'survey', event: 'reopen', note: 'Survey: rating 2/5, not solved, comment: "快递还是没有到，电话也打不通"' });
     const followup = await mine('survey_followup');

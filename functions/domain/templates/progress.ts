@@ -44,8 +44,8 @@ export interface LocaleTemplates {
 const zhNote = (note: string) => (note ? `留言：${note}` : '');
 const enNote = (note: string) => (note ? ` Note: ${note}` : '');
 /** When, in an email: how long until then first (it reads the same in every time zone), then the time. */
-const zhBy = (dueText: string, within?: string) => (within ? zh`在${within}内、即${dueText}前` : zh`在${dueText}前`);
-const enBy = (dueText: string, within?: string) => (within ? `within ${within}, by ${dueText}` : `by ${dueText}`);
+export const zhBy = (dueText: string, within?: string) => (within ? zh`在${within}内、即${dueText}前` : zh`在${dueText}前`);
+export const enBy = (dueText: string, within?: string) => (within ? `within ${within}, by ${dueText}` : `by ${dueText}`);
 
 /**
  * Customer progress messages, one set per locale. To add a locale: add it to `LocaleSchema` in

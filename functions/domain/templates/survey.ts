@@ -1,5 +1,6 @@
 import type { Locale } from '../config.ts';
 import { zh } from '../text.ts';
+import { enBy, zhBy } from './progress.ts';
 
 /** What survey messages and pages may mention. Every value is plain text; rendering escapes it for HTML. */
 export interface SurveyContext {
@@ -38,6 +39,8 @@ export interface SurveyPageTexts {
   readonly errors: { readonly rating: string; readonly solved: string; readonly comment: string };
   readonly thanksTitle: string;
   readonly thanksBody: { readonly reopened: string; readonly closed: string; readonly none: string };
+  /** The reopened answer's thanks with the promise the reopen email repeats (`enBy`/`zhBy` wording). */
+  readonly thanksReopenedBy: (dueText: string, within?: string) => string;
   readonly answeredTitle: string;
   readonly answeredBody: string;
   readonly expiredTitle: string;
@@ -130,6 +133,7 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
         closed: '很高兴问题已经解决。感谢您抽出时间告诉我们。',
         none: '我们已收到您的评价，会用它改进服务。',
       },
+      thanksReopenedBy: (dueText, within) => `很抱歉问题没有解决。我们已重新处理您的投诉，负责部门会${zhBy(dueText, within)}与您联系。`,
       answeredTitle: '问卷已填写',
       answeredBody: '这份问卷已经提交过了，感谢您的反馈。',
       expiredTitle: '链接已过期',
@@ -186,6 +190,7 @@ export const surveyTexts: Readonly<Record<Locale, SurveyLocaleTexts>> = {
         closed: 'We are glad it is solved. Thank you for taking the time to tell us.',
         none: 'We have your answer and will use it to improve.',
       },
+      thanksReopenedBy: (dueText, within) => `We are sorry your problem is not solved. We have reopened your complaint and the team will contact you ${enBy(dueText, within)}.`,
       answeredTitle: 'Already answered',
       answeredBody: 'This survey has already been answered. Thank you for your feedback.',
       expiredTitle: 'This link has expired',
