@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { readJsonFile, writeJsonAtomically } from './json-file.ts';
 import type { StreamCheckpointStore } from './stream-poller.ts';
 
 const CheckpointFileSchema = z.object({
@@ -34,31 +35,17 @@ export class FileCheckpointStore implements StreamCheckpointStore {
   }
 
   async load(streamArn: string): Promise<Readonly<Record<string, string>>> {
-    let text: string;
-    try {
-      text = readFileSync(this.#file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.#fresh(streamArn).shards;
-      throw err;
-    }
-    let parsed;
-    try {
-      parsed = CheckpointFileSchema.safeParse(JSON.parse(text));
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed?.success) throw new CheckpointFileError(`stream checkpoint file ${this.#file} is not valid; delete it to start over from TRIM_HORIZON`);
-    if (parsed.data.streamArn !== streamArn) return this.#fresh(streamArn).shards;
-    this.#data = parsed.data;
-    return { ...parsed.data.shards };
+    const saved = readJsonFile(this.#file, CheckpointFileSchema);
+    if (saved.kind === 'invalid') throw new CheckpointFileError(`stream checkpoint file ${this.#file} is not valid; delete it to start over from TRIM_HORIZON`);
+    if (saved.kind === 'missing' || saved.data.streamArn !== streamArn) return this.#fresh(streamArn).shards;
+    this.#data = saved.data;
+    return { ...saved.data.shards };
   }
 
   async save(streamArn: string, shardId: string, sequenceNumber: string): Promise<void> {
     const data = this.#data?.streamArn === streamArn ? this.#data : this.#fresh(streamArn);
     data.shards[shardId] = sequenceNumber;
-    const tmp = `${this.#file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, this.#file);
+    writeJsonAtomically(this.#file, data);
   }
 
   #fresh(streamArn: string): CheckpointFile {

@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
+import { readJsonFile, writeJsonAtomically } from './json-file.ts';
 
 /**
  * The one `npm start` that owns a `DYNAMODB_PERSIST_DIR`: its pid, and the pid of the DynamoDB Local
@@ -130,9 +131,7 @@ export async function lockPersistDir(dir: string, options: LockOptions = {}): Pr
       if (released || javaPid === undefined) return;
       state = { pid, javaPid };
       // Replaced atomically: a crash leaves the old lock or the new one, never half a file.
-      const tmp = `${file}.${pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(state));
-      renameSync(tmp, file);
+      writeJsonAtomically(file, state, `${file}.${pid}.tmp`);
     },
     release() {
       if (released) return;
@@ -194,29 +193,15 @@ async function terminate(pid: number): Promise<void> {
  */
 export function readSavedClock(dir: string): Date | undefined {
   const file = join(dir, CLOCK_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let parsed;
-  try {
-    parsed = ClockFileSchema.safeParse(JSON.parse(text));
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.success) throw new PersistDirError(`DYNAMODB_PERSIST_DIR: ${file} is not a saved clock; delete it to start the clock at LOCAL_CLOCK_START or the machine's time`);
-  return new Date(parsed.data.now);
+  const saved = readJsonFile(file, ClockFileSchema);
+  if (saved.kind === 'missing') return undefined;
+  if (saved.kind === 'invalid') throw new PersistDirError(`DYNAMODB_PERSIST_DIR: ${file} is not a saved clock; delete it to start the clock at LOCAL_CLOCK_START or the machine's time`);
+  return new Date(saved.data.now);
 }
 
 /** Saves the clock's instant, replacing the file atomically (write, then rename). */
 export function saveClock(dir: string, now: Date): void {
-  const file = join(dir, CLOCK_FILE);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ now: now.toISOString() }));
-  renameSync(tmp, file);
+  writeJsonAtomically(join(dir, CLOCK_FILE), { now: now.toISOString() });
 }
 
 /**
