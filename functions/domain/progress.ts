@@ -79,7 +79,9 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
   const department = config.departments.find((d) => d.id === complaint.department);
   const due = promisedDue(step, complaint);
   const timeZone = customerTimeZone(complaint, config);
-  const customerName = complaint.customer.name ? cleanUserText(complaint.customer.name) : undefined;
+  // The receipt is the one message anyone can cause (the intake is public, to any address): it
+  // quotes nothing the sender wrote, neither a name nor a title, so it cannot carry someone's text.
+  const customerName = complaint.customer.name && step !== 'received' ? cleanUserText(complaint.customer.name) : undefined;
   const ctx: ProgressContext = {
     reference: referenceOf(complaint),
     ...(customerName && { customerName }),
@@ -89,6 +91,8 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
     company: companyName(config, locale),
     ...(due && { dueText: formatNamedTime(new Date(due), timeZone, locale), dueShort: formatShortTime(new Date(due), timeZone, locale) }),
     ...(due && withinOf(Date.parse(due) - Date.parse(entry.at), locale)),
+    ...(entry.event === 'customer_replied' && { afterReply: true }),
+    ...(step === 'acknowledged' && complaint.timeline.slice(0, index).some((e) => e.event === 'reopen') && { afterReopen: true }),
   };
   const note = publicNote(entry);
   const quoted = [ctx.title, ...(customerName ? [customerName] : [])];

@@ -85,7 +85,7 @@ function progressMessages(locale: Locale, channel: 'email' | 'sms'): OutboundMes
   let c = customerComplaint(locale, channel);
   const note = locale === 'en' ? LONG_NOTE_EN : LONG_NOTE_ZH;
   const out = renderProgress(c, 0, config, { unsubscribeUrl: `${BASE}/u/${'t'.repeat(32)}` });
-  const walk: ComplaintEvent['type'][] = ['acknowledge', 'start', 'wait_on_customer', 'customer_replied', 'update', 'resolve', 'reopen'];
+  const walk: ComplaintEvent['type'][] = ['acknowledge', 'start', 'wait_on_customer', 'customer_replied', 'update', 'resolve', 'reopen', 'acknowledge'];
   for (const type of walk) {
     const r = applyEvent(c, { type, actor: 'agent:li', note } as ComplaintEvent, t0, config);
     if (!r.ok) throw new Error(`${type}: ${JSON.stringify(r)}`);

@@ -14,12 +14,60 @@ function make(customer: Record<string, string>, title = '快递<b>丢了</b>'): 
   return r.complaint;
 }
 
+function acknowledged(c: Complaint): Complaint {
+  const r = applyEvent(c, { type: 'acknowledge', actor: 'agent:li' }, t0, defaultConfig);
+  if (!r.ok) throw new Error('acknowledge');
+  return r.complaint;
+}
+
+function step(c: Complaint, type: 'start' | 'wait_on_customer' | 'customer_replied' | 'resolve' | 'reopen' | 'acknowledge', actor = 'agent:li'): Complaint {
+  const r = applyEvent(c, { type, actor }, t0, defaultConfig);
+  if (!r.ok) throw new Error(type);
+  return r.complaint;
+}
+
 describe('progress messages', () => {
+  it('thank the customer for their reply instead of the generic "working on it", in both languages', () => {
+    for (const [locale, subject, line, sms] of [
+      ['en', 'Thank you, we have your reply (ref. REF123)', 'Thank you for the information about your complaint "Lost parcel".', 'thank you, we have your reply'],
+      ['zh-CN', '已收到您的回复，我们继续处理（编号 REF123）', '谢谢您的回复。我们已收到您就投诉“Lost parcel”补充的信息，并已继续处理。', '已收到您的回复'],
+    ] as const) {
+      let c = step(step(acknowledged(make({ email: 'a@example.com', phone: '+12125550100', locale }, 'Lost parcel')), 'wait_on_customer'), 'customer_replied', 'customer:email');
+      const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+      const [email, text] = renderProgress(c, c.timeline.length - 1, all) as [EmailMessage, SmsMessage];
+      expect(email.subject).toBe(subject);
+      expect(email.text).toContain(line);
+      expect(text.text).toContain(sms);
+      // An agent's start is still the plain "working on it".
+      c = step(acknowledged(make({ email: 'a@example.com', locale }, 'Lost parcel')), 'start');
+      const [plain] = renderProgress(c, c.timeline.length - 1, defaultConfig) as [EmailMessage];
+      expect(plain.subject).not.toBe(subject);
+    }
+  });
+
+  it('say that a reopened complaint is being handled again, not as if it were new', () => {
+    for (const [locale, subject, line, sms] of [
+      ['en', 'Your reopened complaint is being handled again (ref. REF123)', 'has taken up your reopened complaint "Lost parcel" again.', 'is being handled again'],
+      ['zh-CN', '重新打开的投诉已有专人跟进（编号 REF123）', '已接手您重新打开的投诉“Lost parcel”，并安排专人重新跟进。', '重新打开的投诉'],
+    ] as const) {
+      const first = acknowledged(make({ email: 'a@example.com', phone: '+12125550100', locale }, 'Lost parcel'));
+      const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+      const [firstEmail] = renderProgress(first, 1, all) as [EmailMessage];
+      expect(firstEmail.subject).not.toBe(subject);
+      const again = step(step(step(step(first, 'start'), 'resolve'), 'reopen', 'customer:email'), 'acknowledge');
+      const [email, text] = renderProgress(again, again.timeline.length - 1, all) as [EmailMessage, SmsMessage];
+      expect(email.subject).toBe(subject);
+      expect(email.text).toContain(line);
+      expect(text.text).toContain(sms);
+    }
+  });
+
   it('speak Chinese by default with the reference and what happens next', () => {
     const [email] = renderProgress(make({ email: 'a@example.com', name: '陈女士' }), 0, defaultConfig) as [EmailMessage];
     expect(email).toMatchObject({ id: 'REF123:t0:progress:email', kind: 'progress', channel: 'email', to: 'a@example.com', complaintId: 'REF123' });
     expect(email.subject).toBe('我们已收到您的投诉（编号 REF123）');
-    expect(email.text).toContain('陈女士，您好：');
+    expect(email.text).toContain('您好：');
+    expect(email.text).toContain('我们已收到您的投诉，编号 REF123。');
     expect(email.text).toContain('它已转交物流配送部处理（类别：物流延迟）。');
     expect(email.text).toContain('我们会在 24 小时内、即 2026-11-17 10:00（北京时间）前联系您。');
   });
@@ -80,15 +128,36 @@ describe('progress messages', () => {
     expect(sms.text).toContain(note);
   });
 
+  it('quote nothing the sender wrote in the receipt, which anyone can send to any address', () => {
+    const lure = 'Your account is locked: call +1 555 0100 now';
+    for (const locale of ['en', 'zh-CN']) {
+      const messages = renderProgress(make({ email: 'a@example.com', phone: '+12125550100', name: 'Visit evil.example to verify', locale }, lure), 0, {
+        ...defaultConfig,
+        customerNotifications: { channels: 'all' as const },
+      });
+      expect(messages).toHaveLength(2);
+      for (const m of messages) {
+        const text = m.channel === 'email' ? `${m.subject}\n${m.text}\n${m.html}` : m.text;
+        expect(text).not.toContain('evil.example');
+        expect(text).not.toContain('locked');
+      }
+    }
+    // Once an agent has taken it on, the messages name the customer and their title again.
+    const c = acknowledged(make({ email: 'a@example.com', name: 'Ms Chen', locale: 'en' }, 'Lost parcel'));
+    const [ack] = renderProgress(c, 1, defaultConfig) as [EmailMessage];
+    expect(ack.text).toContain('Dear Ms Chen,');
+    expect(ack.text).toContain('"Lost parcel"');
+  });
+
   it('take bidirectional controls out of what the customer typed', () => {
-    const [email] = renderProgress(make({ email: 'a@example.com', locale: 'en' }, 'Invoice \u202Efdp.exe'), 0, defaultConfig) as [EmailMessage];
+    const [email] = renderProgress(acknowledged(make({ email: 'a@example.com', locale: 'en' }, 'Invoice \u202Efdp.exe')), 1, defaultConfig) as [EmailMessage];
     expect(email.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     expect(email.html).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     expect(email.html).toContain('<bdi>Invoice fdp.exe</bdi>');
   });
 
   it('escape what the customer typed in the HTML email', () => {
-    const [email] = renderProgress(make({ email: 'a@example.com' }, '<script>alert("x")</script>'), 0, defaultConfig) as [EmailMessage];
+    const [email] = renderProgress(acknowledged(make({ email: 'a@example.com' }, '<script>alert("x")</script>')), 1, defaultConfig) as [EmailMessage];
     expect(email.html).not.toMatch(/<script|<b>/);
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
   });

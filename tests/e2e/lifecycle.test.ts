@@ -70,8 +70,8 @@ describe('complaint lifecycle, locally', () => {
     // The internal note never reaches the customer, the public note on resolve does; the title is escaped in the HTML.
     expect(mine.some((m) => m.body.includes('called the courier'))).toBe(false);
     expect(mine[3]!.body).toContain('courier redelivered');
-    expect(mine[0]!.html).toContain('&lt;script&gt;');
-    expect(mine[0]!.html).not.toContain('<script>');
+    expect(mine[1]!.html).toContain('&lt;script&gt;');
+    expect(mine[1]!.html).not.toContain('<script>');
 
     const listed = await api.call('GET', '/complaints?status=resolved&department=logistics');
     expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(id);

@@ -18,6 +18,10 @@ export interface ProgressContext {
   readonly dueShort?: string;
   /** How long from the step until then (`19 hours`, `5 days`), for a reader in another time zone. */
   readonly dueWithin?: string;
+  /** The step answers something the customer sent (work resumes after their reply). */
+  readonly afterReply?: boolean;
+  /** The step comes after the complaint was reopened (its acknowledgement the second time round). */
+  readonly afterReopen?: boolean;
 }
 
 export interface ProgressTemplate {
@@ -61,21 +65,27 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       received: {
         subject: (c) => zh`我们已收到您的投诉（编号 ${c.reference}）`,
         body: (c) => [
-          zh`我们已收到您关于“${c.title}”的投诉，编号 ${c.reference}。`,
+          zh`我们已收到您的投诉，编号 ${c.reference}。`,
           zh`它已转交${c.departmentName}处理（类别：${c.categoryName}）。`,
           c.dueText ? `我们会${zhBy(c.dueText, c.dueWithin)}联系您。` : '我们会尽快联系您。',
         ],
         sms: (c, note) => zh`【${c.company}】已收到您的投诉，编号${c.reference}，已转${c.departmentName}，${c.dueShort ? zh`${c.dueShort}前` : '尽快'}联系您。${zhNote(note)}`,
       },
       acknowledged: {
-        subject: (c) => zh`您的投诉已有专人负责（编号 ${c.reference}）`,
-        body: (c) => [zh`${c.departmentName}已确认您的投诉“${c.title}”，并安排专人负责。`, c.dueText ? `我们的目标是${zhBy(c.dueText, c.dueWithin)}解决。` : '我们会尽快解决。'],
-        sms: (c, note) => zh`【${c.company}】投诉${c.reference}已有专人负责${c.dueShort ? zh`，目标${c.dueShort}前解决` : ''}。${zhNote(note)}`,
+        subject: (c) => (c.afterReopen ? zh`重新打开的投诉已有专人跟进（编号 ${c.reference}）` : zh`您的投诉已有专人负责（编号 ${c.reference}）`),
+        body: (c) => [
+          c.afterReopen ? zh`${c.departmentName}已接手您重新打开的投诉“${c.title}”，并安排专人重新跟进。` : zh`${c.departmentName}已确认您的投诉“${c.title}”，并安排专人负责。`,
+          c.dueText ? `我们的目标是${zhBy(c.dueText, c.dueWithin)}解决。` : '我们会尽快解决。',
+        ],
+        sms: (c, note) => zh`【${c.company}】${c.afterReopen ? '重新打开的' : ''}投诉${c.reference}已有专人${c.afterReopen ? '跟进' : '负责'}${c.dueShort ? zh`，目标${c.dueShort}前解决` : ''}。${zhNote(note)}`,
       },
       in_progress: {
-        subject: (c) => zh`您的投诉正在处理中（编号 ${c.reference}）`,
-        body: (c) => [zh`我们正在处理您的投诉“${c.title}”。`, '有任何进展我们都会第一时间通知您。'],
-        sms: (c, note) => zh`【${c.company}】投诉${c.reference}正在处理中，有进展会通知您。${zhNote(note)}`,
+        subject: (c) => (c.afterReply ? zh`已收到您的回复，我们继续处理（编号 ${c.reference}）` : zh`您的投诉正在处理中（编号 ${c.reference}）`),
+        body: (c) => [
+          c.afterReply ? zh`谢谢您的回复。我们已收到您就投诉“${c.title}”补充的信息，并已继续处理。` : zh`我们正在处理您的投诉“${c.title}”。`,
+          '有任何进展我们都会第一时间通知您。',
+        ],
+        sms: (c, note) => (c.afterReply ? zh`【${c.company}】已收到您的回复，投诉${c.reference}继续处理中，有进展会通知您。${zhNote(note)}` : zh`【${c.company}】投诉${c.reference}正在处理中，有进展会通知您。${zhNote(note)}`),
       },
       waiting_on_customer: {
         subject: (c) => zh`需要您的回复（编号 ${c.reference}）`,
@@ -108,21 +118,27 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       received: {
         subject: (c) => `We received your complaint (ref. ${c.reference})`,
         body: (c) => [
-          `We received your complaint "${c.title}", reference ${c.reference}.`,
+          `We received your complaint, reference ${c.reference}.`,
           `It is with our ${c.departmentName} team (category: ${c.categoryName}).`,
           c.dueText ? `We will get back to you ${enBy(c.dueText, c.dueWithin)}.` : 'We will get back to you shortly.',
         ],
         sms: (c, note) => `${c.company}: complaint received, ref ${c.reference}. We will reply by ${c.dueShort ?? 'soon'}.${enNote(note)}`,
       },
       acknowledged: {
-        subject: (c) => `Someone is now handling your complaint (ref. ${c.reference})`,
-        body: (c) => [`Our ${c.departmentName} team has taken on your complaint "${c.title}".`, c.dueText ? `We aim to resolve it ${enBy(c.dueText, c.dueWithin)}.` : 'We aim to resolve it shortly.'],
-        sms: (c, note) => `${c.company}: ref ${c.reference} is being handled${c.dueShort ? `, target ${c.dueShort}` : ''}.${enNote(note)}`,
+        subject: (c) => (c.afterReopen ? `Your reopened complaint is being handled again (ref. ${c.reference})` : `Someone is now handling your complaint (ref. ${c.reference})`),
+        body: (c) => [
+          c.afterReopen ? `Our ${c.departmentName} team has taken up your reopened complaint "${c.title}" again.` : `Our ${c.departmentName} team has taken on your complaint "${c.title}".`,
+          c.dueText ? `We aim to resolve it ${enBy(c.dueText, c.dueWithin)}.` : 'We aim to resolve it shortly.',
+        ],
+        sms: (c, note) => `${c.company}: ref ${c.reference} is being handled${c.afterReopen ? ' again' : ''}${c.dueShort ? `, target ${c.dueShort}` : ''}.${enNote(note)}`,
       },
       in_progress: {
-        subject: (c) => `We are working on your complaint (ref. ${c.reference})`,
-        body: (c) => [`We are working on your complaint "${c.title}".`, 'We will tell you as soon as there is news.'],
-        sms: (c, note) => `${c.company}: we are working on ref ${c.reference}.${enNote(note)}`,
+        subject: (c) => (c.afterReply ? `Thank you, we have your reply (ref. ${c.reference})` : `We are working on your complaint (ref. ${c.reference})`),
+        body: (c) => [
+          c.afterReply ? `Thank you for the information about your complaint "${c.title}". We have it and are working on your complaint again.` : `We are working on your complaint "${c.title}".`,
+          'We will tell you as soon as there is news.',
+        ],
+        sms: (c, note) => (c.afterReply ? `${c.company}: thank you, we have your reply and are working on ref ${c.reference} again.${enNote(note)}` : `${c.company}: we are working on ref ${c.reference}.${enNote(note)}`),
       },
       waiting_on_customer: {
         subject: (c) => `We need your reply (ref. ${c.reference})`,
