@@ -130,22 +130,46 @@ const EN_STOPWORDS = /* @__PURE__ */ new Set([
 ]);
 
 /**
- * The most frequent words among complaint titles, each title counting a word once. Words come from
- * the locale-aware word segmenter (which splits Chinese without spaces); single Chinese characters
- * and common English words carry no signal and are left out.
+ * Chinese words that say nothing about what a complaint is about: pronouns, question words, "still
+ * not", "please", "complaint", "problem". Single characters are left out anyway.
  */
-export function topTerms(titles: readonly string[], limit = 5): Array<{ term: string; count: number }> {
+const ZH_STOPWORDS = /* @__PURE__ */ new Set([
+  '一直', '没有', '还没', '怎么', '怎么办', '怎么回事', '什么', '为什么', '什么时候', '到底', '已经', '还是',
+  '但是', '因为', '所以', '如果', '然后', '而且', '我们', '你们', '他们', '我的', '你们的', '我们的', '这个',
+  '那个', '这么', '那么', '就是', '可以', '不是', '不能', '现在', '时候', '请问', '谢谢', '麻烦', '一下',
+  '一个', '自己', '非常', '真的', '尽快', '处理', '问题', '投诉', '希望', '还有',
+]);
+
+/**
+ * The config's keywords written in Chinese (categories and severity rules): the segmenter's
+ * dictionary does not know every trade word and splits some into single characters (盗刷 → 盗 刷),
+ * which would then be left out. Pass the result to {@link topTerms}.
+ */
+export function chineseKeywords(config: { categories: ReadonlyArray<{ keywords: { 'zh-CN': readonly string[] } }>; severityRules: ReadonlyArray<{ keywords: { 'zh-CN': readonly string[] } }> }): string[] {
+  const all = [...config.categories, ...config.severityRules].flatMap((x) => x.keywords['zh-CN']);
+  return [...new Set(all.filter((k) => [...k].length >= 2 && /^\p{Script=Han}+$/u.test(k)))];
+}
+
+/**
+ * The most frequent words among complaint titles, each title counting a word once. Words come from
+ * the locale-aware word segmenter (which splits Chinese without spaces) and from `vocabulary`, words
+ * counted wherever a title contains them (the config's Chinese keywords: {@link chineseKeywords});
+ * single Chinese characters and common English and Chinese words carry no signal and are left out.
+ */
+export function topTerms(titles: readonly string[], limit = 5, vocabulary: readonly string[] = []): Array<{ term: string; count: number }> {
   const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
   const counts = new Map<string, number>();
   for (const title of titles) {
     const words = new Set<string>();
-    for (const s of segmenter.segment(title.toLowerCase())) {
+    const lower = title.toLowerCase();
+    for (const s of segmenter.segment(lower)) {
       if (!s.isWordLike) continue;
       const w = s.segment;
       const cjk = /\p{Script=Han}/u.test(w);
-      if (cjk ? [...w].length < 2 : w.length < 3 || EN_STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+      if (cjk ? [...w].length < 2 || ZH_STOPWORDS.has(w) : w.length < 3 || EN_STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
       words.add(w);
     }
+    for (const k of vocabulary) if (lower.includes(k)) words.add(k);
     for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   return [...counts.entries()]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newIncident, renderAlertRaised, type AlertIncident } from '../../functions/domain/alert.ts';
-import { dailyTrend, sparkline, topTerms } from '../../functions/domain/alert-explanation.ts';
+import { chineseKeywords, dailyTrend, sparkline, topTerms } from '../../functions/domain/alert-explanation.ts';
 import {
   acknowledgeIncident,
   alertEscalatedEvent,
@@ -251,6 +251,19 @@ describe('alert explanation', () => {
       ]),
     );
     expect(topTerms(['one title only'])).toEqual([]);
+  });
+
+  it('leaves out Chinese words that say nothing about the complaint, and keeps the config\'s trade words the segmenter splits', () => {
+    const titles = ['账号被盗刷了怎么办', '我的账户被盗刷，请尽快处理', '快递一直没有收到', '快递到底什么时候到', '为什么一直没有更新物流，怎么回事'];
+    const plain = topTerms(titles, 10).map((t) => t.term);
+    expect(plain).toEqual(['快递']);
+    const vocabulary = chineseKeywords(defaultConfig);
+    expect(vocabulary).toContain('盗刷');
+    expect(topTerms(titles, 10, vocabulary)).toEqual([
+      { term: '快递', count: 2 },
+      { term: '盗刷', count: 2 },
+      { term: '被盗', count: 2 },
+    ]);
   });
 
   it('leaves out English words that say nothing about the complaint', () => {
