@@ -239,8 +239,12 @@ export type FunctionName =
   | AlertOpsFunctionName
   | PersonalDataFunctionName
   | 'inboundMail'
+  | ReplyPageFunctionName
   | ConsoleFunctionName
   | 'weeklyDigest';
+
+/** The reply page behind the link in a "waiting on you" SMS (README "Complaint lifecycle"). */
+export type ReplyPageFunctionName = 'replyPage' | 'replyAnswer';
 
 /** A customer's access and erasure requests (README "Personal data: export and erasure"). */
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
@@ -391,6 +395,24 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     }),
     // publicUrl: the console link in the follow-up; state: SMS held for quiet hours.
     access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
+  },
+  replyPage: {
+    entry: 'functions/handlers/reply-page.ts',
+    description: 'Serves the reply page behind the link in a "waiting on you" SMS: what the agent asked, one text box (reads only).',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'GET', path: '/r/{token}', auth: 'public' },
+    // state: the link (REPLYLINK#); complaints: the request's note, the reference, the customer's language.
+    access: { tables: { complaints: 'read', state: 'read' } },
+  },
+  replyAnswer: {
+    entry: 'functions/handlers/reply-page.ts',
+    description: 'Records a customer\'s reply from their reply link once: customer_replied when the complaint waits on them.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'http', method: 'POST', path: '/r/{token}', auth: 'public' },
+    // The link is only read: the reply's message id on the timeline makes it one reply per link.
+    access: { tables: { complaints: 'readWrite', state: 'read' } },
   },
   unsubscribePage: {
     entry: 'functions/handlers/unsubscribe.ts',

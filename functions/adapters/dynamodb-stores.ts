@@ -9,7 +9,7 @@ import { surveyStore } from './dynamodb-survey-store.ts';
 import { surveyFactStore } from './dynamodb-survey-facts.ts';
 import { customerDataStore } from './dynamodb-customer-data.ts';
 import { slaSmsStore } from './dynamodb-sla-sms-store.ts';
-import { replyTokenStore } from './dynamodb-reply-token-store.ts';
+import { replyLinkStore, replyTokenStore } from './dynamodb-reply-token-store.ts';
 import { dueTimesStore } from './dynamodb-due-times.ts';
 
 /**
@@ -29,5 +29,6 @@ export const allStores: Required<StoreFactories> = {
   customerData: customerDataStore,
   slaSms: slaSmsStore,
   replyTokens: replyTokenStore,
+  replyLinks: replyLinkStore,
   dueTimes: dueTimesStore,
 };

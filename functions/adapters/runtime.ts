@@ -15,6 +15,7 @@ import type { MailStore, ReplyTokenStore } from '../ports/inbound-mail.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
+import type { ReplyLinkStore } from '../ports/reply-links.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyFactStore, SurveyStore } from '../ports/survey-store.ts';
@@ -51,6 +52,8 @@ export interface Runtime {
   readonly baselineCache: BaselineCache;
   /** Reply addresses on customer emails (`REPLY#` items in the state table). */
   readonly replyTokens: ReplyTokenStore;
+  /** Reply links in "waiting on you" SMS (`REPLYLINK#` items in the state table). */
+  readonly replyLinks: ReplyLinkStore;
   /** The mail bucket: raw inbound messages, quarantine, attachments. */
   readonly mail: MailStore;
   /** The SLA sweeper's hourly SMS ceiling and what quiet hours hold. */
@@ -127,6 +130,7 @@ export interface StorePorts {
   readonly customerData: CustomerDataStore;
   readonly slaSms: SlaSmsStore;
   readonly replyTokens: ReplyTokenStore;
+  readonly replyLinks: ReplyLinkStore;
   readonly dueTimes: DueTimes;
 }
 
@@ -197,6 +201,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
   const customerData = store('customerData');
   const slaSms = store('slaSms');
   const replyTokens = store('replyTokens');
+  const replyLinks = store('replyLinks');
   const dueTimes = store('dueTimes');
   // Every send is counted per channel (MessagesSent / MessagesFailed), whichever notifier is underneath.
   const notifier = once(() => meteredNotifier(typeof parts.notifier === 'function' ? parts.notifier() : parts.notifier));
@@ -272,6 +277,9 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     baselineCache: new BaselineCache(),
     get replyTokens() {
       return replyTokens();
+    },
+    get replyLinks() {
+      return replyLinks();
     },
     get mail() {
       return mail();

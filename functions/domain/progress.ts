@@ -67,9 +67,11 @@ function withinOf(ms: number, locale: string): { dueWithin?: string } {
  * Every message names the complaint by its short reference, gives due times in the customer's time
  * zone, and carries the agent's public note (in full in the email, shortened to the segment budget
  * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
- * List-Unsubscribe headers when `optOut.unsubscribeUrl` is given), the SMS the STOP wording.
+ * List-Unsubscribe headers when `links.unsubscribeUrl` is given), the SMS the STOP wording. The
+ * "waiting on you" SMS carries `links.replyUrl` when given (the customer's reply page; an email is
+ * answered by email), whole: the note is shortened to make room for it, within a budget of its own.
  */
-export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, optOut: { unsubscribeUrl?: string } = {}): OutboundMessage[] {
+export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, links: { unsubscribeUrl?: string; replyUrl?: string } = {}): OutboundMessage[] {
   const entry = complaint.timeline[index];
   const step = entry && progressStepOf(entry);
   if (!entry || !step) return [];
@@ -107,21 +109,29 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
   const idBase = `${complaint.id}:t${index}:progress`;
   return progressRecipients(complaint, index, config).map(({ channel, to }) => {
     if (channel === 'email') {
-      const headers = listUnsubscribeHeaders(optOut.unsubscribeUrl);
+      const headers = listUnsubscribeHeaders(links.unsubscribeUrl);
       return emailFor({
         ...base,
         id: `${idBase}:email`,
         to,
         locale,
         subject: template.subject(ctx),
-        blocks: [...blocks, ...optOutBlocks(locale, optOut.unsubscribeUrl)],
+        blocks: [...blocks, ...optOutBlocks(locale, links.unsubscribeUrl)],
         ...(headers && { headers }),
       });
     }
-    const budget = locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
-    const text = fitSms((n) => smsWithOptOut(smsWording(template.sms(ctx, n), locale), locale), note ? smsWording(clip(note, SMS_NOTE_MAX), locale) : '', budget, locale === 'en' ? '...' : '…');
+    const replyUrl = step === 'waiting_on_customer' ? links.replyUrl : undefined;
+    const smsCtx = replyUrl ? { ...ctx, replyUrl } : ctx;
+    const budget = progressSmsBudget(locale, Boolean(replyUrl));
+    const text = fitSms((n) => smsWithOptOut(smsWording(template.sms(smsCtx, n), locale), locale), note ? smsWording(clip(note, SMS_NOTE_MAX), locale) : '', budget, locale === 'en' ? '...' : '…');
     return smsFor({ ...base, id: `${idBase}:sms`, to, locale, text });
   });
+}
+
+/** Segments a customer progress SMS may take: one more (two in English, three in Chinese) when it carries a reply link. */
+export function progressSmsBudget(locale: Locale, withReplyLink: boolean): number {
+  if (withReplyLink) return locale === 'en' ? SMS_BUDGET.progressReplyLinkEn : SMS_BUDGET.progressReplyLinkZh;
+  return locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
 }
 
 /**

@@ -84,6 +84,13 @@ export const SMS_BUDGET = {
   progressEn: 1,
   /** Customer progress SMS in Chinese: at most two. */
   progressZh: 2,
+  /**
+   * The "waiting on you" SMS with its reply link in English: two. The link (a deployed API URL is about
+   * 60 characters, plus `/r/` and 32 token characters) does not fit one segment beside the wording.
+   */
+  progressReplyLinkEn: 2,
+  /** The same in Chinese: three (UCS-2 counts every character of the link as one of 67 per part). */
+  progressReplyLinkZh: 3,
   /** Alert, escalation, SLA and follow-up SMS to staff: at most two. */
   staff: 2,
   /** Survey invitation (carries a link). */

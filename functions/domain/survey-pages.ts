@@ -46,6 +46,8 @@ export const PAGE_CSS = /* @__PURE__ */ [
   '.error{color:#b91c1c;font-weight:600}',
   '.errors{border:2px solid #b91c1c;border-radius:8px;padding:12px;margin:0 0 16px;background:#fef2f2}',
   '.errors ul{margin:4px 0 0;padding-left:20px}',
+  'h2{font-size:1.05rem;line-height:1.3;margin:0 0 8px}',
+  '.asked{margin:0;padding:8px 12px;border-left:4px solid #6b7280;background:#f9fafb;overflow-wrap:anywhere}',
   '@media (min-width:40rem){main{padding:32px 16px}}',
 ].join('');
 
@@ -55,6 +57,7 @@ export interface Page {
   readonly html: string;
 }
 
+/** What the public pages' one shell needs (the survey, unsubscribe and reply pages share it). */
 interface Shell {
   readonly locale: Locale;
   readonly title: string;
@@ -64,7 +67,8 @@ interface Shell {
   readonly langHref: (locale: Locale) => string;
 }
 
-function shell({ locale, title, body, config, langHref }: Shell): string {
+/** The public pages' document: `lang`, the language links, the one inline stylesheet; `body` must be escaped already. */
+export function pageShell({ locale, title, body, config, langHref }: Shell): string {
   const t = surveyTexts[locale].page;
   const switcher = config.locales
     .map((l) => {
@@ -84,12 +88,13 @@ function shell({ locale, title, body, config, langHref }: Shell): string {
   );
 }
 
-const langLink = (l: Locale) => `?lang=${encodeURIComponent(l)}`;
+/** The language links' target: the same page with `?lang=`. */
+export const langLink = (l: Locale) => `?lang=${encodeURIComponent(l)}`;
 
 /** A page with a heading and one paragraph: thanks, already answered, expired, not found. */
 function notice(status: number, locale: Locale, config: PipelineConfig, title: string, text: string): Page {
   const body = `<h1>${escapeHtml(title)}</h1><div class="card"><p>${escapeHtml(text)}</p></div>`;
-  return { status, locale, html: shell({ locale, title, body, config, langHref: langLink }) };
+  return { status, locale, html: pageShell({ locale, title, body, config, langHref: langLink }) };
 }
 
 export interface SurveyFormView {
@@ -137,7 +142,7 @@ export function surveyFormPage(view: SurveyFormView, config: PipelineConfig): Pa
     `<textarea id="comment" name="comment" maxlength="2000" rows="5" aria-describedby="comment-hint${errors.has('comment') ? ' comment-error' : ''}">${escapeHtml(entered.comment ?? '')}</textarea>` +
     `<p class="hint" id="comment-hint">${escapeHtml(t.commentHint)}</p>` +
     `<button type="submit">${escapeHtml(t.submit)}</button></form>`;
-  return { status: errors.size ? 400 : 200, locale: view.locale, html: shell({ locale: view.locale, title: t.title, body, config, langHref: langLink }) };
+  return { status: errors.size ? 400 : 200, locale: view.locale, html: pageShell({ locale: view.locale, title: t.title, body, config, langHref: langLink }) };
 }
 
 /** After a recorded answer. */
@@ -184,7 +189,7 @@ export function unsubscribePage(token: string, locale: Locale, config: PipelineC
     `<p>${escapeHtml(t.unsubscribeBody(companyName(config, locale)))}</p>` +
     `<input type="hidden" name="lang" value="${locale}">` +
     `<button type="submit">${escapeHtml(t.unsubscribeButton)}</button></form>`;
-  return { status: 200, locale, html: shell({ locale, title: t.unsubscribeTitle, body, config, langHref: langLink }) };
+  return { status: 200, locale, html: pageShell({ locale, title: t.unsubscribeTitle, body, config, langHref: langLink }) };
 }
 
 /** After opting out. */

@@ -2,14 +2,14 @@ import { provideStores } from '../adapters/aws-runtime.ts';
 import '../adapters/aws-events.ts';
 import '../adapters/aws-messaging.ts';
 import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
-import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
+import { replyLinkStore, replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
 import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { notifyProgress } from '../use-cases/notify-progress.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ ledger: ledgerStore, surveys: surveyStore, replyTokens: replyTokenStore });
+export const stores = provideStores({ ledger: ledgerStore, surveys: surveyStore, replyTokens: replyTokenStore, replyLinks: replyLinkStore });
 
 /**
  * Progress notifier on the complaints stream (complaint INSERTs and MODIFYs, by the mapping's

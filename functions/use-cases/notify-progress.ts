@@ -12,6 +12,8 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { OptOutStore } from '../ports/survey-store.ts';
 import type { ReplyTokenStore } from '../ports/inbound-mail.ts';
+import type { ReplyLinkStore } from '../ports/reply-links.ts';
+import { REPLY_LINK_TTL_DAYS } from '../domain/web-reply.ts';
 import { deliverOnce } from './deliver-once.ts';
 import { withCustomerReplyAddress } from './reply-address.ts';
 
@@ -24,7 +26,9 @@ export interface NotifyProgressDeps {
   readonly optOuts: OptOutStore;
   /** Reply addresses for customer emails (two-way email); without it emails carry none. */
   readonly replyTokens?: ReplyTokenStore;
-  /** Where unsubscribe links point; without it emails carry the opt-out wording but no link. */
+  /** Reply links for the "waiting on you" SMS (the `/r/{token}` page); without it the SMS carries none. */
+  readonly replyLinks?: ReplyLinkStore;
+  /** Where unsubscribe and reply links point; without it emails carry the opt-out wording but no link, and SMS no reply link. */
   publicBaseUrl(): string | undefined;
 }
 
@@ -38,7 +42,8 @@ export interface NotifyProgressDeps {
  * inbox or number that opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); the
  * customer's other address or number is not silenced by it. Every email carries a fresh unsubscribe
  * link for its own address and a reply address, minted once its message is claimed, and every SMS the
- * STOP wording. A reopen by the customer's own email also goes to the department head at once.
+ * STOP wording; the "waiting on you" SMS also a reply link, minted once it is claimed. A reopen by the
+ * customer's own email also goes to the department head at once.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
  */
@@ -59,7 +64,7 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
       if (!REQUIRED_PROGRESS_STEPS.has(step) && message.channel !== 'topic' && (await optedOut(message))) continue;
       messages.push(message);
     }
-    sent += await deliverOnce(messages, deps, (message) => finishEmail(message, complaint, i, deps));
+    sent += await deliverOnce(messages, deps, (message) => (message.channel === 'sms' && step === 'waiting_on_customer' ? finishReplySms(message, complaint, i, deps) : finishEmail(message, complaint, i, deps)));
   }
   const events = complaintEvents(complaint, from);
   if (events.length) await deps.events.publish(events);
@@ -90,4 +95,18 @@ async function finishEmail(message: OutboundMessage, complaint: Complaint, index
   const rendered = unsubscribeUrl ? (renderProgress(complaint, index, deps.config, { unsubscribeUrl }).find((m) => m.id === message.id) ?? message) : message;
   const [finished] = await withCustomerReplyAddress([rendered], complaint, deps);
   return finished ?? rendered;
+}
+
+/**
+ * A claimed "waiting on you" SMS with the customer's reply link, minted for it now: the customer who
+ * gave only a phone number answers on that page (an email customer replies to the email). A process
+ * that dies after minting and before sending leaves a token nobody received; the delivery that takes
+ * the claim over mints another, and the message ledger still lets only one SMS out, so the unused
+ * token is harmless (it names the complaint only, and expires).
+ */
+async function finishReplySms(message: OutboundMessage, complaint: Complaint, index: number, deps: NotifyProgressDeps): Promise<OutboundMessage> {
+  const base = deps.publicBaseUrl();
+  if (!base || !deps.replyLinks) return message;
+  const token = await deps.replyLinks.issue(complaint.id, deps.clock.now(), REPLY_LINK_TTL_DAYS);
+  return renderProgress(complaint, index, deps.config, { replyUrl: `${base}/r/${token}` }).find((m) => m.id === message.id) ?? message;
 }

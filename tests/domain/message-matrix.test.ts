@@ -12,7 +12,7 @@ import { renderDigest } from '../../functions/domain/digest-message.ts';
 import { renderAllClear, renderEscalation, renderReminder, renderSurge } from '../../functions/domain/incident.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
 import type { EmailMessage, MessageKind, OutboundMessage } from '../../functions/domain/messages.ts';
-import { renderProgress } from '../../functions/domain/progress.ts';
+import { progressSmsBudget, renderProgress } from '../../functions/domain/progress.ts';
 import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
 import { groupSlaSteps, renderHeldSlaSummary, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
@@ -26,6 +26,8 @@ const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
 const BASE = 'https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com';
 const t0 = new Date('2026-11-16T02:00:00.000Z');
 const RLO = '\u202E';
+/** A reply link as the progress notifier mints it: the API URL, `/r/` and 32 token characters. */
+const REPLY_URL = `${BASE}/r/${'r'.repeat(32)}`;
 
 /** Raw values no person should read. */
 const ENUMS = [
@@ -84,13 +86,15 @@ function progressMessages(locale: Locale, channel: 'email' | 'sms'): OutboundMes
   const config = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
   let c = customerComplaint(locale, channel);
   const note = locale === 'en' ? LONG_NOTE_EN : LONG_NOTE_ZH;
-  const out = renderProgress(c, 0, config, { unsubscribeUrl: `${BASE}/u/${'t'.repeat(32)}` });
+  // Every step is given the reply link; only the "waiting on you" SMS carries it.
+  const links = { unsubscribeUrl: `${BASE}/u/${'t'.repeat(32)}`, replyUrl: REPLY_URL };
+  const out = renderProgress(c, 0, config, links);
   const walk: ComplaintEvent['type'][] = ['acknowledge', 'start', 'wait_on_customer', 'customer_replied', 'update', 'resolve', 'reopen', 'acknowledge'];
   for (const type of walk) {
     const r = applyEvent(c, { type, actor: 'agent:li', note } as ComplaintEvent, t0, config);
     if (!r.ok) throw new Error(`${type}: ${JSON.stringify(r)}`);
     c = r.complaint;
-    out.push(...renderProgress(c, c.timeline.length - 1, config, { unsubscribeUrl: `${BASE}/u/${'t'.repeat(32)}` }));
+    out.push(...renderProgress(c, c.timeline.length - 1, config, links));
   }
   return out;
 }
@@ -197,7 +201,7 @@ function all(locale: Locale): OutboundMessage[] {
 const KINDS: readonly MessageKind[] = ['alert', 'alert_escalation', 'alert_resolved', 'progress', 'sla_warning', 'escalation', 'survey', 'survey_followup', 'customer_reopened', 'digest'];
 
 function budget(m: OutboundMessage, locale: Locale): number {
-  if (m.kind === 'progress') return locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh;
+  if (m.kind === 'progress') return progressSmsBudget(locale, m.channel !== 'email' && m.text.includes(REPLY_URL));
   if (m.kind === 'survey') return SMS_BUDGET.survey;
   return SMS_BUDGET.staff;
 }
@@ -242,6 +246,18 @@ describe.each(LOCALES)('every message kind in %s', (locale) => {
       const text = m.channel === 'email' ? '' : m.text;
       expect(smsSegments(text), `${m.id} (${text.length} chars): ${text}`).toBeLessThanOrEqual(budget(m, locale));
     }
+  });
+
+  it('progress: the "waiting on you" SMS carries the reply link whole, within its own budget; no other message carries it', () => {
+    const [waiting, ...others] = messages.filter((m) => m.kind === 'progress' && m.channel === 'sms' && m.text.includes('/r/'));
+    expect(others).toEqual([]);
+    expect(waiting?.id).toMatch(/:t3:progress:sms$/);
+    const text = waiting?.channel === 'sms' ? waiting.text : '';
+    expect(text).toContain(`${REPLY_URL} `);
+    expect(smsSegments(text)).toBeLessThanOrEqual(locale === 'en' ? SMS_BUDGET.progressReplyLinkEn : SMS_BUDGET.progressReplyLinkZh);
+    // The agent's note is in it, shortened or whole.
+    expect(text).toContain(locale === 'en' ? 'Note: Please send a photo' : '留言：请您拍一张');
+    expect(messages.filter((m) => m.channel === 'email' && m.kind === 'progress' && m.text.includes('/r/'))).toEqual([]);
   });
 
   it.each(KINDS)('%s: HTML is the one document with lang, real links', (kind) => {

@@ -24,6 +24,7 @@ function deps(): NotifyProgressDeps & { minted: string[]; notifier: MemoryNotifi
       findUnsubscribeLink: async () => undefined,
     },
     replyTokens: { issue: async () => (minted.push('reply'), `r${minted.length}`), find: async () => undefined },
+    replyLinks: { issue: async (complaintId) => (minted.push(`link:${complaintId}`), `l${minted.length}`), find: async () => undefined },
     publicBaseUrl: () => 'https://complaints.example',
   };
 }
@@ -56,5 +57,40 @@ describe('progress messages and the links minted for them', () => {
     expect(await notifyProgress(acknowledged.complaint, built.complaint, d)).toBe(1);
     expect(d.notifier.messages.map((m) => m.id.split(':').slice(1).join(':'))).toEqual(['t0:progress:email', 't0:progress:sms', 't1:progress:sms']);
     expect(asked).toEqual(['c-1 email:jane@example.com', 'c-1 sms:+12125550100']);
+  });
+
+  it('mints a reply link for the "waiting on you" SMS once it is claimed, and none for other steps, emails or a redelivery', async () => {
+    const phoneOnly = createComplaint({ channel: 'phone', customer: { id: 'c-2', phone: '+12125550100', locale: 'en' }, description: 'My parcel never arrived' }, defaultConfig, t0, '01K0000000000000000000000B');
+    if (!phoneOnly.ok) throw new Error('fixture');
+    const d = deps();
+    let c = phoneOnly.complaint;
+    expect(await notifyProgress(c, undefined, d)).toBe(1);
+    for (const e of [{ type: 'acknowledge' }, { type: 'wait_on_customer', note: 'Please send the tracking number.' }] as const) {
+      const next = applyEvent(c, { ...e, actor: 'agent:a' }, t0, defaultConfig);
+      if (!next.ok) throw new Error('fixture');
+      expect(await notifyProgress(next.complaint, c, d)).toBe(1);
+      c = next.complaint;
+    }
+    expect(d.minted).toEqual([`link:${c.id}`]);
+    const sms = d.notifier.messages.at(-1);
+    expect(sms?.channel === 'sms' && sms.text).toBe('YouXuan Mall: ref 01K0000000000000000000000B needs information from you. Note: Please send the tracking number. Answer here: https://complaints.example/r/l1 Reply STOP to opt out');
+    // Redelivered: the SMS is claimed as sent, so no second link is minted.
+    const before = applyEvent(phoneOnly.complaint, { type: 'acknowledge', actor: 'agent:a' }, t0, defaultConfig);
+    if (!before.ok) throw new Error('fixture');
+    expect(await notifyProgress(c, before.complaint, d)).toBe(0);
+    expect(d.minted).toEqual([`link:${c.id}`]);
+  });
+
+  it('sends the "waiting on you" SMS without a link where no public URL is known', async () => {
+    const phoneOnly = createComplaint({ channel: 'phone', customer: { id: 'c-3', phone: '+12125550100', locale: 'en' }, description: 'My parcel never arrived' }, defaultConfig, t0, '01K0000000000000000000000C');
+    if (!phoneOnly.ok) throw new Error('fixture');
+    const d = { ...deps(), publicBaseUrl: () => undefined };
+    const acknowledged = applyEvent(phoneOnly.complaint, { type: 'acknowledge', actor: 'agent:a' }, t0, defaultConfig);
+    if (!acknowledged.ok) throw new Error('fixture');
+    const waiting = applyEvent(acknowledged.complaint, { type: 'wait_on_customer', actor: 'agent:a' }, t0, defaultConfig);
+    if (!waiting.ok) throw new Error('fixture');
+    expect(await notifyProgress(waiting.complaint, acknowledged.complaint, d)).toBe(1);
+    expect(d.minted).toEqual([]);
+    expect(d.notifier.messages.at(-1)).toMatchObject({ channel: 'sms', text: expect.not.stringContaining('/r/') });
   });
 });

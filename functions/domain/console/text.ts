@@ -94,7 +94,7 @@ const zh = {
   events: {
     receive: '收到', acknowledge: '确认受理', start: '开始处理', wait_on_customer: '等待客户', customer_replied: '客户已回复', update: '更新', resolve: '已解决', close: '关闭', reopen: '重新打开', recategorize: '类别变更',
     sla_warning: 'SLA 预警', escalate: '升级', survey_answered: '调查回答',
-    customer_email: '客户来信', survey_send_failed: '调查发送失败（将重试）', receipt_withheld: '未发送回执',
+    customer_email: '客户来信', customer_web_reply: '客户网页回复', survey_send_failed: '调查发送失败（将重试）', receipt_withheld: '未发送回执',
   } as Record<string, string>,
   slaNote: {
     phases: { first_response: '首次响应', resolution: '解决' },
@@ -287,7 +287,7 @@ const en: Text = {
   events: {
     receive: 'Received', acknowledge: 'Acknowledged', start: 'Work started', wait_on_customer: 'Waiting on customer', customer_replied: 'Customer replied', update: 'Update', resolve: 'Resolved', close: 'Closed', reopen: 'Reopened', recategorize: 'Category changed',
     sla_warning: 'SLA warning', escalate: 'Escalated', survey_answered: 'Survey answered',
-    customer_email: 'Email from the customer', survey_send_failed: 'Survey not sent (will retry)', receipt_withheld: 'Receipt withheld',
+    customer_email: 'Email from the customer', customer_web_reply: 'Reply from the customer (web page)', survey_send_failed: 'Survey not sent (will retry)', receipt_withheld: 'Receipt withheld',
   },
   slaNote: {
     phases: { first_response: 'First response', resolution: 'Resolution' },

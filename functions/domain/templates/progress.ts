@@ -22,6 +22,8 @@ export interface ProgressContext {
   readonly afterReply?: boolean;
   /** The step comes after the complaint was reopened (its acknowledgement the second time round). */
   readonly afterReopen?: boolean;
+  /** The customer's personal reply page (`<base>/r/<token>`): only in the "waiting on you" SMS, never cut. */
+  readonly replyUrl?: string;
 }
 
 export interface ProgressTemplate {
@@ -30,7 +32,8 @@ export interface ProgressTemplate {
   readonly body: (c: ProgressContext) => string[];
   /**
    * One SMS. `note` is the agent's public note, already shortened to fit the budget (empty when
-   * there is none or none fits). Budget: 1 segment in English, 2 in Chinese, STOP wording included.
+   * there is none or none fits). Budget: 1 segment in English, 2 in Chinese, STOP wording included;
+   * with `replyUrl` (the "waiting on you" step) 2 and 3 (`SMS_BUDGET.progressReplyLink*`).
    */
   readonly sms: (c: ProgressContext, note: string) => string;
 }
@@ -90,7 +93,11 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       waiting_on_customer: {
         subject: (c) => zh`需要您的回复（编号 ${c.reference}）`,
         body: (c) => [zh`为了继续处理您的投诉“${c.title}”，我们需要您提供一些信息。`, '请直接回复此邮件或联系客服。收到您的回复后，我们会立即继续处理。'],
-        sms: (c, note) => zh`【${c.company}】投诉${c.reference}需要您补充信息${note ? '' : '，请回复邮件或联系客服'}。${zhNote(note)}`,
+        // With the reply link, the link comes before the note, which ends the text with its own 。 or a cut's …
+        sms: (c, note) =>
+          c.replyUrl
+            ? zh`【${c.company}】投诉${c.reference}需要您补充信息，请点链接回复：${c.replyUrl}${note ? ` ${zhNote(note)}` : ''}`
+            : zh`【${c.company}】投诉${c.reference}需要您补充信息${note ? '' : '，请回复邮件或联系客服'}。${zhNote(note)}`,
       },
       resolved: {
         subject: (c) => zh`您的投诉已处理完毕（编号 ${c.reference}）`,
@@ -143,7 +150,10 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       waiting_on_customer: {
         subject: (c) => `We need your reply (ref. ${c.reference})`,
         body: (c) => [`To continue with your complaint "${c.title}" we need some information from you.`, 'Please reply to this email or contact customer care; we continue as soon as we hear from you.'],
-        sms: (c, note) => `${c.company}: ref ${c.reference} needs information from you.${note ? enNote(note) : ' Please reply by email.'}`,
+        sms: (c, note) =>
+          c.replyUrl
+            ? `${c.company}: ref ${c.reference} needs information from you.${enNote(note)} Answer here: ${c.replyUrl}`
+            : `${c.company}: ref ${c.reference} needs information from you.${note ? enNote(note) : ' Please reply by email.'}`,
       },
       resolved: {
         subject: (c) => `Your complaint has been resolved (ref. ${c.reference})`,

@@ -1,0 +1,72 @@
+import type { Locale } from '../config.ts';
+import { zh } from '../text.ts';
+
+/** What the reply page may mention. Every value is plain text; rendering escapes it. */
+export interface ReplyPageContext {
+  readonly company: string;
+  /** The short reference (`YX-4K7M-9QD2`). */
+  readonly reference: string;
+}
+
+/** The texts of the reply page (`/r/{token}`) and its answers. */
+export interface ReplyPageTexts {
+  readonly title: string;
+  readonly intro: (c: ReplyPageContext) => string;
+  /** Heads the agent's request. */
+  readonly askedLabel: string;
+  /** Said instead when the request had no public note. */
+  readonly askedNothing: string;
+  readonly textLabel: string;
+  readonly textHint: string;
+  readonly submit: string;
+  readonly errorSummary: string;
+  readonly errors: { readonly empty: string; readonly too_long: string };
+  readonly thanksTitle: string;
+  /** The reply reached the team, and what happens next. */
+  readonly thanksBody: (c: ReplyPageContext) => string;
+  readonly closedTitle: string;
+  readonly closedBody: (c: ReplyPageContext) => string;
+  readonly notFoundTitle: string;
+  readonly notFoundBody: string;
+}
+
+/**
+ * The reply page's texts, one complete set per locale (the compiler names anything missing). The
+ * language links' names come from the survey pages' texts, whose shell the page shares.
+ */
+export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
+  'zh-CN': {
+    title: '回复我们的问题',
+    intro: (c) => zh`${c.company}需要您就投诉 ${c.reference} 补充一些信息。`,
+    askedLabel: '处理人员的问题',
+    askedNothing: '请告诉我们有助于继续处理您投诉的任何信息。',
+    textLabel: '您的回复',
+    textHint: '最多 2000 字。请勿填写密码或完整的银行卡号。',
+    submit: '发送回复',
+    errorSummary: '请检查以下内容：',
+    errors: { empty: '请填写您的回复。', too_long: '回复最多 2000 字，请删减后再发送。' },
+    thanksTitle: '您的回复已送达',
+    thanksBody: (c) => zh`处理投诉 ${c.reference} 的团队已收到您的回复，会立即继续处理。有进展时我们会通知您，您无需再做其他操作。`,
+    closedTitle: '投诉已处理完毕',
+    closedBody: (c) => zh`投诉 ${c.reference} 已处理完毕，此链接不再接收回复。如果问题仍未解决，请在我们发给您的满意度调查中告诉我们，或提交新的投诉并注明编号 ${c.reference}。`,
+    notFoundTitle: '链接无效',
+    notFoundBody: '链接无效、不完整或已过期。请检查短信中的链接。',
+  },
+  en: {
+    title: 'Reply to our question',
+    intro: (c) => `${c.company} needs some information from you about complaint ${c.reference}.`,
+    askedLabel: 'What we asked',
+    askedNothing: 'Please tell us anything that helps us continue with your complaint.',
+    textLabel: 'Your reply',
+    textHint: 'Up to 2,000 characters. Please do not send passwords or full card numbers.',
+    submit: 'Send reply',
+    errorSummary: 'Please check the following:',
+    errors: { empty: 'Please write your reply.', too_long: 'Your reply can be at most 2,000 characters. Please shorten it.' },
+    thanksTitle: 'Your reply reached us',
+    thanksBody: (c) => `The team handling complaint ${c.reference} has your reply and continues with it now. We will let you know when there is news; you do not need to do anything else.`,
+    closedTitle: 'This complaint is resolved',
+    closedBody: (c) => `Complaint ${c.reference} has been resolved, so this link no longer takes replies. If your problem is not solved, tell us in the satisfaction survey we send you, or file a new complaint quoting ${c.reference}.`,
+    notFoundTitle: 'Link not found',
+    notFoundBody: 'The link is not valid, is incomplete or has expired. Please check the link in your text message.',
+  },
+};

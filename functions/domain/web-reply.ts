@@ -1,0 +1,99 @@
+/**
+ * Replies on the web, the pure part: a customer who can only be reached by SMS gets a personal link
+ * (`/r/<token>`) with the "waiting on you" message, and the page behind it takes one reply. What the
+ * link's state is, what the page quotes, how the submitted text is read, and what the reply does to
+ * the complaint (as a reply by email does: `customer_replied` when the complaint waits on the
+ * customer). Time comes in as an argument; the token's random bytes are made by the adapter.
+ */
+import * as z from 'zod';
+import type { Complaint, TimelineEntry } from './complaint.ts';
+import type { PipelineConfig } from './config.ts';
+import { sha256Hex } from './inbound-mail.ts';
+import { applyEvent } from './lifecycle.ts';
+import { publicNote } from './progress.ts';
+
+/** Days a reply link can be used: long enough for a customer who looks for a receipt over a weekend or a holiday. */
+export const REPLY_LINK_TTL_DAYS = 30;
+
+/** The actor of entries a reply on the web made (an email reply's is `customer:email`). */
+export const WEB_ACTOR = 'customer:web';
+
+/** The timeline event of a web reply that changes no status (the email path's is `customer_email`). */
+export const WEB_REPLY_EVENT = 'customer_web_reply';
+
+/** The longest reply, in UTF-16 code units (what the textarea's `maxlength` counts). */
+export const REPLY_TEXT_MAX = 2000;
+
+/**
+ * The message id a link's reply carries on its timeline entry: one reply per link, and a second
+ * submission (a double click, a retried request) finds it there and writes nothing. The token's
+ * SHA-256, never the token: the timeline is read by agents and exports.
+ */
+export function webReplyMessageId(token: string): string {
+  return `web:${sha256Hex(token)}`;
+}
+
+/** The textarea as submitted: line breaks as the browser sends them (CRLF) count as one character, as `maxlength` does. */
+const ReplyFormSchema = z
+  .string()
+  .transform((t) => t.replace(/\r\n?/g, '\n').trim())
+  .pipe(z.string().min(1, { error: 'empty' }).max(REPLY_TEXT_MAX, { error: 'too_long' }));
+
+export type ReplyFormError = 'empty' | 'too_long';
+
+/** Reads the submitted reply: its text, trimmed, or what is wrong with it and what was entered (to show it again). */
+export function parseReplyForm(fields: URLSearchParams): { ok: true; text: string } | { ok: false; error: ReplyFormError; entered: string } {
+  const entered = fields.get('text') ?? '';
+  const parsed = ReplyFormSchema.safeParse(entered);
+  if (parsed.success) return { ok: true, text: parsed.data };
+  return { ok: false, error: parsed.error.issues[0]?.message === 'too_long' ? 'too_long' : 'empty', entered };
+}
+
+/**
+ * What a link opens to: `open` takes a reply; `replied` already has this link's reply; `closed`: the
+ * complaint is resolved or closed (a reply there would need a reopen or a new complaint, which this
+ * page does not make); `not_found`: no complaint, or one whose personal data was erased.
+ */
+export type ReplyLinkState = 'open' | 'replied' | 'closed' | 'not_found';
+
+export function replyLinkState(complaint: Complaint | undefined, messageId: string): ReplyLinkState {
+  if (!complaint || complaint.erasedAt !== undefined) return 'not_found';
+  if (complaint.timeline.some((e) => e.messageId === messageId)) return 'replied';
+  if (complaint.status === 'resolved' || complaint.status === 'closed') return 'closed';
+  return 'open';
+}
+
+/**
+ * What the agent asked: the public note of the latest `wait_on_customer` entry. An internal note
+ * (`noteInternal`) is never shown; neither is an older request once a newer one has no public note.
+ */
+export function askedNote(complaint: Complaint): string | undefined {
+  const request = complaint.timeline.findLast((e) => e.event === 'wait_on_customer');
+  return request && publicNote(request);
+}
+
+/**
+ * Applies a web reply: waiting on the customer, `customer_replied` (back to `in_progress`, the SLA
+ * clock resumes and the customer hears "in progress"); any other open status, a `customer_web_reply`
+ * entry that changes no status. Either carries the text and the link's message id. A resolved or
+ * closed complaint, or a link already used, is not written.
+ */
+export function applyWebReply(
+  complaint: Complaint,
+  reply: { readonly text: string; readonly messageId: string },
+  now: Date,
+  config: PipelineConfig,
+): { ok: true; complaint: Complaint; event: 'customer_replied' | typeof WEB_REPLY_EVENT } | { ok: false; state: Exclude<ReplyLinkState, 'open'> } {
+  const state = replyLinkState(complaint, reply.messageId);
+  if (state !== 'open') return { ok: false, state };
+  if (complaint.status === 'waiting_on_customer') {
+    const applied = applyEvent(complaint, { type: 'customer_replied', actor: WEB_ACTOR, note: reply.text }, now, config);
+    // The lifecycle allows customer_replied from waiting_on_customer; anything else is a bug here.
+    if (!applied.ok) throw new Error(`customer_replied refused in ${complaint.status}`);
+    const timeline = [...applied.complaint.timeline];
+    timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, messageId: reply.messageId };
+    return { ok: true, complaint: { ...applied.complaint, timeline }, event: 'customer_replied' };
+  }
+  const entry: TimelineEntry = { at: now.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: complaint.status, note: reply.text, messageId: reply.messageId };
+  return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] }, event: WEB_REPLY_EVENT };
+}

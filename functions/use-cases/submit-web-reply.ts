@@ -1,0 +1,69 @@
+import type { Complaint } from '../domain/complaint.ts';
+import type { PipelineConfig } from '../domain/config.ts';
+import { applyWebReply, replyLinkState, webReplyMessageId, WEB_REPLY_EVENT } from '../domain/web-reply.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ComplaintRepository } from '../ports/complaint-repository.ts';
+import type { ReplyLinkStore } from '../ports/reply-links.ts';
+
+export interface OpenReplyLinkDeps {
+  readonly clock: Clock;
+  readonly complaints: Pick<ComplaintRepository, 'get'>;
+  readonly replyLinks: Pick<ReplyLinkStore, 'find'>;
+}
+
+/** What a reply link opens to; the complaint only for a link that is known, unexpired and names one. */
+export type OpenedReplyLink = { readonly state: 'not_found' } | { readonly state: 'open' | 'replied' | 'closed'; readonly complaint: Complaint; readonly messageId: string };
+
+/**
+ * Reads a reply link and its complaint: `not_found` for a malformed, unknown or expired token (its
+ * hash matches nothing, or its time is over) and for a complaint deleted or erased; otherwise the
+ * complaint and whether it takes the reply (`open`), has it already (`replied`) or is resolved or
+ * closed (`closed`).
+ */
+export async function openReplyLink(token: string, deps: OpenReplyLinkDeps): Promise<OpenedReplyLink> {
+  const link = await deps.replyLinks.find(token);
+  if (!link || Date.parse(link.expiresAt) <= deps.clock.now().getTime()) return { state: 'not_found' };
+  const complaint = await deps.complaints.get(link.complaintId);
+  const messageId = webReplyMessageId(token);
+  const state = replyLinkState(complaint, messageId);
+  return state === 'not_found' || !complaint ? { state: 'not_found' } : { state, complaint, messageId };
+}
+
+export interface SubmitWebReplyDeps extends OpenReplyLinkDeps {
+  readonly config: PipelineConfig;
+  readonly complaints: Pick<ComplaintRepository, 'get' | 'update'>;
+}
+
+export type SubmitWebReplyResult =
+  | { readonly outcome: 'recorded'; readonly complaint: Complaint; readonly event: 'customer_replied' | typeof WEB_REPLY_EVENT }
+  /** This link's reply is on the complaint already: nothing written now. */
+  | { readonly outcome: 'duplicate'; readonly complaint: Complaint }
+  | { readonly outcome: 'closed'; readonly complaint: Complaint }
+  | { readonly outcome: 'not_found' };
+
+/** Attempts at writing the complaint when someone changes it between our read and write. */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Records a customer's reply from their reply link, once.
+ *
+ * Primary course: open the link; apply the reply to the complaint as a reply by email is
+ * (`customer_replied` while it waits on the customer, else a `customer_web_reply` entry), the entry
+ * carrying the link's message id; write it conditionally on the version read. On a conflict (an
+ * agent's change, or a second submission that won) read again and decide again: a complaint that
+ * now has this link's reply is a `duplicate`, one resolved meanwhile is `closed`. The "in progress"
+ * message and the SLA clock follow from the complaint's stream and its new status.
+ * @throws Error when the complaint kept changing for every attempt (the customer can submit again)
+ */
+export async function submitWebReply(token: string, text: string, deps: SubmitWebReplyDeps): Promise<SubmitWebReplyResult> {
+  let opened = await openReplyLink(token, deps);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    if (opened.state === 'not_found') return { outcome: 'not_found' };
+    const { complaint, messageId } = opened;
+    const applied = applyWebReply(complaint, { text, messageId }, deps.clock.now(), deps.config);
+    if (!applied.ok) return applied.state === 'not_found' ? { outcome: 'not_found' } : { outcome: applied.state === 'replied' ? 'duplicate' : 'closed', complaint };
+    if (await deps.complaints.update(applied.complaint, complaint.version)) return { outcome: 'recorded', complaint: applied.complaint, event: applied.event };
+    opened = await openReplyLink(token, deps);
+  }
+  throw new Error('the complaint kept changing while a web reply was recorded; the customer can submit again');
+}

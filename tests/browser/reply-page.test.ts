@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replyFormPage } from '../../functions/domain/reply-pages.ts';
+import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { client } from '../support/http.ts';
+import { startTestPipeline } from '../support/local-pipeline.ts';
+
+const TOKEN = 'reply-browser-token';
+const HOSTILE = '<img src=x onerror=alert(1)><script>alert("xss")</script>';
+const RLO = '\u202E';
+let pipeline: LocalPipeline;
+let browser: Browser;
+const api = client(() => pipeline.url, TOKEN);
+const links = new Map<string, { link: string; id: string; ref: string }>();
+
+/** The notes the agents wrote: realistic ones for the screenshots, a hostile one, and one long unbroken line. */
+const CUSTOMERS = {
+  zh: { locale: 'zh-CN', note: `请提供快递面单的照片和签收记录，我们会尽快向快递公司核实。${HOSTILE}` },
+  en: { locale: 'en', note: 'Please send the tracking number on your courier receipt.' },
+  shotZh: { locale: 'zh-CN', note: '请拍一张商品破损处的照片，并告诉我们快递单号（在包裹面单右上角），我们会尽快为您安排换货。' },
+  shotEn: { locale: 'en', note: 'Please send a photo of the damaged part and tell us the tracking number (top right of the parcel label), so we can arrange a replacement.' },
+  long: { locale: 'en', note: `Please send the label ${RLO}gnp.exe https://example.com/${'a'.repeat(120)}` },
+} as const;
+
+describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
+  beforeAll(async () => {
+    [pipeline, browser] = await Promise.all([startTestPipeline({ config: defaultConfig, port: 0, agentToken: TOKEN, startTime: new Date('2026-11-23T02:00:00Z') }), launchChromium()]);
+    for (const [name, { locale, note }] of Object.entries(CUSTOMERS)) {
+      const created = await api.call('POST', '/complaints', { channel: 'phone', customer: { id: `reply-${name}`, phone: '+8613912345678', locale }, title: 'Parcel damaged', description: 'The parcel arrived damaged' });
+      expect(created.status).toBe(201);
+      const { id, ref } = created.body as { id: string; ref: string };
+      for (const event of [{ type: 'acknowledge' }, { type: 'wait_on_customer', note }]) {
+        expect((await api.call('POST', `/complaints/${id}/events`, { ...event, actor: 'agent:li.ming' })).status).toBe(200);
+      }
+      await api.settle();
+      const sms = pipeline.outbox.entries().filter((m) => m.complaintId === id && m.channel === 'sms').at(-1)?.body ?? '';
+      links.set(name, { link: /http:\/\/\S+\/r\/[a-z2-7]{32}/.exec(sms)?.[0] ?? '', id, ref });
+    }
+    expect([...links.values()].every((l) => l.link)).toBe(true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.stop();
+  });
+
+  const of = (name: keyof typeof CUSTOMERS) => links.get(name)!;
+
+  async function context(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+    ctx.on('page', (p) => p.on('dialog', (d) => void d.dismiss().then(() => expect.fail(`a dialog opened: ${d.message()}`))));
+    return ctx;
+  }
+
+  it('Chinese: strict CSP, the note as text, the reply sent from the form reaches the complaint', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    const response = await page.goto(of('zh').link);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('h1').textContent()).toBe('回复我们的问题');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain(`优选商城需要您就投诉 ${of('zh').ref} 补充一些信息。`);
+    expect(await page.locator('.asked bdi').textContent()).toBe(CUSTOMERS.zh.note);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    // The inline stylesheet is allowed by its hash: the button is styled.
+    expect(await page.locator('button').evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).toBe('rgb(29, 78, 216)');
+
+    await page.getByLabel('您的回复').fill('快递单号是 SF1234567890，照片稍后补发。');
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '发送回复' }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('您的回复已送达');
+    expect(await page.locator('main').textContent()).toContain(`处理投诉 ${of('zh').ref} 的团队已收到您的回复`);
+    await api.settle();
+    const complaint = (await api.call('GET', `/complaints/${of('zh').id}`)).body;
+    expect(complaint.status).toBe('in_progress');
+    expect(complaint.timeline.at(-1)).toMatchObject({ actor: 'customer:web', event: 'customer_replied', note: '快递单号是 SF1234567890，照片稍后补发。' });
+    await ctx.close();
+  });
+
+  it('English without JavaScript: a plain form POST; a second submission from another open copy of the form shows the same thank-you page and adds nothing', async () => {
+    const ctx = await context({ javaScriptEnabled: false });
+    const [page, stale] = [await ctx.newPage(), await ctx.newPage()];
+    expect((await page.goto(of('en').link))?.status()).toBe(200);
+    expect((await stale.goto(of('en').link))?.status()).toBe(200);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('.asked').textContent()).toBe(CUSTOMERS.en.note);
+    await page.getByLabel('Your reply').fill(`SF1234567890 ${HOSTILE}`);
+    const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send reply' }).click()]);
+    expect(posted.status()).toBe(200);
+    expect(posted.request().headers()['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(await page.locator('h1').textContent()).toBe('Your reply reached us');
+    const thanks = await page.locator('main').innerHTML();
+
+    await stale.getByLabel('Your reply').fill('SF1234567890, again');
+    await Promise.all([stale.waitForResponse((r) => r.request().method() === 'POST'), stale.getByRole('button', { name: 'Send reply' }).click()]);
+    expect(await stale.locator('main').innerHTML()).toBe(thanks);
+    // Back, or the link opened again later: the page is not cached (no-store), so it says the reply arrived.
+    await page.goBack();
+    expect(await page.locator('main').innerHTML()).toBe(thanks);
+    const complaint = (await api.call('GET', `/complaints/${of('en').id}`)).body;
+    expect(complaint.timeline.filter((e: { actor: string }) => e.actor === 'customer:web')).toEqual([expect.objectContaining({ note: `SF1234567890 ${HOSTILE}` })]);
+    await ctx.close();
+  });
+
+  it('has no serious or critical axe-core violations in either locale: form, error, thank-you and not-found pages', async () => {
+    const ctx = await context({ bypassCSP: true });
+    const page = await ctx.newPage();
+    const checked: Record<string, unknown[]> = {};
+    for (const lang of ['zh-CN', 'en'] as const) {
+      await page.goto(`${of('shotEn').link}?lang=${lang}`);
+      checked[`form ${lang}`] = await seriousAxeViolations(page);
+      await page.setContent(replyFormPage({ token: 'a'.repeat(32), locale: lang, reference: 'YX-4K7M-9QD2', asked: 'Which colour?', error: 'empty', entered: '' }, defaultConfig).html);
+      checked[`error ${lang}`] = await seriousAxeViolations(page);
+      await page.goto(`${of('en').link}?lang=${lang}`);
+      checked[`thanks ${lang}`] = await seriousAxeViolations(page);
+      await page.goto(`${pipeline.url}/r/${'a'.repeat(32)}?lang=${lang}`);
+      checked[`not found ${lang}`] = await seriousAxeViolations(page);
+    }
+    expect(checked).toEqual(Object.fromEntries(Object.keys(checked).map((k) => [k, []])));
+    await ctx.close();
+  });
+
+  it.each([
+    ['zh-CN', 'shotZh'],
+    ['en', 'shotEn'],
+    ['en', 'long'],
+  ] as const)('%s fits a phone screen (390x844) with large touch targets (%s note); screenshots of the realistic ones saved to test-artifacts/', async (locale, name) => {
+    const ctx = await context({ deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    await page.goto(of(name).link);
+    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+    const overflow = await page.evaluate(() => {
+      const d = (globalThis as any).document.documentElement;
+      return d.scrollWidth - d.clientWidth;
+    });
+    expect(overflow).toBe(0);
+    // The bidi override in the note is gone: nothing can reverse the text around it.
+    expect(await page.locator('.asked').textContent()).not.toContain(RLO);
+    for (const target of [page.locator('button'), page.locator('textarea'), page.locator('header a').first()]) {
+      expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    }
+    if (name !== 'long') await page.screenshot({ path: join(ARTIFACTS_DIR, `reply-page-${locale}-390x844.png`), fullPage: true });
+    await ctx.close();
+  });
+});

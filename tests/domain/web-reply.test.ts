@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import type { Locale } from '../../functions/domain/config.ts';
+import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
+import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
+import { eraseComplaint } from '../../functions/domain/personal-data.ts';
+import { renderProgress } from '../../functions/domain/progress.ts';
+import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
+import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
+import { applyWebReply, askedNote, parseReplyForm, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const t0 = new Date('2026-11-16T02:00:00.000Z');
+const later = new Date('2026-11-17T02:00:00.000Z');
+const TOKEN = 'abcdefghijklmnopqrstuvwxyz234567';
+const MESSAGE_ID = webReplyMessageId(TOKEN);
+const RLO = '\u202E';
+
+function complaint(locale: Locale = 'en'): Complaint {
+  const r = createComplaint({ channel: 'phone', customer: { id: 'c-phone', phone: '+8613912345678', locale }, title: 'Parcel lost', description: 'My parcel never arrived' }, defaultConfig, t0, '01KREPLY000000000000000000');
+  if (!r.ok) throw new Error('fixture');
+  return { ...r.complaint, ref: 'YX-4K7M-9QD2' };
+}
+
+function walk(c: Complaint, ...events: Array<Omit<ComplaintEvent, 'actor'>>): Complaint {
+  for (const e of events) {
+    const r = applyEvent(c, { actor: 'agent:li', ...e } as ComplaintEvent, t0, defaultConfig);
+    if (!r.ok) throw new Error(`${e.type}: ${r.error.kind}`);
+    c = r.complaint;
+  }
+  return c;
+}
+
+const waiting = (note?: string, locale: Locale = 'en') => walk(complaint(locale), { type: 'acknowledge' }, { type: 'wait_on_customer', ...(note && { note }) });
+const form = (text: string) => new URLSearchParams({ text });
+
+describe('reading the submitted reply', () => {
+  it.each([
+    ['  The tracking number is SF123.  ', { ok: true, text: 'The tracking number is SF123.' }],
+    ['line one\r\nline two', { ok: true, text: 'line one\nline two' }],
+    ['x'.repeat(2000), { ok: true, text: 'x'.repeat(2000) }],
+    // CRLF counts as one character, as the textarea's maxlength does: 1,000 lines of "x" are 1,999 characters.
+    [Array.from({ length: 1000 }, () => 'x').join('\r\n'), { ok: true, text: Array.from({ length: 1000 }, () => 'x').join('\n') }],
+    ['', { ok: false, error: 'empty', entered: '' }],
+    [' \r\n\t ', { ok: false, error: 'empty', entered: ' \r\n\t ' }],
+    ['x'.repeat(2001), { ok: false, error: 'too_long', entered: 'x'.repeat(2001) }],
+  ])('%j', (text, expected) => {
+    expect(parseReplyForm(form(text))).toEqual(expected);
+  });
+
+  it('treats a missing field as empty', () => {
+    expect(parseReplyForm(new URLSearchParams())).toEqual({ ok: false, error: 'empty', entered: '' });
+  });
+});
+
+describe('what the link asks and what a reply does', () => {
+  it('quotes the public note of the latest request, never an internal one', () => {
+    expect(askedNote(waiting('Please send a photo of the receipt.'))).toBe('Please send a photo of the receipt.');
+    const internal = walk(complaint(), { type: 'acknowledge' }, { type: 'wait_on_customer', note: 'Customer sounds like a reseller, check the order history', internal: true });
+    expect(internal.timeline.at(-1)).toMatchObject({ noteInternal: true });
+    expect(askedNote(internal)).toBeUndefined();
+    // An older public request does not stand in for a newer one whose note is internal.
+    const again = walk(waiting('Please send a photo.'), { type: 'customer_replied' }, { type: 'wait_on_customer', note: 'internal only', internal: true });
+    expect(askedNote(again)).toBeUndefined();
+    expect(askedNote(walk(again, { type: 'customer_replied' }, { type: 'wait_on_customer', note: 'Which colour did you order?' }))).toBe('Which colour did you order?');
+  });
+
+  it('waiting on the customer: customer_replied by customer:web, back in progress, the SLA clock running again, the link\'s message id on the entry', () => {
+    const before = waiting('Please send the tracking number.');
+    expect(before.sla.pausedAt).toBeDefined();
+    const r = applyWebReply(before, { text: 'SF1234567890', messageId: MESSAGE_ID }, later, defaultConfig);
+    if (!r.ok) throw new Error('refused');
+    expect(r.event).toBe('customer_replied');
+    expect(r.complaint).toMatchObject({ status: 'in_progress', version: before.version + 1 });
+    expect(r.complaint.sla.pausedAt).toBeUndefined();
+    expect(r.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: 'customer_replied', status: 'in_progress', note: 'SF1234567890', messageId: MESSAGE_ID });
+    expect(replyLinkState(r.complaint, MESSAGE_ID)).toBe('replied');
+    expect(applyWebReply(r.complaint, { text: 'again', messageId: MESSAGE_ID }, later, defaultConfig)).toEqual({ ok: false, state: 'replied' });
+  });
+
+  it.each([
+    ['received', []],
+    ['acknowledged', [{ type: 'acknowledge' }]],
+    ['in_progress', [{ type: 'acknowledge' }, { type: 'start' }]],
+    ['reopened', [{ type: 'acknowledge' }, { type: 'start' }, { type: 'resolve' }, { type: 'reopen' }]],
+  ] as const)('%s: a customer_web_reply entry with the text; the status stays', (status, events) => {
+    const before = walk(complaint(), ...events);
+    expect(before.status).toBe(status);
+    const r = applyWebReply(before, { text: 'It is order 8812.', messageId: MESSAGE_ID }, later, defaultConfig);
+    if (!r.ok) throw new Error('refused');
+    expect(r.event).toBe(WEB_REPLY_EVENT);
+    expect(r.complaint).toMatchObject({ status, version: before.version + 1, sla: before.sla });
+    expect(r.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status, note: 'It is order 8812.', messageId: MESSAGE_ID });
+  });
+
+  it.each([
+    ['resolved', [{ type: 'resolve' }]],
+    ['closed', [{ type: 'resolve' }, { type: 'close' }]],
+  ] as const)('%s: not written (closed)', (_status, events) => {
+    const before = walk(waiting('Which colour?'), { type: 'customer_replied' }, ...events);
+    expect(replyLinkState(before, MESSAGE_ID)).toBe('closed');
+    expect(applyWebReply(before, { text: 'blue', messageId: MESSAGE_ID }, later, defaultConfig)).toEqual({ ok: false, state: 'closed' });
+  });
+
+  it('an erased or missing complaint is not found', () => {
+    expect(replyLinkState(undefined, MESSAGE_ID)).toBe('not_found');
+    expect(replyLinkState(eraseComplaint(waiting('Which colour?'), later), MESSAGE_ID)).toBe('not_found');
+  });
+
+  it('keys the entry by the token\'s SHA-256, never the token', () => {
+    expect(MESSAGE_ID).toMatch(/^web:[0-9a-f]{64}$/);
+    expect(MESSAGE_ID).not.toContain(TOKEN);
+    expect(webReplyMessageId(TOKEN.replace('a', 'b'))).not.toBe(MESSAGE_ID);
+  });
+});
+
+describe('the reply page', () => {
+  const HOSTILE = `<script>alert(1)</script> ${RLO}gnp.exe`;
+
+  it.each([
+    ['en', 'Reply to our question', 'YouXuan Mall needs some information from you about complaint YX-4K7M-9QD2.', 'What we asked', 'Send reply'],
+    ['zh-CN', '回复我们的问题', '优选商城需要您就投诉 YX-4K7M-9QD2 补充一些信息。', '处理人员的问题', '发送回复'],
+  ] as const)('%s: company, reference, what the agent asked (isolated, escaped), a labelled textarea and a submit button', (locale, title, intro, asked, submit) => {
+    const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', asked: `Send the receipt ${HOSTILE}` }, defaultConfig);
+    expect(page.status).toBe(200);
+    expect(page.html.startsWith(`<!doctype html><html lang="${locale}">`)).toBe(true);
+    expect(page.html).toContain(`<h1>${title}</h1>`);
+    expect(page.html).toContain(`<p>${intro}</p>`);
+    expect(page.html).toContain(`<h2 id="asked-h">${asked}</h2>`);
+    expect(page.html).toContain('<p class="asked"><bdi>Send the receipt &lt;script&gt;alert(1)&lt;/script&gt; gnp.exe</bdi></p>');
+    expect(page.html).not.toContain('<script>');
+    expect(page.html).not.toContain(RLO);
+    expect(page.html).toContain(`<form class="card" method="post" action="./${TOKEN}" accept-charset="utf-8"><input type="hidden" name="lang" value="${locale}">`);
+    expect(page.html).toMatch(/<label class="block" for="text">[^<]+<\/label><textarea id="text" name="text" maxlength="2000" rows="6" required aria-describedby="text-hint">/);
+    expect(page.html).toContain(`<button type="submit">${submit}</button>`);
+    expect(page.html).toContain('name="viewport" content="width=device-width, initial-scale=1"');
+  });
+
+  it('without a public note says what is needed in general, and never shows an internal note', () => {
+    const internal = walk(complaint(), { type: 'acknowledge' }, { type: 'wait_on_customer', note: 'SECRET: reseller?', internal: true });
+    const page = replyFormPage({ token: TOKEN, locale: 'en', reference: 'YX-4K7M-9QD2', asked: askedNote(internal) }, defaultConfig);
+    expect(page.html).not.toContain('SECRET');
+    expect(page.html).not.toContain('class="asked"');
+    expect(page.html).toContain('Please tell us anything that helps us continue with your complaint.');
+  });
+
+  it.each([
+    ['en', 'empty', 'Please write your reply.'],
+    ['en', 'too_long', 'Your reply can be at most 2,000 characters. Please shorten it.'],
+    ['zh-CN', 'empty', '请填写您的回复。'],
+    ['zh-CN', 'too_long', '回复最多 2000 字，请删减后再发送。'],
+  ] as const)('%s %s: 400, the error in the customer\'s language, the text kept (escaped)', (locale, error, message) => {
+    const entered = `</textarea><script>alert(1)</script>`;
+    const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', error, entered }, defaultConfig);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(`<div class="errors" role="alert" id="errors">`);
+    expect(page.html).toContain(`<p class="error" id="text-error">${message}</p>`);
+    expect(page.html).toContain('aria-describedby="text-hint text-error" aria-invalid="true">&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+  });
+
+  it.each([
+    ['en', 'Your reply reached us', 'The team handling complaint YX-4K7M-9QD2 has your reply and continues with it now.'],
+    ['zh-CN', '您的回复已送达', '处理投诉 YX-4K7M-9QD2 的团队已收到您的回复，会立即继续处理。'],
+  ] as const)('%s: the thank-you page says it reached the team and what happens next', (locale, title, body) => {
+    const page = replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig);
+    expect(page).toMatchObject({ status: 200, locale });
+    expect(page.html).toContain(`<h1>${title}</h1>`);
+    expect(page.html).toContain(body);
+  });
+
+  it('a resolved complaint: 410 saying so, with the reference; an unknown link: 404 with nothing about any complaint', () => {
+    expect(replyClosedPage('en', 'YX-4K7M-9QD2', defaultConfig)).toMatchObject({ status: 410 });
+    expect(replyClosedPage('zh-CN', 'YX-4K7M-9QD2', defaultConfig).html).toContain('投诉 YX-4K7M-9QD2 已处理完毕，此链接不再接收回复。');
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const page = replyNotFoundPage(locale, defaultConfig);
+      expect(page.status).toBe(404);
+      expect(page.html).not.toContain('YX-');
+      expect(page.html).not.toContain('<form');
+    }
+  });
+});
+
+describe('the "waiting on you" message with a reply link', () => {
+  const URL = `https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com/r/${TOKEN}`;
+  const phoneAndEmail = (locale: Locale, note: string) => {
+    const r = createComplaint({ channel: 'app', customer: { id: 'c-both', phone: '+8613912345678', email: 'both@example.com', locale }, description: 'Lost parcel' }, defaultConfig, t0, '01KREPLY000000000000000001');
+    if (!r.ok) throw new Error('fixture');
+    return walk(r.complaint, { type: 'acknowledge' }, { type: 'wait_on_customer', note });
+  };
+  const all = { ...defaultConfig, customerNotifications: { channels: 'all' as const } };
+
+  it.each(['en', 'zh-CN'] as const)('%s: the SMS carries the link whole and shortens a long note to its budget; the email carries no link', (locale) => {
+    const note = (locale === 'en' ? 'Please send the tracking number. ' : '请提供快递单号和照片。').repeat(60);
+    const c = phoneAndEmail(locale, note);
+    const [email, sms] = renderProgress(c, c.timeline.length - 1, all, { replyUrl: URL }) as [EmailMessage, SmsMessage];
+    expect(sms.text).toContain(`${URL} `);
+    expect(sms.text).toContain(locale === 'en' ? '...' : '…');
+    expect(smsSegments(sms.text)).toBe(locale === 'en' ? SMS_BUDGET.progressReplyLinkEn : SMS_BUDGET.progressReplyLinkZh);
+    expect(`${email.text}${email.html}`).not.toContain('/r/');
+    // Without the link the SMS keeps the old budget.
+    const [, plain] = renderProgress(c, c.timeline.length - 1, all) as [EmailMessage, SmsMessage];
+    expect(smsSegments(plain.text)).toBe(locale === 'en' ? SMS_BUDGET.progressEn : SMS_BUDGET.progressZh);
+  });
+
+  it('only the "waiting on you" step carries it', () => {
+    const c = walk(phoneAndEmail('en', 'Which colour?'), { type: 'customer_replied' });
+    for (let i = 0; i < c.timeline.length; i += 1) {
+      const sms = renderProgress(c, i, all, { replyUrl: URL }).find((m) => m.channel === 'sms');
+      if (sms?.channel !== 'sms') continue;
+      expect(sms.text.includes(URL), `${i} ${c.timeline[i]!.event}`).toBe(c.timeline[i]!.event === 'wait_on_customer');
+    }
+  });
+});

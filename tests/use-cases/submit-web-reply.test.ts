@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
+import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
+import { webReplyMessageId } from '../../functions/domain/web-reply.ts';
+import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
+import type { ReplyLinkRecord } from '../../functions/ports/reply-links.ts';
+import { openReplyLink, submitWebReply, type SubmitWebReplyDeps } from '../../functions/use-cases/submit-web-reply.ts';
+import { defaultConfig } from '../fixtures/config.ts';
+
+const t0 = new Date('2026-11-16T02:00:00.000Z');
+const TOKEN = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** Complaints by id with the repository's optimistic concurrency; `beforeUpdate` runs just before each conditional write. */
+class Complaints {
+  readonly items = new Map<string, Complaint>();
+  writes = 0;
+  beforeUpdate: (() => void) | undefined;
+  async get(id: string) {
+    return this.items.get(id);
+  }
+  async update(next: Complaint, expectedVersion: number) {
+    this.beforeUpdate?.();
+    if (this.items.get(next.id)?.version !== expectedVersion) return false;
+    this.items.set(next.id, next);
+    this.writes += 1;
+    return true;
+  }
+}
+
+function setUp(events: Array<Omit<ComplaintEvent, 'actor'>>, link: Partial<ReplyLinkRecord> = {}) {
+  const r = createComplaint({ channel: 'phone', customer: { id: 'c', phone: '+8613912345678' }, description: 'Lost parcel' }, defaultConfig, t0, '01KUSECASE0000000000000000');
+  if (!r.ok) throw new Error('fixture');
+  let c = r.complaint;
+  for (const e of events) {
+    const applied = applyEvent(c, { actor: 'agent:li', ...e } as ComplaintEvent, t0, defaultConfig);
+    if (!applied.ok) throw new Error(e.type);
+    c = applied.complaint;
+  }
+  const complaints = new Complaints();
+  complaints.items.set(c.id, c);
+  const record: ReplyLinkRecord = { complaintId: c.id, expiresAt: '2026-12-16T02:00:00.000Z', ...link };
+  const clock = new SimulatedClock(new Date('2026-11-17T02:00:00.000Z'));
+  const deps: SubmitWebReplyDeps = { config: defaultConfig, clock, complaints, replyLinks: { find: async (token) => (token === TOKEN ? record : undefined) } };
+  return { deps, complaints, clock, id: c.id };
+}
+
+const WAITING = [{ type: 'acknowledge' }, { type: 'wait_on_customer', note: 'Which colour?' }] as const;
+
+describe('a reply from the reply link', () => {
+  it('is recorded once: a second submission finds it and writes nothing', async () => {
+    const { deps, complaints, id } = setUp([...WAITING]);
+    const first = await submitWebReply(TOKEN, 'Blue', deps);
+    expect(first).toMatchObject({ outcome: 'recorded', event: 'customer_replied', complaint: { status: 'in_progress' } });
+    expect(complaints.writes).toBe(1);
+    expect(complaints.items.get(id)!.timeline.at(-1)).toMatchObject({ actor: 'customer:web', note: 'Blue', messageId: webReplyMessageId(TOKEN) });
+    expect(await submitWebReply(TOKEN, 'Blue', deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(await submitWebReply(TOKEN, 'Actually red', deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(complaints.writes).toBe(1);
+    expect((await openReplyLink(TOKEN, deps)).state).toBe('replied');
+  });
+
+  it('a double submit racing for the same version: one writes, the other re-reads and finds the reply', async () => {
+    const { deps, complaints, id } = setUp([...WAITING]);
+    // Both requests read the complaint before either writes.
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((ok) => (release = ok));
+    const racing = { ...deps, complaints: { get: complaints.get.bind(complaints), update: async (next: Complaint, v: number) => (++arrived === 2 && release(), await bothRead, complaints.update(next, v)) } };
+    const results = await Promise.all([submitWebReply(TOKEN, 'Blue', racing), submitWebReply(TOKEN, 'Blue', racing)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'recorded']);
+    expect(complaints.writes).toBe(1);
+    expect(complaints.items.get(id)!.timeline.filter((e) => e.messageId === webReplyMessageId(TOKEN))).toHaveLength(1);
+  });
+
+  it('an agent\'s change between read and write: read again, decided again (the agent marked it replied: a customer_web_reply entry)', async () => {
+    const { deps, complaints, id } = setUp([...WAITING]);
+    complaints.beforeUpdate = () => {
+      complaints.beforeUpdate = undefined;
+      const c = complaints.items.get(id)!;
+      const started = applyEvent(c, { type: 'customer_replied', actor: 'agent:li', note: 'Called them' }, t0, defaultConfig);
+      if (!started.ok) throw new Error('fixture');
+      complaints.items.set(id, started.complaint);
+    };
+    const r = await submitWebReply(TOKEN, 'Blue', deps);
+    expect(r).toMatchObject({ outcome: 'recorded', event: 'customer_web_reply', complaint: { status: 'in_progress' } });
+    expect(complaints.items.get(id)!.timeline.slice(-2).map((e) => [e.actor, e.event])).toEqual([
+      ['agent:li', 'customer_replied'],
+      ['customer:web', 'customer_web_reply'],
+    ]);
+  });
+
+  it('a complaint resolved meanwhile is not written', async () => {
+    const { deps, complaints } = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
+    expect(await submitWebReply(TOKEN, 'Blue', deps)).toMatchObject({ outcome: 'closed' });
+    expect(complaints.writes).toBe(0);
+  });
+
+  it('unknown, expired or dangling links find nothing', async () => {
+    const { deps, complaints } = setUp([...WAITING], { expiresAt: '2026-11-17T02:00:00.000Z' });
+    expect(await submitWebReply(TOKEN, 'Blue', deps)).toEqual({ outcome: 'not_found' });
+    expect(await submitWebReply('not-a-token', 'Blue', deps)).toEqual({ outcome: 'not_found' });
+    const dangling = setUp([...WAITING], { complaintId: 'gone' });
+    expect(await submitWebReply(TOKEN, 'Blue', dangling.deps)).toEqual({ outcome: 'not_found' });
+    expect(complaints.writes + dangling.complaints.writes).toBe(0);
+  });
+
+  it('gives up after a complaint that keeps changing, without writing (the customer can submit again)', async () => {
+    const { deps, complaints, id } = setUp([...WAITING]);
+    complaints.beforeUpdate = () => {
+      const c = complaints.items.get(id)!;
+      complaints.items.set(id, { ...c, version: c.version + 1 });
+    };
+    await expect(submitWebReply(TOKEN, 'Blue', deps)).rejects.toThrow(/kept changing/);
+    expect(complaints.writes).toBe(0);
+  });
+});
