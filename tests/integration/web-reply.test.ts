@@ -83,9 +83,9 @@ describe('reply link for customers reached by SMS (local pipeline, DynamoDB Loca
       note: 'The tracking number is SF1234567890.',
       messageId: `web:${createHash('sha256').update(token).digest('hex')}`,
     });
-    // The customer hears "in progress", without their own words echoed back.
+    // The customer is thanked for the reply and hears work goes on, without their own words echoed back.
     const inProgress = (await api.outbox()).filter((m) => m.complaintId === id && m.channel === 'sms').at(-1)?.body as string;
-    expect(inProgress).toBe(`YouXuan Mall: we are working on ref ${ref}. Reply STOP to opt out`);
+    expect(inProgress).toBe(`YouXuan Mall: thank you, we have your reply and are working on ref ${ref} again. Reply STOP to opt out`);
 
     // The same reply again (a double submit, a retried request), or another text: the same page, nothing written.
     for (const text of ['The tracking number is SF1234567890.', 'Something else']) {
