@@ -68,7 +68,7 @@ function withinOf(ms: number, locale: string): { dueWithin?: string } {
  * zone, and carries the agent's public note (in full in the email, shortened to the segment budget
  * in the SMS). Every message carries the opt-out: the email a footer (with the unsubscribe link and
  * List-Unsubscribe headers when `links.unsubscribeUrl` is given), the SMS the STOP wording. The
- * "waiting on you" SMS carries `links.replyUrl` when given (the customer's reply page; an email is
+ * "waiting on you" and "resolved" SMS carry `links.replyUrl` when given (the customer's reply page; an email is
  * answered by email), whole: the note is shortened to make room for it, within a budget of its own.
  */
 export function renderProgress(complaint: Complaint, index: number, config: PipelineConfig, links: { unsubscribeUrl?: string; replyUrl?: string } = {}): OutboundMessage[] {
@@ -120,13 +120,16 @@ export function renderProgress(complaint: Complaint, index: number, config: Pipe
         ...(headers && { headers }),
       });
     }
-    const replyUrl = step === 'waiting_on_customer' ? links.replyUrl : undefined;
+    const replyUrl = REPLY_LINK_STEPS.has(step) ? links.replyUrl : undefined;
     const smsCtx = replyUrl ? { ...ctx, replyUrl } : ctx;
     const budget = progressSmsBudget(locale, Boolean(replyUrl));
     const text = fitSms((n) => smsWithOptOut(smsWording(template.sms(smsCtx, n), locale), locale), note ? smsWording(clip(note, SMS_NOTE_MAX), locale) : '', budget, locale === 'en' ? '...' : '…');
     return smsFor({ ...base, id: `${idBase}:sms`, to, locale, text });
   });
 }
+
+/** The steps whose SMS carries the customer's reply link: the request for information, and the resolution ("not solved? tell us"). */
+export const REPLY_LINK_STEPS: ReadonlySet<ProgressStep> = /* @__PURE__ */ new Set(['waiting_on_customer', 'resolved']);
 
 /** Segments a customer progress SMS may take: one more (two in English, three in Chinese) when it carries a reply link. */
 export function progressSmsBudget(locale: Locale, withReplyLink: boolean): number {

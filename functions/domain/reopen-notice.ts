@@ -8,13 +8,14 @@ import { surveyTitle } from './survey.ts';
 import { reopenNoticeTexts } from './templates/reopen-notice.ts';
 import { cleanUserText, clip } from './text.ts';
 import { formatNamedTime } from './time.ts';
+import { WEB_ACTOR } from './web-reply.ts';
 
 /** How much of the customer's reply the notice quotes; the console has all of it. */
 const WORDS_MAX = 500;
 
 /**
  * The owning department head's email when the customer reopened the complaint themself (a reply to
- * a resolved complaint's email), in the department's language: what they wrote, when the first
+ * a resolved complaint's email, or on the reply page linked from the "resolved" SMS), in the department's language: what they wrote, when the first
  * response is due again and the console link. A reopen by an agent or by a survey answer (which has
  * its own follow-up) sends nothing here.
  * @param index the timeline entry that may be such a reopen
@@ -37,6 +38,7 @@ export function renderReopenNotice(complaint: Complaint, index: number, config: 
     category: categoryName(config, complaint.category, locale),
     ...(words && { words }),
     ...(dueAt && { dueText: formatNamedTime(new Date(dueAt), department.businessHours?.timeZone ?? config.company.timeZone, locale) }),
+    via: entry.actor === WEB_ACTOR ? ('web' as const) : ('email' as const),
   };
   const url = base && consoleComplaintUrl(base, complaint.id);
   return [

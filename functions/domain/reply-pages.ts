@@ -16,8 +16,10 @@ export interface ReplyFormView {
   readonly locale: Locale;
   /** The short reference the SMS named. */
   readonly reference: string;
-  /** The public note of the latest request for information; never an internal one. */
+  /** The public note of the latest request for information (of the resolution, when `reopen`); never an internal one. */
   readonly asked?: string;
+  /** The complaint is resolved (the link of the "resolved" SMS): a reply reopens it. */
+  readonly reopen?: boolean;
   /** After a refused submission: what was wrong, and the text as entered (shown again). */
   readonly error?: ReplyFormError;
   readonly entered?: string;
@@ -32,22 +34,34 @@ export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page
   const t = replyPageTexts[view.locale];
   const ctx = { company: companyName(config, view.locale), reference: view.reference };
   const error = view.error && t.errors[view.error];
-  const body = html`<h1>${t.title}</h1>${
+  const words = view.reopen
+    ? { title: t.reopen.title, intro: t.reopen.intro(ctx), label: t.reopen.resolvedLabel, textLabel: t.reopen.textLabel, submit: t.reopen.submit }
+    : { title: t.title, intro: t.intro(ctx), label: t.askedLabel, textLabel: t.textLabel, submit: t.submit };
+  // A resolution without a public note has nothing to show; a request without one asks in general terms.
+  const asked = view.asked
+    ? html`<section class="card" aria-labelledby="asked-h"><h2 id="asked-h">${words.label}</h2><p class="asked">${userText(view.asked)}</p></section>`
+    : view.reopen
+      ? ''
+      : html`<section class="card" aria-labelledby="asked-h"><h2 id="asked-h">${words.label}</h2><p>${t.askedNothing}</p></section>`;
+  const body = html`<h1>${words.title}</h1>${
     error ? html`<div class="errors" role="alert" id="errors"><p class="error">${t.errorSummary}</p><ul><li><a href="#text">${error}</a></li></ul></div>` : ''
-  }<p>${t.intro(ctx)}</p><section class="card" aria-labelledby="asked-h"><h2 id="asked-h">${t.askedLabel}</h2>${
-    view.asked ? html`<p class="asked">${userText(view.asked)}</p>` : html`<p>${t.askedNothing}</p>`
-  }</section><form class="card" method="post" action="./${view.token}" accept-charset="utf-8"><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${t.textLabel}</label>${
+  }<p>${words.intro}</p>${asked}<form class="card" method="post" action="./${view.token}" accept-charset="utf-8"><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${words.textLabel}</label>${
     error ? html`<p class="error" id="text-error">${error}</p>` : ''
   }<textarea id="text" name="text" maxlength="${REPLY_TEXT_MAX}" rows="6" required aria-describedby="text-hint${error ? ' text-error' : ''}"${
     error ? html` aria-invalid="true"` : ''
-  }>${view.entered ?? ''}</textarea><p class="hint" id="text-hint">${t.textHint}</p><button type="submit">${t.submit}</button></form>`;
-  return page(error ? 400 : 200, view.locale, config, t.title, body);
+  }>${view.entered ?? ''}</textarea><p class="hint" id="text-hint">${t.textHint}</p><button type="submit">${words.submit}</button></form>`;
+  return page(error ? 400 : 200, view.locale, config, words.title, body);
 }
 
-/** After the reply was recorded, and again for the same link (a double submit, a retried request, a later visit). */
-export function replyThanksPage(locale: Locale, reference: string, config: PipelineConfig): Page {
+/**
+ * After the reply was recorded, and again for the same link (a double submit, a retried request, a
+ * later visit); `reopened` when the reply reopened the resolved complaint.
+ */
+export function replyThanksPage(locale: Locale, reference: string, config: PipelineConfig, reopened = false): Page {
   const t = replyPageTexts[locale];
-  return page(200, locale, config, t.thanksTitle, html`<h1>${t.thanksTitle}</h1><div class="card"><p>${t.thanksBody({ company: companyName(config, locale), reference })}</p></div>`);
+  const ctx = { company: companyName(config, locale), reference };
+  const [title, text] = reopened ? [t.reopen.thanksTitle, t.reopen.thanksBody(ctx)] : [t.thanksTitle, t.thanksBody(ctx)];
+  return page(200, locale, config, title, html`<h1>${title}</h1><div class="card"><p>${text}</p></div>`);
 }
 
 /** 410: the complaint is resolved or closed; nothing was written. */

@@ -49,50 +49,68 @@ export function parseReplyForm(fields: URLSearchParams): { ok: true; text: strin
   return { ok: false, error: parsed.error.issues[0]?.message === 'too_long' ? 'too_long' : 'empty', entered };
 }
 
+/** Days after its resolution a resolved complaint can be reopened by a reply, when the config has no `inbound` (whose `reopenWithinDays` applies to email and web replies alike). */
+const DEFAULT_REOPEN_WITHIN_DAYS = 14;
+
+/** How long after its resolution a customer's reply reopens a complaint: the same window for an email and a web reply. */
+export function reopenWithinDays(config: Pick<PipelineConfig, 'inbound'>): number {
+  return config.inbound?.reopenWithinDays ?? DEFAULT_REOPEN_WITHIN_DAYS;
+}
+
 /**
- * What a link opens to: `open` takes a reply; `replied` already has this link's reply; `closed`: the
- * complaint is resolved or closed (a reply there would need a reopen or a new complaint, which this
- * page does not make); `not_found`: no complaint, or one whose personal data was erased.
+ * What a link opens to: `open` takes a reply (on a complaint resolved within the reopen window,
+ * the reply reopens it: the "resolved" SMS carries a link too); `replied` already has this link's
+ * reply; `closed`: the complaint is closed, or resolved longer ago than the window (a new complaint
+ * or the survey is the way then); `not_found`: no complaint, or one whose personal data was erased.
  */
 export type ReplyLinkState = 'open' | 'replied' | 'closed' | 'not_found';
 
-export function replyLinkState(complaint: Complaint | undefined, messageId: string): ReplyLinkState {
+export function replyLinkState(complaint: Complaint | undefined, messageId: string, now: Date, config: Pick<PipelineConfig, 'inbound'>): ReplyLinkState {
   if (!complaint || complaint.erasedAt !== undefined) return 'not_found';
   if (complaint.timeline.some((e) => e.messageId === messageId)) return 'replied';
-  if (complaint.status === 'resolved' || complaint.status === 'closed') return 'closed';
+  if (complaint.status === 'closed') return 'closed';
+  if (complaint.status === 'resolved') {
+    const resolvedAt = Date.parse(complaint.resolvedAt ?? complaint.receivedAt);
+    return now.getTime() - resolvedAt <= reopenWithinDays(config) * 86_400_000 ? 'open' : 'closed';
+  }
   return 'open';
 }
 
 /**
- * What the agent asked: the public note of the latest `wait_on_customer` entry. An internal note
- * (`noteInternal`) is never shown; neither is an older request once a newer one has no public note.
+ * What the page shows above the text box: for a resolved complaint, what the agent wrote when
+ * resolving it; otherwise what the agent asked (the public note of the latest `wait_on_customer`
+ * entry). An internal note (`noteInternal`) is never shown; neither is an older request once a newer
+ * one has no public note.
  */
 export function askedNote(complaint: Complaint): string | undefined {
-  const request = complaint.timeline.findLast((e) => e.event === 'wait_on_customer');
+  const request = complaint.timeline.findLast((e) => e.event === (complaint.status === 'resolved' ? 'resolve' : 'wait_on_customer'));
   return request && publicNote(request);
 }
 
 /**
  * Applies a web reply: waiting on the customer, `customer_replied` (back to `in_progress`, the SLA
- * clock resumes and the customer hears "in progress"); any other open status, a `customer_web_reply`
- * entry that changes no status. Either carries the text and the link's message id. A resolved or
- * closed complaint, or a link already used, is not written.
+ * clock resumes and the customer is thanked); resolved within the reopen window, `reopen` (new
+ * first-response time; the customer hears it is reopened, the department head gets the reopen
+ * notice, as for a reopen by email); any other open status, a `customer_web_reply` entry that
+ * changes no status. Each carries the text and the link's message id. A closed complaint, one
+ * resolved longer ago, or a link already used, is not written.
  */
 export function applyWebReply(
   complaint: Complaint,
   reply: { readonly text: string; readonly messageId: string },
   now: Date,
   config: PipelineConfig,
-): { ok: true; complaint: Complaint; event: 'customer_replied' | typeof WEB_REPLY_EVENT } | { ok: false; state: Exclude<ReplyLinkState, 'open'> } {
-  const state = replyLinkState(complaint, reply.messageId);
+): { ok: true; complaint: Complaint; event: 'customer_replied' | 'reopen' | typeof WEB_REPLY_EVENT } | { ok: false; state: Exclude<ReplyLinkState, 'open'> } {
+  const state = replyLinkState(complaint, reply.messageId, now, config);
   if (state !== 'open') return { ok: false, state };
-  if (complaint.status === 'waiting_on_customer') {
-    const applied = applyEvent(complaint, { type: 'customer_replied', actor: WEB_ACTOR, note: reply.text }, now, config);
-    // The lifecycle allows customer_replied from waiting_on_customer; anything else is a bug here.
-    if (!applied.ok) throw new Error(`customer_replied refused in ${complaint.status}`);
+  if (complaint.status === 'waiting_on_customer' || complaint.status === 'resolved') {
+    const type = complaint.status === 'resolved' ? 'reopen' : 'customer_replied';
+    const applied = applyEvent(complaint, { type, actor: WEB_ACTOR, note: reply.text }, now, config);
+    // The lifecycle allows both from these statuses; anything else is a bug here.
+    if (!applied.ok) throw new Error(`${type} refused in ${complaint.status}`);
     const timeline = [...applied.complaint.timeline];
     timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, messageId: reply.messageId };
-    return { ok: true, complaint: { ...applied.complaint, timeline }, event: 'customer_replied' };
+    return { ok: true, complaint: { ...applied.complaint, timeline }, event: type };
   }
   const entry: TimelineEntry = { at: now.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: complaint.status, note: reply.text, messageId: reply.messageId };
   return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] }, event: WEB_REPLY_EVENT };

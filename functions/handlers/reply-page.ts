@@ -4,6 +4,7 @@ import { replyLinkStore } from '../adapters/dynamodb-reply-token-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';
 import { logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
+import type { Complaint } from '../domain/complaint.ts';
 import { referenceOf } from '../domain/names.ts';
 import { customerLocale } from '../domain/progress.ts';
 import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../domain/reply-pages.ts';
@@ -38,8 +39,8 @@ export const handler = pageHandler(async (event) => {
   const locale = wanted ?? customerLocale(complaint, config);
   const reference = referenceOf(complaint);
   if (opened.state === 'closed') return htmlResponse(replyClosedPage(locale, reference, config));
-  if (opened.state === 'replied') return htmlResponse(replyThanksPage(locale, reference, config));
-  const view = { token, locale, reference, asked: askedNote(complaint) };
+  if (opened.state === 'replied') return htmlResponse(replyThanksPage(locale, reference, config, reopenedBy(complaint, opened.messageId)));
+  const view = { token, locale, reference, asked: askedNote(complaint), reopen: complaint.status === 'resolved' };
   if (!fields) return htmlResponse(replyFormPage(view, config));
 
   const parsed = parseReplyForm(fields);
@@ -54,7 +55,12 @@ export const handler = pageHandler(async (event) => {
     case 'recorded':
       // Ids and the outcome only: never the customer's text or contact details.
       logger.info('web reply', { complaintId: complaint.id, outcome: result.outcome, ...(result.outcome === 'recorded' && { event: result.event }) });
-      return htmlResponse(replyThanksPage(locale, reference, config));
+      return htmlResponse(replyThanksPage(locale, reference, config, reopenedBy(result.complaint, opened.messageId)));
   }
 });
+
+/** Whether this link's reply is the one that reopened the complaint (its entry is a reopen). */
+function reopenedBy(complaint: Complaint, messageId: string): boolean {
+  return complaint.timeline.some((e) => e.messageId === messageId && e.event === 'reopen');
+}
 

@@ -3,7 +3,7 @@ import type { OutboundMessage } from '../domain/messages.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import { progressStepOf } from '../domain/lifecycle.ts';
 import { REQUIRED_PROGRESS_STEPS } from '../domain/opt-out.ts';
-import { complaintEvents, customerLocale, renderProgress } from '../domain/progress.ts';
+import { complaintEvents, customerLocale, renderProgress, REPLY_LINK_STEPS } from '../domain/progress.ts';
 import { recipientKey, type Recipient } from '../domain/mailbox.ts';
 import { isWithheldReceipt } from '../domain/receipt-cap.ts';
 import { renderReopenNotice } from '../domain/reopen-notice.ts';
@@ -42,7 +42,7 @@ export interface NotifyProgressDeps {
  * inbox or number that opted out hears only the steps the law requires (REQUIRED_PROGRESS_STEPS); the
  * customer's other address or number is not silenced by it. Every email carries a fresh unsubscribe
  * link for its own address and a reply address, minted once its message is claimed, and every SMS the
- * STOP wording; the "waiting on you" SMS also a reply link, minted once it is claimed. A reopen by the
+ * STOP wording; the "waiting on you" and "resolved" SMS also a reply link, minted once claimed. A reopen by the
  * customer's own email also goes to the department head at once.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
@@ -64,7 +64,7 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
       if (!REQUIRED_PROGRESS_STEPS.has(step) && message.channel !== 'topic' && (await optedOut(message))) continue;
       messages.push(message);
     }
-    sent += await deliverOnce(messages, deps, (message) => (message.channel === 'sms' && step === 'waiting_on_customer' ? finishReplySms(message, complaint, i, deps) : finishEmail(message, complaint, i, deps)));
+    sent += await deliverOnce(messages, deps, (message) => (message.channel === 'sms' && REPLY_LINK_STEPS.has(step) ? finishReplySms(message, complaint, i, deps) : finishEmail(message, complaint, i, deps)));
   }
   const events = complaintEvents(complaint, from);
   if (events.length) await deps.events.publish(events);
@@ -98,8 +98,9 @@ async function finishEmail(message: OutboundMessage, complaint: Complaint, index
 }
 
 /**
- * A claimed "waiting on you" SMS with the customer's reply link, minted for it now: the customer who
- * gave only a phone number answers on that page (an email customer replies to the email). A process
+ * A claimed "waiting on you" or "resolved" SMS with the customer's reply link, minted for it now: the
+ * customer who gave only a phone number answers on that page, or says the problem is not solved
+ * (an email customer replies to the email). A process
  * that dies after minting and before sending leaves a token nobody received; the delivery that takes
  * the claim over mints another, and the message ledger still lets only one SMS out, so the unused
  * token is harmless (it names the complaint only, and expires).

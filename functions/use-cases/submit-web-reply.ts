@@ -7,6 +7,8 @@ import type { ReplyLinkStore } from '../ports/reply-links.ts';
 
 export interface OpenReplyLinkDeps {
   readonly clock: Clock;
+  /** `inbound.reopenWithinDays`: how long after its resolution a reply reopens a complaint. */
+  readonly config: Pick<PipelineConfig, 'inbound'>;
   readonly complaints: Pick<ComplaintRepository, 'get'>;
   readonly replyLinks: Pick<ReplyLinkStore, 'find'>;
 }
@@ -17,25 +19,25 @@ export type OpenedReplyLink = { readonly state: 'not_found' } | { readonly state
 /**
  * Reads a reply link and its complaint: `not_found` for a malformed, unknown or expired token (its
  * hash matches nothing, or its time is over) and for a complaint deleted or erased; otherwise the
- * complaint and whether it takes the reply (`open`), has it already (`replied`) or is resolved or
- * closed (`closed`).
+ * complaint and whether it takes the reply (`open`, a resolved one within the reopen window too),
+ * has it already (`replied`) or is closed or resolved longer ago (`closed`).
  */
 export async function openReplyLink(token: string, deps: OpenReplyLinkDeps): Promise<OpenedReplyLink> {
   const link = await deps.replyLinks.find(token);
   if (!link || Date.parse(link.expiresAt) <= deps.clock.now().getTime()) return { state: 'not_found' };
   const complaint = await deps.complaints.get(link.complaintId);
   const messageId = webReplyMessageId(token);
-  const state = replyLinkState(complaint, messageId);
+  const state = replyLinkState(complaint, messageId, deps.clock.now(), deps.config);
   return state === 'not_found' || !complaint ? { state: 'not_found' } : { state, complaint, messageId };
 }
 
-export interface SubmitWebReplyDeps extends OpenReplyLinkDeps {
+export interface SubmitWebReplyDeps extends Omit<OpenReplyLinkDeps, 'config'> {
   readonly config: PipelineConfig;
   readonly complaints: Pick<ComplaintRepository, 'get' | 'update'>;
 }
 
 export type SubmitWebReplyResult =
-  | { readonly outcome: 'recorded'; readonly complaint: Complaint; readonly event: 'customer_replied' | typeof WEB_REPLY_EVENT }
+  | { readonly outcome: 'recorded'; readonly complaint: Complaint; readonly event: 'customer_replied' | 'reopen' | typeof WEB_REPLY_EVENT }
   /** This link's reply is on the complaint already: nothing written now. */
   | { readonly outcome: 'duplicate'; readonly complaint: Complaint }
   | { readonly outcome: 'closed'; readonly complaint: Complaint }
@@ -48,11 +50,12 @@ const MAX_ATTEMPTS = 4;
  * Records a customer's reply from their reply link, once.
  *
  * Primary course: open the link; apply the reply to the complaint as a reply by email is
- * (`customer_replied` while it waits on the customer, else a `customer_web_reply` entry), the entry
- * carrying the link's message id; write it conditionally on the version read. On a conflict (an
- * agent's change, or a second submission that won) read again and decide again: a complaint that
- * now has this link's reply is a `duplicate`, one resolved meanwhile is `closed`. The "in progress"
- * message and the SLA clock follow from the complaint's stream and its new status.
+ * (`customer_replied` while it waits on the customer, `reopen` when resolved within the reopen
+ * window, else a `customer_web_reply` entry), the entry carrying the link's message id; write it
+ * conditionally on the version read. On a conflict (an agent's change, or a second submission that
+ * won) read again and decide again: a complaint that now has this link's reply is a `duplicate`, one
+ * closed meanwhile is `closed`. The customer's message, the head's reopen notice and the SLA clock
+ * follow from the complaint's stream and its new status.
  * @throws Error when the complaint kept changing for every attempt (the customer can submit again)
  */
 export async function submitWebReply(token: string, text: string, deps: SubmitWebReplyDeps): Promise<SubmitWebReplyResult> {

@@ -248,15 +248,17 @@ describe.each(LOCALES)('every message kind in %s', (locale) => {
     }
   });
 
-  it('progress: the "waiting on you" SMS carries the reply link whole, within its own budget; no other message carries it', () => {
-    const [waiting, ...others] = messages.filter((m) => m.kind === 'progress' && m.channel === 'sms' && m.text.includes('/r/'));
-    expect(others).toEqual([]);
-    expect(waiting?.id).toMatch(/:t3:progress:sms$/);
-    const text = waiting?.channel === 'sms' ? waiting.text : '';
-    expect(text).toContain(`${REPLY_URL} `);
-    expect(smsSegments(text)).toBeLessThanOrEqual(locale === 'en' ? SMS_BUDGET.progressReplyLinkEn : SMS_BUDGET.progressReplyLinkZh);
-    // The agent's note is in it, shortened or whole.
-    expect(text).toContain(locale === 'en' ? 'Note: Please send a photo' : '留言：请您拍一张');
+  it('progress: the "waiting on you" and "resolved" SMS carry the reply link whole, within their own budget; no other message carries it', () => {
+    const linked = messages.filter((m) => m.kind === 'progress' && m.channel === 'sms' && m.text.includes('/r/'));
+    // The walk: receive t0, acknowledge t1, start t2, wait_on_customer t3, customer_replied t4, update t5, resolve t6.
+    expect(linked.map((m) => m.id.replace(/^.*:(t\d+):.*$/, '$1'))).toEqual(['t3', 't6']);
+    for (const m of linked) {
+      const text = m.channel === 'sms' ? m.text : '';
+      expect(text).toContain(`${REPLY_URL} `);
+      expect(smsSegments(text)).toBeLessThanOrEqual(locale === 'en' ? SMS_BUDGET.progressReplyLinkEn : SMS_BUDGET.progressReplyLinkZh);
+      // The agent's note is in it, shortened or whole.
+      expect(text).toContain(locale === 'en' ? 'Note: Please send a photo' : '留言：请您拍一张');
+    }
     expect(messages.filter((m) => m.channel === 'email' && m.kind === 'progress' && m.text.includes('/r/'))).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycl
 import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.ts';
 import { eraseComplaint } from '../../functions/domain/personal-data.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
+import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
 import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
 import { applyWebReply, askedNote, parseReplyForm, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
@@ -74,7 +75,7 @@ describe('what the link asks and what a reply does', () => {
     expect(r.complaint).toMatchObject({ status: 'in_progress', version: before.version + 1 });
     expect(r.complaint.sla.pausedAt).toBeUndefined();
     expect(r.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: 'customer_replied', status: 'in_progress', note: 'SF1234567890', messageId: MESSAGE_ID });
-    expect(replyLinkState(r.complaint, MESSAGE_ID)).toBe('replied');
+    expect(replyLinkState(r.complaint, MESSAGE_ID, later, defaultConfig)).toBe('replied');
     expect(applyWebReply(r.complaint, { text: 'again', messageId: MESSAGE_ID }, later, defaultConfig)).toEqual({ ok: false, state: 'replied' });
   });
 
@@ -93,18 +94,36 @@ describe('what the link asks and what a reply does', () => {
     expect(r.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status, note: 'It is order 8812.', messageId: MESSAGE_ID });
   });
 
-  it.each([
-    ['resolved', [{ type: 'resolve' }]],
-    ['closed', [{ type: 'resolve' }, { type: 'close' }]],
-  ] as const)('%s: not written (closed)', (_status, events) => {
-    const before = walk(waiting('Which colour?'), { type: 'customer_replied' }, ...events);
-    expect(replyLinkState(before, MESSAGE_ID)).toBe('closed');
-    expect(applyWebReply(before, { text: 'blue', messageId: MESSAGE_ID }, later, defaultConfig)).toEqual({ ok: false, state: 'closed' });
+  it('closed, or resolved longer ago than the reopen window: not written (closed)', () => {
+    const closed = walk(waiting('Which colour?'), { type: 'customer_replied' }, { type: 'resolve' }, { type: 'close' });
+    expect(replyLinkState(closed, MESSAGE_ID, later, defaultConfig)).toBe('closed');
+    expect(applyWebReply(closed, { text: 'blue', messageId: MESSAGE_ID }, later, defaultConfig)).toEqual({ ok: false, state: 'closed' });
+    const resolved = walk(waiting('Which colour?'), { type: 'customer_replied' }, { type: 'resolve' });
+    // inbound.reopenWithinDays (14 in the shipped config) applies to web replies as to email ones.
+    const day15 = new Date(t0.getTime() + 15 * 86_400_000);
+    expect(replyLinkState(resolved, MESSAGE_ID, new Date(t0.getTime() + 14 * 86_400_000), defaultConfig)).toBe('open');
+    expect(replyLinkState(resolved, MESSAGE_ID, day15, defaultConfig)).toBe('closed');
+    expect(applyWebReply(resolved, { text: 'still broken', messageId: MESSAGE_ID }, day15, defaultConfig)).toEqual({ ok: false, state: 'closed' });
+    // Without inbound settings the window is 14 days too.
+    expect(replyLinkState(resolved, MESSAGE_ID, day15, {})).toBe('closed');
+    expect(replyLinkState(resolved, MESSAGE_ID, later, {})).toBe('open');
+  });
+
+  it('resolved within the window: the reply reopens it, by customer:web, with the text and the link\'s message id; the page shows the resolution note', () => {
+    const resolved = walk(waiting('Which colour?'), { type: 'customer_replied' }, { type: 'resolve', note: 'A new jar is on its way.' });
+    expect(askedNote(resolved)).toBe('A new jar is on its way.');
+    const r = applyWebReply(resolved, { text: 'The new jar is cracked too.', messageId: MESSAGE_ID }, later, defaultConfig);
+    if (!r.ok) throw new Error('refused');
+    expect(r.event).toBe('reopen');
+    expect(r.complaint).toMatchObject({ status: 'reopened', version: resolved.version + 1, reopenCount: resolved.reopenCount + 1 });
+    expect(r.complaint.timeline.at(-1)).toMatchObject({ actor: WEB_ACTOR, event: 'reopen', status: 'reopened', note: 'The new jar is cracked too.', messageId: MESSAGE_ID });
+    expect(Date.parse(r.complaint.firstResponseDueAt)).toBeGreaterThan(later.getTime());
+    expect(replyLinkState(r.complaint, MESSAGE_ID, later, defaultConfig)).toBe('replied');
   });
 
   it('an erased or missing complaint is not found', () => {
-    expect(replyLinkState(undefined, MESSAGE_ID)).toBe('not_found');
-    expect(replyLinkState(eraseComplaint(waiting('Which colour?'), later), MESSAGE_ID)).toBe('not_found');
+    expect(replyLinkState(undefined, MESSAGE_ID, later, defaultConfig)).toBe('not_found');
+    expect(replyLinkState(eraseComplaint(waiting('Which colour?'), later), MESSAGE_ID, later, defaultConfig)).toBe('not_found');
   });
 
   it('keys the entry by the token\'s SHA-256, never the token', () => {
@@ -116,6 +135,33 @@ describe('what the link asks and what a reply does', () => {
 
 describe('the reply page', () => {
   const HOSTILE = `<script>alert(1)</script> ${RLO}gnp.exe`;
+
+  it.each([
+    ['en', 'Not solved?', 'We marked complaint YX-4K7M-9QD2 as resolved.', 'What we did', 'Send and reopen my complaint', 'Your complaint is reopened'],
+    ['zh-CN', '问题仍未解决？', '投诉 YX-4K7M-9QD2 已标记为处理完毕。', '我们的处理结果', '发送并重新打开投诉', '投诉已重新打开'],
+  ] as const)('%s, resolved complaint: asks what is still wrong, shows what we did, says it reopens; the thanks says it is reopened', (locale, title, intro, label, submit, thanks) => {
+    const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', asked: `Refunded ${HOSTILE}`, reopen: true }, defaultConfig);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<h1>${title}</h1>`);
+    expect(page.html).toContain(intro);
+    expect(page.html).toContain(`<h2 id="asked-h">${label}</h2><p class="asked"><bdi>Refunded &lt;script&gt;alert(1)&lt;/script&gt; gnp.exe</bdi></p>`);
+    expect(page.html).toContain(`>${submit}</button>`);
+    // No resolution note: no card at all (nothing was asked).
+    expect(replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', reopen: true }, defaultConfig).html).not.toContain('asked-h');
+    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig, true).html).toContain(`<h1>${thanks}</h1>`);
+  });
+
+  it('tells the head how the customer reopened it: by email, or with the reply link of our SMS', () => {
+    const resolved = walk(waiting('Which colour?', 'en'), { type: 'customer_replied' }, { type: 'resolve' });
+    const notice = (actor: string) => {
+      const r = applyEvent(resolved, { type: 'reopen', actor, note: 'Still red.' }, later, defaultConfig);
+      if (!r.ok) throw new Error('reopen');
+      const en = { ...defaultConfig, departments: defaultConfig.departments.map((d) => ({ ...d, locale: 'en' as const })) };
+      return (renderReopenNotice(r.complaint, r.complaint.timeline.length - 1, en, 'https://example.com')[0] as EmailMessage).text;
+    };
+    expect(notice(WEB_ACTOR)).toContain('The customer used the reply link in our text message and reopened the resolved complaint');
+    expect(notice('customer:email')).toContain('The customer replied by email and reopened the resolved complaint');
+  });
 
   it.each([
     ['en', 'Reply to our question', 'YouXuan Mall needs some information from you about complaint YX-4K7M-9QD2.', 'What we asked', 'Send reply'],

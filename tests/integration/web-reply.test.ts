@@ -111,7 +111,7 @@ describe('reply link for customers reached by SMS (local pipeline, DynamoDB Loca
     }
   });
 
-  it('a complaint not waiting any more takes the reply as a customer_web_reply entry; a resolved one takes none', async () => {
+  it('a complaint not waiting any more takes the reply as a customer_web_reply entry; a closed one takes none', async () => {
     const open = await waitingComplaint('open', 'zh-CN', '请提供订单号。');
     expect(open.sms).toContain(`请点链接回复：${open.link} 留言：请提供订单号。`);
     expect((await api.call('POST', `/complaints/${open.id}/events`, { type: 'customer_replied', actor: 'agent:li.ming', note: 'called the customer' })).status).toBe(200);
@@ -122,14 +122,55 @@ describe('reply link for customers reached by SMS (local pipeline, DynamoDB Loca
     expect(stored.status).toBe('in_progress');
     expect(stored.timeline.at(-1)).toMatchObject({ actor: 'customer:web', event: 'customer_web_reply', status: 'in_progress', note: '订单号 8812' });
 
-    const resolved = await waitingComplaint('resolved', 'en', 'Which colour?');
-    for (const type of ['customer_replied', 'resolve']) expect((await api.call('POST', `/complaints/${resolved.id}/events`, { type, actor: 'agent:li.ming' })).status).toBe(200);
+    const resolved = await waitingComplaint('closed', 'en', 'Which colour?');
+    for (const type of ['customer_replied', 'resolve', 'close']) expect((await api.call('POST', `/complaints/${resolved.id}/events`, { type, actor: 'agent:li.ming' })).status).toBe(200);
     const version = (await api.call('GET', `/complaints/${resolved.id}`)).body.version;
     const closed = await post(resolved.link, 'Blue');
     expect(closed.status).toBe(410);
     expect(closed.html).toContain(`Complaint ${resolved.ref} has been resolved, so this link no longer takes replies.`);
     expect((await page(resolved.link)).status).toBe(410);
     expect((await api.call('GET', `/complaints/${resolved.id}`)).body.version).toBe(version);
+  });
+
+  it('the "resolved" SMS carries a link too: "not solved?" reopens the complaint within the reopen window, tells the head, and the customer hears it is reopened', async () => {
+    const { id, ref } = await waitingComplaint('reopen', 'en', 'Which colour?');
+    for (const event of [{ type: 'customer_replied' }, { type: 'resolve', note: 'A blue one is on its way.' }]) {
+      expect((await api.call('POST', `/complaints/${id}/events`, { ...event, actor: 'agent:li.ming' })).status).toBe(200);
+    }
+    await api.settle();
+    const sms = (await api.outbox()).filter((m) => m.complaintId === id && m.channel === 'sms').at(-1)?.body as string;
+    const link = /http:\/\/127\.0\.0\.1:\d+\/r\/[a-z2-7]{32}/.exec(sms)?.[0] ?? '';
+    expect(sms).toBe(`YouXuan Mall: ref ${ref} is resolved. Note: A blue one is on its way. Not solved? Tell us: ${link} Reply STOP to opt out`);
+
+    const shown = await page(link);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain('<h1>Not solved?</h1>');
+    expect(shown.html).toContain('<h2 id="asked-h">What we did</h2><p class="asked"><bdi>A blue one is on its way.</bdi></p>');
+    const reopened = await post(link, 'It arrived red again.');
+    expect(reopened.status).toBe(200);
+    expect(reopened.html).toContain('<h1>Your complaint is reopened</h1>');
+    await api.settle();
+    const stored = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(stored).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect(stored.timeline.at(-1)).toMatchObject({ actor: 'customer:web', event: 'reopen', note: 'It arrived red again.' });
+    const mine = (await api.outbox()).filter((m) => m.complaintId === id);
+    expect(mine.at(-2)).toMatchObject({ kind: 'customer_reopened', channel: 'email' });
+    expect(mine.at(-2)?.body).toContain('客户通过我们短信中的回复链接，重新打开了已解决的投诉'); // the department's language
+    expect(mine.at(-2)?.body).toContain('It arrived red again.');
+    expect(mine.at(-1)).toMatchObject({ kind: 'progress', channel: 'sms' });
+    expect(mine.at(-1)?.body).toContain(`ref ${ref} was reopened.`);
+    // The same link again: the same page, nothing written.
+    expect((await post(link, 'again')).html).toBe(reopened.html);
+
+    // Resolved longer ago than inbound.reopenWithinDays (14): the page says it is resolved, nothing is written.
+    const late = await waitingComplaint('late', 'en', 'Which colour?');
+    for (const type of ['customer_replied', 'resolve']) expect((await api.call('POST', `/complaints/${late.id}/events`, { type, actor: 'agent:li.ming' })).status).toBe(200);
+    await api.settle();
+    const lateLink = /http:\/\/127\.0\.0\.1:\d+\/r\/[a-z2-7]{32}/.exec((await api.outbox()).filter((m) => m.complaintId === late.id && m.channel === 'sms').at(-1)?.body as string)?.[0] ?? '';
+    pipeline.clock.set(new Date(pipeline.clock.now().getTime() + 15 * DAY));
+    await api.settle();
+    expect((await post(lateLink, 'still wrong')).status).toBe(410);
+    expect((await api.call('GET', `/complaints/${late.id}`)).body.status).toBe('resolved');
   });
 
   it('an internal note is never on the page; an empty or too long reply is a 400 re-showing the form with the text', async () => {

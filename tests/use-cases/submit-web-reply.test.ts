@@ -89,10 +89,13 @@ describe('a reply from the reply link', () => {
     ]);
   });
 
-  it('a complaint resolved meanwhile is not written', async () => {
-    const { deps, complaints } = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
-    expect(await submitWebReply(TOKEN, 'Blue', deps)).toMatchObject({ outcome: 'closed' });
-    expect(complaints.writes).toBe(0);
+  it('a complaint closed meanwhile is not written; one resolved meanwhile is reopened by the reply', async () => {
+    const closed = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }, { type: 'close' }]);
+    expect(await submitWebReply(TOKEN, 'Blue', closed.deps)).toMatchObject({ outcome: 'closed' });
+    expect(closed.complaints.writes).toBe(0);
+    const resolved = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
+    expect(await submitWebReply(TOKEN, 'Still broken', resolved.deps)).toMatchObject({ outcome: 'recorded', event: 'reopen', complaint: { status: 'reopened' } });
+    expect(resolved.complaints.writes).toBe(1);
   });
 
   it('unknown, expired or dangling links find nothing', async () => {

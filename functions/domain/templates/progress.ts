@@ -22,7 +22,7 @@ export interface ProgressContext {
   readonly afterReply?: boolean;
   /** The step comes after the complaint was reopened (its acknowledgement the second time round). */
   readonly afterReopen?: boolean;
-  /** The customer's personal reply page (`<base>/r/<token>`): only in the "waiting on you" SMS, never cut. */
+  /** The customer's personal reply page (`<base>/r/<token>`): only in the "waiting on you" and "resolved" SMS, never cut. */
   readonly replyUrl?: string;
 }
 
@@ -33,7 +33,7 @@ export interface ProgressTemplate {
   /**
    * One SMS. `note` is the agent's public note, already shortened to fit the budget (empty when
    * there is none or none fits). Budget: 1 segment in English, 2 in Chinese, STOP wording included;
-   * with `replyUrl` (the "waiting on you" step) 2 and 3 (`SMS_BUDGET.progressReplyLink*`).
+   * with `replyUrl` (the "waiting on you" and "resolved" steps) 2 and 3 (`SMS_BUDGET.progressReplyLink*`).
    */
   readonly sms: (c: ProgressContext, note: string) => string;
 }
@@ -102,7 +102,10 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       resolved: {
         subject: (c) => zh`您的投诉已处理完毕（编号 ${c.reference}）`,
         body: (c) => [zh`您的投诉“${c.title}”已处理完毕。`, '如果问题仍未解决，请直接回复此邮件，我们会重新处理。几天后我们会请您为本次服务打分。'],
-        sms: (c, note) => zh`【${c.company}】投诉${c.reference}已处理完毕${note ? '' : '，如未解决请联系客服'}。${zhNote(note)}`,
+        sms: (c, note) =>
+          c.replyUrl
+            ? zh`【${c.company}】投诉${c.reference}已处理完毕。如未解决，请点链接告诉我们：${c.replyUrl}${note ? ` ${zhNote(note)}` : ''}`
+            : zh`【${c.company}】投诉${c.reference}已处理完毕${note ? '' : '，如未解决请联系客服'}。${zhNote(note)}`,
       },
       reopened: {
         subject: (c) => zh`您的投诉已重新打开（编号 ${c.reference}）`,
@@ -158,7 +161,10 @@ export const progressTemplates: Readonly<Record<Locale, LocaleTemplates>> = {
       resolved: {
         subject: (c) => `Your complaint has been resolved (ref. ${c.reference})`,
         body: (c) => [`Your complaint "${c.title}" has been resolved.`, 'If the problem persists, reply to this email and we will reopen it. In a few days we will ask how we did.'],
-        sms: (c, note) => `${c.company}: ref ${c.reference} is resolved.${note ? enNote(note) : ' Not solved? Contact us.'}`,
+        sms: (c, note) =>
+          c.replyUrl
+            ? `${c.company}: ref ${c.reference} is resolved.${enNote(note)} Not solved? Tell us: ${c.replyUrl}`
+            : `${c.company}: ref ${c.reference} is resolved.${note ? enNote(note) : ' Not solved? Contact us.'}`,
       },
       reopened: {
         subject: (c) => `Your complaint has been reopened (ref. ${c.reference})`,

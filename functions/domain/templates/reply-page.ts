@@ -28,6 +28,18 @@ export interface ReplyPageTexts {
   readonly closedBody: (c: ReplyPageContext) => string;
   readonly notFoundTitle: string;
   readonly notFoundBody: string;
+  /** The same page for a resolved complaint (the link in the "resolved" SMS): a reply reopens it. */
+  readonly reopen: {
+    readonly title: string;
+    readonly intro: (c: ReplyPageContext) => string;
+    /** Heads what the agent wrote when resolving it. */
+    readonly resolvedLabel: string;
+    readonly textLabel: string;
+    readonly submit: string;
+    readonly thanksTitle: string;
+    /** The complaint is open again, and what happens next. */
+    readonly thanksBody: (c: ReplyPageContext) => string;
+  };
 }
 
 /**
@@ -51,6 +63,15 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     closedBody: (c) => zh`投诉 ${c.reference} 已处理完毕，此链接不再接收回复。如果问题仍未解决，请在我们发给您的满意度调查中告诉我们，或提交新的投诉并注明编号 ${c.reference}。`,
     notFoundTitle: '链接无效',
     notFoundBody: '链接无效、不完整或已过期。请检查短信中的链接。',
+    reopen: {
+      title: '问题仍未解决？',
+      intro: (c) => zh`投诉 ${c.reference} 已标记为处理完毕。如果问题仍未解决，请告诉我们哪里还有问题，我们会重新打开投诉并再次跟进。`,
+      resolvedLabel: '我们的处理结果',
+      textLabel: '还有什么问题',
+      submit: '发送并重新打开投诉',
+      thanksTitle: '投诉已重新打开',
+      thanksBody: (c) => zh`投诉 ${c.reference} 已重新打开，您写的内容已转给负责的团队。我们会通过短信告诉您何时联系您，您无需再做其他操作。`,
+    },
   },
   en: {
     title: 'Reply to our question',
@@ -68,5 +89,14 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     closedBody: (c) => `Complaint ${c.reference} has been resolved, so this link no longer takes replies. If your problem is not solved, tell us in the satisfaction survey we send you, or file a new complaint quoting ${c.reference}.`,
     notFoundTitle: 'Link not found',
     notFoundBody: 'The link is not valid, is incomplete or has expired. Please check the link in your text message.',
+    reopen: {
+      title: 'Not solved?',
+      intro: (c) => `We marked complaint ${c.reference} as resolved. If the problem is not solved, tell us what is still wrong and we will reopen it and follow up again.`,
+      resolvedLabel: 'What we did',
+      textLabel: 'What is still wrong',
+      submit: 'Send and reopen my complaint',
+      thanksTitle: 'Your complaint is reopened',
+      thanksBody: (c) => `Complaint ${c.reference} is open again and the team handling it has what you wrote. A text message will tell you when we will get back to you; you do not need to do anything else.`,
+    },
   },
 };
