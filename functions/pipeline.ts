@@ -105,7 +105,20 @@ export interface HttpTrigger {
    * themselves so a missing or expired session leads to the sign-in page rather than a bare 401.
    */
   readonly auth: 'public' | 'agent' | 'session';
+  /**
+   * The largest request body the route's handler takes, in bytes; the handler checks it itself (API
+   * Gateway takes up to 10 MB, Lambda up to 6 MB), and the local server buffers up to it.
+   * @default MAX_BODY_BYTES (64 KiB, `functions/adapters/http.ts`)
+   */
+  readonly maxBodyBytes?: number;
 }
+
+/**
+ * The largest reply-page POST with files (`POST /r/{token}`), as received: Lambda takes at most 6 MB
+ * in a synchronous invocation, and API Gateway hands a multipart body over base64-encoded (4/3 of
+ * the bytes), so 4 MiB of files and text arrive as about 5.6 MB.
+ */
+export const REPLY_BODY_MAX_BYTES = 4 * 1024 * 1024;
 
 /** The HTTP API's Lambda authorizer for `agent` routes (at most one function has this trigger). */
 export interface AuthorizerTrigger {
@@ -205,6 +218,8 @@ export interface FunctionAccess {
   readonly eraseMailFiles?: boolean;
   /** Reads the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
   readonly readMailFiles?: boolean;
+  /** Writes the files sent with a reply from the reply page (`attachments/` in the mail bucket, nothing else), where the config has `inbound`. */
+  readonly writeMailFiles?: boolean;
   /** Verifies user pool tokens and signs people in (user pool id, app clients, hosted UI domain in its environment). */
   readonly userPool?: boolean;
 }
@@ -407,12 +422,13 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   replyAnswer: {
     entry: 'functions/handlers/reply-page.ts',
-    description: 'Records a customer\'s reply from their reply link once: customer_replied when the complaint waits on them.',
+    description: 'Records a customer\'s reply (text, photos) from their reply link once: customer_replied when the complaint waits on them.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    trigger: { kind: 'http', method: 'POST', path: '/r/{token}', auth: 'public' },
+    trigger: { kind: 'http', method: 'POST', path: '/r/{token}', auth: 'public', maxBodyBytes: REPLY_BODY_MAX_BYTES },
     // The link is only read: the reply's message id on the timeline makes it one reply per link.
-    access: { tables: { complaints: 'readWrite', state: 'read' } },
+    // writeMailFiles: the photos sent with the reply, where the config has inbound (the mail bucket).
+    access: { tables: { complaints: 'readWrite', state: 'read' }, writeMailFiles: true },
   },
   unsubscribePage: {
     entry: 'functions/handlers/unsubscribe.ts',

@@ -392,6 +392,7 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.mailBucket) this.grantMailBucket(fn);
     if (def.access.eraseMailFiles && this.config.inbound) this.grantMailErasure(fn);
     if (def.access.readMailFiles && this.config.inbound) this.grantMailFileReading(fn);
+    if (def.access.writeMailFiles && this.config.inbound) this.grantMailFileWriting(fn);
     if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
@@ -564,6 +565,18 @@ export class ComplaintPipelineStack extends Stack {
     Validations.of(fn.role ?? fn).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
       reason: `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: the console serves one after checking the person may see its complaint.`,
+    });
+  }
+
+  /** Writes attachments (the files of a reply from the reply page); nothing in the bucket can be read or deleted. */
+  private grantMailFileWriting(fn: HouseFunction): void {
+    const bucket = this.mailBucketFor();
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
+    fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
+    const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
+      reason: `A reply's files are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time after the reply link was checked.`,
     });
   }
 

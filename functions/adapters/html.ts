@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { ParsedAttachment } from '../domain/inbound-mail.ts';
 import { PAGE_CSS, type Page } from '../domain/survey-pages.ts';
 import { MAX_BODY_BYTES, type HttpResult } from './http.ts';
 import { instrumented, logger } from './observability.ts';
@@ -46,6 +47,54 @@ export function readFormBody(event: APIGatewayProxyEventV2): { ok: true; fields:
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: plain(413, `body exceeds ${MAX_BODY_BYTES} bytes`) };
   return { ok: true, fields: new URLSearchParams(bytes.toString('utf8')) };
+}
+
+/** A form with files: its text fields, and the files of one named file input (in the order sent). */
+export interface FormWithFiles {
+  readonly fields: URLSearchParams;
+  readonly files: ParsedAttachment[];
+}
+
+/**
+ * Reads a form that may carry files: `multipart/form-data` of at most `maxBytes` (as received, before
+ * API Gateway's base64; no `maxBytes`: no multipart, 415), parsed by the runtime's own parser (`Response.formData()`), files taken from
+ * the input named `fileField` and other file inputs ignored; or, as {@link readFormBody}, an
+ * `application/x-www-form-urlencoded` body of at most 64 KiB. A base64 body is measured before it is
+ * decoded, so an oversized one is never held twice.
+ * @returns the form, or why not: 413 (too large: the caller may answer with its page), 415, or 400 for
+ *   a multipart body that cannot be parsed, each with a plain-text response
+ */
+export async function readFormWithFiles(
+  event: APIGatewayProxyEventV2,
+  fileField: string,
+  maxBytes: number | undefined,
+): Promise<{ ok: true; form: FormWithFiles } | { ok: false; status: 400 | 413 | 415; response: HttpResult }> {
+  const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  if (maxBytes === undefined || contentType.split(';')[0]!.trim().toLowerCase() !== 'multipart/form-data') {
+    const form = readFormBody(event);
+    if (form.ok) return { ok: true, form: { fields: form.fields, files: [] } };
+    return { ok: false, status: form.response.statusCode === 413 ? 413 : 415, response: form.response };
+  }
+  const raw = event.body ?? '';
+  const tooLarge = { ok: false as const, status: 413 as const, response: plain(413, `body exceeds ${maxBytes} bytes`) };
+  // Four base64 characters carry three bytes: no need to decode what is certainly too large.
+  if (event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 > maxBytes : raw.length > maxBytes) return tooLarge;
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) return tooLarge;
+  let parsed: FormData;
+  try {
+    parsed = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    // A missing boundary, a truncated part: the sender's mistake, the same on every retry.
+    return { ok: false, status: 400, response: plain(400, 'malformed multipart/form-data body') };
+  }
+  const fields = new URLSearchParams();
+  const files: ParsedAttachment[] = [];
+  for (const [name, value] of parsed) {
+    if (typeof value === 'string') fields.append(name, value);
+    else if (name === fileField) files.push({ filename: value.name, contentType: value.type, size: value.size, content: new Uint8Array(await value.arrayBuffer()) });
+  }
+  return { ok: true, form: { fields, files } };
 }
 
 function plain(statusCode: number, text: string): HttpResult {

@@ -433,11 +433,37 @@ export function listedAttachments(attachments: readonly TimelineAttachment[]): {
 /** An attachment as listed on the timeline: kept ones have their storage key, others say why not. */
 export type TimelineAttachment = NonNullable<TimelineEntry['attachments']>[number];
 
-/** A file name safe to show and to use in a storage key: no path, no control characters, at most 100 characters. */
+/**
+ * A file name safe to show and to use in a storage key: no path, no control characters, no
+ * bidirectional controls (`invoice\u202Egnp.exe` would read as `invoiceexe.png`), at most 100 characters.
+ */
 export function safeFileName(name: string | undefined, index: number): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = [...base.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 100).join('');
+  const clean = [...base.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()].slice(0, 100).join('');
   return clean || `attachment-${index + 1}`;
+}
+
+/** An attachment's media type as kept and compared: lower case, without parameters, bounded. */
+export function attachmentContentType(contentType: string): string {
+  return clip(contentType.toLowerCase().split(';')[0]!.trim(), MAX_CONTENT_TYPE);
+}
+
+/** Why an attachment is not kept. */
+export type AttachmentRefusal = NonNullable<TimelineAttachment['notKept']>;
+
+/**
+ * Why an attachment is not kept (type not allowed, too large, or `kept` files already there), or
+ * undefined when it is: the one rule for email attachments and files sent from the reply page.
+ */
+export function attachmentRefusal(
+  a: Pick<ParsedAttachment, 'contentType' | 'size'>,
+  kept: number,
+  settings: InboundSettings['attachments'],
+): AttachmentRefusal | undefined {
+  if (!settings.allowedTypes.includes(attachmentContentType(a.contentType))) return 'type_not_allowed';
+  if (a.size > settings.maxBytes) return 'too_large';
+  if (kept >= settings.maxCount) return 'too_many';
+  return undefined;
 }
 
 /**
@@ -454,11 +480,9 @@ export function planAttachments(
   let kept = 0;
   return attachments.map((a, i) => {
     const name = safeFileName(a.filename, i);
-    const contentType = clip(a.contentType.toLowerCase().split(';')[0]!.trim(), MAX_CONTENT_TYPE);
-    const base = { name, contentType, size: a.size };
-    if (!settings.allowedTypes.includes(contentType)) return { entry: { ...base, notKept: 'type_not_allowed' as const } };
-    if (a.size > settings.maxBytes) return { entry: { ...base, notKept: 'too_large' as const } };
-    if (kept >= settings.maxCount) return { entry: { ...base, notKept: 'too_many' as const } };
+    const base = { name, contentType: attachmentContentType(a.contentType), size: a.size };
+    const refused = attachmentRefusal(a, kept, settings);
+    if (refused) return { entry: { ...base, notKept: refused } };
     kept += 1;
     const keyName = name.replace(/[^A-Za-z0-9._-]/g, '_');
     return { entry: { ...base, key: `${folder}/${i + 1}-${keyName}` }, content: a.content };

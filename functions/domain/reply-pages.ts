@@ -8,8 +8,8 @@ import type { Locale, PipelineConfig } from './config.ts';
 import { html, userText, type SafeHtml } from './html.ts';
 import { companyName } from './names.ts';
 import { langLink, pageShell, type Page } from './survey-pages.ts';
-import { replyPageTexts } from './templates/reply-page.ts';
-import { REPLY_TEXT_MAX, type ReplyFormError } from './web-reply.ts';
+import { replyPageTexts, type ReplyPageTexts } from './templates/reply-page.ts';
+import { REPLY_TEXT_MAX, type ReplyFileLimits, type ReplyFormError } from './web-reply.ts';
 
 export interface ReplyFormView {
   readonly token: string;
@@ -20,20 +20,46 @@ export interface ReplyFormView {
   readonly asked?: string;
   /** The complaint is resolved (the link of the "resolved" SMS): a reply reopens it. */
   readonly reopen?: boolean;
-  /** After a refused submission: what was wrong, and the text as entered (shown again). */
+  /** After a refused submission: what was wrong, the file it was about, and the text as entered (shown again). */
   readonly error?: ReplyFormError;
+  readonly file?: string;
   readonly entered?: string;
+  /** The files the page takes (a file input and its hint); none: a text-only page. */
+  readonly files?: ReplyFileLimits;
+}
+
+const FILE_ERRORS: ReadonlySet<ReplyFormError> = new Set(['file_type', 'file_too_large', 'too_many_files', 'body_too_large']);
+
+function errorText(t: ReplyPageTexts, view: ReplyFormView): string | undefined {
+  const files = { maxCount: 0, maxBytes: 0, totalBytes: 0, allowedTypes: [], ...view.files, ...(view.file !== undefined && { file: view.file }) };
+  switch (view.error) {
+    case undefined:
+      return undefined;
+    case 'empty':
+      return view.files ? t.errors.emptyWithFiles : t.errors.empty;
+    case 'too_long':
+      return t.errors.too_long;
+    default:
+      return t.errors[view.error](files);
+  }
 }
 
 function page(status: number, locale: Locale, config: PipelineConfig, title: string, body: SafeHtml): Page {
   return { status, locale, html: pageShell({ locale, title, body: body.value, config, langHref: langLink }) };
 }
 
-/** The form (200), or the form again with the problem named and the text kept (400). */
+/**
+ * The form (200), or the form again with the problem named and the text kept (400; 413 when the
+ * request was too large to read). With `files`, the form is sent as `multipart/form-data` and takes
+ * photos beside the text, which may then stay empty.
+ */
 export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page {
   const t = replyPageTexts[view.locale];
   const ctx = { company: companyName(config, view.locale), reference: view.reference };
-  const error = view.error && t.errors[view.error];
+  const error = errorText(t, view);
+  const fileError = error !== undefined && FILE_ERRORS.has(view.error!);
+  const textError = error !== undefined && !fileError;
+  const files = view.files;
   const words = view.reopen
     ? { title: t.reopen.title, intro: t.reopen.intro(ctx), label: t.reopen.resolvedLabel, textLabel: t.reopen.textLabel, submit: t.reopen.submit }
     : { title: t.title, intro: t.intro(ctx), label: t.askedLabel, textLabel: t.textLabel, submit: t.submit };
@@ -44,13 +70,19 @@ export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page
       ? ''
       : html`<section class="card" aria-labelledby="asked-h"><h2 id="asked-h">${words.label}</h2><p>${t.askedNothing}</p></section>`;
   const body = html`<h1>${words.title}</h1>${
-    error ? html`<div class="errors" role="alert" id="errors"><p class="error">${t.errorSummary}</p><ul><li><a href="#text">${error}</a></li></ul></div>` : ''
-  }<p>${words.intro}</p>${asked}<form class="card" method="post" action="./${view.token}" accept-charset="utf-8"><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${words.textLabel}</label>${
-    error ? html`<p class="error" id="text-error">${error}</p>` : ''
-  }<textarea id="text" name="text" maxlength="${REPLY_TEXT_MAX}" rows="6" required aria-describedby="text-hint${error ? ' text-error' : ''}"${
-    error ? html` aria-invalid="true"` : ''
-  }>${view.entered ?? ''}</textarea><p class="hint" id="text-hint">${t.textHint}</p><button type="submit">${words.submit}</button></form>`;
-  return page(error ? 400 : 200, view.locale, config, words.title, body);
+    error ? html`<div class="errors" role="alert" id="errors"><p class="error">${t.errorSummary}</p><ul><li><a href="#${fileError ? 'files' : 'text'}">${error}</a></li></ul></div>` : ''
+  }<p>${words.intro}</p>${asked}<form class="card" method="post" action="./${view.token}" accept-charset="utf-8"${files ? html` enctype="multipart/form-data"` : ''}><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${words.textLabel}</label>${
+    textError ? html`<p class="error" id="text-error">${error}</p>` : ''
+  }<textarea id="text" name="text" maxlength="${REPLY_TEXT_MAX}" rows="6"${files ? '' : html` required`} aria-describedby="text-hint${textError ? ' text-error' : ''}"${
+    textError ? html` aria-invalid="true"` : ''
+  }>${view.entered ?? ''}</textarea><p class="hint" id="text-hint">${t.textHint}</p>${
+    files
+      ? html`<label class="block" for="files">${t.filesLabel}</label>${fileError ? html`<p class="error" id="files-error">${error}</p>` : ''}<input type="file" id="files" name="files" multiple accept="${files.allowedTypes.join(',')}" aria-describedby="files-hint${fileError ? ' files-error' : ''}"${
+          fileError ? html` aria-invalid="true"` : ''
+        }><p class="hint" id="files-hint">${t.filesHint(files)}</p>`
+      : ''
+  }<button type="submit">${words.submit}</button></form>`;
+  return page(view.error === 'body_too_large' ? 413 : error ? 400 : 200, view.locale, config, words.title, body);
 }
 
 /**

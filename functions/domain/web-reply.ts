@@ -7,8 +7,8 @@
  */
 import * as z from 'zod';
 import type { Complaint, TimelineEntry } from './complaint.ts';
-import type { PipelineConfig } from './config.ts';
-import { sha256Hex } from './inbound-mail.ts';
+import type { InboundSettings, PipelineConfig } from './config.ts';
+import { attachmentRefusal, safeFileName, sha256Hex, type AttachmentRefusal, type ParsedAttachment, type TimelineAttachment } from './inbound-mail.ts';
 import { applyEvent } from './lifecycle.ts';
 import { publicNote } from './progress.ts';
 
@@ -34,19 +34,77 @@ export function webReplyMessageId(token: string): string {
 }
 
 /** The textarea as submitted: line breaks as the browser sends them (CRLF) count as one character, as `maxlength` does. */
-const ReplyFormSchema = z
+const ReplyTextSchema = z
   .string()
   .transform((t) => t.replace(/\r\n?/g, '\n').trim())
-  .pipe(z.string().min(1, { error: 'empty' }).max(REPLY_TEXT_MAX, { error: 'too_long' }));
+  .pipe(z.string().max(REPLY_TEXT_MAX, { error: 'too_long' }));
 
-export type ReplyFormError = 'empty' | 'too_long';
+/**
+ * The files the reply page takes, where the mail store exists (the config has `inbound`): the email
+ * attachments' types, count and size per file, the size per file also bounded by what one request
+ * may carry (`totalBytes`). Undefined (a text-only page) without `inbound`, or when its attachment
+ * settings keep nothing.
+ */
+export interface ReplyFileLimits {
+  readonly maxCount: number;
+  /** The largest file, in bytes: the smaller of `inbound.attachments.maxBytes` and `totalBytes`. */
+  readonly maxBytes: number;
+  /** The largest request body, files and text together, in bytes. */
+  readonly totalBytes: number;
+  readonly allowedTypes: readonly string[];
+}
 
-/** Reads the submitted reply: its text, trimmed, or what is wrong with it and what was entered (to show it again). */
-export function parseReplyForm(fields: URLSearchParams): { ok: true; text: string } | { ok: false; error: ReplyFormError; entered: string } {
-  const entered = fields.get('text') ?? '';
-  const parsed = ReplyFormSchema.safeParse(entered);
-  if (parsed.success) return { ok: true, text: parsed.data };
-  return { ok: false, error: parsed.error.issues[0]?.message === 'too_long' ? 'too_long' : 'empty', entered };
+export function replyFileLimits(config: Pick<PipelineConfig, 'inbound'>, totalBytes: number): ReplyFileLimits | undefined {
+  const a = config.inbound?.attachments;
+  if (!a || a.maxCount === 0 || a.allowedTypes.length === 0) return undefined;
+  return { maxCount: a.maxCount, maxBytes: Math.min(a.maxBytes, totalBytes), totalBytes, allowedTypes: a.allowedTypes };
+}
+
+/** The attachment settings the reply's files are planned and stored with (`planAttachments`). */
+export function replyFileSettings(limits: ReplyFileLimits | undefined): InboundSettings['attachments'] {
+  return limits ? { maxCount: limits.maxCount, maxBytes: limits.maxBytes, allowedTypes: [...limits.allowedTypes] } : { maxCount: 0, maxBytes: 0, allowedTypes: [] };
+}
+
+/**
+ * What is wrong with a submission: no text and no file, text too long, a file of a type not taken,
+ * a file too large, too many files, or a request larger than the page takes (`body_too_large`,
+ * whose text could not be read).
+ */
+export type ReplyFormError = 'empty' | 'too_long' | 'file_type' | 'file_too_large' | 'too_many_files' | 'body_too_large';
+
+const FILE_ERRORS: Readonly<Record<AttachmentRefusal, ReplyFormError>> = { type_not_allowed: 'file_type', too_large: 'file_too_large', too_many: 'too_many_files' };
+
+/** A refused submission: what was wrong, the file it was about (a safe name) and the text as entered (to show it again). */
+export interface ReplyFormProblem {
+  readonly ok: false;
+  readonly error: ReplyFormError;
+  readonly file?: string;
+  readonly entered: string;
+}
+
+/**
+ * Reads the submitted reply: its text, trimmed (empty when files come with it: a photo alone answers
+ * "send us a photo"), and its files; or what is wrong. Files are held to the email attachments'
+ * rules (`attachmentRefusal`) and refused as a whole with a message rather than listed as not kept,
+ * as an email's are: the customer is still on the page and can choose again, the agent would have to
+ * ask again. A file input left empty sends a nameless part of 0 bytes: not a file. Without `limits`
+ * (a text-only page) any file is refused.
+ */
+export function parseReplyForm(
+  form: { readonly text: string; readonly files?: readonly ParsedAttachment[] },
+  limits?: ReplyFileLimits,
+): { ok: true; text: string; files: ParsedAttachment[] } | ReplyFormProblem {
+  const entered = form.text;
+  const parsed = ReplyTextSchema.safeParse(entered);
+  if (!parsed.success) return { ok: false, error: 'too_long', entered };
+  const files = (form.files ?? []).filter((f) => f.size > 0);
+  const settings = replyFileSettings(limits);
+  for (const [i, f] of files.entries()) {
+    const refused = attachmentRefusal(f, i, settings);
+    if (refused) return { ok: false, error: FILE_ERRORS[refused], ...(refused !== 'too_many' && { file: safeFileName(f.filename, i) }), entered };
+  }
+  if (!parsed.data && !files.length) return { ok: false, error: 'empty', entered };
+  return { ok: true, text: parsed.data, files };
 }
 
 /** Days after its resolution a resolved complaint can be reopened by a reply, when the config has no `inbound` (whose `reopenWithinDays` applies to email and web replies alike). */
@@ -92,26 +150,29 @@ export function askedNote(complaint: Complaint): string | undefined {
  * clock resumes and the customer is thanked); resolved within the reopen window, `reopen` (new
  * first-response time; the customer hears it is reopened, the department head gets the reopen
  * notice, as for a reopen by email); any other open status, a `customer_web_reply` entry that
- * changes no status. Each carries the text and the link's message id. A closed complaint, one
- * resolved longer ago, or a link already used, is not written.
+ * changes no status. Each carries the text (none for files alone), the link's message id and the
+ * stored files as an email's entry lists them (`attachments`). A closed complaint, one resolved
+ * longer ago, or a link already used, is not written.
  */
 export function applyWebReply(
   complaint: Complaint,
-  reply: { readonly text: string; readonly messageId: string },
+  reply: { readonly text: string; readonly messageId: string; readonly attachments?: readonly TimelineAttachment[] },
   now: Date,
   config: PipelineConfig,
 ): { ok: true; complaint: Complaint; event: 'customer_replied' | 'reopen' | typeof WEB_REPLY_EVENT } | { ok: false; state: Exclude<ReplyLinkState, 'open'> } {
   const state = replyLinkState(complaint, reply.messageId, now, config);
   if (state !== 'open') return { ok: false, state };
+  // As an email's entry: the message id, the files when there are any; no note for a photo alone.
+  const extra = { messageId: reply.messageId, ...(reply.attachments?.length && { attachments: [...reply.attachments] }) };
   if (complaint.status === 'waiting_on_customer' || complaint.status === 'resolved') {
     const type = complaint.status === 'resolved' ? 'reopen' : 'customer_replied';
-    const applied = applyEvent(complaint, { type, actor: WEB_ACTOR, note: reply.text }, now, config);
+    const applied = applyEvent(complaint, { type, actor: WEB_ACTOR, ...(reply.text && { note: reply.text }) }, now, config);
     // The lifecycle allows both from these statuses; anything else is a bug here.
     if (!applied.ok) throw new Error(`${type} refused in ${complaint.status}`);
     const timeline = [...applied.complaint.timeline];
-    timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, messageId: reply.messageId };
+    timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, ...extra };
     return { ok: true, complaint: { ...applied.complaint, timeline }, event: type };
   }
-  const entry: TimelineEntry = { at: now.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: complaint.status, note: reply.text, messageId: reply.messageId };
+  const entry: TimelineEntry = { at: now.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: complaint.status, ...(reply.text && { note: reply.text }), ...extra };
   return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] }, event: WEB_REPLY_EVENT };
 }

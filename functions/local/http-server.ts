@@ -76,17 +76,24 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-/** Reads a body up to the API's limit; beyond it, stops buffering and reports the overflow. */
-async function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+/** Reads a body, buffering at most `limit + 1` bytes (enough to tell it is over the limit); `size` is the whole. */
+async function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; size: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
-  let tooLarge = false;
   for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    else chunks.push(chunk as Buffer);
+    const buffer = chunk as Buffer;
+    if (size <= limit) chunks.push(buffer.subarray(0, limit + 1 - size));
+    size += buffer.length;
   }
-  return { body: Buffer.concat(chunks), tooLarge };
+  return { body: Buffer.concat(chunks), size };
+}
+
+/**
+ * Whether API Gateway (HTTP API) hands this body over base64-encoded: it does for content it does not
+ * treat as text, multipart forms (files) among them. Text bodies arrive as they are.
+ */
+function deliveredAsBase64(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'multipart/form-data';
 }
 
 /** Payload 2.0 moves cookies out of the headers into `cookies`, as API Gateway does. */
@@ -180,8 +187,7 @@ function toApiEvent(
     headers,
     ...(query && { queryStringParameters: query }),
     ...(route.params.length && { pathParameters }),
-    body: body.length ? body.toString('utf8') : undefined,
-    isBase64Encoded: false,
+    ...(body.length ? (deliveredAsBase64(req.headers['content-type']) ? { body: body.toString('base64'), isBase64Encoded: true } : { body: body.toString('utf8'), isBase64Encoded: false }) : { isBase64Encoded: false }),
     requestContext: requestContextOf(req, url, routeKey, now),
   };
 }
@@ -199,9 +205,13 @@ export function createLocalServer(options: LocalServerOptions): Server {
     void (async () => {
       const method = req.method ?? 'GET';
       const url = requestUrl(req);
-      const { body, tooLarge } = await readBody(req);
+      // A route that names its own body limit (the reply page's files) checks it itself and answers
+      // with its page: it gets the start of an oversized body, enough to see that it is too large.
+      // Everything else is held to MAX_BODY_BYTES here.
+      const routeLimit = url && routes.find((r) => r.trigger.method === method && r.pattern.test(url.pathname))?.trigger.maxBodyBytes;
+      const { body, size } = await readBody(req, routeLimit ?? MAX_BODY_BYTES);
       if (!url) return send(res, 400, { error: 'bad_request', message: 'the Host header or the request target is not a valid URL' });
-      if (tooLarge) return send(res, 413, { error: 'payload_too_large', message: `body exceeds ${MAX_BODY_BYTES} bytes` });
+      if (routeLimit === undefined && size > MAX_BODY_BYTES) return send(res, 413, { error: 'payload_too_large', message: `body exceeds ${MAX_BODY_BYTES} bytes` });
 
       if (method === 'GET' && url.pathname === '/health') return send(res, 200, { status: 'ok' });
       const view = options.localViews[url.pathname];

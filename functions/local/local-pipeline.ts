@@ -285,7 +285,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         events: instrument?.events?.(name, published) ?? published,
         ...(def.access.publicUrl && { publicBaseUrl: () => publicBaseUrl }),
         ...(def.access.textModel && textModel && { textModel }),
-        ...((def.access.mailBucket || def.access.eraseMailFiles || def.access.readMailFiles) && { mail }),
+        ...((def.access.mailBucket || def.access.eraseMailFiles || def.access.readMailFiles || def.access.writeMailFiles) && { mail }),
         ...(def.access.userPool && { auth: consoleAuth }),
         local: inspection,
         claimLeaseSeconds: claimLeaseSecondsOf(name),

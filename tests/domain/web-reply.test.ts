@@ -8,7 +8,9 @@ import { renderProgress } from '../../functions/domain/progress.ts';
 import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
 import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
-import { applyWebReply, askedNote, parseReplyForm, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
+import { planAttachments, type ParsedAttachment } from '../../functions/domain/inbound-mail.ts';
+import { sizeText } from '../../functions/domain/templates/reply-page.ts';
+import { applyWebReply, askedNote, parseReplyForm, replyFileLimits, replyFileSettings, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const t0 = new Date('2026-11-16T02:00:00.000Z');
@@ -33,15 +35,19 @@ function walk(c: Complaint, ...events: Array<Omit<ComplaintEvent, 'actor'>>): Co
 }
 
 const waiting = (note?: string, locale: Locale = 'en') => walk(complaint(locale), { type: 'acknowledge' }, { type: 'wait_on_customer', ...(note && { note }) });
-const form = (text: string) => new URLSearchParams({ text });
+const form = (text: string) => ({ text });
+const MiB = 1024 * 1024;
+const LIMITS = replyFileLimits(defaultConfig, 4 * MiB)!;
+const file = (filename: string | undefined, contentType: string, size: number): ParsedAttachment => ({ ...(filename !== undefined && { filename }), contentType, size, content: new Uint8Array(size) });
+const PNG = file('damage.png', 'image/png', 2048);
 
 describe('reading the submitted reply', () => {
   it.each([
-    ['  The tracking number is SF123.  ', { ok: true, text: 'The tracking number is SF123.' }],
-    ['line one\r\nline two', { ok: true, text: 'line one\nline two' }],
-    ['x'.repeat(2000), { ok: true, text: 'x'.repeat(2000) }],
+    ['  The tracking number is SF123.  ', { ok: true, text: 'The tracking number is SF123.', files: [] }],
+    ['line one\r\nline two', { ok: true, text: 'line one\nline two', files: [] }],
+    ['x'.repeat(2000), { ok: true, text: 'x'.repeat(2000), files: [] }],
     // CRLF counts as one character, as the textarea's maxlength does: 1,000 lines of "x" are 1,999 characters.
-    [Array.from({ length: 1000 }, () => 'x').join('\r\n'), { ok: true, text: Array.from({ length: 1000 }, () => 'x').join('\n') }],
+    [Array.from({ length: 1000 }, () => 'x').join('\r\n'), { ok: true, text: Array.from({ length: 1000 }, () => 'x').join('\n'), files: [] }],
     ['', { ok: false, error: 'empty', entered: '' }],
     [' \r\n\t ', { ok: false, error: 'empty', entered: ' \r\n\t ' }],
     ['x'.repeat(2001), { ok: false, error: 'too_long', entered: 'x'.repeat(2001) }],
@@ -50,7 +56,60 @@ describe('reading the submitted reply', () => {
   });
 
   it('treats a missing field as empty', () => {
-    expect(parseReplyForm(new URLSearchParams())).toEqual({ ok: false, error: 'empty', entered: '' });
+    expect(parseReplyForm({ text: '' })).toEqual({ ok: false, error: 'empty', entered: '' });
+  });
+});
+
+describe('files sent with the reply (the email attachments\' rules)', () => {
+  it('takes the limits from inbound.attachments, the size per file bounded by the request; none without inbound or with nothing allowed', () => {
+    expect(LIMITS).toEqual({ maxCount: 10, maxBytes: 4 * MiB, totalBytes: 4 * MiB, allowedTypes: defaultConfig.inbound!.attachments.allowedTypes });
+    const { inbound: _none, ...textOnly } = defaultConfig;
+    expect(replyFileLimits(textOnly as typeof defaultConfig, 4 * MiB)).toBeUndefined();
+    const small = { ...defaultConfig, inbound: { ...defaultConfig.inbound!, attachments: { ...defaultConfig.inbound!.attachments, maxBytes: MiB } } };
+    expect(replyFileLimits(small, 4 * MiB)?.maxBytes).toBe(MiB);
+    expect(replyFileLimits({ ...defaultConfig, inbound: { ...defaultConfig.inbound!, attachments: { ...defaultConfig.inbound!.attachments, maxCount: 0 } } }, 4 * MiB)).toBeUndefined();
+    expect(replyFileLimits({ ...defaultConfig, inbound: { ...defaultConfig.inbound!, attachments: { ...defaultConfig.inbound!.attachments, allowedTypes: [] } } }, 4 * MiB)).toBeUndefined();
+    expect([sizeText(4 * MiB), sizeText(1.5 * MiB), sizeText(300 * 1024 + 7)]).toEqual(['4 MB', '1.5 MB', '300 KB']);
+  });
+
+  it.each([
+    ['a photo alone is a reply (the agent asked for one)', { text: '  ', files: [PNG] }, { ok: true, text: '', files: [PNG] }],
+    ['text and a photo', { text: 'Here it is', files: [PNG] }, { ok: true, text: 'Here it is', files: [PNG] }],
+    ['an empty file input (a nameless part of 0 bytes) is no file', { text: 'Only text', files: [file('', 'application/octet-stream', 0)] }, { ok: true, text: 'Only text', files: [] }],
+    ['an empty file input and no text', { text: '', files: [file('', 'application/octet-stream', 0)] }, { ok: false, error: 'empty', entered: '' }],
+    ['a type not allowed, named by its safe name', { text: 'kept', files: [PNG, file('setup.exe', 'application/x-msdownload', 10)] }, { ok: false, error: 'file_type', file: 'setup.exe', entered: 'kept' }],
+    ['the type as the browser says it, parameters and case aside', { text: '', files: [file('a.JPG', 'IMAGE/JPEG; q=1', 10)] }, { ok: true, text: '', files: [file('a.JPG', 'IMAGE/JPEG; q=1', 10)] }],
+    ['no type at all', { text: 'x', files: [file('blob', '', 10)] }, { ok: false, error: 'file_type', file: 'blob', entered: 'x' }],
+    ['a file over the limit', { text: 'x', files: [file('big.jpg', 'image/jpeg', 4 * MiB + 1)] }, { ok: false, error: 'file_too_large', file: 'big.jpg', entered: 'x' }],
+    ['a file exactly at the limit', { text: '', files: [file('edge.jpg', 'image/jpeg', 4 * MiB)] }, { ok: true, text: '', files: [file('edge.jpg', 'image/jpeg', 4 * MiB)] }],
+    ['one file more than allowed', { text: 'x', files: Array.from({ length: 11 }, (_, i) => file(`p${i}.png`, 'image/png', 1)) }, { ok: false, error: 'too_many_files', entered: 'x' }],
+    ['too long text with a photo', { text: 'x'.repeat(2001), files: [PNG] }, { ok: false, error: 'too_long', entered: 'x'.repeat(2001) }],
+    ['hostile names: path separators, bidi controls, control characters', { text: '', files: [file(`..\\..\\evil/inv\u202Egnp.exe\u0007`, 'application/x-msdownload', 1)] }, { ok: false, error: 'file_type', file: 'invgnp.exe', entered: '' }],
+  ] as const)('%s', (_name, submitted, expected) => {
+    expect(parseReplyForm(submitted as { text: string; files: ParsedAttachment[] }, LIMITS)).toEqual(expected);
+  });
+
+  it('refuses every file on a text-only page (no inbound)', () => {
+    expect(parseReplyForm({ text: 'x', files: [PNG] })).toMatchObject({ ok: false, error: 'file_type' });
+  });
+
+  it('names a refused file safely: no path, no bidirectional or control characters, at most 100 characters', () => {
+    const long = file(`C:/Users/me/${'长'.repeat(300)}\u202E\u0007.exe`, 'application/x-msdownload', 1);
+    const r = parseReplyForm({ text: 'x', files: [long] }, LIMITS);
+    expect(r.ok).toBe(false);
+    const name = (r as { file: string }).file;
+    expect([...name]).toHaveLength(100);
+    expect(name).not.toMatch(/[\/\\\u202E\u0007]/);
+  });
+
+  it('plans storage keys per link message id and file index, ASCII only, under the complaint', () => {
+    const files = [PNG, file(`../x/照片 \u202E1.jpg`, 'image/jpeg', 5)];
+    const planned = planAttachments(files, '01KREPLY000000000000000000', MESSAGE_ID, replyFileSettings(LIMITS));
+    const keys = planned.map((p) => p.entry.key);
+    expect(keys).toEqual([expect.stringMatching(/^attachments\/01KREPLY000000000000000000\/[0-9a-f]{16}\/1-damage\.png$/), expect.stringMatching(/^attachments\/01KREPLY000000000000000000\/[0-9a-f]{16}\/2-___1\.jpg$/)]);
+    // The same link and files plan the same keys: a retried request overwrites the same objects.
+    expect(planAttachments(files, '01KREPLY000000000000000000', MESSAGE_ID, replyFileSettings(LIMITS)).map((p) => p.entry.key)).toEqual(keys);
+    expect(planned[1]!.entry.name).toBe('照片 1.jpg');
   });
 });
 
@@ -119,6 +178,17 @@ describe('what the link asks and what a reply does', () => {
     expect(r.complaint.timeline.at(-1)).toMatchObject({ actor: WEB_ACTOR, event: 'reopen', status: 'reopened', note: 'The new jar is cracked too.', messageId: MESSAGE_ID });
     expect(Date.parse(r.complaint.firstResponseDueAt)).toBeGreaterThan(later.getTime());
     expect(replyLinkState(r.complaint, MESSAGE_ID, later, defaultConfig)).toBe('replied');
+  });
+
+  it('with files: the entry lists them as an email\'s does (name, type, size, key); a photo alone carries no note', () => {
+    const attachments = [{ name: 'damage.png', contentType: 'image/png', size: 2048, key: 'attachments/01KREPLY000000000000000000/0123456789abcdef/1-damage.png' }];
+    const r = applyWebReply(waiting('Please send a photo.'), { text: '', messageId: MESSAGE_ID, attachments }, later, defaultConfig);
+    if (!r.ok) throw new Error('refused');
+    expect(r.event).toBe('customer_replied');
+    expect(r.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: 'customer_replied', status: 'in_progress', messageId: MESSAGE_ID, attachments });
+    const other = applyWebReply(walk(complaint(), { type: 'acknowledge' }), { text: 'See photo', messageId: MESSAGE_ID, attachments }, later, defaultConfig);
+    if (!other.ok) throw new Error('refused');
+    expect(other.complaint.timeline.at(-1)).toEqual({ at: later.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: 'acknowledged', note: 'See photo', messageId: MESSAGE_ID, attachments });
   });
 
   it('an erased or missing complaint is not found', () => {
@@ -202,6 +272,45 @@ describe('the reply page', () => {
     expect(page.html).toContain(`<div class="errors" role="alert" id="errors">`);
     expect(page.html).toContain(`<p class="error" id="text-error">${message}</p>`);
     expect(page.html).toContain('aria-describedby="text-hint text-error" aria-invalid="true">&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+  });
+
+  it.each([
+    ['en', 'Photos or files (optional)', 'Up to 10, 4 MB in total. Types: JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT.'],
+    ['zh-CN', '照片或文件（可选）', '最多 10 个，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。'],
+  ] as const)('%s with files (inbound configured): a multipart form, a file input (accept per policy, multiple) with its hint; the text is optional', (locale, label, hint) => {
+    const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', files: LIMITS }, defaultConfig);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<form class="card" method="post" action="./${TOKEN}" accept-charset="utf-8" enctype="multipart/form-data">`);
+    expect(page.html).toContain('<textarea id="text" name="text" maxlength="2000" rows="6" aria-describedby="text-hint">');
+    expect(page.html).toContain(
+      `<label class="block" for="files">${label}</label><input type="file" id="files" name="files" multiple accept="image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf,text/plain" aria-describedby="files-hint"><p class="hint" id="files-hint">${hint}</p><button type="submit">`,
+    );
+    // Without files the page is the text-only one.
+    expect(replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2' }, defaultConfig).html).not.toMatch(/enctype|type="file"/);
+  });
+
+  it.each([
+    ['en', 'file_type', 400, 'We cannot take the file “a&lt;b&gt;.exe”. Please send JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT files, and choose your photos again.'],
+    ['en', 'file_too_large', 400, 'The file “a&lt;b&gt;.exe” is larger than 4 MB. Please choose a smaller photo (a screenshot, for example), and choose your photos again.'],
+    ['en', 'too_many_files', 400, 'You can send at most 10 files. Please choose fewer.'],
+    ['en', 'body_too_large', 413, 'Your photos are larger than 4 MB together, so your reply did not reach us. Please choose fewer or smaller photos and write your reply again.'],
+    ['zh-CN', 'file_type', 400, '无法接收文件“a&lt;b&gt;.exe”的格式。请发送 JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT 格式的文件，并重新选择照片。'],
+    ['zh-CN', 'file_too_large', 400, '文件“a&lt;b&gt;.exe”超过 4 MB。请选择较小的照片（例如截图），并重新选择照片。'],
+    ['zh-CN', 'too_many_files', 400, '最多可发送 10 个文件，请减少后重新选择。'],
+    ['zh-CN', 'body_too_large', 413, '照片合计超过 4 MB，回复未能送达。请选择较少或较小的照片，并重新填写回复。'],
+  ] as const)('%s %s: %i, the error at the file input, the text kept', (locale, error, status, message) => {
+    const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', files: LIMITS, error, file: 'a<b>.exe', entered: 'my text' }, defaultConfig);
+    expect(page.status).toBe(status);
+    expect(page.html).toContain(`<li><a href="#files">${message}</a></li>`);
+    expect(page.html).toContain(`<p class="error" id="files-error">${message}</p>`);
+    expect(page.html).toContain('aria-describedby="files-hint files-error" aria-invalid="true">');
+    expect(page.html).toContain('aria-describedby="text-hint">my text</textarea>');
+  });
+
+  it('with files, an empty submission asks for a reply or a photo', () => {
+    expect(replyFormPage({ token: TOKEN, locale: 'en', reference: 'YX-4K7M-9QD2', files: LIMITS, error: 'empty', entered: '' }, defaultConfig).html).toContain(
+      '<p class="error" id="text-error">Please write your reply or choose a photo.</p>',
+    );
   });
 
   it.each([

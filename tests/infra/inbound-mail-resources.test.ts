@@ -82,6 +82,16 @@ describe('inbound mail resources', () => {
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([env.complaintsTable, env.stateTable]));
   });
 
+  it("lets the reply page's POST function put objects under attachments/ only (the reply's files), with the bucket in its environment", () => {
+    const replyId = functionIdOf(template, functions.replyAnswer.description);
+    const s3 = statementsOfFunction(template, replyId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [actionsOf(s), resourcesOf(s), s.Condition])).toEqual([[['s3:PutObject'], [objects('attachments/')], undefined]]);
+    expect(template.toJSON().Resources[replyId].Properties.Environment.Variables[env.inboundMailBucket]).toEqual({ Ref: bucketId });
+    // The page itself (GET) shares the handler module but not the grant.
+    const pageId = functionIdOf(template, functions.replyPage.description);
+    expect(template.toJSON().Resources[pageId].Properties.Environment.Variables[env.inboundMailBucket]).toBeUndefined();
+  });
+
   it('lets the erasure function list and delete attachments/ and messages/ only, the console download read attachments, and no other function touch the bucket', () => {
     const eraseId = functionIdOf(template, functions.eraseCustomer.description);
     const s3 = statementsOfFunction(template, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
@@ -93,7 +103,7 @@ describe('inbound mail resources', () => {
     const downloadId = functionIdOf(template, functions.consoleAttachment.description);
     expect(statementsOfFunction(template, downloadId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))).map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([[['s3:GetObject'], [objects('attachments/')]]]);
     const others = Object.values(functions)
-      .filter((def) => def !== functions.inboundMail && def !== functions.eraseCustomer && def !== functions.consoleAttachment)
+      .filter((def) => def !== functions.inboundMail && def !== functions.eraseCustomer && def !== functions.consoleAttachment && def !== functions.replyAnswer)
       .map((def) => functionIdOf(template, def.description));
     for (const id of others) expect(statementsOfFunction(template, id).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))), id).toEqual([]);
   });
@@ -114,6 +124,10 @@ describe('inbound mail resources', () => {
     // The erasure function is deployed all the same, with no bucket to reach.
     const eraseId = functionIdOf(plain, functions.eraseCustomer.description);
     expect(statementsOfFunction(plain, eraseId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))).toEqual([]);
+    // The reply page stays text-only: its POST function has no grant and no bucket variable.
+    const replyId = functionIdOf(plain, functions.replyAnswer.description);
+    expect(statementsOfFunction(plain, replyId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))).toEqual([]);
+    expect(plain.toJSON().Resources[replyId].Properties.Environment.Variables[env.inboundMailBucket]).toBeUndefined();
     expect(Object.keys(plain.findResources('AWS::Lambda::Function', { Properties: { Description: functions.inboundMail.description } }))).toEqual([]);
   });
 });

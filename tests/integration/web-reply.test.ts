@@ -23,6 +23,20 @@ const page = async (url: string, init: RequestInit = {}) => {
   const res = await fetch(url, init);
   return { status: res.status, headers: res.headers, html: await res.text() };
 };
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** A console session signed in with the agent token (all departments). */
+async function session(): Promise<string> {
+  const res = await fetch(`${pipeline.url}/console/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: FORM,
+    body: new URLSearchParams({ token: TOKEN }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return /console_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+}
 const post = (url: string, text: string, headers: Record<string, string> = FORM) => page(url, { method: 'POST', headers, body: new URLSearchParams({ text, lang: '' }).toString() });
 
 /** A phone-only complaint the agent acknowledged and then asked for information (`note`); its SMS reply link. */
@@ -182,7 +196,7 @@ describe('reply link for customers reached by SMS (local pipeline, DynamoDB Loca
 
     const empty = await post(link, '   ');
     expect(empty.status).toBe(400);
-    expect(empty.html).toContain('请填写您的回复。');
+    expect(empty.html).toContain('请填写您的回复，或选择一张照片。');
     const long = 'x'.repeat(2001);
     const tooLong = await post(link, long);
     expect(tooLong.status).toBe(400);
@@ -192,6 +206,74 @@ describe('reply link for customers reached by SMS (local pipeline, DynamoDB Loca
     expect((await post(link, '', { 'content-type': 'application/json' })).status).toBe(415);
     expect((await page(link, { method: 'POST', headers: FORM, body: `text=${'x'.repeat(70 * 1024)}` })).status).toBe(413);
     expect((await api.call('GET', `/complaints/${id}`)).body.status).toBe('waiting_on_customer');
+  });
+
+  it('photos: the page takes a PNG beside (or instead of) the text; the entry lists it, the console serves it, a second POST stores nothing, erasure deletes it', async () => {
+    const { id, link } = await waitingComplaint('photo', 'en', 'Please send a photo of the damaged part.');
+    const shown = await page(link);
+    expect(shown.html).toContain('enctype="multipart/form-data"');
+    expect(shown.html).toContain('<input type="file" id="files" name="files" multiple accept="image/jpeg,');
+
+    // A refused type: 400, the page names the file, the text is kept, nothing is stored or written.
+    const before = (await pipeline.mail.list()).length;
+    const refused = new FormData();
+    refused.set('text', 'See the attached program');
+    refused.append('files', new Blob([Buffer.from('MZ')], { type: 'application/x-msdownload' }), '..\\setup\u202Egnp.exe');
+    const bad = await page(link, { method: 'POST', body: refused });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('We cannot take the file “setupgnp.exe”.');
+    expect(bad.html).toContain('>See the attached program</textarea>');
+    // Beyond the request limit: 413 with the page (the link still takes a reply).
+    const huge = new FormData();
+    huge.append('files', new Blob([new Uint8Array(4 * 1024 * 1024 + 1)], { type: 'image/jpeg' }), 'huge.jpg');
+    const tooLarge = await page(link, { method: 'POST', body: huge });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.html).toContain('Your photos are larger than 4 MB together');
+    expect((await pipeline.mail.list()).length).toBe(before);
+    expect((await api.call('GET', `/complaints/${id}`)).body.status).toBe('waiting_on_customer');
+
+    // A photo alone (the text left empty) is the reply.
+    const sent = new FormData();
+    sent.set('lang', '');
+    sent.set('text', '');
+    sent.append('files', new Blob([PNG], { type: 'image/png' }), 'damage.png');
+    const thanks = await page(link, { method: 'POST', body: sent });
+    expect(thanks.status).toBe(200);
+    expect(thanks.html).toContain('<h1>Your reply reached us</h1>');
+    await api.settle();
+    const complaint = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(complaint.status).toBe('in_progress');
+    const entry = complaint.timeline.at(-1);
+    expect(entry).toMatchObject({ actor: 'customer:web', event: 'customer_replied', attachments: [{ name: 'damage.png', contentType: 'image/png', size: PNG.length }] });
+    expect(entry.note).toBeUndefined();
+    const key = entry.attachments[0].key as string;
+    expect(key).toMatch(new RegExp(`^attachments/${id}/[0-9a-f]{16}/1-damage\\.png$`));
+    expect(Buffer.from((await pipeline.mail.get(key))!)).toEqual(PNG);
+
+    // The console lists it and serves it through the email attachments' route.
+    const cookie = await session();
+    const consolePage = await (await fetch(`${pipeline.url}/console/complaints/${id}?lang=en`, { headers: { cookie: `console_session=${cookie}` } })).text();
+    expect(consolePage).toContain(`<a href="/console/attachments/${id}/0" download>damage.png</a>`);
+    const download = await fetch(`${pipeline.url}/console/attachments/${id}/0`, { headers: { cookie: `console_session=${cookie}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(PNG);
+
+    // A second POST on the used link: the thank-you page, nothing stored, nothing written.
+    const stored = await pipeline.mail.list();
+    const again = new FormData();
+    again.set('text', 'and another one');
+    again.append('files', new Blob([PNG], { type: 'image/png' }), 'second.png');
+    expect((await page(link, { method: 'POST', body: again })).html).toContain('<h1>Your reply reached us</h1>');
+    expect(await pipeline.mail.list()).toEqual(stored);
+    const after = (await api.call('GET', `/complaints/${id}`)).body;
+    expect(after.version).toBe(complaint.version);
+
+    // Erasing the customer deletes the file; the console has nothing to serve.
+    const erased = await api.call('POST', `/customers/web-reply-photo/erase`, { actor: 'agent:dpo' });
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ complaints: 1, files: 1 });
+    expect(await pipeline.mail.get(key)).toBeUndefined();
+    expect((await fetch(`${pipeline.url}/console/attachments/${id}/0`, { headers: { cookie: `console_session=${cookie}` } })).status).toBe(404);
   });
 
   it('malformed, unknown and expired links are 404 pages that show nothing of any complaint', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
-import { webReplyMessageId } from '../../functions/domain/web-reply.ts';
+import { replyFileLimits, webReplyMessageId } from '../../functions/domain/web-reply.ts';
 import { SimulatedClock } from '../../functions/local/simulated-clock.ts';
 import type { ReplyLinkRecord } from '../../functions/ports/reply-links.ts';
 import { openReplyLink, submitWebReply, type SubmitWebReplyDeps } from '../../functions/use-cases/submit-web-reply.ts';
@@ -49,12 +49,12 @@ const WAITING = [{ type: 'acknowledge' }, { type: 'wait_on_customer', note: 'Whi
 describe('a reply from the reply link', () => {
   it('is recorded once: a second submission finds it and writes nothing', async () => {
     const { deps, complaints, id } = setUp([...WAITING]);
-    const first = await submitWebReply(TOKEN, 'Blue', deps);
+    const first = await submitWebReply(TOKEN, { text: 'Blue' }, deps);
     expect(first).toMatchObject({ outcome: 'recorded', event: 'customer_replied', complaint: { status: 'in_progress' } });
     expect(complaints.writes).toBe(1);
     expect(complaints.items.get(id)!.timeline.at(-1)).toMatchObject({ actor: 'customer:web', note: 'Blue', messageId: webReplyMessageId(TOKEN) });
-    expect(await submitWebReply(TOKEN, 'Blue', deps)).toMatchObject({ outcome: 'duplicate' });
-    expect(await submitWebReply(TOKEN, 'Actually red', deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(await submitWebReply(TOKEN, { text: 'Actually red' }, deps)).toMatchObject({ outcome: 'duplicate' });
     expect(complaints.writes).toBe(1);
     expect((await openReplyLink(TOKEN, deps)).state).toBe('replied');
   });
@@ -66,7 +66,7 @@ describe('a reply from the reply link', () => {
     let release!: () => void;
     const bothRead = new Promise<void>((ok) => (release = ok));
     const racing = { ...deps, complaints: { get: complaints.get.bind(complaints), update: async (next: Complaint, v: number) => (++arrived === 2 && release(), await bothRead, complaints.update(next, v)) } };
-    const results = await Promise.all([submitWebReply(TOKEN, 'Blue', racing), submitWebReply(TOKEN, 'Blue', racing)]);
+    const results = await Promise.all([submitWebReply(TOKEN, { text: 'Blue' }, racing), submitWebReply(TOKEN, { text: 'Blue' }, racing)]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'recorded']);
     expect(complaints.writes).toBe(1);
     expect(complaints.items.get(id)!.timeline.filter((e) => e.messageId === webReplyMessageId(TOKEN))).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('a reply from the reply link', () => {
       if (!started.ok) throw new Error('fixture');
       complaints.items.set(id, started.complaint);
     };
-    const r = await submitWebReply(TOKEN, 'Blue', deps);
+    const r = await submitWebReply(TOKEN, { text: 'Blue' }, deps);
     expect(r).toMatchObject({ outcome: 'recorded', event: 'customer_web_reply', complaint: { status: 'in_progress' } });
     expect(complaints.items.get(id)!.timeline.slice(-2).map((e) => [e.actor, e.event])).toEqual([
       ['agent:li', 'customer_replied'],
@@ -91,19 +91,19 @@ describe('a reply from the reply link', () => {
 
   it('a complaint closed meanwhile is not written; one resolved meanwhile is reopened by the reply', async () => {
     const closed = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }, { type: 'close' }]);
-    expect(await submitWebReply(TOKEN, 'Blue', closed.deps)).toMatchObject({ outcome: 'closed' });
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, closed.deps)).toMatchObject({ outcome: 'closed' });
     expect(closed.complaints.writes).toBe(0);
     const resolved = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
-    expect(await submitWebReply(TOKEN, 'Still broken', resolved.deps)).toMatchObject({ outcome: 'recorded', event: 'reopen', complaint: { status: 'reopened' } });
+    expect(await submitWebReply(TOKEN, { text: 'Still broken' }, resolved.deps)).toMatchObject({ outcome: 'recorded', event: 'reopen', complaint: { status: 'reopened' } });
     expect(resolved.complaints.writes).toBe(1);
   });
 
   it('unknown, expired or dangling links find nothing', async () => {
     const { deps, complaints } = setUp([...WAITING], { expiresAt: '2026-11-17T02:00:00.000Z' });
-    expect(await submitWebReply(TOKEN, 'Blue', deps)).toEqual({ outcome: 'not_found' });
-    expect(await submitWebReply('not-a-token', 'Blue', deps)).toEqual({ outcome: 'not_found' });
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, deps)).toEqual({ outcome: 'not_found' });
+    expect(await submitWebReply('not-a-token', { text: 'Blue' }, deps)).toEqual({ outcome: 'not_found' });
     const dangling = setUp([...WAITING], { complaintId: 'gone' });
-    expect(await submitWebReply(TOKEN, 'Blue', dangling.deps)).toEqual({ outcome: 'not_found' });
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, dangling.deps)).toEqual({ outcome: 'not_found' });
     expect(complaints.writes + dangling.complaints.writes).toBe(0);
   });
 
@@ -113,7 +113,67 @@ describe('a reply from the reply link', () => {
       const c = complaints.items.get(id)!;
       complaints.items.set(id, { ...c, version: c.version + 1 });
     };
-    await expect(submitWebReply(TOKEN, 'Blue', deps)).rejects.toThrow(/kept changing/);
+    await expect(submitWebReply(TOKEN, { text: 'Blue' }, deps)).rejects.toThrow(/kept changing/);
     expect(complaints.writes).toBe(0);
+  });
+
+  describe('with files', () => {
+    const limits = replyFileLimits(defaultConfig, 4 * 1024 * 1024)!;
+    const png = { filename: 'damage.png', contentType: 'image/png', size: 4, content: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) };
+    const pdf = { filename: '../receipt.pdf', contentType: 'application/pdf', size: 5, content: new TextEncoder().encode('%PDF-') };
+    /** A mail store that records every write, and what the complaint held when it happened. */
+    function recordingMail(complaints: Complaints, id: string) {
+      const puts: Array<{ key: string; bytes: number; entryWritten: boolean }> = [];
+      return {
+        puts,
+        putAttachment: async (key: string, body: Uint8Array) => {
+          puts.push({ key, bytes: body.length, entryWritten: complaints.items.get(id)!.timeline.some((e) => e.messageId === webReplyMessageId(TOKEN)) });
+        },
+      };
+    }
+
+    it('stores the files before the entry, under the complaint, and lists them on it; a retry overwrites the same keys; a reply already recorded stores nothing', async () => {
+      const { deps, complaints, id } = setUp([...WAITING]);
+      const mail = recordingMail(complaints, id);
+      const r = await submitWebReply(TOKEN, { text: '', files: [png, pdf], limits }, { ...deps, mail });
+      expect(r).toMatchObject({ outcome: 'recorded', event: 'customer_replied' });
+      expect(mail.puts.map((p) => p.entryWritten)).toEqual([false, false]);
+      const entry = complaints.items.get(id)!.timeline.at(-1)!;
+      expect(entry.note).toBeUndefined();
+      expect(entry.attachments).toEqual([
+        { name: 'damage.png', contentType: 'image/png', size: 4, key: mail.puts[0]!.key },
+        { name: 'receipt.pdf', contentType: 'application/pdf', size: 5, key: mail.puts[1]!.key },
+      ]);
+      expect(mail.puts.map((p) => p.key)).toEqual([expect.stringMatching(new RegExp(`^attachments/${id}/[0-9a-f]{16}/1-damage\\.png$`)), expect.stringMatching(new RegExp(`^attachments/${id}/[0-9a-f]{16}/2-receipt\\.pdf$`))]);
+
+      // The same link on another complaint state would plan the same keys; once recorded, nothing is stored.
+      expect(await submitWebReply(TOKEN, { text: 'again', files: [png], limits }, { ...deps, mail })).toMatchObject({ outcome: 'duplicate' });
+      expect(mail.puts).toHaveLength(2);
+      expect(complaints.writes).toBe(1);
+    });
+
+    it('a write that lost a race stored under the same keys as the winner (a retried request overwrites, never adds)', async () => {
+      const { deps, complaints, id } = setUp([...WAITING]);
+      const mail = recordingMail(complaints, id);
+      let arrived = 0;
+      let release!: () => void;
+      const bothRead = new Promise<void>((ok) => (release = ok));
+      const racing = { ...deps, mail, complaints: { get: complaints.get.bind(complaints), update: async (next: Complaint, v: number) => (++arrived === 2 && release(), await bothRead, complaints.update(next, v)) } };
+      const results = await Promise.all([submitWebReply(TOKEN, { text: 'x', files: [png], limits }, racing), submitWebReply(TOKEN, { text: 'x', files: [png], limits }, racing)]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'recorded']);
+      expect(new Set(mail.puts.map((p) => p.key)).size).toBe(1);
+      expect(complaints.items.get(id)!.timeline.filter((e) => e.attachments).length).toBe(1);
+    });
+
+    it('a closed complaint or an unknown link stores nothing; files without a mail store are a wiring error', async () => {
+      const closed = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
+      const mail = recordingMail(closed.complaints, closed.id);
+      expect(await submitWebReply(TOKEN, { text: '', files: [png], limits }, { ...closed.deps, mail })).toMatchObject({ outcome: 'closed' });
+      expect(await submitWebReply('not-a-token', { text: '', files: [png], limits }, { ...closed.deps, mail })).toEqual({ outcome: 'not_found' });
+      expect(mail.puts).toEqual([]);
+      const open = setUp([...WAITING]);
+      await expect(submitWebReply(TOKEN, { text: '', files: [png], limits }, open.deps)).rejects.toThrow(/mail store/);
+      expect(open.complaints.writes).toBe(0);
+    });
   });
 });

@@ -8,6 +8,28 @@ export interface ReplyPageContext {
   readonly reference: string;
 }
 
+/** What the file hints and errors may mention: sizes in bytes, types as media types. */
+export interface ReplyFilesContext {
+  readonly maxCount: number;
+  readonly maxBytes: number;
+  readonly totalBytes: number;
+  readonly allowedTypes: readonly string[];
+  /** The file an error is about (a safe name: no path, no control or bidirectional characters). */
+  readonly file?: string;
+}
+
+/** A size as people read it: `4 MB`, `1.5 MB`, `300 KB` (binary units, rounded down, so the limit said is never above the real one). */
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.floor((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  return `${Math.max(1, Math.floor(bytes / 1024))} KB`;
+}
+
+/** The kinds of file taken, by their usual short names (`JPEG, PNG, PDF`). */
+export function typeNames(types: readonly string[]): string[] {
+  const names: Readonly<Record<string, string>> = { 'text/plain': 'TXT', 'image/jpeg': 'JPEG', 'image/svg+xml': 'SVG' };
+  return [...new Set(types.map((t) => names[t] ?? (t.split('/')[1] ?? t).toUpperCase()))];
+}
+
 /** The texts of the reply page (`/r/{token}`) and its answers. */
 export interface ReplyPageTexts {
   readonly title: string;
@@ -18,9 +40,23 @@ export interface ReplyPageTexts {
   readonly askedNothing: string;
   readonly textLabel: string;
   readonly textHint: string;
+  /** Labels the file input (where the page takes files). */
+  readonly filesLabel: string;
+  /** How many files, how large, which kinds. */
+  readonly filesHint: (c: ReplyFilesContext) => string;
   readonly submit: string;
   readonly errorSummary: string;
-  readonly errors: { readonly empty: string; readonly too_long: string };
+  readonly errors: {
+    readonly empty: string;
+    /** No text and no file, where the page takes files. */
+    readonly emptyWithFiles: string;
+    readonly too_long: string;
+    readonly file_type: (c: ReplyFilesContext) => string;
+    readonly file_too_large: (c: ReplyFilesContext) => string;
+    readonly too_many_files: (c: ReplyFilesContext) => string;
+    /** The whole request was too large to read: the text is lost too. */
+    readonly body_too_large: (c: ReplyFilesContext) => string;
+  };
   readonly thanksTitle: string;
   /** The reply reached the team, and what happens next. */
   readonly thanksBody: (c: ReplyPageContext) => string;
@@ -54,9 +90,19 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     askedNothing: '请告诉我们有助于继续处理您投诉的任何信息。',
     textLabel: '您的回复',
     textHint: '最多 2000 字。请勿填写密码或完整的银行卡号。',
+    filesLabel: '照片或文件（可选）',
+    filesHint: (c) => zh`最多${c.maxCount}个，合计不超过${sizeText(c.totalBytes)}${c.maxBytes < c.totalBytes ? zh`，每个不超过${sizeText(c.maxBytes)}` : ''}。格式：${typeNames(c.allowedTypes).join('、')}。`,
     submit: '发送回复',
     errorSummary: '请检查以下内容：',
-    errors: { empty: '请填写您的回复。', too_long: '回复最多 2000 字，请删减后再发送。' },
+    errors: {
+      empty: '请填写您的回复。',
+      emptyWithFiles: '请填写您的回复，或选择一张照片。',
+      too_long: '回复最多 2000 字，请删减后再发送。',
+      file_type: (c) => zh`无法接收文件“${c.file ?? ''}”的格式。请发送${typeNames(c.allowedTypes).join('、')}格式的文件，并重新选择照片。`,
+      file_too_large: (c) => zh`文件“${c.file ?? ''}”超过${sizeText(c.maxBytes)}。请选择较小的照片（例如截图），并重新选择照片。`,
+      too_many_files: (c) => zh`最多可发送${c.maxCount}个文件，请减少后重新选择。`,
+      body_too_large: (c) => zh`照片合计超过${sizeText(c.totalBytes)}，回复未能送达。请选择较少或较小的照片，并重新填写回复。`,
+    },
     thanksTitle: '您的回复已送达',
     thanksBody: (c) => zh`处理投诉 ${c.reference} 的团队已收到您的回复，会立即继续处理。有进展时我们会通知您，您无需再做其他操作。`,
     closedTitle: '投诉已处理完毕',
@@ -80,9 +126,20 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     askedNothing: 'Please tell us anything that helps us continue with your complaint.',
     textLabel: 'Your reply',
     textHint: 'Up to 2,000 characters. Please do not send passwords or full card numbers.',
+    filesLabel: 'Photos or files (optional)',
+    filesHint: (c) =>
+      `Up to ${c.maxCount}, ${sizeText(c.totalBytes)} in total${c.maxBytes < c.totalBytes ? `, ${sizeText(c.maxBytes)} each` : ''}. Types: ${typeNames(c.allowedTypes).join(', ')}.`,
     submit: 'Send reply',
     errorSummary: 'Please check the following:',
-    errors: { empty: 'Please write your reply.', too_long: 'Your reply can be at most 2,000 characters. Please shorten it.' },
+    errors: {
+      empty: 'Please write your reply.',
+      emptyWithFiles: 'Please write your reply or choose a photo.',
+      too_long: 'Your reply can be at most 2,000 characters. Please shorten it.',
+      file_type: (c) => `We cannot take the file “${c.file ?? ''}”. Please send ${typeNames(c.allowedTypes).join(', ')} files, and choose your photos again.`,
+      file_too_large: (c) => `The file “${c.file ?? ''}” is larger than ${sizeText(c.maxBytes)}. Please choose a smaller photo (a screenshot, for example), and choose your photos again.`,
+      too_many_files: (c) => `You can send at most ${c.maxCount} files. Please choose fewer.`,
+      body_too_large: (c) => `Your photos are larger than ${sizeText(c.totalBytes)} together, so your reply did not reach us. Please choose fewer or smaller photos and write your reply again.`,
+    },
     thanksTitle: 'Your reply reached us',
     thanksBody: (c) => `The team handling complaint ${c.reference} has your reply and continues with it now. We will let you know when there is news; you do not need to do anything else.`,
     closedTitle: 'This complaint is resolved',
