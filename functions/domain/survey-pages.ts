@@ -38,6 +38,7 @@ export const PAGE_CSS = /* @__PURE__ */ [
   '.choice:has(input:checked){border-color:#1d4ed8;background:#eff6ff}',
   'label.block{display:block;font-weight:600;margin:0 0 6px}',
   'textarea{display:block;width:100%;min-height:7rem;padding:10px;font:inherit;color:#1f2937;border:1px solid #6b7280;border-radius:8px;background:#ffffff}',
+  'input[type=file]{display:block;width:100%;min-height:44px;padding:8px 0;font:inherit}',
   '.hint{color:#4b5563;font-size:.9rem;margin:4px 0 20px}',
   'button{display:block;width:100%;min-height:48px;padding:12px 16px;font:inherit;font-weight:600;color:#ffffff;background:#1d4ed8;border:0;border-radius:8px;cursor:pointer}',
   'button:hover{background:#1e40af}',

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyFormPage } from '../../functions/domain/reply-pages.ts';
+import { replyFileLimits } from '../../functions/domain/web-reply.ts';
+import { REPLY_BODY_MAX_BYTES } from '../../functions/pipeline.ts';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
@@ -23,7 +25,11 @@ const CUSTOMERS = {
   shotZh: { locale: 'zh-CN', note: '请拍一张商品破损处的照片，并告诉我们快递单号（在包裹面单右上角），我们会尽快为您安排换货。' },
   shotEn: { locale: 'en', note: 'Please send a photo of the damaged part and tell us the tracking number (top right of the parcel label), so we can arrange a replacement.' },
   long: { locale: 'en', note: `Please send the label ${RLO}gnp.exe https://example.com/${'a'.repeat(120)}` },
+  photo: { locale: 'zh-CN', note: '请拍一张破损处的照片，并告诉我们快递单号。' },
 } as const;
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
   beforeAll(async () => {
@@ -91,7 +97,8 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
     await page.getByLabel('Your reply').fill(`SF1234567890 ${HOSTILE}`);
     const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send reply' }).click()]);
     expect(posted.status()).toBe(200);
-    expect(posted.request().headers()['content-type']).toBe('application/x-www-form-urlencoded');
+    // The config has inbound: the form is multipart (it takes photos), with no file chosen here.
+    expect(posted.request().headers()['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(await page.locator('h1').textContent()).toBe('Your reply reached us');
     const thanks = await page.locator('main').innerHTML();
 
@@ -106,6 +113,24 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
     await ctx.close();
   });
 
+  it('without JavaScript: a photo chosen with the file input and no text is the reply; the entry lists the file and the bytes are stored', async () => {
+    const ctx = await context({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    expect((await page.goto(of('photo').link))?.status()).toBe(200);
+    expect(await page.locator('#files-hint').textContent()).toBe('最多 10 个文件，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。');
+    await page.getByLabel('照片或文件（可选）').setInputFiles([{ name: '破损处.png', mimeType: 'image/png', buffer: PNG }]);
+    const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '发送回复' }).click()]);
+    expect(posted.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('您的回复已送达');
+    await api.settle();
+    const complaint = (await api.call('GET', `/complaints/${of('photo').id}`)).body;
+    expect(complaint.status).toBe('in_progress');
+    const entry = complaint.timeline.at(-1);
+    expect(entry).toMatchObject({ actor: 'customer:web', event: 'customer_replied', attachments: [{ name: '破损处.png', contentType: 'image/png', size: PNG.length }] });
+    expect(Buffer.from((await pipeline.mail.get(entry.attachments[0].key))!)).toEqual(PNG);
+    await ctx.close();
+  });
+
   it('has no serious or critical axe-core violations in either locale: form, error, thank-you and not-found pages', async () => {
     const ctx = await context({ bypassCSP: true });
     const page = await ctx.newPage();
@@ -115,6 +140,9 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
       checked[`form ${lang}`] = await seriousAxeViolations(page);
       await page.setContent(replyFormPage({ token: 'a'.repeat(32), locale: lang, reference: 'YX-4K7M-9QD2', asked: 'Which colour?', error: 'empty', entered: '' }, defaultConfig).html);
       checked[`error ${lang}`] = await seriousAxeViolations(page);
+      const files = replyFileLimits(defaultConfig, REPLY_BODY_MAX_BYTES)!;
+      await page.setContent(replyFormPage({ token: 'a'.repeat(32), locale: lang, reference: 'YX-4K7M-9QD2', asked: 'Which colour?', files, error: 'file_too_large', file: 'IMG_0001.HEIC', entered: 'x' }, defaultConfig).html);
+      checked[`file error ${lang}`] = await seriousAxeViolations(page);
       await page.goto(`${of('en').link}?lang=${lang}`);
       checked[`thanks ${lang}`] = await seriousAxeViolations(page);
       await page.goto(`${pipeline.url}/r/${'a'.repeat(32)}?lang=${lang}`);
@@ -140,7 +168,7 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
     expect(overflow).toBe(0);
     // The bidi override in the note is gone: nothing can reverse the text around it.
     expect(await page.locator('.asked').textContent()).not.toContain(RLO);
-    for (const target of [page.locator('button'), page.locator('textarea'), page.locator('header a').first()]) {
+    for (const target of [page.locator('button'), page.locator('textarea'), page.locator('input[type=file]'), page.locator('header a').first()]) {
       expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     }
     if (name !== 'long') await page.screenshot({ path: join(ARTIFACTS_DIR, `reply-page-${locale}-390x844.png`), fullPage: true });

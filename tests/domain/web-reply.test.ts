@@ -276,7 +276,7 @@ describe('the reply page', () => {
 
   it.each([
     ['en', 'Photos or files (optional)', 'Up to 10, 4 MB in total. Types: JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT.'],
-    ['zh-CN', '照片或文件（可选）', '最多 10 个，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。'],
+    ['zh-CN', '照片或文件（可选）', '最多 10 个文件，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。'],
   ] as const)('%s with files (inbound configured): a multipart form, a file input (accept per policy, multiple) with its hint; the text is optional', (locale, label, hint) => {
     const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', files: LIMITS }, defaultConfig);
     expect(page.status).toBe(200);

@@ -184,8 +184,16 @@ const jsonish = fc.oneof(
 const form = fc
   .dictionary(fc.constantFrom('rating', 'solved', 'comment', 'lang', 'List-Unsubscribe', 'x'), hostileString, { maxKeys: 4 })
   .map((fields) => new URLSearchParams(fields).toString());
+/** Multipart forms (boundary `x`, as one of the content types says) with a text field and a file of any name and type: the reply page's POST. */
+const multipart = fc
+  .record({ text: hostileString, name: hostileString, type: fc.constantFrom('image/png', 'application/x-msdownload', '', 'text/plain; charset=utf-8'), truncated: fc.boolean() })
+  .map(({ text: t, name, type, truncated }) => {
+    const whole = `--x\r\nContent-Disposition: form-data; name="text"\r\n\r\n${t}\r\n--x\r\nContent-Disposition: form-data; name="files"; filename="${name.replace(/["\r\n\\]/g, '')}"\r\nContent-Type: ${type}\r\n\r\n\u0089PNG\r\n--x--\r\n`;
+    return truncated ? whole.slice(0, whole.length / 2) : whole;
+  });
 const body = fc.oneof(
   { arbitrary: jsonish, weight: 3 },
+  multipart,
   fc.constant(undefined),
   hostileString,
   jsonish,

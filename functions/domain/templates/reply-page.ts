@@ -91,7 +91,7 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     textLabel: '您的回复',
     textHint: '最多 2000 字。请勿填写密码或完整的银行卡号。',
     filesLabel: '照片或文件（可选）',
-    filesHint: (c) => zh`最多${c.maxCount}个，合计不超过${sizeText(c.totalBytes)}${c.maxBytes < c.totalBytes ? zh`，每个不超过${sizeText(c.maxBytes)}` : ''}。格式：${typeNames(c.allowedTypes).join('、')}。`,
+    filesHint: (c) => zh`最多${c.maxCount}个文件，合计不超过${sizeText(c.totalBytes)}${c.maxBytes < c.totalBytes ? zh`，每个不超过${sizeText(c.maxBytes)}` : ''}。格式：${typeNames(c.allowedTypes).join('、')}。`,
     submit: '发送回复',
     errorSummary: '请检查以下内容：',
     errors: {
