@@ -25,6 +25,14 @@ export const WEB_REPLY_EVENT = 'customer_web_reply';
 export const REPLY_TEXT_MAX = 2000;
 
 /**
+ * The largest reply-page POST with files (`POST /r/{token}`), as received: Lambda takes at most 6 MB
+ * in a synchronous invocation, and API Gateway hands a multipart body over base64-encoded (4/3 of
+ * the bytes), so 4 MiB of files and text arrive as about 5.6 MB. The route's `maxBodyBytes` in
+ * `functions/pipeline.ts` says the same.
+ */
+export const REPLY_BODY_MAX_BYTES = 4_194_304; // 4 MiB
+
+/**
  * The message id a link's reply carries on its timeline entry: one reply per link, and a second
  * submission (a double click, a retried request) finds it there and writes nothing. The token's
  * SHA-256, never the token: the timeline is read by agents and exports.

@@ -10,8 +10,7 @@ import { referenceOf } from '../domain/names.ts';
 import { customerLocale } from '../domain/progress.ts';
 import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../domain/reply-pages.ts';
 import { requestedLocale } from '../domain/survey.ts';
-import { askedNote, parseReplyForm, replyFileLimits } from '../domain/web-reply.ts';
-import { REPLY_BODY_MAX_BYTES } from '../pipeline.ts';
+import { askedNote, parseReplyForm, replyFileLimits, REPLY_BODY_MAX_BYTES } from '../domain/web-reply.ts';
 import { openReplyLink, submitWebReply } from '../use-cases/submit-web-reply.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */

@@ -10,7 +10,8 @@ import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } fr
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
 import { planAttachments, type ParsedAttachment } from '../../functions/domain/inbound-mail.ts';
 import { sizeText } from '../../functions/domain/templates/reply-page.ts';
-import { applyWebReply, askedNote, parseReplyForm, replyFileLimits, replyFileSettings, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
+import { functions } from '../../functions/pipeline.ts';
+import { applyWebReply, askedNote, parseReplyForm, REPLY_BODY_MAX_BYTES, replyFileLimits, replyFileSettings, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const t0 = new Date('2026-11-16T02:00:00.000Z');
@@ -61,6 +62,11 @@ describe('reading the submitted reply', () => {
 });
 
 describe('files sent with the reply (the email attachments\' rules)', () => {
+  it('bounds the request as the route declares it (the local server buffers up to it), under Lambda\'s 6 MB once base64-encoded', () => {
+    expect(functions.replyAnswer.trigger).toMatchObject({ maxBodyBytes: REPLY_BODY_MAX_BYTES });
+    expect(Math.ceil(REPLY_BODY_MAX_BYTES / 3) * 4).toBeLessThan(6 * 1000 * 1000 - 64 * 1024);
+  });
+
   it('takes the limits from inbound.attachments, the size per file bounded by the request; none without inbound or with nothing allowed', () => {
     expect(LIMITS).toEqual({ maxCount: 10, maxBytes: 4 * MiB, totalBytes: 4 * MiB, allowedTypes: defaultConfig.inbound!.attachments.allowedTypes });
     const { inbound: _none, ...textOnly } = defaultConfig;
