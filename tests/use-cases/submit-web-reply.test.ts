@@ -166,7 +166,7 @@ describe('a reply from the reply link', () => {
     });
 
     it('a closed complaint or an unknown link stores nothing; files without a mail store are a wiring error', async () => {
-      const closed = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }]);
+      const closed = setUp([...WAITING, { type: 'customer_replied' }, { type: 'resolve' }, { type: 'close' }]);
       const mail = recordingMail(closed.complaints, closed.id);
       expect(await submitWebReply(TOKEN, { text: '', files: [png], limits }, { ...closed.deps, mail })).toMatchObject({ outcome: 'closed' });
       expect(await submitWebReply('not-a-token', { text: '', files: [png], limits }, { ...closed.deps, mail })).toEqual({ outcome: 'not_found' });
