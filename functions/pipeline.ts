@@ -251,7 +251,7 @@ export type FunctionName =
   | ConsoleFunctionName
   | 'weeklyDigest';
 
-/** The reply page behind the link in a "waiting on you" SMS (README "Complaint lifecycle"). */
+/** The reply page behind the link in a "waiting on you" or "resolved" SMS (README "Replying by SMS"). */
 export type ReplyPageFunctionName = 'replyPage' | 'replyAnswer';
 
 /** A customer's access and erasure requests (README "Personal data: export and erasure"). */
@@ -406,7 +406,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   replyPage: {
     entry: 'functions/handlers/reply-page.ts',
-    description: 'Serves the reply page behind the link in a "waiting on you" SMS: what the agent asked, one text box (reads only).',
+    description: 'Serves the reply page behind the link in a "waiting on you" or "resolved" SMS: what the agent asked or did, a text box (reads only).',
     timeoutSeconds: 10,
     memoryMb: 256,
     trigger: { kind: 'http', method: 'GET', path: '/r/{token}', auth: 'public' },
@@ -415,7 +415,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   replyAnswer: {
     entry: 'functions/handlers/reply-page.ts',
-    description: 'Records a customer\'s reply (text, photos) from their reply link once: customer_replied when the complaint waits on them.',
+    description: 'Records a customer\'s reply (text, photos) from their reply link once: customer_replied when the complaint waits on them, a reopen when recently resolved.',
     timeoutSeconds: 10,
     memoryMb: 256,
     // 4 MiB, REPLY_BODY_MAX_BYTES (functions/domain/web-reply.ts) written out as a literal: an import,
