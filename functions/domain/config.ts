@@ -230,7 +230,7 @@ export const ProtectionSchema = z.strictObject({
   receiptEmailsPerHour: z.number().int().min(1).max(10_000_000).nullable().default(5000),
   /** The HTTP API stage's default throttle, every route (AWS only). @default { rateLimit: 50, burstLimit: 100 } */
   apiThrottle: ThrottleSchema.default({ rateLimit: 50, burstLimit: 100 }),
-  /** Each public route's throttle: intake, survey, unsubscribe and acknowledge pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */
+  /** Each public route's throttle: intake, survey, unsubscribe, acknowledge and reply pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */
   publicRouteThrottle: ThrottleSchema.default({ rateLimit: 10, burstLimit: 20 }),
   /**
    * Reserved concurrency of each public function, so a flood cannot take the account's concurrency
