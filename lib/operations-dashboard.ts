@@ -189,13 +189,14 @@ export class OperationsDashboard extends Construct {
           { width: 8 },
         ),
         this.graph(
-          'SLA sweeps and surveys',
+          'SLA sweeps, surveys and replies',
           [
             this.custom('SlaWarnings', { label: 'SLA warnings' }),
             this.custom('SlaEscalations', { label: 'SLA escalations' }),
             this.custom('SlaSmsHeld', { label: 'SLA SMS held (quiet hours)' }),
             this.custom('SlaSmsOverCeiling', { label: 'SLA SMS over ceiling' }),
             this.custom('SurveysSent', { label: 'surveys sent' }),
+            this.custom('WebReplies', { label: 'replies from reply links' }),
           ],
           { width: 8 },
         ),

@@ -66,6 +66,8 @@ export const METRICS = {
   ReceiptSmsOverBudget: {},
   /** Satisfaction surveys the dispatcher sent. */
   SurveysSent: {},
+  /** Replies customers sent from the reply link of an SMS ("waiting on you" or "resolved") and the reply page recorded (once per link). */
+  WebReplies: {},
   /** Weekly management digests emailed (one per recipient per week). */
   DigestsSent: {},
   /** Emails to the complaints address, by what became of them. */

@@ -3,7 +3,7 @@ import '../adapters/aws-mail.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { replyLinkStore } from '../adapters/dynamodb-reply-token-store.ts';
 import { htmlResponse, pageHandler, readFormWithFiles, type FormWithFiles } from '../adapters/html.ts';
-import { logger } from '../adapters/observability.ts';
+import { countMetric, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
 import type { Complaint } from '../domain/complaint.ts';
 import { referenceOf } from '../domain/names.ts';
@@ -64,6 +64,7 @@ export const handler = pageHandler(async (event) => {
       return htmlResponse(replyClosedPage(locale, reference, config));
     case 'duplicate':
     case 'recorded':
+      if (result.outcome === 'recorded') countMetric('WebReplies');
       // Ids, the outcome and a count only: never the customer's text, file names or contact details.
       logger.info('web reply', {
         complaintId: complaint.id,

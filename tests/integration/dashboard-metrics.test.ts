@@ -10,12 +10,15 @@ import type { APIGatewayProxyEventV2, Context, DynamoDBRecord, ScheduledEvent } 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/adapters/metric-names.ts';
-import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { buildRuntime, runtime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
+import { createComplaint } from '../../functions/domain/complaint.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
 import { handler as ackHandler } from '../../functions/handlers/alert-ack.ts';
 import { handler as evaluator } from '../../functions/handlers/alert-evaluator.ts';
 import { handler as inboundMail } from '../../functions/handlers/inbound-mail.ts';
 import { handler as intake } from '../../functions/handlers/intake.ts';
+import { handler as replyPage } from '../../functions/handlers/reply-page.ts';
 import { handler as slaSweeper } from '../../functions/handlers/sla-sweeper.ts';
 import { handler as surveyDispatcher } from '../../functions/handlers/survey-dispatcher.ts';
 import { handler as monitor } from '../../functions/handlers/volume-monitor.ts';
@@ -132,6 +135,23 @@ describe('the dashboard\'s custom metrics, emitted by the handlers (DynamoDB Loc
     for (const name of ['SlaWarnings', 'SlaEscalations', 'SlaSmsHeld', 'SlaSmsOverCeiling']) expect(metricValue(sweep, name, service), name).toBeGreaterThanOrEqual(0);
     const surveys = await emitted(() => surveyDispatcher(scheduled(), context('surveyDispatcher')));
     expect(metricValue(surveys, 'SurveysSent', service)).toBe(0);
+  });
+
+  it('a reply from a reply link counts once, whatever the resubmissions', async () => {
+    const rt = runtime();
+    const created = createComplaint({ channel: 'phone', customer: { id: 'c-web', phone: '+8613912345678', locale: 'en' }, description: 'parcel lost' }, defaultConfig, clock.now(), 'DASHWEB01');
+    if (!created.ok) throw new Error('fixture');
+    let complaint = created.complaint;
+    for (const type of ['acknowledge', 'wait_on_customer'] as const) {
+      const r = applyEvent(complaint, { type, actor: 'agent:li' }, clock.now(), defaultConfig);
+      if (!r.ok) throw new Error(type);
+      complaint = r.complaint;
+    }
+    await rt.complaints.create(complaint);
+    const token = await rt.replyLinks.issue(complaint.id, clock.now(), 30);
+    const post = () => replyPage(http('POST', `/r/${token}`, 'text=SF1234567890', 'application/x-www-form-urlencoded', { token }), context('replyAnswer'));
+    expect(metricValue(await emitted(post), 'WebReplies', service)).toBe(1);
+    expect(metricValue(await emitted(post), 'WebReplies', service)).toBeUndefined();
   });
 
   it('inbound mail counts outcomes and the complaints it creates, and refuses an unreadable event', async () => {
