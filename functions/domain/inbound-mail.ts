@@ -519,8 +519,7 @@ export const EMAIL_ACTOR = 'customer:email';
 
 /**
  * Applies a customer's email to their complaint: one timeline entry carrying the new text, the
- * message id (so a redelivered email adds nothing) and the attachments ({@link listedAttachments}:
- * the list is bounded, so no message can push the complaint past DynamoDB's item size).
+ * message id (so a redelivered email adds nothing) and the attachments ({@link applyCustomerMessage}).
  */
 export function applyCustomerEmail(
   complaint: Complaint,
@@ -528,14 +527,31 @@ export function applyCustomerEmail(
   now: Date,
   config: PipelineConfig,
 ): { ok: true; complaint: Complaint } | { ok: false; error: TransitionError } {
-  const note = [...reply.text].slice(0, MAX_NOTE).join('') || undefined;
-  const { listed, notListed } = listedAttachments(reply.attachments);
-  const extra = { messageId: reply.messageKey, ...(listed.length && { attachments: listed }), ...(notListed && { attachmentsNotListed: notListed }) };
-  if (reply.event === 'customer_email') {
-    const entry: TimelineEntry = { at: now.toISOString(), actor: EMAIL_ACTOR, event: 'customer_email', status: complaint.status, ...(note && { note }), ...extra };
+  return applyCustomerMessage(complaint, { actor: EMAIL_ACTOR, event: reply.event, text: reply.text, messageId: reply.messageKey, attachments: reply.attachments }, now, config);
+}
+
+/**
+ * Applies something the customer sent (an email, or a reply from the reply page) to their
+ * complaint as one timeline entry by `actor`: `customer_replied` and `reopen` through the lifecycle,
+ * any other `event` as an entry that changes no status. The entry carries the text (at most
+ * MAX_NOTE characters; none when empty), the message id (so a second delivery adds nothing) and
+ * the attachments ({@link listedAttachments}: the list is bounded, so no message can push the
+ * complaint past DynamoDB's item size).
+ */
+export function applyCustomerMessage(
+  complaint: Complaint,
+  message: { actor: string; event: 'customer_replied' | 'reopen' | 'customer_email' | 'customer_web_reply'; text: string; messageId: string; attachments: readonly TimelineAttachment[] },
+  now: Date,
+  config: PipelineConfig,
+): { ok: true; complaint: Complaint } | { ok: false; error: TransitionError } {
+  const note = [...message.text].slice(0, MAX_NOTE).join('') || undefined;
+  const { listed, notListed } = listedAttachments(message.attachments);
+  const extra = { messageId: message.messageId, ...(listed.length && { attachments: listed }), ...(notListed && { attachmentsNotListed: notListed }) };
+  if (message.event !== 'customer_replied' && message.event !== 'reopen') {
+    const entry: TimelineEntry = { at: now.toISOString(), actor: message.actor, event: message.event, status: complaint.status, ...(note && { note }), ...extra };
     return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] } };
   }
-  const applied = applyEvent(complaint, { type: reply.event, actor: EMAIL_ACTOR, ...(note && { note }) }, now, config);
+  const applied = applyEvent(complaint, { type: message.event, actor: message.actor, ...(note && { note }) }, now, config);
   if (!applied.ok) return applied;
   const timeline = [...applied.complaint.timeline];
   timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, ...extra };

@@ -6,10 +6,9 @@
  * customer). Time comes in as an argument; the token's random bytes are made by the adapter.
  */
 import * as z from 'zod';
-import type { Complaint, TimelineEntry } from './complaint.ts';
+import type { Complaint } from './complaint.ts';
 import type { InboundSettings, PipelineConfig } from './config.ts';
-import { attachmentRefusal, safeFileName, sha256Hex, type AttachmentRefusal, type ParsedAttachment, type TimelineAttachment } from './inbound-mail.ts';
-import { applyEvent } from './lifecycle.ts';
+import { applyCustomerMessage, attachmentRefusal, safeFileName, sha256Hex, type AttachmentRefusal, type ParsedAttachment, type TimelineAttachment } from './inbound-mail.ts';
 import { publicNote } from './progress.ts';
 
 /** Days a reply link can be used: long enough for a customer who looks for a receipt over a weekend or a holiday. */
@@ -170,17 +169,10 @@ export function applyWebReply(
 ): { ok: true; complaint: Complaint; event: 'customer_replied' | 'reopen' | typeof WEB_REPLY_EVENT } | { ok: false; state: Exclude<ReplyLinkState, 'open'> } {
   const state = replyLinkState(complaint, reply.messageId, now, config);
   if (state !== 'open') return { ok: false, state };
+  const event = complaint.status === 'resolved' ? 'reopen' : complaint.status === 'waiting_on_customer' ? 'customer_replied' : WEB_REPLY_EVENT;
   // As an email's entry: the message id, the files when there are any; no note for a photo alone.
-  const extra = { messageId: reply.messageId, ...(reply.attachments?.length && { attachments: [...reply.attachments] }) };
-  if (complaint.status === 'waiting_on_customer' || complaint.status === 'resolved') {
-    const type = complaint.status === 'resolved' ? 'reopen' : 'customer_replied';
-    const applied = applyEvent(complaint, { type, actor: WEB_ACTOR, ...(reply.text && { note: reply.text }) }, now, config);
-    // The lifecycle allows both from these statuses; anything else is a bug here.
-    if (!applied.ok) throw new Error(`${type} refused in ${complaint.status}`);
-    const timeline = [...applied.complaint.timeline];
-    timeline[timeline.length - 1] = { ...timeline[timeline.length - 1]!, ...extra };
-    return { ok: true, complaint: { ...applied.complaint, timeline }, event: type };
-  }
-  const entry: TimelineEntry = { at: now.toISOString(), actor: WEB_ACTOR, event: WEB_REPLY_EVENT, status: complaint.status, ...(reply.text && { note: reply.text }), ...extra };
-  return { ok: true, complaint: { ...complaint, version: complaint.version + 1, timeline: [...complaint.timeline, entry] }, event: WEB_REPLY_EVENT };
+  const applied = applyCustomerMessage(complaint, { actor: WEB_ACTOR, event, text: reply.text, messageId: reply.messageId, attachments: reply.attachments ?? [] }, now, config);
+  // The lifecycle allows both from these statuses; anything else is a bug here.
+  if (!applied.ok) throw new Error(`${event} refused in ${complaint.status}`);
+  return { ok: true, complaint: applied.complaint, event };
 }
