@@ -391,8 +391,12 @@ export class ComplaintPipelineStack extends Stack {
     if (def.access.detectSentiment && this.config.escalationRisk?.sentiment === 'comprehend') this.grantDetectSentiment(fn);
     if (def.access.mailBucket) this.grantMailBucket(fn);
     if (def.access.eraseMailFiles && this.config.inbound) this.grantMailErasure(fn);
-    if (def.access.readMailFiles && this.config.inbound) this.grantMailFileReading(fn);
-    if (def.access.writeMailFiles && this.config.inbound) this.grantMailFileWriting(fn);
+    if (def.access.readMailFiles && this.config.inbound) {
+      this.grantMailFiles(fn, 's3:GetObject', `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: the console serves one after checking the person may see its complaint.`);
+    }
+    if (def.access.writeMailFiles && this.config.inbound) {
+      this.grantMailFiles(fn, 's3:PutObject', `A reply's files are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time after the reply link was checked.`);
+    }
     if (def.access.userPool) this.consoleAuth().bind(fn);
 
     switch (def.trigger.kind) {
@@ -556,28 +560,18 @@ export class ComplaintPipelineStack extends Stack {
     }
   }
 
-  /** Reads attachments (the console's downloads); raw messages and quarantine stay out of reach. */
-  private grantMailFileReading(fn: HouseFunction): void {
+  /**
+   * One action on attachments (`attachments/<complaint id>/…` in the mail bucket) and nothing else in
+   * the bucket: reading for the console's downloads, writing for the files of a reply from the reply
+   * page; raw messages and quarantine stay out of reach.
+   * @param why the cdk-nag acknowledgement's reason: why the grant is on the prefix
+   */
+  private grantMailFiles(fn: HouseFunction, action: 's3:GetObject' | 's3:PutObject', why: string): void {
     const bucket = this.mailBucketFor();
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
     fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
     const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
-      reason: `Attachments are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time: the console serves one after checking the person may see its complaint.`,
-    });
-  }
-
-  /** Writes attachments (the files of a reply from the reply page); nothing in the bucket can be read or deleted. */
-  private grantMailFileWriting(fn: HouseFunction): void {
-    const bucket = this.mailBucketFor();
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIX.attachments}*`)] }));
-    fn.addEnvironment(env.inboundMailBucket, bucket.bucketName);
-    const logicalId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`,
-      reason: `A reply's files are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time after the reply link was checked.`,
-    });
+    Validations.of(fn.role ?? fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${MAIL_PREFIX.attachments}*]`, reason: why });
   }
 
   /**
