@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyFormPage } from '../../functions/domain/reply-pages.ts';
 import { replyFileLimits, REPLY_BODY_MAX_BYTES } from '../../functions/domain/web-reply.ts';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 
@@ -54,11 +54,7 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
 
   const of = (name: keyof typeof CUSTOMERS) => links.get(name)!;
 
-  async function context(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
-    ctx.on('page', (p) => p.on('dialog', (d) => void d.dismiss().then(() => expect.fail(`a dialog opened: ${d.message()}`))));
-    return ctx;
-  }
+  const context = (options: Parameters<Browser['newContext']>[0] = {}) => phoneContext(browser, options);
 
   it('Chinese: strict CSP, the note as text, the reply sent from the form reaches the complaint', async () => {
     const ctx = await context();

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surveyFormPage } from '../../functions/domain/survey-pages.ts';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 
 const TOKEN = 'browser-token';
 const HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert(1)>';
@@ -74,11 +74,7 @@ describe.skipIf(skipBrowserTests)('survey and unsubscribe pages in Chromium', ()
 
   const link = (name: string) => links.get(name)!;
 
-  async function context(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
-    ctx.on('page', (p) => p.on('dialog', (d) => void d.dismiss().then(() => expect.fail(`a dialog opened: ${d.message()}`))));
-    return ctx;
-  }
+  const context = (options: Parameters<Browser['newContext']>[0] = {}) => phoneContext(browser, options);
 
   it('serves the Chinese page with strict CSP, switches to English, and takes a keyboard-only answer', async () => {
     const ctx = await context();

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** The system Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -26,6 +27,16 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * A phone-sized browser context (390×844) for the customers' pages: any dialog a page opens (an
+ * injected `alert`) is dismissed and fails the test.
+ */
+export async function phoneContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  ctx.on('page', (p) => p.on('dialog', (d) => void d.dismiss().then(() => expect.fail(`a dialog opened: ${d.message()}`))));
+  return ctx;
 }
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
