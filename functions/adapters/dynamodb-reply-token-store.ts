@@ -89,5 +89,5 @@ export class DynamoReplyLinkStore implements ReplyLinkStore {
 /** Reply addresses on customer emails. */
 export const replyTokenStore: StoreFactory<'replyTokens'> = (ctx) => new DynamoReplyTokenStore(ctx.doc, ctx.table('state'));
 
-/** Reply links in "waiting on you" SMS (the `/r/{token}` page). */
+/** Reply links in "waiting on you" and "resolved" SMS (the `/r/{token}` page). */
 export const replyLinkStore: StoreFactory<'replyLinks'> = (ctx) => new DynamoReplyLinkStore(ctx.doc, ctx.table('state'));

@@ -52,7 +52,7 @@ export interface Runtime {
   readonly baselineCache: BaselineCache;
   /** Reply addresses on customer emails (`REPLY#` items in the state table). */
   readonly replyTokens: ReplyTokenStore;
-  /** Reply links in "waiting on you" SMS (`REPLYLINK#` items in the state table). */
+  /** Reply links in "waiting on you" and "resolved" SMS (`REPLYLINK#` items in the state table). */
   readonly replyLinks: ReplyLinkStore;
   /** The mail bucket: raw inbound messages, quarantine, attachments. */
   readonly mail: MailStore;

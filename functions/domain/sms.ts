@@ -85,7 +85,7 @@ export const SMS_BUDGET = {
   /** Customer progress SMS in Chinese: at most two. */
   progressZh: 2,
   /**
-   * The "waiting on you" SMS with its reply link in English: two. The link (a deployed API URL is about
+   * The "waiting on you" and "resolved" SMS with their reply link in English: two. The link (a deployed API URL is about
    * 60 characters, plus `/r/` and 32 token characters) does not fit one segment beside the wording.
    */
   progressReplyLinkEn: 2,

@@ -1,9 +1,9 @@
 /**
  * Replies on the web, the pure part: a customer who can only be reached by SMS gets a personal link
- * (`/r/<token>`) with the "waiting on you" message, and the page behind it takes one reply. What the
- * link's state is, what the page quotes, how the submitted text is read, and what the reply does to
- * the complaint (as a reply by email does: `customer_replied` when the complaint waits on the
- * customer). Time comes in as an argument; the token's random bytes are made by the adapter.
+ * (`/r/<token>`) with the "waiting on you" and "resolved" messages, and the page behind it takes one
+ * reply. What the link's state is, what the page quotes, how the submitted text is read, and what the
+ * reply does to the complaint (as a reply by email does: `customer_replied` when the complaint waits
+ * on the customer, `reopen` when it was resolved within the reopen window). Time comes in as an argument; the token's random bytes are made by the adapter.
  */
 import * as z from 'zod';
 import type { Complaint } from './complaint.ts';

@@ -20,7 +20,7 @@ export const stores = provideStores({ complaints: complaintStore, replyLinks: re
 const FILES_FIELD = 'files';
 
 /**
- * `GET /r/{token}`: the reply page of a "waiting on you" SMS (what the agent asked, a text box and,
+ * `GET /r/{token}`: the reply page of a "waiting on you" or "resolved" SMS (what the agent asked or did, a text box and,
  * where the mail store exists, a file input); `POST /r/{token}`: stores the files, records the reply
  * once and thanks the customer. Public routes: the unguessable token is the only credential. The
  * page speaks the complaint's customer's language unless `?lang=` (or the form's `lang`) asks for

@@ -1,4 +1,4 @@
-/** What a reply link (`/r/<token>` in a "waiting on you" SMS) stands for. */
+/** What a reply link (`/r/<token>` in a "waiting on you" or "resolved" SMS) stands for. */
 export interface ReplyLinkRecord {
   readonly complaintId: string;
   readonly expiresAt: string;

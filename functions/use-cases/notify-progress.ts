@@ -26,7 +26,7 @@ export interface NotifyProgressDeps {
   readonly optOuts: OptOutStore;
   /** Reply addresses for customer emails (two-way email); without it emails carry none. */
   readonly replyTokens?: ReplyTokenStore;
-  /** Reply links for the "waiting on you" SMS (the `/r/{token}` page); without it the SMS carries none. */
+  /** Reply links for the "waiting on you" and "resolved" SMS (the `/r/{token}` page); without it the SMS carries none. */
   readonly replyLinks?: ReplyLinkStore;
   /** Where unsubscribe and reply links point; without it emails carry the opt-out wording but no link, and SMS no reply link. */
   publicBaseUrl(): string | undefined;
@@ -43,7 +43,7 @@ export interface NotifyProgressDeps {
  * customer's other address or number is not silenced by it. Every email carries a fresh unsubscribe
  * link for its own address and a reply address, minted once its message is claimed, and every SMS the
  * STOP wording; the "waiting on you" and "resolved" SMS also a reply link, minted once claimed. A reopen by the
- * customer's own email also goes to the department head at once.
+ * customer themself (by email or on the reply page) also goes to the department head at once.
  * @param previous the old image (undefined for a new complaint)
  * @returns how many messages were sent now
  */
@@ -52,7 +52,7 @@ export async function notifyProgress(complaint: Complaint, previous: Complaint |
   let sent = 0;
   const optedOut = optOutsOf(complaint, deps);
   for (let i = from; i < complaint.timeline.length; i += 1) {
-    // The department hears at once when the customer reopens it by email, opted out or not.
+    // The department hears at once when the customer reopens it (by email or the reply page), opted out or not.
     sent += await deliverOnce(renderReopenNotice(complaint, i, deps.config, deps.publicBaseUrl()), deps);
     const entry = complaint.timeline[i];
     const step = entry && progressStepOf(entry);
