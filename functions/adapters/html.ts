@@ -7,17 +7,24 @@ import { instrumented, logger } from './observability.ts';
 
 /**
  * The pages' Content-Security-Policy: nothing may load (no scripts, images, fonts or frames) except the
- * one inline stylesheet, allowed by its hash; forms post only to this origin.
+ * one inline stylesheet, allowed by its hash, and a page's own inline script, allowed by its hash too;
+ * forms post only to this origin.
  */
-// Pure: a handler that imports only `pageHandler` (the console's) does not carry the survey pages' stylesheet.
-export const PAGE_CSP = /* @__PURE__ */ (() =>
-  [
+export function pageCsp(script?: string): string {
+  return [
     "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}'`,
+    `style-src 'sha256-${PAGE_CSS_HASH()}'`,
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
-  ].join('; '))();
+    ...(script ? [`script-src 'sha256-${sha256Base64(script)}'`] : []),
+  ].join('; ');
+}
+
+const sha256Base64 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
+let cssHash: string | undefined;
+// Computed on first use: a handler that imports only `pageHandler` (the console's) does not carry the survey pages' stylesheet.
+const PAGE_CSS_HASH = () => (cssHash ??= sha256Base64(PAGE_CSS));
 
 /** An HTML page with the security headers every public page carries (the token is in the URL: no referrer, no cache). */
 export function htmlResponse(page: Page): HttpResult {
@@ -26,7 +33,7 @@ export function htmlResponse(page: Page): HttpResult {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': PAGE_CSP,
+      'content-security-policy': pageCsp(page.script),
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',

@@ -1,7 +1,8 @@
 /**
  * The reply page (`/r/{token}`): what the agent asked and one text box, for a customer reached only
- * by SMS. Mobile-first, no JavaScript (plain form POST), the survey pages' shell and stylesheet (so the
- * same strict CSP allows it); every value goes through the auto-escaping `html` template, and the
+ * by SMS. Mobile-first, a plain form POST (where it takes photos, one small script makes large ones
+ * smaller first: `reply-photo-script.ts`), the survey pages' shell and stylesheet (so the same strict
+ * CSP allows it, with the script's hash); every value goes through the auto-escaping `html` template, and the
  * agent's note and the customer's own text sit in `<bdi>` with bidirectional controls removed.
  */
 import type { Locale, PipelineConfig } from './config.ts';
@@ -9,6 +10,7 @@ import { html, userText, type SafeHtml } from './html.ts';
 import { companyName } from './names.ts';
 import { langLink, pageShell, type Page } from './survey-pages.ts';
 import { replyPageTexts, type ReplyPageTexts } from './templates/reply-page.ts';
+import { REPLY_PHOTO_SCRIPT } from './reply-photo-script.ts';
 import { REPLY_TEXT_MAX, type ReplyFileLimits, type ReplyFormError } from './web-reply.ts';
 
 export interface ReplyFormView {
@@ -44,8 +46,8 @@ function errorText(t: ReplyPageTexts, view: ReplyFormView): string | undefined {
   }
 }
 
-function page(status: number, locale: Locale, config: PipelineConfig, title: string, body: SafeHtml): Page {
-  return { status, locale, html: pageShell({ locale, title, body: body.value, config, langHref: langLink }) };
+function page(status: number, locale: Locale, config: PipelineConfig, title: string, body: SafeHtml, script?: string): Page {
+  return { status, locale, html: pageShell({ locale, title, body: body.value, config, langHref: langLink, ...(script && { script }) }), ...(script && { script }) };
 }
 
 /**
@@ -71,7 +73,11 @@ export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page
       : html`<section class="card" aria-labelledby="asked-h"><h2 id="asked-h">${words.label}</h2><p>${t.askedNothing}</p></section>`;
   const body = html`<h1>${words.title}</h1>${
     error ? html`<div class="errors" role="alert" id="errors"><p class="error">${t.errorSummary}</p><ul><li><a href="#${fileError ? 'files' : 'text'}">${error}</a></li></ul></div>` : ''
-  }<p>${words.intro}</p>${asked}<form class="card" method="post" action="./${view.token}" accept-charset="utf-8"${files ? html` enctype="multipart/form-data"` : ''}><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${words.textLabel}</label>${
+  }<p>${words.intro}</p>${asked}<form class="card" id="reply" method="post" action="./${view.token}" accept-charset="utf-8"${
+    files
+      ? html` enctype="multipart/form-data" data-total-bytes="${files.totalBytes}" data-max-bytes="${files.maxBytes}" data-hint="${t.filesHintShrinking(files)}" data-shrinking="${t.shrinkingPhotos}" data-too-large="${t.stillTooLarge(files)}"`
+      : ''
+  }><input type="hidden" name="lang" value="${view.locale}"><label class="block" for="text">${words.textLabel}</label>${
     textError ? html`<p class="error" id="text-error">${error}</p>` : ''
   }<textarea id="text" name="text" maxlength="${REPLY_TEXT_MAX}" rows="6"${files ? '' : html` required`} aria-describedby="text-hint${textError ? ' text-error' : ''}"${
     textError ? html` aria-invalid="true"` : ''
@@ -79,10 +85,10 @@ export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page
     files
       ? html`<label class="block" for="files">${t.filesLabel}</label>${fileError ? html`<p class="error" id="files-error">${error}</p>` : ''}<input type="file" id="files" name="files" multiple accept="${files.allowedTypes.join(',')}" aria-describedby="files-hint${fileError ? ' files-error' : ''}"${
           fileError ? html` aria-invalid="true"` : ''
-        }><p class="hint" id="files-hint">${t.filesHint(files)}</p>`
+        }><p class="hint status" id="files-status" role="status"></p><p class="hint" id="files-hint">${t.filesHint(files)}</p>`
       : ''
   }<button type="submit">${words.submit}</button></form>`;
-  return page(view.error === 'body_too_large' ? 413 : error ? 400 : 200, view.locale, config, words.title, body);
+  return page(view.error === 'body_too_large' ? 413 : error ? 400 : 200, view.locale, config, words.title, body, files && REPLY_PHOTO_SCRIPT);
 }
 
 /**

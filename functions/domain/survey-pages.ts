@@ -42,6 +42,8 @@ export const PAGE_CSS = /* @__PURE__ */ [
   '.hint{color:#4b5563;font-size:.9rem;margin:4px 0 20px}',
   'button{display:block;width:100%;min-height:48px;padding:12px 16px;font:inherit;font-weight:600;color:#ffffff;background:#1d4ed8;border:0;border-radius:8px;cursor:pointer}',
   'button:hover{background:#1e40af}',
+  'button:disabled{background:#6b7280;cursor:progress}',
+  '.status:empty{margin:0}',
   ':focus-visible{outline:3px solid #b45309;outline-offset:2px}',
   '.choice:focus-within{outline:3px solid #b45309;outline-offset:2px}',
   '.error{color:#b91c1c;font-weight:600}',
@@ -56,6 +58,8 @@ export interface Page {
   readonly status: number;
   readonly locale: Locale;
   readonly html: string;
+  /** The page's one inline script, when it has one (the reply page's photo shrinking): the CSP allows exactly it by its hash. */
+  readonly script?: string;
 }
 
 /** What the public pages' one shell needs (the survey, unsubscribe and reply pages share it). */
@@ -66,10 +70,12 @@ interface Shell {
   readonly config: PipelineConfig;
   /** Query string of the language links (keeps nothing but `lang`). */
   readonly langHref: (locale: Locale) => string;
+  /** A static inline script, last in the body (allowed by its hash: see `Page.script`). */
+  readonly script?: string;
 }
 
 /** The public pages' document: `lang`, the language links, the one inline stylesheet; `body` must be escaped already. */
-export function pageShell({ locale, title, body, config, langHref }: Shell): string {
+export function pageShell({ locale, title, body, config, langHref, script }: Shell): string {
   const t = surveyTexts[locale].page;
   const switcher = config.locales
     .map((l) => {
@@ -85,7 +91,7 @@ export function pageShell({ locale, title, body, config, langHref }: Shell): str
     '<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex, nofollow">' +
     `<title>${escapeHtml(title)} · ${escapeHtml(companyName(config, locale))}</title><style>${PAGE_CSS}</style></head>` +
     `<body><header><nav aria-label="${escapeHtml(t.languageSwitchLabel)}"><ul>${switcher}</ul></nav></header>` +
-    `<main>${body}</main></body></html>`
+    `<main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`
   );
 }
 

@@ -9,6 +9,7 @@ import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
 import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
 import { planAttachments, type ParsedAttachment } from '../../functions/domain/inbound-mail.ts';
+import { REPLY_PHOTO_SCRIPT } from '../../functions/domain/reply-photo-script.ts';
 import { sizeText } from '../../functions/domain/templates/reply-page.ts';
 import { functions } from '../../functions/pipeline.ts';
 import { applyWebReply, askedNote, parseReplyForm, REPLY_BODY_MAX_BYTES, replyFileLimits, replyFileSettings, replyLinkState, webReplyMessageId, WEB_ACTOR, WEB_REPLY_EVENT } from '../../functions/domain/web-reply.ts';
@@ -261,7 +262,7 @@ describe('the reply page', () => {
     expect(page.html).toContain('<p class="asked"><bdi>Send the receipt &lt;script&gt;alert(1)&lt;/script&gt; gnp.exe</bdi></p>');
     expect(page.html).not.toContain('<script>');
     expect(page.html).not.toContain(RLO);
-    expect(page.html).toContain(`<form class="card" method="post" action="./${TOKEN}" accept-charset="utf-8"><input type="hidden" name="lang" value="${locale}">`);
+    expect(page.html).toContain(`<form class="card" id="reply" method="post" action="./${TOKEN}" accept-charset="utf-8"><input type="hidden" name="lang" value="${locale}">`);
     expect(page.html).toMatch(/<label class="block" for="text">[^<]+<\/label><textarea id="text" name="text" maxlength="2000" rows="6" required aria-describedby="text-hint">/);
     expect(page.html).toContain(`<button type="submit">${submit}</button>`);
     expect(page.html).toContain('name="viewport" content="width=device-width, initial-scale=1"');
@@ -290,18 +291,44 @@ describe('the reply page', () => {
   });
 
   it.each([
-    ['en', 'Photos or files (optional)', 'Up to 10, 4 MB in total. Types: JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT.'],
-    ['zh-CN', '照片或文件（可选）', '最多 10 个文件，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。'],
-  ] as const)('%s with files (inbound configured): a multipart form, a file input (accept per policy, multiple) with its hint; the text is optional', (locale, label, hint) => {
+    [
+      'en',
+      'Photos or files (optional)',
+      'Up to 10, 4 MB in total. Types: JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT.',
+      'Up to 10. Large photos are made smaller before they are sent, to fit 4 MB in total. Types: JPEG, PNG, GIF, WEBP, HEIC, PDF, TXT.',
+      'Making your photos smaller to send them…',
+      'Your files are larger than 4 MB together, so nothing was sent yet. Please choose fewer or smaller files; what you wrote is still here.',
+    ],
+    [
+      'zh-CN',
+      '照片或文件（可选）',
+      '最多 10 个文件，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。',
+      '最多 10 个文件。较大的照片会在发送前自动缩小，合计不超过 4 MB。格式：JPEG、PNG、GIF、WEBP、HEIC、PDF、TXT。',
+      '正在缩小照片，请稍候……',
+      '文件合计超过 4 MB，回复尚未发送。请减少文件或选择较小的文件，您写的内容仍在。',
+    ],
+  ] as const)('%s with files (inbound configured): a multipart form, a file input (accept per policy, multiple) with its hint; the text is optional; the photo script\'s words on the form', (locale, label, hint, hintShrinking, shrinking, tooLarge) => {
     const page = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', files: LIMITS }, defaultConfig);
     expect(page.status).toBe(200);
-    expect(page.html).toContain(`<form class="card" method="post" action="./${TOKEN}" accept-charset="utf-8" enctype="multipart/form-data">`);
+    expect(page.html).toContain(
+      `<form class="card" id="reply" method="post" action="./${TOKEN}" accept-charset="utf-8" enctype="multipart/form-data" data-total-bytes="4194304" data-max-bytes="4194304" data-hint="${hintShrinking}" data-shrinking="${shrinking}" data-too-large="${tooLarge}">`,
+    );
     expect(page.html).toContain('<textarea id="text" name="text" maxlength="2000" rows="6" aria-describedby="text-hint">');
     expect(page.html).toContain(
-      `<label class="block" for="files">${label}</label><input type="file" id="files" name="files" multiple accept="image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf,text/plain" aria-describedby="files-hint"><p class="hint" id="files-hint">${hint}</p><button type="submit">`,
+      `<label class="block" for="files">${label}</label><input type="file" id="files" name="files" multiple accept="image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf,text/plain" aria-describedby="files-hint"><p class="hint status" id="files-status" role="status"></p><p class="hint" id="files-hint">${hint}</p><button type="submit">`,
     );
-    // Without files the page is the text-only one.
-    expect(replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2' }, defaultConfig).html).not.toMatch(/enctype|type="file"/);
+    // The script, after main, and on the page for the CSP to allow by its hash.
+    expect(page.script).toBe(REPLY_PHOTO_SCRIPT);
+    expect(page.html).toContain(`</main><script>${REPLY_PHOTO_SCRIPT}</script></body>`);
+    // Without files the page is the text-only one, with no script.
+    const textOnly = replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2' }, defaultConfig);
+    expect(textOnly.html).not.toMatch(/enctype|type="file"|<script|data-/);
+    expect(textOnly.script).toBeUndefined();
+  });
+
+  it('the photo script is static: nothing interpolated, no closing tag inside; it reads the page only through the form\'s data attributes', () => {
+    expect(REPLY_PHOTO_SCRIPT).not.toMatch(/<\/script|<!--|\$\{/i);
+    expect(new Set(REPLY_PHOTO_SCRIPT.match(/data\.\w+/g))).toEqual(new Set(['data.totalBytes', 'data.maxBytes', 'data.hint', 'data.shrinking', 'data.tooLarge']));
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -8,7 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsNotifier } from '../../functions/adapters/aws-notifier.ts';
 import { toItem } from '../../functions/adapters/dynamodb-complaint-repository.ts';
 import { tokenHash } from '../../functions/adapters/dynamodb-survey-store.ts';
-import { PAGE_CSP } from '../../functions/adapters/html.ts';
+import { pageCsp } from '../../functions/adapters/html.ts';
 import { buildRuntime, setRuntime } from '../../functions/adapters/runtime.ts';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { createComplaint, type Complaint } from '../../functions/domain/complaint.ts';
@@ -91,8 +92,10 @@ describe('survey page handler', () => {
   it('serves the form in the customer language with strict security headers', async () => {
     const res = await handler(request('GET', TOKEN));
     expect(res.statusCode).toBe(200);
-    expect(res.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-language': 'zh-CN' });
-    expect(PAGE_CSP).not.toMatch(/unsafe|script-src/);
+    expect(res.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pageCsp(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-language': 'zh-CN' });
+    expect(pageCsp()).not.toMatch(/unsafe|script-src/);
+    // A page with its own script (the reply page's photo shrinking) allows exactly that script.
+    expect(pageCsp('alert(1)')).toBe(`${pageCsp()}; script-src 'sha256-${createHash('sha256').update('alert(1)').digest('base64')}'`);
     expect(res.body).toContain('<fieldset><legend>您对本次处理的满意程度？</legend>');
     expect((await handler(request('GET', TOKEN, { query: { lang: 'en' } }))).body).toContain('<html lang="en">');
   });

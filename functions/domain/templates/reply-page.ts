@@ -44,6 +44,12 @@ export interface ReplyPageTexts {
   readonly filesLabel: string;
   /** How many files, how large, which kinds. */
   readonly filesHint: (c: ReplyFilesContext) => string;
+  /** The hint where the page's script runs: large photos are made smaller before they are sent. */
+  readonly filesHintShrinking: (c: ReplyFilesContext) => string;
+  /** Shown while the script makes the chosen photos smaller. */
+  readonly shrinkingPhotos: string;
+  /** The files do not fit one request even after the script made the photos smaller: nothing was sent, the text stays. */
+  readonly stillTooLarge: (c: ReplyFilesContext) => string;
   readonly submit: string;
   readonly errorSummary: string;
   readonly errors: {
@@ -92,6 +98,10 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     textHint: '最多 2000 字。请勿填写密码或完整的银行卡号。',
     filesLabel: '照片或文件（可选）',
     filesHint: (c) => zh`最多${c.maxCount}个文件，合计不超过${sizeText(c.totalBytes)}${c.maxBytes < c.totalBytes ? zh`，每个不超过${sizeText(c.maxBytes)}` : ''}。格式：${typeNames(c.allowedTypes).join('、')}。`,
+    filesHintShrinking: (c) =>
+      zh`最多${c.maxCount}个文件。较大的照片会在发送前自动缩小，合计不超过${sizeText(c.totalBytes)}${c.maxBytes < c.totalBytes ? zh`，每个不超过${sizeText(c.maxBytes)}` : ''}。格式：${typeNames(c.allowedTypes).join('、')}。`,
+    shrinkingPhotos: '正在缩小照片，请稍候……',
+    stillTooLarge: (c) => zh`文件合计超过${sizeText(c.totalBytes)}，回复尚未发送。请减少文件或选择较小的文件，您写的内容仍在。`,
     submit: '发送回复',
     errorSummary: '请检查以下内容：',
     errors: {
@@ -129,6 +139,10 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     filesLabel: 'Photos or files (optional)',
     filesHint: (c) =>
       `Up to ${c.maxCount}, ${sizeText(c.totalBytes)} in total${c.maxBytes < c.totalBytes ? `, ${sizeText(c.maxBytes)} each` : ''}. Types: ${typeNames(c.allowedTypes).join(', ')}.`,
+    filesHintShrinking: (c) =>
+      `Up to ${c.maxCount}. Large photos are made smaller before they are sent, to fit ${sizeText(c.totalBytes)} in total${c.maxBytes < c.totalBytes ? ` and ${sizeText(c.maxBytes)} each` : ''}. Types: ${typeNames(c.allowedTypes).join(', ')}.`,
+    shrinkingPhotos: 'Making your photos smaller to send them…',
+    stillTooLarge: (c) => `Your files are larger than ${sizeText(c.totalBytes)} together, so nothing was sent yet. Please choose fewer or smaller files; what you wrote is still here.`,
     submit: 'Send reply',
     errorSummary: 'Please check the following:',
     errors: {
