@@ -4,7 +4,7 @@
  * Pure: every function takes the instants it works on. Time zones come from the built-in Intl API only.
  *
  * Which days are worked: a date in the calendar's `holidays` is off and one in its `workdays` is worked;
- * otherwise a date in its `holidaySchedule`'s holidays is off and one in its make-up working days (调休)
+ * otherwise a date in its `holidaySchedule`'s holidays (published, or statutory after the published years) is off and one in its make-up working days (调休)
  * is worked; otherwise the ISO weekday decides (`days`).
  *
  * Cached: a calendar (by object identity: configs are parsed once) is prepared once, and each local
@@ -18,7 +18,7 @@
  * calendar functions below share this one model, so they always agree with each other.
  */
 import type { BusinessHours } from './config.ts';
-import { HOLIDAY_SCHEDULES, type HolidaySchedule } from './holiday-schedules.ts';
+import { HOLIDAY_SCHEDULES, type HolidayScheduleDates } from './holiday-schedule-data.ts';
 import { zonedFormatter } from './time-zone.ts';
 
 const DAY_MS = 86_400_000;
@@ -176,7 +176,7 @@ interface Calendar {
   days: ReadonlySet<number>;
   holidays: ReadonlySet<string>;
   workdays: ReadonlySet<string>;
-  schedule: HolidaySchedule | undefined;
+  schedule: HolidayScheduleDates | undefined;
   startMinutes: number;
   endMinutes: number;
   /** Days off that can be met in a row beyond the weekly pattern (bounds the search loop). */
