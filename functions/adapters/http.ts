@@ -22,9 +22,9 @@ export function json(statusCode: number, body: unknown): HttpResult {
 }
 
 /** A file name for Content-Disposition: a plain ASCII fallback and the exact name in RFC 5987 form. */
-export function contentDisposition(name: string): string {
+export function contentDisposition(name: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_').trim() || 'attachment';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 /**
@@ -32,9 +32,18 @@ export function contentDisposition(name: string): string {
  * (`application/octet-stream`, `nosniff`, a sandboxing CSP), never cached, no referrer.
  */
 export function downloadHeaders(name: string): Record<string, string> {
+  return previewHeaders(name, 'application/octet-stream', 'attachment');
+}
+
+/**
+ * The headers of a picture a customer sent, shown in the console (`attachment-preview.ts`: a raster
+ * type whose bytes were checked): its own type and `inline`, otherwise as a download's (`nosniff`, a
+ * sandboxing CSP, never cached, no referrer).
+ */
+export function previewHeaders(name: string, contentType: string, disposition: 'attachment' | 'inline' = 'inline'): Record<string, string> {
   return {
-    'content-type': 'application/octet-stream',
-    'content-disposition': contentDisposition(name),
+    'content-type': contentType,
+    'content-disposition': contentDisposition(name, disposition),
     'cache-control': 'private, no-store',
     'content-security-policy': "default-src 'none'; sandbox",
     'x-content-type-options': 'nosniff',

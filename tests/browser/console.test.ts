@@ -5,6 +5,7 @@ import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
+import { emailWithFile, sendSmtp } from '../support/smtp.ts';
 
 const TOKEN = 'console-browser-token';
 let pipeline: LocalPipeline;
@@ -322,4 +323,62 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
     }
     await ctx.close();
   }, 180_000);
+
+  it('shows the photo a customer emailed on the complaint page, on a phone, under the console\'s CSP; opening it shows it whole', async () => {
+    const { ctx, page } = await signIn({ width: 390 });
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    // A 1200×900 picture drawn in the page, as a camera's JPEG would arrive.
+    const jpeg = Buffer.from(
+      await page.evaluate(async () => {
+        const g = globalThis as any;
+        const canvas = new g.OffscreenCanvas(1200, 900);
+        const c = canvas.getContext('2d');
+        const fill = c.createLinearGradient(0, 0, 1200, 900);
+        fill.addColorStop(0, '#d6c4a8');
+        fill.addColorStop(1, '#8d6e63');
+        c.fillStyle = fill;
+        c.fillRect(0, 0, 1200, 900);
+        c.strokeStyle = '#3e2723';
+        c.lineWidth = 14;
+        c.beginPath();
+        c.moveTo(300, 150);
+        c.lineTo(620, 480);
+        c.lineTo(540, 760);
+        c.stroke();
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return g.btoa(text) as string;
+      }),
+      'base64',
+    );
+    const raw = emailWithFile(
+      { from: 'Zhao Lei <zhao.lei@example.com>', to: 'complaints@youxuan-mall.example.com', subject: 'Cracked table top, photo attached', messageId: '<console-photo-0001@mail.example.com>' },
+      'The table arrived with a crack across the top. Photo attached.',
+      { contentType: 'image/jpeg; name="IMG_2041.jpg"', disposition: 'attachment; filename="IMG_2041.jpg"', content: jpeg },
+    );
+    expect((await sendSmtp(pipeline.smtpPort!, { from: 'zhao.lei@example.com', to: ['complaints@youxuan-mall.example.com'] }, raw)).last).toMatch(/^250/);
+    await api.settle();
+    const listed = await api.call('GET', '/complaints?status=received&limit=50');
+    const id = (listed.body.items as Array<{ id: string; title?: string }>).find((c) => c.title?.startsWith('Cracked table top'))!.id;
+    await page.goto(`${pipeline.url}/console/complaints/${id}?lang=en`);
+    const thumb = page.locator('img.thumb');
+    await expect.poll(() => thumb.evaluate((img) => (img as any).complete && (img as any).naturalWidth)).toBe(1200);
+    expect(await thumb.getAttribute('alt')).toBe('IMG_2041.jpg');
+    const box = (await thumb.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth)).toBeLessThanOrEqual(0);
+    await thumb.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS_DIR}console-complaint-photo-en-390.png` });
+    // Tapping the picture opens it whole in a new tab, as an image (not a download).
+    const [opened] = await Promise.all([ctx.waitForEvent('page'), thumb.click()]);
+    await opened.waitForLoadState();
+    expect(await opened.locator('img').evaluate((img) => (img as any).naturalWidth)).toBe(1200);
+    expect(violations).toEqual([]);
+    await ctx.close();
+  });
 });

@@ -134,9 +134,14 @@ describe('the complaint page timeline', () => {
     const page = render('en');
     expect(page).toContain('<strong>Email from the customer</strong>');
     // A kept file links to its download, numbered as /console/attachments/<id>/<n> counts kept files.
-    expect(page).toContain('Attachments:<ul class="files"><li><a href="/console/attachments/01K0000000000000000000000A/0" download>jar &lt;img src=x onerror=alert(1)&gt;.png</a> <span class="muted">· image/png · 2.5 MB · stored</span></li>');
+    // A kept photo is shown too (linked to itself at full size), its name as the picture's text, escaped.
+    const src = '/console/attachments/01K0000000000000000000000A/0?view=inline';
+    expect(page).toContain(
+      `Attachments:<ul class="files"><li><a href="/console/attachments/01K0000000000000000000000A/0" download>jar &lt;img src=x onerror=alert(1)&gt;.png</a> <span class="muted">· image/png · 2.5 MB · stored</span><a href="${src}" target="_blank" rel="noopener"><img class="thumb" src="${src}" alt="jar &lt;img src=x onerror=alert(1)&gt;.png" loading="lazy"></a></li>`,
+    );
+    // A file not stored is neither linked nor shown.
     expect(page).toContain('<li>setup.exe <span class="muted">· application/x-msdownload · 900 B · not stored: file type not allowed</span></li>');
-    expect(page).not.toContain('<img');
+    expect(page.match(/<img/g)).toHaveLength(1);
     // The storage key is for the store, not for the page.
     expect(page).not.toContain('0123456789abcdef');
     const zh = render('zh-CN');

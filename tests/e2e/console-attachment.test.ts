@@ -6,7 +6,7 @@ import { contentDisposition } from '../../functions/adapters/http.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
-import { sendSmtp } from '../support/smtp.ts';
+import { emailWithFile, sendSmtp } from '../support/smtp.ts';
 
 const TOKEN = 'attachment-agent-token';
 let pipeline: LocalPipeline;
@@ -62,6 +62,44 @@ describe('downloading a file a customer emailed, from the console', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
   });
 
+  it('shows a kept photo on the complaint page, served as the image it is (inline, nosniff, sandboxed); never a PDF, and never bytes that are not the type claimed', async () => {
+    const cookie = await session();
+    const page = await (await get(`/console/complaints/${complaintId}?lang=en`, cookie)).text();
+    const src = `/console/attachments/${complaintId}/0?view=inline`;
+    expect(page).toContain(`<a href="${src}" target="_blank" rel="noopener"><img class="thumb" src="${src}" alt="screen.png" loading="lazy"></a>`);
+    expect(page).not.toContain(`/console/attachments/${complaintId}/1?view=inline`);
+    const res = await get(src, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('content-disposition')).toBe(`inline; filename="screen.png"; filename*=UTF-8''screen.png`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
+    // The PDF is a download only; no session still signs in; another department still finds nothing.
+    const pdf = await get(`/console/attachments/${complaintId}/1?view=inline`, cookie);
+    expect(pdf.status).toBe(415);
+    expect(pdf.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await get(src)).status).toBe(302);
+    expect((await get(src, await session(defaultConfig.departments.find((d) => d.id !== department)!.id))).status).toBe(404);
+
+    // A page claiming to be a PNG: listed and downloadable, never shown or served as an image.
+    const raw = emailWithFile(
+      { from: 'Carol Chen <carol@example.com>', to: 'complaints@youxuan-mall.example.com', subject: 'Wrong colour delivered, photo attached', messageId: '<attach-fake-0001@mail.example.com>' },
+      'The sofa arrived in the wrong colour.',
+      { contentType: 'image/png; name="sofa.png"', disposition: 'attachment; filename="sofa.png"', content: '<html><script>alert(document.cookie)</script></html>' },
+    );
+    expect((await sendSmtp(pipeline.smtpPort!, { from: 'carol@example.com', to: ['complaints@youxuan-mall.example.com'] }, raw)).last).toMatch(/^250/);
+    await admin.settle();
+    const fake = ((await admin.call('GET', '/complaints?status=received')).body.items as Array<{ id: string; department: string; title?: string }>).find((c) => c.title?.startsWith('Wrong colour'))!;
+    const own = await session(fake.department);
+    expect(await (await get(`/console/complaints/${fake.id}?lang=en`, own)).text()).toContain(`<img class="thumb" src="/console/attachments/${fake.id}/0?view=inline"`);
+    const refused = await get(`/console/attachments/${fake.id}/0?view=inline`, own);
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await get(`/console/attachments/${fake.id}/0`, own)).headers.get('content-type')).toBe('application/octet-stream');
+  });
+
   it('sends a person without a session to sign in, and answers 404 alike for another department, no such file and garbage', async () => {
     const none = await get(`/console/attachments/${complaintId}/0`);
     expect(none.status).toBe(302);
@@ -88,28 +126,11 @@ describe('downloading a file a customer emailed, from the console', () => {
   it('sends a file too large for a function answer through a one-minute link, after the same checks', async () => {
     // A phone photo of 4.5 MiB: over the 4 MiB a Lambda answer can carry as base64, under the 5 MiB kept.
     const photo = Buffer.concat([PNG.subarray(0, 16), randomBytes(4.5 * 1024 * 1024)]);
-    const base64 = photo.toString('base64').replace(/.{76}/g, '$&\r\n');
-    const raw = [
-      'From: Carol Chen <carol@example.com>',
-      'To: complaints@youxuan-mall.example.com',
-      'Subject: Scratched lens, full-size photo attached',
-      'Message-ID: <attach-large-0001@mail.example.com>',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
+    const raw = emailWithFile(
+      { from: 'Carol Chen <carol@example.com>', to: 'complaints@youxuan-mall.example.com', subject: 'Scratched lens, full-size photo attached', messageId: '<attach-large-0001@mail.example.com>' },
       'The camera lens arrived scratched. The photo is attached at full size.',
-      '--b',
-      'Content-Type: image/png; name="镜头.png"',
-      "Content-Disposition: attachment; filename*=UTF-8''%E9%95%9C%E5%A4%B4.png",
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64,
-      '--b--',
-      '',
-    ].join('\r\n');
+      { contentType: 'image/png; name="镜头.png"', disposition: "attachment; filename*=UTF-8''%E9%95%9C%E5%A4%B4.png", content: photo },
+    );
     expect((await sendSmtp(pipeline.smtpPort!, { from: 'carol@example.com', to: ['complaints@youxuan-mall.example.com'] }, raw)).last).toMatch(/^250/);
     await admin.settle();
     const listed = await admin.call('GET', '/complaints?status=received');

@@ -48,3 +48,40 @@ export async function sendSmtp(port: number, envelope: { from: string; to: strin
   socket.end();
   return { codes, last };
 }
+
+/** One file attached to {@link emailWithFile}'s message: its headers' values and its bytes (sent as base64) or text (sent as is). */
+export interface AttachedFile {
+  readonly contentType: string;
+  /** The `Content-Disposition` value (`attachment; filename="a.png"`, or an RFC 2231 name). */
+  readonly disposition: string;
+  readonly content: Buffer | string;
+}
+
+/**
+ * A customer's email (CRLF lines) with a plain-text body and one attached file, as a mail client
+ * sends it: `multipart/mixed`, the file base64 in 76-character lines when it is bytes.
+ */
+export function emailWithFile(headers: { from: string; to: string; subject: string; messageId: string }, text: string, file: AttachedFile): string {
+  const bytes = typeof file.content !== 'string';
+  return [
+    `From: ${headers.from}`,
+    `To: ${headers.to}`,
+    `Subject: ${headers.subject}`,
+    `Message-ID: ${headers.messageId}`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    text,
+    '--b',
+    `Content-Type: ${file.contentType}`,
+    `Content-Disposition: ${file.disposition}`,
+    ...(bytes ? ['Content-Transfer-Encoding: base64'] : []),
+    '',
+    bytes ? (file.content as Buffer).toString('base64').replace(/.{76}/g, '$&\r\n') : (file.content as string),
+    '--b--',
+    '',
+  ].join('\r\n');
+}

@@ -4,9 +4,11 @@
  */
 import type { Principal } from '../access.ts';
 import type { AlertIncident } from '../alert.ts';
+import { previewable } from '../attachment-preview.ts';
 import type { Complaint, TimelineEntry } from '../complaint.ts';
 import { ComplaintStatusSchema, keptAttachments, noteAudience } from '../complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../config.ts';
+import type { TimelineAttachment } from '../inbound-mail.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
 import type { Silence } from '../silence.ts';
 import { formatLocalTime } from '../time.ts';
@@ -128,6 +130,13 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
     const n = a.key === undefined ? undefined : fileIndex.get(a.key);
     return n === undefined ? html`${a.name}` : html`<a href="/console/attachments/${encodeURIComponent(c.id)}/${n}" download>${a.name}</a>`;
   };
+  // A kept photo is shown too, linked to itself at full size (the route checks its bytes before serving it as an image).
+  const picture = (a: TimelineAttachment) => {
+    const n = a.key === undefined || a.notKept ? undefined : fileIndex.get(a.key);
+    if (n === undefined || !previewable(a)) return '';
+    const src = `/console/attachments/${encodeURIComponent(c.id)}/${n}?view=inline`;
+    return html`<a href="${src}" target="_blank" rel="noopener"><img class="thumb" src="${src}" alt="${a.name}" loading="lazy"></a>`;
+  };
   const audienceLabel = { customer: t.complaint.publicNote, internal: t.complaint.internal, from_customer: t.complaint.fromCustomer, from_survey: t.complaint.fromSurvey };
   const timeline = c.timeline.map(
     (e) =>
@@ -135,7 +144,7 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
         e.recategorized ? html`<br>${categoryLabel(config, e.recategorized.from.category, ctx.locale)} → ${categoryLabel(config, e.recategorized.to.category, ctx.locale)}` : ''
       }${
         e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
-      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span></li>`)}${
+      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span>${picture(a)}</li>`)}${
         e.attachmentsNotListed ? html`<li class="muted">${t.files.notListed(e.attachmentsNotListed)}</li>` : ''
       }</ul>` : ''}</li>`,
   );

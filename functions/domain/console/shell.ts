@@ -47,6 +47,7 @@ export const CONSOLE_CSS = [
   'dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}',
   'ol.timeline{list-style:none;margin:0;padding:0}ol.timeline li{border-left:3px solid var(--line);padding:0 0 10px 12px}ol.timeline li.internal{border-left-color:#f59e0b}',
   'ul.files{margin:4px 0 0;padding-left:18px;overflow-wrap:anywhere}ul.files li{border:0;padding:0}',
+  '.thumb{display:block;max-width:100%;max-height:12rem;margin:4px 0 8px;border:1px solid #d1d5db;border-radius:6px}',
   '.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}',
   '.tile{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px}.tile .v{font-size:1.5rem;font-weight:700}',
   '.chart-box{margin:0 0 16px;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px;overflow-x:auto}',
