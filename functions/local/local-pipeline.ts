@@ -90,6 +90,12 @@ export interface LocalPipelineOptions {
    * the idle runs). @default true
    */
   readonly skipIdleRuns?: boolean;
+  /**
+   * Whether the simulated clock also follows real time between `POST /local/clock` jumps, as
+   * `npm start` does. `false` moves it only by those jumps, so the simulated times a test reads do
+   * not depend on how fast the machine ran its requests. @default true
+   */
+  readonly followRealTime?: boolean;
 }
 
 /** Thrown when options contradict each other; names the options. */
@@ -363,7 +369,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // The simulated clock follows real time (plus whatever POST /local/clock added), in steps made
     // through the scheduler so schedules also fire as real time passes.
     let offsetMs = clock.now().getTime() - Date.now();
-    const ticker = setInterval(() => {
+    const ticker = options.followRealTime === false ? undefined : setInterval(() => {
       const target = new Date(Date.now() + offsetMs);
       if (target > clock.now()) {
         scheduler.advanceTo(target).catch((err: unknown) => {
