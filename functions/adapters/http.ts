@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { formatPath } from '../domain/config.ts';
+import { DAY_MS } from '../domain/time.ts';
 import { instrumented, logger } from './observability.ts';
 
 /** Request bodies above this size are refused with 413 before parsing. */
@@ -130,7 +131,6 @@ export function httpHandler(run: (event: APIGatewayProxyEventV2) => Promise<Http
   });
 }
 
-const DAY_MS = 86_400_000;
 /** An ISO date (a UTC midnight) or an ISO time with offset. */
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s));
 

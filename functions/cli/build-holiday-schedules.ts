@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import chineseDays from 'chinese-days';
+import { DAY_MS } from '../domain/time.ts';
 
 const require = createRequire(import.meta.url);
 const TARGET = fileURLToPath(new URL('../domain/calendars/cn-mainland.ts', import.meta.url));
@@ -47,7 +48,6 @@ export function statutoryEntry(year: number): string {
   return [String(year), ...dates.map((d) => d.slice(5).replace('-', ''))].join('-');
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * Sorted dates as runs of consecutive days: `YYYY-MM-DD` alone, or `YYYY-MM-DD+n` for it and the

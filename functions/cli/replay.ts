@@ -14,9 +14,8 @@ import { MemoryVolumeStore } from '../adapters/memory-volume-store.ts';
 import { SimulatedClock } from '../local/simulated-clock.ts';
 import type { AlertIncident } from '../domain/alert.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
-import { MINUTE_MS } from '../domain/time.ts';
+import { DAY_MS, MINUTE_MS } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 type AdaptiveMethod = AdaptiveSettings['method'];
 import { evaluateAlerts } from '../use-cases/evaluate-alerts.ts';
 import { monitorVolume } from '../use-cases/monitor-volume.ts';

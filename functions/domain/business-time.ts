@@ -20,8 +20,8 @@
 import type { BusinessHours } from './config.ts';
 import { HOLIDAY_SCHEDULES, type HolidayScheduleDates } from './holiday-schedule-data.ts';
 import { zonedFormatter } from './time-zone.ts';
+import { DAY_MS } from './time.ts';
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** A local wall-clock position: the date, its ISO weekday and whole minutes since local midnight. */

@@ -9,8 +9,8 @@ import { localParts, zonedTime } from './business-time.ts';
 import type { PipelineConfig } from './config.ts';
 import { kpiReport, median, type KpiComplaint, type KpiFigures } from './kpis.ts';
 import { answerQuality, csatReport, type CsatFigures, type SurveyFact } from './survey.ts';
+import { DAY_MS } from './time.ts';
 
-const DAY_MS = 86_400_000;
 
 /** One reporting week: `[from, to)`, local Monday 00:00 to the next Monday 00:00. */
 export interface DigestWeek {

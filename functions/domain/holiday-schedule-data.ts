@@ -7,8 +7,8 @@
  */
 import { CN_MAINLAND, CN_MAINLAND_COVERAGE } from './calendars/cn-mainland.ts';
 import type { HolidayScheduleName } from './holiday-schedules.ts';
+import { DAY_MS } from './time.ts';
 
-const DAY_MS = 86_400_000;
 
 /**
  * Dates from runs as the calendar files write them: `YYYY-MM-DD`, or `YYYY-MM-DD+n` for that day and

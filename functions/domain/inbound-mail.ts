@@ -9,9 +9,8 @@ import { ComplaintInputSchema, type Complaint, type ComplaintInput, type Timelin
 import type { InboundSettings, Locale, PipelineConfig } from './config.ts';
 import { applyEvent, type TransitionError } from './lifecycle.ts';
 import type { OutboundMessage } from './messages.ts';
-import { HOUR_MS } from './time.ts';
+import { DAY_MS, HOUR_MS } from './time.ts';
 
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Key prefixes in the mail bucket: SES writes raw messages under `inbound/`; one that became part of a

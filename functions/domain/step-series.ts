@@ -4,10 +4,9 @@
  * company's time zone (day cadence). Pure: the instant is a parameter.
  */
 import { localParts, zonedTime } from './business-time.ts';
-import { HOUR_MS } from './time.ts';
+import { DAY_MS, HOUR_MS } from './time.ts';
 import type { Cadence } from './multi-scale.ts';
 
-const DAY_MS = 86_400_000;
 
 /** The steps ending with the one containing `now`, oldest first. */
 export interface StepFrame {

@@ -19,8 +19,8 @@ import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.t
 import { customerLocale } from './progress.ts';
 import { progressTemplates } from './templates/progress.ts';
 import { surveyTexts, type SurveyContext } from './templates/survey.ts';
+import { DAY_MS } from './time.ts';
 
-const DAY_MS = 86_400_000;
 
 /** Survey and unsubscribe links carry 24 random bytes, base64url: 32 characters, 192 bits. */
 export const TOKEN_BYTES = 24;

@@ -3,6 +3,7 @@ import { zonedFormatter } from './time-zone.ts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 
 /** The earliest of some times, skipping the absent ones; none: undefined. */
 export function earliest(times: ReadonlyArray<Date | undefined>): Date | undefined {

@@ -16,8 +16,8 @@ import type { SurveyFactStore } from '../ports/survey-store.ts';
 import type { VolumeStore } from '../ports/volume-store.ts';
 import { readBaseline } from './read-baseline.ts';
 import { hourOf } from '../domain/adaptive.ts';
+import { DAY_MS } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 /** Complaints per inbox page. */
 export const INBOX_PAGE_SIZE = 25;
 /** Reads of one inbox page per department at most, whatever the filters. */

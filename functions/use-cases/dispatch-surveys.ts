@@ -25,6 +25,7 @@ import { claimLeaseSeconds } from '../pipeline.ts';
 import { deliverOnce, MessageInProgressError } from './deliver-once.ts';
 import type { ReplyTokenStore } from '../ports/inbound-mail.ts';
 import { withCustomerReplyAddress } from './reply-address.ts';
+import { DAY_MS } from '../domain/time.ts';
 
 export interface DispatchSurveysDeps {
   readonly config: PipelineConfig;
@@ -57,7 +58,6 @@ export class NoPublicUrlError extends Error {
 }
 
 const MAX_PER_RUN = 200;
-const DAY_MS = 86_400_000;
 
 /**
  * When a dispatcher run could next find work: the first survey's due time (a claim's lease end while
