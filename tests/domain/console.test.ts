@@ -3,7 +3,7 @@ import { lineChart, niceTicks, xLabelIndexes } from '../../functions/domain/cons
 import { html } from '../../functions/domain/console/html.ts';
 import { reportsCsv } from '../../functions/domain/console/reports.ts';
 import { matchesWords, searchKey, searchWords } from '../../functions/domain/console/search.ts';
-import { complaintBody, fileSize } from '../../functions/domain/console/pages.ts';
+import { complaintBody, fileSize, inboxBody } from '../../functions/domain/console/pages.ts';
 import { CONSOLE_TEXT, formatDuration } from '../../functions/domain/console/text.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
@@ -11,6 +11,8 @@ import { ComplaintEventTypeSchema } from '../../functions/domain/complaint-event
 import { RECEIPT_WITHHELD_EVENT, withholdReceipts } from '../../functions/domain/receipt-cap.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
 import { formatLocalTime } from '../../functions/domain/time.ts';
+import { applyEvent } from '../../functions/domain/lifecycle.ts';
+import { applyWebReply } from '../../functions/domain/web-reply.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 describe('html template', () => {
@@ -249,5 +251,38 @@ describe("the customer's local time on the complaint page", () => {
     expect(page('Etc/GMT-8')).not.toContain('local time');
     expect(page('Asia/Hong_Kong')).not.toContain('local time');
     expect(page(undefined)).not.toContain('local time');
+  });
+});
+
+describe('the inbox marks complaints the customer answered', () => {
+  const t0 = new Date('2026-11-23T02:00:00.000Z');
+  const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+  const created = createComplaint({ channel: 'phone', customer: { id: 'c-mark', phone: '+8613900000009' }, description: '包裹破损' }, defaultConfig, t0, '01K0000000000000000000000M');
+  if (!created.ok) throw new Error('fixture');
+  const step = (c: typeof created.complaint, type: 'acknowledge' | 'wait_on_customer' | 'update' | 'resolve', minutes: number) => {
+    const r = applyEvent(c, { type, actor: 'agent:li', ...(type !== 'acknowledge' && { note: 'Please send a photo.' }) }, later(minutes), defaultConfig);
+    if (!r.ok) throw new Error(type);
+    return r.complaint;
+  };
+  const waiting = step(step(created.complaint, 'acknowledge', 1), 'wait_on_customer', 2);
+  const replied = applyWebReply(waiting, { text: 'Photo attached', messageId: 'web:abc' }, later(30), defaultConfig);
+  if (!replied.ok) throw new Error('reply');
+  const statusOf = (c: typeof created.complaint, locale: 'en' | 'zh-CN' = 'en') => {
+    const page = inboxBody({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: later(60) }, { filters: {}, items: [c] }).value;
+    return /<td data-label="(?:Status|状态)">(.*?)<\/td>/.exec(page)?.[1];
+  };
+
+  it('after a reply by the customer, until a person acts; entries the system writes in between do not count as an answer', () => {
+    expect(statusOf(waiting)).toBe('Waiting on customer');
+    expect(statusOf(replied.complaint)).toBe('In progress<br><strong>Customer replied</strong>');
+    expect(statusOf(replied.complaint, 'zh-CN')).toBe('处理中<br><strong>客户已回复</strong>');
+    const withSystemEntry = { ...replied.complaint, timeline: [...replied.complaint.timeline, { at: later(40).toISOString(), actor: 'system:sla', event: 'sla_warning', status: replied.complaint.status, internal: true }] };
+    expect(statusOf(withSystemEntry)).toBe('In progress<br><strong>Customer replied</strong>');
+    expect(statusOf(step(replied.complaint, 'update', 45))).toBe('In progress');
+  });
+
+  it('not on a new complaint, nor on one resolved after the reply', () => {
+    expect(statusOf(created.complaint)).toBe('Received');
+    expect(statusOf(step(replied.complaint, 'resolve', 50))).toBe('Resolved');
   });
 });

@@ -74,6 +74,17 @@ export interface InboxView {
   readonly searchedBy?: string;
 }
 
+/**
+ * The status as a list shows it, marked when the customer spoke last on an open complaint (a reply by
+ * email or on the reply page, a reopen from the survey) and no person has acted since: entries the
+ * system writes (SLA warnings, survey sends) do not count as an answer.
+ */
+function statusCell(t: (typeof CONSOLE_TEXT)[Locale], c: Complaint): Html {
+  const last = c.timeline.findLast((e) => !e.actor.startsWith('system:'));
+  const replied = c.status !== 'resolved' && c.status !== 'closed' && last && (last.actor.startsWith('customer:') || last.actor === 'survey');
+  return html`${t.statuses[c.status]}${replied ? html`<br><strong>${t.events.customer_replied}</strong>` : ''}`;
+}
+
 export function inboxBody(ctx: PageContext, view: InboxView): Html {
   const t = CONSOLE_TEXT[ctx.locale];
   const { config } = ctx;
@@ -82,7 +93,7 @@ export function inboxBody(ctx: PageContext, view: InboxView): Html {
   const categories = config.categories.filter((c) => departments.includes(c.department)).map((c) => c.id);
   const row = (c: Complaint) => {
     const clock = slaClock(ctx, c);
-    return html`<tr><td data-label="${t.inbox.columns.ref}"><a href="/console/complaints/${encodeURIComponent(c.id)}">${complaintRef(c)}</a></td><td data-label="${t.inbox.columns.title}">${c.title ?? truncate(c.description, 60)}</td><td data-label="${t.inbox.columns.category}">${categoryLabel(config, c.category, ctx.locale)}</td><td data-label="${t.inbox.columns.severity}" class="sev-${c.severity}">${t.severities[c.severity]}</td><td data-label="${t.inbox.columns.status}">${t.statuses[c.status]}</td><td data-label="${t.inbox.columns.sla}" class="${clock.css}">${clock.text}</td><td data-label="${t.inbox.columns.department}">${departmentLabel(config, c.department, ctx.locale)}</td><td data-label="${t.inbox.columns.received}">${time(ctx, c.receivedAt)}</td></tr>`;
+    return html`<tr><td data-label="${t.inbox.columns.ref}"><a href="/console/complaints/${encodeURIComponent(c.id)}">${complaintRef(c)}</a></td><td data-label="${t.inbox.columns.title}">${c.title ?? truncate(c.description, 60)}</td><td data-label="${t.inbox.columns.category}">${categoryLabel(config, c.category, ctx.locale)}</td><td data-label="${t.inbox.columns.severity}" class="sev-${c.severity}">${t.severities[c.severity]}</td><td data-label="${t.inbox.columns.status}">${statusCell(t, c)}</td><td data-label="${t.inbox.columns.sla}" class="${clock.css}">${clock.text}</td><td data-label="${t.inbox.columns.department}">${departmentLabel(config, c.department, ctx.locale)}</td><td data-label="${t.inbox.columns.received}">${time(ctx, c.receivedAt)}</td></tr>`;
   };
   const searchedBy = view.searchedBy ? t.inbox.searchedBy[view.searchedBy as keyof typeof t.inbox.searchedBy] : undefined;
   return html`<form class="filters card" method="get" action="/console/inbox" role="search" aria-label="${t.inbox.filters}">
@@ -311,7 +322,7 @@ export function slaBody(ctx: PageContext, view: SlaView): Html {
     const rows = (cs: Complaint[]) =>
       cs.map((c) => {
         const clock = slaClock(ctx, c);
-        return html`<tr><td data-label="${t.inbox.columns.ref}"><a href="/console/complaints/${encodeURIComponent(c.id)}">${complaintRef(c)}</a></td><td data-label="${t.inbox.columns.title}">${c.title ?? truncate(c.description, 50)}</td><td data-label="${t.inbox.columns.severity}" class="sev-${c.severity}">${t.severities[c.severity]}</td><td data-label="${t.inbox.columns.status}">${t.statuses[c.status]}</td><td data-label="${t.inbox.columns.sla}" class="${clock.css}">${clock.text}</td></tr>`;
+        return html`<tr><td data-label="${t.inbox.columns.ref}"><a href="/console/complaints/${encodeURIComponent(c.id)}">${complaintRef(c)}</a></td><td data-label="${t.inbox.columns.title}">${c.title ?? truncate(c.description, 50)}</td><td data-label="${t.inbox.columns.severity}" class="sev-${c.severity}">${t.severities[c.severity]}</td><td data-label="${t.inbox.columns.status}">${statusCell(t, c)}</td><td data-label="${t.inbox.columns.sla}" class="${clock.css}">${clock.text}</td></tr>`;
       });
     const table = (caption: string, cs: Complaint[]) =>
       html`<table class="rtable"><caption>${caption} (${cs.length})</caption><thead><tr><th scope="col">${t.inbox.columns.ref}</th><th scope="col">${t.inbox.columns.title}</th><th scope="col">${t.inbox.columns.severity}</th><th scope="col">${t.inbox.columns.status}</th><th scope="col">${t.inbox.columns.sla}</th></tr></thead><tbody>${rows(cs)}</tbody></table>`;
