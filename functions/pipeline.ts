@@ -258,7 +258,7 @@ export type ReplyPageFunctionName = 'replyPage' | 'replyAnswer';
 export type PersonalDataFunctionName = 'exportCustomer' | 'eraseCustomer';
 
 /** The operations console and the authorizer in front of the agent API (README "Operations console"). */
-export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleActions' | 'consoleAttachment';
+export type ConsoleFunctionName = 'apiAuthorizer' | 'consoleRoot' | 'consolePages' | 'consoleReports' | 'consoleReportsCsv' | 'consoleActions' | 'consoleAttachment';
 
 /** Early warning's human side: acknowledge links, incident listing, silences, run-time overrides (README "Early warning"). */
 export type AlertOpsFunctionName =
@@ -507,10 +507,27 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
   },
   consolePages: {
     entry: 'functions/handlers/console-pages.ts',
-    description: 'Operations console pages (inbox, complaint, early warning, SLA board, reports), scoped by the user\'s groups.',
+    description: 'Operations console pages (inbox, complaint, early warning, SLA board), scoped by the user\'s groups.',
     timeoutSeconds: 29,
     memoryMb: 1024,
     trigger: { kind: 'http', method: 'GET', path: '/console/{proxy+}', auth: 'session' },
+    access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
+  },
+  // Written out twice, not spread from a shared object: a spread keeps this table in every bundle.
+  consoleReports: {
+    entry: 'functions/handlers/console-reports.ts',
+    description: 'Operations console reports: week-by-week KPIs and CSAT of the user\'s departments, as tiles and charts.',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: { kind: 'http', method: 'GET', path: '/console/reports', auth: 'session' },
+    access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
+  },
+  consoleReportsCsv: {
+    entry: 'functions/handlers/console-reports.ts',
+    description: 'Operations console reports as CSV (the same figures as the reports page).',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: { kind: 'http', method: 'GET', path: '/console/reports.csv', auth: 'session' },
     access: { tables: { complaints: 'read', state: 'read' }, userPool: true },
   },
   consoleAttachment: {

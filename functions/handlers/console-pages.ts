@@ -2,7 +2,6 @@ import { provideStores } from '../adapters/aws-runtime.ts';
 import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { alertStore } from '../adapters/dynamodb-alert-store.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
-import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import { volumeStore } from '../adapters/dynamodb-volume-store.ts';
 import '../adapters/aws-cognito.ts';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,14 +17,13 @@ import { ComplaintStatusSchema } from '../domain/complaint.ts';
 import { SeveritySchema } from '../domain/config.ts';
 import { CONSOLE_HOME, safeReturnPath } from '../domain/console-links.ts';
 import { html } from '../domain/console/html.ts';
-import { alertsBody, eventsBody, inboxBody, outboxBody, reportsBody, slaBody } from '../domain/console/pages.ts';
-import { reportsCsv, reportsView } from '../domain/console/reports.ts';
+import { alertsBody, eventsBody, inboxBody, outboxBody, slaBody } from '../domain/console/pages.ts';
 import { consoleShell } from '../domain/console/shell.ts';
 import { CONSOLE_TEXT } from '../domain/console/text.ts';
-import { AT_RISK_HOURS, loadAlerts, loadInbox, loadReports, loadSlaBoard } from '../use-cases/console-queries.ts';
+import { AT_RISK_HOURS, loadAlerts, loadInbox, loadSlaBoard } from '../use-cases/console-queries.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore, surveyFacts: surveyFactStore });
+export const stores = provideStores({ complaints: complaintStore, volume: volumeStore, alerts: alertStore, alertOps: alertOpsStore });
 
 const PKCE_COOKIE = 'console_pkce';
 
@@ -92,35 +90,6 @@ async function slaPage(req: Request, s: Session): Promise<HttpResult> {
   return render(req, s, 200, t.slaBoard.title, 'sla', slaBody(context(req, s), { items: data.items, atRiskHours: AT_RISK_HOURS, ...(department && { department }) }));
 }
 
-function reportsParams(req: Request) {
-  const weeks = [4, 8, 12, 26, 52].includes(Number(req.query.get('weeks'))) ? Number(req.query.get('weeks')) : 12;
-  const by: 'department' | 'category' = req.query.get('by') === 'category' ? 'category' : 'department';
-  return { weeks, by };
-}
-
-async function reportsPage(req: Request, s: Session): Promise<HttpResult> {
-  const t = CONSOLE_TEXT[req.locale];
-  const { weeks, by } = reportsParams(req);
-  const data = await loadReports(s.principal, weeks, req.rt);
-  const view = reportsView(data, by, visibleCategories(s.principal, req.rt.config).map((c) => c.id), `/console/reports.csv?weeks=${weeks}&by=${by}`);
-  return render(req, s, 200, t.reports.title, 'reports', reportsBody(context(req, s), view));
-}
-
-async function reportsCsvFile(req: Request, s: Session): Promise<HttpResult> {
-  const { weeks, by } = reportsParams(req);
-  const data = await loadReports(s.principal, weeks, req.rt);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="complaint-report-${by}-${data.from.toISOString().slice(0, 10)}.csv"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: reportsCsv(data, by, visibleCategories(s.principal, req.rt.config).map((c) => c.id)),
-  };
-}
-
 async function getPage(req: Request, s: Session): Promise<HttpResult> {
   const t = CONSOLE_TEXT[req.locale];
   const complaint = /^\/console\/complaints\/([^/]+)$/.exec(req.path);
@@ -133,10 +102,6 @@ async function getPage(req: Request, s: Session): Promise<HttpResult> {
       return alertsPage(req, s);
     case '/console/sla':
       return slaPage(req, s);
-    case '/console/reports':
-      return reportsPage(req, s);
-    case '/console/reports.csv':
-      return reportsCsvFile(req, s);
     case '/console/outbox':
       if (!req.rt.local) return notFound(req, s);
       return render(req, s, 200, t.outbox.title, 'outbox', outboxBody(context(req, s), scopedOutbox(req, s)));
