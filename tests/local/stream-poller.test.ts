@@ -427,9 +427,10 @@ describe('StreamPoller against DynamoDB Local', () => {
       await h.poller.start();
       expect(await emptyTurns(timer, 6)).toEqual([20, 40, 80, 160, 160, 160]);
 
-      // Written by another client, unannounced: read when the pause ends, then short pauses again.
-      await h.put('outside');
+      // Written by another client, unannounced, while the poller sits in its pause (emptyTurns ended
+      // one and a read may still be on its way): read when the pause ends, then short pauses again.
       await timer.waitForTimer();
+      await h.put('outside');
       expect(h.calls).toHaveLength(0);
       timer.advance(pause(timer));
       await turnsUntil(timer, () => h.calls.length === 1, 0);
