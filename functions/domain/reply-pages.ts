@@ -5,6 +5,7 @@
  * CSP allows it, with the script's hash); every value goes through the auto-escaping `html` template, and the
  * agent's note and the customer's own text sit in `<bdi>` with bidirectional controls removed.
  */
+import type { Complaint } from './complaint.ts';
 import type { Locale, PipelineConfig } from './config.ts';
 import { html, userText, type SafeHtml } from './html.ts';
 import { companyName } from './names.ts';
@@ -91,15 +92,29 @@ export function replyFormPage(view: ReplyFormView, config: PipelineConfig): Page
   return page(view.error === 'body_too_large' ? 413 : error ? 400 : 200, view.locale, config, words.title, body, files && REPLY_PHOTO_SCRIPT);
 }
 
+/** What the thank-you page says about the reply: whether it reopened the complaint, and the names of the files it carried (as stored). */
+export interface RecordedReply {
+  readonly reopened: boolean;
+  readonly files: readonly string[];
+}
+
+/** What a link's recorded reply was, from its timeline entry (the link's message id). */
+export function recordedReply(complaint: Complaint, messageId: string): RecordedReply {
+  const entry = complaint.timeline.find((e) => e.messageId === messageId);
+  return { reopened: entry?.event === 'reopen', files: (entry?.attachments ?? []).filter((a) => !a.notKept).map((a) => a.name) };
+}
+
 /**
  * After the reply was recorded, and again for the same link (a double submit, a retried request, a
- * later visit); `reopened` when the reply reopened the resolved complaint.
+ * later visit): says it reached the team (or reopened the resolved complaint) and names the files
+ * it carried, so a customer who sent photos sees they arrived.
  */
-export function replyThanksPage(locale: Locale, reference: string, config: PipelineConfig, reopened = false): Page {
+export function replyThanksPage(locale: Locale, reference: string, config: PipelineConfig, reply: RecordedReply = { reopened: false, files: [] }): Page {
   const t = replyPageTexts[locale];
   const ctx = { company: companyName(config, locale), reference };
-  const [title, text] = reopened ? [t.reopen.thanksTitle, t.reopen.thanksBody(ctx)] : [t.thanksTitle, t.thanksBody(ctx)];
-  return page(200, locale, config, title, html`<h1>${title}</h1><div class="card"><p>${text}</p></div>`);
+  const [title, text] = reply.reopened ? [t.reopen.thanksTitle, t.reopen.thanksBody(ctx)] : [t.thanksTitle, t.thanksBody(ctx)];
+  const files = reply.files.length ? html`<p>${t.filesReceived(reply.files.length)}</p><ul>${reply.files.map((name) => html`<li>${userText(name)}</li>`)}</ul>` : '';
+  return page(200, locale, config, title, html`<h1>${title}</h1><div class="card"><p>${text}</p>${files}</div>`);
 }
 
 /** 410: the complaint is resolved or closed; nothing was written. */

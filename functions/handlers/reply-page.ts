@@ -5,10 +5,9 @@ import { replyLinkStore } from '../adapters/dynamodb-reply-token-store.ts';
 import { htmlResponse, pageHandler, readFormWithFiles, type FormWithFiles } from '../adapters/html.ts';
 import { countMetric, logger } from '../adapters/observability.ts';
 import { runtime } from '../adapters/runtime.ts';
-import type { Complaint } from '../domain/complaint.ts';
 import { referenceOf } from '../domain/names.ts';
 import { customerLocale } from '../domain/progress.ts';
-import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../domain/reply-pages.ts';
+import { recordedReply, replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../domain/reply-pages.ts';
 import { requestedLocale } from '../domain/survey.ts';
 import { askedNote, parseReplyForm, replyFileLimits, REPLY_BODY_MAX_BYTES } from '../domain/web-reply.ts';
 import { openReplyLink, submitWebReply } from '../use-cases/submit-web-reply.ts';
@@ -49,7 +48,7 @@ export const handler = pageHandler(async (event) => {
   const locale = wanted ?? customerLocale(complaint, config);
   const reference = referenceOf(complaint);
   if (opened.state === 'closed') return htmlResponse(replyClosedPage(locale, reference, config));
-  if (opened.state === 'replied') return htmlResponse(replyThanksPage(locale, reference, config, reopenedBy(complaint, opened.messageId)));
+  if (opened.state === 'replied') return htmlResponse(replyThanksPage(locale, reference, config, recordedReply(complaint, opened.messageId)));
   const view = { token, locale, reference, asked: askedNote(complaint), reopen: complaint.status === 'resolved', ...(files && { files }) };
   if (tooLarge) return htmlResponse(replyFormPage({ ...view, error: 'body_too_large' }, config));
   if (!form) return htmlResponse(replyFormPage(view, config));
@@ -71,11 +70,7 @@ export const handler = pageHandler(async (event) => {
         outcome: result.outcome,
         ...(result.outcome === 'recorded' && { event: result.event, files: parsed.files.length }),
       });
-      return htmlResponse(replyThanksPage(locale, reference, config, reopenedBy(result.complaint, opened.messageId)));
+      return htmlResponse(replyThanksPage(locale, reference, config, recordedReply(result.complaint, opened.messageId)));
   }
 });
 
-/** Whether this link's reply is the one that reopened the complaint (its entry is a reopen). */
-function reopenedBy(complaint: Complaint, messageId: string): boolean {
-  return complaint.timeline.some((e) => e.messageId === messageId && e.event === 'reopen');
-}

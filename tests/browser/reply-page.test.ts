@@ -201,6 +201,9 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
     await page.getByLabel('Your reply').fill('Front and back of the box.');
     await Promise.all([page.waitForURL(/\/r\//, { waitUntil: 'load' }), page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Send reply' }).click()]);
     expect(await page.locator('h1').textContent()).toBe('Your reply reached us');
+    // The customer sees which files arrived, by the names they were stored under.
+    expect(await page.locator('main li').allTextContents()).toEqual(['IMG_0001.jpg', 'IMG_0002.jpg']);
+    expect(await page.locator('main').textContent()).toContain('We received 2 files:');
     // One request, taken whole (a body over the limit is answered 413 with the "too large" page).
     expect(posts).toBe(1);
     await api.settle();

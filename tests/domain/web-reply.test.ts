@@ -6,7 +6,7 @@ import type { EmailMessage, SmsMessage } from '../../functions/domain/messages.t
 import { eraseComplaint } from '../../functions/domain/personal-data.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
 import { renderReopenNotice } from '../../functions/domain/reopen-notice.ts';
-import { replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
+import { recordedReply, replyClosedPage, replyFormPage, replyNotFoundPage, replyThanksPage } from '../../functions/domain/reply-pages.ts';
 import { smsSegments, SMS_BUDGET } from '../../functions/domain/sms.ts';
 import { planAttachments, type ParsedAttachment } from '../../functions/domain/inbound-mail.ts';
 import { REPLY_PHOTO_SCRIPT } from '../../functions/domain/reply-photo-script.ts';
@@ -234,7 +234,7 @@ describe('the reply page', () => {
     expect(page.html).toContain(`>${submit}</button>`);
     // No resolution note: no card at all (nothing was asked).
     expect(replyFormPage({ token: TOKEN, locale, reference: 'YX-4K7M-9QD2', reopen: true }, defaultConfig).html).not.toContain('asked-h');
-    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig, true).html).toContain(`<h1>${thanks}</h1>`);
+    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig, { reopened: true, files: [] }).html).toContain(`<h1>${thanks}</h1>`);
   });
 
   it('tells the head how the customer reopened it: by email, or with the reply link of our SMS', () => {
@@ -363,6 +363,25 @@ describe('the reply page', () => {
     expect(page).toMatchObject({ status: 200, locale });
     expect(page.html).toContain(`<h1>${title}</h1>`);
     expect(page.html).toContain(body);
+  });
+
+  it.each([
+    ['en', '<p>We received 2 files:</p><ul><li><bdi>IMG_0001.jpg</bdi></li><li><bdi>a&lt;b&gt;.png</bdi></li></ul>', '<p>We received 1 file:</p>'],
+    ['zh-CN', '<p>我们已收到 2 个文件：</p><ul><li><bdi>IMG_0001.jpg</bdi></li><li><bdi>a&lt;b&gt;.png</bdi></li></ul>', '<p>我们已收到 1 个文件：</p>'],
+  ] as const)('%s: the thank-you page names the files the reply carried (escaped), none when it carried none', (locale, two, one) => {
+    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig, { reopened: false, files: ['IMG_0001.jpg', 'a<b>.png'] }).html).toContain(two);
+    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig, { reopened: false, files: ['IMG_0001.jpg'] }).html).toContain(one);
+    expect(replyThanksPage(locale, 'YX-4K7M-9QD2', defaultConfig).html.split('<main>')[1]).not.toContain('<ul>');
+  });
+
+  it('reads what a link\'s reply was from its timeline entry: the reopen, the stored files and not the refused ones', () => {
+    const replied = applyWebReply(waiting('Please send a photo.'), { text: 'photos', messageId: MESSAGE_ID, attachments: [{ name: 'IMG_0001.jpg', contentType: 'image/jpeg', size: 10, key: 'attachments/x/0-IMG_0001.jpg' }, { name: 'setup.exe', contentType: 'application/x-msdownload', size: 10, notKept: 'type_not_allowed' }] }, later, defaultConfig);
+    if (!replied.ok) throw new Error('fixture');
+    expect(recordedReply(replied.complaint, MESSAGE_ID)).toEqual({ reopened: false, files: ['IMG_0001.jpg'] });
+    expect(recordedReply(replied.complaint, 'web:other')).toEqual({ reopened: false, files: [] });
+    const reopened = applyWebReply(walk(waiting('Which colour?'), { type: 'customer_replied' }, { type: 'resolve' }), { text: 'still broken', messageId: MESSAGE_ID }, later, defaultConfig);
+    if (!reopened.ok) throw new Error('fixture');
+    expect(recordedReply(reopened.complaint, MESSAGE_ID)).toEqual({ reopened: true, files: [] });
   });
 
   it('a resolved complaint: 410 saying so, with the reference; an unknown link: 404 with nothing about any complaint', () => {

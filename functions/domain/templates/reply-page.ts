@@ -66,6 +66,8 @@ export interface ReplyPageTexts {
   readonly thanksTitle: string;
   /** The reply reached the team, and what happens next. */
   readonly thanksBody: (c: ReplyPageContext) => string;
+  /** Leads the names of the files the reply carried, on the thank-you page. */
+  readonly filesReceived: (count: number) => string;
   readonly closedTitle: string;
   readonly closedBody: (c: ReplyPageContext) => string;
   readonly notFoundTitle: string;
@@ -115,6 +117,7 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     },
     thanksTitle: '您的回复已送达',
     thanksBody: (c) => zh`处理投诉 ${c.reference} 的团队已收到您的回复，会立即继续处理。有进展时我们会通知您，您无需再做其他操作。`,
+    filesReceived: (n) => zh`我们已收到 ${n} 个文件：`,
     closedTitle: '投诉已处理完毕',
     closedBody: (c) => zh`投诉 ${c.reference} 已处理完毕，此链接不再接收回复。如果问题仍未解决，请在我们发给您的满意度调查中告诉我们，或提交新的投诉并注明编号 ${c.reference}。`,
     notFoundTitle: '链接无效',
@@ -156,6 +159,7 @@ export const replyPageTexts: Readonly<Record<Locale, ReplyPageTexts>> = {
     },
     thanksTitle: 'Your reply reached us',
     thanksBody: (c) => `The team handling complaint ${c.reference} has your reply and continues with it now. We will let you know when there is news; you do not need to do anything else.`,
+    filesReceived: (n) => `We received ${n} ${n === 1 ? 'file' : 'files'}:`,
     closedTitle: 'This complaint is resolved',
     closedBody: (c) => `Complaint ${c.reference} has been resolved, so this link no longer takes replies. If your problem is not solved, tell us in the satisfaction survey we send you, or file a new complaint quoting ${c.reference}.`,
     notFoundTitle: 'Link not found',
