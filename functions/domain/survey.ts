@@ -16,7 +16,7 @@ import type { DomainEvent } from './events.ts';
 import { applyEvent } from './lifecycle.ts';
 import type { OutboundMessage } from './messages.ts';
 import { listUnsubscribeHeaders, optOutBlocks, smsWithOptOut } from './opt-out.ts';
-import { customerLocale } from './progress.ts';
+import { customerLocale, customerTimeZone } from './progress.ts';
 import { progressTemplates } from './templates/progress.ts';
 import { surveyTexts, type SurveyContext } from './templates/survey.ts';
 import { DAY_MS } from './time.ts';
@@ -80,11 +80,6 @@ export type SurveyDecision =
   | { kind: 'resume' }
   | { kind: 'postpone'; until: string }
   | { kind: 'skip'; reason: SkipReason };
-
-/** The customer's time zone for quiet hours: theirs, else the company's. */
-export function customerTimeZone(complaint: Complaint, config: PipelineConfig): string {
-  return complaint.customer.timeZone ?? config.company.timeZone;
-}
 
 /**
  * Whether (and when) the survey goes out, decided at send time.
