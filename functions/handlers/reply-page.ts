@@ -55,7 +55,7 @@ export const handler = pageHandler(async (event) => {
 
   const parsed = parseReplyForm({ text: form.fields.get('text') ?? '', files: form.files }, files);
   if (!parsed.ok) return htmlResponse(replyFormPage({ ...view, error: parsed.error, entered: parsed.entered, ...(parsed.file !== undefined && { file: parsed.file }) }, config));
-  const result = await submitWebReply(token, { text: parsed.text, files: parsed.files, ...(files && { limits: files }) }, rt);
+  const result = await submitWebReply(token, { text: parsed.text, files: parsed.files, ...(files && { limits: files }) }, rt, opened);
   switch (result.outcome) {
     case 'not_found':
       return htmlResponse(replyNotFoundPage(locale, config));

@@ -60,7 +60,9 @@ const MAX_ATTEMPTS = 4;
 /**
  * Records a customer's reply from their reply link, once.
  *
- * Primary course: open the link; store the reply's files under the complaint (`planAttachments`:
+ * Primary course: open the link (or take `opened`, the caller's own read of it: the page has opened
+ * it already to choose what to show, and a stale read only makes the conditional write below read
+ * again); store the reply's files under the complaint (`planAttachments`:
  * `attachments/<complaint id>/<hash of the link's message id>/<n>-<name>`, so a retried request
  * overwrites the same objects, and erasure finds them); apply the reply to the complaint as a reply
  * by email is (`customer_replied` while it waits on the customer, `reopen` when resolved within the
@@ -72,8 +74,8 @@ const MAX_ATTEMPTS = 4;
  * and its new status.
  * @throws Error when the complaint kept changing for every attempt (the customer can submit again)
  */
-export async function submitWebReply(token: string, reply: WebReply, deps: SubmitWebReplyDeps): Promise<SubmitWebReplyResult> {
-  const opened = await openReplyLink(token, deps);
+export async function submitWebReply(token: string, reply: WebReply, deps: SubmitWebReplyDeps, read?: OpenedReplyLink): Promise<SubmitWebReplyResult> {
+  const opened = read ?? (await openReplyLink(token, deps));
   if (opened.state === 'open' && reply.files?.length) {
     const mail = deps.mail;
     if (!mail) throw new Error('a web reply with files needs the mail store (the config has no inbound, or the function no access)');

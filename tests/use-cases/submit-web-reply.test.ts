@@ -47,6 +47,24 @@ function setUp(events: Array<Omit<ComplaintEvent, 'actor'>>, link: Partial<Reply
 const WAITING = [{ type: 'acknowledge' }, { type: 'wait_on_customer', note: 'Which colour?' }] as const;
 
 describe('a reply from the reply link', () => {
+  it('takes the page\'s own read of the link: no second read of the link or the complaint; a stale read is read again at the conditional write', async () => {
+    const { deps, complaints } = setUp([...WAITING]);
+    const reads = { links: 0, complaints: 0 };
+    const counting: SubmitWebReplyDeps = {
+      ...deps,
+      replyLinks: { find: async (t) => ((reads.links += 1), deps.replyLinks.find(t)) },
+      complaints: { get: async (id) => ((reads.complaints += 1), complaints.get(id)), update: (c, v) => complaints.update(c, v) },
+    };
+    const opened = await openReplyLink(TOKEN, counting);
+    expect(reads).toEqual({ links: 1, complaints: 1 });
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, counting, opened)).toMatchObject({ outcome: 'recorded', event: 'customer_replied' });
+    expect(reads).toEqual({ links: 1, complaints: 1 });
+    // The same read, now stale (the reply is written): the write's condition fails, it reads again and finds the reply.
+    expect(await submitWebReply(TOKEN, { text: 'Blue' }, counting, opened)).toMatchObject({ outcome: 'duplicate' });
+    expect(reads).toEqual({ links: 2, complaints: 2 });
+    expect(complaints.writes).toBe(1);
+  });
+
   it('is recorded once: a second submission finds it and writes nothing', async () => {
     const { deps, complaints, id } = setUp([...WAITING]);
     const first = await submitWebReply(TOKEN, { text: 'Blue' }, deps);
