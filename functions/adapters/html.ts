@@ -13,18 +13,21 @@ import { instrumented, logger } from './observability.ts';
 export function pageCsp(script?: string): string {
   return [
     "default-src 'none'",
-    `style-src 'sha256-${PAGE_CSS_HASH()}'`,
+    `style-src 'sha256-${sha256Of(PAGE_CSS)}'`,
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
-    ...(script ? [`script-src 'sha256-${sha256Base64(script)}'`] : []),
+    ...(script ? [`script-src 'sha256-${sha256Of(script)}'`] : []),
   ].join('; ');
 }
 
-const sha256Base64 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
-let cssHash: string | undefined;
-// Computed on first use: a handler that imports only `pageHandler` (the console's) does not carry the survey pages' stylesheet.
-const PAGE_CSS_HASH = () => (cssHash ??= sha256Base64(PAGE_CSS));
+const hashes = new Map<string, string>();
+/** SHA-256 (base64) of an inline stylesheet or script, computed once per text: there are two, and every page response names them. */
+function sha256Of(text: string): string {
+  let hash = hashes.get(text);
+  if (hash === undefined) hashes.set(text, (hash = createHash('sha256').update(text, 'utf8').digest('base64')));
+  return hash;
+}
 
 /** An HTML page with the security headers every public page carries (the token is in the URL: no referrer, no cache). */
 export function htmlResponse(page: Page): HttpResult {

@@ -33,15 +33,18 @@ export function contentDisposition(name: string, disposition: 'attachment' | 'in
  * (`application/octet-stream`, `nosniff`, a sandboxing CSP), never cached, no referrer.
  */
 export function downloadHeaders(name: string): Record<string, string> {
-  return previewHeaders(name, 'application/octet-stream', 'attachment');
+  return customerFileHeaders(name, 'application/octet-stream', 'attachment');
 }
 
 /**
  * The headers of a picture a customer sent, shown in the console (`attachment-preview.ts`: a raster
- * type whose bytes were checked): its own type and `inline`, otherwise as a download's (`nosniff`, a
- * sandboxing CSP, never cached, no referrer).
+ * type whose bytes were checked): its own type and `inline`, otherwise as a download's.
  */
-export function previewHeaders(name: string, contentType: string, disposition: 'attachment' | 'inline' = 'inline'): Record<string, string> {
+export function previewHeaders(name: string, contentType: string): Record<string, string> {
+  return customerFileHeaders(name, contentType, 'inline');
+}
+
+function customerFileHeaders(name: string, contentType: string, disposition: 'attachment' | 'inline'): Record<string, string> {
   return {
     'content-type': contentType,
     'content-disposition': contentDisposition(name, disposition),
