@@ -48,7 +48,6 @@ export function statutoryEntry(year: number): string {
   return [String(year), ...dates.map((d) => d.slice(5).replace('-', ''))].join('-');
 }
 
-
 /**
  * Sorted dates as runs of consecutive days: `YYYY-MM-DD` alone, or `YYYY-MM-DD+n` for it and the
  * `n` days after it (`expandDateRuns` in functions/domain/holiday-schedules.ts reads them back). A

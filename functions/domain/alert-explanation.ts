@@ -150,6 +150,11 @@ export function chineseKeywords(config: { categories: ReadonlyArray<{ keywords: 
   return [...new Set(all.filter((k) => [...k].length >= 2 && /^\p{Script=Han}+$/u.test(k)))];
 }
 
+/** An incident's frequent words: {@link topTerms} of the titles in its window, with the config's Chinese keywords as vocabulary. */
+export function incidentTerms(titles: readonly string[], config: Parameters<typeof chineseKeywords>[0]): Array<{ term: string; count: number }> {
+  return topTerms(titles, undefined, chineseKeywords(config));
+}
+
 /**
  * The most frequent words among complaint titles, each title counting a word once. Words come from
  * the locale-aware word segmenter (which splits Chinese without spaces) and from `vocabulary`, words

@@ -11,7 +11,6 @@ import { kpiReport, median, type KpiComplaint, type KpiFigures } from './kpis.ts
 import { answerQuality, csatReport, type CsatFigures, type SurveyFact } from './survey.ts';
 import { DAY_MS } from './time.ts';
 
-
 /** One reporting week: `[from, to)`, local Monday 00:00 to the next Monday 00:00. */
 export interface DigestWeek {
   readonly from: Date;

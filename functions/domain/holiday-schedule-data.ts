@@ -5,10 +5,9 @@
  * the data covers, and the warning when it runs out, are in holiday-schedules.ts, which every
  * function carries.
  */
-import { CN_MAINLAND, CN_MAINLAND_COVERAGE } from './calendars/cn-mainland.ts';
+import { CN_MAINLAND } from './calendars/cn-mainland.ts';
 import type { HolidayScheduleName } from './holiday-schedules.ts';
 import { DAY_MS } from './time.ts';
-
 
 /**
  * Dates from runs as the calendar files write them: `YYYY-MM-DD`, or `YYYY-MM-DD+n` for that day and
@@ -45,11 +44,13 @@ export interface HolidayScheduleDates {
   readonly workdays: ReadonlySet<string>;
 }
 
-/** The schedules by the name a config uses: the published years, then the statutory holidays of the years after. */
+/**
+ * The schedules' dates by the name a config uses: the published years, then the statutory holidays
+ * of the years after (what each covers: `HOLIDAY_SCHEDULE_COVERAGE` in holiday-schedules.ts).
+ */
 // Pure: a bundle that imports business-time.ts without computing a due time (the console's) leaves the dates out.
-export const HOLIDAY_SCHEDULES: Readonly<Record<HolidayScheduleName, HolidayScheduleDates & typeof CN_MAINLAND_COVERAGE>> = /* @__PURE__ */ (() => ({
+export const HOLIDAY_SCHEDULES: Readonly<Record<HolidayScheduleName, HolidayScheduleDates>> = /* @__PURE__ */ (() => ({
   'cn-mainland': {
-    ...CN_MAINLAND_COVERAGE,
     holidays: new Set([...expandDateRuns(CN_MAINLAND.holidays), ...CN_MAINLAND.statutory.flatMap(statutoryHolidays)]),
     workdays: new Set(expandDateRuns(CN_MAINLAND.workdays)),
   },

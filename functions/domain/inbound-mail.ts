@@ -11,7 +11,6 @@ import { applyEvent, type TransitionError } from './lifecycle.ts';
 import type { OutboundMessage } from './messages.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 
-
 /**
  * Key prefixes in the mail bucket: SES writes raw messages under `inbound/`; one that became part of a
  * complaint is moved to `messages/<complaint id>/`, where the customer's erasure finds it.

@@ -7,7 +7,6 @@ import { localParts, zonedTime } from './business-time.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 import type { Cadence } from './multi-scale.ts';
 
-
 /** The steps ending with the one containing `now`, oldest first. */
 export interface StepFrame {
   readonly cadence: Cadence;

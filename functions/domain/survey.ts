@@ -21,7 +21,6 @@ import { progressTemplates } from './templates/progress.ts';
 import { surveyTexts, type SurveyContext } from './templates/survey.ts';
 import { DAY_MS } from './time.ts';
 
-
 /** Survey and unsubscribe links carry 24 random bytes, base64url: 32 characters, 192 bits. */
 export const TOKEN_BYTES = 24;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32}$/;

@@ -10,6 +10,7 @@ import type { Complaint } from './complaint.ts';
 import type { InboundSettings, PipelineConfig } from './config.ts';
 import { applyCustomerMessage, attachmentRefusal, safeFileName, sha256Hex, type AttachmentRefusal, type ParsedAttachment, type TimelineAttachment } from './inbound-mail.ts';
 import { publicNote } from './progress.ts';
+import { DAY_MS } from './time.ts';
 
 /** Days a reply link can be used: long enough for a customer who looks for a receipt over a weekend or a holiday. */
 export const REPLY_LINK_TTL_DAYS = 30;
@@ -136,7 +137,7 @@ export function replyLinkState(complaint: Complaint | undefined, messageId: stri
   if (complaint.status === 'closed') return 'closed';
   if (complaint.status === 'resolved') {
     const resolvedAt = Date.parse(complaint.resolvedAt ?? complaint.receivedAt);
-    return now.getTime() - resolvedAt <= reopenWithinDays(config) * 86_400_000 ? 'open' : 'closed';
+    return now.getTime() - resolvedAt <= reopenWithinDays(config) * DAY_MS ? 'open' : 'closed';
   }
   return 'open';
 }

@@ -2,7 +2,7 @@ import { titlesInWindow, type AlertIncident } from '../domain/alert.ts';
 import { categoryById, departmentById, personLocale, type Category, type PipelineConfig } from '../domain/config.ts';
 import { judgeScales, type Cadence } from '../domain/multi-scale.ts';
 import { hourOf } from '../domain/adaptive.ts';
-import { chineseKeywords, dailyTrend, topTerms } from '../domain/alert-explanation.ts';
+import { dailyTrend, incidentTerms } from '../domain/alert-explanation.ts';
 import {
   acknowledgingContact,
   alertEscalatedEvent,
@@ -301,6 +301,6 @@ async function evaluateIncident(
 async function liveIncident(incident: AlertIncident, recent: ReadonlyArray<{ count: number }>, now: Date, deps: EvaluateAlertsDeps): Promise<AlertIncident> {
   const count = recent.at(-1)?.count ?? incident.count;
   const hours = await deps.volume.hourlyCounts(incident.category, hourOf(new Date(now.getTime() - 7 * 86_400_000)), hourOf(now));
-  const terms = topTerms(titlesInWindow(incident.newest, now, incident.windowMinutes), undefined, chineseKeywords(deps.config));
+  const terms = incidentTerms(titlesInWindow(incident.newest, now, incident.windowMinutes), deps.config);
   return { ...incident, count, trend: dailyTrend(hours, now, deps.config.company.timeZone), topTerms: terms };
 }

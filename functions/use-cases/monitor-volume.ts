@@ -1,6 +1,6 @@
 import { hourOf } from '../domain/adaptive.ts';
 import { alertComplaint, isNewPeak, newIncident, titlesInWindow, type AlertComplaint, type AlertIncident, type IncidentDetection } from '../domain/alert.ts';
-import { chineseKeywords, dailyTrend, topTerms } from '../domain/alert-explanation.ts';
+import { dailyTrend, incidentTerms } from '../domain/alert-explanation.ts';
 import { detect, detectScales, type Detection, type DetectorSetting } from '../domain/incident.ts';
 import { judgeScales, pageableVerdicts, type Cadence, type ScaleId, type ScaleVerdict } from '../domain/multi-scale.ts';
 import { categoryById, type Category, type PipelineConfig } from '../domain/config.ts';
@@ -125,7 +125,7 @@ export async function monitorVolume(records: readonly CountableRecord[], deps: M
           detector: opening.detection.detector!,
           ...opening.baseline,
           // Only the titles the window count counts: older ones would outnumber it.
-          topTerms: topTerms(titlesInWindow(newest, now, opening.baseline.windowMinutes ?? category.threshold.windowMinutes), undefined, chineseKeywords(deps.config)),
+          topTerms: incidentTerms(titlesInWindow(newest, now, opening.baseline.windowMinutes ?? category.threshold.windowMinutes), deps.config),
           trend: dailyTrend(weekHours, now, deps.config.company.timeZone),
         }),
       );

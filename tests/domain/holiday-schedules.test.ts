@@ -5,7 +5,7 @@ import { chineseDaysData, renderCnMainland, statutoryEntry, STATUTORY_YEARS } fr
 import { addBusinessTime, businessTimeBetween, isBusinessTime } from '../../functions/domain/business-time.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { parseConfig, type BusinessHours } from '../../functions/domain/config.ts';
-import { HOLIDAY_SCHEDULES, statutoryHolidays } from '../../functions/domain/holiday-schedule-data.ts';
+import { statutoryHolidays } from '../../functions/domain/holiday-schedule-data.ts';
 import { HOLIDAY_SCHEDULE_COVERAGE, holidayScheduleWarnings } from '../../functions/domain/holiday-schedules.ts';
 import { HOUR_MS } from '../../functions/domain/time.ts';
 import { defaultConfig, rawDefaultConfig } from '../fixtures/config.ts';
@@ -21,8 +21,8 @@ describe('the cn-mainland holiday schedule', () => {
   });
 
   it('agrees with the package on every date it covers: worked or not, Monday to Friday plus 调休', () => {
-    const first = Date.parse(`${HOLIDAY_SCHEDULES['cn-mainland'].coversFrom}T00:00:00Z`);
-    const last = Date.parse(`${HOLIDAY_SCHEDULES['cn-mainland'].coversThrough}T00:00:00Z`);
+    const first = Date.parse(`${HOLIDAY_SCHEDULE_COVERAGE['cn-mainland'].coversFrom}T00:00:00Z`);
+    const last = Date.parse(`${HOLIDAY_SCHEDULE_COVERAGE['cn-mainland'].coversThrough}T00:00:00Z`);
     const disagree: string[] = [];
     for (let t = first; t <= last; t += 86_400_000) {
       const date = new Date(t).toISOString().slice(0, 10);

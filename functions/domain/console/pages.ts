@@ -137,16 +137,17 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
   const link = (x: { id: string; title?: string; ref?: unknown }) => html`<a href="/console/complaints/${encodeURIComponent(x.id)}">${complaintRef(x)}</a>${x.title ? html` — ${x.title}` : ''}`;
   // Kept files are numbered in timeline order, as /console/attachments/<id>/<n> counts them.
   const fileIndex = new Map(keptAttachments(c).map((a, i) => [a.key, i]));
-  const fileName = (a: { name: string; key?: string }) => {
+  // A kept file links to its download; a kept photo is shown too, linked to itself at full size (the
+  // route checks its bytes before serving it as an image). Files not kept have no key.
+  const file = (a: TimelineAttachment) => {
     const n = a.key === undefined ? undefined : fileIndex.get(a.key);
-    return n === undefined ? html`${a.name}` : html`<a href="/console/attachments/${encodeURIComponent(c.id)}/${n}" download>${a.name}</a>`;
-  };
-  // A kept photo is shown too, linked to itself at full size (the route checks its bytes before serving it as an image).
-  const picture = (a: TimelineAttachment) => {
-    const n = a.key === undefined || a.notKept ? undefined : fileIndex.get(a.key);
-    if (n === undefined || !previewable(a)) return '';
-    const src = `/console/attachments/${encodeURIComponent(c.id)}/${n}?view=inline`;
-    return html`<a href="${src}" target="_blank" rel="noopener"><img class="thumb" src="${src}" alt="${a.name}" loading="lazy"></a>`;
+    if (n === undefined) return { name: html`${a.name}`, picture: '' };
+    const href = `/console/attachments/${encodeURIComponent(c.id)}/${n}`;
+    const src = `${href}?view=inline`;
+    return {
+      name: html`<a href="${href}" download>${a.name}</a>`,
+      picture: previewable(a) ? html`<a href="${src}" target="_blank" rel="noopener"><img class="thumb" src="${src}" alt="${a.name}" loading="lazy"></a>` : '',
+    };
   };
   const audienceLabel = { customer: t.complaint.publicNote, internal: t.complaint.internal, from_customer: t.complaint.fromCustomer, from_survey: t.complaint.fromSurvey };
   const timeline = c.timeline.map(
@@ -155,7 +156,10 @@ export function complaintBody(ctx: PageContext, view: ComplaintView): Html {
         e.recategorized ? html`<br>${categoryLabel(config, e.recategorized.from.category, ctx.locale)} → ${categoryLabel(config, e.recategorized.to.category, ctx.locale)}` : ''
       }${
         e.note ? html`<br>${e.sla ? slaNote(ctx, c, e.sla) : e.withheld ? t.withheld(e.withheld.channel, e.withheld.reason, e.withheld.limit) : e.note} <span class="muted">(${audienceLabel[noteAudience(e)]})</span>` : ''
-      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => html`<li>${fileName(a)} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span>${picture(a)}</li>`)}${
+      }${e.attachments?.length ? html`<br>${t.files.title}<ul class="files">${e.attachments.map((a) => {
+        const f = file(a);
+        return html`<li>${f.name} <span class="muted">· ${a.contentType} · ${fileSize(a.size)} · ${a.notKept ? t.files.notKept[a.notKept] : t.files.kept}</span>${f.picture}</li>`;
+      })}${
         e.attachmentsNotListed ? html`<li class="muted">${t.files.notListed(e.attachmentsNotListed)}</li>` : ''
       }</ul>` : ''}</li>`,
   );
