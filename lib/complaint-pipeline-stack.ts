@@ -14,6 +14,7 @@ import {
   ProjectionType,
   StreamViewType,
   Table,
+  TableClass,
   TableEncryption,
   type Attribute,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -172,7 +173,7 @@ export class ComplaintPipelineStack extends Stack {
     this.dataKey = this.config.protection.customerManagedKey ? this.createDataKey() : undefined;
 
     this.tables = Object.fromEntries(
-      Object.entries(pipeline.tables).map(([name, def]) => [name, this.createTable(`${pascalCase(name)}Table`, def)]),
+      Object.entries(pipeline.tables).map(([name, def]) => [name, this.createTable(`${pascalCase(name)}Table`, def, name === 'complaints' ? this.config.retention.complaintsTableClass : 'STANDARD')]),
     ) as Record<TableName, Table>;
 
     // One customer-managed key for all topics: CloudWatch alarms cannot publish to a topic
@@ -283,11 +284,13 @@ export class ComplaintPipelineStack extends Stack {
     return key;
   }
 
-  private createTable(id: string, def: TableDefinition): Table {
+  private createTable(id: string, def: TableDefinition, tableClass: PipelineConfig['retention']['complaintsTableClass']): Table {
     const table = new Table(this, id, {
       partitionKey: attribute(def.partitionKey),
       sortKey: def.sortKey && attribute(def.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
+      // Changed in place (no replacement): CloudFormation updates a table's class, DynamoDB allows two changes a month.
+      tableClass: tableClass === 'STANDARD' ? TableClass.STANDARD : TableClass.STANDARD_INFREQUENT_ACCESS,
       ...(this.dataKey
         ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.dataKey }
         : { encryption: TableEncryption.AWS_MANAGED }),

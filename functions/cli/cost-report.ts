@@ -1,4 +1,4 @@
-import { expectedBatch, lifecyclesPerMonth, type Bill, type LifecycleProfile, type PriceFile } from '../domain/cost-model.ts';
+import { estimateBill, expectedBatch, lifecyclesPerMonth, type Bill, type LifecycleProfile, type PriceFile } from '../domain/cost-model.ts';
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const dec = (x: number, digits = 2) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
@@ -27,6 +27,12 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     .sort((x, y) => y[1] - x[1])
     .slice(0, 4);
   const biggest = [...infra].sort((x, y) => y.usdPerMonth - x.usdPerMonth)[0];
+  // The complaints table on the other class, the same requests and bytes: which one this config should choose.
+  const complaintsClass = profile.tableClasses?.complaints ?? 'STANDARD';
+  const otherClass = complaintsClass === 'STANDARD' ? 'STANDARD_INFREQUENT_ACCESS' : 'STANDARD';
+  const other = estimateBill({ ...profile, tableClasses: { ...profile.tableClasses, complaints: otherClass } }, prices, bill.complaintsPerDay);
+  const otherDiff = other.usdPerMonth - bill.usdPerMonth;
+  const storage = lc.storageByteMonthsBy;
   const n = lifecyclesPerMonth(bill.complaintsPerDay, prices);
   const streams = Object.entries(profile.shapes)
     .filter(([name, s]) => s.trigger === 'stream' && (lc.functions[name]?.records ?? 0) > 0)
@@ -48,8 +54,9 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     '',
     `Per million lifecycles, delivery excluded: $${dec(bill.usdPerMillionLifecycles)} (goal: under $10); each further million adds $${dec(bill.variableUsdPerMillionLifecycles)} (fixed costs: schedules' idle runs, metrics).`,
     biggest ? `Largest line: ${biggest.service} ${biggest.item}, $${dec(biggest.usdPerMonth)} a month (${dec((100 * biggest.usdPerMonth) / Math.max(1e-9, bill.usdPerMonth - bill.deliveryUsdPerMonth), 0)}% of it).` : '',
+    `Table class: the complaints table is ${complaintsClass} (config retention.complaintsTableClass); on ${otherClass} this bill would be $${dec(Math.abs(otherDiff))} a month ${otherDiff < 0 ? 'lower' : 'higher'}.`,
     '',
-    `Measured per lifecycle (${profile.lifecyclesMeasured} lifecycles averaged, plus ${a.alertsPerMillionComplaints} alerts per million): ${dec(lc.dynamodb.writeUnits)} WRU in ${dec(lc.dynamodb.writeRequests)} writes, ${dec(lc.dynamodb.readUnits)} RRU in ${dec(lc.dynamodb.readRequests)} reads, ${dec(lc.httpRequests)} HTTP requests, ${dec(lc.eventChunks)} events, ${dec(lc.emails)} emails, ${dec(lc.storageByteMonths / 1024, 1)} KB-months stored.`,
+    `Measured per lifecycle (${profile.lifecyclesMeasured} lifecycles averaged, plus ${a.alertsPerMillionComplaints} alerts per million): ${dec(lc.dynamodb.writeUnits)} WRU in ${dec(lc.dynamodb.writeRequests)} writes, ${dec(lc.dynamodb.readUnits)} RRU in ${dec(lc.dynamodb.readRequests)} reads, ${dec(lc.httpRequests)} HTTP requests, ${dec(lc.eventChunks)} events, ${dec(lc.emails)} emails, ${dec(lc.storageByteMonths / 1024, 1)} KB-months stored (${Object.entries(storage).sort((x, y) => y[1] - x[1]).map(([t, v]) => `${t} ${dec(v / 1024, 1)}`).join(', ') || 'none'}).`,
     `  invocations (stream: records): ${invocations.join(', ')}`,
     `  records per stream invocation at this rate (${a.streamShards} shards): ${streams.join(', ')}`,
     `  writes by function, command, table/index (WRU per lifecycle): ${topWrites.map(([k, v]) => `${k} ${dec(v, 1)}`).join('; ')}`,
@@ -66,7 +73,7 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     '',
     'Assumptions:',
     '  - Request counts, capacity units (DynamoDB Local reports ConsumedCapacity per table and index, transactions double), log bytes and EMF metrics are measured on the local runtime; prices and the lines below are not.',
-    '  - Free tiers ignored; no reserved capacity; on-demand tables, Standard table class.',
+    '  - Free tiers ignored; no reserved capacity; on-demand tables; the state table Standard, the complaints table of the configured class.',
     `  - Lambda billed duration per invocation = ${a.invocationOverheadMs} ms + measured handler CPU x ${a.localCpuToLambdaCpu} x max(1, ${a.fullCpuMemoryMb} MB / memory) + SDK waits (DynamoDB ${a.sdkLatencyMs.dynamodb} ms, EventBridge ${a.sdkLatencyMs.eventBridge} ms, SES ${a.sdkLatencyMs.ses} ms, SNS ${a.sdkLatencyMs.sns} ms per call); memory per function from functions/pipeline.ts; cold starts (INIT) not included.`,
     `  - Stream consumers: each of ${a.streamShards} shards fills a batch during its batching window (1 to batchSize records); per-record work is as measured with one record per batch, an upper bound for per-batch writes.`,
     '  - Schedules fire at their fixed rate whatever the volume: an idle run (nothing due) is a fixed cost; what a run does for complaints is in the lifecycle.',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { TableClass } from './config.ts';
 
 /**
  * The monthly AWS bill of the pipeline, from request counts measured per complaint lifecycle
@@ -29,6 +30,8 @@ export const PriceFileSchema = z.strictObject({
     storageUsdPerGbMonth: usd,
     /** GetRecords by a Lambda event source mapping is free; this is for other readers of the stream. */
     streamReadRequestUsdPerMillion: usd,
+    /** The Standard-Infrequent Access table class: dearer requests, cheaper storage (the whole table and its indexes). */
+    standardInfrequentAccess: z.strictObject({ writeRequestUnitUsdPerMillion: usd, readRequestUnitUsdPerMillion: usd, storageUsdPerGbMonth: usd }),
   }),
   apiGateway: z.strictObject({ httpApiRequestUsdPerMillion: usd }),
   eventBridge: z.strictObject({
@@ -113,6 +116,8 @@ export interface Usage {
   readonly requestsBy: Readonly<Record<string, number>>;
   /** Bytes kept times months kept (items and index entries, each with DynamoDB's 100-byte overhead). */
   readonly storageByteMonths: number;
+  /** The same per table (`complaints`, `state`): the table class prices each. */
+  readonly storageByteMonthsBy: Readonly<Record<string, number>>;
   readonly httpRequests: number;
   /** 64 KB chunks of domain events put on the bus. */
   readonly eventChunks: number;
@@ -134,6 +139,7 @@ export const ZERO_USAGE: Usage = {
   readUnitsBy: {},
   requestsBy: {},
   storageByteMonths: 0,
+  storageByteMonthsBy: {},
   httpRequests: 0,
   eventChunks: 0,
   emails: 0,
@@ -178,6 +184,7 @@ export function addUsage(a: Usage, b: Usage, k = 1): Usage {
     readUnitsBy: mergeRecord(a.readUnitsBy, b.readUnitsBy, k),
     requestsBy: mergeRecord(a.requestsBy, b.requestsBy, k),
     storageByteMonths: a.storageByteMonths + k * b.storageByteMonths,
+    storageByteMonthsBy: mergeRecord(a.storageByteMonthsBy, b.storageByteMonthsBy, k),
     httpRequests: a.httpRequests + k * b.httpRequests,
     eventChunks: a.eventChunks + k * b.eventChunks,
     emails: a.emails + k * b.emails,
@@ -219,6 +226,8 @@ export interface LifecycleProfile {
   /** Distinct EMF metrics (namespace, name, dimension values) the functions emitted. */
   readonly customMetrics: readonly string[];
   readonly shapes: Readonly<Record<string, FunctionShape>>;
+  /** Each table's class (config `retention.complaintsTableClass`); a table not named is Standard. */
+  readonly tableClasses?: Readonly<Record<string, TableClass>>;
   /** How many lifecycles were measured and averaged. */
   readonly lifecyclesMeasured: number;
 }
@@ -273,6 +282,17 @@ export function smsPrefix(phone: string, prices: PriceFile): string | undefined 
     .sort((x, y) => y.length - x.length)[0];
 }
 
+/** The table of a `writeUnitsBy`/`readUnitsBy` key (`intake PutItem complaints/byStatus` → `complaints`). */
+export function tableOfUnitKey(key: string): string {
+  return (key.split(' ').at(-1) ?? '').split('/')[0]!;
+}
+
+function sumBy(by: Readonly<Record<string, number>>, keep: (key: string) => boolean): number {
+  let total = 0;
+  for (const [key, v] of Object.entries(by)) if (keep(key)) total += v;
+  return total;
+}
+
 /** Lifecycles per month at a daily complaint rate, with AWS's 730-hour month. */
 export function lifecyclesPerMonth(complaintsPerDay: number, prices: PriceFile): number {
   return (complaintsPerDay * prices.assumptions.hoursPerMonth) / 24;
@@ -318,20 +338,44 @@ export function estimateBill(profile: LifecycleProfile, prices: PriceFile, compl
   line({ service: 'Lambda', item: 'compute (arm64)', quantity: gbsVar, unit: 'GB-s', usdPerMonth: gbsVar * prices.lambda.gbSecondUsd });
   line({ service: 'Lambda', item: 'scheduled runs (idle part)', quantity: requestsFixed, unit: 'requests', fixed: true, usdPerMonth: perMillion(requestsFixed, prices.lambda.requestUsdPerMillion) + gbsFixed * prices.lambda.gbSecondUsd });
 
-  const d = prices.dynamodb;
-  line({ service: 'DynamoDB', item: 'writes (on-demand)', quantity: variable.dynamodb.writeUnits, unit: 'WRU', usdPerMonth: perMillion(variable.dynamodb.writeUnits, d.writeRequestUnitUsdPerMillion) });
-  line({ service: 'DynamoDB', item: 'reads (on-demand)', quantity: variable.dynamodb.readUnits, unit: 'RRU', usdPerMonth: perMillion(variable.dynamodb.readUnits, d.readRequestUnitUsdPerMillion) });
-  line({
-    service: 'DynamoDB',
-    item: 'reads/writes of idle schedule runs',
-    quantity: fixed.dynamodb.readUnits + fixed.dynamodb.writeUnits,
-    unit: 'RU',
-    fixed: true,
-    usdPerMonth: perMillion(fixed.dynamodb.readUnits, d.readRequestUnitUsdPerMillion) + perMillion(fixed.dynamodb.writeUnits, d.writeRequestUnitUsdPerMillion),
-  });
-  // Steady state: a month's lifecycles each kept for their retention.
-  const gbMonths = variable.storageByteMonths / 1024 ** 3;
-  line({ service: 'DynamoDB', item: 'storage (steady state, items + index copies)', quantity: gbMonths, unit: 'GB-month', usdPerMonth: gbMonths * d.storageUsdPerGbMonth });
+  // DynamoDB, priced by each table's class. With every table Standard the bill has one line per
+  // kind; a table on Standard-IA gets its own lines, named by class and table.
+  const classOf = (table: string): TableClass => profile.tableClasses?.[table] ?? 'STANDARD';
+  const rates = (c: TableClass) => (c === 'STANDARD' ? prices.dynamodb : prices.dynamodb.standardInfrequentAccess);
+  const tablesSeen = [
+    ...new Set([
+      ...[variable, fixed].flatMap((u) => [...Object.keys(u.writeUnitsBy), ...Object.keys(u.readUnitsBy)].map(tableOfUnitKey)),
+      ...Object.keys(variable.storageByteMonthsBy),
+      ...Object.keys(profile.tableClasses ?? {}),
+    ]),
+  ].sort();
+  const classes = [...new Set(tablesSeen.map(classOf))].sort();
+  const split = classes.some((c) => c !== 'STANDARD');
+  for (const c of classes.length > 0 ? classes : (['STANDARD'] as const)) {
+    const r = rates(c);
+    const mine = (table: string) => classOf(table) === c;
+    const tablesOfClass = tablesSeen.filter(mine);
+    const suffix = split ? `, ${c === 'STANDARD' ? 'Standard' : 'Standard-IA'} (${tablesOfClass.join(', ')})` : '';
+    // Standard takes what the other classes' tables do not (units a measurement did not attribute too).
+    const share = (total: number, by: Readonly<Record<string, number>>, tableOf: (key: string) => string) =>
+      c === 'STANDARD' ? total - sumBy(by, (key) => classOf(tableOf(key)) !== 'STANDARD') : sumBy(by, (key) => mine(tableOf(key)));
+    const writes = share(variable.dynamodb.writeUnits, variable.writeUnitsBy, tableOfUnitKey);
+    const reads = share(variable.dynamodb.readUnits, variable.readUnitsBy, tableOfUnitKey);
+    const fixedUnits = { reads: share(fixed.dynamodb.readUnits, fixed.readUnitsBy, tableOfUnitKey), writes: share(fixed.dynamodb.writeUnits, fixed.writeUnitsBy, tableOfUnitKey) };
+    const gbMonths = share(variable.storageByteMonths, variable.storageByteMonthsBy, (table) => table) / 1024 ** 3;
+    line({ service: 'DynamoDB', item: `writes (on-demand)${suffix}`, quantity: writes, unit: 'WRU', usdPerMonth: perMillion(writes, r.writeRequestUnitUsdPerMillion) });
+    line({ service: 'DynamoDB', item: `reads (on-demand)${suffix}`, quantity: reads, unit: 'RRU', usdPerMonth: perMillion(reads, r.readRequestUnitUsdPerMillion) });
+    line({
+      service: 'DynamoDB',
+      item: `reads/writes of idle schedule runs${suffix}`,
+      quantity: fixedUnits.reads + fixedUnits.writes,
+      unit: 'RU',
+      fixed: true,
+      usdPerMonth: perMillion(fixedUnits.reads, r.readRequestUnitUsdPerMillion) + perMillion(fixedUnits.writes, r.writeRequestUnitUsdPerMillion),
+    });
+    // Steady state: a month's lifecycles each kept for their retention.
+    line({ service: 'DynamoDB', item: `storage (steady state, items + index copies)${suffix}`, quantity: gbMonths, unit: 'GB-month', usdPerMonth: gbMonths * r.storageUsdPerGbMonth });
+  }
   line({ service: 'DynamoDB Streams', item: 'GetRecords by Lambda triggers', quantity: 0, unit: 'requests', usdPerMonth: 0, note: 'free for Lambda event source mappings' });
 
   line({ service: 'API Gateway', item: 'HTTP API requests', quantity: variable.httpRequests, unit: 'requests', usdPerMonth: perMillion(variable.httpRequests, prices.apiGateway.httpApiRequestUsdPerMillion) });

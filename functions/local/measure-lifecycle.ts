@@ -447,16 +447,16 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
     };
     // Bytes times months kept of items that appeared since `before` (TTL where the item has one).
     const retentionMonthsDefault = options.config.retention.complaintDays / (730 / 24);
-    const storageSince = async (before: Map<string, unknown>, only?: TableName) => {
+    const storageSince = async (before: Map<string, unknown>, only?: TableName): Promise<Pick<Usage, 'storageByteMonths' | 'storageByteMonthsBy'>> => {
       const now = p.clock.now().getTime();
-      let byteMonths = 0;
+      const by: Record<string, number> = {};
       for (const [key, { table, item }] of await keysNow()) {
         if (before.has(key) || (only !== undefined && table !== only)) continue;
         const ttl = item[tables[table].ttlAttribute]?.N;
         const months = ttl === undefined ? retentionMonthsDefault : Math.max(0, Number(ttl) * 1000 - now) / MONTH_MS;
-        byteMonths += storedBytes(table, item) * months;
+        by[table] = (by[table] ?? 0) + storedBytes(table, item) * months;
       }
-      return byteMonths;
+      return { storageByteMonths: Object.values(by).reduce((a, b) => a + b, 0), storageByteMonthsBy: by };
     };
 
     const lifecycle = async (tag: string, count: number) => {
@@ -608,11 +608,11 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
       );
     }
     const lifecycleTotal = withoutIdle(lifecycleRaw);
-    const lifecycleUsage = scaleUsage({ ...lifecycleTotal, storageByteMonths: lifecycleTotal.storageByteMonths + storage }, 1 / n);
+    const lifecycleUsage = scaleUsage(addUsage(lifecycleTotal, { ...ZERO_USAGE, ...storage }), 1 / n);
     const intakeOnly = scaleUsage(withoutIdle(intakeRaw), 1 / n);
     const alertTotal = withoutIdle(alertRaw);
     // What the surge complaints cost as ordinary intakes is in the lifecycle already.
-    const alertUsage = addUsage({ ...alertTotal, storageByteMonths: alertStorage }, intakeOnly, -posted);
+    const alertUsage = addUsage({ ...alertTotal, ...alertStorage }, intakeOnly, -posted);
     return {
       lifecycle: lifecycleUsage,
       alert: alertUsage,
@@ -625,6 +625,7 @@ export async function measureLifecycles(options: MeasureOptions): Promise<Lifecy
       ),
       customMetrics: [...meter.metrics].sort(),
       shapes,
+      tableClasses: { complaints: options.config.retention.complaintsTableClass, state: 'STANDARD' },
       lifecyclesMeasured: n,
     };
   } finally {

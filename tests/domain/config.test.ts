@@ -46,6 +46,21 @@ describe('the events block', () => {
   });
 });
 
+describe('the retention block', () => {
+  it('keeps complaints 730 days on a Standard table when absent, and takes Standard-IA when asked', () => {
+    const { retention: _r, ...raw } = rawDefaultConfig();
+    expect(parseConfig(raw, 'test.json').retention).toEqual({ complaintDays: 730, complaintsTableClass: 'STANDARD' });
+    const ia = parseConfig({ ...raw, retention: { complaintsTableClass: 'STANDARD_INFREQUENT_ACCESS' } }, 'test.json');
+    expect(ia.retention).toEqual({ complaintDays: 730, complaintsTableClass: 'STANDARD_INFREQUENT_ACCESS' });
+  });
+
+  it('refuses another table class, naming the key and the two classes', () => {
+    const err = errorOf({ ...rawDefaultConfig(), retention: { complaintDays: 730, complaintsTableClass: 'GLACIER' } });
+    const issue = err.issues.find((i) => i.path === 'retention.complaintsTableClass');
+    expect(issue?.message).toMatch(/STANDARD.*STANDARD_INFREQUENT_ACCESS/);
+  });
+});
+
 describe("a person's language", () => {
   const director = 'huang.jing@youxuan-mall.example.com';
   const entries = (c: ReturnType<typeof parseConfig>) => c.departments.flatMap((d) => [d.head, ...d.escalationChain]).filter((p) => p.email === director);

@@ -7,7 +7,7 @@ const prices: PriceFile = PriceFileSchema.parse({
   asOf: '2025-06-01',
   currency: 'USD',
   lambda: { architecture: 'arm64', requestUsdPerMillion: 0.2, gbSecondUsd: 0.00001 },
-  dynamodb: { writeRequestUnitUsdPerMillion: 0.625, readRequestUnitUsdPerMillion: 0.125, storageUsdPerGbMonth: 0.25, streamReadRequestUsdPerMillion: 0.2 },
+  dynamodb: { writeRequestUnitUsdPerMillion: 0.625, readRequestUnitUsdPerMillion: 0.125, storageUsdPerGbMonth: 0.25, streamReadRequestUsdPerMillion: 0.2, standardInfrequentAccess: { writeRequestUnitUsdPerMillion: 1, readRequestUnitUsdPerMillion: 0.25, storageUsdPerGbMonth: 0.1 } },
   apiGateway: { httpApiRequestUsdPerMillion: 1 },
   eventBridge: { customEventUsdPerMillion: 1, schedulerInvocationUsdPerMillion: 1 },
   sqs: { requestUsdPerMillion: 0.4 },
@@ -135,5 +135,51 @@ describe('price file schema', () => {
     const bad = PriceFileSchema.safeParse({ ...prices, dynamodb: { ...prices.dynamodb, writeRequestUnitUsdPerMillion: -1 } });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['dynamodb', 'writeRequestUnitUsdPerMillion']);
+  });
+});
+
+describe('table classes', () => {
+  // The same 10 WRU, 4 RRU and 10,240 byte-months, attributed to the two tables.
+  const attributed: LifecycleProfile = {
+    ...profile,
+    lifecycle: {
+      ...lifecycle,
+      writeUnitsBy: { 'intake PutItem complaints': 3, 'intake PutItem complaints/byStatus': 3, 'intake PutItem state': 4 },
+      readUnitsBy: { 'intake GetItem complaints': 3, 'intake GetItem state': 1 },
+      storageByteMonthsBy: { complaints: 8192, state: 2048 },
+    },
+  };
+  const dynamo = (b: ReturnType<typeof estimateBill>) => Object.fromEntries(b.lines.filter((l) => l.service === 'DynamoDB').map((l) => [l.item, l.usdPerMonth]));
+
+  it('prices every table Standard in one line per kind, whatever the attribution', () => {
+    const standard = estimateBill({ ...attributed, tableClasses: { complaints: 'STANDARD', state: 'STANDARD' } }, prices, 100_000);
+    expect(dynamo(standard)).toEqual(dynamo(bill));
+    expect(standard.usdPerMonth).toBeCloseTo(bill.usdPerMonth, 9);
+  });
+
+  it('prices a Standard-IA complaints table at its own rates, in lines naming class and table', () => {
+    const ia = estimateBill({ ...attributed, tableClasses: { complaints: 'STANDARD_INFREQUENT_ACCESS', state: 'STANDARD' } }, prices, 100_000);
+    const gb = (bytes: number) => (3e6 * bytes) / 1024 ** 3;
+    expect(dynamo(ia)).toEqual({
+      // 3e6 lifecycles: state 4 WRU at $0.625, 1 RRU at $0.125, 2,048 B at $0.25; complaints 6 WRU at $1, 3 RRU at $0.25, 8,192 B at $0.10
+      'writes (on-demand), Standard (state)': expect.closeTo(7.5, 9),
+      'reads (on-demand), Standard (state)': expect.closeTo(0.375, 9),
+      'reads/writes of idle schedule runs, Standard (state)': expect.closeTo(0.0000625, 12),
+      'storage (steady state, items + index copies), Standard (state)': expect.closeTo(gb(2048) * 0.25, 9),
+      'writes (on-demand), Standard-IA (complaints)': expect.closeTo(18, 9),
+      'reads (on-demand), Standard-IA (complaints)': expect.closeTo(2.25, 9),
+      'reads/writes of idle schedule runs, Standard-IA (complaints)': 0,
+      'storage (steady state, items + index copies), Standard-IA (complaints)': expect.closeTo(gb(8192) * 0.1, 9),
+    });
+    // Only the DynamoDB lines differ from the all-Standard bill.
+    const others = (b: ReturnType<typeof estimateBill>) => b.lines.filter((l) => l.service !== 'DynamoDB');
+    expect(others(ia)).toEqual(others(bill));
+  });
+
+  it('refuses a price file without Standard-IA prices, naming the key', () => {
+    const { standardInfrequentAccess: _ia, ...dynamodb } = prices.dynamodb;
+    const bad = PriceFileSchema.safeParse({ ...prices, dynamodb });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['dynamodb.standardInfrequentAccess']);
   });
 });

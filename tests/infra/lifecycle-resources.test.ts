@@ -1,5 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/domain/config.ts';
+import { rawDefaultConfig } from '../fixtures/config.ts';
 import { functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
 import { actionsOf, cfnProjection, functionIdOf, logicalIdOf, resourcesOf, SMS_TO_PHONES_NOT_RESOURCE, statementsOfFunction, synthTemplate } from './template-helpers.ts';
 
@@ -76,6 +78,21 @@ describe('SLA sweeper schedule', () => {
       Principal: 'events.amazonaws.com',
       SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
     });
+  });
+});
+
+describe('table classes', () => {
+  const classOf = (t: Template, table: keyof typeof tables) =>
+    t.toJSON().Resources[logicalIdOf(t, 'AWS::DynamoDB::Table', { KeySchema: keySchema(tables[table].partitionKey, tables[table].sortKey) })].Properties.TableClass;
+
+  it('keeps both tables Standard by default', () => {
+    expect([classOf(template, 'complaints'), classOf(template, 'state')]).toEqual(['STANDARD', 'STANDARD']);
+  });
+
+  it('puts the complaints table, and only it, on Standard-IA when retention.complaintsTableClass says so', () => {
+    const raw = rawDefaultConfig();
+    const ia = synthTemplate({}, parseConfig({ ...raw, retention: { ...(raw.retention as object), complaintsTableClass: 'STANDARD_INFREQUENT_ACCESS' } }, 'test config'));
+    expect([classOf(ia, 'complaints'), classOf(ia, 'state')]).toEqual(['STANDARD_INFREQUENT_ACCESS', 'STANDARD']);
   });
 });
 

@@ -63,6 +63,12 @@ describe('measuring a complaint lifecycle on the local runtime', () => {
     // (1 unit each) for each of the three agent events, not two copies of the 1–2 KB item.
     expect(profile.lifecycle.writeUnitsBy['complaintEvents PutItem complaints/byStatus']).toBeLessThanOrEqual(6);
     expect(profile.lifecycle.storageByteMonths).toBeGreaterThan(0);
+    // Stored bytes per table, for the table class each is priced at: both tables keep something.
+    const { complaints = 0, state = 0 } = profile.lifecycle.storageByteMonthsBy;
+    expect(complaints).toBeGreaterThan(0);
+    expect(state).toBeGreaterThan(0);
+    expect(complaints + state).toBeCloseTo(profile.lifecycle.storageByteMonths, 6);
+    expect(profile.tableClasses).toEqual({ complaints: 'STANDARD', state: 'STANDARD' });
   });
 
   it('measures logs, metrics, idle schedule runs and one alert', () => {
