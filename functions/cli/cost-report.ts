@@ -54,7 +54,7 @@ export function renderBill(bill: Bill, profile: LifecycleProfile, prices: PriceF
     '',
     `Per million lifecycles, delivery excluded: $${dec(bill.usdPerMillionLifecycles)} (goal: under $10); each further million adds $${dec(bill.variableUsdPerMillionLifecycles)} (fixed costs: schedules' idle runs, metrics).`,
     biggest ? `Largest line: ${biggest.service} ${biggest.item}, $${dec(biggest.usdPerMonth)} a month (${dec((100 * biggest.usdPerMonth) / Math.max(1e-9, bill.usdPerMonth - bill.deliveryUsdPerMonth), 0)}% of it).` : '',
-    `Table class: the complaints table is ${complaintsClass} (config retention.complaintsTableClass); on ${otherClass} this bill would be $${dec(Math.abs(otherDiff))} a month ${otherDiff < 0 ? 'lower' : 'higher'}.`,
+    `Table class: the complaints table is ${complaintsClass} (config retention.complaintsTableClass); on ${otherClass} this bill would be ${Math.abs(otherDiff) < 0.005 ? 'the same to the cent' : `$${dec(Math.abs(otherDiff))} a month ${otherDiff < 0 ? 'lower' : 'higher'}`}.`,
     '',
     `Measured per lifecycle (${profile.lifecyclesMeasured} lifecycles averaged, plus ${a.alertsPerMillionComplaints} alerts per million): ${dec(lc.dynamodb.writeUnits)} WRU in ${dec(lc.dynamodb.writeRequests)} writes, ${dec(lc.dynamodb.readUnits)} RRU in ${dec(lc.dynamodb.readRequests)} reads, ${dec(lc.httpRequests)} HTTP requests, ${dec(lc.eventChunks)} events, ${dec(lc.emails)} emails, ${dec(lc.storageByteMonths / 1024, 1)} KB-months stored (${Object.entries(storage).sort((x, y) => y[1] - x[1]).map(([t, v]) => `${t} ${dec(v / 1024, 1)}`).join(', ') || 'none'}).`,
     `  invocations (stream: records): ${invocations.join(', ')}`,
