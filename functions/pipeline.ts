@@ -207,6 +207,8 @@ export interface FunctionAccess {
   readonly detectSentiment?: boolean;
   /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
   readonly mailBucket?: boolean;
+  /** Reads the keys that sign unsubscribe links (a Secrets Manager secret): issuing or checking a link then needs no table item. */
+  readonly linkKeys?: boolean;
   /** Lists and deletes the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
   readonly eraseMailFiles?: boolean;
   /** Reads the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
@@ -354,7 +356,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
       batchSize: 50,
       maxBatchingWindowSeconds: 1,
     }),
-    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
+    access: { tables: { state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true, linkKeys: true },
   },
   slaSweeper: {
     entry: 'functions/handlers/sla-sweeper.ts',
@@ -371,7 +373,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 120,
     memoryMb: 512,
     trigger: { kind: 'schedule', expression: 'rate(15 minutes)' },
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, sendEmail: true, sendSmsToPhones: true, publishEvents: true, publicUrl: true, linkKeys: true },
   },
   surveyPage: {
     entry: 'functions/handlers/survey-page.ts',
@@ -431,7 +433,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     trigger: { kind: 'http', method: 'GET', path: '/u/{token}', auth: 'public' },
-    access: { tables: { state: 'read' } },
+    access: { tables: { state: 'read' }, linkKeys: true },
   },
   unsubscribe: {
     entry: 'functions/handlers/unsubscribe.ts',
@@ -439,7 +441,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     trigger: { kind: 'http', method: 'POST', path: '/u/{token}', auth: 'public' },
-    access: { tables: { state: 'readWrite' } },
+    access: { tables: { state: 'readWrite' }, linkKeys: true },
   },
   alertAckPage: {
     entry: 'functions/handlers/alert-ack.ts',
@@ -641,6 +643,8 @@ export const env = {
   userPoolDomainUrl: 'USER_POOL_DOMAIN_URL',
   /** OAuth scope machine clients need for the agent API, e.g. `complaint-api/agent`. */
   agentScope: 'AGENT_SCOPE',
+  /** The secret holding the link signing keys, for functions whose access says `linkKeys`. */
+  linkKeysSecret: 'LINK_KEYS_SECRET_ARN',
 } as const;
 
 /**

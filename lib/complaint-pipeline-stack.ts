@@ -33,6 +33,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from '../functions/adapters/metric-names.ts';
@@ -156,6 +157,7 @@ export class ComplaintPipelineStack extends Stack {
   private inboundRuleSet: ReceiptRuleSet | undefined;
   private lambdaAuthorizer: HttpLambdaAuthorizer | undefined;
   private consoleAuthConstruct: ConsoleAuth | undefined;
+  private linkKeysSecret: Secret | undefined;
   private consoleDomainPrefix: string | undefined;
   private bundler: FunctionBundler | undefined;
 
@@ -401,6 +403,11 @@ export class ComplaintPipelineStack extends Stack {
       this.grantMailFiles(fn, 's3:PutObject', `A reply's files are stored under ${MAIL_PREFIX.attachments}<complaint id>/, named at run time after the reply link was checked.`);
     }
     if (def.access.userPool) this.consoleAuth().bind(fn);
+    if (def.access.linkKeys) {
+      const secret = this.linkKeys();
+      secret.grantRead(fn);
+      fn.addEnvironment(env.linkKeysSecret, secret.secretArn);
+    }
 
     switch (def.trigger.kind) {
       case 'http':
@@ -775,6 +782,27 @@ export class ComplaintPipelineStack extends Stack {
   }
 
   /** The user pool, its groups and app clients, created with the first function that needs them. */
+  /**
+   * The keys that sign unsubscribe links: `{"current":"k1","k1":"<64 random characters>"}`, generated
+   * at the first deploy and kept with the data (RETAIN). Rotation is by hand and keeps old links
+   * working (README "Rotating the link signing key"), so no rotation schedule.
+   */
+  private linkKeys(): Secret {
+    if (this.linkKeysSecret) return this.linkKeysSecret;
+    const secret = new Secret(this, 'LinkSigningKeys', {
+      description: 'Keys that sign the unsubscribe links in customer emails (functions/domain/link-signing.ts).',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
+      ...(this.dataKey && { encryptionKey: this.dataKey }),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A scheduled rotation would replace the signing key and break the unsubscribe links already in customers\' inboxes; rotation is by hand, adding a key beside the old one (README).',
+    });
+    this.linkKeysSecret = secret;
+    return secret;
+  }
+
   private consoleAuth(): ConsoleAuth {
     this.consoleAuthConstruct ??= new ConsoleAuth(this, 'ConsoleAuth', {
       config: this.config,

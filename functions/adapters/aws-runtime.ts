@@ -47,6 +47,8 @@ interface AdapterModules {
   readonly presign: typeof import('./s3-presign.ts');
   /** `adapters/aws-sentiment.ts`: Comprehend for the escalation-risk score. */
   readonly sentiment: typeof import('./comprehend-sentiment.ts');
+  /** `adapters/aws-link-keys.ts`: the link signing keys (Secrets Manager, through Powertools Parameters). */
+  readonly linkKeys: typeof import('./secrets-link-keys.ts');
 }
 type AdapterKind = keyof AdapterModules;
 
@@ -127,6 +129,7 @@ const LambdaEnvSchema = z.object({
   [env.machineClientId]: z.string().min(1).optional(),
   [env.userPoolDomainUrl]: z.url().optional(),
   [env.agentScope]: z.string().min(1).optional(),
+  [env.linkKeysSecret]: z.string().min(1).optional(),
   PIPELINE_CONFIG_INLINE: z.string().min(1),
 });
 
@@ -182,6 +185,8 @@ export function createAwsRuntime(source: NodeJS.ProcessEnv = process.env, stores
       },
     }),
     ...(e[env.claimLeaseSeconds] !== undefined && { claimLeaseSeconds: e[env.claimLeaseSeconds] }),
+    // Read through Powertools' cache on every use (not once per container), so a rotated secret is picked up.
+    ...(e[env.linkKeysSecret] && { linkKeys: async () => (await adapterModule('linkKeys')).linkKeysFromSecret(e[env.linkKeysSecret]!) }),
     ...(e[env.inboundMailBucket] && {
       mail: (): MailStore => {
         const bucket = e[env.inboundMailBucket]!;

@@ -4,8 +4,9 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Dynamo
 import * as z from 'zod';
 import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
+import { signToken, verifyToken, type LinkKeys } from '../domain/link-signing.ts';
 import { recipientKey, type Recipient } from '../domain/mailbox.ts';
-import { TOKEN_BYTES, type SurveyLink } from '../domain/survey.ts';
+import { isWellFormedToken, TOKEN_BYTES, type SurveyLink } from '../domain/survey.ts';
 import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore, UnsubscribeLink } from '../ports/survey-store.ts';
 import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
 import { surveyFactKey } from './dynamodb-survey-facts.ts';
@@ -15,6 +16,11 @@ import type { StoreFactory } from './runtime.ts';
 const EXPIRED_LINK_GRACE_SECONDS = 30 * 86_400;
 /** Unsubscribe links work for a year. */
 const UNSUBSCRIBE_LINK_SECONDS = 365 * 86_400;
+/** The purpose a signed unsubscribe link is signed for (a link of another kind never verifies as one). */
+const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
+
+/** What a signed unsubscribe link carries: customer id, locale, channel, the recipient's hash (base64url), expiry (epoch seconds). */
+const SignedUnsubscribeSchema = z.tuple([z.string().min(1), LocaleSchema, z.enum(['email', 'sms']), z.string().regex(/^[A-Za-z0-9_-]{43}$/), z.number().int()]);
 
 /** A fresh token: 24 bytes from the CSPRNG, base64url (32 characters). */
 export function newToken(): string {
@@ -77,6 +83,12 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
     private readonly tables: { complaints: () => string; state: () => string },
     /** Buckets of the sparse due indexes (config `scale.dueIndexBuckets`). */
     private readonly dueIndexBuckets: number,
+    /**
+     * Keys that sign unsubscribe links, where the function has them (`linkKeys` access): issuing one
+     * then writes nothing. Without them a link is a random token stored under its hash, as links
+     * issued before signing were; those keep working either way.
+     */
+    private readonly linkKeys?: () => Promise<LinkKeys>,
   ) {}
 
   async due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
@@ -272,26 +284,40 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
   }
 
   async issueUnsubscribeLink(customerId: string, recipient: Recipient, locale: Locale, now: Date): Promise<string> {
+    const sentTo = recipientHash(recipient);
+    if (this.linkKeys) {
+      const payload = [customerId, locale, recipient.channel, Buffer.from(sentTo, 'hex').toString('base64url'), epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS];
+      return signToken(await this.linkKeys(), UNSUBSCRIBE_PURPOSE, payload);
+    }
     const token = newToken();
     await this.doc.send(
       new PutCommand({
         TableName: this.tables.state(),
-        Item: { ...unsubscribeKey(token), customerId, locale, channel: recipient.channel, sentTo: recipientHash(recipient), expiresAt: epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS },
+        Item: { ...unsubscribeKey(token), customerId, locale, channel: recipient.channel, sentTo, expiresAt: epochSeconds(now) + UNSUBSCRIBE_LINK_SECONDS },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     return token;
   }
 
-  async findUnsubscribeLink(token: string): Promise<UnsubscribeLink | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: unsubscribeKey(token), ConsistentRead: true }));
-    const parsed = UnsubscribeItemSchema.safeParse(res.Item);
-    if (!parsed.success) return undefined;
-    const { customerId, locale, channel, sentTo } = parsed.data;
-    return { customerId, locale, ...(channel && sentTo && { sentTo: { channel, key: sentTo } }) };
+  async findUnsubscribeLink(token: string, now: Date): Promise<UnsubscribeLink | undefined> {
+    if (isWellFormedToken(token)) {
+      // A stored link (issued without keys, or before links were signed): DynamoDB TTL ends it.
+      const res = await this.doc.send(new GetCommand({ TableName: this.tables.state(), Key: unsubscribeKey(token), ConsistentRead: true }));
+      const parsed = UnsubscribeItemSchema.safeParse(res.Item);
+      if (!parsed.success) return undefined;
+      const { customerId, locale, channel, sentTo } = parsed.data;
+      return { customerId, locale, ...(channel && sentTo && { sentTo: { channel, key: sentTo } }) };
+    }
+    if (!this.linkKeys) return undefined;
+    const payload = SignedUnsubscribeSchema.safeParse(verifyToken(await this.linkKeys(), UNSUBSCRIBE_PURPOSE, token));
+    if (!payload.success) return undefined;
+    const [customerId, locale, channel, sentTo, expiresAt] = payload.data;
+    if (expiresAt <= epochSeconds(now)) return undefined;
+    return { customerId, locale, sentTo: { channel, key: Buffer.from(sentTo, 'base64url').toString('hex') } };
   }
 }
 
 /** Survey links, answers and opt-outs (the runtime's `surveys` and `optOuts`). */
 export const surveyStore: StoreFactory<'surveys'> = (ctx) =>
-  new DynamoSurveyStore(ctx.doc, { complaints: () => ctx.table('complaints'), state: () => ctx.table('state') }, ctx.config.scale.dueIndexBuckets);
+  new DynamoSurveyStore(ctx.doc, { complaints: () => ctx.table('complaints'), state: () => ctx.table('state') }, ctx.config.scale.dueIndexBuckets, ctx.linkKeys);

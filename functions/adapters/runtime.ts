@@ -16,6 +16,7 @@ import type { MessageLedger, Notifier } from '../ports/notifier.ts';
 import type { CustomerDataStore } from '../ports/customer-data.ts';
 import type { ReceiptQuota } from '../ports/receipt-quota.ts';
 import type { ReplyLinkStore } from '../ports/reply-links.ts';
+import type { LinkKeys } from '../domain/link-signing.ts';
 import type { CompiledTextModel } from '../domain/text-model.ts';
 import type { SentimentAnalyzer } from '../ports/sentiment.ts';
 import type { OptOutStore, SurveyFactStore, SurveyStore } from '../ports/survey-store.ts';
@@ -115,6 +116,8 @@ export interface RuntimeParts {
   readonly local?: LocalInspection;
   /** The lease on this function's message claims (functions/pipeline.ts `claimLeaseSecondsOf`); @default claimLeaseSeconds */
   readonly claimLeaseSeconds?: number;
+  /** The keys that sign links (Secrets Manager in AWS, a local file under `npm start`); only functions whose access says `linkKeys`. */
+  readonly linkKeys?: () => Promise<LinkKeys>;
 }
 
 /** The runtime's DynamoDB-backed ports, by name; `surveys` also serves `optOuts`. */
@@ -150,6 +153,8 @@ export interface StoreContext {
   readonly claimLeaseSeconds?: number;
   /** The runtime's complaint repository (built on first use). */
   complaints(): ComplaintRepository;
+  /** The keys that sign links, where this function has them (`linkKeys` access). */
+  readonly linkKeys?: () => Promise<LinkKeys>;
 }
 
 /** Builds one port; called once, on the port's first use. */
@@ -183,6 +188,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
     table,
     ...(parts.claimLeaseSeconds !== undefined && { claimLeaseSeconds: parts.claimLeaseSeconds }),
     complaints: () => complaints(),
+    ...(parts.linkKeys && { linkKeys: parts.linkKeys }),
   };
   const store = <K extends StoreName>(name: K): (() => StorePorts[K]) =>
     once(() => {

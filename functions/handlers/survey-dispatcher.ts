@@ -1,4 +1,5 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
+import '../adapters/aws-link-keys.ts';
 import '../adapters/aws-events.ts';
 import '../adapters/aws-messaging.ts';
 import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';

@@ -1,3 +1,4 @@
+import '../adapters/aws-link-keys.ts';
 import { provideStores } from '../adapters/aws-runtime.ts';
 import { surveyStore } from '../adapters/dynamodb-survey-store.ts';
 import { htmlResponse, pageHandler, readFormBody } from '../adapters/html.ts';

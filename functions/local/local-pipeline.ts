@@ -6,6 +6,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { allStores } from '../adapters/dynamodb-stores.ts';
 import { buildRuntime, runWithRuntime, setRuntime, type Runtime, type StoreFactories } from '../adapters/runtime.ts';
 import { applyOverride } from '../domain/alerting-override.ts';
+import { localLinkKeys } from './local-link-keys.ts';
 import { LocalMailStore } from '../adapters/local-mail-store.ts';
 import { localConsoleAuth } from '../adapters/local-authenticator.ts';
 import { systemClock } from '../adapters/system-clock.ts';
@@ -147,6 +148,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // The folder must be writable and ours alone before Java opens its files: two JVMs on one folder
   // each see only their own writes on their streams.
   const persistDir = options.persistDir ? preparePersistDir(options.persistDir) : undefined;
+  // Read (or made) before the folder is locked and Java starts: a damaged key file stops npm start with one line naming it.
+  const linkKeys = localLinkKeys(persistDir);
   let lock: PersistDirLock | undefined;
   if (persistDir !== undefined) lock = await lockPersistDir(persistDir, { log: (line) => console.warn(line) });
   let dynamo;
@@ -293,6 +296,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         ...(def.access.textModel && textModel && { textModel }),
         ...((def.access.mailBucket || def.access.eraseMailFiles || def.access.readMailFiles || def.access.writeMailFiles) && { mail }),
         ...(def.access.userPool && { auth: consoleAuth }),
+        ...(def.access.linkKeys && { linkKeys: async () => linkKeys }),
         local: inspection,
         claimLeaseSeconds: claimLeaseSecondsOf(name),
       });

@@ -92,7 +92,11 @@ export interface OptOutStore {
   isOptedOut(customerId: string, recipient: Recipient): Promise<boolean>;
   /** Records the opt-out of what the link was sent to (idempotent). */
   optOut(link: UnsubscribeLink, at: Date, source: 'unsubscribe_link' | 'one_click'): Promise<void>;
-  /** A fresh unsubscribe link token for a customer email to `recipient` (only its SHA-256 is stored). */
+  /**
+   * An unsubscribe link token for a customer email to `recipient`, working for a year: signed (nothing
+   * stored) where the runtime has link keys, else random and stored only as its SHA-256.
+   */
   issueUnsubscribeLink(customerId: string, recipient: Recipient, locale: Locale, now: Date): Promise<string>;
-  findUnsubscribeLink(token: string): Promise<UnsubscribeLink | undefined>;
+  /** What a link stands for, or undefined for an unknown, tampered or expired one. */
+  findUnsubscribeLink(token: string, now: Date): Promise<UnsubscribeLink | undefined>;
 }

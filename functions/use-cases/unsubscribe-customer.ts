@@ -1,12 +1,13 @@
 import type { Locale } from '../domain/config.ts';
+import { isSignedTokenShape } from '../domain/link-signing.ts';
 import { isWellFormedToken } from '../domain/survey.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OptOutStore, UnsubscribeLink } from '../ports/survey-store.ts';
 
 /** The customer, language and recipient an unsubscribe link belongs to, or undefined for an unknown or malformed one. */
-export async function findUnsubscribeLink(token: string, deps: { readonly optOuts: OptOutStore }): Promise<UnsubscribeLink | undefined> {
-  if (!isWellFormedToken(token)) return undefined;
-  return deps.optOuts.findUnsubscribeLink(token);
+export async function findUnsubscribeLink(token: string, deps: { readonly optOuts: OptOutStore; readonly clock: Clock }): Promise<UnsubscribeLink | undefined> {
+  if (!isWellFormedToken(token) && !isSignedTokenShape(token)) return undefined;
+  return deps.optOuts.findUnsubscribeLink(token, deps.clock.now());
 }
 
 /**

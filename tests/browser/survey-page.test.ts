@@ -60,7 +60,7 @@ describe.skipIf(skipBrowserTests)('survey and unsubscribe pages in Chromium', ()
       const body = survey?.body ?? '';
       links.set(name, {
         survey: /http:\/\/\S+\/s\/[A-Za-z0-9_-]{32}/.exec(body)?.[0] ?? '',
-        unsubscribe: /http:\/\/\S+\/u\/[A-Za-z0-9_-]{32}/.exec(body)?.[0] ?? '',
+        unsubscribe: /http:\/\/\S+\/u\/[A-Za-z0-9_.-]+/.exec(body)?.[0] ?? '',
         complaintId: id,
       });
     }

@@ -73,6 +73,7 @@ describe('function bundles', () => {
       'functions/adapters/s3-presign.ts': (a: FunctionAccess) => Boolean(a.readMailFiles),
       'functions/adapters/comprehend-sentiment.ts': (a: FunctionAccess) => Boolean(a.detectSentiment),
       'functions/adapters/cognito-authenticator.ts': (a: FunctionAccess) => Boolean(a.userPool),
+      'functions/adapters/secrets-link-keys.ts': (a: FunctionAccess) => Boolean(a.linkKeys),
     };
     for (const entry of entries) {
       const granted = Object.values(functions).filter((f) => f.entry === entry).map((f) => f.access);

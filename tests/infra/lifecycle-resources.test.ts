@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/domain/config.ts';
 import { rawDefaultConfig } from '../fixtures/config.ts';
-import { functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
+import { env, functions, tables, type FunctionDefinition, type FunctionName, type IndexDefinition, type KeyAttribute } from '../../functions/pipeline.ts';
 import { actionsOf, cfnProjection, functionIdOf, logicalIdOf, resourcesOf, SMS_TO_PHONES_NOT_RESOURCE, statementsOfFunction, synthTemplate } from './template-helpers.ts';
 
 // The resources the complaint lifecycle added (agent routes, the SLA sweeper, the sweep and overdue
@@ -203,5 +203,28 @@ describe('SMS to phone numbers', () => {
     } else {
       expect(toPhones).toEqual([]);
     }
+  });
+});
+
+describe('link signing keys', () => {
+  const secrets = template.findResources('AWS::SecretsManager::Secret');
+  const [secretId] = Object.keys(secrets);
+
+  it('generates one secret in the form the functions read, kept when the stack goes', () => {
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const secret = secrets[secretId!] as { Properties: { GenerateSecretString: Record<string, unknown> }; DeletionPolicy: string };
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ SecretStringTemplate: JSON.stringify({ current: 'k1' }), GenerateStringKey: 'k1', PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets exactly the functions whose access says linkKeys read it, and tells them where it is', () => {
+    for (const [name, def] of definitions) {
+      const id = fnId(name);
+      const reads = statementsOfFunction(template, id).some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && resourcesOf(s).some((r) => JSON.stringify(r).includes(secretId!)));
+      expect(reads, name).toBe(Boolean(def.access.linkKeys));
+      const variables = (template.toJSON().Resources[id].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      expect(variables[env.linkKeysSecret], name).toEqual(def.access.linkKeys ? { Ref: secretId } : undefined);
+    }
+    expect(definitions.filter(([, d]) => d.access.linkKeys).map(([n]) => n).sort()).toEqual(['progressNotifier', 'surveyDispatcher', 'unsubscribe', 'unsubscribePage']);
   });
 });

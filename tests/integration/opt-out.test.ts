@@ -5,6 +5,7 @@ import { tokenHash } from '../../functions/adapters/dynamodb-survey-store.ts';
 import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import { buildRuntime, runtime, setRuntime } from '../../functions/adapters/runtime.ts';
+import { parseLinkKeys, type LinkKeys } from '../../functions/domain/link-signing.ts';
 import type { Complaint } from '../../functions/domain/complaint.ts';
 import { applyEvent, type ComplaintEvent } from '../../functions/domain/lifecycle.ts';
 import { handler as customerData } from '../../functions/handlers/customer-data.ts';
@@ -30,12 +31,20 @@ let clock: SimulatedClock;
 let outbox: Outbox;
 let names: Record<'complaints' | 'state', string>;
 let seq = 0;
+/** The deployed secret's form: `current` signs, every key verifies. */
+const keysOf = (current: string, keys: Record<string, string>) => parseLinkKeys(JSON.stringify({ current, ...keys }));
+const K1 = 'first-signing-key-of-this-test-0123456789';
+const K2 = 'second-signing-key-of-this-test-987654321';
+let linkKeys: LinkKeys;
 
 beforeEach(async () => {
   names = (await db.freshTables()).names;
   clock = new SimulatedClock(t0);
   outbox = new Outbox(defaultConfig, clock);
-  setRuntime(buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE, mail: new LocalMailStore() }));
+  linkKeys = keysOf('k1', { k1: K1 });
+  setRuntime(
+    buildRuntime({ stores: allStores, config: defaultConfig, clock, doc: db.clients.doc, tableNames: names, notifier: outbox, events: new RecordedEvents('bus'), publicBaseUrl: BASE, mail: new LocalMailStore(), linkKeys: async () => linkKeys }),
+  );
 });
 
 function httpEvent(method: 'GET' | 'POST', routeKey: string, path: string, init: { body?: string; contentType?: string; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
@@ -81,7 +90,7 @@ async function walk(complaint: Complaint, types: ComplaintEvent['type'][]): Prom
 }
 
 const emailsTo = (address: string) => outbox.entries().filter((m) => m.channel === 'email' && m.to === address);
-const unsubscribeToken = (address: string) => /\/u\/([A-Za-z0-9_-]{32})/.exec(emailsTo(address).at(-1)?.body ?? '')?.[1] ?? '';
+const unsubscribeToken = (address: string) => /\/u\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22})/.exec(emailsTo(address).at(-1)?.body ?? '')?.[1] ?? '';
 
 /** The unsubscribe route: a mail client's RFC 8058 one-click POST, or the page's button. */
 async function optOut(token: string, oneClick: boolean): Promise<number | undefined> {
@@ -178,5 +187,42 @@ describe('opting out through a link silences the inbox it was sent to, never the
     await walk(legacy, ['acknowledge']);
     expect(emailsTo('legacy@example.com')).toHaveLength(1);
     expect(await optOutItems()).toEqual([expect.objectContaining({ pk: 'OPTOUT#cust-legacy', sk: 'OPTOUT', source: 'one_click' })]);
+  });
+
+  it('signs links instead of storing them: nothing is written per email, and only an intact, unexpired link signed by a listed key opts out', async () => {
+    const stateItems = async () => ((await db.clients.doc.send(new ScanCommand({ TableName: names.state }))).Items ?? []).map((i) => String(i.pk));
+    const filed = await file({ id: 'cust-s', email: 'signed@example.com', locale: 'zh-CN' }, '包裹迟到');
+    const token = unsubscribeToken('signed@example.com');
+    expect(token).not.toBe('');
+    expect((await stateItems()).filter((pk) => pk.startsWith('UNSUB#'))).toEqual([]);
+    // The link names no address: only the hash of the inbox it was sent to.
+    expect(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).not.toContain('signed@example.com');
+
+    // Tampered (another customer id in the payload, the MAC kept), cut short, or signed for nothing listed: 404, nothing recorded.
+    const [kid, body, mac] = token.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')).with(0, 'cust-other')), 'utf8').toString('base64url');
+    const flipped = `${mac.slice(0, 5)}${mac[5] === 'A' ? 'B' : 'A'}${mac.slice(6)}`;
+    const respelled = `${mac.slice(0, -1)}${mac.at(-1) === 'A' ? 'B' : 'A'}`; // the same 16 bytes in some cases: text is compared
+    for (const bad of [`${kid}.${forged}.${mac}`, `${kid}.${body}.${flipped}`, `${kid}.${body}.${respelled}`, `k9.${body}.${mac}`, token.slice(0, -1)]) {
+      expect(await optOut(bad, true), bad).toBe(404);
+    }
+    expect(await optOutItems()).toEqual([]);
+
+    // A rotation (k2 signs, k1 still listed) keeps the link working; it opts out the inbox in the link.
+    linkKeys = keysOf('k2', { k1: K1, k2: K2 });
+    expect(await optOut(token, false)).toBe(200);
+    await walk(filed, ['acknowledge']);
+    expect(emailsTo('signed@example.com')).toHaveLength(1);
+    expect(await optOutItems()).toEqual([expect.objectContaining({ pk: expect.stringMatching(/^OPTOUTTO#[0-9a-f]{64}$/), sk: 'CUSTOMER#cust-s', source: 'unsubscribe_link' })]);
+
+    // Once k1 is dropped, a year has passed, or both: the link is answered 404.
+    const later = await file({ id: 'cust-t', email: 'later@example.com', locale: 'en' }, 'Parcel late');
+    const k2Token = unsubscribeToken('later@example.com');
+    expect(k2Token.startsWith('k2.')).toBe(true);
+    linkKeys = keysOf('k2', { k2: K2 });
+    expect(await optOut(token, true)).toBe(404);
+    clock.set(new Date(t0.getTime() + 366 * 86_400_000));
+    expect(await optOut(k2Token, true)).toBe(404);
+    expect(later.customer.email).toBe('later@example.com');
   });
 });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { isSignedTokenShape, LinkKeysError, MAX_SIGNED_TOKEN_LENGTH, parseLinkKeys, signToken, verifyToken } from '../../functions/domain/link-signing.ts';
+
+const SECRET_A = 'a'.repeat(32);
+const SECRET_B = 'b'.repeat(40);
+const keys = parseLinkKeys(JSON.stringify({ current: 'k1', k1: SECRET_A }));
+
+describe('parseLinkKeys', () => {
+  it('reads the secret form: current names the signing key, every other field is a key', () => {
+    const parsed = parseLinkKeys(JSON.stringify({ current: 'k2', k1: SECRET_A, k2: SECRET_B }));
+    expect(parsed.current).toBe('k2');
+    expect(Object.keys(parsed.keys).sort()).toEqual(['k1', 'k2']);
+  });
+
+  it.each([
+    ['not JSON', '{current', /not a JSON object/],
+    ['an array', '[]', /not a JSON object/],
+    ['a short key', JSON.stringify({ current: 'k1', k1: 'short' }), /k1 must be a secret of at least 32 characters/],
+    ['a key that is not text', JSON.stringify({ current: 'k1', k1: 42 }), /k1 must be a secret/],
+    ['a key id with the separator', JSON.stringify({ current: 'k.1', 'k.1': SECRET_A }), /key id 'k\.1'/],
+    ['current naming no key', JSON.stringify({ current: 'k2', k1: SECRET_A }), /current must name one of the keys/],
+    ['no current', JSON.stringify({ k1: SECRET_A }), /current must name one of the keys/],
+  ])('refuses %s, naming what is wrong', (_what, text, message) => {
+    expect(() => parseLinkKeys(text)).toThrow(LinkKeysError);
+    expect(() => parseLinkKeys(text)).toThrow(message);
+  });
+});
+
+describe('signed links', () => {
+  const payload = ['cust-1', 'zh-CN', 'email', 'x'.repeat(43), 1_900_000_000];
+
+  it('verify to their payload, for their purpose only', () => {
+    const token = signToken(keys, 'unsubscribe', payload);
+    expect(token).toMatch(/^k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(isSignedTokenShape(token)).toBe(true);
+    expect(verifyToken(keys, 'unsubscribe', token)).toEqual(payload);
+    expect(verifyToken(keys, 'survey', token)).toBeUndefined();
+  });
+
+  it('verify with any listed key, so a rotation keeps older links working, and not once their key is dropped', () => {
+    const old = signToken(keys, 'unsubscribe', payload);
+    const rotated = parseLinkKeys(JSON.stringify({ current: 'k2', k1: SECRET_A, k2: SECRET_B }));
+    const fresh = signToken(rotated, 'unsubscribe', payload);
+    expect(fresh.startsWith('k2.')).toBe(true);
+    expect(verifyToken(rotated, 'unsubscribe', old)).toEqual(payload);
+    expect(verifyToken(rotated, 'unsubscribe', fresh)).toEqual(payload);
+    const dropped = parseLinkKeys(JSON.stringify({ current: 'k2', k2: SECRET_B }));
+    expect(verifyToken(dropped, 'unsubscribe', old)).toBeUndefined();
+    // The same key id with other key material (a secret replaced instead of rotated) verifies nothing.
+    expect(verifyToken(parseLinkKeys(JSON.stringify({ current: 'k1', k1: SECRET_B })), 'unsubscribe', old)).toBeUndefined();
+  });
+
+  it('refuse every changed character, and other spellings of the same MAC', () => {
+    const token = signToken(keys, 'unsubscribe', payload);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < token.length; i++) {
+      if (token[i] === '.') continue;
+      const other = alphabet[(alphabet.indexOf(token[i]!) + 1) % alphabet.length]!;
+      const changed = token.slice(0, i) + other + token.slice(i + 1);
+      expect(verifyToken(keys, 'unsubscribe', changed), `position ${i}`).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a stored (random) token', 'T2xkTGlua0lzc3VlZEJlZm9yZVRoZUZp'],
+    ['two parts', 'k1.abc'],
+    ['four parts', 'k1.abc.def.ghi'],
+    ['a slash', 'k1.ab/c.AAAAAAAAAAAAAAAAAAAAAA'],
+    ['too long', `k1.${'A'.repeat(MAX_SIGNED_TOKEN_LENGTH)}.AAAAAAAAAAAAAAAAAAAAAA`],
+  ])('refuse %s without computing a MAC', (_what, token) => {
+    expect(isSignedTokenShape(token)).toBe(false);
+    expect(verifyToken(keys, 'unsubscribe', token)).toBeUndefined();
+  });
+});
