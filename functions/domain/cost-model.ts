@@ -41,6 +41,8 @@ export const PriceFileSchema = z.strictObject({
     schedulerInvocationUsdPerMillion: usd,
   }),
   sqs: z.strictObject({ requestUsdPerMillion: usd }),
+  /** The link signing keys' secret: a monthly price per secret and one per 10,000 API calls. */
+  secretsManager: z.strictObject({ secretUsdPerMonth: usd, apiCallUsdPer10k: usd }),
   cloudWatch: z.strictObject({
     logIngestionUsdPerGb: usd,
     /** Per metric (name + dimension values) per month, EMF metrics included. */
@@ -72,6 +74,8 @@ export const PriceFileSchema = z.strictObject({
     streamShards: z.number().int().positive(),
     /** How many alert incidents (raise, notify, acknowledge, all-clear) a million complaints bring. */
     alertsPerMillionComplaints: z.number().nonnegative(),
+    /** A function reads the link keys' secret again after this long (Powertools Parameters' cache). */
+    secretCacheSeconds: z.number().positive(),
   }),
 });
 export type PriceFile = z.infer<typeof PriceFileSchema>;
@@ -206,6 +210,8 @@ export interface FunctionShape {
   readonly batchingWindowSeconds?: number;
   /** Schedule runs per month (schedules only). */
   readonly runsPerMonth?: number;
+  /** Reads the link signing keys' secret (access `linkKeys`). */
+  readonly readsSecret?: boolean;
 }
 
 /** The measured profile the bill is computed from. */
@@ -381,6 +387,21 @@ export function estimateBill(profile: LifecycleProfile, prices: PriceFile, compl
   line({ service: 'API Gateway', item: 'HTTP API requests', quantity: variable.httpRequests, unit: 'requests', usdPerMonth: perMillion(variable.httpRequests, prices.apiGateway.httpApiRequestUsdPerMillion) });
   line({ service: 'EventBridge', item: 'custom events put', quantity: variable.eventChunks, unit: '64 KB chunks', usdPerMonth: perMillion(variable.eventChunks, prices.eventBridge.customEventUsdPerMillion) });
   line({ service: 'EventBridge', item: 'schedule rules firing', quantity: requestsFixed, unit: 'invocations', fixed: true, usdPerMonth: 0, note: 'rate() rules on the default bus are free (Scheduler would not be)' });
+  // The link keys' secret: read once per cache period by each warm container of each function granted it
+  // (one container each assumed; more containers read more, at $0.05 per 10,000 reads).
+  const secretReaders = Object.values(profile.shapes).filter((shape) => shape.readsSecret).length;
+  if (secretReaders > 0) {
+    const reads = (secretReaders * a.hoursPerMonth * 3600) / a.secretCacheSeconds;
+    line({
+      service: 'Secrets Manager',
+      item: 'link signing keys (1 secret + reads)',
+      quantity: reads,
+      unit: 'reads',
+      fixed: true,
+      usdPerMonth: prices.secretsManager.secretUsdPerMonth + (reads / 10_000) * prices.secretsManager.apiCallUsdPer10k,
+      note: `${secretReaders} functions, one warm container each, a read per ${a.secretCacheSeconds / 60} minutes`,
+    });
+  }
   line({ service: 'SQS', item: 'on-failure queue', quantity: 0, unit: 'requests', usdPerMonth: 0, note: 'receives only failed batches: nothing in normal operation' });
 
   const logBytes = (u: Usage, requests: number) => {

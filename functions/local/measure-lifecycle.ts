@@ -107,7 +107,7 @@ export function functionShapes(config: PipelineConfig): Record<string, FunctionS
           : t.kind === 'schedule' || t.kind === 'companySchedule'
             ? { memoryMb: def.memoryMb, trigger: 'schedule', runsPerMonth: runsPerMonth(t.kind === 'schedule' ? t.expression : t.expression(config)) }
             : { memoryMb: def.memoryMb, trigger: t.kind };
-      return [name, shape];
+      return [name, def.access.linkKeys ? { ...shape, readsSecret: true } : shape];
     }),
   );
 }

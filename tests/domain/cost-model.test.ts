@@ -11,6 +11,7 @@ const prices: PriceFile = PriceFileSchema.parse({
   apiGateway: { httpApiRequestUsdPerMillion: 1 },
   eventBridge: { customEventUsdPerMillion: 1, schedulerInvocationUsdPerMillion: 1 },
   sqs: { requestUsdPerMillion: 0.4 },
+  secretsManager: { secretUsdPerMonth: 0.4, apiCallUsdPer10k: 0.05 },
   cloudWatch: { logIngestionUsdPerGb: 0.5, customMetricUsdPerMonth: 0.3 },
   ses: { emailUsdPerThousand: 0.1 },
   sns: { topicPublishUsdPerMillion: 0.5, smsUsdPerMessage: { '+1': 0.00581, '+86': null } },
@@ -25,6 +26,7 @@ const prices: PriceFile = PriceFileSchema.parse({
     logEventOverheadBytes: 26,
     streamShards: 1,
     alertsPerMillionComplaints: 100,
+    secretCacheSeconds: 300,
   },
 });
 
@@ -181,5 +183,15 @@ describe('table classes', () => {
     const bad = PriceFileSchema.safeParse({ ...prices, dynamodb });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['dynamodb.standardInfrequentAccess']);
+  });
+});
+
+describe('the link signing keys\' secret', () => {
+  it('is a fixed line when a function reads it: the secret, and a read per cache period per reading function', () => {
+    expect(bill.lines.find((l) => l.service === 'Secrets Manager')).toBeUndefined();
+    const reading = estimateBill({ ...profile, shapes: { ...profile.shapes, notifier: { memoryMb: 256, trigger: 'stream', readsSecret: true }, page: { memoryMb: 256, trigger: 'http', readsSecret: true } } }, prices, 100_000);
+    // 2 functions x 720 h x 12 reads an hour = 17,280 reads: $0.40 + 1.728 x $0.05
+    expect(reading.lines.find((l) => l.service === 'Secrets Manager')).toMatchObject({ quantity: 17_280, fixed: true, usdPerMonth: expect.closeTo(0.4 + 1.728 * 0.05, 9) });
+    expect(reading.variableUsdPerMillionLifecycles).toBeCloseTo(bill.variableUsdPerMillionLifecycles, 9);
   });
 });
