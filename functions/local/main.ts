@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     `  volume:       GET  ${pipeline.url}/local/volume   (window counts against effective thresholds)`,
     `  clock:        POST ${pipeline.url}/local/clock    ({"advanceBy":"PT1H"}); now ${pipeline.clock.now().toISOString()}`,
     `  dynamodb:     ${pipeline.dynamoDb.endpoint}   (${process.env.DYNAMODB_ENDPOINT ? 'already running; ' : ''}tables ${Object.values(pipeline.dynamoDb.tables).join(', ')})`,
-    ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints and outbox survive a restart)`] : []),
+    ...(process.env.DYNAMODB_PERSIST_DIR ? [`  data:         ${process.env.DYNAMODB_PERSIST_DIR} (tables, stream checkpoints, outbox and link keys survive a restart)`] : []),
     ...(pipeline.smtpPort !== undefined && config.inbound
       ? [`  email in:     smtp://127.0.0.1:${pipeline.smtpPort}   (mail to ${config.inbound.address} or a reply address; SMTP_PORT)`]
       : []),
