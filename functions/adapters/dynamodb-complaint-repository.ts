@@ -17,20 +17,27 @@ import {
   type Page,
 } from '../ports/complaint-repository.ts';
 import { countMetric, logger } from './observability.ts';
-import type { StoreFactory } from './runtime.ts';
+import { MissingResourceError, type StoreContext, type StoreFactory } from './runtime.ts';
 
 /** Thrown when stored data does not match the schema: never silently passed on. */
 export class CorruptItemError extends Error {
   override readonly name = 'CorruptItemError';
 }
 
-/** Complaints in the complaints table, keyed by `id`; external-id claims in the state table. */
-export class DynamoComplaintRepository implements ComplaintRepository {
+/** What creating, reading and replacing a complaint needs: the intake paths, without the listing queries. */
+export type ComplaintRecords = Pick<ComplaintRepository, 'create' | 'get' | 'getByRef' | 'update' | 'recentByCustomer'>;
+
+/**
+ * Complaints in the complaints table, keyed by `id`; external-id and reference claims in the state
+ * table. The listing queries are in {@link DynamoComplaintRepository}, so a bundle that only files
+ * and updates complaints (`complaintRecordStore`) leaves them out.
+ */
+export class DynamoComplaintRecordStore implements ComplaintRecords {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tables: { complaints: string; state: string },
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly tables: { complaints: string; state: string },
     /** Buckets of the sparse due indexes (config `scale.dueIndexBuckets`). */
-    private readonly dueIndexBuckets: number,
+    protected readonly dueIndexBuckets: number,
   ) {}
 
   async create(complaint: Complaint, nextRef?: () => string): Promise<CreateResult> {
@@ -170,7 +177,10 @@ export class DynamoComplaintRepository implements ComplaintRepository {
     );
     return (res.Items ?? []).map((i) => ({ id: String(i.id), category: String(i.category), receivedAt: String(i.receivedAt) }));
   }
+}
 
+/** The whole repository: the records, and every listing query (inbox, SLA sweep, reports, contact search). */
+export class DynamoComplaintRepository extends DynamoComplaintRecordStore implements ComplaintRepository {
   async receivedBetween(department: string, from: Date, to: Date): Promise<KpiComplaint[]> {
     const found = await queryAll(this.doc, {
       TableName: this.tables.complaints,
@@ -578,20 +588,37 @@ function externalIdKey(channel: string, externalId: string): string {
   return `EXT#${channel}#${externalId}`;
 }
 
+const tablesOf = (ctx: StoreContext) => ({
+  get complaints() {
+    return ctx.table('complaints');
+  },
+  get state() {
+    return ctx.table('state');
+  },
+});
+
 /**
  * Complaints, with the state table only for externalId claims: a function granted just the
  * complaints table (getComplaint) must be able to read complaints without it.
  */
-export const complaintStore: StoreFactory<'complaints'> = (ctx) =>
-  new DynamoComplaintRepository(
-    ctx.doc,
-    {
-      get complaints() {
-        return ctx.table('complaints');
-      },
-      get state() {
-        return ctx.table('state');
-      },
-    },
-    ctx.config.scale.dueIndexBuckets,
-  );
+export const complaintStore: StoreFactory<'complaints'> = (ctx) => new DynamoComplaintRepository(ctx.doc, tablesOf(ctx), ctx.config.scale.dueIndexBuckets);
+
+/**
+ * The records without the listing queries, for a handler that only files and updates complaints
+ * (the inbound-mail function: its bundle is the largest). A listing query on it fails as a store
+ * the handler did not name does, in Lambda and under `npm start` alike.
+ */
+export const complaintRecordStore: StoreFactory<'complaints'> = (ctx) => {
+  const records = new DynamoComplaintRecordStore(ctx.doc, tablesOf(ctx), ctx.config.scale.dueIndexBuckets);
+  const notCarried = (query: string) => async (): Promise<never> => {
+    throw new MissingResourceError(`complaints.${query} is not in this function's bundle: its handler provides complaintRecordStore, which files and updates complaints only (name complaintStore to list them)`);
+  };
+  return Object.assign(records, {
+    receivedBetween: notCarried('receivedBetween'),
+    list: notCarried('list'),
+    dueForSweep: notCarried('dueForSweep'),
+    newestInDepartment: notCarried('newestInDepartment'),
+    findByContact: notCarried('findByContact'),
+    newestInCategory: notCarried('newestInCategory'),
+  });
+};

@@ -1,7 +1,7 @@
 import { provideStores } from '../adapters/aws-runtime.ts';
 import '../adapters/aws-sentiment.ts';
 import '../adapters/aws-mail.ts';
-import { complaintStore } from '../adapters/dynamodb-complaint-repository.ts';
+import { complaintRecordStore } from '../adapters/dynamodb-complaint-repository.ts';
 import { receiptStore } from '../adapters/dynamodb-receipt-quota.ts';
 import { replyTokenStore } from '../adapters/dynamodb-reply-token-store.ts';
 import * as z from 'zod';
@@ -13,7 +13,7 @@ import { MAIL_PREFIX, VerdictSchema } from '../domain/inbound-mail.ts';
 import { receiveEmail, type ReceiveEmailResult } from '../use-cases/receive-email.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ complaints: complaintStore, receipts: receiptStore, replyTokens: replyTokenStore });
+export const stores = provideStores({ complaints: complaintRecordStore, receipts: receiptStore, replyTokens: replyTokenStore });
 
 const authVerdict = z.object({ status: VerdictSchema }).default({ status: 'DISABLED' });
 
