@@ -207,7 +207,7 @@ export interface FunctionAccess {
   readonly detectSentiment?: boolean;
   /** The inbound mail bucket: read raw messages, write quarantine copies and attachments. */
   readonly mailBucket?: boolean;
-  /** Reads the keys that sign unsubscribe links (a Secrets Manager secret): issuing or checking a link then needs no table item. */
+  /** Reads the keys that sign unsubscribe links and reply addresses (a Secrets Manager secret): issuing or checking one then needs no table item. */
   readonly linkKeys?: boolean;
   /** Lists and deletes the files attached to customers' emails (`attachments/` in the mail bucket), where the config has `inbound`. */
   readonly eraseMailFiles?: boolean;
@@ -285,7 +285,7 @@ export const functions: Readonly<Record<FunctionName, FunctionDefinition>> = {
     memoryMb: 1024,
     trigger: { kind: 'inboundMail' },
     // Email complaints go through the same intake use case: the trained model and sentiment too.
-    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, mailBucket: true, textModel: true, detectSentiment: true },
+    access: { tables: { complaints: 'readWrite', state: 'readWrite' }, mailBucket: true, textModel: true, detectSentiment: true, linkKeys: true },
   },
   alertEvaluator: {
     entry: 'functions/handlers/alert-evaluator.ts',

@@ -783,21 +783,21 @@ export class ComplaintPipelineStack extends Stack {
 
   /** The user pool, its groups and app clients, created with the first function that needs them. */
   /**
-   * The keys that sign unsubscribe links: `{"current":"k1","k1":"<64 random characters>"}`, generated
+   * The keys that sign unsubscribe links and reply addresses: `{"current":"k1","k1":"<64 random characters>"}`, generated
    * at the first deploy and kept with the data (RETAIN). Rotation is by hand and keeps old links
    * working (README "Rotating the link signing key"), so no rotation schedule.
    */
   private linkKeys(): Secret {
     if (this.linkKeysSecret) return this.linkKeysSecret;
     const secret = new Secret(this, 'LinkSigningKeys', {
-      description: 'Keys that sign the unsubscribe links in customer emails (functions/domain/link-signing.ts).',
+      description: 'Keys that sign the unsubscribe links and reply addresses in customer emails (functions/domain/link-signing.ts).',
       generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
       ...(this.dataKey && { encryptionKey: this.dataKey }),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'A scheduled rotation would replace the signing key and break the unsubscribe links already in customers\' inboxes; rotation is by hand, adding a key beside the old one (README).',
+      reason: 'A scheduled rotation would replace the signing key and break the unsubscribe links and reply addresses already in customers\' inboxes; rotation is by hand, adding a key beside the old one (README).',
     });
     this.linkKeysSecret = secret;
     return secret;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { DAY_MS } from '../domain/time.ts';
 import { isWellFormedReplyToken, REPLY_TOKEN_BYTES, replyTokenFrom, sha256Hex } from '../domain/inbound-mail.ts';
+import { replyRecipientHash, signReplyToken, SIGNED_REPLY_TOKEN_LENGTH, verifyReplyToken, type LinkKeys } from '../domain/link-signing.ts';
 import type { ReplyTokenRecord, ReplyTokenStore } from '../ports/inbound-mail.ts';
 import type { ReplyLinkRecord, ReplyLinkStore } from '../ports/reply-links.ts';
 import type { StoreFactory } from './runtime.ts';
@@ -27,7 +29,7 @@ class DynamoTokenItems {
 
   async put(fields: Record<string, string>, now: Date, ttlDays: number): Promise<string> {
     const token = replyTokenFrom(randomBytes(REPLY_TOKEN_BYTES));
-    const expires = new Date(now.getTime() + ttlDays * 86_400_000);
+    const expires = new Date(now.getTime() + ttlDays * DAY_MS);
     await this.doc.send(
       new PutCommand({
         TableName: this.stateTable,
@@ -45,19 +47,36 @@ class DynamoTokenItems {
   }
 }
 
-/** `REPLY#<SHA-256 of the token>` items in the state table; DynamoDB TTL removes them after expiry. */
+/**
+ * Reply address tokens: signed (nothing stored) where the function has link keys, the complaint id
+ * is a ULID and the address still fits a 64-character local part; otherwise, and for every token
+ * issued before signing, `REPLY#<SHA-256 of the token>` items in the state table, which DynamoDB TTL
+ * removes after expiry.
+ */
 export class DynamoReplyTokenStore implements ReplyTokenStore {
   private readonly items: DynamoTokenItems;
 
-  constructor(doc: DynamoDBDocumentClient, stateTable: string) {
+  constructor(
+    doc: DynamoDBDocumentClient,
+    stateTable: string,
+    private readonly linkKeys?: () => Promise<LinkKeys>,
+    /** The complaints address's local part (config `inbound.address`): `<local>+<token>` must stay within 64 characters. */
+    private readonly localPart?: string,
+  ) {
     this.items = new DynamoTokenItems(doc, stateTable, 'REPLY');
   }
 
   async issue(complaintId: string, recipient: string, now: Date, ttlDays: number): Promise<string> {
-    return this.items.put({ complaintId, recipientHash: sha256Hex(recipient.trim().toLowerCase()) }, now, ttlDays);
+    const fits = this.localPart !== undefined && this.localPart.length + 1 + SIGNED_REPLY_TOKEN_LENGTH <= 64;
+    const signed = this.linkKeys && fits ? signReplyToken(await this.linkKeys(), complaintId, recipient, new Date(now.getTime() + ttlDays * DAY_MS)) : undefined;
+    return signed ?? this.items.put({ complaintId, recipientHash: replyRecipientHash(recipient) }, now, ttlDays);
   }
 
-  async find(token: string): Promise<ReplyTokenRecord | undefined> {
+  async find(token: string, sender: string): Promise<ReplyTokenRecord | undefined> {
+    if (!isWellFormedReplyToken(token)) {
+      const verified = this.linkKeys ? verifyReplyToken(await this.linkKeys(), token, sender) : undefined;
+      return verified && { ...verified, recipientHash: replyRecipientHash(sender) };
+    }
     const item = ReplyItemSchema.safeParse(await this.items.get(token));
     if (!item.success) return undefined;
     return { complaintId: item.data.complaintId, recipientHash: item.data.recipientHash, expiresAt: item.data.tokenExpiresAt };
@@ -87,7 +106,7 @@ export class DynamoReplyLinkStore implements ReplyLinkStore {
 }
 
 /** Reply addresses on customer emails. */
-export const replyTokenStore: StoreFactory<'replyTokens'> = (ctx) => new DynamoReplyTokenStore(ctx.doc, ctx.table('state'));
+export const replyTokenStore: StoreFactory<'replyTokens'> = (ctx) => new DynamoReplyTokenStore(ctx.doc, ctx.table('state'), ctx.linkKeys, ctx.config.inbound?.address.split('@')[0]);
 
 /** Reply links in "waiting on you" and "resolved" SMS (the `/r/{token}` page). */
 export const replyLinkStore: StoreFactory<'replyLinks'> = (ctx) => new DynamoReplyLinkStore(ctx.doc, ctx.table('state'));

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { replyTokenFrom, sha256Hex } from './inbound-mail.ts';
 
 /**
  * Links that carry what they stand for, signed, instead of a random token stored under its hash:
@@ -85,4 +86,63 @@ export function verifyToken(keys: LinkKeys, purpose: string, token: string): unk
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Reply addresses (`complaints+<token>@…`) are read back by mail servers that may lower their case
+ * and limit a local part to 64 characters, so their signed tokens are short and of one case: a tag of
+ * the signing key (one base32 character), the complaint id (a ULID, lower-cased), the expiry (whole
+ * days since 2020, four base-36 characters) and a 64-bit MAC (base32) that also covers the SHA-256 of
+ * the address the token was sent to, which the token does not carry: only a reply from that address
+ * verifies. 44 characters.
+ */
+export const SIGNED_REPLY_TOKEN_LENGTH = 44;
+const SIGNED_REPLY_SHAPE = /^[a-z2-7][0-7][0-9a-hjkmnp-tv-z]{25}[0-9a-z]{4}[a-z2-7]{13}$/;
+const ULID_SHAPE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+const REPLY_EPOCH_MS = Date.UTC(2020, 0, 1);
+const DAY = 86_400_000;
+
+/** One base32 character naming a key: a token whose tag several keys share is tried with each. */
+const keyTag = (keyId: string) => replyTokenFrom(createHash('sha256').update(keyId, 'utf8').digest().subarray(0, 1))[0]!;
+
+const replyMac = (key: Buffer, keyId: string, id: string, days: string, recipientHash: string) =>
+  replyTokenFrom(createHmac('sha256', key).update(`reply\n${keyId}\n${id}\n${days}\n${recipientHash}`, 'utf8').digest().subarray(0, 8));
+
+/** The SHA-256 a reply token is bound to: of the address as sent to, trimmed and lower-cased. */
+export function replyRecipientHash(address: string): string {
+  return sha256Hex(address.trim().toLowerCase());
+}
+
+/**
+ * A signed reply token for an email about `complaintId` to `recipient`, valid until `expiresAt`
+ * (rounded up to a whole day); undefined when the complaint id is not a ULID (it could not be carried).
+ */
+export function signReplyToken(keys: LinkKeys, complaintId: string, recipient: string, expiresAt: Date): string | undefined {
+  if (!ULID_SHAPE.test(complaintId)) return undefined;
+  const days = Math.min(36 ** 4 - 1, Math.max(0, Math.ceil((expiresAt.getTime() - REPLY_EPOCH_MS) / DAY))).toString(36).padStart(4, '0');
+  const id = complaintId.toLowerCase();
+  return keyTag(keys.current) + id + days + replyMac(keys.keys[keys.current]!, keys.current, id, days, replyRecipientHash(recipient));
+}
+
+/** Whether a string has the shape of a signed reply token (no MAC is computed). */
+export function isSignedReplyTokenShape(token: string): boolean {
+  return SIGNED_REPLY_SHAPE.test(token);
+}
+
+/**
+ * The complaint and expiry of a reply token signed by one of `keys` for mail to `sender`, or
+ * undefined (malformed, another sender, an unknown key, a changed character). Expiry is the caller's.
+ */
+export function verifyReplyToken(keys: LinkKeys, token: string, sender: string): { complaintId: string; expiresAt: string } | undefined {
+  if (!isSignedReplyTokenShape(token)) return undefined;
+  const id = token.slice(1, 27);
+  const days = token.slice(27, 31);
+  const given = Buffer.from(token.slice(31), 'utf8');
+  const recipientHash = replyRecipientHash(sender);
+  for (const [keyId, key] of Object.entries(keys.keys)) {
+    if (keyTag(keyId) === token[0] && timingSafeEqual(Buffer.from(replyMac(key, keyId, id, days, recipientHash), 'utf8'), given)) {
+      return { complaintId: id.toUpperCase(), expiresAt: new Date(REPLY_EPOCH_MS + Number.parseInt(days, 36) * DAY).toISOString() };
+    }
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import '../adapters/aws-link-keys.ts';
 import { provideStores } from '../adapters/aws-runtime.ts';
 import '../adapters/aws-sentiment.ts';
 import '../adapters/aws-mail.ts';

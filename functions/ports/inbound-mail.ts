@@ -46,10 +46,13 @@ export interface ReplyTokenRecord {
   readonly expiresAt: string;
 }
 
-/** Reply addresses (`complaints+<token>@…`): only the token's SHA-256 is stored. */
+/** Reply addresses (`complaints+<token>@…`): signed tokens, or (without link keys, and from before) random ones stored only as their SHA-256. */
 export interface ReplyTokenStore {
-  /** A fresh token for an email to `recipient` about a complaint. */
+  /** A token for an email to `recipient` about a complaint: signed where the runtime has link keys, else random and stored hashed. */
   issue(complaintId: string, recipient: string, now: Date, ttlDays: number): Promise<string>;
-  /** What a token stands for, or undefined for an unknown one. */
-  find(token: string): Promise<ReplyTokenRecord | undefined>;
+  /**
+   * What a token in mail from `sender` stands for, or undefined for an unknown one. A signed token
+   * verifies only for the address it was sent to, and then names that address's hash.
+   */
+  find(token: string, sender: string): Promise<ReplyTokenRecord | undefined>;
 }

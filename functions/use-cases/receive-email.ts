@@ -139,7 +139,7 @@ async function findRepliedComplaint(
   const sender = email.from.address.trim().toLowerCase();
   const isCustomer = (c: Complaint | undefined): c is Complaint => c?.customer.email?.toLowerCase() === sender;
   if (addressed.kind === 'reply') {
-    const record = await deps.replyTokens.find(addressed.token);
+    const record = await deps.replyTokens.find(addressed.token, sender);
     if (!record || Date.parse(record.expiresAt) <= deps.clock.now().getTime() || record.recipientHash !== sha256Hex(sender)) return { via: 'no_access' };
     const complaint = await deps.complaints.get(record.complaintId);
     return isCustomer(complaint) ? { complaint } : { via: 'no_access' };

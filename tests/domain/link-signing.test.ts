@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { isSignedTokenShape, LinkKeysError, MAX_SIGNED_TOKEN_LENGTH, parseLinkKeys, signToken, verifyToken } from '../../functions/domain/link-signing.ts';
+import { ulid } from '../../functions/domain/ids.ts';
+import { addressedTo } from '../../functions/domain/inbound-mail.ts';
+import {
+  isSignedTokenShape,
+  LinkKeysError,
+  MAX_SIGNED_TOKEN_LENGTH,
+  parseLinkKeys,
+  SIGNED_REPLY_TOKEN_LENGTH,
+  signReplyToken,
+  signToken,
+  verifyReplyToken,
+  verifyToken,
+} from '../../functions/domain/link-signing.ts';
 
 const SECRET_A = 'a'.repeat(32);
 const SECRET_B = 'b'.repeat(40);
@@ -71,5 +83,51 @@ describe('signed links', () => {
   ])('refuse %s without computing a MAC', (_what, token) => {
     expect(isSignedTokenShape(token)).toBe(false);
     expect(verifyToken(keys, 'unsubscribe', token)).toBeUndefined();
+  });
+});
+
+describe('signed reply tokens', () => {
+  const complaintId = ulid(new Date('2026-12-04T10:00:00Z'), new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+  const expires = new Date('2027-06-02T10:00:00Z');
+  const token = signReplyToken(keys, complaintId, 'Li.Na@Example.com', expires)!;
+
+  it('fit a reply address: 44 characters of one case, so complaints+<token> stays within 64', () => {
+    expect(token).toMatch(/^[a-z2-7][0-9a-z]{43}$/);
+    expect(token.slice(1, 27)).toBe(complaintId.toLowerCase());
+    expect(token).toHaveLength(SIGNED_REPLY_TOKEN_LENGTH);
+    // A mail server that lowers the case of the local part changes nothing.
+    expect(addressedTo([`COMPLAINTS+${token.toUpperCase()}@shop.example`], { address: 'complaints@shop.example' })).toEqual({ kind: 'reply', token });
+  });
+
+  it('verify for the address they were sent to, in any case or with spaces, to the complaint and the day after the expiry', () => {
+    expect(verifyReplyToken(keys, token, ' li.na@example.com ')).toEqual({ complaintId, expiresAt: '2027-06-03T00:00:00.000Z' });
+  });
+
+  it('verify for no other sender, with no other key, and after no changed character', () => {
+    expect(verifyReplyToken(keys, token, 'someone@example.com')).toBeUndefined();
+    expect(verifyReplyToken(parseLinkKeys(JSON.stringify({ current: 'k1', k1: SECRET_B })), token, 'li.na@example.com')).toBeUndefined();
+    // Each character replaced by the next one its place allows (the complaint id's Crockford letters, base 36, base32).
+    const next = (c: string, i: number) => {
+      const alphabet = i === 0 || i >= 31 ? 'abcdefghijklmnopqrstuvwxyz234567' : i < 27 ? '0123456789abcdefghjkmnpqrstvwxyz'.slice(0, i === 1 ? 8 : 32) : '0123456789abcdefghijklmnopqrstuvwxyz';
+      return alphabet[(alphabet.indexOf(c) + 1) % alphabet.length]!;
+    };
+    for (let i = 0; i < token.length; i++) {
+      const changed = token.slice(0, i) + next(token[i]!, i) + token.slice(i + 1);
+      expect(changed).not.toBe(token);
+      expect(verifyReplyToken(keys, changed, 'li.na@example.com'), `position ${i}`).toBeUndefined();
+    }
+  });
+
+  it('survive a rotation: a token signed with the older key verifies while that key is listed', () => {
+    const rotated = parseLinkKeys(JSON.stringify({ current: 'k2', k1: SECRET_A, k2: SECRET_B }));
+    expect(verifyReplyToken(rotated, token, 'li.na@example.com')?.complaintId).toBe(complaintId);
+    const fresh = signReplyToken(rotated, complaintId, 'li.na@example.com', expires)!;
+    expect(verifyReplyToken(rotated, fresh, 'li.na@example.com')?.complaintId).toBe(complaintId);
+    expect(verifyReplyToken(keys, fresh, 'li.na@example.com')).toBeUndefined();
+  });
+
+  it('are not made for a complaint id that is not a ULID, and stored tokens are not mistaken for them', () => {
+    expect(signReplyToken(keys, 'complaint-1', 'li.na@example.com', expires)).toBeUndefined();
+    expect(verifyReplyToken(keys, 'abcdefghijklmnopqrstuvwxyz234567', 'li.na@example.com')).toBeUndefined();
   });
 });

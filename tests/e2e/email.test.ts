@@ -54,7 +54,7 @@ describe('two-way email over the local SMTP port', () => {
     const id = receipt.complaintId as string;
     const created = (await api.call('GET', `/complaints/${id}`)).body;
     expect(created).toMatchObject({ channel: 'email', title: 'Parcel <b>never</b> arrived', description: 'My parcel for order 8812 has not arrived after ten days.', customer: { email: CUSTOMER, name: 'Wang Fang' } });
-    expect(receipt.headers['Reply-To']).toMatch(new RegExp(`^complaints\\+[a-z2-7]{32}@${DOMAIN.replace(/\./g, '\\.')}$`));
+    expect(receipt.headers['Reply-To']).toMatch(new RegExp(`^complaints\\+[a-z2-7][0-9a-z]{43}@${DOMAIN.replace(/\./g, '\\.')}$`));
     expect(receipt.headers.References).toBe(`<complaint.${id}@${DOMAIN}>`);
     // The receipt quotes nothing the sender wrote (anyone can write any From); later messages do, escaped.
     expect(receipt.html).not.toContain('never');
@@ -102,7 +102,9 @@ describe('two-way email over the local SMTP port', () => {
     // 3. Resolved; the customer answers the resolution email: the complaint reopens.
     expect((await event(id, { type: 'resolve' })).body.status).toBe('resolved');
     const resolvedMail = await latestEmailTo(id);
-    expect(resolvedMail.headers['Reply-To']).not.toBe(ask.headers['Reply-To']);
+    // The resolution email itself (its reply address is signed for the same complaint and address,
+    // so on the same day it may read as the earlier one's).
+    expect(resolvedMail.id).not.toBe(ask.id);
     const again = await sendSmtp(
       smtpPort,
       { from: CUSTOMER, to: [resolvedMail.headers['Reply-To']] },

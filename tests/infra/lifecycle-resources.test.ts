@@ -225,6 +225,6 @@ describe('link signing keys', () => {
       const variables = (template.toJSON().Resources[id].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
       expect(variables[env.linkKeysSecret], name).toEqual(def.access.linkKeys ? { Ref: secretId } : undefined);
     }
-    expect(definitions.filter(([, d]) => d.access.linkKeys).map(([n]) => n).sort()).toEqual(['progressNotifier', 'surveyDispatcher', 'unsubscribe', 'unsubscribePage']);
+    expect(definitions.filter(([, d]) => d.access.linkKeys).map(([n]) => n).sort()).toEqual(['inboundMail', 'progressNotifier', 'surveyDispatcher', 'unsubscribe', 'unsubscribePage']);
   });
 });

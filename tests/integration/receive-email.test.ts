@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalMailStore } from '../../functions/adapters/local-mail-store.ts';
 import { parseMime } from '../../functions/adapters/mime-parser.ts';
@@ -7,6 +8,7 @@ import { allStores } from '../../functions/adapters/dynamodb-stores.ts';
 import { ComplaintSchema, type Complaint } from '../../functions/domain/complaint.ts';
 import type { PipelineConfig } from '../../functions/domain/config.ts';
 import { emailCustomerId, type Verdict } from '../../functions/domain/inbound-mail.ts';
+import { parseLinkKeys, type LinkKeys } from '../../functions/domain/link-signing.ts';
 import { handler as inboundMail } from '../../functions/handlers/inbound-mail.ts';
 import { Outbox } from '../../functions/local/outbox.ts';
 import { RecordedEvents } from '../../functions/local/recorded-events.ts';
@@ -27,12 +29,25 @@ let mail: LocalMailStore;
 let rt: Runtime;
 let seq = 0;
 
-function setup(config: PipelineConfig = defaultConfig) {
+let stateTable: string;
+
+function setup(config: PipelineConfig = defaultConfig, linkKeys?: LinkKeys) {
   return async () => {
     const { names } = await db.freshTables();
+    stateTable = names.state;
     clock = new SimulatedClock(t0);
     mail = new LocalMailStore();
-    rt = buildRuntime({ stores: allStores, config, clock, doc: db.clients.doc, tableNames: names, notifier: new Outbox(config, clock), events: new RecordedEvents('bus'), mail });
+    rt = buildRuntime({
+      stores: allStores,
+      config,
+      clock,
+      doc: db.clients.doc,
+      tableNames: names,
+      notifier: new Outbox(config, clock),
+      events: new RecordedEvents('bus'),
+      mail,
+      ...(linkKeys && { linkKeys: async () => linkKeys }),
+    });
     setRuntime(rt);
   };
 }
@@ -70,6 +85,8 @@ const PASSING = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } as const;
 const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
 
 const toComplaints = [`complaints@${DOMAIN}`];
+/** Link keys as the deployed functions have them (the secret's form). */
+const SIGNING = parseLinkKeys(JSON.stringify({ current: 'k1', k1: 'reply-token-signing-key-for-this-test-0123' }));
 
 async function byExternalId(externalId: string): Promise<Complaint> {
   const found = await rt.complaints.recentByCustomer(emailCustomerId('alice@example.com'), new Date(0));
@@ -172,6 +189,18 @@ describe('new email → complaint, through the intake use case', () => {
   });
 });
 
+describe('a complaints address too long for a signed token', () => {
+  beforeEach(setup({ ...defaultConfig, inbound: { ...defaultConfig.inbound!, address: `customer-care-desk-1@${DOMAIN}` } }, SIGNING));
+
+  it('gets stored tokens, which still find the complaint: the reply address stays within 64 characters', async () => {
+    const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
+    const token = await rt.replyTokens.issue(waiting.id, waiting.customer.email!, clock.now(), 180);
+    expect(token).toMatch(/^[a-z2-7]{32}$/);
+    expect(`customer-care-desk-1+${token}`.length).toBeLessThanOrEqual(64);
+    expect(await rt.replyTokens.find(token, waiting.customer.email!)).toMatchObject({ complaintId: waiting.id });
+  });
+});
+
 describe('too large', () => {
   beforeEach(setup({ ...defaultConfig, inbound: { ...defaultConfig.inbound!, maxMessageBytes: 1024 } }));
 
@@ -180,8 +209,20 @@ describe('too large', () => {
   });
 });
 
-describe('replies', () => {
-  beforeEach(setup());
+// Tokens as issued before link keys (random, stored hashed) and as the deployed functions issue them (signed).
+describe.each([
+  ['stored', undefined, 32],
+  ['signed', SIGNING, 44],
+] as const)('replies, with %s tokens', (_kind, linkKeys, tokenLength) => {
+  beforeEach(setup(defaultConfig, linkKeys));
+
+  it(`issues ${tokenLength}-character tokens, and stores a ${linkKeys ? 'nothing' : 'hash'}`, async () => {
+    const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
+    const { to } = await replyFor(waiting);
+    expect(to).toMatch(new RegExp(`^complaints\\+[0-9a-z]{${tokenLength}}@`));
+    const stored = ((await db.clients.doc.send(new ScanCommand({ TableName: stateTable }))).Items ?? []).filter((i) => String(i.pk).startsWith('REPLY#'));
+    expect(stored).toHaveLength(linkKeys ? 0 : 1);
+  });
 
   it('a reply while waiting on the customer adds only the new text and restarts the SLA clock, once', async () => {
     const waiting = await aliceComplaint(['acknowledge', 'wait_on_customer']);
