@@ -3,7 +3,7 @@ import { lineChart, niceTicks, xLabelIndexes } from '../../functions/domain/cons
 import { html } from '../../functions/domain/console/html.ts';
 import { reportsCsv } from '../../functions/domain/console/reports.ts';
 import { matchesWords, searchKey, searchWords } from '../../functions/domain/console/search.ts';
-import { complaintBody, fileSize, inboxBody } from '../../functions/domain/console/pages.ts';
+import { complaintBody, eventsBody, fileSize, inboxBody, LOCAL_PAGE_LIMIT, outboxBody } from '../../functions/domain/console/pages.ts';
 import { CONSOLE_TEXT, formatDuration } from '../../functions/domain/console/text.ts';
 import { createComplaint } from '../../functions/domain/complaint.ts';
 import { applyCustomerEmail } from '../../functions/domain/inbound-mail.ts';
@@ -284,5 +284,28 @@ describe('the inbox marks complaints the customer answered', () => {
   it('not on a new complaint, nor on one resolved after the reply', () => {
     expect(statusOf(created.complaint)).toBe('Received');
     expect(statusOf(step(replied.complaint, 'resolve', 50))).toBe('Resolved');
+  });
+});
+
+describe('the local outbox and events pages', () => {
+  const ctxOf = (locale: 'zh-CN' | 'en') => ({ locale, config: defaultConfig, principal: { id: 'agent:li', kind: 'person', admin: true, departments: [] } as never, csrf: 'c', now: new Date('2026-12-04T02:00:00Z') });
+  const messages = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `msg-${i}`, channel: 'email' as const, to: `c${i}@example.com`, subject: `Subject ${i}`, body: `Body ${i}`, kind: 'progress', at: new Date(Date.UTC(2026, 11, 4, 0, i)).toISOString() }));
+
+  it.each(['zh-CN', 'en'] as const)('show the newest %s messages and events first, at most LOCAL_PAGE_LIMIT, saying how many there are', (locale) => {
+    const all = outboxBody(ctxOf(locale), messages(LOCAL_PAGE_LIMIT + 7)).value;
+    expect(all.match(/<article /g)).toHaveLength(LOCAL_PAGE_LIMIT);
+    expect(all.indexOf(`c${LOCAL_PAGE_LIMIT + 6}@example.com`)).toBeLessThan(all.indexOf(`c${LOCAL_PAGE_LIMIT + 5}@example.com`));
+    expect(all).not.toContain('c6@example.com<');
+    expect(all).toContain(CONSOLE_TEXT[locale].outbox.newest(LOCAL_PAGE_LIMIT, LOCAL_PAGE_LIMIT + 7));
+    const few = outboxBody(ctxOf(locale), messages(3)).value;
+    expect(few.match(/<article /g)).toHaveLength(3);
+    expect(few).not.toContain('GET /local/outbox');
+    const events = Array.from({ length: LOCAL_PAGE_LIMIT + 1 }, (_, i) => ({ detailType: `complaint.received`, time: new Date(Date.UTC(2026, 11, 4, 0, i)).toISOString(), detail: { complaintId: `c-${i}` } }));
+    const eventsPage = eventsBody(ctxOf(locale), events).value;
+    expect(eventsPage.match(/<article /g)).toHaveLength(LOCAL_PAGE_LIMIT);
+    expect(eventsPage).toContain(`c-${LOCAL_PAGE_LIMIT}<`);
+    expect(eventsPage).not.toContain('>c-0<');
+    expect(eventsPage).toContain(CONSOLE_TEXT[locale].domainEvents.newest(LOCAL_PAGE_LIMIT, LOCAL_PAGE_LIMIT + 1));
   });
 });

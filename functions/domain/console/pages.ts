@@ -394,10 +394,20 @@ export interface OutboxEntryView {
   readonly viaTopic?: string;
 }
 
+/** The local outbox and events pages show this many, newest first: a long run would make them endless. */
+export const LOCAL_PAGE_LIMIT = 50;
+
+/** The newest `LOCAL_PAGE_LIMIT` of a list kept oldest first, newest first, with the line saying so when some are left out. */
+function newestFirst<T>(all: readonly T[], note: (shown: number, total: number) => string): { items: T[]; note: Html } {
+  const items = all.slice(-LOCAL_PAGE_LIMIT).reverse();
+  return { items, note: all.length > items.length ? html`<p class="muted">${note(items.length, all.length)}</p>` : html`` };
+}
+
 export function outboxBody(ctx: PageContext, entries: readonly OutboxEntryView[]): Html {
   const t = CONSOLE_TEXT[ctx.locale].outbox;
   if (!entries.length) return html`<p class="card">${t.empty}</p>`;
-  return html`${[...entries].reverse().map(
+  const newest = newestFirst(entries, t.newest);
+  return html`${newest.note}${newest.items.map(
     (m) =>
       html`<article class="message${m.channel === 'sms' ? ' sms' : ''}" aria-label="${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook} ${m.to}"><div><strong>${m.channel === 'email' ? t.email : m.channel === 'sms' ? t.sms : t.webhook}</strong> · ${t.to}: ${m.to} · ${time(ctx, m.at)}${m.viaTopic ? html` · ${t.viaTopic} ${m.viaTopic}` : ''}${m.complaintId ? html` · <a href="/console/complaints/${encodeURIComponent(m.complaintId)}">${m.complaintId}</a>` : ''}</div>${m.subject ? html`<div><strong>${t.subject}:</strong> ${m.subject}</div>` : ''}${m.channel === 'email' ? html`<div><a href="/local/outbox/${encodeURIComponent(m.id)}.html">${t.view}</a></div>` : ''}<pre>${m.body}</pre></article>`,
   )}`;
@@ -412,7 +422,8 @@ export function eventsBody(ctx: PageContext, events: ReadonlyArray<{ detailType:
     const rows = Object.entries(detail as Record<string, unknown>).filter(([k, v]) => k !== 'eventId' && k !== 'schemaVersion' && v !== undefined && v !== null && typeof v !== 'object');
     return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>`;
   };
-  return html`${[...events].reverse().map((e) => html`<article class="message"><div><strong>${e.detailType}</strong> · ${time(ctx, e.time)}</div>${facts(e.detail)}</article>`)}`;
+  const newest = newestFirst(events, t.newest);
+  return html`${newest.note}${newest.items.map((e) => html`<article class="message"><div><strong>${e.detailType}</strong> · ${time(ctx, e.time)}</div>${facts(e.detail)}</article>`)}`;
 }
 
 export interface SignInView {
