@@ -329,3 +329,14 @@ export function createComplaint(
   };
   return { ok: true, complaint: withNextAction(complaint, config) };
 }
+
+/**
+ * Whether the customer spoke last on an open complaint and no person has acted since: a reply by
+ * email or on the reply page, or a reopen from the survey. The system's own entries (SLA warnings,
+ * survey sends) do not count as an answer.
+ */
+export function customerSpokeLast(c: Complaint): boolean {
+  if (c.status === 'resolved' || c.status === 'closed') return false;
+  const last = c.timeline.findLast((e) => !e.actor.startsWith('system:'));
+  return last !== undefined && (last.actor.startsWith('customer:') || last.actor === 'survey');
+}

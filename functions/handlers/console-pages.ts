@@ -33,6 +33,7 @@ const InboxQuerySchema = z.object({
   category: z.string().max(48).optional().catch(undefined),
   severity: SeveritySchema.optional().catch(undefined),
   overdue: z.literal('1').optional().catch(undefined),
+  replied: z.literal('1').optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
   before: z.iso.datetime().optional().catch(undefined),
   // Up to a position per due-index bucket (see list-complaints).
@@ -46,16 +47,16 @@ async function inboxPage(req: Request, s: Session): Promise<HttpResult> {
   // A filter outside the person's departments is dropped, not an error page.
   const department = q.department && canSeeDepartment(s.principal, q.department) ? q.department : undefined;
   const category = q.category && canSeeCategory(s.principal, q.category, req.rt.config) ? q.category : undefined;
-  const query = { ...(q.status && { status: q.status }), ...(department && { department }), ...(category && { category }), ...(q.severity && { severity: q.severity }), ...(q.overdue && { overdue: true }), ...(q.q && { q: q.q }), ...(q.before && { before: q.before }), ...(q.cursor && { cursor: q.cursor }) };
+  const query = { ...(q.status && { status: q.status }), ...(department && { department }), ...(category && { category }), ...(q.severity && { severity: q.severity }), ...(q.overdue && { overdue: true }), ...(q.replied && { replied: true }), ...(q.q && { q: q.q }), ...(q.before && { before: q.before }), ...(q.cursor && { cursor: q.cursor }) };
   const result = await loadInbox(query, s.principal, req.rt);
-  const base = new URLSearchParams(Object.entries({ status: q.status, department, category, severity: q.severity, overdue: q.overdue, q: q.q }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const base = new URLSearchParams(Object.entries({ status: q.status, department, category, severity: q.severity, overdue: q.overdue, replied: q.replied, q: q.q }).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const withPage = (extra: Record<string, string>) => {
     const p = new URLSearchParams(base);
     for (const [k, v] of Object.entries(extra)) p.set(k, v);
     return `/console/inbox?${p.toString()}`;
   };
   const body = inboxBody(context(req, s), {
-    filters: { ...query, overdue: Boolean(q.overdue) },
+    filters: { ...query, overdue: Boolean(q.overdue), replied: Boolean(q.replied) },
     items: result.items,
     ...(result.next && { nextHref: withPage(result.next.before ? { before: result.next.before } : { cursor: result.next.cursor ?? '' }) }),
     ...((q.before || q.cursor) && { firstHref: `/console/inbox${base.size ? `?${base.toString()}` : ''}` }),

@@ -1,7 +1,7 @@
 import { canSeeCategory, canSeeDepartment, visibleCategories, visibleDepartments, type Principal } from '../domain/access.ts';
 import type { AlertIncident } from '../domain/alert.ts';
 import { applyOverride, type AlertingOverride } from '../domain/alerting-override.ts';
-import type { Complaint, ComplaintStatus } from '../domain/complaint.ts';
+import { customerSpokeLast, type Complaint, type ComplaintStatus } from '../domain/complaint.ts';
 import type { PipelineConfig, Severity } from '../domain/config.ts';
 import { matchesWords, SEARCH_MAX_PER_DEPARTMENT, SEARCH_RECENT_DAYS, searchKey, searchWords, type SearchKey } from '../domain/console/search.ts';
 import { kpiReport, type KpiComplaint } from '../domain/kpis.ts';
@@ -29,6 +29,8 @@ export interface InboxQuery {
   readonly category?: string;
   readonly severity?: Severity;
   readonly overdue?: boolean;
+  /** Only open complaints where the customer spoke last and no person has acted since. */
+  readonly replied?: boolean;
   readonly q?: string;
   /** Paging: only complaints received before this instant (the last one of the previous page). */
   readonly before?: string;
@@ -67,7 +69,8 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
     (!query.status || c.status === query.status) &&
     (!query.department || c.department === query.department) &&
     (!query.category || c.category === query.category) &&
-    (!query.severity || c.severity === query.severity);
+    (!query.severity || c.severity === query.severity) &&
+    (!query.replied || customerSpokeLast(c));
   const departments = (query.department ? [query.department] : visibleDepartments(principal, config)).filter(
     (d) => canSeeDepartment(principal, d) && (!query.category || config.categories.find((c) => c.id === query.category)?.department === d),
   );
@@ -108,6 +111,15 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
       query.cursor,
     );
     return { items: page.items.filter(matches), ...(page.cursor && { next: { cursor: page.cursor } }) };
+  }
+
+  if (query.replied) {
+    // Not indexed (it depends on the timeline's last entry): the same reach as a word search.
+    const since = new Date(deps.clock.now().getTime() - SEARCH_RECENT_DAYS * DAY_MS);
+    const perDepartment = await Promise.all(
+      departments.map((d) => deps.complaints.newestInDepartment(d, { ...pick(query), since }, undefined, SEARCH_MAX_PER_DEPARTMENT, SEARCH_MAX_PER_DEPARTMENT)),
+    );
+    return { items: perDepartment.flat().filter(matches).sort(newestFirst).slice(0, 100) };
   }
 
   const perDepartment = await Promise.all(

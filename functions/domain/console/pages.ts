@@ -6,7 +6,7 @@ import type { Principal } from '../access.ts';
 import type { AlertIncident } from '../alert.ts';
 import { previewable } from '../attachment-preview.ts';
 import type { Complaint, TimelineEntry } from '../complaint.ts';
-import { ComplaintStatusSchema, keptAttachments, noteAudience } from '../complaint.ts';
+import { ComplaintStatusSchema, customerSpokeLast, keptAttachments, noteAudience } from '../complaint.ts';
 import { SeveritySchema, type Locale, type PipelineConfig } from '../config.ts';
 import type { TimelineAttachment } from '../inbound-mail.ts';
 import type { ComplaintEventType } from '../lifecycle.ts';
@@ -66,7 +66,7 @@ function options(values: readonly string[], selected: string | undefined, label:
 }
 
 export interface InboxView {
-  readonly filters: { status?: string; department?: string; category?: string; severity?: string; overdue?: boolean; q?: string };
+  readonly filters: { status?: string; department?: string; category?: string; severity?: string; overdue?: boolean; replied?: boolean; q?: string };
   readonly items: readonly Complaint[];
   /** Link to the next page, when there is one. */
   readonly nextHref?: string;
@@ -74,15 +74,9 @@ export interface InboxView {
   readonly searchedBy?: string;
 }
 
-/**
- * The status as a list shows it, marked when the customer spoke last on an open complaint (a reply by
- * email or on the reply page, a reopen from the survey) and no person has acted since: entries the
- * system writes (SLA warnings, survey sends) do not count as an answer.
- */
+/** The status as a list shows it, marked when the customer spoke last ({@link customerSpokeLast}). */
 function statusCell(t: (typeof CONSOLE_TEXT)[Locale], c: Complaint): Html {
-  const last = c.timeline.findLast((e) => !e.actor.startsWith('system:'));
-  const replied = c.status !== 'resolved' && c.status !== 'closed' && last && (last.actor.startsWith('customer:') || last.actor === 'survey');
-  return html`${t.statuses[c.status]}${replied ? html`<br><strong>${t.events.customer_replied}</strong>` : ''}`;
+  return html`${t.statuses[c.status]}${customerSpokeLast(c) ? html`<br><strong>${t.events.customer_replied}</strong>` : ''}`;
 }
 
 export function inboxBody(ctx: PageContext, view: InboxView): Html {
@@ -103,6 +97,7 @@ export function inboxBody(ctx: PageContext, view: InboxView): Html {
 <div><label for="f-category">${t.inbox.category}</label><select id="f-category" name="category">${options(categories, f.category, (v) => categoryLabel(config, v, ctx.locale), t.inbox.any)}</select></div>
 <div><label for="f-severity">${t.inbox.severity}</label><select id="f-severity" name="severity">${options(SeveritySchema.options, f.severity, (v) => t.severities[v as keyof typeof t.severities], t.inbox.any)}</select></div>
 <div><label class="check"><input type="checkbox" name="overdue" value="1"${f.overdue ? trusted(' checked') : ''}> ${t.inbox.overdue}</label></div>
+<div><label class="check"><input type="checkbox" name="replied" value="1"${f.replied ? trusted(' checked') : ''}> ${t.inbox.replied}</label></div>
 <div><button type="submit">${t.inbox.apply}</button> <a href="/console/inbox">${t.inbox.reset}</a></div>
 <p id="reach" class="wide muted">${t.inbox.reach(SEARCH_RECENT_DAYS, SEARCH_MAX_PER_DEPARTMENT)}${searchedBy ? html` · ${searchedBy}` : ''}</p>
 </form>
