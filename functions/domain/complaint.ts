@@ -230,6 +230,19 @@ export type IntakeError = { kind: 'unknown_category'; category: string };
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
 
 /** One step up, for repeat complaints: a customer who has to complain again deserves more urgency. */
+/**
+ * The severity a complaint starts at: the one its sender gave, up to `protection.maxGivenSeverity`
+ * (anyone can post to the intake, and a higher severity shortens its SLA and pages people sooner);
+ * above that cap, the cap or what the config's rules grade, whichever is higher. Without one, the rules.
+ */
+function gradeWithGiven(given: Severity | undefined, text: string, config: PipelineConfig): { severity: Severity; source: 'given' | 'rules' | 'default' } {
+  if (!given) return grade(text, config);
+  const cap = config.protection.maxGivenSeverity;
+  if (SEVERITY_ORDER.indexOf(given) <= SEVERITY_ORDER.indexOf(cap)) return { severity: given, source: 'given' };
+  const ruled = grade(text, config);
+  return SEVERITY_ORDER.indexOf(ruled.severity) > SEVERITY_ORDER.indexOf(cap) ? ruled : { severity: cap, source: 'given' };
+}
+
 export function raiseSeverity(severity: Severity): Severity {
   return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.indexOf(severity) + 1, SEVERITY_ORDER.length - 1)]!;
 }
@@ -281,7 +294,7 @@ export function createComplaint(
     categorySource = decided.method === 'explicit' ? 'given' : decided.method;
     classification = { method: decided.method, ...(decided.model && { model: decided.model }) };
   }
-  const graded = input.severity ? { severity: input.severity, source: 'given' as const } : grade(text, config);
+  const graded = gradeWithGiven(input.severity, text, config);
   const department = config.categories.find((c) => c.id === category)!.department;
   const repeatCutoff = now.getTime() - config.slaPolicy.repeatWindowDays * 86_400_000;
   const repeatOf = repeatOfId !== undefined ? { id: repeatOfId } : earlier.find((e) => e.category === category && Date.parse(e.receivedAt) >= repeatCutoff);

@@ -232,6 +232,13 @@ export const ProtectionSchema = z.strictObject({
    * @default 5000
    */
   receiptEmailsPerHour: z.number().int().min(1).max(10_000_000).nullable().default(5000),
+  /**
+   * The highest severity a sender may give a complaint (`severity` in `POST /complaints`); a higher
+   * one is lowered to it, unless the config's rules grade the text higher. Anyone can post to the
+   * intake, and a `critical` complaint is due in two hours and pages people sooner; set `critical`
+   * when only your own systems post severities. @default high
+   */
+  maxGivenSeverity: SeveritySchema.default('high'),
   /** The HTTP API stage's default throttle, every route (AWS only). @default { rateLimit: 50, burstLimit: 100 } */
   apiThrottle: ThrottleSchema.default({ rateLimit: 50, burstLimit: 100 }),
   /** Each public route's throttle: intake, survey, unsubscribe, acknowledge and reply pages (AWS only). @default { rateLimit: 10, burstLimit: 20 } */

@@ -96,6 +96,22 @@ describe('repeat complaints', () => {
     expect(r.ok && [r.complaint.repeatOf, r.complaint.severity]).toEqual([undefined, 'medium']);
   });
 
+  it('lowers a severity its sender gives above protection.maxGivenSeverity (high by default), unless the rules grade the text higher', () => {
+    const given = (description: string, severity: 'high' | 'critical', maxGivenSeverity?: 'medium' | 'critical') => {
+      const config = maxGivenSeverity ? { ...defaultConfig, protection: { ...defaultConfig.protection, maxGivenSeverity } } : defaultConfig;
+      const r = createComplaint({ ...base, description, severity }, config, now, 'NEW');
+      return r.ok && [r.complaint.severity, r.complaint.severitySource];
+    };
+    // Anyone can post `critical` to the public intake: it is lowered to the cap.
+    expect(given('parcel late', 'critical')).toEqual(['high', 'given']);
+    expect(given('parcel late', 'high')).toEqual(['high', 'given']);
+    // Fraud is critical by the shipped rules, given or not.
+    expect(given('信用卡被盗刷，诈骗', 'critical')).toEqual(['critical', 'rules']);
+    // Where only the company's own systems post severities, the cap can be critical; or lower.
+    expect(given('parcel late', 'critical', 'critical')).toEqual(['critical', 'given']);
+    expect(given('parcel late', 'high', 'medium')).toEqual(['medium', 'given']);
+  });
+
   it('never raises past critical', () => {
     const r = createComplaint({ ...base, description: 'parcel late', severity: 'critical' }, defaultConfig, now, 'NEW', earlier);
     expect(r.ok && r.complaint.severity).toBe('critical');

@@ -26,7 +26,8 @@ function complaintOf(i: number): Complaint {
   const receivedAt = new Date(T0 + i * 17 * MINUTE);
   const created = createComplaint(
     { channel: 'web', customer: { id: `bucket-cust-${i}` }, description: `Bucket test ${i}`, category: CATEGORIES[i % CATEGORIES.length]!, severity: 'critical' },
-    defaultConfig,
+    // A sender may give `critical` only where the config allows it (protection.maxGivenSeverity).
+    { ...defaultConfig, protection: { ...defaultConfig.protection, maxGivenSeverity: 'critical' } },
     receivedAt,
     `B${String(i).padStart(5, '0')}`,
   );
