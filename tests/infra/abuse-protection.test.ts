@@ -32,6 +32,7 @@ describe('defaults', () => {
       receiptsPerRecipientPerHour: 5,
       receiptSmsPerHour: 500,
       receiptEmailsPerHour: 5000,
+      maxGivenSeverity: 'high',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       publicRouteThrottle: { rateLimit: 10, burstLimit: 20 },
       publicReservedConcurrency: 10,
@@ -43,6 +44,7 @@ describe('defaults', () => {
   it('names the key of a bad setting', () => {
     expect(() => withProtection({ apiThrottle: { rateLimit: 100, burstLimit: 10 } })).toThrow(/protection\.apiThrottle\.burstLimit: burstLimit must be at least rateLimit/);
     expect(() => withProtection({ receiptsPerRecipientPerHour: 0 })).toThrow(/protection\.receiptsPerRecipientPerHour/);
+    expect(() => withProtection({ maxGivenSeverity: 'urgent' })).toThrow(/protection\.maxGivenSeverity/);
     expect(() => withProtection({ receiptSmsPerHour: 0 })).toThrow(/protection\.receiptSmsPerHour/);
     expect(withProtection({ receiptSmsPerHour: null }).protection.receiptSmsPerHour).toBeNull();
     expect(() => withProtection({ receiptEmailsPerHour: 2.5 })).toThrow(/protection\.receiptEmailsPerHour/);
