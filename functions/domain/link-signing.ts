@@ -16,7 +16,7 @@ export interface LinkKeys {
 
 /** A key id: short, so links stay short, and never containing the separator. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
-/** At least 256 bits of key material (as text: 32 characters or more). */
+/** Key text of 32 characters or more (the deployed secret's is 64 random letters and digits, about 380 bits). */
 const MIN_KEY_LENGTH = 32;
 const MAC_BYTES = 16;
 /** Longer than any link this module issues: anything longer is answered without computing a MAC. */
@@ -42,13 +42,14 @@ export function parseLinkKeys(text: string): LinkKeys {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new LinkKeysError('link keys: not a JSON object');
   const { current, ...rest } = raw as Record<string, unknown>;
-  const keys: Record<string, Buffer> = {};
+  // No prototype: a key id such as `constructor` in a link must find nothing, not an inherited member.
+  const keys: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
   for (const [id, secret] of Object.entries(rest)) {
     if (!KEY_ID.test(id)) throw new LinkKeysError(`link keys: key id '${id}' must be 1-16 letters, digits, '-' or '_'`);
     if (typeof secret !== 'string' || secret.length < MIN_KEY_LENGTH) throw new LinkKeysError(`link keys: ${id} must be a secret of at least ${MIN_KEY_LENGTH} characters`);
     keys[id] = Buffer.from(secret, 'utf8');
   }
-  if (typeof current !== 'string' || !keys[current]) throw new LinkKeysError('link keys: current must name one of the keys given');
+  if (typeof current !== 'string' || !Object.hasOwn(keys, current)) throw new LinkKeysError('link keys: current must name one of the keys given');
   return { current, keys };
 }
 
@@ -74,7 +75,7 @@ export function signToken(keys: LinkKeys, purpose: string, payload: unknown): st
 export function verifyToken(keys: LinkKeys, purpose: string, token: string): unknown {
   if (!isSignedTokenShape(token)) return undefined;
   const [keyId, body, given] = token.split('.') as [string, string, string];
-  const key = keys.keys[keyId];
+  const key = Object.hasOwn(keys.keys, keyId) ? keys.keys[keyId] : undefined;
   if (!key) return undefined;
   // Compared as canonical text: base64url's last character carries unused bits, so comparing decoded
   // bytes would let several spellings of one MAC through.

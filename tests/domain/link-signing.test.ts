@@ -73,6 +73,13 @@ describe('signed links', () => {
     }
   });
 
+  it('find no key under an inherited name: a link naming `constructor` or `__proto__` is refused, not a crash', () => {
+    for (const keyId of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(verifyToken(keys, 'unsubscribe', `${keyId}.WyJ4Il0.AAAAAAAAAAAAAAAAAAAAAA`), keyId).toBeUndefined();
+    }
+    expect(() => parseLinkKeys(JSON.stringify({ current: 'constructor', k1: SECRET_A }))).toThrow(/current must name one of the keys/);
+  });
+
   it.each([
     ['empty', ''],
     ['a stored (random) token', 'T2xkTGlua0lzc3VlZEJlZm9yZVRoZUZp'],
