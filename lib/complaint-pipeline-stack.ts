@@ -39,7 +39,7 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from '../functions/adapters/metric-names.ts';
 import { assertModelFitsConfig } from '../functions/adapters/classifier-model.ts';
 import type { TextModel } from '../functions/domain/text-model.ts';
-import { ConfigError, type InboundSettings, type PipelineConfig } from '../functions/domain/config.ts';
+import { ConfigError, type InboundSettings, type PipelineConfig, type TableClass as ConfigTableClass } from '../functions/domain/config.ts';
 import { MAIL_PREFIX } from '../functions/domain/inbound-mail.ts';
 import {
   claimLeaseMarginSeconds,
@@ -286,7 +286,7 @@ export class ComplaintPipelineStack extends Stack {
     return key;
   }
 
-  private createTable(id: string, def: TableDefinition, tableClass: PipelineConfig['retention']['complaintsTableClass']): Table {
+  private createTable(id: string, def: TableDefinition, tableClass: ConfigTableClass): Table {
     const table = new Table(this, id, {
       partitionKey: attribute(def.partitionKey),
       sortKey: def.sortKey && attribute(def.sortKey),

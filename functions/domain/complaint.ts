@@ -229,7 +229,6 @@ export type IntakeError = { kind: 'unknown_category'; category: string };
 
 const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'] as const;
 
-/** One step up, for repeat complaints: a customer who has to complain again deserves more urgency. */
 /**
  * The severity a complaint starts at: the one its sender gave, up to `protection.maxGivenSeverity`
  * (anyone can post to the intake, and a higher severity shortens its SLA and pages people sooner);
@@ -243,6 +242,7 @@ function gradeWithGiven(given: Severity | undefined, text: string, config: Pipel
   return SEVERITY_ORDER.indexOf(ruled.severity) > SEVERITY_ORDER.indexOf(cap) ? ruled : { severity: cap, source: 'given' };
 }
 
+/** One step up, for repeat complaints: a customer who has to complain again deserves more urgency. */
 export function raiseSeverity(severity: Severity): Severity {
   return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.indexOf(severity) + 1, SEVERITY_ORDER.length - 1)]!;
 }

@@ -72,11 +72,11 @@ export const TimeZoneSchema = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Asia/Shanghai');
 
-/** Storage layout settings for high complaint rates (README "Sparse index buckets"). */
 /** DynamoDB table classes (the names CloudFormation and the AWS CLI use). */
 export const TABLE_CLASSES = ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] as const;
 export type TableClass = (typeof TABLE_CLASSES)[number];
 
+/** Storage layout settings for high complaint rates (README "Sparse index buckets"). */
 export const ScaleSchema = z.strictObject({
   /**
    * Partition values (buckets) of each sparse due index (`byDueAt`, `bySweepAt`, `bySurveyDue`) and of

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { replyTokenFrom, sha256Hex } from './inbound-mail.ts';
+import { DAY_MS } from './time.ts';
 
 /**
  * Links that carry what they stand for, signed, instead of a random token stored under its hash:
@@ -101,7 +102,6 @@ export const SIGNED_REPLY_TOKEN_LENGTH = 44;
 const SIGNED_REPLY_SHAPE = /^[a-z2-7][0-7][0-9a-hjkmnp-tv-z]{25}[0-9a-z]{4}[a-z2-7]{13}$/;
 const ULID_SHAPE = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 const REPLY_EPOCH_MS = Date.UTC(2020, 0, 1);
-const DAY = 86_400_000;
 
 /** One base32 character naming a key: a token whose tag several keys share is tried with each. */
 const keyTag = (keyId: string) => replyTokenFrom(createHash('sha256').update(keyId, 'utf8').digest().subarray(0, 1))[0]!;
@@ -120,7 +120,7 @@ export function replyRecipientHash(address: string): string {
  */
 export function signReplyToken(keys: LinkKeys, complaintId: string, recipient: string, expiresAt: Date): string | undefined {
   if (!ULID_SHAPE.test(complaintId)) return undefined;
-  const days = Math.min(36 ** 4 - 1, Math.max(0, Math.ceil((expiresAt.getTime() - REPLY_EPOCH_MS) / DAY))).toString(36).padStart(4, '0');
+  const days = Math.min(36 ** 4 - 1, Math.max(0, Math.ceil((expiresAt.getTime() - REPLY_EPOCH_MS) / DAY_MS))).toString(36).padStart(4, '0');
   const id = complaintId.toLowerCase();
   return keyTag(keys.current) + id + days + replyMac(keys.keys[keys.current]!, keys.current, id, days, replyRecipientHash(recipient));
 }
@@ -142,7 +142,7 @@ export function verifyReplyToken(keys: LinkKeys, token: string, sender: string):
   const recipientHash = replyRecipientHash(sender);
   for (const [keyId, key] of Object.entries(keys.keys)) {
     if (keyTag(keyId) === token[0] && timingSafeEqual(Buffer.from(replyMac(key, keyId, id, days, recipientHash), 'utf8'), given)) {
-      return { complaintId: id.toUpperCase(), expiresAt: new Date(REPLY_EPOCH_MS + Number.parseInt(days, 36) * DAY).toISOString() };
+      return { complaintId: id.toUpperCase(), expiresAt: new Date(REPLY_EPOCH_MS + Number.parseInt(days, 36) * DAY_MS).toISOString() };
     }
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinkKeysError, parseLinkKeys, type LinkKeys } from '../domain/link-signing.ts';
 
@@ -17,7 +17,13 @@ const fresh = () => JSON.stringify({ current: 'local', local: randomBytes(48).to
 export function localLinkKeys(persistDir: string | undefined): LinkKeys {
   if (persistDir === undefined) return parseLinkKeys(fresh());
   const file = join(persistDir, LINK_KEYS_FILE);
-  if (!existsSync(file)) writeFileSync(file, fresh(), { mode: 0o600 });
+  // Created exclusively: two starts racing on a fresh folder (one will lose the folder's lock) both
+  // read the one file, so the keys never differ from the links already signed with them.
+  try {
+    writeFileSync(file, fresh(), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
   try {
     return parseLinkKeys(readFileSync(file, 'utf8'));
   } catch (err) {

@@ -75,6 +75,16 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
     (d) => canSeeDepartment(principal, d) && (!query.category || config.categories.find((c) => c.id === query.category)?.department === d),
   );
 
+  // What a word search and "customer replied" read: each visible department's newest complaints of
+  // the last SEARCH_RECENT_DAYS (at most SEARCH_MAX_PER_DEPARTMENT each); the newest 100 that `keep`.
+  const recentMatching = async (keep: (c: Complaint) => boolean): Promise<Complaint[]> => {
+    const since = new Date(deps.clock.now().getTime() - SEARCH_RECENT_DAYS * DAY_MS);
+    const perDepartment = await Promise.all(
+      departments.map((d) => deps.complaints.newestInDepartment(d, { ...pick(query), since }, undefined, SEARCH_MAX_PER_DEPARTMENT, SEARCH_MAX_PER_DEPARTMENT)),
+    );
+    return perDepartment.flat().filter(keep).sort(newestFirst).slice(0, 100);
+  };
+
   if (query.q?.trim()) {
     const key = searchKey(query.q);
     if (key) {
@@ -93,14 +103,7 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
       if (visible.length || (key.kind !== 'customer' && key.kind !== 'ref')) return { items: visible, searchedBy: key.kind };
     }
     const words = searchWords(query.q);
-    const since = new Date(deps.clock.now().getTime() - SEARCH_RECENT_DAYS * DAY_MS);
-    const perDepartment = await Promise.all(
-      departments.map((d) =>
-        deps.complaints.newestInDepartment(d, { ...pick(query), since }, undefined, SEARCH_MAX_PER_DEPARTMENT, SEARCH_MAX_PER_DEPARTMENT),
-      ),
-    );
-    const hits = perDepartment.flat().filter((c) => matches(c) && matchesWords(c, words)).sort(newestFirst);
-    return { items: hits.slice(0, 100), searchedBy: 'text' };
+    return { items: await recentMatching((c) => matches(c) && matchesWords(c, words)), searchedBy: 'text' };
   }
 
   if (query.overdue) {
@@ -113,14 +116,8 @@ export async function loadInbox(query: InboxQuery, principal: Principal, deps: C
     return { items: page.items.filter(matches), ...(page.cursor && { next: { cursor: page.cursor } }) };
   }
 
-  if (query.replied) {
-    // Not indexed (it depends on the timeline's last entry): the same reach as a word search.
-    const since = new Date(deps.clock.now().getTime() - SEARCH_RECENT_DAYS * DAY_MS);
-    const perDepartment = await Promise.all(
-      departments.map((d) => deps.complaints.newestInDepartment(d, { ...pick(query), since }, undefined, SEARCH_MAX_PER_DEPARTMENT, SEARCH_MAX_PER_DEPARTMENT)),
-    );
-    return { items: perDepartment.flat().filter(matches).sort(newestFirst).slice(0, 100) };
-  }
+  // Not indexed (it depends on the timeline's last entry): the same reach as a word search.
+  if (query.replied) return { items: await recentMatching(matches) };
 
   const perDepartment = await Promise.all(
     departments.map((d) => deps.complaints.newestInDepartment(d, pick(query), query.before, INBOX_PAGE_SIZE + 1, INBOX_MAX_READ)),
