@@ -1,4 +1,3 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { ConfigError, parseConfig, type PipelineConfig } from '../../functions/d
 import { env, functions, type FunctionDefinition, type HttpTrigger } from '../../functions/pipeline.ts';
 import { buildApp } from '../../lib/app.ts';
 import { rawDefaultConfig } from '../fixtures/config.ts';
-import { actionsOf, allStatements, buildTestApp, defaultConfig, functionIdOf, resourcesOf, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+import { actionsOf, allStatements, buildTestApp, defaultConfig, functionIdOf, resourcesOf, statementsOfFunction, synthTemplate, testApp } from './template-helpers.ts';
 
 /** The shipped config with `protection` replaced. */
 function withProtection(protection: Record<string, unknown>): PipelineConfig {
@@ -176,9 +175,9 @@ describe('WAF (protection.waf.enabled)', () => {
     expect(t.toJSON().Rules.WebAclRegionRule).toEqual({
       Assertions: [{ Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }, AssertDescription: expect.stringContaining('us-east-1') }],
     });
-    const other = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const other = testApp();
     expect(() => buildApp(other, config, { nag: false, env: { account: '111111111111', region: 'ap-east-1' } })).toThrow(ConfigError);
-    expect(() => buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), config, { nag: false, env: { account: '111111111111', region: 'ap-east-1' } })).toThrow(/protection\.waf\.enabled/);
+    expect(() => buildApp(testApp(), config, { nag: false, env: { account: '111111111111', region: 'ap-east-1' } })).toThrow(/protection\.waf\.enabled/);
   });
 
   it('keeps cdk-nag clean, with each acknowledgement justified', () => {
@@ -194,7 +193,9 @@ describe('customer-managed key (protection.customerManagedKey)', () => {
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect((group as any).Properties.KmsKeyId).toBeUndefined();
   });
 
-  const { app, stack } = buildTestApp({ nag: true }, withProtection({ customerManagedKey: true, waf: { enabled: true } }));
+  // Every optional resource on (key, WAF): synthesized with the CloudFormation validation `cdk synth`
+  // runs, so a template it refuses fails here.
+  const { app, stack } = buildTestApp({ nag: true, validate: true }, withProtection({ customerManagedKey: true, waf: { enabled: true } }));
   const t = Template.fromStack(stack);
   const keyId = Object.entries(t.findResources('AWS::KMS::Key')).find(([, k]) => String((k as any).Properties.Description).includes('tables and log groups'))![0];
   const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };

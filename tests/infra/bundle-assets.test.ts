@@ -36,7 +36,7 @@ describe('bundle assets', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'bundle-assets-'));
     outdirs.push(outdir);
     // Bundling is on (no 'aws:cdk:bundling-stacks' override), for a pipeline of this one function.
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = buildApp(app, defaultConfig, { nag: false, pipeline: { tables, functions: { chartProbe, plain: { ...chartProbe, entry: 'functions/handlers/get-complaint.ts', trigger: { kind: 'schedule', expression: 'rate(2 days)' }, bundleAssets: undefined } } } });
     app.synth();
     const assetDirOf = (name: string) => {

@@ -25,7 +25,7 @@ afterAll(() => {
 function synth(): { template: Template; outdir: string } {
   const outdir = mkdtempSync(join(tmpdir(), 'function-bundler-'));
   dirs.push(outdir);
-  const app = new App({ outdir });
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Bundled');
   const bundler = new FunctionBundler(PROJECT_ROOT, join(outdir, 'function-bundles'));
   const functions = [

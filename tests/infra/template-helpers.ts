@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import { loadConfigFile } from '../../functions/adapters/config-file.ts';
@@ -17,17 +18,39 @@ export interface TestApp {
 }
 
 /**
- * Builds the app in-process with bundling skipped (the CLI refuses that context key, tests may use it).
+ * Options of an app built for a test. aws-cdk-lib's built-in CloudFormation validation (what `cdk
+ * synth` runs: template checks in a WebAssembly engine, about 6 CPU-seconds to start in each process
+ * and about one more per template) stays off unless asked for: the tests that ask for it validate the
+ * default stack and the one with every optional resource, the rest assert on templates.
+ */
+export interface TestAppOptions extends BuildAppOptions {
+  /** Run the built-in CloudFormation validation when the app synthesizes, as `cdk synth` does. */
+  readonly validate?: boolean;
+}
+
+/** A fresh app with bundling skipped (the CLI refuses that context key, tests may use it). */
+export function testApp(options: { readonly validate?: boolean } = {}): App {
+  const validate = options.validate ?? false;
+  return new App({
+    // With the validation on, what it finds fails the synth (the key is in cdk.json too).
+    context: { 'aws:cdk:bundling-stacks': [], ...(validate ? { [VALIDATE_AGAINST_DEFAULT_RULES]: true } : {}) },
+    builtinCloudFormationValidation: validate,
+  });
+}
+
+/**
+ * Builds the app in-process with bundling skipped.
  * @param options as for `buildApp`; cdk-nag stays off unless asked for, so a template test fails on its own assertion
  */
-export function buildTestApp(options: BuildAppOptions = {}, config: PipelineConfig = defaultConfig): TestApp {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = buildApp(app, config, { nag: false, ...options });
+export function buildTestApp(options: TestAppOptions = {}, config: PipelineConfig = defaultConfig): TestApp {
+  const { validate, ...buildOptions } = options;
+  const app = testApp({ validate });
+  const stack = buildApp(app, config, { nag: false, ...buildOptions });
   return { app, stack };
 }
 
 /** Synthesizes the stack in-process (bundling skipped, cdk-nag off) and returns its template. */
-export function synthTemplate(options: BuildAppOptions = {}, config: PipelineConfig = defaultConfig): Template {
+export function synthTemplate(options: TestAppOptions = {}, config: PipelineConfig = defaultConfig): Template {
   return Template.fromStack(buildTestApp(options, config).stack);
 }
 

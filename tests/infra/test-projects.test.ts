@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLASS_MOCK, OWN_PROCESS, PROCESS_STATE } from '../support/test-projects.ts';
+import { CLASS_MOCK, OWN_PROCESS, PROCESS_STATE, PROJECT_ORDER, runOrder } from '../support/test-projects.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,6 +32,19 @@ describe('which test files share a worker process (vitest.config.ts)', () => {
     expect(mocking.filter((f) => !/\.restore\(\)/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
     expect(CLASS_MOCK.test('const ses = mockClient(SESClient);')).toBe(true);
     expect(CLASS_MOCK.test('const ddb = mockClient(doc);')).toBe(false);
+  });
+
+  it('runs the files project by project, the longest first within each, so workers are reused', () => {
+    const names = [...readFileSync(join(ROOT, 'vitest.config.ts'), 'utf8').matchAll(/\bname: '([\w-]+)'/g)].map((m) => m[1]);
+    expect([...names].sort()).toEqual([...PROJECT_ORDER].sort());
+    const files = [
+      { project: 'pure', weight: 9_000, path: 'cdk' },
+      { project: 'io', weight: 1_000, path: 'short io' },
+      { project: 'io-own', weight: 50_000, path: 'own' },
+      { project: 'io', weight: 40_000, path: 'long io' },
+      { project: 'pure', weight: 100, path: 'domain' },
+    ];
+    expect(runOrder(files).map((f) => f.path)).toEqual(['long io', 'short io', 'own', 'cdk', 'domain']);
   });
 
   it('names only files that exist', () => {

@@ -1,11 +1,10 @@
-import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type PipelineConfig } from '../../functions/domain/config.ts';
 import { functions, type FunctionName } from '../../functions/pipeline.ts';
 import { buildApp } from '../../lib/app.ts';
 import { fixtureModel } from '../support/text-model.ts';
-import { actionsOf, allStatements, buildTestApp, defaultConfig, functionIdOf, resourcesOf, statementsOfFunction, synthTemplate } from './template-helpers.ts';
+import { actionsOf, allStatements, buildTestApp, defaultConfig, functionIdOf, resourcesOf, statementsOfFunction, synthTemplate, testApp } from './template-helpers.ts';
 
 const withSentiment = (sentiment: 'lexicon' | 'comprehend'): PipelineConfig => ({ ...defaultConfig, escalationRisk: { ...defaultConfig.escalationRisk!, sentiment } });
 const withClassifier: PipelineConfig = { ...defaultConfig, classifier: { model: 'model.json', minConfidence: 0.6, labels: { Shipping: 'logistics-delay' } } };
@@ -30,7 +29,7 @@ describe('Comprehend sentiment grant', () => {
   });
 
   it('passes cdk-nag with Comprehend on (the wildcard is acknowledged with its reason)', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp();
     buildApp(app, withSentiment('comprehend'), { nag: false });
     const findings = new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
     expect(findings).toEqual([]);

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { runOrder } from './test-projects.ts';
 
 /**
  * Guesses, in milliseconds, for files vitest has no recorded duration of yet (a fresh checkout, CI):
@@ -14,9 +15,10 @@ const ESTIMATES: ReadonlyArray<readonly [RegExp, number]> = [
 const DEFAULT_ESTIMATE_MS = 1_000;
 
 /**
- * Runs the longest files first, so the last file to finish is a short one and both workers stay
- * busy to the end: by each file's duration in vitest's results cache (`node_modules/.vite`, written
- * after every run) and, for a file without one, by its kind (`ESTIMATES`).
+ * Runs the files project by project (`runOrder`), and within a project the longest first, so
+ * the last file to finish is a short one and both workers stay busy to the end: by each file's
+ * duration in vitest's results cache (`node_modules/.vite`, written after every run) and, for a file
+ * without one, by its kind (`ESTIMATES`).
  */
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -27,7 +29,6 @@ export class LongestFirstSequencer extends BaseSequencer {
       if (cached !== undefined) return cached.duration;
       return ESTIMATES.find(([pattern]) => pattern.test(path))?.[1] ?? DEFAULT_ESTIMATE_MS;
     };
-    const weights = new Map(files.map((f) => [f, weight(f)]));
-    return [...files].sort((a, b) => weights.get(b)! - weights.get(a)!);
+    return runOrder(files.map((spec) => ({ spec, project: spec.project.name, weight: weight(spec) }))).map((f) => f.spec);
   }
 }
