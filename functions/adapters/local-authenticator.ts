@@ -5,7 +5,7 @@ import { ADMIN_GROUP, principalFromClaims } from '../domain/access.ts';
 import type { PipelineConfig } from '../domain/config.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ConsoleAuth } from '../ports/authenticator.ts';
-import { createJwtSigner } from './jwt-signer.ts';
+import { createJwtSigner, type JwtSigner } from './jwt-signer.ts';
 
 /** Issuer and client id of locally issued console sessions. */
 const LOCAL_ISSUER = 'urn:complaint-pipeline:local';
@@ -13,6 +13,18 @@ const LOCAL_CLIENT = 'local-console';
 const LOCAL_SCOPE = 'local/agent';
 /** A local console session lasts a working day. */
 export const LOCAL_SESSION_SECONDS = 8 * 3600;
+
+let sessionSigner: JwtSigner | undefined;
+
+/**
+ * The key that signs local console sessions: made once per process (an RSA key takes about 0.1
+ * CPU-second to generate, and a test process starts dozens of pipelines), so it lives as long as the
+ * process and a restart of `npm start` signs everyone out.
+ */
+function localSessionSigner(): JwtSigner {
+  sessionSigner ??= createJwtSigner('local-console');
+  return sessionSigner;
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -29,7 +41,7 @@ function sameSecret(a: string, b: string): boolean {
  * @param wallClock sessions expire in real time, not in the simulated pipeline time
  */
 export function localConsoleAuth(agentToken: string, config: PipelineConfig, wallClock: Clock): ConsoleAuth {
-  const signer = createJwtSigner('local-console');
+  const signer = localSessionSigner();
   const verifier = JwtRsaVerifier.create({ issuer: LOCAL_ISSUER, audience: null, jwksUri: `${LOCAL_ISSUER}/jwks.json` });
   verifier.cacheJwks(signer.jwks);
   return {

@@ -20,12 +20,20 @@ export function keywordMatches(text: string, keywords: Keywords): string[] {
   const t = normalise(text);
   const found: string[] = [];
   for (const k of keywords['zh-CN']) if (k && t.includes(k.toLowerCase())) found.push(k);
-  for (const k of keywords.en) {
-    if (!k) continue;
-    const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(normalise(k))}($|[^\\p{L}\\p{N}])`, 'u');
-    if (re.test(t)) found.push(k);
-  }
+  for (const [k, re] of wholeWordPatterns(keywords.en)) if (re.test(t)) found.push(k);
   return found;
+}
+
+/** Each English keyword list's patterns, compiled once per list (a config's lists live as long as it does). */
+const compiled = new WeakMap<readonly string[], ReadonlyArray<readonly [string, RegExp]>>();
+
+function wholeWordPatterns(words: readonly string[]): ReadonlyArray<readonly [string, RegExp]> {
+  let patterns = compiled.get(words);
+  if (patterns === undefined) {
+    patterns = words.filter((k) => k).map((k) => [k, new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(normalise(k))}($|[^\\p{L}\\p{N}])`, 'u')] as const);
+    compiled.set(words, patterns);
+  }
+  return patterns;
 }
 
 /** Counts the keywords that occur in a text (see {@link keywordMatches}). */
