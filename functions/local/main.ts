@@ -5,7 +5,6 @@ import { loadConfigFile } from '../adapters/config-file.ts';
 import { ConfigError, type PipelineConfig } from '../domain/config.ts';
 import { holidayScheduleWarnings } from '../domain/holiday-schedules.ts';
 import type { TextModel } from '../domain/text-model.ts';
-import { PortInUseError, startLocalPipeline } from './local-pipeline.ts';
 
 /** Printed at start-up when AGENT_TOKEN is not set; fine on a laptop, never used in AWS (IAM there). */
 const DEFAULT_AGENT_TOKEN = 'local-agent-token';
@@ -74,6 +73,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const agentToken = process.env.AGENT_TOKEN || DEFAULT_AGENT_TOKEN;
+  // Loaded once the settings above are known to be good (the AWS SDK, the handlers and the local
+  // runtime take most of a start's half second), so a wrong one is reported at once.
+  const { PortInUseError, startLocalPipeline } = await import('./local-pipeline.ts');
   let pipeline;
   try {
     pipeline = await startLocalPipeline({
