@@ -1,4 +1,7 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type App, CfnResource, Validations } from 'aws-cdk-lib';
+import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { functions, tables } from '../../functions/pipeline.ts';
@@ -36,6 +39,15 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('passes the validation that synth runs, as `cdk synth` does', () => {
     expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails a synth whose template the validation finds wrong, here and in `cdk synth` (cdk.json)', () => {
+    const broken = buildTestApp({ validate: true });
+    const table = broken.stack.node.findAll().find((c) => c instanceof CfnResource && c.cfnResourceType === 'AWS::DynamoDB::Table') as CfnResource;
+    table.addPropertyOverride('BillingMode', 'NOT_A_BILLING_MODE');
+    expect(() => broken.app.synth()).toThrow(/BillingMode/);
+    const cdkJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8')) as { context: Record<string, unknown> };
+    expect(cdkJson.context[VALIDATE_AGAINST_DEFAULT_RULES]).toBe(true);
   });
 
   it('acknowledges only these findings, each with a reason', () => {
