@@ -13,7 +13,6 @@ import {
   planAttachments,
   planReply,
   senderAuthenticated,
-  sha256Hex,
   type AutomatedReason,
   type ParsedEmail,
   type SenderVerdicts,
@@ -21,6 +20,7 @@ import {
   type UnusableEmail,
   type Verdict,
 } from '../domain/inbound-mail.ts';
+import { replyRecipientHash } from '../domain/link-signing.ts';
 import { UnparseableMessageError, type MailStore, type MimeParser, type ReplyTokenStore } from '../ports/inbound-mail.ts';
 import { submitComplaint, type SubmitComplaintDeps } from './submit-complaint.ts';
 
@@ -140,7 +140,7 @@ async function findRepliedComplaint(
   const isCustomer = (c: Complaint | undefined): c is Complaint => c?.customer.email?.toLowerCase() === sender;
   if (addressed.kind === 'reply') {
     const record = await deps.replyTokens.find(addressed.token, sender);
-    if (!record || Date.parse(record.expiresAt) <= deps.clock.now().getTime() || record.recipientHash !== sha256Hex(sender)) return { via: 'no_access' };
+    if (!record || Date.parse(record.expiresAt) <= deps.clock.now().getTime() || record.recipientHash !== replyRecipientHash(sender)) return { via: 'no_access' };
     const complaint = await deps.complaints.get(record.complaintId);
     return isCustomer(complaint) ? { complaint } : { via: 'no_access' };
   }
