@@ -5,8 +5,19 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** The system Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * Chromium's headless-only build (`apt-get install -y chromium-headless-shell`; `.ci/run` installs
+ * it when missing): the same engine and version as the browser, without its window layer, and the
+ * build Playwright itself runs for headless tests. Measured on the ten browser files, back to back:
+ * 55 CPU-seconds instead of 77 with the full browser.
+ */
+export const CHROMIUM_HEADLESS_SHELL_PATH = '/usr/bin/chromium-headless-shell';
+
+/** The full system Chromium (`apt-get install -y chromium`), used when the headless shell is not installed. */
+export const CHROMIUM_BROWSER_PATH = '/usr/bin/chromium';
+
+/** The Chromium the browser tests drive: the headless shell when installed, else the full browser. */
+export const CHROMIUM_PATH = existsSync(CHROMIUM_HEADLESS_SHELL_PATH) ? CHROMIUM_HEADLESS_SHELL_PATH : CHROMIUM_BROWSER_PATH;
 
 /**
  * Browser tests skip only on a developer machine without Chromium; with `CI` set they always run
@@ -14,7 +25,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  */
 export const skipBrowserTests = !existsSync(CHROMIUM_PATH) && !process.env.CI;
 if (skipBrowserTests) {
-  console.warn(`Browser tests SKIPPED: ${CHROMIUM_PATH} not found. Install it with \`apt-get update && apt-get install -y chromium\`; with CI set they never skip.`);
+  console.warn(`Browser tests SKIPPED: neither ${CHROMIUM_HEADLESS_SHELL_PATH} nor ${CHROMIUM_BROWSER_PATH} found. Install one with \`apt-get update && apt-get install -y chromium-headless-shell\`; with CI set they never skip.`);
 }
 
 /** Where screenshots go (git-ignored). */
