@@ -3,7 +3,11 @@ import type { Locale } from '../domain/config.ts';
 import type { Recipient } from '../domain/mailbox.ts';
 import type { SurveyFact, SurveyLink } from '../domain/survey.ts';
 
-/** Everything that must happen together when a survey is sent, or not at all. */
+/**
+ * What sending a survey writes: the complaint claimed on its version, the customer's throttle slot,
+ * the reporting fact and a fresh link. A claim taken over after its lease (a run died) is the same
+ * claim again: the slot and fact are this survey's already and are kept.
+ */
 export interface SurveySendClaim {
   /** The complaint as read (its version is the condition). */
   readonly complaint: Complaint;
@@ -17,12 +21,6 @@ export interface SurveySendClaim {
   readonly fact: SurveyFact;
   /** TTL of the reporting fact (epoch seconds). */
   readonly factExpiresAt: number;
-  /**
-   * Taking over the expired claim of a run that died: the throttle slot and reporting fact are
-   * already this survey's; only the complaint (a new lease) and a fresh link (the dead run's token is
-   * lost: only its hash was stored) are written.
-   */
-  readonly resume?: boolean;
 }
 
 export type SurveyClaimResult = { ok: true; token: string } | { ok: false; reason: 'stale' | 'throttled' };
@@ -39,9 +37,10 @@ export interface SurveyStore {
   /** When the customer was last sent a survey, if within the throttle record's life. */
   lastSurveyedAt(customerId: string): Promise<string | undefined>;
   /**
-   * Claims the survey for sending (in progress until its lease runs out), issues its link and takes
-   * the customer's throttle slot in one transaction: of overlapping dispatchers exactly one succeeds.
-   * @returns the new link's token (only its SHA-256 is stored), or why nothing was written
+   * Claims the survey for sending (in progress until its lease runs out): of overlapping dispatchers
+   * exactly one succeeds. Then takes the customer's throttle slot, records the reporting fact and
+   * issues a link; a run that resumes the claim after a crash completes whatever was not written.
+   * @returns the new link's token (only its SHA-256 is stored), or why no survey is to be sent now
    */
   claimSend(claim: SurveySendClaim): Promise<SurveyClaimResult>;
   /** Undoes a claim whose messages could not be sent, so the next run tries again. */

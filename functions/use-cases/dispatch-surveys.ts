@@ -75,12 +75,14 @@ export async function nextSurveyWork(deps: { readonly dueTimes: DueTimes }): Pro
  * from the table in one batch); for each, decide at send time: skip for good (not resolved or closed
  * any more, opted out: every inbox and number it would go to, throttled, no contact), wait out the
  * customer's quiet hours, or send (to the inboxes and numbers that did not opt out). Sending first
- * claims the survey in one transaction (complaint marked sent on its version, link issued, the
- * customer's throttle slot taken), so of two overlapping runs exactly one sends; then the messages go
- * out once per message id, and the survey is marked sent. A failed send gives the claim back for the
+ * claims the survey: the complaint is marked sending on the version read, so of two overlapping runs
+ * exactly one sends; the claim's holder then takes the customer's throttle slot, records the
+ * reporting fact and issues the link (single writes, each safe to repeat); then the messages go out
+ * once per message id, and the survey is marked sent. A failed send gives the claim back for the
  * next run. The claim is in progress with a lease (functions/pipeline.ts `claimLeaseSeconds`): if the
- * run dies before sending, the survey stays in the due index under the lease's end, and the first run
- * after it resumes the claim (a fresh link; messages already sent are not sent again).
+ * run dies before sending, or between the claim's writes, the survey stays in the due index under
+ * the lease's end, and the first run after it resumes the claim (the slot and fact kept or written, a
+ * fresh link; messages already sent are not sent again).
  */
 export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<DispatchResult> {
   const now = deps.clock.now();
@@ -124,7 +126,6 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
     if (!base) throw new NoPublicUrlError('no public base URL for survey links: set survey.publicBaseUrl in the config');
     const survey = complaint.survey!;
     const locale = customerLocale(complaint, deps.config);
-    const resume = decision.kind === 'resume';
     // A resumed claim keeps the time it was first claimed: the reporting fact and throttle carry it.
     const sentAt = new Date(survey.sending?.since ?? now.toISOString());
     const claim: SurveySendClaim = {
@@ -146,7 +147,6 @@ export async function dispatchSurveys(deps: DispatchSurveysDeps): Promise<Dispat
       throttleExpiresAt: Math.floor(sentAt.getTime() / 1000) + (deps.config.survey.throttleDays + 1) * 86_400,
       fact: { surveyId: survey.id, department: complaint.department, category: complaint.category, sentAt: sentAt.toISOString() },
       factExpiresAt: Math.floor(sentAt.getTime() / 1000) + Math.max(deps.config.retention.complaintDays, deps.config.survey.linkTtlDays + 1) * 86_400,
-      ...(resume && { resume }),
     };
     const claimed = await deps.surveys.claimSend(claim);
     if (!claimed.ok) {

@@ -16,6 +16,9 @@ import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
 import { evaluateAlerts } from '../../functions/use-cases/evaluate-alerts.ts';
 import { reportCsat } from '../../functions/use-cases/report-csat.ts';
 import { defaultConfig } from '../fixtures/config.ts';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoSurveyStore } from '../../functions/adapters/dynamodb-survey-store.ts';
+import { claimLeaseSeconds } from '../../functions/pipeline.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
 import { streamRecord } from '../support/stream-records.ts';
 
@@ -27,9 +30,11 @@ let clock: SimulatedClock;
 let outbox: Outbox;
 let events: RecordedEvents;
 let rt: Runtime;
+let tableNames: { complaints: string; state: string };
 
 beforeEach(async () => {
   const { names } = await db.freshTables();
+  tableNames = names;
   clock = new SimulatedClock(t0);
   outbox = new Outbox(defaultConfig, clock);
   events = new RecordedEvents('bus');
@@ -162,6 +167,53 @@ describe('survey dispatcher against DynamoDB Local', () => {
     expect(await rt.surveys.lastSurveyedAt(c.customer.id)).toBeUndefined();
     expect(await dispatchSurveys({ ...rt, notifier: flaky, publicBaseUrl: () => BASE })).toMatchObject({ sent: 1 });
     expect(surveys()).toHaveLength(1);
+  });
+});
+
+/** A document client whose process dies right after its `n`-th PutItem was stored. */
+function dyingAfterPut(n: number): DynamoDBDocumentClient {
+  let left = n;
+  const doc = db.clients.doc;
+  return new Proxy(doc, {
+    get(target, prop, receiver) {
+      if (prop !== 'send') return Reflect.get(target, prop, receiver);
+      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const out = await target.send(command as never);
+        if (command instanceof PutCommand && --left === 0) throw new Error('the process died');
+        return out;
+      };
+    },
+  });
+}
+
+describe('a dispatcher that dies between the claim\'s writes', () => {
+  // The claim is single writes: the complaint on its version, the throttle slot, the reporting fact, the link.
+  it.each([
+    [1, 'after the complaint was claimed'],
+    [2, 'after the throttle slot was taken'],
+    [3, 'after the reporting fact was written'],
+    [4, 'after the link was stored'],
+  ])('dies %s (%s): the run after the lease sends one survey with a working link, counted once', async (puts) => {
+    const c = await storeResolved();
+    clock.set(due);
+    const dying = new DynamoSurveyStore(dyingAfterPut(puts), { complaints: () => tableNames.complaints, state: () => tableNames.state }, defaultConfig.scale.dueIndexBuckets);
+    await expect(dispatchSurveys({ ...rt, surveys: dying, publicBaseUrl: () => BASE })).rejects.toThrow('the process died');
+    expect(surveys()).toEqual([]);
+    // While the lease lasts the claim is left alone; after it, one run sends, and the next finds nothing.
+    expect(await dispatchSurveys(rt)).toMatchObject({ sent: 0 });
+    clock.set(new Date(due.getTime() + claimLeaseSeconds * 1000 + 1000));
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 1, sent: 1 });
+    clock.set(new Date(clock.now().getTime() + 15 * 60_000 + claimLeaseSeconds * 1000));
+    expect(await dispatchSurveys(rt)).toMatchObject({ due: 0, sent: 0 });
+    expect(surveys().map((m) => m.to)).toEqual(['c@example.com']);
+    const stored = await rt.complaints.get(c.id);
+    expect(stored?.survey).toMatchObject({ sentAt: due.toISOString() });
+    expect(stored?.survey?.sending).toBeUndefined();
+    expect(await rt.surveys.lastSurveyedAt(c.customer.id)).toBe(due.toISOString());
+    expect((await reportCsat(new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z'), rt)).total.sent).toBe(1);
+    const token = linkOf(surveys()[0]!.body);
+    expect(await rt.surveys.findLink(token)).toMatchObject({ complaintId: c.id, sentAt: due.toISOString() });
+    expect(await answerSurvey(token, { rating: 5, solved: true }, rt)).toMatchObject({ outcome: 'recorded' });
   });
 });
 
