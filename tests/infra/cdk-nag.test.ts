@@ -4,7 +4,9 @@ import { type App, CfnResource, Validations } from 'aws-cdk-lib';
 import { VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/domain/config.ts';
 import { functions, tables } from '../../functions/pipeline.ts';
+import { rawDefaultConfig } from '../fixtures/config.ts';
 import { buildTestApp } from './template-helpers.ts';
 
 /** Every acknowledgement in the app: rule id -> reasons given. */
@@ -30,7 +32,8 @@ function findings(app: App): string[] {
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  // Synthesized with the CloudFormation validation that `cdk synth` runs (other template tests skip it).
+  // Synthesized with the CloudFormation validation that `cdk synth` runs (other template tests skip it;
+  // the stack with every optional resource is validated here too, so one process starts its engine).
   const { app } = buildTestApp({ nag: true, validate: true });
 
   it('reports no unacknowledged finding (error or warning)', () => {
@@ -39,6 +42,11 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('passes the validation that synth runs, as `cdk synth` does', () => {
     expect(() => app.synth()).not.toThrow();
+  });
+
+  it('passes it with every optional resource on too (customer-managed key, WAF)', () => {
+    const every = buildTestApp({ validate: true }, parseConfig({ ...rawDefaultConfig(), protection: { customerManagedKey: true, waf: { enabled: true } } }, 'test config'));
+    expect(() => every.app.synth()).not.toThrow();
   });
 
   it('fails a synth whose template the validation finds wrong, here and in `cdk synth` (cdk.json)', () => {
