@@ -1,7 +1,8 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { monthsBetween, type SurveyFact } from '../domain/survey.ts';
-import type { SurveyFactStore } from '../ports/survey-store.ts';
+import type { SurveyFactAnswer, SurveyFactStore } from '../ports/survey-store.ts';
 import { CorruptItemError } from './dynamodb-complaint-repository.ts';
 import type { StoreFactory } from './runtime.ts';
 
@@ -52,6 +53,28 @@ export class DynamoSurveyFacts implements SurveyFactStore {
       } while (startKey);
     }
     return facts;
+  }
+
+  async recordAnswer(survey: { readonly surveyId: string; readonly sentAt: string }, answer: SurveyFactAnswer): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.state(),
+          Key: surveyFactKey(survey.sentAt, survey.surveyId),
+          UpdateExpression: 'SET answeredAt = :at, rating = :r, solved = :s, reopened = :o',
+          // Never a fact made of an answer alone (a survey sent before facts were kept).
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': answer.answeredAt, ':r': answer.rating, ':s': answer.solved, ':o': answer.reopened },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async hasAnswer(survey: { readonly surveyId: string; readonly sentAt: string }): Promise<boolean> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.state(), Key: surveyFactKey(survey.sentAt, survey.surveyId), ProjectionExpression: 'answeredAt' }));
+    return res.Item === undefined || typeof res.Item.answeredAt === 'string';
   }
 }
 

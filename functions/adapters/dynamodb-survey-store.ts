@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Complaint } from '../domain/complaint.ts';
 import { LocaleSchema, type Locale } from '../domain/config.ts';
 import { signToken, verifyToken, type LinkKeys } from '../domain/link-signing.ts';
 import { recipientKey, type Recipient } from '../domain/mailbox.ts';
 import { isWellFormedToken, TOKEN_BYTES, type SurveyLink } from '../domain/survey.ts';
-import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveySendClaim, SurveyStore, UnsubscribeLink } from '../ports/survey-store.ts';
+import type { OptOutStore, RecordAnswerResult, SurveyClaimResult, SurveyFactAnswer, SurveySendClaim, SurveyStore, UnsubscribeLink } from '../ports/survey-store.ts';
 import { CorruptItemError, queryDueComplaints, toItem } from './dynamodb-complaint-repository.ts';
-import { surveyFactKey } from './dynamodb-survey-facts.ts';
+import { DynamoSurveyFacts, surveyFactKey } from './dynamodb-survey-facts.ts';
 import type { StoreFactory } from './runtime.ts';
 
 /** A link can still be shown as "expired" (410) this long after it expired; then TTL deletes it (404). */
@@ -67,11 +67,6 @@ const OPT_OUT_TO = 'OPTOUTTO#';
 const recipientHash = (recipient: Recipient) => createHash('sha256').update(recipientKey(recipient), 'utf8').digest('hex');
 const unsubscribeKey = (token: string) => ({ pk: `UNSUB#${tokenHash(token)}`, sk: 'LINK' });
 
-function reasonCodes(err: unknown): Array<string | undefined> | undefined {
-  if (!(err instanceof TransactionCanceledException)) return undefined;
-  return (err.CancellationReasons ?? []).map((r) => r.Code);
-}
-
 /**
  * Survey links, throttle records, reporting facts and opt-outs in the state table; the due survey
  * index and the survey's effect on the complaint in the complaints table. Table names are resolved
@@ -89,7 +84,12 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
      * issued before signing were; those keep working either way.
      */
     private readonly linkKeys?: () => Promise<LinkKeys>,
-  ) {}
+  ) {
+    this.facts = new DynamoSurveyFacts(doc, tables.state);
+  }
+
+  /** The reporting facts an answer completes. */
+  private readonly facts: DynamoSurveyFacts;
 
   async due(now: Date, limit: number): Promise<{ items: Complaint[]; itemsRead: number }> {
     return queryDueComplaints(this.doc, { table: this.tables.complaints(), index: 'bySurveyDue', buckets: this.dueIndexBuckets }, now, limit);
@@ -218,60 +218,72 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
     return link;
   }
 
+  /**
+   * Records an answer in single writes (one transaction of the three cost twice their units: about
+   * 18 WRU an answer). With the complaint, its write on the version read is the answer's record: of
+   * two simultaneous answers one gets past it, and the other finds the answer on the complaint when
+   * it reads again (answerSurvey). The link and the reporting fact follow; if the process dies before
+   * them, the next submission of the link completes the link and the fact
+   * ({@link DynamoSurveyStore.completeAnswer}), and the survey follow-up on the complaints stream
+   * completes the fact (followUpSurvey). Without the complaint (deleted by retention), the link's
+   * conditional mark records it.
+   */
   async recordAnswer(args: Parameters<SurveyStore['recordAnswer']>[0]): Promise<RecordAnswerResult> {
-    const state = this.tables.state();
-    const link = await this.doc.send(new GetCommand({ TableName: state, Key: linkKey(args.token), ConsistentRead: true }));
-    const parsed = link.Item ? LinkItemSchema.safeParse(link.Item) : undefined;
-    if (!parsed?.success) return 'not_found';
     const at = args.now.toISOString();
+    const answer = { answeredAt: at, ...args.answer };
+    if (args.complaint) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tables.complaints(),
+            Item: toItem(args.complaint.next, this.dueIndexBuckets),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': args.complaint.expectedVersion },
+          }),
+        );
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return 'stale';
+        throw err;
+      }
+      await this.completeAnswer(args.token, args.link, answer);
+      return 'recorded';
+    }
     try {
       await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: state,
-                Key: linkKey(args.token),
-                UpdateExpression: 'SET answeredAt = :at',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND linkExpiresAt > :at',
-                ExpressionAttributeValues: { ':at': at },
-              },
-            },
-            {
-              Update: {
-                TableName: state,
-                Key: { pk: parsed.data.statPk, sk: parsed.data.statSk },
-                UpdateExpression: 'SET answeredAt = :at, rating = :r, solved = :s, reopened = :o',
-                ExpressionAttributeValues: { ':at': at, ':r': args.answer.rating, ':s': args.answer.solved, ':o': args.answer.reopened },
-              },
-            },
-            ...(args.complaint
-              ? [
-                  {
-                    Put: {
-                      TableName: this.tables.complaints(),
-                      Item: toItem(args.complaint.next, this.dueIndexBuckets),
-                      ConditionExpression: 'version = :v',
-                      ExpressionAttributeValues: { ':v': args.complaint.expectedVersion },
-                    },
-                  },
-                ]
-              : []),
-          ],
+        new UpdateCommand({
+          TableName: this.tables.state(),
+          Key: linkKey(args.token),
+          UpdateExpression: 'SET answeredAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND linkExpiresAt > :at',
+          ExpressionAttributeValues: { ':at': at },
         }),
       );
-      return 'recorded';
     } catch (err) {
-      const codes = reasonCodes(err);
-      if (!codes) throw err;
-      if (codes[0] === 'ConditionalCheckFailed') {
-        const current = await this.findLink(args.token);
-        if (!current) return 'not_found';
-        return current.answeredAt ? 'already_answered' : 'expired';
-      }
-      if (codes[2] === 'ConditionalCheckFailed') return 'stale';
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const current = await this.findLink(args.token);
+      if (!current) return 'not_found';
+      return current.answeredAt ? 'already_answered' : 'expired';
     }
+    await this.facts.recordAnswer(args.link, answer);
+    return 'recorded';
+  }
+
+  async completeAnswer(token: string, link: SurveyLink, answer: SurveyFactAnswer): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tables.state(),
+          Key: linkKey(token),
+          UpdateExpression: 'SET answeredAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt)',
+          ExpressionAttributeValues: { ':at': answer.answeredAt },
+        }),
+      );
+    } catch (err) {
+      // Marked already (by the submission that recorded it), or gone with its TTL.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    await this.facts.recordAnswer(link, answer);
   }
 
   async isOptedOut(customerId: string, recipient: Recipient): Promise<boolean> {

@@ -3,12 +3,13 @@ import '../adapters/aws-events.ts';
 import '../adapters/aws-messaging.ts';
 import { alertOpsStore } from '../adapters/dynamodb-alert-ops-store.ts';
 import { ledgerStore } from '../adapters/dynamodb-message-ledger.ts';
+import { surveyFactStore } from '../adapters/dynamodb-survey-facts.ts';
 import { complaintStreamHandler } from '../adapters/complaint-stream.ts';
 import { runtime } from '../adapters/runtime.ts';
 import { followUpSurvey } from '../use-cases/follow-up-survey.ts';
 
 /** The DynamoDB stores this function's code uses: its bundle carries no other store adapter. */
-export const stores = provideStores({ alertOps: alertOpsStore, ledger: ledgerStore });
+export const stores = provideStores({ alertOps: alertOpsStore, ledger: ledgerStore, surveyFacts: surveyFactStore });
 
 /**
  * Survey follow-up on the complaints stream (changes carrying a survey answer, by the mapping's

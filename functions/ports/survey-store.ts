@@ -48,8 +48,15 @@ export interface SurveyStore {
   /** The link a token opens, or undefined for an unknown (or tampered) token. */
   findLink(token: string): Promise<SurveyLink | undefined>;
   /**
-   * Records an answer once: the link is marked answered (if still open), the complaint written (if
-   * still at `expectedVersion`) and the reporting fact completed, all or nothing.
+   * Marks the link answered (if not yet) and completes the reporting fact: what an answer recorded on
+   * the complaint by a process that died right after leaves undone.
+   */
+  completeAnswer(token: string, link: SurveyLink, answer: SurveyFactAnswer): Promise<void>;
+  /**
+   * Records an answer once. With the complaint: written on `expectedVersion` carrying the answer,
+   * which is what records it ('stale' when it changed meanwhile); then the link is marked answered
+   * and the reporting fact completed, one write each. Without it (deleted by retention): the link is
+   * marked answered if still open and not expired, then the fact completed.
    */
   recordAnswer(args: {
     readonly token: string;
@@ -64,6 +71,24 @@ export interface SurveyStore {
 export interface SurveyFactStore {
   /** Reporting facts of the surveys sent in `[from, to)`, read from monthly partitions (no Scan). */
   facts(from: Date, to: Date): Promise<SurveyFact[]>;
+  /**
+   * Completes a survey's reporting fact with its answer (the same values again change nothing). A
+   * survey sent before facts were kept has none, and gets none.
+   */
+  recordAnswer(survey: { readonly surveyId: string; readonly sentAt: string }, answer: SurveyFactAnswer): Promise<void>;
+  /**
+   * Whether the survey's reporting fact already holds an answer, or there is none to complete (read
+   * eventually consistent: a moment late at worst, and completing it twice writes the same values).
+   */
+  hasAnswer(survey: { readonly surveyId: string; readonly sentAt: string }): Promise<boolean>;
+}
+
+/** What a reporting fact learns from the answer. */
+export interface SurveyFactAnswer {
+  readonly answeredAt: string;
+  readonly rating: number;
+  readonly solved: boolean;
+  readonly reopened: boolean;
 }
 
 /** An unsubscribe link as stored: whose it is, its page's language and what it was sent to. */

@@ -40,10 +40,13 @@ const MAX_ATTEMPTS = 4;
  * Records a survey answer once.
  *
  * Primary course: check the link is open; read the complaint and work out the answer's effect (a poor
- * answer reopens it, a good one closes it); then, in one transaction, mark the link answered, write
- * the complaint on its version and complete the reporting fact. A second submission finds the link
- * answered (410); a complaint changed meanwhile is re-read and the effect worked out again. The
- * department follow-up and `survey.answered` follow from the complaint's stream.
+ * answer reopens it, a good one closes it); write the complaint on its version, carrying the answer
+ * (this records it); then mark the link answered and complete the reporting fact. A second
+ * submission finds the link answered (410); a complaint changed meanwhile is re-read and the effect
+ * worked out again. A complaint that already carries this survey's answer (a simultaneous
+ * submission won, or the process that recorded it died before marking the link) answers 410 too,
+ * after completing the link and the fact. The department follow-up and `survey.answered` follow from
+ * the complaint's stream.
  */
 export async function answerSurvey(token: string, answer: SurveyAnswer, deps: AnswerSurveyDeps): Promise<AnswerResult> {
   const opened = await openSurvey(token, deps);
@@ -54,6 +57,12 @@ export async function answerSurvey(token: string, answer: SurveyAnswer, deps: An
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const now = deps.clock.now();
     const complaint = await deps.complaints.get(link.complaintId);
+    const recorded = complaint?.surveyAnswer?.surveyId === link.surveyId ? complaint.surveyAnswer : undefined;
+    if (recorded) {
+      await deps.surveys.completeAnswer(token, link, { answeredAt: recorded.answeredAt, rating: recorded.rating, solved: recorded.solved, reopened: recorded.outcome === 'reopened' });
+      return { outcome: 'already_answered', link };
+    }
+    if (Date.parse(link.linkExpiresAt) <= now.getTime()) return { outcome: 'expired', link };
     // A complaint already deleted by retention: the answer still counts in the figures.
     const applied = complaint ? applySurveyAnswer(complaint, link.surveyId, answer, now, deps.config) : undefined;
     const effect = applied?.outcome ?? 'none';

@@ -241,7 +241,7 @@ function silenceState(s: Silence, now: Date): 'active' | 'planned' | 'ended' {
 }
 
 export interface ReportsDeps extends ConsoleDeps {
-  readonly surveyFacts: SurveyFactStore;
+  readonly surveyFacts: Pick<SurveyFactStore, 'facts'>;
 }
 
 /**

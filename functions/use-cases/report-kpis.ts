@@ -9,7 +9,7 @@ export interface ReportKpisDeps {
   readonly config: PipelineConfig;
   readonly clock: Clock;
   readonly complaints: Pick<ComplaintRepository, 'receivedBetween'>;
-  readonly surveyFacts: SurveyFactStore;
+  readonly surveyFacts: Pick<SurveyFactStore, 'facts'>;
 }
 
 /**

@@ -20,7 +20,7 @@ export const DIGEST_INCIDENTS_PER_CATEGORY = 200;
 export interface SendWeeklyDigestDeps extends DeliveryDeps {
   readonly config: PipelineConfig;
   readonly complaints: Pick<ComplaintRepository, 'receivedBetween' | 'get'>;
-  readonly surveyFacts: SurveyFactStore;
+  readonly surveyFacts: Pick<SurveyFactStore, 'facts'>;
   readonly alerts: Pick<AlertStore, 'listRecent'>;
   readonly renderChart: ChartRenderer;
   /** Base of the console links; without one the digest has no links. */

@@ -252,6 +252,28 @@ describe('answering against DynamoDB Local', () => {
     expect((await rt.complaints.get(c.id))?.status).toBe('resolved');
   });
 
+  it('an answer whose process dies right after the complaint was written: reopened, counted by the follow-up, and the link says answered on the next submission', async () => {
+    const { c, token } = await sentSurvey();
+    const before = (await rt.complaints.get(c.id))!;
+    const dying = new DynamoSurveyStore(dyingAfterPut(1), { complaints: () => tableNames.complaints, state: () => tableNames.state }, defaultConfig.scale.dueIndexBuckets);
+    await expect(answerSurvey(token, { rating: 1, solved: false }, { ...rt, surveys: dying })).rejects.toThrow('the process died');
+    const after = (await rt.complaints.get(c.id))!;
+    expect(after).toMatchObject({ status: 'reopened', surveyAnswer: { rating: 1, solved: false, outcome: 'reopened' } });
+    const csat = () => reportCsat(new Date('2026-11-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'), rt);
+    expect((await csat()).total).toMatchObject({ sent: 1, answered: 0 });
+    // The complaint's stream: the follow-up completes the fact (and a redelivery writes nothing new).
+    const batch = { Records: [streamRecord(1, after, before)] };
+    expect(await surveyFollowup(batch, {} as Context)).toEqual({ batchItemFailures: [] });
+    expect(await surveyFollowup(batch, {} as Context)).toEqual({ batchItemFailures: [] });
+    expect((await csat()).total).toEqual({ sent: 1, answered: 1, satisfied: 0, reopened: 1, responseRate: 1, csat: 0, reopenRate: 1 });
+    // The link was never marked: the next submission finds the answer on the complaint, marks it and changes nothing else.
+    expect((await rt.surveys.findLink(token))?.answeredAt).toBeUndefined();
+    expect(await answerSurvey(token, { rating: 5, solved: true }, rt)).toMatchObject({ outcome: 'already_answered' });
+    expect((await rt.surveys.findLink(token))?.answeredAt).toBe(after.surveyAnswer!.answeredAt);
+    expect(await rt.complaints.get(c.id)).toEqual(after);
+    expect((await csat()).total).toMatchObject({ answered: 1, satisfied: 0 });
+  });
+
   it('reopens on a poor answer; the follow-up tells the department once even when the record is redelivered', async () => {
     const { c, token } = await sentSurvey();
     const before = (await rt.complaints.get(c.id))!;
