@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { emailWithFile, sendSmtp } from '../support/smtp.ts';
 
@@ -306,7 +306,7 @@ describe.skipIf(skipBrowserTests)('operations console in Chromium', () => {
           // Whole pages, but no taller than Chromium can capture in one piece (16,384 px): the
           // outbox and events pages grow with the messages the run has sent.
           const height = await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight as number);
-          await page.screenshot({ path: `${ARTIFACTS_DIR}console-${name}-${locale}-${width}.png`, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, 12_000) } });
+          await fullPageScreenshot(page, { path: `${ARTIFACTS_DIR}console-${name}-${locale}-${width}.png`, clip: { x: 0, y: 0, width, height: Math.min(height, 12_000) } });
           expect(await page.locator('html').getAttribute('lang')).toBe(locale);
           expect(await seriousAxeViolations(page), `${name} ${locale} ${width}`).toEqual([]);
           // Nothing may overflow the viewport sideways on a phone.

@@ -11,7 +11,7 @@ import { renderChartPng } from '../../functions/adapters/chart-png.ts';
 import { digestFigures } from '../../functions/domain/digest.ts';
 import { digestChartSpec, renderDigest, type PoorAnswerRef } from '../../functions/domain/digest-message.ts';
 import { outboxHtml } from '../../functions/local/outbox.ts';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { config, now, sources } from '../fixtures/digest-weeks.ts';
 
 const BASE = 'https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com';
@@ -68,7 +68,7 @@ describe.skipIf(skipBrowserTests)('weekly digest email in Chromium', () => {
     expect(await page.locator(`a[href="${BASE}/console/reports?by=category"]`).count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe(locale);
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, `digest-email-${locale}-${width}.png`), fullPage: true });
+    await fullPageScreenshot(page, { path: join(ARTIFACTS_DIR, `digest-email-${locale}-${width}.png`) });
     await ctx.close();
   }, 120_000);
 });

@@ -11,7 +11,7 @@ import type { EmailMessage } from '../../functions/domain/messages.ts';
 import { renderProgress } from '../../functions/domain/progress.ts';
 import { groupSlaSteps, renderSlaGroup } from '../../functions/domain/sla-messages.ts';
 import { sweepSla } from '../../functions/domain/sla.ts';
-import { ARTIFACTS_DIR, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 
 const BASE = 'https://a1b2c3d4e5.execute-api.ap-southeast-1.amazonaws.com';
@@ -83,7 +83,7 @@ describe.skipIf(skipBrowserTests)('emails at 390 px in Chromium', () => {
     } else {
       expect(await page.locator('bdi').filter({ hasText: name.endsWith('-en') ? 'Please send a photo of the return receipt.' : '请把退货回执拍照发给我们' }).count()).toBe(1);
     }
-    await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+    await fullPageScreenshot(page, { path: join(ARTIFACTS_DIR, `${name}.png`) });
     await ctx.close();
   });
 });

@@ -5,7 +5,7 @@ import { replyFormPage } from '../../functions/domain/reply-pages.ts';
 import { replyFileLimits, REPLY_BODY_MAX_BYTES } from '../../functions/domain/web-reply.ts';
 import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
-import { ARTIFACTS_DIR, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 
@@ -294,7 +294,7 @@ describe.skipIf(skipBrowserTests)('the reply page in Chromium', () => {
     for (const target of [page.locator('button'), page.locator('textarea'), page.locator('input[type=file]'), page.locator('header a').first()]) {
       expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     }
-    if (name !== 'long') await page.screenshot({ path: join(ARTIFACTS_DIR, `reply-page-${locale}-390x844.png`), fullPage: true });
+    if (name !== 'long') await fullPageScreenshot(page, { path: join(ARTIFACTS_DIR, `reply-page-${locale}-390x844.png`) });
     await ctx.close();
   });
 });

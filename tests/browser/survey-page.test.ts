@@ -6,7 +6,7 @@ import type { LocalPipeline } from '../../functions/local/local-pipeline.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 import { defaultConfig } from '../fixtures/config.ts';
 import { client } from '../support/http.ts';
-import { ARTIFACTS_DIR, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, phoneContext, seriousAxeViolations, skipBrowserTests } from '../support/browser.ts';
 
 const TOKEN = 'browser-token';
 const HOSTILE = '<script>alert("xss")</script><img src=x onerror=alert(1)>';
@@ -188,9 +188,9 @@ describe.skipIf(skipBrowserTests)('survey and unsubscribe pages in Chromium', ()
       expect(box!.height).toBeGreaterThanOrEqual(44);
     }
     const path = join(ARTIFACTS_DIR, 'survey-page-390x844.png');
-    await page.screenshot({ path, fullPage: true });
+    await fullPageScreenshot(page, { path });
     await page.goto(`${link('en').survey}?lang=zh-CN`);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'survey-page-zh-CN-390x844.png'), fullPage: true });
+    await fullPageScreenshot(page, { path: join(ARTIFACTS_DIR, 'survey-page-zh-CN-390x844.png') });
     await ctx.close();
   });
 

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, launchChromium, skipBrowserTests } from '../support/browser.ts';
+import { ARTIFACTS_DIR, fullPageScreenshot, launchChromium, skipBrowserTests } from '../support/browser.ts';
 import { client } from '../support/http.ts';
 import { startLocalProcess, type LocalProcess } from '../support/local-process.ts';
 import { writeTwoBucketConfig } from '../fixtures/config.ts';
@@ -111,7 +111,7 @@ describe.skipIf(skipBrowserTests)('weekly digest, locally end to end', () => {
         expect(await page.locator('table').count()).toBe(2);
         const scrollWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
         if (width === 390) expect(scrollWidth, 'nothing scrolls sideways on a phone').toBeLessThanOrEqual(390);
-        await page.screenshot({ path: join(ARTIFACTS_DIR, `digest-${locale}-${width}.png`), fullPage: true });
+        await fullPageScreenshot(page, { path: join(ARTIFACTS_DIR, `digest-${locale}-${width}.png`) });
         await ctx.close();
       }
     }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type PageScreenshotOptions } from 'playwright-core';
 import { expect } from 'vitest';
 
 /**
@@ -73,4 +73,19 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * A full-page screenshot, taken again once when Chromium answers "Unable to capture screenshot": it
+ * does when the frame for the page's full height is not ready yet (a fresh-clone CI run met it once
+ * in the headless shell, on a loaded machine, for one of 28 console pages). Any other error, or the
+ * same one twice, fails the test.
+ */
+export async function fullPageScreenshot(page: Page, options: Omit<PageScreenshotOptions, 'fullPage'>): Promise<void> {
+  try {
+    await page.screenshot({ ...options, fullPage: true });
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes('Unable to capture screenshot')) throw err;
+    await page.screenshot({ ...options, fullPage: true });
+  }
 }
