@@ -86,6 +86,7 @@ export async function fullPageScreenshot(page: Page, options: Omit<PageScreensho
     await page.screenshot({ ...options, fullPage: true });
   } catch (err) {
     if (!(err instanceof Error) || !err.message.includes('Unable to capture screenshot')) throw err;
+    console.warn(`Chromium could not capture ${String(options.path ?? 'a screenshot')} (${page.url()}); taking it again`);
     await page.screenshot({ ...options, fullPage: true });
   }
 }
