@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLASS_MOCK, OWN_PROCESS, PROCESS_STATE, PROJECT_ORDER, runOrder } from '../support/test-projects.ts';
+import { workerEndpoint } from '../support/worker-endpoint.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -62,5 +63,20 @@ describe('which test files share a worker process (vitest.config.ts)', () => {
     expect(PROCESS_STATE.test("vi.stubEnv('TZ', 'UTC');")).toBe(true);
     expect(PROCESS_STATE.test("if (process.env.CI === 'true') skip();")).toBe(false);
     expect(PROCESS_STATE.test('const saved = process.env.PATH;')).toBe(false);
+  });
+});
+
+describe('which DynamoDB Local a worker uses (tests/support/global-dynamodb.ts starts one per worker)', () => {
+  const two = 'http://127.0.0.1:8001,http://127.0.0.1:8002';
+  it('gives each worker its own, by vitest pool id', () => {
+    expect(workerEndpoint(two, '1')).toBe('http://127.0.0.1:8001');
+    expect(workerEndpoint(two, '2')).toBe('http://127.0.0.1:8002');
+    // A pool id past the list (global-dynamodb.ts starts one per worker, so only a hand-made list): shared in turn.
+    expect(workerEndpoint(two, '3')).toBe('http://127.0.0.1:8001');
+  });
+  it('uses the first without a pool id, and none when the run started none (TEST_OWN_DYNAMODB=1)', () => {
+    expect(workerEndpoint(two, undefined)).toBe('http://127.0.0.1:8001');
+    expect(workerEndpoint('http://127.0.0.1:8001', '2')).toBe('http://127.0.0.1:8001');
+    expect(workerEndpoint('', '1')).toBeUndefined();
   });
 });

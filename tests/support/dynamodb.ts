@@ -12,20 +12,21 @@ import {
   type LocalDynamoClients,
 } from '../../functions/local/dynamodb-local.ts';
 import { tables, type TableName } from '../../functions/pipeline.ts';
+import { workerEndpoint } from './worker-endpoint.ts';
 
 /** How long a file waits for the suite's DynamoDB Local to answer (Java starts slowly on a loaded machine). */
 const SUITE_START_TIMEOUT_MS = 150_000;
 let suiteReady: Promise<string | undefined> | undefined;
 
 /**
- * The endpoint of the DynamoDB Local the whole run shares (started by `tests/support/global-dynamodb.ts`),
+ * The endpoint of the DynamoDB Local this worker's files share (started by `tests/support/global-dynamodb.ts`),
  * once it answers; `undefined` when there is none (`TEST_OWN_DYNAMODB=1`, or vitest run without the
  * repository's config), and the caller starts its own.
  * @throws Error when it does not answer within 150 s
  */
 export function suiteDynamoDbEndpoint(): Promise<string | undefined> {
   suiteReady ??= (async () => {
-    const endpoint = inject('suiteDynamoDbEndpoint');
+    const endpoint = workerEndpoint(inject('suiteDynamoDbEndpoint'), process.env.VITEST_POOL_ID);
     if (!endpoint) return undefined;
     const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
     const deadline = Date.now() + SUITE_START_TIMEOUT_MS;
