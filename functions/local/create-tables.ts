@@ -45,11 +45,18 @@ export async function createTables(
 }
 
 async function createTable(client: DynamoDBClient, tableName: string, definition: TableDefinition): Promise<CreatedTable> {
+  let created: TableDescription | undefined;
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName, definition)));
+    created = (await client.send(new CreateTableCommand(createTableInput(tableName, definition)))).TableDescription;
   } catch (err) {
     // The service's validation messages do not say which table they are about.
     if (!(err instanceof ResourceInUseException)) throw new Error(`cannot create table "${tableName}": ${(err as Error).message}`, { cause: err });
+  }
+  // DynamoDB Local creates a table ACTIVE, stream and all: its answer is the description, and a new
+  // table has no TTL yet. Only a table that was there already (a persisted folder) is asked.
+  if (created?.TableStatus === 'ACTIVE') {
+    await setTtl(client, tableName, definition.ttlAttribute);
+    return definition.stream !== undefined && created.LatestStreamArn !== undefined ? { streamArn: created.LatestStreamArn } : {};
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
   let table = await describe(client, tableName);
@@ -111,6 +118,10 @@ async function enableTtl(client: DynamoDBClient, tableName: string, attribute: s
   const status = TimeToLiveDescription?.TimeToLiveStatus;
   // Asking again while enabled is a ValidationException in the real service.
   if ((status === 'ENABLED' || status === 'ENABLING') && TimeToLiveDescription?.AttributeName === attribute) return;
+  await setTtl(client, tableName, attribute);
+}
+
+async function setTtl(client: DynamoDBClient, tableName: string, attribute: string): Promise<void> {
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
