@@ -296,6 +296,11 @@ export function applySurveyAnswer(
   return { complaint: { ...next, surveyAnswer: record }, outcome };
 }
 
+/** What a survey's reporting fact records of an answer the complaint carries. */
+export function factAnswerOf(answer: SurveyAnswerRecord): { answeredAt: string; rating: number; solved: boolean; reopened: boolean } {
+  return { answeredAt: answer.answeredAt, rating: answer.rating, solved: answer.solved, reopened: answer.outcome === 'reopened' };
+}
+
 /**
  * The owning department's follow-up after a poor answer, in the department's language: email to the
  * head with rating and comment (isolated in the HTML) and the link to the complaint in the console,

@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../domain/config.ts';
-import { applySurveyAnswer, isWellFormedToken, surveyLinkState, type SurveyAnswer, type SurveyLink, type SurveyLinkState } from '../domain/survey.ts';
+import { applySurveyAnswer, factAnswerOf, isWellFormedToken, surveyLinkState, type SurveyAnswer, type SurveyLink, type SurveyLinkState } from '../domain/survey.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ComplaintRepository } from '../ports/complaint-repository.ts';
 import type { SurveyStore } from '../ports/survey-store.ts';
@@ -59,7 +59,7 @@ export async function answerSurvey(token: string, answer: SurveyAnswer, deps: An
     const complaint = await deps.complaints.get(link.complaintId);
     const recorded = complaint?.surveyAnswer?.surveyId === link.surveyId ? complaint.surveyAnswer : undefined;
     if (recorded) {
-      await deps.surveys.completeAnswer(token, link, { answeredAt: recorded.answeredAt, rating: recorded.rating, solved: recorded.solved, reopened: recorded.outcome === 'reopened' });
+      await deps.surveys.completeAnswer(token, link, factAnswerOf(recorded));
       return { outcome: 'already_answered', link };
     }
     if (Date.parse(link.linkExpiresAt) <= now.getTime()) return { outcome: 'expired', link };

@@ -1,7 +1,7 @@
 import type { Complaint } from '../domain/complaint.ts';
 import { departmentById, type PipelineConfig } from '../domain/config.ts';
 import { planAlertDelivery } from '../domain/quiet-hours.ts';
-import { renderSurveyFollowup, surveyAnsweredEvent } from '../domain/survey.ts';
+import { factAnswerOf, renderSurveyFollowup, surveyAnsweredEvent } from '../domain/survey.ts';
 import type { AlertOpsStore } from '../ports/alert-ops.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -42,7 +42,7 @@ export async function followUpSurvey(complaint: Complaint, previous: Complaint |
   if (survey?.sentAt !== undefined) {
     const fact = { surveyId: survey.id, sentAt: survey.sentAt };
     if (!(await deps.surveyFacts.hasAnswer(fact))) {
-      await deps.surveyFacts.recordAnswer(fact, { answeredAt: answer.answeredAt, rating: answer.rating, solved: answer.solved, reopened: answer.outcome === 'reopened' });
+      await deps.surveyFacts.recordAnswer(fact, factAnswerOf(answer));
     }
   }
   const messages = renderSurveyFollowup(complaint, answer, deps.config, deps.publicBaseUrl?.());
