@@ -248,18 +248,7 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
       await this.completeAnswer(args.token, args.link, answer);
       return 'recorded';
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tables.state(),
-          Key: linkKey(args.token),
-          UpdateExpression: 'SET answeredAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt) AND linkExpiresAt > :at',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    if (!(await this.#markLinkAnswered(args.token, at, { unexpired: true }))) {
       const current = await this.findLink(args.token);
       if (!current) return 'not_found';
       return current.answeredAt ? 'already_answered' : 'expired';
@@ -269,21 +258,31 @@ export class DynamoSurveyStore implements SurveyStore, OptOutStore {
   }
 
   async completeAnswer(token: string, link: SurveyLink, answer: SurveyFactAnswer): Promise<void> {
+    // False when marked already (by the submission that recorded it), or gone with its TTL.
+    await this.#markLinkAnswered(token, answer.answeredAt, { unexpired: false });
+    await this.facts.recordAnswer(link, answer);
+  }
+
+  /**
+   * Marks a link answered at `at` if it exists and is not answered yet (and, with `unexpired`, has not
+   * expired by then). @returns false when the condition refused it
+   */
+  async #markLinkAnswered(token: string, at: string, options: { readonly unexpired: boolean }): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tables.state(),
           Key: linkKey(token),
           UpdateExpression: 'SET answeredAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answeredAt)',
-          ExpressionAttributeValues: { ':at': answer.answeredAt },
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(answeredAt)${options.unexpired ? ' AND linkExpiresAt > :at' : ''}`,
+          ExpressionAttributeValues: { ':at': at },
         }),
       );
+      return true;
     } catch (err) {
-      // Marked already (by the submission that recorded it), or gone with its TTL.
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
     }
-    await this.facts.recordAnswer(link, answer);
   }
 
   async isOptedOut(customerId: string, recipient: Recipient): Promise<boolean> {
