@@ -16,7 +16,7 @@ import { dispatchSurveys } from '../../functions/use-cases/dispatch-surveys.ts';
 import { evaluateAlerts } from '../../functions/use-cases/evaluate-alerts.ts';
 import { reportCsat } from '../../functions/use-cases/report-csat.ts';
 import { defaultConfig } from '../fixtures/config.ts';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSurveyStore } from '../../functions/adapters/dynamodb-survey-store.ts';
 import { claimLeaseSeconds } from '../../functions/pipeline.ts';
 import { withDynamoDbLocal } from '../support/dynamodb.ts';
@@ -243,6 +243,16 @@ describe('answering against DynamoDB Local', () => {
     const { token } = await sentSurvey();
     const results = await Promise.all([answerSurvey(token, { rating: 2, solved: false }, rt), answerSurvey(token, { rating: 5, solved: true }, rt)]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['already_answered', 'recorded']);
+  });
+
+  it('records an answer to a complaint already deleted by retention once, in the link and the figures', async () => {
+    const { c, token } = await sentSurvey();
+    await db.clients.doc.send(new DeleteCommand({ TableName: tableNames.complaints, Key: { id: c.id } }));
+    expect(await answerSurvey(token, { rating: 4, solved: true }, rt)).toMatchObject({ outcome: 'recorded', effect: 'none' });
+    expect((await rt.surveys.findLink(token))?.answeredAt).toBe(clock.now().toISOString());
+    expect(await answerSurvey(token, { rating: 1, solved: false }, rt)).toMatchObject({ outcome: 'already_answered' });
+    const report = await reportCsat(new Date('2026-11-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'), rt);
+    expect(report.total).toMatchObject({ sent: 1, answered: 1, satisfied: 1, reopened: 0 });
   });
 
   it('refuses an answer after the link expired', async () => {
